@@ -1,0 +1,37 @@
+/**
+ * The `provenance.*` namespace. Ours (llm-provenance, DESIGN.md "Span contract").
+ */
+
+/** Ours. Task the call belongs to; read from context/baggage set by the app. */
+export const ATTR_PROVENANCE_TASK_ID = 'provenance.task.id';
+/** Ours. Worker (process, queue consumer, agent) that made the call; read from context/baggage. */
+export const ATTR_PROVENANCE_WORKER_ID = 'provenance.worker.id';
+/** Ours. Backend a router chose for this call; read from context/baggage. */
+export const ATTR_PROVENANCE_ROUTE_BACKEND = 'provenance.route.backend';
+/** Ours. Why the router chose it; read from context/baggage. */
+export const ATTR_PROVENANCE_ROUTE_REASON = 'provenance.route.reason';
+
+/** Ours. Short one-way fingerprint of the credential used (never the credential itself). */
+export const ATTR_PROVENANCE_CREDENTIAL_FINGERPRINT = 'provenance.credential.fingerprint';
+/** Ours. The provider's own request id (e.g. OpenAI's `x-request-id` header). */
+export const ATTR_PROVENANCE_PROVIDER_REQUEST_ID = 'provenance.provider.request_id';
+
+/** Ours. Added by the cid-exporter: CID of the provenance record of this span. */
+export const ATTR_PROVENANCE_RECORD_CID = 'provenance.record.cid';
+/** Ours. Added by the cid-exporter: CID of the input payload block. */
+export const ATTR_PROVENANCE_INPUT_CID = 'provenance.input.cid';
+/** Ours. Added by the cid-exporter: CID of the output payload block. */
+export const ATTR_PROVENANCE_OUTPUT_CID = 'provenance.output.cid';
+/** Ours. Added by the cid-exporter: id of the log the record was appended to. */
+export const ATTR_PROVENANCE_LOG_ID = 'provenance.log.id';
+/** Ours. Added by the cid-exporter: sequence number of the record in its log. */
+export const ATTR_PROVENANCE_LOG_SEQ = 'provenance.log.seq';
+
+/** Baggage keys the attribution reader looks for (same names as the attributes). */
+export const PROVENANCE_BAGGAGE_KEYS = [
+  'enduser.id',
+  ATTR_PROVENANCE_TASK_ID,
+  ATTR_PROVENANCE_WORKER_ID,
+  ATTR_PROVENANCE_ROUTE_BACKEND,
+  ATTR_PROVENANCE_ROUTE_REASON,
+] as const;
