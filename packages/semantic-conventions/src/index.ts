@@ -5,3 +5,4 @@ export * from './provenance-attributes.js';
 export * from './values.js';
 export * from './metrics.js';
 export type * from './messages.js';
+export * from './ollama-attributes.js';

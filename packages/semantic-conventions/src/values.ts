@@ -15,6 +15,8 @@ export const GenAiOperationName = {
   INVOKE_WORKFLOW: 'invoke_workflow',
   EXECUTE_TOOL: 'execute_tool',
   RETRIEVAL: 'retrieval',
+  /** Ours: counting the tokens of a prompt without generating (Anthropic `messages.countTokens`, Gemini `countTokens`). */
+  COUNT_TOKENS: 'count_tokens',
 } as const;
 export type GenAiOperationName = (typeof GenAiOperationName)[keyof typeof GenAiOperationName];
 

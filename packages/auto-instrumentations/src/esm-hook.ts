@@ -1,0 +1,74 @@
+import { readFileSync, realpathSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { localRequire } from './local-require.js';
+
+interface AddHookMessageChannel {
+  registerOptions: { data: { include: string[] }; transferList: unknown[] };
+  waitForAllMessagesAcknowledged(): Promise<void>;
+}
+
+/**
+ * Registers OpenTelemetry's import-in-the-middle loader hook (@opentelemetry/instrumentation/hook.mjs) so
+ * that `import x from 'sdk'` in an ES module app is patched like `require('sdk')` is.
+ *
+ * The hook is told which modules to wrap over a message channel (import-in-the-middle's
+ * createAddHookMessageChannel, as `@opentelemetry/auto-instrumentations-node/register` and EDOT do):
+ * every instrumentation constructed after this call posts its module names, and only those modules are
+ * wrapped instead of every module the app imports. Call it BEFORE constructing the instrumentations, and
+ * await the returned function's promise before the app's imports run.
+ *
+ * `include` lists module names to wrap from the start, for callers that construct the instrumentations
+ * first and cannot wait for acknowledgements (a `--require` preload is synchronous): the names travel
+ * with the registration itself, so they are known before the first import is resolved.
+ * https://nodejs.org/api/module.html#moduleregisterspecifier-parenturl-options
+ */
+export function registerEsmLoaderHook(include: readonly string[] = []): () => Promise<void> {
+  // The channel must come from the very import-in-the-middle copy @opentelemetry/instrumentation uses,
+  // because it is that copy's Hook constructor which posts the module names.
+  const instrumentationMain = localRequire.resolve('@opentelemetry/instrumentation');
+  const iitm = createRequire(instrumentationMain)('import-in-the-middle') as {
+    createAddHookMessageChannel(): AddHookMessageChannel;
+  };
+  const { registerOptions, waitForAllMessagesAcknowledged } = iitm.createAddHookMessageChannel();
+  registerOptions.data.include.push(...include);
+  const hookUrl = pathToFileURL(localRequire.resolve('@opentelemetry/instrumentation/hook.mjs')).href;
+  register(hookUrl, registerOptions as Parameters<typeof register>[1]);
+  return waitForAllMessagesAcknowledged;
+}
+
+/** Names of the modules `instrumentations` patch (what the loader hook must wrap for them). */
+export function patchedModuleNames(instrumentations: readonly object[]): string[] {
+  const names = new Set<string>();
+  for (const instrumentation of instrumentations) {
+    const definitions = (instrumentation as { getModuleDefinitions?: () => { name: string }[] }).getModuleDefinitions?.() ?? [];
+    for (const definition of definitions) names.add(definition.name);
+  }
+  return [...names];
+}
+
+/**
+ * Whether the app's entry point is an ES module: `.mjs`, or `.js` under a package.json with
+ * `"type": "module"`. A `--require` preload uses it to decide whether the app needs the loader hook.
+ */
+export function entryIsEsModule(mainScript: string | undefined): boolean {
+  if (!mainScript) return false;
+  let file = path.resolve(mainScript);
+  try {
+    // Node decides by the real file (a node_modules/.bin entry is a symlink to the package's script).
+    file = realpathSync(file);
+  } catch {
+    // A missing entry point fails in Node itself; the hook makes no difference then.
+  }
+  if (file.endsWith('.mjs') || file.endsWith('.mts')) return true;
+  if (file.endsWith('.cjs') || file.endsWith('.cts')) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { type?: unknown }).type === 'module';
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+    }
+    if (path.dirname(dir) === dir) return false;
+  }
+}

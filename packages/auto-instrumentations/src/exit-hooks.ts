@@ -1,0 +1,79 @@
+import { diag } from '@opentelemetry/api';
+
+/** What the exit hooks drive (implemented by start()). */
+export interface ExitHookTarget {
+  /** Exports everything buffered and checkpoints the store; tracing keeps working afterwards. */
+  flush(): Promise<void>;
+  /** Flushes, writes the final checkpoint, closes the store (removing its lock) and stops tracing. */
+  shutdown(): Promise<void>;
+}
+
+export interface ExitHookOptions {
+  /** Longest wait on a signal before the process exits anyway. */
+  timeoutMillis: number;
+  signals?: readonly NodeJS.Signals[];
+}
+
+/**
+ * Makes a short script lose nothing, and leaves the store cleanly closed whenever the process lets us:
+ * - `beforeExit` (the event loop ran dry, the app has nothing left to do): shut down. The shutdown's own I/O
+ *   keeps the process alive until it is done; then it exits normally with the app's exit code.
+ * - SIGTERM / SIGINT with no other listener: shut down (bounded by `timeoutMillis`), then re-raise the
+ *   signal with our listener removed, so the process dies of that signal exactly as it would have without
+ *   us (exit status 128 + signal number). A second signal while we wait re-raises at once.
+ * - SIGTERM / SIGINT when the app has its own listener: the app decides when and whether to exit; we only
+ *   flush and checkpoint, and keep tracing.
+ * `process.exit()` called by the app skips `beforeExit`: spans still buffered at that moment are lost.
+ * Returns a function that removes the hooks.
+ */
+export function installExitHooks(target: ExitHookTarget, options: ExitHookOptions): () => void {
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  let shuttingDown = false;
+
+  const onBeforeExit = () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    target.shutdown().catch(report('shutdown before exit'));
+  };
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) {
+      void withTimeout(target.flush(), options.timeoutMillis).catch(report(`flush on ${signal}`));
+      return;
+    }
+    if (shuttingDown) return reraise(signal);
+    shuttingDown = true;
+    void withTimeout(target.shutdown(), options.timeoutMillis)
+      .catch(report(`shutdown on ${signal}`))
+      .finally(() => reraise(signal));
+  };
+
+  const uninstall = () => {
+    process.removeListener('beforeExit', onBeforeExit);
+    for (const signal of signals) process.removeListener(signal, onSignal);
+  };
+
+  const reraise = (signal: NodeJS.Signals) => {
+    uninstall();
+    process.kill(process.pid, signal);
+  };
+
+  process.on('beforeExit', onBeforeExit);
+  for (const signal of signals) process.on(signal, onSignal);
+  return uninstall;
+}
+
+function report(what: string) {
+  return (error: unknown) => {
+    diag.error(`@llm-provenance/auto-instrumentations: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  };
+}
+
+/** Rejects after `millis`; the timer stays referenced so the process waits for the outcome. */
+function withTimeout(promise: Promise<void>, millis: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${millis} ms`)), millis);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

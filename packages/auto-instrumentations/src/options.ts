@@ -1,0 +1,63 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { CidSpanExporterOptions } from '@llm-provenance/cid-exporter';
+
+/** OTLP/HTTP encodings this package can send. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+export interface OtlpOptions {
+  /** Default: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, then OTEL_EXPORTER_OTLP_PROTOCOL, then `http/protobuf`. */
+  protocol?: OtlpProtocol;
+  /** Full traces URL, e.g. `http://127.0.0.1:4318/v1/traces`. Default: the exporter reads the OTLP env vars. */
+  url?: string;
+  /** Extra HTTP headers. Default: the exporter reads OTEL_EXPORTER_OTLP_(TRACES_)HEADERS. */
+  headers?: Record<string, string>;
+  /** Per-request timeout. Default: the exporter reads OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT (10 s). */
+  timeoutMillis?: number;
+}
+
+/**
+ * Provenance store settings: the CidSpanExporter's options (see @llm-provenance/cid-exporter) without the
+ * parts this package wires itself (`forwardTo`, `store`, `onWarning`).
+ */
+export interface StoreOptions extends Omit<CidSpanExporterOptions, 'forwardTo' | 'store' | 'onWarning'> {
+  /** Store directory. Default: LLM_PROVENANCE_DIR, then `./.llm-provenance` (relative to the working directory). */
+  dir?: string;
+}
+
+/** Options of {@link start}. Every option overrides the matching environment variable. */
+export interface StartOptions {
+  /** `service.name`. Default: OTEL_SERVICE_NAME, then the app's package.json name, then `unknown_service:node`. */
+  serviceName?: string;
+  /** Extra resource attributes (override detected ones). */
+  resourceAttributes?: Attributes;
+  /** Provenance store (CidSpanExporter). `false` turns it off. Default: on (LLM_PROVENANCE_STORE). */
+  store?: false | StoreOptions;
+  /** OTLP/HTTP trace export. `false` turns it off. Default: on when the OTLP env vars ask for it. */
+  otlp?: false | OtlpOptions;
+  /** Also print spans with the SDK's ConsoleSpanExporter. Default: OTEL_TRACES_EXPORTER contains `console`. */
+  console?: boolean;
+  /** Further exporters (e.g. an InMemorySpanExporter in tests); they receive what the store forwards. */
+  spanExporters?: SpanExporter[];
+  /** Use exactly these instrumentations instead of the built-in list. */
+  instrumentations?: Instrumentation[];
+  /** Names from the built-in list to turn on. Default: OTEL_NODE_ENABLED_INSTRUMENTATIONS, else all. */
+  enabledInstrumentations?: string[];
+  /** Names from the built-in list to leave off. Default: OTEL_NODE_DISABLED_INSTRUMENTATIONS. */
+  disabledInstrumentations?: string[];
+  /** Constructor config per built-in instrumentation name, e.g. `{ openai: { captureMessageContent: false } }`. */
+  instrumentationConfig?: Record<string, InstrumentationConfig & Record<string, unknown>>;
+  /** Flush (and checkpoint the store) on beforeExit, SIGTERM and SIGINT. Default: LLM_PROVENANCE_EXIT_HOOKS, else true. */
+  exitHooks?: boolean;
+  /** Longest wait for the flush on a signal before the process exits anyway. Default: LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS, else 5000. */
+  shutdownTimeoutMillis?: number;
+  /** Turn everything off. Default: OTEL_SDK_DISABLED. */
+  disabled?: boolean;
+  /**
+   * Where this package reads its own settings from (the variables resolveConfig() reads). Default: `process.env`.
+   * The OTLP exporter, the NodeSDK (sampler, limits, propagators) and the store's tuning variables always
+   * read `process.env`.
+   */
+  env?: Record<string, string | undefined>;
+}

@@ -1,0 +1,56 @@
+import { diag } from '@opentelemetry/api';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import type { ResolvedConfig } from './config.js';
+import { createOtlpTraceExporter } from './otlp-exporter.js';
+import { openStoreSink, type StoreSink } from './store-sink.js';
+
+/** Span processors plus the store behind them. */
+export interface SpanPipeline {
+  processors: SpanProcessor[];
+  /** The provenance store, when on. */
+  store: StoreSink | undefined;
+  /** Exports everything buffered, then checkpoints the store. */
+  forceFlush(): Promise<void>;
+}
+
+/**
+ * Store on:  BatchSpanProcessor -> CidSpanExporter (writes the store) -> OTLP / console / extra exporters,
+ *            so what reaches OTLP carries the store's provenance.* CIDs.
+ * Store off: one processor per exporter (console is exported synchronously, like the NodeSDK does).
+ */
+export function createSpanPipeline(config: ResolvedConfig, extraExporters: readonly SpanExporter[] = []): SpanPipeline {
+  const downstream: SpanExporter[] = [];
+  if (config.otlp) downstream.push(createOtlpTraceExporter(config.otlp));
+  if (config.console) downstream.push(new ConsoleSpanExporter());
+  downstream.push(...extraExporters);
+
+  let processors: SpanProcessor[];
+  let store: StoreSink | undefined;
+  if (config.store) {
+    store = openStoreSink(config.store, downstream);
+    processors = [new BatchSpanProcessor(store.exporter)];
+  } else {
+    processors = downstream.map((exporter) =>
+      exporter instanceof ConsoleSpanExporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
+    );
+  }
+  if (processors.length === 0) {
+    diag.warn(
+      '@llm-provenance/auto-instrumentations: spans go nowhere: the store is off (LLM_PROVENANCE_STORE=off) and no trace exporter is configured (OTEL_TRACES_EXPORTER / OTEL_EXPORTER_OTLP_ENDPOINT)',
+    );
+  }
+  return {
+    processors,
+    store,
+    async forceFlush() {
+      await Promise.all(processors.map((processor) => processor.forceFlush()));
+      await store?.checkpoint();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { Resource } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { resolveConfig, type ResolvedConfig } from './config.js';
+import { patchedModuleNames, registerEsmLoaderHook } from './esm-hook.js';
+import { installExitHooks } from './exit-hooks.js';
+import { INSTRUMENTATIONS } from './instrumentations.js';
+import { loadInstrumentations, type SkippedInstrumentation } from './load-instrumentations.js';
+import type { StartOptions } from './options.js';
+import { buildResource } from './resource.js';
+import { createSpanPipeline } from './span-pipeline.js';
+
+/** A started (or disabled) llm-provenance SDK. */
+export interface ProvenanceSDK {
+  /** False when OTEL_SDK_DISABLED / `disabled` turned everything off. */
+  readonly enabled: boolean;
+  /** The configuration in effect. */
+  readonly config: ResolvedConfig;
+  /** Absolute store directory, or undefined when the store is off. */
+  readonly storeDir: string | undefined;
+  /** Id of the store log this process writes, or undefined when the store is off. */
+  readonly storeLogId: string | undefined;
+  /** Names of the built-in instrumentations that were loaded. */
+  readonly instrumentations: readonly string[];
+  /** Built-in instrumentations that failed to load and were skipped. */
+  readonly skipped: readonly SkippedInstrumentation[];
+  /** Names of the modules the loaded instrumentations patch (e.g. `openai`, `@anthropic-ai/sdk`). */
+  readonly patchedModules: readonly string[];
+  /** Whether the ES module loader hook was registered (so `import` is patched as well as `require`). */
+  readonly esmLoaderHook: boolean;
+  readonly resource: Resource | undefined;
+  /** Resolves once the ES module loader hook knows every module to patch (at once without the hook). */
+  readonly ready: Promise<void>;
+  /** Exports everything buffered and checkpoints the store; tracing continues. */
+  forceFlush(): Promise<void>;
+  /** Flushes, checkpoints and stops tracing. Safe to call more than once. */
+  shutdown(): Promise<void>;
+}
+
+export interface StartInternals {
+  /**
+   * Register the import-in-the-middle loader hook: `true` before the instrumentations are constructed (they
+   * announce their modules over its channel; await `ready`), `'after'` once they are, with their module names
+   * in the registration (for synchronous callers such as a `--require` preload).
+   */
+  esmLoaderHook?: boolean | 'after';
+}
+
+/**
+ * Starts the OpenTelemetry NodeSDK with every llm-provenance instrumentation, the provenance store and,
+ * when asked for, OTLP/console export. Options override the environment variables (README.md).
+ * Throws ConfigError when a setting cannot be used.
+ */
+export function start(options: StartOptions = {}, internals: StartInternals = {}): ProvenanceSDK {
+  const env = options.env ?? process.env;
+  const config = resolveConfig(options, env);
+  if (config.disabled) return disabledSDK(config);
+
+  // The Anthropic SDK emits its own OTel spans once a tracer provider exists; our instrumentation reports
+  // those calls already, and nobody wants two spans per call.
+  if (process.env.ANTHROPIC_OPEN_TELEMETRY === undefined) process.env.ANTHROPIC_OPEN_TELEMETRY = 'false';
+
+  // The store opens first: if it cannot, nothing has been patched yet.
+  const resource = buildResource({ serviceName: config.serviceName, attributes: options.resourceAttributes });
+  const pipeline = createSpanPipeline(config, options.spanExporters);
+  // The loader hook must exist before the instrumentations are constructed: constructing one is what
+  // tells the hook which modules to wrap.
+  let ready = internals.esmLoaderHook === true ? registerEsmLoaderHook() : () => Promise.resolve();
+  const loaded = options.instrumentations
+    ? { instrumentations: options.instrumentations, loaded: [], skipped: [] }
+    : loadInstrumentations(INSTRUMENTATIONS, {
+        enabled: config.enabledInstrumentations,
+        disabled: config.disabledInstrumentations,
+        config: options.instrumentationConfig,
+      });
+  const patchedModules = patchedModuleNames(loaded.instrumentations);
+  if (internals.esmLoaderHook === 'after') ready = registerEsmLoaderHook(patchedModules);
+
+  const sdk = new NodeSDK({
+    resource,
+    autoDetectResources: false,
+    instrumentations: loaded.instrumentations,
+    spanProcessors: pipeline.processors,
+    // Metrics and logs only when explicitly asked for: the NodeSDK would otherwise default both to OTLP
+    // on localhost:4318 and log connection errors in every app that has no collector.
+    ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
+    ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
+  });
+  sdk.start();
+
+  let shutdownPromise: Promise<void> | undefined;
+  const forceFlush = () => pipeline.forceFlush();
+  const uninstallExitHooks = config.exitHooks
+    ? installExitHooks({ flush: forceFlush, shutdown: () => shutdown() }, { timeoutMillis: config.shutdownTimeoutMillis })
+    : () => {};
+  const shutdown = () => {
+    shutdownPromise ??= (async () => {
+      uninstallExitHooks();
+      // The tracer provider flushes its processors and shuts the exporters down (the store checkpoints).
+      await sdk.shutdown();
+      for (const instrumentation of loaded.instrumentations) instrumentation.disable();
+    })();
+    return shutdownPromise;
+  };
+
+  return {
+    enabled: true,
+    config,
+    storeDir: pipeline.store?.dir,
+    storeLogId: pipeline.store?.logId,
+    instrumentations: loaded.loaded,
+    skipped: loaded.skipped,
+    patchedModules,
+    esmLoaderHook: Boolean(internals.esmLoaderHook),
+    resource,
+    ready: ready(),
+    forceFlush,
+    shutdown,
+  };
+}
+
+function disabledSDK(config: ResolvedConfig): ProvenanceSDK {
+  return {
+    enabled: false,
+    config,
+    storeDir: undefined,
+    storeLogId: undefined,
+    instrumentations: [],
+    skipped: [],
+    patchedModules: [],
+    esmLoaderHook: false,
+    resource: undefined,
+    ready: Promise.resolve(),
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * CIDv1 with sha2-256 multihashes, implemented on node:crypto so the runtime package needs no ESM-only
+ * dependency (multiformats is ESM-only). Byte layout: https://github.com/multiformats/cid#cidv1 ;
+ * string form: multibase base32 (RFC 4648 lower case, no padding, prefix `b`).
+ */
+import * as crypto from 'node:crypto';
+
+/** Multicodec `raw`: payload bytes exactly as captured. */
+export const CODEC_RAW = 0x55;
+/** Multicodec `dag-json`: records and blocks that link other blocks. */
+export const CODEC_DAG_JSON = 0x0129;
+/** Multihash `sha2-256`. */
+export const MULTIHASH_SHA2_256 = 0x12;
+
+const BASE32_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+const BASE32_CODES = Uint8Array.from(BASE32_ALPHABET, (c) => c.charCodeAt(0));
+const BASE32_LOOKUP = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE32_ALPHABET.length; i++) BASE32_LOOKUP[BASE32_ALPHABET.charCodeAt(i)] = i;
+
+/** Unsigned LEB128 varint as used by multiformats. */
+export function encodeVarint(value: number): number[] {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint: not a non-negative safe integer: ${value}`);
+  const out: number[] = [];
+  let v = value;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return out;
+}
+
+/** Decodes a varint at `offset`; returns [value, bytesRead]. Throws on truncated or over-long input. */
+export function decodeVarint(bytes: Uint8Array, offset = 0): [number, number] {
+  let value = 0;
+  let mul = 1;
+  for (let i = offset; i < bytes.length && i < offset + 9; i++) {
+    const b = bytes[i]!;
+    value += (b & 0x7f) * mul;
+    if ((b & 0x80) === 0) {
+      if (i > offset && b === 0) throw new Error('varint: non-minimal encoding');
+      return [value, i - offset + 1];
+    }
+    mul *= 0x80;
+  }
+  throw new Error('varint: truncated or too long');
+}
+
+export function base32Encode(bytes: Uint8Array): string {
+  // Characters are collected as bytes and turned into one string at the end (no string concatenation
+  // per character: CIDs are stringified for every record and block).
+  const out = Buffer.allocUnsafe(Math.ceil((bytes.length * 8) / 5));
+  let j = 0;
+  let bits = 0;
+  let buffer = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    buffer = ((buffer << 8) | bytes[i]!) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out[j++] = BASE32_CODES[(buffer >>> (bits - 5)) & 31]!;
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out[j++] = BASE32_CODES[(buffer << (5 - bits)) & 31]!;
+  return out.toString('latin1', 0, j);
+}
+
+export function base32Decode(text: string): Uint8Array {
+  const out = new Uint8Array(Math.floor((text.length * 5) / 8));
+  let bits = 0;
+  let buffer = 0;
+  let j = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? BASE32_LOOKUP[c]! : -1;
+    if (v < 0) throw new Error(`base32: invalid character ${JSON.stringify(text[i])} at ${i}`);
+    buffer = ((buffer << 5) | v) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out[j++] = (buffer >>> (bits - 8)) & 0xff;
+      bits -= 8;
+    }
+  }
+  if (bits >= 5 || (buffer & ((1 << bits) - 1)) !== 0) throw new Error('base32: non-canonical trailing bits');
+  return out;
+}
+
+/** A CIDv1 with a sha2-256 multihash. Instances are what the DAG-JSON encoder writes as `{"/": "..."}`. */
+export class CID {
+  /** The 32-byte sha2-256 digest. */
+  readonly digest: Uint8Array;
+  readonly code: number;
+  private _bytes: Uint8Array | undefined;
+  private _string: string | undefined;
+
+  constructor(code: number, digest: Uint8Array) {
+    if (digest.length !== 32) throw new Error(`CID: sha2-256 digest must be 32 bytes, got ${digest.length}`);
+    this.code = code;
+    this.digest = digest;
+  }
+
+  get version(): 1 {
+    return 1;
+  }
+
+  /** Binary CID: varint(1) varint(codec) 0x12 0x20 digest. */
+  get bytes(): Uint8Array {
+    if (this._bytes === undefined) {
+      const prefix = [1, ...encodeVarint(this.code), MULTIHASH_SHA2_256, 32];
+      const b = new Uint8Array(prefix.length + 32);
+      b.set(prefix, 0);
+      b.set(this.digest, prefix.length);
+      this._bytes = b;
+    }
+    return this._bytes;
+  }
+
+  /** Multihash in the shape multiformats uses (`code`, `size`, `digest`, `bytes` = 0x12 0x20 digest). */
+  get multihash(): { code: number; size: number; digest: Uint8Array; bytes: Uint8Array } {
+    const bytes = new Uint8Array(34);
+    bytes[0] = MULTIHASH_SHA2_256;
+    bytes[1] = 32;
+    bytes.set(this.digest, 2);
+    return { code: MULTIHASH_SHA2_256, size: 32, digest: this.digest, bytes };
+  }
+
+  /**
+   * Interop marker of multiformats (`CID.asCID(x)` accepts any object whose `asCID` is itself), so our
+   * CIDs can be handed to @ipld/dag-json, @ipld/car and other IPFS libraries as they are.
+   */
+  get asCID(): this {
+    return this;
+  }
+
+  toString(): string {
+    if (this._string === undefined) this._string = 'b' + base32Encode(this.bytes);
+    return this._string;
+  }
+
+  /** DAG-JSON link form. */
+  toJSON(): { '/': string } {
+    return { '/': this.toString() };
+  }
+
+  equals(other: CID): boolean {
+    return other.code === this.code && Buffer.from(other.digest).equals(Buffer.from(this.digest));
+  }
+
+  /** Parses a base32 CIDv1 string (sha2-256 only). */
+  static parse(text: string): CID {
+    if (typeof text !== 'string' || text[0] !== 'b') throw new Error(`CID.parse: expected a base32 CIDv1 string starting with "b", got ${JSON.stringify(text)}`);
+    return CID.decode(base32Decode(text.slice(1)));
+  }
+
+  /** Decodes a binary CIDv1 (sha2-256 only). */
+  static decode(bytes: Uint8Array): CID {
+    const [cid, length] = CID.decodeFirst(bytes);
+    if (length !== bytes.length) throw new Error(`CID.decode: ${bytes.length - length} trailing bytes`);
+    return cid;
+  }
+
+  /** Decodes a binary CIDv1 at the start of `bytes`; returns the CID and its length (for CAR/pack sections). */
+  static decodeFirst(bytes: Uint8Array, offset = 0): [CID, number] {
+    let pos = offset;
+    const [version, n1] = decodeVarint(bytes, pos);
+    pos += n1;
+    if (version !== 1) throw new Error(`CID: unsupported version ${version}`);
+    const [code, n2] = decodeVarint(bytes, pos);
+    pos += n2;
+    const [hashCode, n3] = decodeVarint(bytes, pos);
+    pos += n3;
+    if (hashCode !== MULTIHASH_SHA2_256) throw new Error(`CID: unsupported multihash 0x${hashCode.toString(16)} (only sha2-256)`);
+    const [len, n4] = decodeVarint(bytes, pos);
+    pos += n4;
+    if (len !== 32) throw new Error(`CID: sha2-256 digest length ${len}`);
+    if (pos + 32 > bytes.length) throw new Error('CID: truncated digest');
+    const digest = Uint8Array.prototype.slice.call(bytes, pos, pos + 32);
+    return [new CID(code, digest), pos + 32 - offset];
+  }
+
+  /** Returns `value` as a CID if it is one of ours or a DAG-JSON link object `{"/": "<cid>"}`. */
+  static asCID(value: unknown): CID | null {
+    if (value instanceof CID) return value;
+    if (value !== null && typeof value === 'object') {
+      const keys = Object.keys(value);
+      const link = (value as Record<string, unknown>)['/'];
+      if (keys.length === 1 && typeof link === 'string') {
+        try {
+          return CID.parse(link);
+        } catch {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+}
+
+type OneShotHash = (algorithm: string, data: Uint8Array | string, outputEncoding: 'buffer') => Buffer;
+/** crypto.hash (Node >= 20.12 / 21.7) skips the Hash object: markedly faster for small inputs. */
+const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
+
+/** sha2-256 digest (strings are hashed as UTF-8). */
+export const sha256: (bytes: Uint8Array | string) => Buffer = oneShot
+  ? (bytes) => oneShot('sha256', bytes, 'buffer')
+  : (bytes) => crypto.createHash('sha256').update(bytes).digest();
+
+/** CIDv1(codec, sha2-256(bytes)). */
+export function cidFor(code: number, bytes: Uint8Array | string): CID {
+  return new CID(code, sha256(bytes));
+}
+
+export function rawCid(bytes: Uint8Array | string): CID {
+  return cidFor(CODEC_RAW, bytes);
+}
+
+export function dagJsonCid(bytes: Uint8Array | string): CID {
+  return cidFor(CODEC_DAG_JSON, bytes);
+}

@@ -1,0 +1,43 @@
+export * from './cid.js';
+export * from './dag-json/index.js';
+export * from './merkle.js';
+export * from './record.js';
+export * from './pack.js';
+export * from './normalise.js';
+export { ProvenanceStore, newLogId, type AppendResult, type AppendedRecord, type BlockInput, type RecordDraft } from './store/store.js';
+export { resolveStoreOptions, type Durability, type ProvenanceStoreOptions, type ResolvedStoreOptions } from './store/options.js';
+export { scanLog, type LogLine, type LogScan } from './store/log-scan.js';
+export { readLock, lockHolderAlive, type LockInfo } from './store/lock.js';
+export { recoverAbandonedLogs, type RecoveryReport } from './store/recovery.js';
+export { loadOrCreateKey, keyFingerprint, publicKeyFromRaw, rawPublicKey, type StoreKey } from './checkpoint/key.js';
+export {
+  buildStatement,
+  signStatement,
+  encodeCheckpoint,
+  writeCheckpoint,
+  verifyCheckpointBytes,
+  readCheckpointFile,
+  type CheckpointCheck,
+} from './checkpoint/checkpoint.js';
+export { CidSpanExporter, type CidSpanExporterOptions, type SpanOutcome } from './exporter/exporter.js';
+export { ForwardedSpan } from './exporter/forwarded-span.js';
+export { payloadTable, PARAMS_PREFIX, type PayloadDirection } from './exporter/payload-attributes.js';
+export { SpanRecordBuilder, hrTimeToNsString, payloadBytes, type SpanDraft } from './exporter/span-record.js';
+// verify / query / export / CLI (src/verify, src/query, src/export, src/cli)
+export { verifyStore } from './verify/verify-store.js';
+export { verifyCar } from './verify/verify-car.js';
+export { formatFailure, type FailureKind, type VerifyFailure, type VerifyNote } from './verify/failure.js';
+export type { VerifyReport, VerifyOptions, VerifiedLog } from './verify/report.js';
+export { parseCar, type ParsedCar, type CarSection } from './verify/car-reader.js';
+export { queryStore, formatQueryResult, type QueryFilter, type QueryResult } from './query/query.js';
+export { readStoreRecords, type StoredRecord } from './query/read-records.js';
+export { exportCar, type CarExportSummary } from './export/export-car.js';
+export { exportOtlpJsonLines, exportJaegerJson, storeSpanViews, type ViewerExportOptions, type ViewerExportSummary } from './export/export-viewers.js';
+export { recordToSpanView } from './export/record-span.js';
+export { toExportTraceServiceRequest } from './export/otlp-json.js';
+export { toJaegerDocument } from './export/jaeger-json.js';
+export type { SpanView, SpanAttributeValue } from './export/span-view.js';
+export { encodeCarHeader } from './export/car-header.js';
+export { CarFileWriter } from './export/car-writer.js';
+export { MANIFEST_TYPE, type Manifest, type ManifestLog } from './export/manifest.js';
+export { main as runCli } from './cli/main.js';

@@ -1,0 +1,207 @@
+/**
+ * `queryStore(dir, filter)`: span records matching every given criterion, newest first.
+ * Attribute names follow the span contract (DESIGN.md): gen_ai.request.model / gen_ai.response.model,
+ * gen_ai.provider.name, gen_ai.operation.name, enduser.id, provenance.task.id, provenance.worker.id,
+ * provenance.route.backend.
+ */
+import {
+  ATTR_ENDUSER_ID,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_PROVENANCE_ROUTE_BACKEND,
+  ATTR_PROVENANCE_TASK_ID,
+  ATTR_PROVENANCE_WORKER_ID,
+} from '@llm-provenance/semantic-conventions';
+import { decodeDagJson } from '../dag-json/index.js';
+import type { SpanRecord } from '../record.js';
+import { loadPacks } from '../verify/block-source.js';
+import { findLinks } from '../verify/links.js';
+import { readStoreRecords, type StoredRecord } from './read-records.js';
+
+export interface QueryFilter {
+  /** Matches gen_ai.request.model or gen_ai.response.model. */
+  model?: string;
+  /** gen_ai.provider.name. */
+  provider?: string;
+  /** gen_ai.operation.name. */
+  operation?: string;
+  /** enduser.id. */
+  user?: string;
+  /** provenance.task.id. */
+  task?: string;
+  /** provenance.worker.id. */
+  worker?: string;
+  /** provenance.route.backend. */
+  route?: string;
+  /** 32 hex digits (case-insensitive). */
+  traceId?: string;
+  /** Span start at or after this time (Date, ISO 8601 string, or unix nanoseconds as bigint). */
+  since?: Date | string | bigint;
+  /** Span start strictly before this time. */
+  until?: Date | string | bigint;
+  /** `error` = status ERROR; `ok` = anything else (OK or UNSET). */
+  status?: 'ok' | 'error';
+  /** The record's input block CID, or the CID of any payload block that input block links. */
+  inputCid?: string;
+  /** The record's output block CID, or the CID of any payload block that output block links. */
+  outputCid?: string;
+  /** At most this many results (newest first). */
+  limit?: number;
+}
+
+export interface QueryResult {
+  log: string;
+  seq: number;
+  /** Record CID. */
+  cid: string;
+  file: string;
+  line: number;
+  /** Span start as ISO 8601 with nanoseconds, e.g. 2026-11-26T15:48:32.123456789Z. */
+  time: string;
+  start: string;
+  end: string;
+  traceId: string;
+  spanId: string;
+  name: string;
+  model: string | null;
+  provider: string | null;
+  operation: string | null;
+  status: 'UNSET' | 'OK' | 'ERROR';
+  inputCid: string | null;
+  outputCid: string | null;
+  record: SpanRecord;
+}
+
+/** Unix nanoseconds from a Date, ISO string or bigint; throws naming the bad value. */
+export function toUnixNanos(value: Date | string | bigint, what: string): bigint {
+  if (typeof value === 'bigint') return value;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new Error(`${what}: invalid Date`);
+    return BigInt(value.getTime()) * 1_000_000n;
+  }
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(value);
+  const ms = Date.parse(value);
+  if (!m && Number.isNaN(ms)) throw new Error(`${what}: ${JSON.stringify(value)} is not an ISO 8601 time`);
+  if (!m) return BigInt(ms) * 1_000_000n;
+  const whole = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(whole)) throw new Error(`${what}: ${JSON.stringify(value)} is not an ISO 8601 time`);
+  return BigInt(whole) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0') || '0');
+}
+
+/** ISO 8601 with all nine fractional digits of a unix-nanosecond decimal string. */
+export function nanosToIso(ns: string): string {
+  const n = BigInt(ns);
+  const secs = n / 1_000_000_000n;
+  const frac = (n % 1_000_000_000n).toString().padStart(9, '0');
+  return `${new Date(Number(secs) * 1000).toISOString().slice(0, 19)}.${frac}Z`;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const linkCid = (v: unknown): string | null =>
+  v !== null && typeof v === 'object' && typeof (v as { '/': unknown })['/'] === 'string' ? ((v as { '/': string })['/']) : null;
+
+function validate(filter: QueryFilter): void {
+  if (filter.status !== undefined && filter.status !== 'ok' && filter.status !== 'error') {
+    throw new Error(`status: ${JSON.stringify(filter.status)} is neither "ok" nor "error"`);
+  }
+  if (filter.limit !== undefined && (!Number.isSafeInteger(filter.limit) || filter.limit < 0)) {
+    throw new Error(`limit: ${JSON.stringify(filter.limit)} is not a non-negative integer`);
+  }
+  if (filter.traceId !== undefined && !/^[0-9a-fA-F]{32}$/.test(filter.traceId)) {
+    throw new Error(`traceId: ${JSON.stringify(filter.traceId)} is not 32 hex digits`);
+  }
+}
+
+/** Span records of every log in the store that match `filter`, newest first. */
+export function queryStore(dir: string, filter: QueryFilter = {}): QueryResult[] {
+  validate(filter);
+  const since = filter.since !== undefined ? toUnixNanos(filter.since, 'since') : undefined;
+  const until = filter.until !== undefined ? toUnixNanos(filter.until, 'until') : undefined;
+  const { records } = readStoreRecords(dir);
+  let blocks: ReturnType<typeof loadPacks>['blocks'] | undefined;
+  const payloadCids = (block: string | null): Set<string> => {
+    const out = new Set<string>();
+    if (!block) return out;
+    out.add(block);
+    blocks ??= loadPacks(dir).blocks;
+    const b = blocks.get(block);
+    if (b && !b.problem) {
+      try {
+        for (const l of findLinks(decodeDagJson(b.data))) out.add(l.cid);
+      } catch {
+        // a block that does not decode links nothing
+      }
+    }
+    return out;
+  };
+  const matches = (s: StoredRecord): boolean => {
+    const r = s.record as SpanRecord;
+    const a = r.attributes ?? {};
+    if (filter.model !== undefined && a[ATTR_GEN_AI_REQUEST_MODEL] !== filter.model && a[ATTR_GEN_AI_RESPONSE_MODEL] !== filter.model) return false;
+    if (filter.provider !== undefined && a[ATTR_GEN_AI_PROVIDER_NAME] !== filter.provider) return false;
+    if (filter.operation !== undefined && a[ATTR_GEN_AI_OPERATION_NAME] !== filter.operation) return false;
+    if (filter.user !== undefined && a[ATTR_ENDUSER_ID] !== filter.user) return false;
+    if (filter.task !== undefined && a[ATTR_PROVENANCE_TASK_ID] !== filter.task) return false;
+    if (filter.worker !== undefined && a[ATTR_PROVENANCE_WORKER_ID] !== filter.worker) return false;
+    if (filter.route !== undefined && a[ATTR_PROVENANCE_ROUTE_BACKEND] !== filter.route) return false;
+    if (filter.traceId !== undefined && r.traceId !== filter.traceId.toLowerCase()) return false;
+    if (since !== undefined && BigInt(r.start) < since) return false;
+    if (until !== undefined && BigInt(r.start) >= until) return false;
+    if (filter.status === 'error' && r.status?.code !== 'ERROR') return false;
+    if (filter.status === 'ok' && r.status?.code === 'ERROR') return false;
+    if (filter.inputCid !== undefined && !payloadCids(linkCid(r.input)).has(filter.inputCid)) return false;
+    if (filter.outputCid !== undefined && !payloadCids(linkCid(r.output)).has(filter.outputCid)) return false;
+    return true;
+  };
+  const results: QueryResult[] = records
+    .filter((s) => s.record.type === 'span' && matches(s))
+    .map((s) => {
+      const r = s.record as SpanRecord;
+      const a = r.attributes ?? {};
+      return {
+        log: s.log,
+        seq: r.seq,
+        cid: s.cid,
+        file: s.file,
+        line: s.line,
+        time: nanosToIso(r.start),
+        start: r.start,
+        end: r.end,
+        traceId: r.traceId,
+        spanId: r.spanId,
+        name: r.name,
+        model: str(a[ATTR_GEN_AI_RESPONSE_MODEL]) ?? str(a[ATTR_GEN_AI_REQUEST_MODEL]),
+        provider: str(a[ATTR_GEN_AI_PROVIDER_NAME]),
+        operation: str(a[ATTR_GEN_AI_OPERATION_NAME]),
+        status: r.status.code,
+        inputCid: linkCid(r.input),
+        outputCid: linkCid(r.output),
+        record: r,
+      };
+    });
+  results.sort((x, y) => {
+    const dx = BigInt(x.start);
+    const dy = BigInt(y.start);
+    if (dx !== dy) return dx > dy ? -1 : 1;
+    if (x.log !== y.log) return x.log > y.log ? -1 : 1;
+    return y.seq - x.seq;
+  });
+  return filter.limit !== undefined ? results.slice(0, filter.limit) : results;
+}
+
+/** One human-readable line per result: time, seq, model, operation, status, record CID, input/output CIDs. */
+export function formatQueryResult(r: QueryResult): string {
+  return [
+    r.time,
+    `seq=${r.seq}`,
+    `model=${r.model ?? '-'}`,
+    `op=${r.operation ?? '-'}`,
+    `status=${r.status === 'ERROR' ? 'error' : 'ok'}`,
+    `record=${r.cid}`,
+    `input=${r.inputCid ?? '-'}`,
+    `output=${r.outputCid ?? '-'}`,
+    `log=${r.log}`,
+  ].join('  ');
+}

@@ -1,0 +1,111 @@
+/**
+ * Record shapes as stored (FORMAT.md section 3). Values are DAG-JSON data model values: links are
+ * {@link CID} instances when built by the writer and `{"/": "<cid>"}` objects when parsed from a file.
+ */
+import type { CID } from './cid.js';
+
+export const FORMAT_VERSION = 1;
+
+/** A link as written by us (CID) or as read back with JSON.parse. */
+export type Link = CID | { '/': string };
+
+/** DAG-JSON data model value (after normalisation). */
+export type DagValue = null | boolean | number | string | Uint8Array | Link | DagValue[] | { [key: string]: DagValue };
+export type DagMap = { [key: string]: DagValue };
+
+export type SpanKindName = 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
+export type StatusCodeName = 'UNSET' | 'OK' | 'ERROR';
+
+interface RecordBase {
+  v: 1;
+  log: string;
+  seq: number;
+  prev: Link | null;
+}
+
+export interface SpanRecord extends RecordBase {
+  type: 'span';
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  traceFlags: number;
+  name: string;
+  kind: SpanKindName;
+  /** Unix nanoseconds, decimal string. */
+  start: string;
+  end: string;
+  status: { code: StatusCodeName; message: string | null };
+  attributes: DagMap;
+  resource: DagMap;
+  scope: { name: string; version: string | null; schemaUrl: string | null };
+  events: { name: string; time: string; attributes: DagMap }[];
+  links: { traceId: string; spanId: string; attributes: DagMap }[];
+  input: Link | null;
+  params: Link | null;
+  output: Link | null;
+  dropped: string[];
+}
+
+export interface CutRecord extends RecordBase {
+  type: 'cut';
+  time: string;
+  target: string;
+  file: string;
+  offset: number;
+  length: number;
+  sha256: string;
+  block: Link;
+}
+
+export interface DamageRecord extends RecordBase {
+  type: 'damage';
+  time: string;
+  target: string;
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export type ProvenanceRecord = SpanRecord | CutRecord | DamageRecord;
+
+/** The signed part of a checkpoint (FORMAT.md section 6). */
+export interface CheckpointStatement {
+  v: 1;
+  type: 'checkpoint';
+  log: string;
+  size: number;
+  /** RFC 6962 root, 64 lower-case hex. */
+  root: string;
+  last: Link | null;
+  time: string;
+  /** sha256 of the raw public key, 64 lower-case hex. */
+  key: string;
+}
+
+export interface CheckpointFile {
+  statement: CheckpointStatement;
+  signature: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+/** Regex a log id matches. */
+export const LOG_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[0-9]+-[0-9a-f]{8}$/;
+
+/** Store-relative paths (FORMAT.md section 1). */
+export const storePaths = {
+  logsDir: 'logs',
+  blocksDir: 'blocks',
+  checkpointsDir: 'checkpoints',
+  keysDir: 'keys',
+  log: (logId: string) => `logs/${logId}.jsonl`,
+  lock: (logId: string) => `logs/${logId}.lock`,
+  recovered: (logId: string) => `logs/${logId}.recovered`,
+  pack: (logId: string) => `blocks/${logId}.blocks`,
+  checkpoint: (logId: string, size: number) => `checkpoints/${logId}.${String(size).padStart(12, '0')}.json`,
+  key: 'keys/ed25519.pem',
+} as const;
+
+/** Current time as unix nanoseconds, decimal string. */
+export function nowNs(): string {
+  return (BigInt(Date.now()) * 1_000_000n).toString();
+}

@@ -1,0 +1,85 @@
+/**
+ * Reads and checks one checkpoint (FORMAT.md section 6): canonical DAG-JSON, statement fields, key
+ * fingerprint, Ed25519 signature over the DAG-JSON encoding of `statement`.
+ */
+import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+import { decodeDagJson, encodeDagJson } from '../dag-json/index.js';
+import { canonicalDagJson } from './canonical.js';
+
+export interface CheckpointStatement {
+  log: string;
+  size: number;
+  root: string;
+  last: string | null;
+  time: string;
+  key: string;
+}
+
+export type CheckpointReading =
+  | { ok: true; statement: CheckpointStatement; publicKeyHex: string }
+  | { ok: false; kind: 'non-canonical encoding' | 'bad signature' | 'modified'; detail: string; statement?: CheckpointStatement };
+
+function bytesField(value: unknown): Buffer | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const inner = (value as Record<string, unknown>)['/'];
+  if (inner === null || typeof inner !== 'object') return undefined;
+  const b = (inner as Record<string, unknown>).bytes;
+  return typeof b === 'string' ? Buffer.from(b, 'base64') : undefined;
+}
+
+/** Ed25519 public key object from its 32 raw bytes (RFC 8410 SubjectPublicKeyInfo built by hand). */
+export function ed25519PublicKey(raw: Uint8Array): ReturnType<typeof createPublicKey> {
+  const spkiPrefix = Buffer.from('302a300506032b6570032100', 'hex');
+  return createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' });
+}
+
+function parseStatement(s: unknown): CheckpointStatement | string {
+  if (s === null || typeof s !== 'object' || Array.isArray(s)) return 'statement is not a map';
+  const st = s as Record<string, unknown>;
+  if (st.v !== 1 || st.type !== 'checkpoint') return 'statement is not a version 1 checkpoint';
+  if (typeof st.log !== 'string') return 'statement has no log id';
+  if (!Number.isSafeInteger(st.size) || (st.size as number) < 0) return 'statement size is not a non-negative integer';
+  if (typeof st.root !== 'string' || !/^[0-9a-f]{64}$/.test(st.root)) return 'statement root is not 64 hex digits';
+  if (typeof st.key !== 'string' || !/^[0-9a-f]{64}$/.test(st.key)) return 'statement key is not 64 hex digits';
+  let last: string | null = null;
+  if (st.last !== null) {
+    const l = st.last as Record<string, unknown> | undefined;
+    if (!l || typeof l !== 'object' || typeof l['/'] !== 'string') return 'statement last is neither a link nor null';
+    last = l['/'] as string;
+  }
+  return { log: st.log, size: st.size as number, root: st.root, last, time: String(st.time), key: st.key };
+}
+
+/** Checks a checkpoint file's bytes. Never throws. */
+export function readCheckpoint(bytes: Uint8Array): CheckpointReading {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let value: unknown;
+  try {
+    value = decodeDagJson(text);
+  } catch (err) {
+    return { ok: false, kind: 'modified', detail: `checkpoint is not valid DAG-JSON: ${(err as Error).message}` };
+  }
+  const canonical = canonicalDagJson(value);
+  if (canonical === undefined) return { ok: false, kind: 'non-canonical encoding', detail: 'checkpoint cannot be DAG-JSON encoded' };
+  if (value === null || typeof value !== 'object') return { ok: false, kind: 'modified', detail: 'checkpoint is not a map' };
+  const cp = value as Record<string, unknown>;
+  const statement = parseStatement(cp.statement);
+  if (typeof statement === 'string') return { ok: false, kind: 'modified', detail: statement };
+  if (canonical !== text) return { ok: false, kind: 'non-canonical encoding', detail: 'checkpoint does not re-encode to its stored bytes', statement };
+  const publicKey = bytesField(cp.publicKey);
+  const signature = bytesField(cp.signature);
+  if (!publicKey || publicKey.length !== 32) return { ok: false, kind: 'bad signature', detail: 'publicKey is not 32 bytes', statement };
+  if (!signature || signature.length !== 64) return { ok: false, kind: 'bad signature', detail: 'signature is not 64 bytes', statement };
+  const fingerprint = createHash('sha256').update(publicKey).digest('hex');
+  if (fingerprint !== statement.key) {
+    return { ok: false, kind: 'bad signature', detail: `statement key ${statement.key} is not the fingerprint ${fingerprint} of publicKey`, statement };
+  }
+  let valid = false;
+  try {
+    valid = verifySignature(null, encodeDagJson(cp.statement), ed25519PublicKey(publicKey), signature);
+  } catch (err) {
+    return { ok: false, kind: 'bad signature', detail: `signature cannot be checked: ${(err as Error).message}`, statement };
+  }
+  if (!valid) return { ok: false, kind: 'bad signature', detail: `Ed25519 signature does not verify with key ${fingerprint}`, statement };
+  return { ok: true, statement, publicKeyHex: publicKey.toString('hex') };
+}

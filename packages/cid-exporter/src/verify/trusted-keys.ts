@@ -1,0 +1,36 @@
+/** Resolving the set of Ed25519 public keys that may sign checkpoints. */
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** Raw 32-byte public key (hex) of the store's PKCS#8 PEM private key, or undefined if unreadable. */
+export function storePublicKeyHex(pemPath: string): string | undefined {
+  let pem: string;
+  try {
+    pem = readFileSync(pemPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const jwk = createPublicKey(createPrivateKey(pem)).export({ format: 'jwk' });
+  return jwk.x ? Buffer.from(jwk.x, 'base64url').toString('hex') : undefined;
+}
+
+/** The keys allowed to sign: each given as the raw public key or its sha256 fingerprint, 64 hex. */
+export class TrustedKeys {
+  private readonly wanted: Set<string>;
+
+  constructor(keys: readonly string[]) {
+    this.wanted = new Set(keys.map((k) => k.toLowerCase()));
+    for (const k of this.wanted) {
+      if (!/^[0-9a-f]{64}$/.test(k)) throw new Error(`trusted key ${JSON.stringify(k)} is not 64 hex digits (raw Ed25519 public key or its sha256 fingerprint)`);
+    }
+  }
+
+  get size(): number {
+    return this.wanted.size;
+  }
+
+  /** True when the raw public key (hex) or its fingerprint was given. */
+  has(rawHex: string): boolean {
+    return this.wanted.has(rawHex) || this.wanted.has(createHash('sha256').update(Buffer.from(rawHex, 'hex')).digest('hex'));
+  }
+}

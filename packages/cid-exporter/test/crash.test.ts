@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ProvenanceStore, scanLog, verifyCheckpointBytes } from '@llm-provenance/cid-exporter';
+import { mfCid, readAllBlocks, tmpStoreDir } from './store-helpers.js';
+
+const CHILD = path.join(__dirname, 'fixtures', 'export-child.cjs');
+
+interface Acked {
+  log: string;
+  seq: number;
+  cid: string;
+}
+
+/** Runs the child; resolves with its acknowledged records once it exits (or after we kill it). */
+function runChild(dir: string, args: string[], killAfterAcks?: number): Promise<{ acked: Acked[]; code: number | null; signal: string | null; lines: string[] }> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, [CHILD, dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const acked: Acked[] = [];
+    const lines: string[] = [];
+    let buf = '';
+    let stderr = '';
+    let killed = false;
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        lines.push(line);
+        if (line.startsWith('ok ')) {
+          for (const item of line.slice(3).split(' ')) {
+            const [log, seq, cid] = item.split(':');
+            acked.push({ log: log!, seq: Number(seq), cid: cid! });
+          }
+          if (killAfterAcks !== undefined && !killed && acked.length >= killAfterAcks) {
+            killed = true;
+            // Let it run on into the next write, then SIGKILL at a varying point.
+            setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 15));
+          }
+        }
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (killAfterAcks === undefined && code !== 0) reject(new Error(`child exited ${code}: ${stderr}`));
+      else resolve({ acked, code, signal, lines });
+    });
+  });
+}
+
+function checkLogIntact(dir: string, logId: string) {
+  const buf = fs.readFileSync(path.join(dir, 'logs', `${logId}.jsonl`));
+  const scan = scanLog(buf, logId);
+  expect(scan.damage).toBe(null);
+  expect(scan.tornTail).toBe(null);
+  return scan;
+}
+
+describe('crash safety (real child processes, SIGKILL)', () => {
+  it('never loses a record whose export reported success, over 20 kill -9 runs', async () => {
+    const dir = tmpStoreDir('crash');
+    let cuts = 0;
+    let ackedTotal = 0;
+    for (let i = 0; i < 20; i++) {
+      const { acked, signal } = await runChild(dir, ['0', i % 2 ? '25' : '400'], 30 + i * 7);
+      expect(signal).toBe('SIGKILL');
+      expect(acked.length).toBeGreaterThan(0);
+      const logId = acked[0]!.log;
+      // Reopening recovers the killed log (cuts a torn tail, if any) and works.
+      const store = ProvenanceStore.open({ dir, checkpointIntervalMs: 0 });
+      const scan = checkLogIntact(dir, logId);
+      for (const a of acked) {
+        expect(a.log).toBe(logId);
+        const line = scan.lines[a.seq];
+        expect(line, `acked seq ${a.seq} of ${logId} missing`).toBeDefined();
+        expect(await mfCid(0x0129, line!.bytes)).toBe(a.cid);
+      }
+      ackedTotal += acked.length;
+      const ownLines = fs.readFileSync(path.join(dir, 'logs', `${store.logId}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      cuts += ownLines.filter((r) => r.type === 'cut').length;
+      expect(ownLines.filter((r) => r.type === 'damage')).toEqual([]);
+      // The killed log is now committed to by a checkpoint over exactly its intact records.
+      const cpFile = path.join(dir, 'checkpoints', `${logId}.${String(scan.lines.length).padStart(12, '0')}.json`);
+      expect(verifyCheckpointBytes(fs.readFileSync(cpFile)).ok).toBe(true);
+      await store.append([{ fields: { type: 'span', name: `after crash ${i}` }, blocks: [] }]).durable;
+      await store.close();
+      checkLogIntact(dir, store.logId);
+    }
+    // Every record's payload links resolve to blocks in the packs.
+    const blocks = await readAllBlocks(dir);
+    for (const f of fs.readdirSync(path.join(dir, 'logs')).filter((n) => n.endsWith('.jsonl'))) {
+      for (const l of fs.readFileSync(path.join(dir, 'logs', f), 'utf8').split('\n').filter(Boolean)) {
+        const r = JSON.parse(l);
+        for (const k of ['input', 'output', 'params', 'block']) if (r[k]) expect(blocks.has(r[k]['/']), `${f} seq ${r.seq} ${k}`).toBe(true);
+      }
+    }
+    console.log(`crash test: ${ackedTotal} acknowledged records over 20 kills, ${cuts} torn tails cut and recorded`);
+  }, 180_000);
+
+  it('two processes exporting into one directory at once both produce intact logs', async () => {
+    const dir = tmpStoreDir('two');
+    const [a, b] = await Promise.all([runChild(dir, ['15', '20']), runChild(dir, ['15', '20'])]);
+    expect(a.lines.at(-1)).toBe('done');
+    expect(b.lines.at(-1)).toBe('done');
+    const logA = a.acked[0]!.log;
+    const logB = b.acked[0]!.log;
+    expect(logA).not.toBe(logB);
+    for (const [logId, run] of [[logA, a], [logB, b]] as const) {
+      const scan = checkLogIntact(dir, logId);
+      expect(scan.lines.length).toBe(300);
+      expect(run.acked.map((x) => x.seq)).toEqual([...Array(300).keys()]);
+      for (const x of run.acked) expect(await mfCid(0x0129, scan.lines[x.seq]!.bytes)).toBe(x.cid);
+      expect(fs.existsSync(path.join(dir, 'logs', `${logId}.lock`))).toBe(false);
+      const final = fs.readFileSync(path.join(dir, 'checkpoints', `${logId}.000000000300.json`));
+      expect(verifyCheckpointBytes(final).ok).toBe(true);
+    }
+    const blocks = await readAllBlocks(dir);
+    // Shared system prompt: once per pack (two packs), so two copies at most of one CID in one map.
+    expect(blocks.size).toBeGreaterThan(600);
+  }, 120_000);
+});

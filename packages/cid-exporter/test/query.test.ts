@@ -1,0 +1,116 @@
+/**
+ * queryStore / `query` over two logs written by CidSpanExporter. Expected answers are computed from the
+ * span generator (spec(i)), not from the store.
+ */
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as dagJson from '@ipld/dag-json';
+import { CID as MfCID } from 'multiformats/cid';
+import { sha256 } from 'multiformats/hashes/sha2';
+import { ProvenanceStore, queryStore, type QueryFilter, type QueryResult } from '@llm-provenance/cid-exporter';
+import { BASE_MS, lines, spec, tmpDir, writeSpans } from './verify-fixture.js';
+
+const N = 300;
+const SPLIT = 180; // spans 0..179 in the first log, 180..299 in the second
+let store: string;
+let logs: [string, string];
+
+beforeAll(async () => {
+  store = path.join(tmpDir('query'), 'store');
+  const a = await writeSpans(store, 0, SPLIT, { checkpointEvery: 100 });
+  const b = await writeSpans(store, SPLIT, N, { checkpointEvery: 100 });
+  logs = [a, b];
+}, 120_000);
+
+/** Span indices selected by `keep`, newest first (span i starts at BASE + i s). */
+function expected(keep: (i: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = N - 1; i >= 0; i--) if (keep(i)) out.push(i);
+  return out;
+}
+
+/** Which span a result is: log + seq back to i. */
+const spanIndex = (r: QueryResult): number => (r.log === logs[0] ? r.seq : SPLIT + r.seq);
+const run = (filter: QueryFilter): number[] => queryStore(store, filter).map(spanIndex);
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+describe('queryStore', () => {
+  it('returns every span record, newest first, with its CIDs and location', async () => {
+    const all = queryStore(store);
+    expect(all.map(spanIndex)).toEqual(expected(() => true));
+    const r = all.find((x) => spanIndex(x) === 200)!;
+    const line = lines(store, logs[1])[20]!;
+    const record = dagJson.decode<any>(line);
+    expect({ ...r, record: undefined }).toEqual({
+      log: logs[1],
+      seq: 20,
+      cid: MfCID.create(1, 0x0129, await sha256.digest(line)).toString(),
+      file: `logs/${logs[1]}.jsonl`,
+      line: 21,
+      time: '2026-01-01T00:03:20.000000000Z',
+      start: String((BASE_MS + 200_000) * 1e6),
+      end: String((BASE_MS + 200_250) * 1e6),
+      traceId: spec(200).traceId,
+      spanId: record.spanId,
+      name: 'embeddings llama3.1',
+      model: 'llama3.1',
+      provider: 'ollama',
+      operation: 'embeddings',
+      status: 'UNSET',
+      inputCid: record.input.toString(),
+      outputCid: record.output.toString(),
+      record: undefined,
+    });
+  });
+
+  it.each<[string, QueryFilter, (i: number) => boolean]>([
+    ['model', { model: 'claude-3-5-haiku' }, (i) => spec(i).model === 'claude-3-5-haiku'],
+    ['provider', { provider: 'ollama' }, (i) => spec(i).provider === 'ollama'],
+    ['operation', { operation: 'embeddings' }, (i) => spec(i).operation === 'embeddings'],
+    ['user', { user: 'user-3' }, (i) => spec(i).user === 'user-3'],
+    ['task', { task: 'task-5' }, (i) => spec(i).task === 'task-5'],
+    ['worker', { worker: 'worker-1' }, (i) => spec(i).worker === 'worker-1'],
+    ['route', { route: 'fallback' }, (i) => spec(i).route === 'fallback'],
+    ['trace id', { traceId: spec(61).traceId }, (i) => Math.floor(i / 3) === 20],
+    ['status error', { status: 'error' }, (i) => spec(i).error],
+    ['status ok', { status: 'ok' }, (i) => !spec(i).error],
+    ['since (inclusive)', { since: iso(BASE_MS + 250_000) }, (i) => i >= 250],
+    ['until (exclusive)', { until: iso(BASE_MS + 10_000) }, (i) => i < 10],
+    ['since + until with nanoseconds', { since: '2026-01-01T00:02:59.999999999Z', until: '2026-01-01T00:03:03.000000001Z' }, (i) => i >= 180 && i <= 183],
+    ['combined filters', { model: 'gpt-4o-mini', user: 'user-1', status: 'ok' }, (i) => spec(i).model === 'gpt-4o-mini' && spec(i).user === 'user-1' && !spec(i).error],
+    ['limit', { provider: 'openai', limit: 4 }, (i) => spec(i).provider === 'openai' && i >= 288],
+    ['no match', { model: 'gpt-5', provider: 'openai' }, () => false],
+  ])('filters by %s', (_name, filter, keep) => {
+    expect(run(filter)).toEqual(expected(keep));
+  });
+
+  it('filters by input CID: the input block or any payload block it links (same input, different outputs)', () => {
+    const r = queryStore(store).find((x) => spanIndex(x) === 8)!;
+    // spans with the same i % 7 sent the same messages: same input block, different outputs
+    expect(run({ inputCid: r.inputCid! })).toEqual(expected((i) => i % 7 === 1));
+    const messages = queryStore(store, { inputCid: r.inputCid! }).map((x) => x.outputCid);
+    expect(new Set(messages).size).toBe(messages.length);
+  });
+
+  it('filters by output CID', () => {
+    const r = queryStore(store).find((x) => spanIndex(x) === 123)!;
+    expect(run({ outputCid: r.outputCid! })).toEqual([123]);
+  });
+
+  it('is also ProvenanceStore.query on an open store', async () => {
+    const open = ProvenanceStore.open({ dir: store, checkpointIntervalMs: 0 });
+    try {
+      const filter: QueryFilter = { task: 'task-1', route: 'fallback' };
+      expect(open.query(filter).map(spanIndex)).toEqual(expected((i) => i % 6 === 1 && i % 7 === 0));
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('rejects bad filters with an error naming the problem', () => {
+    expect(() => queryStore(store, { since: 'yesterday' })).toThrow('since: "yesterday" is not an ISO 8601 time');
+    expect(() => queryStore(store, { status: 'failed' as 'ok' })).toThrow('status: "failed" is neither "ok" nor "error"');
+    expect(() => queryStore(store, { traceId: 'abc' })).toThrow('traceId: "abc" is not 32 hex digits');
+    expect(() => queryStore(path.join(store, 'nope'))).toThrow(`store ${path.join(store, 'nope')} does not exist`);
+  });
+});

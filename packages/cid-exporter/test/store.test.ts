@@ -1,0 +1,317 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import * as dagJson from '@ipld/dag-json';
+import { ProvenanceStore, merkleRoot, rawCid, resolveStoreOptions, verifyCheckpointBytes, type RecordDraft } from '@llm-provenance/cid-exporter';
+import { logFiles, mfCid, mode, readAllBlocks, readLines, tmpStoreDir } from './store-helpers.js';
+
+const DAG_JSON = 0x0129;
+const RAW = 0x55;
+
+const stores: ProvenanceStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
+
+function open(dir: string, options: Parameters<typeof ProvenanceStore.open>[0] = {}): ProvenanceStore {
+  const s = ProvenanceStore.open({ dir, checkpointIntervalMs: 0, ...options });
+  stores.push(s);
+  return s;
+}
+
+function draft(name: string, payload?: string): RecordDraft {
+  const blocks = payload === undefined ? [] : [{ cid: rawCid(payload), bytes: Buffer.from(payload) }];
+  return { fields: { type: 'span', name, input: payload === undefined ? null : rawCid(payload) }, blocks };
+}
+
+/** RFC 6962 MTH written out independently of src/merkle.ts. */
+function referenceRoot(leaves: Buffer[]): string {
+  const h = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+  const mth = (d: Buffer[]): Buffer => {
+    if (d.length === 0) return h();
+    if (d.length === 1) return h(Buffer.from([0]), d[0]!);
+    let k = 1;
+    while (k * 2 < d.length) k *= 2;
+    return h(Buffer.from([1]), mth(d.slice(0, k)), mth(d.slice(k)));
+  };
+  return mth(leaves).toString('hex');
+}
+
+/** A pid that certainly belonged to a process that has exited. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', '']);
+  return r.pid!;
+}
+
+/** Makes `logId`'s lock look like it belongs to a crashed process. */
+function abandon(dir: string, logId: string): void {
+  const lockFile = path.join(dir, 'logs', `${logId}.lock`);
+  const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+  fs.writeFileSync(lockFile, JSON.stringify({ ...lock, pid: deadPid() }) + '\n');
+}
+
+describe('merkle root', () => {
+  it('matches the RFC 6962 definition for every size from 0 to 70', () => {
+    const leaves: Buffer[] = [];
+    for (let n = 0; n <= 70; n++) {
+      expect(merkleRoot(leaves).toString('hex')).toBe(referenceRoot(leaves));
+      leaves.push(Buffer.from(`leaf ${n}`));
+    }
+  });
+  it('has the RFC 6962 empty and single-leaf values', () => {
+    expect(merkleRoot([]).toString('hex')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(merkleRoot([Buffer.alloc(0)]).toString('hex')).toBe('6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d');
+  });
+});
+
+describe('ProvenanceStore', () => {
+  it('creates the directory 0700 and every file 0600, whatever the umask', async () => {
+    const dir = tmpStoreDir('perm');
+    const old = process.umask(0);
+    let store: ProvenanceStore;
+    try {
+      store = open(dir);
+    } finally {
+      process.umask(old);
+    }
+    await store.append([draft('a', 'payload')]).durable;
+    const id = store.logId;
+    expect(mode(dir)).toBe(0o700);
+    for (const sub of ['logs', 'blocks', 'checkpoints', 'keys']) expect(mode(path.join(dir, sub))).toBe(0o700);
+    for (const f of [`logs/${id}.jsonl`, `logs/${id}.lock`, `blocks/${id}.blocks`, 'keys/ed25519.pem']) expect(mode(path.join(dir, f))).toBe(0o600);
+    await store.close();
+    expect(fs.existsSync(path.join(dir, `logs/${id}.lock`))).toBe(false);
+    expect(mode(path.join(dir, `checkpoints/${id}.000000000001.json`))).toBe(0o600);
+  });
+
+  it('holds pid and start time in an exclusive lock file', () => {
+    const dir = tmpStoreDir('lock');
+    const store = open(dir);
+    const lock = JSON.parse(fs.readFileSync(path.join(dir, 'logs', `${store.logId}.lock`), 'utf8'));
+    expect(Object.keys(lock)).toEqual(['host', 'log', 'pid', 'start']);
+    expect(lock.pid).toBe(process.pid);
+    expect(lock.log).toBe(store.logId);
+    expect(/^\d{19}$/.test(lock.start)).toBe(true);
+    expect(store.logId).toMatch(new RegExp(`^\\d{8}T\\d{6}Z-${process.pid}-[0-9a-f]{8}$`));
+    // A second store in the same directory gets its own log.
+    const other = open(dir);
+    expect(other.logId).not.toBe(store.logId);
+  });
+
+  it('writes signed checkpoints every N records with the RFC 6962 root', async () => {
+    const dir = tmpStoreDir('ckpt');
+    const store = open(dir, { checkpointEvery: 3 });
+    for (let i = 0; i < 7; i++) await store.append([draft(`r${i}`)]).durable;
+    const id = store.logId;
+    expect(fs.readdirSync(path.join(dir, 'checkpoints')).sort()).toEqual([`${id}.000000000003.json`, `${id}.000000000006.json`]);
+    await store.close();
+    const files = fs.readdirSync(path.join(dir, 'checkpoints')).sort();
+    expect(files).toEqual([`${id}.000000000003.json`, `${id}.000000000006.json`, `${id}.000000000007.json`]);
+
+    const lines = readLines(dir, id);
+    const bytes = fs.readFileSync(path.join(dir, 'checkpoints', files[2]!));
+    // The file is canonical DAG-JSON as @ipld/dag-json writes it.
+    expect(Buffer.from(dagJson.encode(dagJson.decode(bytes))).equals(bytes)).toBe(true);
+    const cp = JSON.parse(bytes.toString());
+    expect(Object.keys(cp.statement)).toEqual(['key', 'last', 'log', 'root', 'size', 'time', 'type', 'v']);
+    expect(cp.statement.log).toBe(id);
+    expect(cp.statement.size).toBe(7);
+    expect(cp.statement.root).toBe(referenceRoot(lines));
+    expect(cp.statement.last).toEqual({ '/': await mfCid(DAG_JSON, lines[6]!) });
+    const pub = Buffer.from(cp.publicKey['/'].bytes, 'base64');
+    expect(cp.statement.key).toBe(createHash('sha256').update(pub).digest('hex'));
+    const key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pub]), format: 'der', type: 'spki' });
+    const signed = Buffer.from(dagJson.encode(dagJson.decode(Buffer.from(JSON.stringify(cp.statement)))));
+    expect(verify(null, signed, key, Buffer.from(cp.signature['/'].bytes, 'base64'))).toBe(true);
+    expect(verifyCheckpointBytes(bytes).ok).toBe(true);
+    // A changed byte breaks it.
+    const tampered = Buffer.from(bytes.toString().replace('"size":7', '"size":8'));
+    expect(verifyCheckpointBytes(tampered)).toEqual({ ok: false, reason: 'bad signature' });
+  });
+
+  it('keeps one key per store, readable only by the owner', () => {
+    const dir = tmpStoreDir('key');
+    const a = open(dir);
+    const b = open(dir);
+    expect(a.publicKeyFingerprint).toBe(b.publicKeyFingerprint);
+    expect(fs.readFileSync(path.join(dir, 'keys/ed25519.pem'), 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+  });
+
+  it('cuts a torn last line of an abandoned log and records the cut in the new log', async () => {
+    const dir = tmpStoreDir('torn');
+    const crashed = open(dir, { checkpointEvery: 0 });
+    await crashed.append([draft('one', 'p1'), draft('two', 'p2')]).durable;
+    const oldId = crashed.logId;
+    const logFile = path.join(dir, 'logs', `${oldId}.jsonl`);
+    const intact = fs.readFileSync(logFile);
+    const torn = Buffer.from('{"attributes":{},"dropped":[],"end":"17');
+    fs.appendFileSync(logFile, torn);
+    abandon(dir, oldId);
+
+    const next = open(dir);
+    expect(next.logId).not.toBe(oldId);
+    // Old log: cut back to its complete lines.
+    expect(fs.readFileSync(logFile).equals(intact)).toBe(true);
+    // New log: seq 0 is the cut record, naming offset, length and sha256 of the cut bytes.
+    const lines = readLines(dir, next.logId);
+    expect(lines.length).toBe(1);
+    const cut = JSON.parse(lines[0]!.toString());
+    const tornCid = await mfCid(RAW, torn);
+    expect(cut).toEqual({
+      v: 1,
+      type: 'cut',
+      log: next.logId,
+      seq: 0,
+      prev: null,
+      time: cut.time,
+      target: oldId,
+      file: `logs/${oldId}.jsonl`,
+      offset: intact.length,
+      length: torn.length,
+      sha256: createHash('sha256').update(torn).digest('hex'),
+      block: { '/': tornCid },
+    });
+    expect((await readAllBlocks(dir)).get(tornCid)!.equals(torn)).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'logs', `${oldId}.recovered`))).toBe(true);
+    // The abandoned log got a checkpoint over its two intact records.
+    const cp = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoints', `${oldId}.000000000002.json`), 'utf8'));
+    expect(cp.statement.root).toBe(referenceRoot(readLines(dir, oldId)));
+    // A third store does not recover it again.
+    const third = open(dir);
+    expect(readLines(dir, third.logId).length).toBe(0);
+  });
+
+  it('never repairs damage before the last line: the old log stays byte-for-byte, a new log records the damage', async () => {
+    const dir = tmpStoreDir('damage');
+    const crashed = open(dir, { checkpointEvery: 0 });
+    await crashed.append([draft('one'), draft('two'), draft('three')]).durable;
+    const oldId = crashed.logId;
+    const logFile = path.join(dir, 'logs', `${oldId}.jsonl`);
+    const content = fs.readFileSync(logFile).toString().replace('"name":"two"', '"name":"TWO"') + '{"torn';
+    fs.writeFileSync(logFile, content);
+    abandon(dir, oldId);
+    const before = fs.readFileSync(logFile);
+    const packBefore = fs.readFileSync(path.join(dir, 'blocks', `${oldId}.blocks`));
+
+    const next = open(dir);
+    expect(fs.readFileSync(logFile).equals(before)).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'blocks', `${oldId}.blocks`)).equals(packBefore)).toBe(true);
+    expect(logFiles(dir)).toEqual([`${oldId}.jsonl`, `${next.logId}.jsonl`].sort());
+    const [line] = readLines(dir, next.logId);
+    const rec = JSON.parse(line!.toString());
+    expect(rec).toEqual({
+      v: 1,
+      type: 'damage',
+      log: next.logId,
+      seq: 0,
+      prev: null,
+      time: rec.time,
+      target: oldId,
+      file: `logs/${oldId}.jsonl`,
+      line: 3,
+      reason: rec.reason,
+    });
+    expect(rec.reason).toMatch(/^prev is "baguqee[a-z2-7]+", expected "baguqee[a-z2-7]+"$/);
+    expect(fs.readdirSync(path.join(dir, 'checkpoints')).filter((f) => f.startsWith(oldId))).toEqual([]);
+    // New appends go to the new log.
+    await next.append([draft('four')]).durable;
+    expect(readLines(dir, next.logId).length).toBe(2);
+    expect(fs.readFileSync(logFile).equals(before)).toBe(true);
+  });
+
+  it('leaves logs of live writers alone', async () => {
+    const dir = tmpStoreDir('live');
+    const live = open(dir);
+    await live.append([draft('x')]).durable;
+    fs.appendFileSync(path.join(dir, 'logs', `${live.logId}.jsonl`), '{"partial');
+    const other = open(dir);
+    expect(readLines(dir, other.logId).length).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'logs', `${live.logId}.jsonl`), 'utf8').endsWith('{"partial')).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'logs', `${live.logId}.recovered`))).toBe(false);
+    fs.truncateSync(path.join(dir, 'logs', `${live.logId}.jsonl`), fs.statSync(path.join(dir, 'logs', `${live.logId}.jsonl`)).size - 9);
+  });
+
+  it('writes blocks before records and dedups blocks within a log', async () => {
+    const dir = tmpStoreDir('dedup');
+    const store = open(dir, { durability: 'none' });
+    const r = store.append([draft('a', 'same'), draft('b', 'same'), draft('c', 'other')]);
+    expect(r.records.map((x) => (x instanceof Error ? x.message : x.seq))).toEqual([0, 1, 2]);
+    await r.durable;
+    await store.flush();
+    const blocks = await readAllBlocks(dir);
+    expect([...blocks.keys()].sort()).toEqual([await mfCid(RAW, Buffer.from('same')), await mfCid(RAW, Buffer.from('other'))].sort());
+    expect(fs.statSync(path.join(dir, 'blocks', `${store.logId}.blocks`)).size).toBe(2 * (1 + 36) + 4 + 5);
+  });
+
+  it('keeps a draft that cannot be encoded out of the chain and stores the rest', async () => {
+    const dir = tmpStoreDir('baddraft');
+    const store = open(dir);
+    const r = store.append([draft('a'), { fields: { type: 'span', bad: NaN }, blocks: [] }, draft('c')]);
+    await r.durable;
+    expect(r.records.map((x) => (x instanceof Error ? x.message : x.seq))).toEqual([0, 'DAG-JSON cannot encode NaN (at .bad)', 1]);
+    const lines = readLines(dir, store.logId).map((l) => JSON.parse(l.toString()));
+    expect(lines.map((l) => [l.seq, l.name, l.prev === null ? null : 'link'])).toEqual([
+      [0, 'a', null],
+      [1, 'c', 'link'],
+    ]);
+  });
+
+  it('with durability none or interval, records are written and synced by flush and the interval timer', async () => {
+    const dir = tmpStoreDir('durability');
+    const none = open(dir, { durability: 'none' });
+    await none.append([draft('n1', 'np')]).durable;
+    await none.flush();
+    expect(readLines(dir, none.logId).map((l) => JSON.parse(l.toString()).name)).toEqual(['n1']);
+    const interval = open(dir, { durability: 'interval', fsyncIntervalMs: 20 });
+    await interval.append([draft('i1')]).durable;
+    expect(readLines(dir, interval.logId).length).toBe(1);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(interval.durableSize).toBe(1);
+  });
+
+  it('writes a checkpoint on the interval timer when records were added', async () => {
+    const dir = tmpStoreDir('ckpt-interval');
+    const store = open(dir, { checkpointEvery: 0, checkpointIntervalMs: 30 });
+    await store.append([draft('a'), draft('b')]).durable;
+    const file = path.join(dir, 'checkpoints', `${store.logId}.000000000002.json`);
+    for (let i = 0; i < 50 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(verifyCheckpointBytes(fs.readFileSync(file)).checkpoint!.statement.size).toBe(2);
+  });
+
+  it('after a failed write, fails that append and continues in a new log with a closing checkpoint for the old one', async () => {
+    const dir = tmpStoreDir('writefail');
+    const warnings: string[] = [];
+    const store = open(dir, { onWarning: (m) => warnings.push(m) });
+    await store.append([draft('good')]).durable;
+    const oldId = store.logId;
+    // Pull the file descriptor away underneath the store: the next write fails with EBADF.
+    fs.closeSync((store as unknown as { current: { logFd: number } }).current.logFd);
+    (store as unknown as { current: { logFd: number } }).current.logFd = fs.openSync(path.join(dir, 'logs', `${oldId}.jsonl`), 'r');
+    await expect(store.append([draft('lost')]).durable).rejects.toThrow(/EBADF|bad file descriptor/i);
+    expect(warnings[0]).toMatch(new RegExp(`^write to log ${oldId} failed \\(.*\\); the next append starts a new log$`));
+    const r = store.append([draft('next')]);
+    await r.durable;
+    expect(store.logId).not.toBe(oldId);
+    expect(store.logIds).toEqual([oldId, store.logId]);
+    expect(readLines(dir, store.logId).map((l) => JSON.parse(l.toString())).map((x) => [x.seq, x.name])).toEqual([[0, 'next']]);
+    expect(readLines(dir, oldId).map((l) => JSON.parse(l.toString()).name)).toEqual(['good']);
+    expect(fs.existsSync(path.join(dir, 'logs', `${oldId}.lock`))).toBe(false);
+    expect(verifyCheckpointBytes(fs.readFileSync(path.join(dir, 'checkpoints', `${oldId}.000000000001.json`))).ok).toBe(true);
+  });
+
+  it('reads options from the environment and rejects bad values by name', () => {
+    expect(resolveStoreOptions({}, { LLM_PROVENANCE_DIR: '/tmp/x', LLM_PROVENANCE_DURABILITY: 'interval', LLM_PROVENANCE_CHECKPOINT_EVERY: '5', LLM_PROVENANCE_CHECKPOINT_INTERVAL_MS: '0' })).toMatchObject({
+      dir: '/tmp/x',
+      durability: 'interval',
+      checkpointEvery: 5,
+      checkpointIntervalMs: 0,
+      fsyncIntervalMs: 1000,
+    });
+    expect(resolveStoreOptions({}, {}).dir).toBe(path.resolve('.llm-provenance'));
+    expect(() => resolveStoreOptions({}, { LLM_PROVENANCE_DURABILITY: 'sometimes' })).toThrow(`durability must be 'batch', 'interval' or 'none', got "sometimes"`);
+    expect(() => resolveStoreOptions({}, { LLM_PROVENANCE_CHECKPOINT_EVERY: 'ten' })).toThrow('LLM_PROVENANCE_CHECKPOINT_EVERY must be a non-negative integer, got "ten"');
+    expect(() => resolveStoreOptions({ checkpointEvery: -1 })).toThrow('option checkpointEvery must be a non-negative integer, got -1');
+  });
+});

@@ -1,0 +1,310 @@
+/**
+ * verify over a real store written by CidSpanExporter (2000 spans, checkpoints every 500), tampered
+ * with in each way verify must tell apart. Every case asserts the first failure's kind, file, line, seq
+ * and CID.
+ */
+import { createHash, verify as cryptoVerify } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CID as MfCID } from 'multiformats/cid';
+import { sha256 } from 'multiformats/hashes/sha2';
+import * as dagJson from '@ipld/dag-json';
+import { ProvenanceStore, verifyStore, type VerifyFailure } from '@llm-provenance/cid-exporter';
+import { checkpointName, copyStore, deadPid, lines, logPath, packPath, packSections, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
+
+const N = 2000;
+let base: string;
+let logId: string;
+let otherLog: { dir: string; logId: string };
+
+/** Record CID computed with multiformats (independent of the code under test). */
+async function cidOf(bytes: Uint8Array): Promise<string> {
+  return MfCID.create(1, 0x0129, await sha256.digest(bytes)).toString();
+}
+
+function first(dir: string): VerifyFailure {
+  const report = verifyStore(dir);
+  expect(report.ok).toBe(false);
+  return report.failures[0]!;
+}
+
+beforeAll(async () => {
+  base = path.join(tmpDir('verify-base'), 'store');
+  logId = await writeSpans(base, 0, N, { checkpointEvery: 500 });
+  const other = path.join(tmpDir('verify-other'), 'store');
+  otherLog = { dir: other, logId: await writeSpans(other, 0, 20, { salt: '-other' }) };
+}, 120_000);
+
+describe('verifyStore on an untouched store', () => {
+  it('verifies every record, block, checkpoint and signature', () => {
+    const report = verifyStore(base);
+    expect(report.failures).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.logs).toEqual([{ log: logId, file: `logs/${logId}.jsonl`, records: N, checkpoints: 4, signedSize: N }]);
+    expect(fs.readdirSync(path.join(base, 'checkpoints')).sort()).toEqual([500, 1000, 1500, 2000].map((n) => path.basename(checkpointName(logId, n))));
+    // outputs never repeat (2000 output maps + 2000 raw outputs); inputs repeat every 7 spans (7 maps +
+    // 7 raw); params (model, temperature) repeat every 3 spans: identical payloads are stored once
+    expect(report.blocks).toBe(2 * N + 14 + 3);
+    expect(report.publicKeys).toHaveLength(1);
+    expect(report.notes).toEqual([]);
+  });
+
+  it('accepts checkpoints a third party can check with standard libraries (RFC 6962 root, Ed25519)', () => {
+    const ls = lines(base, logId);
+    const leaf = (b: Uint8Array): Buffer => createHash('sha256').update(Buffer.from([0])).update(b).digest();
+    const mth = (hs: Buffer[]): Buffer => {
+      if (hs.length === 1) return hs[0]!;
+      let k = 1;
+      while (k * 2 < hs.length) k *= 2;
+      return createHash('sha256').update(Buffer.from([1])).update(mth(hs.slice(0, k))).update(mth(hs.slice(k))).digest();
+    };
+    for (const size of [500, 1000, 1500, 2000]) {
+      const cp = dagJson.decode<any>(fs.readFileSync(path.join(base, checkpointName(logId, size))));
+      expect(cp.statement.size).toBe(size);
+      expect(mth(ls.slice(0, size).map(leaf)).toString('hex')).toBe(cp.statement.root);
+      const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), cp.publicKey]);
+      expect(cryptoVerify(null, dagJson.encode(cp.statement), { key: spki, format: 'der', type: 'spki' }, cp.signature)).toBe(true);
+      expect(verifyStore(base).publicKeys).toEqual([Buffer.from(cp.publicKey).toString('hex')]);
+    }
+  });
+});
+
+describe('verifyStore names each kind of tampering', () => {
+  it('modified: a record changed in place is named at its own line', async () => {
+    const dir = copyStore(base, 'modified');
+    const ls = lines(dir, logId);
+    ls[50] = Buffer.from(ls[50]!.toString().replace('"user-2"', '"user-3"'));
+    writeLines(dir, logId, ls);
+    expect(first(dir)).toMatchObject({ kind: 'modified', file: `logs/${logId}.jsonl`, line: 51, seq: 50, cid: await cidOf(ls[50]!) });
+  });
+
+  it('modified: the last record (no successor) is caught by the checkpoint that signs it', async () => {
+    const dir = copyStore(base, 'modified-last');
+    const ls = lines(dir, logId);
+    ls[N - 1] = Buffer.from(ls[N - 1]!.toString().replace('"worker-1"', '"worker-0"'));
+    writeLines(dir, logId, ls);
+    const f = first(dir);
+    expect(f).toMatchObject({ kind: 'modified', file: `logs/${logId}.jsonl`, line: N, seq: N - 1, cid: await cidOf(ls[N - 1]!) });
+    expect(f.detail).toContain('does not match checkpoint 2000');
+  });
+
+  it('deleted: a removed record is named by the seq and CID its successor still links', async () => {
+    const dir = copyStore(base, 'deleted');
+    const ls = lines(dir, logId);
+    const gone = await cidOf(ls[700]!);
+    ls.splice(700, 1);
+    writeLines(dir, logId, ls);
+    expect(first(dir)).toMatchObject({ kind: 'deleted', file: `logs/${logId}.jsonl`, line: 701, seq: 700, cid: gone });
+  });
+
+  it('reordered: two swapped records', async () => {
+    const dir = copyStore(base, 'reordered');
+    const ls = lines(dir, logId);
+    [ls[1200], ls[1201]] = [ls[1201]!, ls[1200]!];
+    writeLines(dir, logId, ls);
+    expect(first(dir)).toMatchObject({ kind: 'reordered', file: `logs/${logId}.jsonl`, line: 1201, seq: 1201, cid: await cidOf(ls[1200]!) });
+  });
+
+  it('reordered: a record moved far back', async () => {
+    const dir = copyStore(base, 'moved');
+    const ls = lines(dir, logId);
+    const [moved] = ls.splice(300, 1);
+    ls.splice(900, 0, moved!);
+    writeLines(dir, logId, ls);
+    expect(first(dir)).toMatchObject({ kind: 'reordered', line: 301, seq: 301, cid: await cidOf(ls[300]!) });
+  });
+
+  it('inserted: an exact copy of an earlier record', async () => {
+    const dir = copyStore(base, 'inserted-dup');
+    const ls = lines(dir, logId);
+    ls.splice(20, 0, ls[5]!);
+    writeLines(dir, logId, ls);
+    expect(first(dir)).toMatchObject({ kind: 'inserted', file: `logs/${logId}.jsonl`, line: 21, seq: 5, cid: await cidOf(ls[5]!) });
+  });
+
+  it('inserted: a forged record with the right seq and prev that nothing links to', async () => {
+    const dir = copyStore(base, 'inserted-forged');
+    const ls = lines(dir, logId);
+    const forged = dagJson.decode<Record<string, unknown>>(ls[300]!);
+    (forged.attributes as Record<string, unknown>)['enduser.id'] = 'mallory';
+    const forgedBytes = Buffer.from(dagJson.encode(forged));
+    ls.splice(300, 0, forgedBytes);
+    writeLines(dir, logId, ls);
+    expect(first(dir)).toMatchObject({ kind: 'inserted', file: `logs/${logId}.jsonl`, line: 301, seq: 300, cid: await cidOf(forgedBytes) });
+  });
+
+  it('truncated since checkpoint N: records a signed checkpoint covers are gone', async () => {
+    const dir = copyStore(base, 'truncated');
+    const ls = lines(dir, logId);
+    writeLines(dir, logId, ls.slice(0, 1234));
+    const f = first(dir);
+    expect(f).toMatchObject({ kind: 'truncated since checkpoint', checkpoint: 1500, file: `logs/${logId}.jsonl`, line: 1235, seq: 1234, cid: await cidOf(ls[1499]!) });
+    expect(f.detail).toContain(checkpointName(logId, 1500));
+  });
+
+  it('truncated since checkpoint N: also when the cut falls inside a line', async () => {
+    const dir = copyStore(base, 'truncated-torn');
+    const buf = fs.readFileSync(logPath(dir, logId));
+    const ls = lines(dir, logId);
+    const keep = ls.slice(0, 600).reduce((n, l) => n + l.length + 1, 0) + 17;
+    fs.writeFileSync(logPath(dir, logId), buf.subarray(0, keep));
+    const report = verifyStore(dir);
+    expect(report.failures[0]).toMatchObject({ kind: 'truncated since checkpoint', checkpoint: 1000, line: 601, seq: 600 });
+    expect(report.notes[0]).toMatchObject({ file: `logs/${logId}.jsonl`, line: 601, seq: 600 });
+  });
+
+  it('foreign record spliced in: a record of another log', async () => {
+    const dir = copyStore(base, 'foreign');
+    const ls = lines(dir, logId);
+    const alien = lines(otherLog.dir, otherLog.logId)[11]!;
+    ls.splice(11, 0, alien);
+    writeLines(dir, logId, ls);
+    const f = first(dir);
+    expect(f).toMatchObject({ kind: 'foreign record spliced in', file: `logs/${logId}.jsonl`, line: 12, seq: 11, cid: await cidOf(alien) });
+    expect(f.detail).toBe(`record belongs to log ${otherLog.logId}, not ${logId}`);
+  });
+
+  it('missing payload: a block a record links is not in the pack', async () => {
+    const dir = copyStore(base, 'missing-payload');
+    const rec = dagJson.decode<{ output: MfCID }>(lines(dir, logId)[42]!);
+    const target = rec.output.toString();
+    const pack = fs.readFileSync(packPath(dir, logId));
+    const sections = packSections(pack);
+    const s = sections.find((x) => MfCID.decode(x.cidBytes).toString() === target)!;
+    fs.writeFileSync(packPath(dir, logId), Buffer.concat([pack.subarray(0, s.offset), pack.subarray(s.end)]));
+    expect(first(dir)).toMatchObject({ kind: 'missing payload', file: `logs/${logId}.jsonl`, line: 43, seq: 42, cid: target });
+  });
+
+  it('modified: a payload block whose bytes changed is named in its pack', async () => {
+    const dir = copyStore(base, 'block-modified');
+    const rec = dagJson.decode<{ output: MfCID }>(lines(dir, logId)[42]!);
+    const pack = fs.readFileSync(packPath(dir, logId));
+    const sections = packSections(pack);
+    const outMap = sections.find((x) => MfCID.decode(x.cidBytes).equals(rec.output))!;
+    const rawCid = dagJson.decode<Record<string, MfCID>>(pack.subarray(outMap.dataOffset, outMap.end))['gen_ai.output.messages']!;
+    const raw = sections.find((x) => MfCID.decode(x.cidBytes).equals(rawCid))!;
+    pack[raw.dataOffset + 5] ^= 0x20;
+    fs.writeFileSync(packPath(dir, logId), pack);
+    expect(first(dir)).toMatchObject({ kind: 'modified', file: `blocks/${logId}.blocks`, section: sections.indexOf(raw), offset: raw.offset, seq: 42, cid: rawCid.toString() });
+  });
+
+  it('bad signature: a checkpoint whose signature was altered', () => {
+    const dir = copyStore(base, 'bad-signature');
+    const file = path.join(dir, checkpointName(logId, 1000));
+    const text = fs.readFileSync(file, 'utf8');
+    const at = text.indexOf('"signature":{"/":{"bytes":"') + 30;
+    fs.writeFileSync(file, text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1));
+    const f = first(dir);
+    expect(f).toMatchObject({ kind: 'bad signature', file: checkpointName(logId, 1000), seq: 999 });
+    expect(f.detail).toMatch(/^checkpoint at size 1000: Ed25519 signature does not verify with key [0-9a-f]{64}$/);
+  });
+
+  it('bad signature: a checkpoint re-signed with another key', () => {
+    const dir = copyStore(base, 'other-key');
+    // the other store's checkpoint for its own log, renamed: valid signature, wrong key and wrong log
+    fs.rmSync(path.join(dir, 'keys', 'ed25519.pem'));
+    fs.copyFileSync(path.join(otherLog.dir, 'keys', 'ed25519.pem'), path.join(dir, 'keys', 'ed25519.pem'));
+    const f = first(dir);
+    expect(f).toMatchObject({ kind: 'bad signature', file: checkpointName(logId, 500) });
+    expect(f.detail).toMatch(/is signed by key [0-9a-f]{64}, which is not a trusted key$/);
+  });
+
+  it('non-canonical encoding: a signature whose base64 differs only in unused trailing bits', () => {
+    const dir = copyStore(base, 'non-canonical-base64');
+    const file = path.join(dir, checkpointName(logId, 1500));
+    const text = fs.readFileSync(file, 'utf8');
+    const start = text.indexOf('"signature":{"/":{"bytes":"') + 27;
+    const end = text.indexOf('"', start);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    // 64 bytes take 86 base64 digits; the last carries 4 unused bits, so flipping one keeps the bytes
+    const sig = text.slice(start, end);
+    const twin = sig.slice(0, -1) + alphabet[alphabet.indexOf(sig.at(-1)!) ^ 1];
+    expect(Buffer.from(twin, 'base64')).toEqual(Buffer.from(sig, 'base64'));
+    fs.writeFileSync(file, text.slice(0, start) + twin + text.slice(end));
+    const f = first(dir);
+    expect(f).toMatchObject({ kind: 'non-canonical encoding', file: checkpointName(logId, 1500), seq: 1499 });
+    expect(f.detail).toBe('checkpoint at size 1500: checkpoint does not re-encode to its stored bytes');
+  });
+
+  it('non-canonical encoding: same content, different bytes', async () => {
+    const dir = copyStore(base, 'non-canonical');
+    const ls = lines(dir, logId);
+    ls[99] = Buffer.from(ls[99]!.toString().replace('{"attributes":{', '{"attributes": {'));
+    writeLines(dir, logId, ls);
+    const f = first(dir);
+    expect(f).toMatchObject({ kind: 'non-canonical encoding', file: `logs/${logId}.jsonl`, line: 100, seq: 99, cid: await cidOf(ls[99]!) });
+    expect(verifyStore(dir).failures).toHaveLength(1);
+  });
+});
+
+describe('verifyStore: torn and cut records', () => {
+  it('reports a torn last line as a note, not a failure', () => {
+    const dir = copyStore(base, 'torn');
+    fs.appendFileSync(logPath(dir, logId), '{"attributes":{"enduser.id":"us');
+    const report = verifyStore(dir);
+    expect(report.ok).toBe(true);
+    expect(report.notes).toEqual([
+      {
+        file: `logs/${logId}.jsonl`,
+        line: N + 1,
+        log: logId,
+        seq: N,
+        detail: `torn last line: 31 bytes after the last newline (byte ${fs.statSync(logPath(dir, logId)).size - 31}); not part of the log, the next store open cuts and records it`,
+      },
+    ]);
+  });
+
+  it('reports the cut a recovering store recorded, and still verifies', async () => {
+    const dir = copyStore(base, 'cut');
+    // make the log look abandoned by a crashed writer with a torn tail
+    fs.appendFileSync(logPath(dir, logId), '{"attributes":{"enduser.id":"us');
+    fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: deadPid(), start: '1' }) + '\n');
+    const store = ProvenanceStore.open({ dir, checkpointIntervalMs: 0 });
+    const recoverer = store.logId;
+    await store.close();
+    const report = verifyStore(dir);
+    expect(report.failures).toEqual([]);
+    const cut = report.notes.find((n) => n.detail.startsWith('recorded cut'));
+    expect(cut).toMatchObject({ file: `logs/${recoverer}.jsonl`, line: 1, log: recoverer, seq: 0 });
+    expect(cut!.detail).toContain(`31 bytes cut from logs/${logId}.jsonl`);
+    expect(report.logs.map((l) => l.log)).toEqual([logId, recoverer].sort());
+  });
+});
+
+describe('verifyStore: damage a recovering store found', () => {
+  it('still names the damage itself first, and lists the damage record as a note', async () => {
+    const dir = copyStore(base, 'damage');
+    const ls = lines(dir, logId);
+    ls[50] = Buffer.from(ls[50]!.toString().replace('"user-2"', '"user-0"'));
+    writeLines(dir, logId, ls);
+    fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: deadPid(), start: '1' }) + '\n');
+    const store = ProvenanceStore.open({ dir, checkpointIntervalMs: 0 });
+    const recoverer = store.logId;
+    await store.close();
+    const report = verifyStore(dir);
+    expect(report.failures[0]).toMatchObject({ kind: 'modified', file: `logs/${logId}.jsonl`, line: 51, seq: 50 });
+    const damage = report.notes.find((n) => n.detail.startsWith('recorded damage'));
+    expect(damage).toMatchObject({ file: `logs/${recoverer}.jsonl`, log: recoverer, seq: 0 });
+    // the damage record's line is the recovering writer's finding (where the chain visibly breaks);
+    // verify's own first failure above pins the modified record itself
+    expect(damage!.detail).toMatch(new RegExp(`^recorded damage: logs/${logId}\\.jsonl line \\d+: `));
+  });
+});
+
+describe('verifyStore over several logs', () => {
+  it('verifies every log and names the first failure in the right one', async () => {
+    const dir = copyStore(base, 'multi');
+    const second = await writeSpans(dir, N, N + 50, { checkpointEvery: 10 });
+    expect(verifyStore(dir).ok).toBe(true);
+    expect(verifyStore(dir).logs.map((l) => [l.log, l.records, l.signedSize])).toEqual([
+      [logId, N, N],
+      [second, 50, 50],
+    ]);
+    const ls = lines(dir, second);
+    ls.splice(5, 1);
+    writeLines(dir, second, ls);
+    expect(first(dir)).toMatchObject({ kind: 'deleted', file: `logs/${second}.jsonl`, line: 6, seq: 5 });
+  });
+});

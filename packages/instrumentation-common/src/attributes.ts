@@ -1,0 +1,120 @@
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import {
+  ATTR_GEN_AI_REQUEST_CHOICE_COUNT,
+  ATTR_GEN_AI_REQUEST_ENCODING_FORMATS,
+  ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY,
+  ATTR_GEN_AI_REQUEST_SEED,
+  ATTR_GEN_AI_REQUEST_STOP_SEQUENCES,
+  ATTR_GEN_AI_REQUEST_STREAM,
+  ATTR_GEN_AI_REQUEST_TEMPERATURE,
+  ATTR_GEN_AI_REQUEST_TOP_K,
+  ATTR_GEN_AI_REQUEST_TOP_P,
+  ATTR_GEN_AI_OUTPUT_TYPE,
+  ATTR_GEN_AI_CONVERSATION_ID,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from '@llm-provenance/semantic-conventions';
+
+/**
+ * Copies the entries of `values` whose value is a valid attribute value. Only `undefined`, `null`,
+ * NaN and non-attribute types are dropped: 0, false and '' are values (a `temperature: 0` request is
+ * not a request without a temperature).
+ */
+export function definedAttributes(values: Record<string, unknown>): Attributes {
+  const out: Attributes = {};
+  for (const [key, value] of Object.entries(values)) {
+    const v = toAttributeValue(value);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/** `value` as an attribute value, or undefined when it cannot be one. Arrays must be homogeneous. */
+export function toAttributeValue(value: unknown): AttributeValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number') return Number.isNaN(value) ? undefined : value;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) {
+    const items = value.filter((v) => v !== undefined && v !== null);
+    if (items.length === 0) return [] as string[];
+    const kind = typeof items[0];
+    if ((kind === 'string' || kind === 'number' || kind === 'boolean') && items.every((v) => typeof v === kind)) {
+      return items as AttributeValue;
+    }
+  }
+  return undefined;
+}
+
+/** A stop parameter (string or array of strings) as the string[] the conventions want. */
+export function toStringArray(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) {
+    const items = value.filter((v): v is string => typeof v === 'string');
+    return items.length === value.length ? items : undefined;
+  }
+  return undefined;
+}
+
+/** Request parameters common to the GenAI conventions. Every field is optional; 0 / false are kept. */
+export interface GenAIRequestParams {
+  maxTokens?: number | null;
+  temperature?: number | null;
+  topP?: number | null;
+  topK?: number | null;
+  frequencyPenalty?: number | null;
+  presencePenalty?: number | null;
+  /** String or string[]; recorded as string[]. */
+  stopSequences?: string | string[] | null;
+  seed?: number | null;
+  /** Recorded only when it is not 1 (the conventions' rule for gen_ai.request.choice.count). */
+  choiceCount?: number | null;
+  encodingFormats?: string | string[] | null;
+  outputType?: string | null;
+  stream?: boolean | null;
+  conversationId?: string | null;
+}
+
+/** `gen_ai.request.*` attributes from typed parameters; unknown/absent values are left out, 0 and false kept. */
+export function genAIRequestAttributes(params: GenAIRequestParams): Attributes {
+  return definedAttributes({
+    [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: num(params.maxTokens),
+    [ATTR_GEN_AI_REQUEST_TEMPERATURE]: num(params.temperature),
+    [ATTR_GEN_AI_REQUEST_TOP_P]: num(params.topP),
+    [ATTR_GEN_AI_REQUEST_TOP_K]: num(params.topK),
+    [ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY]: num(params.frequencyPenalty),
+    [ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY]: num(params.presencePenalty),
+    [ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]: toStringArray(params.stopSequences),
+    [ATTR_GEN_AI_REQUEST_SEED]: num(params.seed),
+    [ATTR_GEN_AI_REQUEST_CHOICE_COUNT]: num(params.choiceCount) !== 1 ? num(params.choiceCount) : undefined,
+    [ATTR_GEN_AI_REQUEST_ENCODING_FORMATS]: toStringArray(params.encodingFormats),
+    [ATTR_GEN_AI_OUTPUT_TYPE]: typeof params.outputType === 'string' ? params.outputType : undefined,
+    [ATTR_GEN_AI_REQUEST_STREAM]: typeof params.stream === 'boolean' ? params.stream : undefined,
+    [ATTR_GEN_AI_CONVERSATION_ID]: typeof params.conversationId === 'string' ? params.conversationId : undefined,
+  });
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+const DEFAULT_PORTS: Record<string, number> = { 'https:': 443, 'http:': 80, 'wss:': 443, 'ws:': 80 };
+
+/**
+ * `server.address` / `server.port` from a base URL (`http://127.0.0.1:8080/v1` -> 127.0.0.1, 8080;
+ * `https://api.openai.com/v1` -> api.openai.com, 443). The port is always set (scheme default when the
+ * URL has none). Only host and port are taken: user info, path and query never reach the span.
+ */
+export function serverAttributesFromUrl(baseUrl: string | URL | null | undefined): Attributes {
+  if (!baseUrl) return {};
+  let url: URL;
+  try {
+    url = new URL(String(baseUrl));
+  } catch {
+    return {};
+  }
+  const address = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol];
+  return definedAttributes({ [ATTR_SERVER_ADDRESS]: address || undefined, [ATTR_SERVER_PORT]: port });
+}

@@ -1,0 +1,62 @@
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE } from '@llm-provenance/semantic-conventions';
+import { scrubSecrets } from './redaction.js';
+
+/** `error.type` fallback (conventions: "_OTHER" when the type is not known). */
+export const ERROR_TYPE_OTHER = '_OTHER';
+
+/** The HTTP status code an SDK error carries (`status` or `statusCode`, numeric 100..599), if any. */
+export function httpStatusOf(err: unknown): number | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as { status?: unknown; statusCode?: unknown; status_code?: unknown };
+  for (const candidate of [e.status, e.statusCode, e.status_code]) {
+    const n = typeof candidate === 'string' ? Number(candidate) : candidate;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 100 && n <= 599) return n;
+  }
+  return undefined;
+}
+
+/**
+ * `error.type` for a failed call: the HTTP status code as a string for API errors (e.g. '429'),
+ * otherwise the exception's class name (e.g. 'APIConnectionTimeoutError'), otherwise '_OTHER'.
+ */
+export function errorTypeOf(err: unknown): string {
+  const status = httpStatusOf(err);
+  if (status !== undefined) return String(status);
+  if (err && typeof err === 'object') {
+    const ctorName = (err as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof ctorName === 'string' && ctorName !== '' && ctorName !== 'Object') return ctorName;
+    const name = (err as { name?: unknown }).name;
+    if (typeof name === 'string' && name !== '') return name;
+  }
+  return ERROR_TYPE_OTHER;
+}
+
+/** The error's message with anything that looks like a credential removed. */
+export function safeErrorMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : safeString(err);
+  return scrubSecrets(message);
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'unknown error';
+  }
+}
+
+/**
+ * Marks `span` as failed by `err`: `error.type` (or `errorType` when the caller knows better),
+ * `http.response.status_code` when the error carries one, status ERROR with the scrubbed message, and an
+ * exception event whose message and stack are scrubbed too.
+ */
+export function recordSpanError(span: Span, err: unknown, errorType?: string): void {
+  const message = safeErrorMessage(err);
+  span.setAttribute(ATTR_ERROR_TYPE, errorType ?? errorTypeOf(err));
+  const status = httpStatusOf(err);
+  if (status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+  const stack = err instanceof Error && typeof err.stack === 'string' ? scrubSecrets(err.stack) : undefined;
+  span.recordException({ name: errorType ?? errorTypeOf(err), message, ...(stack ? { stack } : {}) });
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+}

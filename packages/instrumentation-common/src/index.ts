@@ -1,0 +1,51 @@
+export { GenAIInstrumentationBase, type GenAIInstrumentationConfig } from './instrumentation-base.js';
+export { traceGenAICall, type TraceCallOptions, type StreamHandling, type StreamAccumulator } from './trace-call.js';
+export {
+  GenAISpan,
+  requestContentAttributes,
+  type GenAIRequest,
+  type GenAIRequestContent,
+  type GenAIResponse,
+  type GenAIPolicy,
+} from './genai-span.js';
+export { observeAsyncIterable, isAsyncIterable, type StreamObserver, type StreamOutcome } from './stream.js';
+export { makeApiPromiseParseIdempotent, isStainlessApiPromise, observeApiPromise, type ApiPromiseObserver } from './api-promise.js';
+export { resolveCaptureContent, ENV_CAPTURE_MESSAGE_CONTENT } from './capture-policy.js';
+export {
+  fingerprintCredential,
+  scrubSecrets,
+  redactUrl,
+  redactHeaders,
+  FINGERPRINT_DOMAIN,
+  REDACTED,
+} from './redaction.js';
+export {
+  resolvePriceTable,
+  loadPriceTableFile,
+  validatePriceTable,
+  mergePriceTables,
+  lookupPrice,
+  computeCost,
+  costAttributes,
+  ENV_PRICE_TABLE,
+  type PriceTable,
+  type ModelPrice,
+  type TokenUsage,
+  type Cost,
+} from './pricing.js';
+export { BUILTIN_PRICE_TABLE } from './builtin-prices.js';
+export { withAttribution, setAttribution, readAttribution, type Attribution } from './attribution.js';
+export {
+  definedAttributes,
+  toAttributeValue,
+  toStringArray,
+  genAIRequestAttributes,
+  serverAttributesFromUrl,
+  type GenAIRequestParams,
+} from './attributes.js';
+export { providerFromUrl } from './provider-hosts.js';
+export { errorTypeOf, httpStatusOf, safeErrorMessage, recordSpanError, ERROR_TYPE_OTHER } from './errors.js';
+export { InternalErrorReporter } from './internal-errors.js';
+export { versionSatisfies, supportedModuleDefinition } from './supported-versions.js';
+// The OpenAI wire format's mappings, shared by every SDK that speaks it (openai, groq-sdk).
+export * from './openai-compatible/index.js';

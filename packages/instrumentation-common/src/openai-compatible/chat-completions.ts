@@ -1,0 +1,258 @@
+import type { Attributes } from '@opentelemetry/api';
+import {
+  GenAiOperationName,
+  GenAiOutputType,
+  type ChatMessage,
+  type InputMessages,
+  type MessagePart,
+  type OutputMessage,
+  type SystemInstructions,
+  type ToolDefinitions,
+} from '@llm-provenance/semantic-conventions';
+import { genAIRequestAttributes } from '../attributes.js';
+import type { GenAIRequest, GenAIRequestContent, GenAIResponse } from '../genai-span.js';
+import type { TokenUsage } from '../pricing.js';
+import type { StreamAccumulator } from '../trace-call.js';
+import { contentText, conventionFinishReason, parseArguments, toParts } from './content-parts.js';
+
+/**
+ * The Chat Completions wire format (https://platform.openai.com/docs/api-reference/chat), shared by every
+ * SDK that speaks it (openai, groq-sdk, ...). Provider-specific attributes (`openai.*`, Groq's `x_groq`)
+ * stay in the backend packages, which extend these mappings.
+ */
+
+/** What a chat request needs from the client it goes through. */
+export interface ChatCompletionClient {
+  providerName: string;
+  baseUrl?: string | null;
+  apiKey?: string | null;
+}
+
+/**
+ * Request of `chat.completions.create` (https://platform.openai.com/docs/api-reference/chat/create).
+ * `max_completion_tokens` (the current name) wins over the deprecated `max_tokens`.
+ */
+export function chatCompletionRequest(body: any, client: ChatCompletionClient): GenAIRequest {
+  return {
+    operationName: GenAiOperationName.CHAT,
+    providerName: client.providerName,
+    requestModel: typeof body?.model === 'string' ? body.model : undefined,
+    baseUrl: client.baseUrl,
+    credential: client.apiKey,
+    attributes: genAIRequestAttributes({
+      maxTokens: body?.max_completion_tokens ?? body?.max_tokens,
+      temperature: body?.temperature,
+      topP: body?.top_p,
+      frequencyPenalty: body?.frequency_penalty,
+      presencePenalty: body?.presence_penalty,
+      stopSequences: body?.stop,
+      seed: body?.seed,
+      choiceCount: body?.n,
+      outputType: chatOutputTypeOf(body?.response_format?.type),
+      stream: body?.stream,
+    }),
+    content: () => chatCompletionRequestContent(body),
+  };
+}
+
+/** `response_format.type` -> `gen_ai.output.type`. */
+export function chatOutputTypeOf(formatType: unknown): string | undefined {
+  if (formatType === 'text') return GenAiOutputType.TEXT;
+  if (formatType === 'json_object' || formatType === 'json_schema') return GenAiOutputType.JSON;
+  return undefined;
+}
+
+/** System/developer messages become `gen_ai.system_instructions`; the rest is the chat history. */
+export function chatCompletionRequestContent(body: any): GenAIRequestContent {
+  const systemInstructions: SystemInstructions = [];
+  const inputMessages: InputMessages = [];
+  for (const message of Array.isArray(body?.messages) ? body.messages : []) {
+    if (!message || typeof message !== 'object') continue;
+    if (message.role === 'system' || message.role === 'developer') {
+      systemInstructions.push(...toParts(message.content));
+      continue;
+    }
+    inputMessages.push(chatMessage(message));
+  }
+  return { inputMessages, systemInstructions, toolDefinitions: toolDefinitions(body) };
+}
+
+function chatMessage(message: any): ChatMessage {
+  const named = typeof message.name === 'string' ? { name: message.name } : {};
+  if (message.role === 'tool') {
+    return { role: 'tool', parts: [{ type: 'tool_call_response', id: message.tool_call_id ?? null, response: contentText(message.content) }], ...named };
+  }
+  if (message.role === 'function') {
+    return { role: 'tool', parts: [{ type: 'tool_call_response', id: null, response: contentText(message.content) }], ...named };
+  }
+  const parts: MessagePart[] = toParts(message.content);
+  if (typeof message.refusal === 'string') parts.push({ type: 'refusal', content: message.refusal });
+  parts.push(...toolCallParts(message.tool_calls, message.function_call));
+  return { role: String(message.role ?? 'user'), parts, ...named };
+}
+
+function toolCallParts(toolCalls: unknown, functionCall?: any): MessagePart[] {
+  const parts: MessagePart[] = [];
+  for (const call of Array.isArray(toolCalls) ? toolCalls : []) {
+    if (!call || typeof call !== 'object') continue;
+    if (call.function) {
+      parts.push({ type: 'tool_call', id: call.id ?? null, name: String(call.function.name ?? ''), arguments: parseArguments(call.function.arguments) });
+    } else if (call.custom) {
+      parts.push({ type: 'tool_call', id: call.id ?? null, name: String(call.custom.name ?? ''), arguments: call.custom.input });
+    }
+  }
+  if (functionCall && typeof functionCall === 'object') {
+    parts.push({ type: 'tool_call', id: null, name: String(functionCall.name ?? ''), arguments: parseArguments(functionCall.arguments) });
+  }
+  return parts;
+}
+
+/** `tools` (and the deprecated `functions`) as the conventions' tool definitions. */
+function toolDefinitions(body: any): ToolDefinitions {
+  const out: ToolDefinitions = [];
+  for (const tool of Array.isArray(body?.tools) ? body.tools : []) {
+    if (tool?.type === 'function' && tool.function) {
+      out.push(definedTool({ type: 'function', name: tool.function.name, description: tool.function.description, parameters: tool.function.parameters }));
+    } else if (tool && typeof tool === 'object') {
+      const spec = tool[tool.type] ?? {};
+      out.push(definedTool({ type: String(tool.type), name: spec.name ?? tool.type, description: spec.description }));
+    }
+  }
+  for (const fn of Array.isArray(body?.functions) ? body.functions : []) {
+    out.push(definedTool({ type: 'function', name: fn?.name, description: fn?.description, parameters: fn?.parameters }));
+  }
+  return out;
+}
+
+function definedTool(tool: { type: string; name: unknown; description?: unknown; parameters?: unknown }) {
+  return {
+    type: tool.type,
+    name: String(tool.name ?? ''),
+    ...(typeof tool.description === 'string' ? { description: tool.description } : {}),
+    ...(tool.parameters !== undefined ? { parameters: tool.parameters } : {}),
+  };
+}
+
+/** Usage of Chat Completions / legacy completions (cached and reasoning tokens are included in the totals). */
+export function chatCompletionUsage(usage: any): TokenUsage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  return {
+    inputTokens: usage.prompt_tokens,
+    outputTokens: usage.completion_tokens,
+    cacheReadInputTokens: usage.prompt_tokens_details?.cached_tokens,
+    reasoningOutputTokens: usage.completion_tokens_details?.reasoning_tokens,
+  };
+}
+
+/** A `chat.completion` object (https://platform.openai.com/docs/api-reference/chat/object). */
+export function chatCompletionResponse(result: any): GenAIResponse | undefined {
+  if (!result || typeof result !== 'object') return undefined;
+  const choices: any[] = Array.isArray(result.choices) ? result.choices : [];
+  return {
+    id: result.id,
+    model: result.model,
+    finishReasons: choices.map((c) => c?.finish_reason).filter((r): r is string => typeof r === 'string'),
+    usage: chatCompletionUsage(result.usage),
+    requestId: result._request_id,
+    outputMessages: choices.map((c): OutputMessage => {
+      const m = c?.message ?? {};
+      const parts: MessagePart[] = toParts(m.content);
+      if (typeof m.refusal === 'string') parts.push({ type: 'refusal', content: m.refusal });
+      parts.push(...toolCallParts(m.tool_calls, m.function_call));
+      return { role: String(m.role ?? 'assistant'), parts, finish_reason: conventionFinishReason(c?.finish_reason) };
+    }),
+  };
+}
+
+interface ChoiceState {
+  role?: string;
+  text: string;
+  refusal: string;
+  toolCalls: Map<number, { id?: string; name: string; arguments: string }>;
+  finishReason?: string;
+}
+
+/**
+ * Accumulates `chat.completion.chunk` events (https://platform.openai.com/docs/api-reference/chat-streaming).
+ * Usage comes from a chunk's `usage` (OpenAI's usage chunk with `stream_options.include_usage`).
+ * Subclasses read provider extras: `onChunkExtras` sees every chunk, `responseAttributes` adds
+ * attributes, and `usage` may be set from elsewhere (Groq: `x_groq.usage`).
+ */
+export class ChatCompletionStreamAccumulator implements StreamAccumulator<any> {
+  protected id?: string;
+  protected model?: string;
+  protected usage?: TokenUsage;
+  private readonly choices = new Map<number, ChoiceState>();
+
+  constructor(protected readonly captureContent: boolean) {}
+
+  onChunk(chunk: any): void {
+    if (!chunk || typeof chunk !== 'object') return;
+    this.id ??= chunk.id;
+    this.model ??= chunk.model;
+    if (chunk.usage) this.usage = chatCompletionUsage(chunk.usage);
+    this.onChunkExtras(chunk);
+    for (const c of Array.isArray(chunk.choices) ? chunk.choices : []) {
+      const index = typeof c?.index === 'number' ? c.index : 0;
+      let state = this.choices.get(index);
+      if (!state) {
+        state = { text: '', refusal: '', toolCalls: new Map() };
+        this.choices.set(index, state);
+      }
+      if (typeof c.finish_reason === 'string') state.finishReason = c.finish_reason;
+      const delta = c.delta;
+      if (!delta || !this.captureContent) continue;
+      if (typeof delta.role === 'string') state.role = delta.role;
+      if (typeof delta.content === 'string') state.text += delta.content;
+      if (typeof delta.refusal === 'string') state.refusal += delta.refusal;
+      for (const tc of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+        const i = typeof tc?.index === 'number' ? tc.index : 0;
+        const call = state.toolCalls.get(i) ?? { name: '', arguments: '' };
+        if (typeof tc.id === 'string') call.id = tc.id;
+        if (typeof tc.function?.name === 'string') call.name += tc.function.name;
+        if (typeof tc.function?.arguments === 'string') call.arguments += tc.function.arguments;
+        state.toolCalls.set(i, call);
+      }
+    }
+  }
+
+  /** Provider-specific fields of a chunk; the base reads none. */
+  protected onChunkExtras(_chunk: any): void {}
+
+  /** Provider-specific response attributes; the base has none. */
+  protected responseAttributes(): Attributes | undefined {
+    return undefined;
+  }
+
+  /** Provider request id seen in the stream, if any. */
+  protected requestId(): string | undefined {
+    return undefined;
+  }
+
+  /** Every choice seen has its finish_reason (the optional usage chunk follows right after). */
+  isComplete(): boolean {
+    return this.choices.size > 0 && [...this.choices.values()].every((c) => c.finishReason !== undefined);
+  }
+
+  result(): GenAIResponse {
+    const ordered = [...this.choices.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
+    return {
+      id: this.id,
+      model: this.model,
+      finishReasons: ordered.map((s) => s.finishReason).filter((r): r is string => typeof r === 'string'),
+      usage: this.usage,
+      requestId: this.requestId(),
+      attributes: this.responseAttributes(),
+      outputMessages: this.captureContent
+        ? ordered.map((s): OutputMessage => {
+            const parts: MessagePart[] = s.text !== '' ? [{ type: 'text', content: s.text }] : [];
+            if (s.refusal !== '') parts.push({ type: 'refusal', content: s.refusal });
+            for (const [, call] of [...s.toolCalls.entries()].sort(([a], [b]) => a - b)) {
+              parts.push({ type: 'tool_call', id: call.id ?? null, name: call.name, arguments: parseArguments(call.arguments) });
+            }
+            return { role: s.role ?? 'assistant', parts, finish_reason: conventionFinishReason(s.finishReason) };
+          })
+        : undefined,
+    };
+  }
+}

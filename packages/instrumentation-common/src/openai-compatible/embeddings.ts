@@ -1,0 +1,45 @@
+import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, GenAiOperationName, type InputMessages } from '@llm-provenance/semantic-conventions';
+import { definedAttributes, genAIRequestAttributes } from '../attributes.js';
+import type { GenAIRequest, GenAIResponse } from '../genai-span.js';
+import type { ChatCompletionClient } from './chat-completions.js';
+
+/**
+ * Request of `embeddings.create` (https://platform.openai.com/docs/api-reference/embeddings/create), for
+ * every SDK that speaks the OpenAI wire format. `gen_ai.request.encoding_formats` only when the caller
+ * chose one: the openai SDK itself asks the server for base64 and decodes it, which is transport, not
+ * the caller's request. The texts are recorded (under the capture policy) as user messages, so an
+ * embedding's input has provenance too; vectors never are.
+ */
+export function embeddingsRequest(body: any, client: ChatCompletionClient): GenAIRequest {
+  return {
+    operationName: GenAiOperationName.EMBEDDINGS,
+    providerName: client.providerName,
+    requestModel: typeof body?.model === 'string' ? body.model : undefined,
+    baseUrl: client.baseUrl,
+    credential: client.apiKey,
+    attributes: {
+      ...genAIRequestAttributes({ encodingFormats: body?.encoding_format }),
+      ...definedAttributes({ [ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: body?.dimensions }),
+    },
+    content: () => ({ inputMessages: embeddingInputs(body?.input) }),
+  };
+}
+
+function embeddingInputs(input: unknown): InputMessages {
+  const inputs: unknown[] =
+    typeof input === 'string' ? [input] : Array.isArray(input) && input.every((x) => typeof x === 'number') ? [input] : Array.isArray(input) ? input : [];
+  return inputs.map((x) => ({ role: 'user', parts: [typeof x === 'string' ? { type: 'text', content: x } : { type: 'tokens', tokens: x }] }));
+}
+
+/** The embeddings list: model, usage, and the vector length (floats, or base64 float32 bytes / 4). */
+export function embeddingsResponse(result: any): GenAIResponse | undefined {
+  if (!result || typeof result !== 'object') return undefined;
+  const first = Array.isArray(result.data) ? result.data[0]?.embedding : undefined;
+  const dimensions = Array.isArray(first) ? first.length : typeof first === 'string' ? Buffer.from(first, 'base64').length / 4 : undefined;
+  return {
+    model: result.model,
+    usage: result.usage ? { inputTokens: result.usage.prompt_tokens } : undefined,
+    requestId: result._request_id,
+    attributes: definedAttributes({ [ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: dimensions }),
+  };
+}

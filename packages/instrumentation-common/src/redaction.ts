@@ -1,0 +1,79 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * Domain-separation key of the credential fingerprint. The fingerprint is
+ * `hex(HMAC-SHA256(key = FINGERPRINT_DOMAIN, message = credential)).slice(0, 16)`:
+ * 64 bits, enough to tell keys apart in an audit, one-way, and — because of the fixed HMAC key —
+ * not equal to any plain SHA-256 of the key that might be published elsewhere. Changing this string
+ * changes every fingerprint, so it is versioned.
+ */
+export const FINGERPRINT_DOMAIN = 'llm-provenance/credential-fingerprint/v1';
+
+/** Short one-way fingerprint of a credential (16 lowercase hex chars), or undefined for no credential. */
+export function fingerprintCredential(credential: string | null | undefined): string | undefined {
+  if (typeof credential !== 'string' || credential.length === 0) return undefined;
+  return createHmac('sha256', FINGERPRINT_DOMAIN).update(credential, 'utf8').digest('hex').slice(0, 16);
+}
+
+export const REDACTED = '[REDACTED]';
+
+/**
+ * Patterns of things that look like secrets in free text (error messages, URLs). Each is replaced by
+ * `[REDACTED]` (for `key=value` forms only the value is replaced, so the text stays readable).
+ */
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  // Authorization header values: "Bearer <token>", "Basic <b64>".
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/gi, `$1 ${REDACTED}`],
+  // key=..., api_key=..., access_token=..., token=..., sig=... in URLs or logs.
+  [/([?&;\s"']|^)((?:api[_-]?key|key|access[_-]?token|token|sig|signature|password|secret)=)[^&\s"'#]+/gi, `$1$2${REDACTED}`],
+  // JSON / header style: "api-key": "...", x-api-key: ..., authorization: ...
+  [/\b((?:x-)?api[_-]?key|authorization|x-goog-api-key)(["']?\s*[:=]\s*["']?)(?!Bearer\b|Basic\b)[^\s"',}]{4,}/gi, `$1$2${REDACTED}`],
+  // OpenAI / Anthropic / DeepSeek style keys: sk-..., sk-proj-..., sk-ant-...
+  [/\bsk-[A-Za-z0-9_*-]{6,}/g, REDACTED],
+  // Groq keys, Hugging Face tokens, xAI keys, Google API keys, GitHub tokens, AWS access key ids.
+  [/\bgsk_[A-Za-z0-9]{8,}/g, REDACTED],
+  [/\bhf_[A-Za-z0-9]{8,}/g, REDACTED],
+  [/\bxai-[A-Za-z0-9]{8,}/g, REDACTED],
+  [/\bAIza[0-9A-Za-z_-]{20,}/g, REDACTED],
+  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED],
+  [/\bAKIA[0-9A-Z]{16}\b/g, REDACTED],
+];
+
+/** Removes anything that looks like a credential from free text (e.g. an error message put on a span). */
+export function scrubSecrets(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** Query parameters whose values are credentials. */
+const SECRET_QUERY_PARAMS = /^(key|api[_-]?key|access[_-]?token|token|sig|signature|password|secret|code)$/i;
+
+/**
+ * A URL safe to record: user info removed, credential-bearing query parameters replaced by `[REDACTED]`.
+ * Returns undefined for something that is not a URL.
+ */
+export function redactUrl(url: string | URL): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch {
+    return undefined;
+  }
+  parsed.username = '';
+  parsed.password = '';
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (SECRET_QUERY_PARAMS.test(name)) parsed.searchParams.set(name, REDACTED);
+  }
+  return parsed.toString();
+}
+
+/** Header names whose values are credentials. */
+const SECRET_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key|cookie|set-cookie)$/i;
+
+/** A copy of `headers` with credential-bearing values replaced by `[REDACTED]`. */
+export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = SECRET_HEADERS.test(name) ? REDACTED : value;
+  return out;
+}

@@ -1,0 +1,180 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
+import {
+  BUILTIN_PRICE_TABLE,
+  FINGERPRINT_DOMAIN,
+  computeCost,
+  definedAttributes,
+  errorTypeOf,
+  fingerprintCredential,
+  genAIRequestAttributes,
+  lookupPrice,
+  providerFromUrl,
+  redactHeaders,
+  redactUrl,
+  resolveCaptureContent,
+  resolvePriceTable,
+  scrubSecrets,
+  serverAttributesFromUrl,
+} from '@llm-provenance/instrumentation-common';
+
+describe('credential fingerprint', () => {
+  it('is the first 16 hex chars of HMAC-SHA256 keyed with the documented domain string', () => {
+    const expected = createHmac('sha256', 'llm-provenance/credential-fingerprint/v1').update('sk-test').digest('hex').slice(0, 16);
+    expect(FINGERPRINT_DOMAIN).toBe('llm-provenance/credential-fingerprint/v1');
+    expect(fingerprintCredential('sk-test')).toBe(expected);
+    expect(fingerprintCredential('sk-test')).toBe('682b618b27b642b3');
+    expect(fingerprintCredential('sk-other')).not.toBe(expected);
+    expect(fingerprintCredential('')).toBeUndefined();
+    expect(fingerprintCredential(null)).toBeUndefined();
+  });
+});
+
+describe('secret scrubbing', () => {
+  it('removes keys, bearer tokens and key= parameters from free text', () => {
+    expect(
+      scrubSecrets(
+        'Incorrect API key provided: sk-proj-abcdefgh1234. Authorization: Bearer abc.def-ghi url https://x.com/v1?key=AIzaSyA1234567890abcdefghijklmnopq&alt=sse api_key=secret123 x-api-key: zzzzzz gsk_abcdefghijkl hf_abcdefghijk',
+      ),
+    ).toBe(
+      'Incorrect API key provided: [REDACTED]. Authorization: Bearer [REDACTED] url https://x.com/v1?key=[REDACTED]&alt=sse api_key=[REDACTED] x-api-key: [REDACTED] [REDACTED] [REDACTED]',
+    );
+    expect(scrubSecrets('Rate limit reached for gpt-4o in organization org-1')).toBe('Rate limit reached for gpt-4o in organization org-1');
+  });
+
+  it('redacts user info and credential query parameters of URLs, and credential headers', () => {
+    expect(redactUrl('https://user:pw@x.com/v1?key=abc&alt=sse&api_key=zz')).toBe('https://x.com/v1?key=%5BREDACTED%5D&alt=sse&api_key=%5BREDACTED%5D');
+    expect(redactUrl('not a url')).toBeUndefined();
+    expect(redactHeaders({ Authorization: 'Bearer x', 'x-api-key': 'k', 'content-type': 'application/json' })).toEqual({
+      Authorization: '[REDACTED]',
+      'x-api-key': '[REDACTED]',
+      'content-type': 'application/json',
+    });
+  });
+
+  it('takes only host and port from a base URL', () => {
+    expect(serverAttributesFromUrl('https://user:sk-secret@api.openai.com/v1?key=sk-x')).toEqual({ 'server.address': 'api.openai.com', 'server.port': 443 });
+    expect(serverAttributesFromUrl('http://127.0.0.1:8080/v1')).toEqual({ 'server.address': '127.0.0.1', 'server.port': 8080 });
+    expect(serverAttributesFromUrl('http://[::1]:11434')).toEqual({ 'server.address': '::1', 'server.port': 11434 });
+    expect(serverAttributesFromUrl('nonsense')).toEqual({});
+  });
+});
+
+describe('provider recognition', () => {
+  it('maps known hosts to gen_ai.provider.name and leaves unknown hosts undefined', () => {
+    expect(providerFromUrl('https://api.openai.com/v1')).toBe('openai');
+    expect(providerFromUrl('https://api.groq.com/openai/v1')).toBe('groq');
+    expect(providerFromUrl('https://my-res.openai.azure.com/openai/deployments/x')).toBe('azure.ai.openai');
+    expect(providerFromUrl('https://api.deepseek.com')).toBe('deepseek');
+    expect(providerFromUrl('https://api.mistral.ai/v1')).toBe('mistral_ai');
+    expect(providerFromUrl('https://api.x.ai/v1')).toBe('x_ai');
+    expect(providerFromUrl('https://api.perplexity.ai')).toBe('perplexity');
+    expect(providerFromUrl('http://localhost:11434/v1')).toBe('ollama');
+    expect(providerFromUrl('http://127.0.0.1:11434/v1')).toBe('ollama');
+    expect(providerFromUrl('http://127.0.0.1:8000/v1')).toBeUndefined();
+    expect(providerFromUrl('https://gateway.example.com/v1')).toBeUndefined();
+  });
+});
+
+describe('error.type', () => {
+  class APIConnectionTimeoutError extends Error {}
+  it('uses the HTTP status as a string, else the class name, else _OTHER', () => {
+    expect(errorTypeOf(Object.assign(new Error('x'), { status: 429 }))).toBe('429');
+    expect(errorTypeOf(Object.assign(new Error('x'), { statusCode: 503 }))).toBe('503');
+    expect(errorTypeOf(new APIConnectionTimeoutError('t'))).toBe('APIConnectionTimeoutError');
+    expect(errorTypeOf(new TypeError('t'))).toBe('TypeError');
+    expect(errorTypeOf('a string')).toBe('_OTHER');
+    expect(errorTypeOf(undefined)).toBe('_OTHER');
+  });
+});
+
+describe('request attribute helpers', () => {
+  it('keep 0 and false, drop only absent values, and record choice.count only when it is not 1', () => {
+    expect(
+      genAIRequestAttributes({ temperature: 0, topP: 0, maxTokens: 0, seed: 0, frequencyPenalty: 0, presencePenalty: 0, topK: 0, stream: false, choiceCount: 1, stopSequences: 'x' }),
+    ).toEqual({
+      'gen_ai.request.temperature': 0,
+      'gen_ai.request.top_p': 0,
+      'gen_ai.request.max_tokens': 0,
+      'gen_ai.request.seed': 0,
+      'gen_ai.request.frequency_penalty': 0,
+      'gen_ai.request.presence_penalty': 0,
+      'gen_ai.request.top_k': 0,
+      'gen_ai.request.stream': false,
+      'gen_ai.request.stop_sequences': ['x'],
+    });
+    expect(genAIRequestAttributes({ choiceCount: 3, temperature: null, maxTokens: undefined })).toEqual({ 'gen_ai.request.choice.count': 3 });
+    expect(definedAttributes({ a: 0, b: false, c: '', d: null, e: undefined, f: NaN, g: { x: 1 } })).toEqual({ a: 0, b: false, c: '' });
+  });
+});
+
+describe('content capture policy', () => {
+  it('prefers the option, then the env var, and defaults to capturing', () => {
+    expect(resolveCaptureContent(undefined, {})).toBe(true);
+    expect(resolveCaptureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'false' })).toBe(false);
+    expect(resolveCaptureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'TRUE' })).toBe(true);
+    expect(resolveCaptureContent(true, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'false' })).toBe(true);
+    expect(resolveCaptureContent(false, {})).toBe(false);
+    expect(resolveCaptureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'maybe' })).toBe(true);
+  });
+});
+
+describe('price table', () => {
+  afterEach(() => diag.disable());
+
+  it('looks models up exactly, then without a dated snapshot suffix, then by the provider wildcard', () => {
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 'gpt-4o-mini')).toEqual({ input: 0.15, cachedInput: 0.075, output: 0.6 });
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 'gpt-4o-2024-08-06')).toEqual({ input: 2.5, cachedInput: 1.25, output: 10 });
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'anthropic', 'claude-3-5-sonnet-20241022')?.input).toBe(3);
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'ollama', 'llama3.2')).toEqual({ input: 0, output: 0 });
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 'my-finetune')).toBeUndefined();
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'vllm', 'x')).toBeUndefined();
+  });
+
+  it('bills cached input at the cached price and leaves unknown usage without cost', () => {
+    const price = { input: 2.5, cachedInput: 1.25, output: 10 };
+    expect(computeCost(price, { inputTokens: 1000, cacheReadInputTokens: 400, outputTokens: 100 })).toEqual({
+      amount: (600 * 2.5 + 400 * 1.25 + 100 * 10) / 1e6,
+      currency: 'USD',
+      source: 'price_table',
+    });
+    expect(computeCost({ input: 3, cachedInput: 0.3, cacheCreationInput: 3.75, output: 15 }, { inputTokens: 100, cacheReadInputTokens: 50, cacheCreationInputTokens: 20, outputTokens: 10 })?.amount).toBe(
+      0.00033, // 30 * 3 + 50 * 0.3 + 20 * 3.75 + 10 * 15 per 1M
+    );
+    expect(computeCost(price, {})).toBeUndefined();
+    expect(computeCost(undefined, { inputTokens: 1 })).toBeUndefined();
+    expect(computeCost({ input: 0, output: 0 }, { inputTokens: 10, outputTokens: 5 })).toEqual({ amount: 0, currency: 'USD', source: 'price_table' });
+  });
+
+  it('merges built-in < LLM_PROVENANCE_PRICE_TABLE file < option', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prices-'));
+    const file = path.join(dir, 'prices.json');
+    writeFileSync(file, JSON.stringify({ openai: { 'gpt-4o': { input: 1, output: 2 } }, acme: { 'acme-1': { input: 5, output: 6, currency: 'EUR' } } }));
+    const table = resolvePriceTable({ acme: { 'acme-1': { input: 7, output: 8 } } }, { LLM_PROVENANCE_PRICE_TABLE: file });
+    expect(table.openai['gpt-4o']).toEqual({ input: 1, output: 2 });
+    expect(table.openai['gpt-4o-mini']).toEqual(BUILTIN_PRICE_TABLE.openai['gpt-4o-mini']);
+    expect(table.acme['acme-1']).toEqual({ input: 7, output: 8 });
+  });
+
+  it('rejects a malformed option with an error naming the entry', () => {
+    expect(() => resolvePriceTable({ openai: { 'gpt-x': { input: -1, output: 2 } } }, {})).toThrow(
+      'priceTable option: openai / gpt-x: "input" must be a non-negative number (USD per 1M tokens)',
+    );
+  });
+
+  it('reports a bad env file through diag, naming the file, and falls back to the built-in table', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prices-'));
+    const file = path.join(dir, 'broken.json');
+    writeFileSync(file, '{ not json');
+    const logged: string[] = [];
+    diag.setLogger({ error: (m: string) => logged.push(m), warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.ERROR);
+    const table = resolvePriceTable(undefined, { LLM_PROVENANCE_PRICE_TABLE: file });
+    expect(table).toEqual(BUILTIN_PRICE_TABLE);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(`price table file ${file} is not valid JSON`);
+  });
+});

@@ -1,0 +1,94 @@
+import {
+  ChatCompletionStreamAccumulator,
+  chatCompletionRequest,
+  chatCompletionResponse,
+  chatCompletionUsage,
+  openAiEmbeddingsRequest,
+  openAiEmbeddingsResponse,
+  type ChatCompletionClient,
+  type GenAIRequest,
+  type GenAIResponse,
+} from '@llm-provenance/instrumentation-common';
+import { GenAiProviderName, type OutputMessage } from '@llm-provenance/semantic-conventions';
+
+/**
+ * groq-sdk speaks the OpenAI Chat Completions and Embeddings wire format
+ * (https://console.groq.com/docs/openai), so the shared OpenAI-format mappings do the work; what is
+ * Groq's own is the `x_groq` object (https://console.groq.com/docs/api-reference#chat-create):
+ * `x_groq.id` is Groq's request id, and in a stream the usage arrives only in the last chunk's
+ * `x_groq.usage`.
+ */
+
+/** What the span needs from the client (`this._client` of a groq-sdk resource). */
+export function groqClient(client: any): ChatCompletionClient {
+  return {
+    providerName: GenAiProviderName.GROQ,
+    baseUrl: typeof client?.baseURL === 'string' ? client.baseURL : undefined,
+    apiKey: typeof client?.apiKey === 'string' && client.apiKey !== '' ? client.apiKey : undefined,
+  };
+}
+
+export function groqChatRequest(body: any, client: any): GenAIRequest {
+  return chatCompletionRequest(body, groqClient(client));
+}
+
+/**
+ * A chat completion plus Groq's request id from `x_groq.id`, and the model's reasoning: with
+ * `reasoning_format: 'parsed'` Groq returns it in `message.reasoning`
+ * (https://console.groq.com/docs/reasoning#reasoning-format); it becomes a `reasoning` part first.
+ */
+export function groqChatResponse(result: any): GenAIResponse | undefined {
+  const response = chatCompletionResponse(result);
+  if (!response) return response;
+  if (typeof result?.x_groq?.id === 'string') response.requestId = result.x_groq.id;
+  const choices: any[] = Array.isArray(result?.choices) ? result.choices : [];
+  response.outputMessages = withReasoning(response.outputMessages, choices.map((c) => c?.message?.reasoning));
+  return response;
+}
+
+/** Puts each choice's reasoning text (if any) in front of its output message's parts. */
+function withReasoning(messages: OutputMessage[] | undefined, reasoning: unknown[]): OutputMessage[] | undefined {
+  return messages?.map((m, i) =>
+    typeof reasoning[i] === 'string' && reasoning[i] !== '' ? { ...m, parts: [{ type: 'reasoning', content: reasoning[i] as string }, ...m.parts] } : m,
+  );
+}
+
+/**
+ * Chat chunks, with usage and the request id taken from `x_groq` where Groq puts them, and the
+ * `delta.reasoning` text of parsed reasoning collected per choice.
+ */
+export class GroqChatStreamAccumulator extends ChatCompletionStreamAccumulator {
+  private groqRequestId?: string;
+  private readonly reasoning: string[] = [];
+
+  protected override onChunkExtras(chunk: any): void {
+    const xGroq = chunk?.x_groq;
+    if (xGroq && typeof xGroq === 'object') {
+      if (typeof xGroq.id === 'string') this.groqRequestId = xGroq.id;
+      if (xGroq.usage) this.usage = chatCompletionUsage(xGroq.usage);
+    }
+    if (!this.captureContent) return;
+    for (const c of Array.isArray(chunk?.choices) ? chunk.choices : []) {
+      const text = c?.delta?.reasoning;
+      if (typeof text !== 'string') continue;
+      const index = typeof c.index === 'number' ? c.index : 0;
+      this.reasoning[index] = (this.reasoning[index] ?? '') + text;
+    }
+  }
+
+  protected override requestId(): string | undefined {
+    return this.groqRequestId;
+  }
+
+  override result(): GenAIResponse {
+    const response = super.result();
+    response.outputMessages = withReasoning(response.outputMessages, this.reasoning);
+    return response;
+  }
+}
+
+export function groqEmbeddingsRequest(body: any, client: any): GenAIRequest {
+  return openAiEmbeddingsRequest(body, groqClient(client));
+}
+
+export const groqEmbeddingsResponse = openAiEmbeddingsResponse;

@@ -1,0 +1,90 @@
+import { createRequire } from 'node:module';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { SUPPORTED_OLLAMA_VERSIONS } from '@llm-provenance/instrumentation-ollama';
+import { setupTracing, waitForSpans } from './tracing.js';
+import { captureDiagWarnings } from './ollama-suite.js';
+
+const tracing = setupTracing({ captureMessageContent: false, priceTable: { ollama: { 'llama3.2': { input: 0.1, output: 0.4 } } } });
+const require = createRequire(import.meta.url);
+const { Ollama } = require('ollama');
+
+describe('ollama instrumentation policy', () => {
+  let emu: Emulator;
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(() => emu.close());
+
+  it('records no content attributes when capture is off, and prices a model the user priced', async () => {
+    const client = new Ollama({ host: emu.url });
+    const stream = await client.chat({ model: 'llama3.2', messages: [{ role: 'user', content: 'secret prompt text' }], stream: true, tools: [{ type: 'function', function: { name: 'f' } }] });
+    let text = '';
+    for await (const chunk of stream) text += chunk.message.content;
+    expect(text).toBe('Echo: secret prompt text');
+    const [span] = await waitForSpans(tracing.exporter, 1);
+    expect(span.attributes).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'ollama',
+      'gen_ai.request.model': 'llama3.2',
+      'server.address': '127.0.0.1',
+      'server.port': emu.port,
+      'gen_ai.request.stream': true,
+      'gen_ai.response.model': 'llama3.2',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': 3,
+      'gen_ai.usage.output_tokens': 4,
+      'ollama.response.total_duration': 12_000_000,
+      'ollama.response.load_duration': 1_000_000,
+      'ollama.response.prompt_eval_duration': 3_000_000,
+      'ollama.response.eval_duration': 8_000_000,
+      // (3 * 0.1 + 4 * 0.4) / 1e6 USD
+      'gen_ai.usage.cost.amount': 0.0000019,
+      'gen_ai.usage.cost.currency': 'USD',
+      'gen_ai.usage.cost.source': 'price_table',
+      'gen_ai.response.time_to_first_chunk': expect.any(Number),
+    });
+    tracing.exporter.reset();
+  });
+
+  it('leaves the SDK untouched when disabled, and patches it again when re-enabled', async () => {
+    const client = new Ollama({ host: emu.url });
+    tracing.instrumentation.disable();
+    const response = await client.generate({ model: 'llama3.2', prompt: 'untraced' });
+    expect(response.response).toBe('Echo: untraced');
+    expect(await tracing.spans()).toEqual([]);
+    tracing.instrumentation.enable();
+    await client.generate({ model: 'llama3.2', prompt: 'traced' });
+    const spans = await waitForSpans(tracing.exporter, 1);
+    expect(spans.map((s) => s.name)).toEqual(['text_completion llama3.2']);
+    tracing.exporter.reset();
+  });
+
+  it('passes SDK-side failures through unchanged (an invalid request never reaches our mapper as a crash)', async () => {
+    const client = new Ollama({ host: emu.url });
+    // messages is not iterable: the SDK itself throws a TypeError before any HTTP request.
+    const err = await client.chat({ model: 'llama3.2', messages: 42 as any }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    const [span] = await waitForSpans(tracing.exporter, 1);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes['error.type']).toBe('TypeError');
+    tracing.exporter.reset();
+  });
+
+  it(`skips a version outside ${SUPPORTED_OLLAMA_VERSIONS} with a diag warning instead of patching it`, async () => {
+    const [definition] = (tracing.instrumentation as any).getModuleDefinitions();
+    class FakeOllama {
+      chat() {
+        return 'original';
+      }
+    }
+    const exports = { Ollama: FakeOllama, default: new FakeOllama() };
+    const warnings = await captureDiagWarnings(() => {
+      expect(definition.patch(exports, '0.4.9')).toBe(exports);
+    });
+    expect(warnings).toEqual([`@llm-provenance/instrumentation-ollama ollama@0.4.9 is outside the supported range "${SUPPORTED_OLLAMA_VERSIONS}"; it is not instrumented`]);
+    expect(FakeOllama.prototype.chat()).toBe('original');
+    expect((FakeOllama.prototype.chat as any).__wrapped).toBeUndefined();
+  });
+});

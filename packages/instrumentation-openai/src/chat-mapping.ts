@@ -1,0 +1,63 @@
+import type { Attributes } from '@opentelemetry/api';
+import {
+  ATTR_OPENAI_API_TYPE,
+  ATTR_OPENAI_REQUEST_SERVICE_TIER,
+  ATTR_OPENAI_RESPONSE_SERVICE_TIER,
+  ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT,
+} from '@llm-provenance/semantic-conventions';
+import {
+  ChatCompletionStreamAccumulator,
+  chatCompletionRequest,
+  chatCompletionResponse,
+  definedAttributes,
+  type GenAIRequest,
+  type GenAIResponse,
+} from '@llm-provenance/instrumentation-common';
+import type { ClientInfo } from './client-info.js';
+
+/** `openai.api.type` of Chat Completions (gen_ai registry, openai namespace). */
+export const API_TYPE_CHAT_COMPLETIONS = 'chat_completions';
+
+/**
+ * `chat.completions.create` (https://platform.openai.com/docs/api-reference/chat/create): the shared
+ * Chat Completions mapping (instrumentation-common, also used by groq) plus the `openai.*` attributes.
+ */
+export function chatRequest(body: any, client: ClientInfo): GenAIRequest {
+  const request = chatCompletionRequest(body, client);
+  return {
+    ...request,
+    attributes: {
+      ...request.attributes,
+      ...definedAttributes({ [ATTR_OPENAI_API_TYPE]: API_TYPE_CHAT_COMPLETIONS, [ATTR_OPENAI_REQUEST_SERVICE_TIER]: body?.service_tier }),
+    },
+  };
+}
+
+/** `service_tier` and `system_fingerprint` of a completion or chunk. */
+export function openAIResponseAttributes(r: any): Attributes {
+  return definedAttributes({
+    [ATTR_OPENAI_RESPONSE_SERVICE_TIER]: r?.service_tier,
+    [ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT]: r?.system_fingerprint,
+  });
+}
+
+/** A `chat.completion` object (https://platform.openai.com/docs/api-reference/chat/object). */
+export function chatResponse(result: any): GenAIResponse | undefined {
+  const response = chatCompletionResponse(result);
+  return response && { ...response, attributes: { ...response.attributes, ...openAIResponseAttributes(result) } };
+}
+
+/** Chat chunks, plus the `service_tier` / `system_fingerprint` the chunks carry. */
+export class ChatStreamAccumulator extends ChatCompletionStreamAccumulator {
+  private serviceTier?: string;
+  private fingerprint?: string;
+
+  protected override onChunkExtras(chunk: any): void {
+    if (typeof chunk?.service_tier === 'string') this.serviceTier = chunk.service_tier;
+    if (typeof chunk?.system_fingerprint === 'string') this.fingerprint = chunk.system_fingerprint;
+  }
+
+  protected override responseAttributes(): Attributes {
+    return openAIResponseAttributes({ service_tier: this.serviceTier, system_fingerprint: this.fingerprint });
+  }
+}

@@ -1,0 +1,136 @@
+import { isWrapped } from '@opentelemetry/instrumentation';
+import {
+  GenAIInstrumentationBase,
+  errorTypeOf,
+  openAiEmbeddingsRequest,
+  openAiEmbeddingsResponse,
+  supportedModuleDefinition,
+  type GenAIInstrumentationConfig,
+  type GenAIRequest,
+  type GenAIResponse,
+  type GenAISpan,
+  type StreamAccumulator,
+} from '@llm-provenance/instrumentation-common';
+import { ChatStreamAccumulator, chatRequest, chatResponse } from './chat-mapping.js';
+import { clientInfo, type ClientInfo } from './client-info.js';
+import { CompletionStreamAccumulator, completionRequest, completionResponse } from './completions-mapping.js';
+import { ResponsesStreamAccumulator, responsesRequest, responsesResponse } from './responses-mapping.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+export type OpenAIInstrumentationConfig = GenAIInstrumentationConfig;
+
+/** openai majors whose resource prototypes we patch (present in 4.104, 5.23, 6.49, 7.57; tests run 4, 6 and 7). */
+export const SUPPORTED_VERSIONS = '>=4 <8';
+
+type Method = (...args: any[]) => any;
+
+interface Operation {
+  request: (body: any, client: ClientInfo) => GenAIRequest;
+  response: (result: any) => GenAIResponse | undefined;
+  accumulator?: (captureContent: boolean) => StreamAccumulator<any>;
+}
+
+const CHAT: Operation = { request: chatRequest, response: chatResponse, accumulator: (c) => new ChatStreamAccumulator(c) };
+const COMPLETIONS: Operation = { request: completionRequest, response: completionResponse, accumulator: (c) => new CompletionStreamAccumulator(c) };
+// Embeddings share the OpenAI wire-format mapping in instrumentation-common (groq uses it too).
+const EMBEDDINGS: Operation = { request: openAiEmbeddingsRequest, response: openAiEmbeddingsResponse };
+const RESPONSES: Operation = { request: responsesRequest, response: responsesResponse, accumulator: (c) => new ResponsesStreamAccumulator(c) };
+
+/**
+ * Traces the `openai` package (majors 4..7) under both `require` and `import`. The patch points are
+ * resource prototypes reachable from the main export — shared by every client instance — so clients
+ * created before or after enabling are traced alike. The helpers `chat.completions.parse/stream/runTools`
+ * and `responses.parse/stream` call `this._client.chat.completions.create` / `responses.create`
+ * internally and are therefore traced through these patches.
+ */
+export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstrumentationConfig> {
+  constructor(config: OpenAIInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  protected init() {
+    // Other versions load untouched, with one diag warning saying why they produce no spans.
+    return [supportedModuleDefinition(this._diag, 'openai', SUPPORTED_VERSIONS, (exports) => this.patch(exports), (exports) => this.unpatch(exports))];
+  }
+
+  /** The client class: `exports.OpenAI` (v4 CJS also is the class; the ESM namespace has both). */
+  private clientClass(moduleExports: any): any {
+    return moduleExports?.OpenAI ?? moduleExports?.default ?? moduleExports;
+  }
+
+  private patchPoints(moduleExports: any): Array<[object, Operation]> {
+    const OpenAI = this.clientClass(moduleExports);
+    const points: Array<[object, Operation]> = [];
+    const add = (proto: unknown, op: Operation) => {
+      if (proto && typeof (proto as { create?: unknown }).create === 'function') points.push([proto as object, op]);
+    };
+    add(OpenAI?.Chat?.Completions?.prototype, CHAT);
+    add(OpenAI?.Completions?.prototype, COMPLETIONS);
+    add(OpenAI?.Embeddings?.prototype, EMBEDDINGS);
+    add(OpenAI?.Responses?.prototype, RESPONSES);
+    return points;
+  }
+
+  private patch(moduleExports: any): any {
+    const points = this.patchPoints(moduleExports);
+    if (points.length === 0) this._diag.warn('openai loaded, but none of its resource prototypes was found; nothing is traced');
+    for (const [proto, op] of points) {
+      if (isWrapped((proto as any).create)) this._unwrap(proto as any, 'create');
+      this._wrap(proto as any, 'create', this._getPatchedCreate(op));
+    }
+    return moduleExports;
+  }
+
+  private unpatch(moduleExports: any): void {
+    for (const [proto] of this.patchPoints(moduleExports)) {
+      if (isWrapped((proto as any).create)) this._unwrap(proto as any, 'create');
+    }
+  }
+
+  /** One factory for the four `create` methods; they differ only in their mappers. */
+  private _getPatchedCreate(op: Operation) {
+    const self = this;
+    return (original: Method): Method =>
+      function patchedCreate(this: any, ...args: any[]) {
+        if (!self.isEnabled()) return original.apply(this, args);
+        const resource = this;
+        const body = args[0] ?? {};
+        return self.traceGenAICall({
+          request: () => op.request(body, clientInfo(resource?._client)),
+          invoke: () => original.apply(resource, args),
+          response: op.response,
+          stream: op.accumulator
+            ? {
+                accumulator: ({ captureContent }) => op.accumulator!(captureContent),
+                // openai's Stream swallows an abort of its controller and just ends; the signal tells.
+                abortSignal: (stream: any) => stream?.controller?.signal,
+                abortErrorType: 'APIUserAbortError',
+              }
+            : undefined,
+          onReturned: readRequestId,
+          onError: (err: any, span: GenAISpan) => span.setRequestId(err?.requestID ?? err?.request_id ?? headerOf(err?.headers, 'x-request-id')),
+          errorType: errorTypeOf,
+        });
+      };
+  }
+}
+
+/**
+ * The request id without disturbing the user: the APIPromise's `responsePromise` resolves with the
+ * Response as soon as its headers arrive (before and independently of any body parsing), for streams too.
+ * (`asResponse()` would do the same, but calling it would look like the caller asked for the raw body.)
+ */
+function readRequestId(returned: any, span: GenAISpan): void {
+  const pending = returned?.responsePromise;
+  if (!pending || typeof pending.then !== 'function') return;
+  pending.then(
+    (props: any) => span.setRequestId(headerOf(props?.response?.headers, 'x-request-id')),
+    () => undefined, // the failure itself is recorded through the promise we observe
+  );
+}
+
+function headerOf(headers: any, name: string): string | undefined {
+  if (!headers) return undefined;
+  const value = typeof headers.get === 'function' ? headers.get(name) : headers[name];
+  return typeof value === 'string' ? value : undefined;
+}

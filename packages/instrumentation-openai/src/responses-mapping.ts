@@ -1,0 +1,208 @@
+import {
+  ATTR_OPENAI_API_TYPE,
+  ATTR_OPENAI_REQUEST_SERVICE_TIER,
+  ATTR_OPENAI_RESPONSE_SERVICE_TIER,
+  GenAiOperationName,
+  type ChatMessage,
+  type InputMessages,
+  type MessagePart,
+  type OutputMessage,
+  type SystemInstructions,
+  type ToolDefinitions,
+} from '@llm-provenance/semantic-conventions';
+import {
+  chatOutputTypeOf as outputTypeOf,
+  definedAttributes,
+  genAIRequestAttributes,
+  openAiContentParts as toParts,
+  parseToolArguments as parseArguments,
+  toolResultContent as contentText,
+  type GenAIRequest,
+  type GenAIRequestContent,
+  type GenAIResponse,
+  type StreamAccumulator,
+  type TokenUsage,
+} from '@llm-provenance/instrumentation-common';
+import type { ClientInfo } from './client-info.js';
+
+/** `openai.api.type` of the Responses API. */
+export const API_TYPE_RESPONSES = 'responses';
+
+/** Request of `responses.create` (https://platform.openai.com/docs/api-reference/responses/create). */
+export function responsesRequest(body: any, client: ClientInfo): GenAIRequest {
+  const conversation = typeof body?.conversation === 'string' ? body.conversation : body?.conversation?.id;
+  return {
+    operationName: GenAiOperationName.CHAT,
+    providerName: client.providerName,
+    requestModel: typeof body?.model === 'string' ? body.model : undefined,
+    baseUrl: client.baseUrl,
+    credential: client.apiKey,
+    attributes: {
+      ...genAIRequestAttributes({
+        maxTokens: body.max_output_tokens,
+        temperature: body.temperature,
+        topP: body.top_p,
+        outputType: outputTypeOf(body.text?.format?.type),
+        stream: body.stream,
+        conversationId: conversation,
+      }),
+      ...definedAttributes({
+        [ATTR_OPENAI_API_TYPE]: API_TYPE_RESPONSES,
+        [ATTR_OPENAI_REQUEST_SERVICE_TIER]: body.service_tier,
+      }),
+    },
+    content: () => responsesRequestContent(body),
+  };
+}
+
+/** `instructions` and system/developer input items -> system instructions; other items -> chat history. */
+export function responsesRequestContent(body: any): GenAIRequestContent {
+  const systemInstructions: SystemInstructions = typeof body?.instructions === 'string' ? [{ type: 'text', content: body.instructions }] : [];
+  const inputMessages: InputMessages = [];
+  const input = body?.input;
+  if (typeof input === 'string') inputMessages.push({ role: 'user', parts: [{ type: 'text', content: input }] });
+  for (const item of Array.isArray(input) ? input : []) {
+    if (!item || typeof item !== 'object') continue;
+    if ((item.type === undefined || item.type === 'message') && (item.role === 'system' || item.role === 'developer')) {
+      systemInstructions.push(...toParts(item.content));
+      continue;
+    }
+    const message = inputItemMessage(item);
+    if (message) inputMessages.push(message);
+  }
+  return { inputMessages, systemInstructions, toolDefinitions: responsesTools(body?.tools) };
+}
+
+function inputItemMessage(item: any): ChatMessage | undefined {
+  switch (item.type) {
+    case undefined:
+    case 'message':
+      return { role: String(item.role ?? 'user'), parts: toParts(item.content) };
+    case 'function_call':
+      return { role: 'assistant', parts: [{ type: 'tool_call', id: item.call_id ?? null, name: String(item.name ?? ''), arguments: parseArguments(item.arguments) }] };
+    case 'function_call_output':
+      return { role: 'tool', parts: [{ type: 'tool_call_response', id: item.call_id ?? null, response: contentText(item.output) }] };
+    case 'reasoning':
+      return { role: 'assistant', parts: reasoningParts(item) };
+    default:
+      return { role: String(item.role ?? 'user'), parts: [{ ...item, type: String(item.type) }] };
+  }
+}
+
+function reasoningParts(item: any): MessagePart[] {
+  const summary = Array.isArray(item?.summary) ? item.summary : [];
+  return summary.map((s: any) => ({ type: 'reasoning', content: String(s?.text ?? '') }));
+}
+
+function responsesTools(tools: unknown): ToolDefinitions {
+  const out: ToolDefinitions = [];
+  for (const tool of Array.isArray(tools) ? tools : []) {
+    if (!tool || typeof tool !== 'object') continue;
+    out.push({
+      type: String(tool.type),
+      name: String(tool.name ?? tool.type),
+      ...(typeof tool.description === 'string' ? { description: tool.description } : {}),
+      ...(tool.parameters !== undefined ? { parameters: tool.parameters } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * The Responses API has no finish_reason; derived from status: completed -> stop (tool_call when the
+ * output asks for a function call), incomplete -> its reason (max_output_tokens -> length), failed -> error.
+ */
+function finishReason(response: any): string | undefined {
+  const status = response?.status;
+  if (status === 'completed') {
+    const output: any[] = Array.isArray(response.output) ? response.output : [];
+    return output.some((o) => o?.type === 'function_call') ? 'tool_call' : 'stop';
+  }
+  if (status === 'incomplete') {
+    const reason = response.incomplete_details?.reason;
+    return reason === 'max_output_tokens' ? 'length' : typeof reason === 'string' ? reason : 'length';
+  }
+  if (status === 'failed' || status === 'cancelled') return 'error';
+  return undefined;
+}
+
+function responsesUsage(usage: any): TokenUsage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  return {
+    inputTokens: usage.input_tokens,
+    outputTokens: usage.output_tokens,
+    cacheReadInputTokens: usage.input_tokens_details?.cached_tokens,
+    reasoningOutputTokens: usage.output_tokens_details?.reasoning_tokens,
+  };
+}
+
+function outputMessage(response: any, reason: string | undefined): OutputMessage {
+  const parts: MessagePart[] = [];
+  for (const item of Array.isArray(response?.output) ? response.output : []) {
+    if (item?.type === 'message') parts.push(...toParts(item.content));
+    else if (item?.type === 'function_call') {
+      parts.push({ type: 'tool_call', id: item.call_id ?? null, name: String(item.name ?? ''), arguments: parseArguments(item.arguments) });
+    } else if (item?.type === 'reasoning') parts.push(...reasoningParts(item));
+    else if (item && typeof item === 'object') parts.push({ ...item, type: String(item.type) });
+  }
+  return { role: 'assistant', parts, finish_reason: reason ?? 'error' };
+}
+
+/** A `response` object (https://platform.openai.com/docs/api-reference/responses/object). */
+export function responsesResponse(result: any): GenAIResponse | undefined {
+  if (!result || typeof result !== 'object') return undefined;
+  const reason = finishReason(result);
+  return {
+    id: result.id,
+    model: result.model,
+    finishReasons: reason ? [reason] : [],
+    usage: responsesUsage(result.usage),
+    requestId: result._request_id,
+    attributes: definedAttributes({ [ATTR_OPENAI_RESPONSE_SERVICE_TIER]: result.service_tier }),
+    outputMessages: [outputMessage(result, reason)],
+  };
+}
+
+/**
+ * Accumulates Responses streaming events (https://platform.openai.com/docs/api-reference/responses-streaming):
+ * the terminal `response.completed` / `response.incomplete` / `response.failed` event carries the whole
+ * response (usage included); until then `response.created` gives id/model and text deltas are kept so a
+ * stream stopped early still records what was said.
+ */
+export class ResponsesStreamAccumulator implements StreamAccumulator<any> {
+  private latest?: any;
+  private final?: any;
+  private text = '';
+
+  constructor(private readonly captureContent: boolean) {}
+
+  onChunk(event: any): void {
+    if (!event || typeof event !== 'object') return;
+    if (event.response && typeof event.response === 'object') {
+      this.latest = event.response;
+      if (event.type === 'response.completed' || event.type === 'response.incomplete' || event.type === 'response.failed') {
+        this.final = event.response;
+      }
+    }
+    if (this.captureContent && event.type === 'response.output_text.delta' && typeof event.delta === 'string') this.text += event.delta;
+  }
+
+  /** The terminal event (completed / incomplete / failed) was seen. */
+  isComplete(): boolean {
+    return this.final !== undefined;
+  }
+
+  result(): GenAIResponse | undefined {
+    if (this.final) {
+      const r = responsesResponse(this.final);
+      return r && !this.captureContent ? { ...r, outputMessages: undefined } : r;
+    }
+    if (!this.latest) return undefined;
+    return {
+      id: this.latest.id,
+      model: this.latest.model,
+      attributes: definedAttributes({ [ATTR_OPENAI_RESPONSE_SERVICE_TIER]: this.latest.service_tier }),
+      outputMessages: this.captureContent ? [{ role: 'assistant', parts: this.text ? [{ type: 'text', content: this.text }] : [], finish_reason: 'error' }] : undefined,
+    };
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * A traced process killed without warning (SIGKILL: no exit hook can run) keeps what it had already
+ * exported, and the next process that opens the same store recovers its log: claims it, checkpoints it at
+ * its intact size, and everything verifies.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verifyStore } from '@llm-provenance/cid-exporter';
+import { readStore, runApp } from '../harness/index.js';
+
+describe('a process killed with SIGKILL', () => {
+  it('keeps its exported records, and the next process recovers and checkpoints its log', async () => {
+    const killed = await runApp({
+      module: 'cjs',
+      app: 'fixtures/openai-then-linger.cjs',
+      // Export within 50 ms of the span's end, well before the kill a second later.
+      env: { OTEL_BSP_SCHEDULE_DELAY: '50' },
+      signal: { send: 'SIGKILL', whenStdout: 'LINGERING' },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.spans.map((span) => span.name)).toEqual(['chat gpt-4o-mini']);
+    const storeDir = killed.storeDir!;
+    const before = await readStore(storeDir);
+    const crashedLog = before.logs[0]!.logId;
+    expect(before.logs[0]!.cids).toEqual([killed.spans[0]!.attributes['provenance.record.cid']]);
+    // Nothing closed the log: its lock is still there and no checkpoint was written.
+    expect(readdirSync(path.join(storeDir, 'logs')).sort()).toEqual([`${crashedLog}.jsonl`, `${crashedLog}.lock`]);
+    expect(before.checkpoints).toEqual([]);
+
+    const next = await runApp({ module: 'esm', app: 'fixtures/openai-chat.mjs', storeDir });
+    expect(next.stderr).toBe('');
+    expect(next.exitCode).toBe(0);
+    const after = await readStore(storeDir);
+    expect(after.logs.map((log) => [log.logId, log.records.length])).toEqual([
+      [crashedLog, 1],
+      [next.spans[0]!.attributes['provenance.log.id'], 1],
+    ]);
+    expect(after.logs[0]!.lines).toEqual(before.logs[0]!.lines);
+    expect(readdirSync(path.join(storeDir, 'logs'))).toContain(`${crashedLog}.recovered`);
+    expect(after.checkpoints).toContain(`${crashedLog}.000000000001.json`);
+    const report = verifyStore(storeDir);
+    expect(report.failures).toEqual([]);
+    expect(report.logs.map((log) => [log.log, log.records, log.signedSize])).toEqual([
+      [crashedLog, 1, 1],
+      [after.logs[1]!.logId, 1, 1],
+    ]);
+  });
+});
