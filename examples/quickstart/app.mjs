@@ -1,58 +1,111 @@
-// An ordinary OpenAI app. It contains no tracing code at all: running it as
+// An ordinary app that talks to five LLM providers through their own SDKs. It contains no tracing code:
+// running it as
 //
 //   node --import @llm-provenance/auto-instrumentations/register app.mjs
 //
-// is what traces every call and writes it to the provenance store.
-// The openai SDK reads OPENAI_BASE_URL and OPENAI_API_KEY from the environment.
+// is what traces every call and writes it to the provenance store. The one import from llm-provenance is
+// `withAttribution`, the attribution API: it says on whose behalf (user, task) the calls inside it run,
+// so the store can answer "who spent what".
+//
+// Every SDK is configured the way it documents: from the environment. OPENAI_BASE_URL + OPENAI_API_KEY,
+// ANTHROPIC_BASE_URL + ANTHROPIC_API_KEY, GOOGLE_GEMINI_BASE_URL + GEMINI_API_KEY, GROQ_BASE_URL +
+// GROQ_API_KEY; the ollama package takes its host as an option, read here from OLLAMA_HOST.
 import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
+import Groq from 'groq-sdk';
+import { Ollama } from 'ollama';
+import { withAttribution } from '@llm-provenance/instrumentation-common';
 
 const openai = new OpenAI();
+const anthropic = new Anthropic();
+const gemini = new GoogleGenAI({});
+const groq = new Groq();
+const ollama = new Ollama({ host: process.env.OLLAMA_HOST ?? 'http://127.0.0.1:11434' });
 
-// 1. A plain chat completion.
-const chat = await openai.chat.completions.create({
-  model: 'gpt-4o-mini',
-  messages: [
-    { role: 'system', content: 'Answer in one sentence.' },
-    { role: 'user', content: 'What does content addressing mean?' },
-  ],
-  temperature: 0,
+const show = (label, text) => console.log(`${label.padEnd(22)} ${text}`);
+
+// Alice fact-checks: the same question, asked twice. A model is not a function: the answers can differ,
+// and the store will show it (same input CID, different output CIDs).
+const question = [{ role: 'user', content: 'In which year did the Berlin Wall fall? Answer with the year only.' }];
+await withAttribution({ userId: 'alice', taskId: 'fact-check' }, async () => {
+  for (const attempt of [1, 2]) {
+    const answer = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: question });
+    show(`openai  chat #${attempt}`, answer.choices[0].message.content);
+  }
 });
-console.log(`chat       ${chat.choices[0].message.content}`);
 
-// 2. A streamed chat completion, printed as it arrives.
+// Bob writes release notes with Claude and Gemini, one plain call and one streamed call each.
+await withAttribution({ userId: 'bob', taskId: 'release-notes' }, async () => {
+  const message = await anthropic.messages.create({
+    model: 'claude-sonnet-4-20250514',
+    max_tokens: 256,
+    system: 'You write terse release notes.',
+    messages: [{ role: 'user', content: 'Summarise: every LLM call now has a CID' }],
+  });
+  show('anthropic message', message.content.map((block) => (block.type === 'text' ? block.text : `[${block.type}]`)).join(' '));
+
+  const events = await anthropic.messages.create({
+    model: 'claude-sonnet-4-20250514',
+    max_tokens: 256,
+    messages: [{ role: 'user', content: 'List three audit checks' }],
+    stream: true,
+  });
+  let streamed = '';
+  for await (const event of events) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') streamed += event.delta.text;
+  show('anthropic stream', streamed);
+
+  const generated = await gemini.models.generateContent({
+    model: 'gemini-2.5-flash',
+    contents: 'Explain a hash chain in one line',
+    config: { temperature: 0.2 },
+  });
+  show('gemini  generate', generated.text);
+
+  let geminiStreamed = '';
+  for await (const chunk of await gemini.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Why sign checkpoints?' })) {
+    geminiStreamed += chunk.text ?? '';
+  }
+  show('gemini  stream', geminiStreamed);
+});
+
+// Unattributed background work: a fast Groq model, a local Ollama model, and more OpenAI calls.
+const fast = await groq.chat.completions.create({
+  model: 'llama-3.3-70b-versatile',
+  messages: [{ role: 'user', content: 'Classify this ticket: refund request' }],
+});
+show('groq    chat', fast.choices[0].message.content);
+
+const local = await ollama.chat({ model: 'llama3.2', messages: [{ role: 'user', content: 'Draft a commit message' }], stream: false });
+show('ollama  chat', local.message.content);
+
 const stream = await openai.chat.completions.create({
   model: 'gpt-4o-mini',
   messages: [{ role: 'user', content: 'Name three hash functions' }],
   stream: true,
   stream_options: { include_usage: true },
 });
-process.stdout.write('stream     ');
-for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta?.content ?? '');
-process.stdout.write('\n');
+let openaiStreamed = '';
+for await (const chunk of stream) openaiStreamed += chunk.choices[0]?.delta?.content ?? '';
+show('openai  stream', openaiStreamed);
 
-// 3. A tool call: the model is asked to call get_weather.
-const tools = [
-  {
-    type: 'function',
-    function: {
-      name: 'get_weather',
-      description: 'Current weather for a city',
-      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-    },
-  },
-];
 const toolCall = await openai.chat.completions.create({
   model: 'gpt-4o-mini',
   messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
-  tools,
+  tools: [
+    {
+      type: 'function',
+      function: {
+        name: 'get_weather',
+        description: 'Current weather for a city',
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    },
+  ],
   tool_choice: { type: 'function', function: { name: 'get_weather' } },
 });
 const call = toolCall.choices[0].message.tool_calls?.[0];
-console.log(`tool call  ${call?.function.name}(${call?.function.arguments})`);
+show('openai  tool call', `${call?.function.name}(${call?.function.arguments})`);
 
-// 4. Embeddings.
-const embeddings = await openai.embeddings.create({
-  model: 'text-embedding-3-small',
-  input: ['provenance', 'audit trail'],
-});
-console.log(`embedding  ${embeddings.data.length} vectors of ${embeddings.data[0].embedding.length} dimensions`);
+const embeddings = await openai.embeddings.create({ model: 'text-embedding-3-small', input: ['provenance', 'audit trail'] });
+show('openai  embeddings', `${embeddings.data.length} vectors of ${embeddings.data[0].embedding.length} dimensions`);

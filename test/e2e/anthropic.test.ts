@@ -5,35 +5,21 @@
  * tracer provider, which would make SDK >= 0.134 emit spans of its own.
  */
 import { describe, expect, it } from 'vitest';
-import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
-import { emulatorPort, expectProcessResource, PLANTED_API_KEY, provenanceOf, runApp, type AppRun } from '../harness/index.js';
+import { appReports, type AppRun, expectProcessResource, expectSpanAttributes, PACED_FOR_ABORT, plantedKeyCallAttributes, runApp, tourMatrix, tourScenarios } from '../harness/index.js';
+import { outputMessages as output, priceTableCost, textParts as text, userMessages } from '../harness/index.js';
 
 const MODEL = 'claude-sonnet-4';
 // claude-sonnet-4 in the built-in price table, USD per 1M tokens: input 3, output 15.
-const cost = (input: number, output: number) => Math.round(((input * 3 + output * 15) / 1e6) * 1e12) / 1e12;
-const text = (content: string) => [{ type: 'text', content }];
-const userMessages = (content: string) => JSON.stringify([{ role: 'user', parts: text(content) }]);
-const output = (parts: unknown[], finish: string) => JSON.stringify([{ role: 'assistant', parts, finish_reason: finish }]);
-
-function observed(run: AppRun): Record<string, any> {
-  const calls: Record<string, any> = {};
-  for (const line of run.stdout.trim().split('\n')) {
-    const { call, ...rest } = JSON.parse(line);
-    calls[call] = rest;
-  }
-  return calls;
-}
+const cost = (input: number, output: number) => priceTableCost(input, output, { input: 3, output: 15 });
 
 /** The whole attribute map of each call's span, in call order (n = the emulator's request number). */
 function expectedSpans(run: AppRun): Record<string, unknown>[] {
-  const seen = observed(run);
+  const seen = appReports(run);
   const base = (n: number) => ({
     'gen_ai.operation.name': 'chat',
     'gen_ai.provider.name': 'anthropic',
     'gen_ai.request.model': MODEL,
-    'server.address': '127.0.0.1',
-    'server.port': emulatorPort(run),
-    'provenance.credential.fingerprint': fingerprintCredential(PLANTED_API_KEY),
+    ...plantedKeyCallAttributes(run),
     'provenance.provider.request_id': `req_emu_${n}`,
   });
   const answered = (n: number, input: number, out: number) => ({
@@ -129,30 +115,20 @@ function expectedSpans(run: AppRun): Record<string, unknown>[] {
   ];
 }
 
-const MATRIX = [
-  { module: 'cjs', app: 'fixtures/anthropic-tour.cjs' },
-  { module: 'esm', app: 'fixtures/anthropic-tour.mjs' },
-] as const;
+const MATRIX = tourMatrix('anthropic');
 
 describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
   it('exports one span per call, ours only, with the whole attribute map of each', async () => {
     const run = await runApp({
       module,
       app,
-      // Paced chunks: the abort call aborts while the rest of its body is still on the way. (Aborting
-      // after the whole body is buffered can leave the SDK's read pending forever — seen with groq-sdk
-      // and @anthropic-ai/sdk on Node 20 without any instrumentation — which would hang the app.)
-      emulator: { chunkDelayMs: 20 },
+      emulator: PACED_FOR_ABORT,
       env: { OTEL_SERVICE_NAME: `anthropic-${module}` },
-      scenarios: [
-        { kind: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } },
-        { kind: 'error', status: 429, retryAfter: 1 },
-        { kind: 'stream_error_after', chunks: 4 },
-      ],
+      scenarios: tourScenarios({ kind: 'error', status: 429, retryAfter: 1 }, 4),
     });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    const seen = observed(run);
+    const seen = appReports(run);
     expect(seen.tool).toEqual({ stop_reason: 'tool_use', content: [{ type: 'tool_use', id: 'toolu_emu_1', name: 'get_weather', input: { city: 'Paris' } }] });
     expect(seen.error).toEqual({ thrown: 'RateLimitError', status: 429 });
     expect(seen.helper).toEqual({ id: 'msg_emu_8', text: 'Echo: stream helper', isMessageStream: true });
@@ -165,12 +141,7 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
       ...Array.from({ length: 8 }, () => `@llm-provenance/instrumentation-anthropic chat ${MODEL}`),
       `@llm-provenance/instrumentation-anthropic count_tokens ${MODEL}`,
     ]);
-    const expected = expectedSpans(run);
-    for (const [i, span] of run.spans.entries()) {
-      expect(span.kind).toBe('CLIENT');
-      expect(span.status.code).toBe(expected[i]!['error.type'] ? 2 : 0);
-      expect(span.attributes).toEqual({ ...expected[i], ...(await provenanceOf(run, i)) });
-    }
+    await expectSpanAttributes(run, expectedSpans(run));
     expectProcessResource(run.spans[0]!, `anthropic-${module}`);
   });
 });

@@ -4,23 +4,20 @@
  * whole attribute map, recorded in the provenance store.
  */
 import { describe, expect, it } from 'vitest';
-import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
-import { emulatorPort, expectProcessResource, PLANTED_API_KEY, provenanceOf, runApp, type AppRun } from '../harness/index.js';
+import { type AppRun, expectProcessResource, expectSpanAttributes, plantedKeyCallAttributes, runApp, tourMatrix } from '../harness/index.js';
+import { outputMessages, priceTableCost, textParts as text } from '../harness/index.js';
 
 const MODEL = 'gemini-1.5-flash';
 // gemini-1.5-flash in the built-in price table, USD per 1M tokens: input 0.075, output 0.30.
-const cost = (input: number, output: number) => Math.round(((input * 0.075 + output * 0.3) / 1e6) * 1e12) / 1e12;
-const text = (content: string) => [{ type: 'text', content }];
-const output = (reply: string) => JSON.stringify([{ role: 'assistant', parts: text(reply), finish_reason: 'stop' }]);
+const cost = (input: number, output: number) => priceTableCost(input, output, { input: 0.075, output: 0.3 });
+const output = (reply: string) => outputMessages(text(reply), 'stop');
 
 function expectedSpans(run: AppRun) {
   const base = (stream: boolean, messages: unknown[]) => ({
     'gen_ai.operation.name': 'generate_content',
     'gen_ai.provider.name': 'gcp.gemini',
     'gen_ai.request.model': MODEL,
-    'server.address': '127.0.0.1',
-    'server.port': emulatorPort(run),
-    'provenance.credential.fingerprint': fingerprintCredential(PLANTED_API_KEY),
+    ...plantedKeyCallAttributes(run),
     'gen_ai.request.stream': stream,
     'gen_ai.input.messages': JSON.stringify(messages),
     'gen_ai.system_instructions': JSON.stringify(text('You are terse.')),
@@ -55,10 +52,7 @@ function expectedSpans(run: AppRun) {
   ];
 }
 
-const MATRIX = [
-  { module: 'cjs', app: 'fixtures/gemini-legacy-tour.cjs' },
-  { module: 'esm', app: 'fixtures/gemini-legacy-tour.mjs' },
-] as const;
+const MATRIX = tourMatrix('gemini-legacy');
 
 describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
   it('exports one span per call with the whole attribute map of each', async () => {
@@ -72,12 +66,7 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
       { call: 'chat', text: 'Echo: hi there' },
     ]);
     expect(run.spans.map((s) => `${s.scope.name} ${s.name}`)).toEqual(Array.from({ length: 4 }, () => `@llm-provenance/instrumentation-google-genai generate_content ${MODEL}`));
-    const expected = expectedSpans(run);
-    for (const [i, span] of run.spans.entries()) {
-      expect(span.kind).toBe('CLIENT');
-      expect(span.status.code).toBe(expected[i]!['error.type'] ? 2 : 0);
-      expect(span.attributes).toEqual({ ...expected[i], ...(await provenanceOf(run, i)) });
-    }
+    await expectSpanAttributes(run, expectedSpans(run));
     expectProcessResource(run.spans[0]!, `gemini-legacy-${module}`);
   });
 });

@@ -4,35 +4,21 @@
  * gets exactly one span, with its whole attribute map, and the provenance store records each of them.
  */
 import { describe, expect, it } from 'vitest';
-import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
-import { emulatorPort, expectProcessResource, PLANTED_API_KEY, provenanceOf, runApp, type AppRun } from '../harness/index.js';
+import { appReports, type AppRun, expectProcessResource, expectSpanAttributes, plantedKeyCallAttributes, runApp, tourMatrix, tourScenarios } from '../harness/index.js';
+import { outputMessages as output, priceTableCost, textParts as text, userMessages } from '../harness/index.js';
 
 const MODEL = 'gemini-2.5-flash';
 // gemini-2.5-flash in the built-in price table, USD per 1M tokens: input 0.30, output 2.50.
-const cost = (input: number, output: number) => Math.round(((input * 0.3 + output * 2.5) / 1e6) * 1e12) / 1e12;
-const text = (content: string) => [{ type: 'text', content }];
-const userMessages = (content: string) => JSON.stringify([{ role: 'user', parts: text(content) }]);
-const output = (parts: unknown[], finish: string) => JSON.stringify([{ role: 'assistant', parts, finish_reason: finish }]);
-
-function observed(run: AppRun): Record<string, any> {
-  const calls: Record<string, any> = {};
-  for (const line of run.stdout.trim().split('\n')) {
-    const { call, ...rest } = JSON.parse(line);
-    calls[call] = rest;
-  }
-  return calls;
-}
+const cost = (input: number, output: number) => priceTableCost(input, output, { input: 0.3, output: 2.5 });
 
 /** The whole attribute map of each call's span, in call order (n = the emulator's request number). */
 function expectedSpans(run: AppRun) {
-  const seen = observed(run);
+  const seen = appReports(run);
   const base = (model = MODEL, operation = 'generate_content') => ({
     'gen_ai.operation.name': operation,
     'gen_ai.provider.name': 'gcp.gemini',
     'gen_ai.request.model': model,
-    'server.address': '127.0.0.1',
-    'server.port': emulatorPort(run),
-    'provenance.credential.fingerprint': fingerprintCredential(PLANTED_API_KEY),
+    ...plantedKeyCallAttributes(run),
   });
   const answered = (n: number, input: number, out: number, finished = true) => ({
     'gen_ai.response.id': `gemini-emu-${n}`,
@@ -110,10 +96,7 @@ function expectedSpans(run: AppRun) {
   ];
 }
 
-const MATRIX = [
-  { module: 'cjs', app: 'fixtures/gemini-tour.cjs' },
-  { module: 'esm', app: 'fixtures/gemini-tour.mjs' },
-] as const;
+const MATRIX = tourMatrix('gemini');
 
 describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
   it('exports one span per model request with the whole attribute map of each', async () => {
@@ -121,15 +104,11 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
       module,
       app,
       env: { OTEL_SERVICE_NAME: `gemini-${module}` },
-      scenarios: [
-        { kind: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } },
-        { kind: 'error', status: 429, retryAfter: 1 },
-        { kind: 'stream_error_after', chunks: 2 },
-      ],
+      scenarios: tourScenarios({ kind: 'error', status: 429, retryAfter: 1 }, 2),
     });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    const seen = observed(run);
+    const seen = appReports(run);
     expect(seen.tool).toEqual({ functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }] });
     expect(seen.error).toEqual({ thrown: 'ApiError', status: 429 });
     expect(seen.cut.thrown).not.toBeNull();
@@ -144,12 +123,7 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
       ...Array.from({ length: 8 }, () => `@llm-provenance/instrumentation-google-genai generate_content ${MODEL}`),
       '@llm-provenance/instrumentation-google-genai embeddings text-embedding-004',
     ]);
-    const expected = expectedSpans(run);
-    for (const [i, span] of run.spans.entries()) {
-      expect(span.kind).toBe('CLIENT');
-      expect(span.status.code).toBe(expected[i]!['error.type'] ? 2 : 0);
-      expect(span.attributes).toEqual({ ...expected[i], ...(await provenanceOf(run, i)) });
-    }
+    await expectSpanAttributes(run, expectedSpans(run));
     expectProcessResource(run.spans[0]!, `gemini-${module}`);
   });
 });

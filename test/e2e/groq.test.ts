@@ -4,35 +4,21 @@
  * with its whole attribute map, streamed usage included (Groq sends it in the last chunk's `x_groq`).
  */
 import { describe, expect, it } from 'vitest';
-import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
-import { emulatorPort, expectProcessResource, PLANTED_API_KEY, provenanceOf, runApp, type AppRun } from '../harness/index.js';
+import { appReports, type AppRun, expectProcessResource, expectSpanAttributes, PACED_FOR_ABORT, plantedKeyCallAttributes, runApp, tourMatrix, tourScenarios } from '../harness/index.js';
+import { outputMessages as output, priceTableCost, textParts as text, userMessages } from '../harness/index.js';
 
 const MODEL = 'llama-3.3-70b-versatile';
 // llama-3.3-70b-versatile in the built-in price table, USD per 1M tokens: input 0.59, output 0.79.
-const cost = (input: number, output: number) => Math.round(((input * 0.59 + output * 0.79) / 1e6) * 1e12) / 1e12;
-const text = (content: string) => [{ type: 'text', content }];
-const userMessages = (content: string) => JSON.stringify([{ role: 'user', parts: text(content) }]);
-const output = (parts: unknown[], finish: string) => JSON.stringify([{ role: 'assistant', parts, finish_reason: finish }]);
-
-function observed(run: AppRun): Record<string, any> {
-  const calls: Record<string, any> = {};
-  for (const line of run.stdout.trim().split('\n')) {
-    const { call, ...rest } = JSON.parse(line);
-    calls[call] = rest;
-  }
-  return calls;
-}
+const cost = (input: number, output: number) => priceTableCost(input, output, { input: 0.59, output: 0.79 });
 
 /** The whole attribute map of each call's span, in call order (n = the emulator's request number). */
 function expectedSpans(run: AppRun): Record<string, unknown>[] {
-  const seen = observed(run);
+  const seen = appReports(run);
   const base = (n: number) => ({
     'gen_ai.operation.name': 'chat',
     'gen_ai.provider.name': 'groq',
     'gen_ai.request.model': MODEL,
-    'server.address': '127.0.0.1',
-    'server.port': emulatorPort(run),
-    'provenance.credential.fingerprint': fingerprintCredential(PLANTED_API_KEY),
+    ...plantedKeyCallAttributes(run),
     'provenance.provider.request_id': `req_emu_${n}`,
   });
   const answered = (n: number) => ({ 'gen_ai.response.id': `chatcmpl-emu-${n}`, 'gen_ai.response.model': MODEL });
@@ -116,30 +102,20 @@ function expectedSpans(run: AppRun): Record<string, unknown>[] {
   ];
 }
 
-const MATRIX = [
-  { module: 'cjs', app: 'fixtures/groq-tour.cjs' },
-  { module: 'esm', app: 'fixtures/groq-tour.mjs' },
-] as const;
+const MATRIX = tourMatrix('groq');
 
 describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
   it('exports one span per call with the whole attribute map of each', async () => {
     const run = await runApp({
       module,
       app,
-      // Paced chunks: the abort call aborts while the rest of its body is still on the way. (Aborting
-      // after the whole body is buffered can leave the SDK's read pending forever — seen with groq-sdk
-      // and @anthropic-ai/sdk on Node 20 without any instrumentation — which would hang the app.)
-      emulator: { chunkDelayMs: 20 },
+      emulator: PACED_FOR_ABORT,
       env: { OTEL_SERVICE_NAME: `groq-${module}` },
-      scenarios: [
-        { kind: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } },
-        { kind: 'error', status: 429, retryAfter: 1 },
-        { kind: 'stream_error_after', chunks: 3 },
-      ],
+      scenarios: tourScenarios({ kind: 'error', status: 429, retryAfter: 1 }, 3),
     });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    const seen = observed(run);
+    const seen = appReports(run);
     expect(seen.tool.finish).toBe('tool_calls');
     expect(seen.error).toEqual({ thrown: 'RateLimitError', status: 429 });
     // Paced: the abort came before the finish chunk, so its span is an aborted one.
@@ -150,12 +126,7 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
       ...Array.from({ length: 7 }, () => `@llm-provenance/instrumentation-groq chat ${MODEL}`),
       '@llm-provenance/instrumentation-groq embeddings nomic-embed-text-v1_5',
     ]);
-    const expected = expectedSpans(run);
-    for (const [i, span] of run.spans.entries()) {
-      expect(span.kind).toBe('CLIENT');
-      expect(span.attributes).toEqual({ ...expected[i], ...(await provenanceOf(run, i)) });
-      expect(span.status.code).toBe(expected[i]!['error.type'] ? 2 : 0);
-    }
+    await expectSpanAttributes(run, expectedSpans(run));
     expectProcessResource(run.spans[0]!, `groq-${module}`);
   });
 });

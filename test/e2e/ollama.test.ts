@@ -5,14 +5,12 @@
  * attribute map, and the provenance store records each of them.
  */
 import { describe, expect, it } from 'vitest';
-import { emulatorPort, expectProcessResource, provenanceOf, runApp, type AppRun } from '../harness/index.js';
+import { appReports, type AppRun, emulatorServerAttributes, expectProcessResource, expectSpanAttributes, runApp, tourMatrix, tourScenarios } from '../harness/index.js';
+import { outputMessages as output, textParts as text, userMessages } from '../harness/index.js';
 
 const MODEL = 'llama3.2';
 // Local models cost 0 (built-in price table: ollama '*').
 const ZERO_COST = { 'gen_ai.usage.cost.amount': 0, 'gen_ai.usage.cost.currency': 'USD', 'gen_ai.usage.cost.source': 'price_table' };
-const text = (content: string) => [{ type: 'text', content }];
-const userMessages = (content: string) => JSON.stringify([{ role: 'user', parts: text(content) }]);
-const output = (parts: unknown[], finish: string) => JSON.stringify([{ role: 'assistant', parts, finish_reason: finish }]);
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
 /** The emulator's durations (ns): load 1 ms, 1 ms per prompt token, 2 ms per generated token. */
@@ -28,23 +26,13 @@ function usage(input: number, out: number) {
   };
 }
 
-function observed(run: AppRun): Record<string, any> {
-  const calls: Record<string, any> = {};
-  for (const line of run.stdout.trim().split('\n')) {
-    const { call, ...rest } = JSON.parse(line);
-    calls[call] = rest;
-  }
-  return calls;
-}
-
 function expectedSpans(run: AppRun) {
-  const seen = observed(run);
+  const seen = appReports(run);
   const base = (operation = 'chat', model = MODEL) => ({
     'gen_ai.operation.name': operation,
     'gen_ai.provider.name': 'ollama',
     'gen_ai.request.model': model,
-    'server.address': '127.0.0.1',
-    'server.port': emulatorPort(run),
+    ...emulatorServerAttributes(run),
   });
   const streamedChat = () => ({
     ...base(),
@@ -125,10 +113,7 @@ function expectedSpans(run: AppRun) {
   ];
 }
 
-const MATRIX = [
-  { module: 'cjs', app: 'fixtures/ollama-tour.cjs' },
-  { module: 'esm', app: 'fixtures/ollama-tour.mjs' },
-] as const;
+const MATRIX = tourMatrix('ollama');
 
 describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
   it('exports one span per call with the whole attribute map of each', async () => {
@@ -136,15 +121,11 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
       module,
       app,
       env: { OTEL_SERVICE_NAME: `ollama-${module}` },
-      scenarios: [
-        { kind: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } },
-        { kind: 'error', status: 404, message: 'model "missing-model" not found, try pulling it first' },
-        { kind: 'stream_error_after', chunks: 2 },
-      ],
+      scenarios: tourScenarios({ kind: 'error', status: 404, message: 'model "missing-model" not found, try pulling it first' }, 2),
     });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    const seen = observed(run);
+    const seen = appReports(run);
     expect(seen.tool).toEqual({ tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Paris' } } }] });
     expect(seen.error).toEqual({ thrown: 'ResponseError', status: 404 });
     expect(seen.cut).toEqual({ thrown: 'TypeError', received: 'Echo: a' });
@@ -159,12 +140,7 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
     expect(run.spans.map((s) => `${s.scope.name} ${s.name}`)).toEqual(
       [...names, `text_completion ${MODEL}`, `chat ${MODEL}`, `chat ${MODEL}`, 'embeddings nomic-embed-text'].map((n) => `@llm-provenance/instrumentation-ollama ${n}`),
     );
-    const expected = expectedSpans(run);
-    for (const [i, span] of run.spans.entries()) {
-      expect(span.kind).toBe('CLIENT');
-      expect(span.status.code).toBe(expected[i]!['error.type'] ? 2 : 0);
-      expect(span.attributes).toEqual({ ...expected[i], ...(await provenanceOf(run, i)) });
-    }
+    await expectSpanAttributes(run, expectedSpans(run));
     expectProcessResource(run.spans[0]!, `ollama-${module}`);
   });
 });

@@ -1,7 +1,8 @@
 /** Small helpers shared by e2e tests. */
 import { hostname } from 'node:os';
 import { expect } from 'vitest';
-import type { AppRun } from './run-app.js';
+import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
+import { PLANTED_API_KEY, type AppRun } from './run-app.js';
 import type { OtlpSpan } from './otlp-decode.js';
 import { readStore } from './store-reader.js';
 
@@ -38,4 +39,17 @@ export async function provenanceOf(run: AppRun, seq: number): Promise<Record<str
     'provenance.log.id': log.logId,
     'provenance.log.seq': seq,
   };
+}
+
+/** `server.address` and `server.port` of a span for a call to the run's emulator. */
+export function emulatorServerAttributes(run: AppRun): { 'server.address': string; 'server.port': number } {
+  return { 'server.address': '127.0.0.1', 'server.port': emulatorPort(run) };
+}
+
+/**
+ * The attributes of a span for a call to the run's emulator made with `PLANTED_API_KEY`: the server
+ * and the key's fingerprint (never the key).
+ */
+export function plantedKeyCallAttributes(run: AppRun): Record<string, unknown> {
+  return { ...emulatorServerAttributes(run), 'provenance.credential.fingerprint': fingerprintCredential(PLANTED_API_KEY) };
 }

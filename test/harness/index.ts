@@ -3,4 +3,6 @@ export { runApp, PLANTED_API_KEY, REGISTER, TEST_ROOT, type AppRun, type RunAppO
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedExport } from './otlp-receiver.js';
 export { decodeTraceExport, type AttributeValue, type OtlpProtocol, type OtlpSpan, type SpanKindName } from './otlp-decode.js';
 export { readStore, allStoreBytes, cidOf, DAG_JSON, RAW, type StoreContents, type StoredLog } from './store-reader.js';
-export { emulatorPort, expectProcessResource, provenanceOf, UUID_PATTERN } from './assertions.js';
+export { emulatorPort, emulatorServerAttributes, expectProcessResource, plantedKeyCallAttributes, provenanceOf, UUID_PATTERN } from './assertions.js';
+export { appReports, expectSpanAttributes, PACED_FOR_ABORT, tourMatrix, tourScenarios } from './tour.js';
+export { outputMessages, priceTableCost, textParts, userMessages } from './genai-content.js';

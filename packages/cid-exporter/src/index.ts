@@ -5,6 +5,8 @@ export * from './record.js';
 export * from './pack.js';
 export * from './normalise.js';
 export { ProvenanceStore, newLogId, type AppendResult, type AppendedRecord, type BlockInput, type RecordDraft } from './store/store.js';
+export { renderRecordText, type PreEncodedDraft, type RecordTextParts } from './store/record-text.js';
+export { BlockSet } from './store/block-set.js';
 export { resolveStoreOptions, type Durability, type ProvenanceStoreOptions, type ResolvedStoreOptions } from './store/options.js';
 export { scanLog, type LogLine, type LogScan } from './store/log-scan.js';
 export { readLock, lockHolderAlive, type LockInfo } from './store/lock.js';

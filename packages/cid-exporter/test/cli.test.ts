@@ -97,6 +97,18 @@ describe('llm-provenance export and verify of the CAR', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout.split('\n')[0]).toMatch(new RegExp(`^OK car ${car}: 1 log\\(s\\), ${N} record\\(s\\) \\(${N} under verified checkpoints\\), \\d+ block\\(s\\), 5 checkpoint\\(s\\)$`));
 
+    // without --key a CAR's signatures are checked against the keys it carries, and verify says so
+    const fingerprint = /sha256 fingerprint ([0-9a-f]{64})\); pass --key to pin the signer$/m.exec(ok.stdout)?.[1];
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const pinned = runCli(['verify', car, '--key', fingerprint!]);
+    expect(pinned.code).toBe(0);
+    expect(pinned.stdout).not.toContain('no trusted key');
+    const wrong = runCli(['verify', car, '--key', 'ab'.repeat(32)]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout.split('\n')[0]).toMatch(
+      new RegExp(`^FAIL bad signature: ${car} section \\d+ \\(byte \\d+\\) seq 199 cid baguqeera[a-z2-7]{52} - checkpoint at size 200 is signed by key ${fingerprint}, which is not a trusted key$`),
+    );
+
     const bytes = fs.readFileSync(car);
     const needle = lines(store, logId)[500]!;
     const at = bytes.indexOf(needle);

@@ -1,6 +1,6 @@
-import { isWrapped } from '@opentelemetry/instrumentation';
 import {
   GenAIInstrumentationBase,
+  stainlessStreamHandling,
   supportedModuleDefinition,
   type GenAIInstrumentationConfig,
   type GenAISpan,
@@ -66,22 +66,15 @@ export class AnthropicInstrumentation extends GenAIInstrumentationBase<Anthropic
     }
     for (const proto of protos) {
       // Never twice: a second wrap would give every call two spans.
-      this._unpatchPrototype(proto);
-      this._wrap(proto, 'create', this._getPatchedCreate());
-      if (typeof proto.stream === 'function') this._wrap(proto, 'stream', this._getPatchedStream());
-      if (typeof proto.countTokens === 'function') this._wrap(proto, 'countTokens', this._getPatchedCountTokens());
+      this._rewrap(proto, 'create', this._getPatchedCreate());
+      this._rewrap(proto, 'stream', this._getPatchedStream());
+      this._rewrap(proto, 'countTokens', this._getPatchedCountTokens());
     }
     return exports;
   }
 
   private _unpatch(exports: any): void {
-    for (const proto of this._messagesPrototypes(exports)) this._unpatchPrototype(proto);
-  }
-
-  private _unpatchPrototype(proto: MessagesPrototype): void {
-    for (const method of ['create', 'stream', 'countTokens'] as const) {
-      if (isWrapped(proto[method])) this._unwrap(proto, method);
-    }
+    for (const proto of this._messagesPrototypes(exports)) this._unwrapAll(proto, ['create', 'stream', 'countTokens']);
   }
 
   /** https://docs.anthropic.com/en/api/messages: returns APIPromise<Message> or APIPromise<Stream<event>>. */
@@ -97,13 +90,9 @@ export class AnthropicInstrumentation extends GenAIInstrumentationBase<Anthropic
           request: () => chatRequestOf(body, client, options),
           invoke: () => withoutSdkSpans(client, () => original.apply(this, args)),
           response: messageResponseOf,
-          stream: {
-            accumulator: ({ captureContent }) => new MessageStreamAccumulator(captureContent),
-            // The SDK's Stream ends quietly when its controller is aborted (MessageStream.abort()
-            // aborts it too); the signal tells, and the SDK's own name for that is APIUserAbortError.
-            abortSignal: (stream: any) => stream?.controller?.signal,
-            abortErrorType: 'APIUserAbortError',
-          },
+          // The SDK's Stream ends quietly when its controller is aborted (MessageStream.abort() aborts
+          // it too); the signal tells, and the SDK's own name for that is APIUserAbortError.
+          stream: stainlessStreamHandling((captureContent) => new MessageStreamAccumulator(captureContent)),
           onReturned: (promise: any, span) => {
             // The request id of a streamed call is only in the response headers.
             if (body.stream === true && typeof promise?.asResponse === 'function') {

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
-import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { resetBeforeEach, useEmulator } from '@llm-provenance/test-support';
 import { loadAnthropic, SDKS, setupTracing, waitForSpans } from './helpers.js';
 
 const tracing = setupTracing();
@@ -12,23 +12,11 @@ const PRICE = { input: 3, cachedInput: 0.3, cacheCreationInput: 3.75, output: 15
 const cost = (input: number, output: number, cacheRead = 0, cacheCreation = 0) =>
   Math.round(((input * PRICE.input + cacheRead * PRICE.cachedInput + cacheCreation * PRICE.cacheCreationInput + output * PRICE.output) / 1e6) * 1e12) / 1e12;
 
-let emu: Emulator;
+const emu = useEmulator();
 // Paced: events arrive 30 ms apart, so an abort lands between two events rather than after the whole
 // (small) body is already buffered in the client.
-let paced: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-  paced = await startEmulator({ chunkDelayMs: 30 });
-});
-afterAll(async () => {
-  await emu.close();
-  await paced.close();
-});
-beforeEach(() => {
-  emu.reset();
-  paced.reset();
-  tracing.exporter.reset();
-});
+const paced = useEmulator({ chunkDelayMs: 30 });
+resetBeforeEach(emu, paced, tracing.exporter);
 
 describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
   const Anthropic = loadAnthropic(sdkPath);

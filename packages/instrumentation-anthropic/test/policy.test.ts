@@ -2,31 +2,18 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { diag, DiagLogLevel, SpanStatusCode } from '@opentelemetry/api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
+import { collectDiagWarnings, resetBeforeEach, useEmulator } from '@llm-provenance/test-support';
 import { loadAnthropic, SDKS, setupTracing, waitForSpans } from './helpers.js';
 
-const warnings: string[] = [];
-// Component loggers call `warn(namespace, message)`: keep every argument.
-const keep = (...args: unknown[]) => warnings.push(args.join(' '));
-diag.setLogger(
-  { error: keep, warn: keep, info: () => {}, debug: () => {}, verbose: () => {} },
-  DiagLogLevel.WARN,
-);
+const warnings = collectDiagWarnings();
 const tracing = setupTracing({ captureMessageContent: false });
 const Anthropic = loadAnthropic(SDKS['anthropic-1']);
 const MODEL = 'claude-sonnet-4';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => {
-  emu.reset();
-  tracing.exporter.reset();
-});
+const emu = useEmulator();
+resetBeforeEach(emu, tracing.exporter);
 
 describe('content capture off', () => {
   it('records no prompt, system prompt, tool or output content, plain or streamed', async () => {

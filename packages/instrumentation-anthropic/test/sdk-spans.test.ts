@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { describe, expect, it } from 'vitest';
+import { resetBeforeEach, useEmulator } from '@llm-provenance/test-support';
 import { loadAnthropic, SDKS, setupTracing, waitForSpans } from './helpers.js';
 
 // A GLOBAL tracer provider: with one registered, @anthropic-ai/sdk >= 0.134 emits its own
@@ -10,15 +10,8 @@ const Anthropic = loadAnthropic(SDKS['anthropic-1']);
 const MODEL = 'claude-sonnet-4';
 const body = { model: MODEL, max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] };
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => {
-  emu.reset();
-  tracing.exporter.reset();
-});
+const emu = useEmulator();
+resetBeforeEach(emu, tracing.exporter);
 
 /** Waits for `count` spans, then a little longer, and returns every span: extra ones must show up. */
 async function allSpans(count: number) {

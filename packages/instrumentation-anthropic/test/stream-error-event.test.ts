@@ -1,6 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type ProviderModule } from '@llm-provenance/provider-emulators';
+import { describe, expect, it } from 'vitest';
+import type { ProviderModule } from '@llm-provenance/provider-emulators';
+import { useEmulator } from '@llm-provenance/test-support';
 import { loadAnthropic, SDKS, setupTracing, waitForSpans } from './helpers.js';
 
 /**
@@ -33,11 +34,7 @@ const overloadedMidStream: ProviderModule = {
 };
 
 const tracing = setupTracing();
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ providers: [overloadedMidStream] });
-});
-afterAll(() => emu.close());
+const emu = useEmulator({ providers: [overloadedMidStream] });
 
 describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
   const Anthropic = loadAnthropic(sdkPath);

@@ -47,5 +47,6 @@ export { providerFromUrl } from './provider-hosts.js';
 export { errorTypeOf, httpStatusOf, safeErrorMessage, recordSpanError, ERROR_TYPE_OTHER } from './errors.js';
 export { InternalErrorReporter } from './internal-errors.js';
 export { versionSatisfies, supportedModuleDefinition } from './supported-versions.js';
+export { stainlessStreamHandling, headerValue, resourcesWithCreate, type ResourceOperation } from './stainless-sdk.js';
 // The OpenAI wire format's mappings, shared by every SDK that speaks it (openai, groq-sdk).
 export * from './openai-compatible/index.js';

@@ -1,4 +1,4 @@
-import { InstrumentationBase, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { resolveCaptureContent } from './capture-policy.js';
 import type { GenAIPolicy } from './genai-span.js';
 import { InternalErrorReporter } from './internal-errors.js';
@@ -65,6 +65,23 @@ export abstract class GenAIInstrumentationBase<
       return options.invoke();
     }
     return traceGenAICall({ ...options, tracer: this.tracer, policy, errors: this.internalErrors });
+  }
+
+  /**
+   * Wraps `target[name]` with `wrapper`, unwrapping an earlier wrap first: never twice, or every call
+   * would get two spans (a module can be patched again, e.g. through a second entry file). Skips a
+   * missing target or a method this SDK version does not have.
+   */
+  protected _rewrap(target: any, name: string, wrapper: (original: (...args: any[]) => any) => (...args: any[]) => any): void {
+    if (typeof target?.[name] !== 'function') return;
+    if (isWrapped(target[name])) this._unwrap(target, name);
+    this._wrap(target, name, wrapper);
+  }
+
+  /** Unwraps each of `names` on `target` that is wrapped (a missing target has none). */
+  protected _unwrapAll(target: any, names: readonly string[]): void {
+    if (!target) return;
+    for (const name of names) if (isWrapped(target[name])) this._unwrap(target, name);
   }
 
   private resolvePolicy(config: C | undefined): GenAIPolicy {

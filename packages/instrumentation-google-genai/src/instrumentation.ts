@@ -1,4 +1,3 @@
-import { isWrapped } from '@opentelemetry/instrumentation';
 import {
   GenAIInstrumentationBase,
   supportedModuleDefinition,
@@ -46,7 +45,7 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
         '@google/genai',
         SUPPORTED_GOOGLE_GENAI_VERSIONS,
         (exports) => this._patchGoogleGenAI(exports),
-        (exports) => this._unpatchAll(exports?.Models?.prototype, GENAI_METHODS),
+        (exports) => this._unwrapAll(exports?.Models?.prototype, GENAI_METHODS),
       ),
       supportedModuleDefinition(
         this._diag,
@@ -54,8 +53,8 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
         SUPPORTED_GENERATIVE_AI_VERSIONS,
         (exports) => this._patchGenerativeAI(exports),
         (exports) => {
-          this._unpatchAll(exports?.GenerativeModel?.prototype, LEGACY_MODEL_METHODS);
-          this._unpatchAll(exports?.ChatSession?.prototype, LEGACY_CHAT_METHODS);
+          this._unwrapAll(exports?.GenerativeModel?.prototype, LEGACY_MODEL_METHODS);
+          this._unwrapAll(exports?.ChatSession?.prototype, LEGACY_CHAT_METHODS);
         },
       ),
     ];
@@ -89,17 +88,6 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
     this._rewrap(chat, 'sendMessage', this._getPatchedLegacyGenerate('chat', false));
     this._rewrap(chat, 'sendMessageStream', this._getPatchedLegacyGenerate('chat', true));
     return exports;
-  }
-
-  private _rewrap(target: any, name: string, wrapper: (original: AnyFunction) => AnyFunction): void {
-    if (typeof target?.[name] !== 'function') return;
-    if (isWrapped(target[name])) this._unwrap(target, name);
-    this._wrap(target, name, wrapper);
-  }
-
-  private _unpatchAll(target: any, names: readonly string[]): void {
-    if (!target) return;
-    for (const name of names) if (isWrapped(target[name])) this._unwrap(target, name);
   }
 
   /** Models.prototype.generateContentInternal / generateContentStreamInternal(params). */

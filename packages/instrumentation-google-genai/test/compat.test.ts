@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { compatPackage, nodeMajor } from '@llm-provenance/test-support';
 import { installedVersion, setupTracing } from './tracing.js';
 import { googleGenAISuite } from './genai-suite.js';
 import { generativeAISuite } from './generative-ai-suite.js';
@@ -9,12 +8,10 @@ import { generativeAISuite } from './generative-ai-suite.js';
  * The oldest and newest supported majors of each SDK, pinned in test/compat/<sdk>-<major>/, through
  * the same behaviour suites as the package's own devDependencies.
  */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const tracing = setupTracing();
-const nodeMajor = Number(process.versions.node.split('.')[0]);
 
 function compatRequire(folder: string) {
-  return createRequire(path.join(repoRoot, 'test/compat', folder, 'package.json'));
+  return createRequire(compatPackage(folder));
 }
 
 for (const folder of ['google-genai-1', 'google-genai-3']) {

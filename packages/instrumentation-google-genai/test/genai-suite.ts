@@ -1,7 +1,8 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
 import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { useEmulator } from '@llm-provenance/test-support';
 import { waitForSpans, type Tracing } from './tracing.js';
 
 const API_KEY = 'test-gemini-key';
@@ -32,16 +33,14 @@ const answer = (text: string, finish = 'stop') => ({ role: 'assistant', parts: [
 /** Behaviour every supported @google/genai major must show; `load()` runs after instrumentation. */
 export function googleGenAISuite(label: string, load: () => any, tracing: Tracing, skip: string | false = false) {
   describe.skipIf(skip)(`@google/genai ${label}${skip ? ` (skipped: ${skip})` : ''}`, () => {
-    let emu: Emulator;
+    const emu = useEmulator();
     let ai: any;
     let GoogleGenAI: any;
 
     beforeAll(async () => {
-      emu = await startEmulator();
       GoogleGenAI = load().GoogleGenAI;
       ai = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: emu.url } });
     });
-    afterAll(() => emu?.close());
     afterEach(() => {
       tracing.exporter.reset();
       emu.reset();

@@ -1,7 +1,8 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
-import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import type { Emulator } from '@llm-provenance/provider-emulators';
+import { useEmulator } from '@llm-provenance/test-support';
 import { waitForSpans, type Tracing } from './tracing.js';
 
 const API_KEY = 'test-legacy-key';
@@ -32,19 +33,17 @@ const answer = (text: string, finish = 'stop') => ({ role: 'assistant', parts: [
 /** Behaviour every supported @google/generative-ai version must show. */
 export function generativeAISuite(label: string, load: () => any, tracing: Tracing) {
   describe(`@google/generative-ai ${label}`, () => {
-    let emu: Emulator;
+    const emu = useEmulator();
     let genAI: any;
     let model: any;
 
     beforeAll(async () => {
-      emu = await startEmulator();
       genAI = new (load().GoogleGenerativeAI)(API_KEY);
       model = genAI.getGenerativeModel(
         { model: 'gemini-1.5-flash', systemInstruction: 'Answer briefly.', generationConfig: { temperature: 0.2, maxOutputTokens: 64, topK: 3 } },
         { baseUrl: emu.url },
       );
     });
-    afterAll(() => emu?.close());
     afterEach(() => {
       tracing.exporter.reset();
       emu.reset();

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '@llm-provenance/test-support';
 import { SUPPORTED_GENERATIVE_AI_VERSIONS, SUPPORTED_GOOGLE_GENAI_VERSIONS } from '@llm-provenance/instrumentation-google-genai';
 import { captureDiagWarnings, setupTracing, waitForSpans } from './tracing.js';
 
@@ -9,11 +9,7 @@ const require = createRequire(import.meta.url);
 const { GoogleGenAI } = require('@google/genai');
 
 describe('google-genai instrumentation policy', () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(() => emu.close());
+  const emu = useEmulator();
 
   it('records no content when capture is off, and applies a user price table', async () => {
     const ai = new GoogleGenAI({ vertexai: true, apiKey: 'k', httpOptions: { baseUrl: emu.url } });

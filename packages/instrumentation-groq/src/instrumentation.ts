@@ -1,12 +1,12 @@
-import { isWrapped } from '@opentelemetry/instrumentation';
 import {
   GenAIInstrumentationBase,
+  headerValue,
+  resourcesWithCreate,
+  stainlessStreamHandling,
   supportedModuleDefinition,
   type GenAIInstrumentationConfig,
-  type GenAIRequest,
-  type GenAIResponse,
   type GenAISpan,
-  type StreamAccumulator,
+  type ResourceOperation,
 } from '@llm-provenance/instrumentation-common';
 import { GroqChatStreamAccumulator, groqChatRequest, groqChatResponse, groqEmbeddingsRequest, groqEmbeddingsResponse } from './mapping.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_SDK_VERSIONS } from './version.js';
@@ -15,11 +15,7 @@ export type GroqInstrumentationConfig = GenAIInstrumentationConfig;
 
 type AnyFunction = (...args: any[]) => any;
 
-interface Operation {
-  request: (body: any, client: any) => GenAIRequest;
-  response: (result: any) => GenAIResponse | undefined;
-  accumulator?: (captureContent: boolean) => StreamAccumulator<any>;
-}
+type Operation = ResourceOperation<any>;
 
 const CHAT: Operation = { request: groqChatRequest, response: groqChatResponse, accumulator: (c) => new GroqChatStreamAccumulator(c) };
 const EMBEDDINGS: Operation = { request: groqEmbeddingsRequest, response: groqEmbeddingsResponse };
@@ -45,31 +41,23 @@ export class GroqInstrumentation extends GenAIInstrumentationBase<GroqInstrument
     );
   }
 
-  private _patchPoints(exports: any): Array<[{ create: AnyFunction }, Operation]> {
+  private _patchPoints(exports: any) {
     const Groq = exports?.Groq ?? exports?.default;
-    const points: Array<[{ create: AnyFunction }, Operation]> = [];
-    for (const [proto, op] of [
+    return resourcesWithCreate([
       [Groq?.Chat?.Completions?.prototype, CHAT],
       [Groq?.Embeddings?.prototype, EMBEDDINGS],
-    ] as const) {
-      if (proto && typeof proto.create === 'function') points.push([proto, op]);
-    }
-    return points;
+    ]);
   }
 
   private _patch(exports: any): any {
     const points = this._patchPoints(exports);
     if (points.length === 0) this._diag.warn('groq-sdk loaded, but Groq.Chat.Completions / Groq.Embeddings were not found; nothing is traced');
-    for (const [proto, op] of points) {
-      // Never twice: a second wrap would give every call two spans.
-      if (isWrapped(proto.create)) this._unwrap(proto, 'create');
-      this._wrap(proto, 'create', this._getPatchedCreate(op));
-    }
+    for (const [proto, op] of points) this._rewrap(proto, 'create', this._getPatchedCreate(op));
     return exports;
   }
 
   private _unpatch(exports: any): void {
-    for (const [proto] of this._patchPoints(exports)) if (isWrapped(proto.create)) this._unwrap(proto, 'create');
+    for (const [proto] of this._patchPoints(exports)) this._unwrapAll(proto, ['create']);
   }
 
   /**
@@ -87,16 +75,10 @@ export class GroqInstrumentation extends GenAIInstrumentationBase<GroqInstrument
           request: () => op.request(body, client),
           invoke: () => original.apply(this, args),
           response: op.response,
-          stream: op.accumulator
-            ? {
-                accumulator: ({ captureContent }) => op.accumulator!(captureContent),
-                // groq-sdk's Stream ends quietly when its controller is aborted; the signal tells.
-                abortSignal: (stream: any) => stream?.controller?.signal,
-                abortErrorType: 'APIUserAbortError',
-              }
-            : undefined,
+          // groq-sdk's Stream ends quietly when its controller is aborted; the signal tells.
+          stream: op.accumulator ? stainlessStreamHandling(op.accumulator) : undefined,
           onReturned: readRequestId,
-          onError: (err: any, span: GenAISpan) => span.setRequestId(headerOf(err?.headers, 'x-request-id')),
+          onError: (err: any, span: GenAISpan) => span.setRequestId(headerValue(err?.headers, 'x-request-id')),
         });
       };
   }
@@ -106,14 +88,7 @@ export class GroqInstrumentation extends GenAIInstrumentationBase<GroqInstrument
 function readRequestId(returned: any, span: GenAISpan): void {
   if (typeof returned?.asResponse !== 'function') return;
   Promise.resolve(returned.asResponse()).then(
-    (response: any) => span.setRequestId(headerOf(response?.headers, 'x-request-id')),
+    (response: any) => span.setRequestId(headerValue(response?.headers, 'x-request-id')),
     () => undefined,
   );
-}
-
-/** A header from a fetch `Headers` (groq-sdk 1.x) or a plain object (0.x errors). */
-function headerOf(headers: any, name: string): string | undefined {
-  if (!headers) return undefined;
-  const value = typeof headers.get === 'function' ? headers.get(name) : headers[name];
-  return typeof value === 'string' ? value : undefined;
 }

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
-import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { resetBeforeEach, useEmulator } from '@llm-provenance/test-support';
 import { loadGroq, SDKS, setupTracing, waitForSpans } from './helpers.js';
 
 const tracing = setupTracing();
@@ -10,22 +10,10 @@ const KEY = 'gsk_test_key';
 // llama-3.3-70b-versatile in the built-in price table: USD per 1M tokens (no cache discount listed).
 const cost = (input: number, output: number) => Math.round(((input * 0.59 + output * 0.79) / 1e6) * 1e12) / 1e12;
 
-let emu: Emulator;
+const emu = useEmulator();
 // Paced: chunks 30 ms apart, so an abort lands between two chunks.
-let paced: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-  paced = await startEmulator({ chunkDelayMs: 30 });
-});
-afterAll(async () => {
-  await emu.close();
-  await paced.close();
-});
-beforeEach(() => {
-  emu.reset();
-  paced.reset();
-  tracing.exporter.reset();
-});
+const paced = useEmulator({ chunkDelayMs: 30 });
+resetBeforeEach(emu, paced, tracing.exporter);
 
 describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
   const Groq = loadGroq(sdkPath);

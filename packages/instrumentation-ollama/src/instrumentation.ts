@@ -1,4 +1,4 @@
-import { InstrumentationNodeModuleFile, isWrapped } from '@opentelemetry/instrumentation';
+import { InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import {
   GenAIInstrumentationBase,
   supportedModuleDefinition,
@@ -37,17 +37,12 @@ export class OllamaInstrumentation extends GenAIInstrumentationBase<OllamaInstru
         this._diag.warn('ollama: no Ollama client class found in the module exports; not instrumented');
         return exports;
       }
-      for (const operation of PATCHED) {
-        if (typeof proto[operation] !== 'function') continue; // e.g. embed() before 0.5.6
-        if (isWrapped(proto[operation])) this._unwrap(proto, operation);
-        this._wrap(proto, operation, this._getPatchedMethod(operation));
-      }
+      // A method this version lacks (e.g. embed() before 0.5.6) is skipped.
+      for (const operation of PATCHED) this._rewrap(proto, operation, this._getPatchedMethod(operation));
       return exports;
     };
     const unpatch = (exports: any) => {
-      const proto = clientPrototype(exports);
-      if (!proto) return;
-      for (const operation of PATCHED) if (isWrapped(proto[operation])) this._unwrap(proto, operation);
+      this._unwrapAll(clientPrototype(exports), PATCHED);
     };
     // `ollama/browser` (dist/browser.*) exports the base class itself; hooking that file covers apps that
     // load only the browser entry. Patching twice is harmless: a wrapped method is unwrapped first.

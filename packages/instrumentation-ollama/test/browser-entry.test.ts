@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '@llm-provenance/test-support';
 import { setupTracing, waitForSpans } from './tracing.js';
 
 // Only `ollama/browser` is loaded in this process: its file hook alone must instrument the client.
@@ -9,11 +9,7 @@ const require = createRequire(import.meta.url);
 const browser = require('ollama/browser');
 
 describe('ollama/browser entry', () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(() => emu.close());
+  const emu = useEmulator();
 
   it('traces a client created from the browser entry point', async () => {
     const client = new browser.Ollama({ host: emu.url });

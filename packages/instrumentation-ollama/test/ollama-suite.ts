@@ -1,6 +1,7 @@
-import { SpanKind, SpanStatusCode, diag, DiagLogLevel } from '@opentelemetry/api';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { useEmulator } from '@llm-provenance/test-support';
 import { setupTracing, waitForSpans } from './tracing.js';
 
 type Tracing = ReturnType<typeof setupTracing>;
@@ -42,16 +43,14 @@ function assistantOutput(text: string, finish = 'stop') {
  */
 export function ollamaSuite(label: string, load: () => any, tracing: Tracing) {
   describe(`ollama ${label}`, () => {
-    let emu: Emulator;
+    const emu = useEmulator();
     let Ollama: any;
     let client: any;
 
     beforeAll(async () => {
-      emu = await startEmulator();
       Ollama = load().Ollama;
       client = new Ollama({ host: emu.url });
     });
-    afterAll(() => emu.close());
     afterEach(() => {
       tracing.exporter.reset();
       emu.reset();
@@ -370,17 +369,4 @@ export function ollamaSuite(label: string, load: () => any, tracing: Tracing) {
       });
     });
   });
-}
-
-/** Records diag warnings (a component logger prefixes its namespace) while `fn` runs. */
-export async function captureDiagWarnings(fn: () => unknown): Promise<string[]> {
-  const warnings: string[] = [];
-  const noop = () => {};
-  diag.setLogger({ warn: (...args: unknown[]) => warnings.push(args.join(' ')), error: noop, info: noop, debug: noop, verbose: noop }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  try {
-    await fn();
-  } finally {
-    diag.disable();
-  }
-  return warnings;
 }

@@ -1,21 +1,16 @@
 import { createRequire } from 'node:module';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { describe, expect, it } from 'vitest';
 import { SUPPORTED_OLLAMA_VERSIONS } from '@llm-provenance/instrumentation-ollama';
+import { captureDiagWarnings, useEmulator } from '@llm-provenance/test-support';
 import { setupTracing, waitForSpans } from './tracing.js';
-import { captureDiagWarnings } from './ollama-suite.js';
 
 const tracing = setupTracing({ captureMessageContent: false, priceTable: { ollama: { 'llama3.2': { input: 0.1, output: 0.4 } } } });
 const require = createRequire(import.meta.url);
 const { Ollama } = require('ollama');
 
 describe('ollama instrumentation policy', () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(() => emu.close());
+  const emu = useEmulator();
 
   it('records no content attributes when capture is off, and prices a model the user priced', async () => {
     const client = new Ollama({ host: emu.url });

@@ -1,15 +1,15 @@
-import { isWrapped } from '@opentelemetry/instrumentation';
 import {
   GenAIInstrumentationBase,
   errorTypeOf,
+  headerValue,
   openAiEmbeddingsRequest,
   openAiEmbeddingsResponse,
+  resourcesWithCreate,
+  stainlessStreamHandling,
   supportedModuleDefinition,
   type GenAIInstrumentationConfig,
-  type GenAIRequest,
-  type GenAIResponse,
   type GenAISpan,
-  type StreamAccumulator,
+  type ResourceOperation,
 } from '@llm-provenance/instrumentation-common';
 import { ChatStreamAccumulator, chatRequest, chatResponse } from './chat-mapping.js';
 import { clientInfo, type ClientInfo } from './client-info.js';
@@ -24,11 +24,7 @@ export const SUPPORTED_VERSIONS = '>=4 <8';
 
 type Method = (...args: any[]) => any;
 
-interface Operation {
-  request: (body: any, client: ClientInfo) => GenAIRequest;
-  response: (result: any) => GenAIResponse | undefined;
-  accumulator?: (captureContent: boolean) => StreamAccumulator<any>;
-}
+type Operation = ResourceOperation<ClientInfo>;
 
 const CHAT: Operation = { request: chatRequest, response: chatResponse, accumulator: (c) => new ChatStreamAccumulator(c) };
 const COMPLETIONS: Operation = { request: completionRequest, response: completionResponse, accumulator: (c) => new CompletionStreamAccumulator(c) };
@@ -58,33 +54,25 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
     return moduleExports?.OpenAI ?? moduleExports?.default ?? moduleExports;
   }
 
-  private patchPoints(moduleExports: any): Array<[object, Operation]> {
+  private patchPoints(moduleExports: any) {
     const OpenAI = this.clientClass(moduleExports);
-    const points: Array<[object, Operation]> = [];
-    const add = (proto: unknown, op: Operation) => {
-      if (proto && typeof (proto as { create?: unknown }).create === 'function') points.push([proto as object, op]);
-    };
-    add(OpenAI?.Chat?.Completions?.prototype, CHAT);
-    add(OpenAI?.Completions?.prototype, COMPLETIONS);
-    add(OpenAI?.Embeddings?.prototype, EMBEDDINGS);
-    add(OpenAI?.Responses?.prototype, RESPONSES);
-    return points;
+    return resourcesWithCreate([
+      [OpenAI?.Chat?.Completions?.prototype, CHAT],
+      [OpenAI?.Completions?.prototype, COMPLETIONS],
+      [OpenAI?.Embeddings?.prototype, EMBEDDINGS],
+      [OpenAI?.Responses?.prototype, RESPONSES],
+    ]);
   }
 
   private patch(moduleExports: any): any {
     const points = this.patchPoints(moduleExports);
     if (points.length === 0) this._diag.warn('openai loaded, but none of its resource prototypes was found; nothing is traced');
-    for (const [proto, op] of points) {
-      if (isWrapped((proto as any).create)) this._unwrap(proto as any, 'create');
-      this._wrap(proto as any, 'create', this._getPatchedCreate(op));
-    }
+    for (const [proto, op] of points) this._rewrap(proto, 'create', this._getPatchedCreate(op));
     return moduleExports;
   }
 
   private unpatch(moduleExports: any): void {
-    for (const [proto] of this.patchPoints(moduleExports)) {
-      if (isWrapped((proto as any).create)) this._unwrap(proto as any, 'create');
-    }
+    for (const [proto] of this.patchPoints(moduleExports)) this._unwrapAll(proto, ['create']);
   }
 
   /** One factory for the four `create` methods; they differ only in their mappers. */
@@ -99,16 +87,10 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
           request: () => op.request(body, clientInfo(resource?._client)),
           invoke: () => original.apply(resource, args),
           response: op.response,
-          stream: op.accumulator
-            ? {
-                accumulator: ({ captureContent }) => op.accumulator!(captureContent),
-                // openai's Stream swallows an abort of its controller and just ends; the signal tells.
-                abortSignal: (stream: any) => stream?.controller?.signal,
-                abortErrorType: 'APIUserAbortError',
-              }
-            : undefined,
+          // openai's Stream swallows an abort of its controller and just ends; the signal tells.
+          stream: op.accumulator ? stainlessStreamHandling(op.accumulator) : undefined,
           onReturned: readRequestId,
-          onError: (err: any, span: GenAISpan) => span.setRequestId(err?.requestID ?? err?.request_id ?? headerOf(err?.headers, 'x-request-id')),
+          onError: (err: any, span: GenAISpan) => span.setRequestId(err?.requestID ?? err?.request_id ?? headerValue(err?.headers, 'x-request-id')),
           errorType: errorTypeOf,
         });
       };
@@ -124,13 +106,7 @@ function readRequestId(returned: any, span: GenAISpan): void {
   const pending = returned?.responsePromise;
   if (!pending || typeof pending.then !== 'function') return;
   pending.then(
-    (props: any) => span.setRequestId(headerOf(props?.response?.headers, 'x-request-id')),
+    (props: any) => span.setRequestId(headerValue(props?.response?.headers, 'x-request-id')),
     () => undefined, // the failure itself is recorded through the promise we observe
   );
-}
-
-function headerOf(headers: any, name: string): string | undefined {
-  if (!headers) return undefined;
-  const value = typeof headers.get === 'function' ? headers.get(name) : headers[name];
-  return typeof value === 'string' ? value : undefined;
 }

@@ -15,6 +15,7 @@ import {
   definedAttributes,
   genAIRequestAttributes,
   openAiContentParts as toParts,
+  openAiRequestTarget,
   parseToolArguments as parseArguments,
   toolResultContent as contentText,
   type GenAIRequest,
@@ -32,11 +33,7 @@ export const API_TYPE_RESPONSES = 'responses';
 export function responsesRequest(body: any, client: ClientInfo): GenAIRequest {
   const conversation = typeof body?.conversation === 'string' ? body.conversation : body?.conversation?.id;
   return {
-    operationName: GenAiOperationName.CHAT,
-    providerName: client.providerName,
-    requestModel: typeof body?.model === 'string' ? body.model : undefined,
-    baseUrl: client.baseUrl,
-    credential: client.apiKey,
+    ...openAiRequestTarget(GenAiOperationName.CHAT, body, client),
     attributes: {
       ...genAIRequestAttributes({
         maxTokens: body.max_output_tokens,

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { useEmulator } from '@llm-provenance/test-support';
 import { fingerprintCredential, withAttribution } from '@llm-provenance/instrumentation-common';
 import { MAJORS, finishedSpans, loadOpenAI, setupTracing } from './helpers.js';
 
@@ -10,8 +10,8 @@ const text = (content: string) => ({ type: 'text', content });
 const user = (content: string) => ({ role: 'user', parts: [text(content)] });
 
 describe.each(MAJORS)('chat completions, openai $label', ({ major, from, available }) => {
-  let emu: Emulator;
-  let slowEmu: Emulator;
+  const emu = useEmulator();
+  const slowEmu = useEmulator({ chunkDelayMs: 25 });
   let OpenAI: any;
   let client: any;
   let slowClient: any;
@@ -19,20 +19,14 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
 
   beforeAll(async () => {
     if (!available) return;
-    emu = await startEmulator();
-    slowEmu = await startEmulator({ chunkDelayMs: 25 });
     port = emu.port;
     OpenAI = loadOpenAI(from);
     client = new OpenAI({ baseURL: `${emu.url}/v1`, apiKey: 'sk-test', maxRetries: 0 });
     slowClient = new OpenAI({ baseURL: `${slowEmu.url}/v1`, apiKey: 'sk-test', maxRetries: 0 });
   });
-  afterAll(async () => {
-    await emu?.close();
-    await slowEmu?.close();
-  });
   beforeEach(() => {
-    emu?.reset();
-    slowEmu?.reset();
+    emu.reset();
+    slowEmu.reset();
     exporter.reset();
     instrumentation.setConfig({});
   });

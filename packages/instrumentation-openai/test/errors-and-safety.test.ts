@@ -1,8 +1,9 @@
 import net from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { diag, DiagLogLevel, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { startEmulator } from '@llm-provenance/provider-emulators';
+import { useEmulator } from '@llm-provenance/test-support';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
 import { MAJORS, finishedSpans, loadOpenAI, setupTracing } from './helpers.js';
 
@@ -31,21 +32,17 @@ async function closedPort(): Promise<number> {
 }
 
 describe.each(MAJORS)('errors, secrets and transparency, openai $label', ({ from, available }) => {
-  let emu: Emulator;
+  const emu = useEmulator({ now: () => 1_700_000_000_000 });
   let OpenAI: any;
   let client: any;
 
   beforeAll(async () => {
     if (!available) return;
-    emu = await startEmulator({ now: () => 1_700_000_000_000 });
     OpenAI = loadOpenAI(from);
     client = new OpenAI({ baseURL: `${emu.url}/v1`, apiKey: 'sk-test', maxRetries: 0 });
   });
-  afterAll(async () => {
-    await emu?.close();
-  });
   beforeEach(() => {
-    emu?.reset();
+    emu.reset();
     exporter.reset();
     instrumentation.setConfig({ captureMessageContent: false });
   });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
+import { useEmulator } from '@llm-provenance/test-support';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
 import { MAJORS, finishedSpans, loadOpenAI, setupTracing } from './helpers.js';
 
@@ -10,20 +10,16 @@ const text = (content: string) => ({ type: 'text', content });
 const user = (content: string) => ({ role: 'user', parts: [text(content)] });
 
 describe.each(MAJORS)('completions, embeddings and responses, openai $label', ({ from, available }) => {
-  let emu: Emulator;
+  const emu = useEmulator();
   let client: any;
 
   beforeAll(async () => {
     if (!available) return;
-    emu = await startEmulator();
     const OpenAI = loadOpenAI(from);
     client = new OpenAI({ baseURL: `${emu.url}/v1`, apiKey: 'sk-test', maxRetries: 0 });
   });
-  afterAll(async () => {
-    await emu?.close();
-  });
   beforeEach(() => {
-    emu?.reset();
+    emu.reset();
     exporter.reset();
     instrumentation.setConfig({});
   });

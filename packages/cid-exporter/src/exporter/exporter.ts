@@ -16,6 +16,7 @@ import {
   ATTR_PROVENANCE_RECORD_CID,
 } from '@llm-provenance/semantic-conventions';
 import { ProvenanceStore, type AppendedRecord, type RecordDraft } from '../store/store.js';
+import type { PreEncodedDraft } from '../store/record-text.js';
 import type { ProvenanceStoreOptions } from '../store/options.js';
 import { ForwardedSpan } from './forwarded-span.js';
 import { payloadTable, type PayloadDirection } from './payload-attributes.js';
@@ -111,23 +112,29 @@ export class CidSpanExporter implements SpanExporter {
   /** Builds and appends records; resolves once they are durable. */
   async storeSpans(spans: ReadableSpan[]): Promise<SpanOutcome[]> {
     const outcomes: SpanOutcome[] = spans.map((span) => ({ span }));
-    const drafts: RecordDraft[] = [];
-    const built: { outcome: SpanOutcome; draft: SpanDraft }[] = [];
-    for (const outcome of outcomes) {
-      try {
-        const draft = this.builder.build(outcome.span);
-        built.push({ outcome, draft });
-        drafts.push(draft.draft);
-      } catch (err) {
-        outcome.error = err as Error;
+    const built: { outcome: SpanOutcome; input: SpanDraft['input']; output: SpanDraft['output'] }[] = [];
+    const builder = this.builder;
+    // Drafts are built one at a time as the store encodes them: each draft's text is garbage as soon as
+    // its line is in the batch buffer, instead of a whole batch of drafts surviving (and being copied by)
+    // the young-generation GC.
+    function* drafts(): Generator<RecordDraft | PreEncodedDraft> {
+      for (const outcome of outcomes) {
+        let draft: SpanDraft;
+        try {
+          draft = builder.build(outcome.span);
+        } catch (err) {
+          outcome.error = err as Error;
+          continue;
+        }
+        built.push({ outcome, input: draft.input, output: draft.output });
+        yield draft.draft;
       }
     }
-    if (drafts.length === 0) return outcomes;
     let appended;
     try {
-      appended = this.store.append(drafts);
+      appended = this.store.append(drafts());
     } catch (err) {
-      for (const b of built) b.outcome.error = err as Error;
+      for (const o of outcomes) if (!o.error) o.error = err as Error;
       return outcomes;
     }
     built.forEach((b, i) => {
@@ -136,18 +143,19 @@ export class CidSpanExporter implements SpanExporter {
         b.outcome.error = r;
       } else {
         b.outcome.record = r;
-        if (b.draft.input) b.outcome.input = b.draft.input.toString();
-        if (b.draft.output) b.outcome.output = b.draft.output.toString();
+        if (b.input) b.outcome.input = b.input.toString();
+        if (b.output) b.outcome.output = b.output.toString();
       }
     });
+    built.length = 0;
     try {
       await appended.durable;
     } catch (err) {
       const e = new Error(`writing records to the provenance store failed: ${(err as Error).message}`);
-      for (const b of built) {
-        if (b.outcome.record) {
-          b.outcome.record = undefined;
-          b.outcome.error = e;
+      for (const o of outcomes) {
+        if (o.record) {
+          o.record = undefined;
+          o.error = e;
         }
       }
     }

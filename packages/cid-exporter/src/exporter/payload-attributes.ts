@@ -27,6 +27,13 @@ const KNOWN: Record<string, PayloadDirection> = {
   [ATTR_GEN_AI_TOOL_CALL_RESULT]: 'output',
 };
 
+/**
+ * Payload attributes whose values usually repeat from call to call (the same system prompt, the same
+ * tools): the exporter remembers their CIDs instead of hashing them again. Messages are almost always
+ * new, so looking them up would cost more than it saves.
+ */
+export const REPEATING_PAYLOADS: ReadonlySet<string> = new Set([ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, ATTR_GEN_AI_TOOL_DEFINITIONS]);
+
 /** Builds the attribute-name -> direction table from the conventions plus user-marked payloads. */
 export function payloadTable(extra: Record<string, PayloadDirection> = {}): Map<string, PayloadDirection> {
   const table = new Map<string, PayloadDirection>();

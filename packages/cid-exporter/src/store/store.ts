@@ -6,9 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CID, dagJsonCid, encodeVarint } from '../cid.js';
+import { CID, dagJsonCid } from '../cid.js';
 import { encodeDagJsonString } from '../dag-json/encode.js';
-import { MerkleAccumulator, leafHash, leafHashOfPrefixed } from '../merkle.js';
+import { MerkleAccumulator, leafHashOfPrefixed } from '../merkle.js';
+import { BlockSet } from './block-set.js';
+import { ByteBatch } from './byte-batch.js';
+import { renderRecordText, type PreEncodedDraft } from './record-text.js';
 import { storePaths, type CheckpointFile, type DagValue } from '../record.js';
 import { loadOrCreateKey, type StoreKey } from '../checkpoint/key.js';
 import { buildStatement, signStatement, writeCheckpoint } from '../checkpoint/checkpoint.js';
@@ -70,7 +73,7 @@ interface OpenLog {
   size: number;
   head: CID | null;
   merkle: MerkleAccumulator;
-  knownBlocks: Set<string>;
+  knownBlocks: BlockSet;
   durable: Snapshot;
   checkpointedSize: number;
   /** Bytes of the log and pack files covered by `durable`. */
@@ -79,8 +82,6 @@ interface OpenLog {
   dirty: boolean;
   closed: boolean;
 }
-
-const NEWLINE = Buffer.from('\n');
 
 function utcStamp(d = new Date()): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -200,7 +201,7 @@ export class ProvenanceStore {
       size: 0,
       head: null,
       merkle,
-      knownBlocks: new Set(),
+      knownBlocks: new BlockSet(),
       durable: { size: 0, root: merkle.root(), last: null },
       checkpointedSize: -1,
       durableLogBytes: 0,
@@ -211,56 +212,70 @@ export class ProvenanceStore {
   }
 
   /** Encodes drafts into lines and pack sections, advancing the chain. Synchronous; no I/O. */
-  private encode(drafts: RecordDraft[]): { records: (AppendedRecord | Error)[]; job: WriteJob | null } {
+  private encode(drafts: Iterable<RecordDraft | PreEncodedDraft>): { records: (AppendedRecord | Error)[]; job: WriteJob | null } {
     if (this.closing) throw new Error('ProvenanceStore is closed');
     if (this.needRotate) this.rotate();
     const log = this.current;
     const records: (AppendedRecord | Error)[] = [];
-    const lines: Buffer[] = [];
     const encoder = this.options.encoder;
-    const sections: Uint8Array[] = [];
+    // All lines of this append go into one buffer, "\n"-separated, preceded by one spare byte. The byte
+    // before each line (the spare byte, or the previous line's "\n") is set to 0x00 for a moment so the
+    // Merkle leaf hash sha256(0x00 || line) is taken over the line in place, without a copy.
+    const sizeHint = Array.isArray(drafts) ? drafts.length * 1024 + 64 : 1 << 16;
+    const lines = new ByteBatch(sizeHint, 1);
+    let packs: ByteBatch | null = null;
+    let count = 0;
     for (const draft of drafts) {
-      let line: Buffer;
-      let prefixed: Buffer | null;
+      let text: string | null = null;
+      let bytes: Uint8Array | null = null;
       try {
-        // Assigned in place (the store owns the draft now): builders that already hold these keys in
-        // sorted position keep the map in canonical order, so the encoder need not sort it.
-        const value = draft.fields;
-        value['log'] = log.id;
-        value['prev'] = log.head;
-        value['seq'] = log.size;
-        value['v'] = 1;
-        if (encoder) {
-          line = Buffer.from(encoder(value));
-          prefixed = null;
+        if ('text' in draft) {
+          if (encoder) throw new Error('a pre-encoded record draft was given to a store with a custom encoder');
+          text = renderRecordText(draft.text, log.id, log.head, log.size);
         } else {
-          // One buffer "\0<line>": its hash is the Merkle leaf hash, its tail is the line.
-          prefixed = Buffer.from('\0' + encodeDagJsonString(value), 'utf8');
-          line = prefixed.subarray(1);
+          // Assigned in place (the store owns the draft now): builders that already hold these keys in
+          // sorted position keep the map in canonical order, so the encoder need not sort it.
+          const value = draft.fields;
+          value['log'] = log.id;
+          value['prev'] = log.head;
+          value['seq'] = log.size;
+          value['v'] = 1;
+          if (encoder) bytes = encoder(value);
+          else text = encodeDagJsonString(value);
         }
-        lines.push(line, NEWLINE);
       } catch (err) {
         records.push(err instanceof Error ? err : new Error(String(err)));
         continue;
       }
+      const start = text !== null ? lines.writeUtf8(text) : lines.writeBytes(bytes!);
+      const end = lines.pos;
+      const line = lines.view(start, end);
+      const buf = lines.buf;
+      buf[start - 1] = 0x00;
+      const leaf = leafHashOfPrefixed(buf.subarray(start - 1, end));
+      buf[start - 1] = 0x0a;
+      lines.writeByte(0x0a);
       const cid = dagJsonCid(line);
       for (const block of draft.blocks) {
-        const key = block.cid.toString();
-        if (log.knownBlocks.has(key)) continue;
-        log.knownBlocks.add(key);
-        const cidBytes = block.cid.bytes;
-        sections.push(Buffer.from(encodeVarint(cidBytes.length + block.bytes.length)), cidBytes, block.bytes);
+        if (!log.knownBlocks.add(block.cid.code, block.cid.digest)) continue;
+        const cidLength = block.cid.byteLength;
+        packs ??= new ByteBatch(sizeHint);
+        packs.writeVarint(cidLength + block.bytes.length);
+        packs.ensure(cidLength);
+        packs.pos += block.cid.copyBytesTo(packs.buf, packs.pos);
+        packs.writeBytes(block.bytes);
       }
-      log.merkle.addLeafHash(prefixed ? leafHashOfPrefixed(prefixed) : leafHash(line));
+      log.merkle.addLeafHash(leaf);
       records.push({ cid, log: log.id, seq: log.size, line });
       log.size++;
       log.head = cid;
+      count++;
     }
-    if (lines.length === 0) return { records, job: null };
+    if (count === 0) return { records, job: null };
     const job: WriteJob = {
       generation: log.generation,
-      pack: sections.length > 0 ? Buffer.concat(sections) : null,
-      log: Buffer.concat(lines),
+      pack: packs !== null && packs.pos > 0 ? packs.view(0) : null,
+      log: lines.view(1),
       snapshot: { size: log.size, root: log.merkle.root(), last: log.head },
     };
     return { records, job };
@@ -270,7 +285,7 @@ export class ProvenanceStore {
    * Appends records. Encoding and chaining happen now, in call order; the returned `durable` promise
    * settles once the blocks (first) and then the lines are written and, with durability 'batch', fsynced.
    */
-  append(drafts: RecordDraft[]): AppendResult {
+  append(drafts: Iterable<RecordDraft | PreEncodedDraft>): AppendResult {
     const { records, job } = this.encode(drafts);
     if (job === null) return { records, durable: Promise.resolve() };
     const durable = this.queue.then(() => this.writeJob(job));

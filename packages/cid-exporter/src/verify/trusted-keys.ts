@@ -34,3 +34,15 @@ export class TrustedKeys {
     return this.wanted.has(rawHex) || this.wanted.has(createHash('sha256').update(Buffer.from(rawHex, 'hex')).digest('hex'));
   }
 }
+
+/**
+ * Said when signatures were checked only against the keys the checkpoints carry: they prove the
+ * checkpoints are intact, not who signed them. Pin a key with `--key` / `trustedKeys` for that.
+ */
+export function untrustedKeysNote(file: string, rawKeys: ReadonlySet<string>): { file: string; detail: string } {
+  const fingerprints = [...rawKeys].map((k) => createHash('sha256').update(Buffer.from(k, 'hex')).digest('hex'));
+  return {
+    file,
+    detail: `no trusted key given: signatures were checked against the key(s) the checkpoints carry (sha256 fingerprint ${fingerprints.join(', ')}); pass --key to pin the signer`,
+  };
+}

@@ -12,7 +12,7 @@ import type { VerifyFailure, VerifyNote } from './failure.js';
 import { isLink, LinkResolver } from './links.js';
 import { verifyLog, type CheckpointInput, type RecordInput } from './log-verifier.js';
 import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
-import { TrustedKeys } from './trusted-keys.js';
+import { TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
 
 function linkList(value: unknown): string[] | undefined {
   if (!Array.isArray(value) || !value.every(isLink)) return undefined;
@@ -124,6 +124,7 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
     if (!blocks.has(cid)) missing(cid, 'payload block');
     else resolver.resolve({ path: 'blocks', cid }, { file }, 'missing payload', seen).forEach((f) => failures.push(f));
   }
+  if (!trusted && publicKeys.size > 0) notes.push(untrustedKeysNote(file, publicKeys));
   for (const s of car.sections) {
     const cid = cidString(s.cid.bytes);
     if (!seen.has(cid) && firstAt.get(cid) === s.index) {

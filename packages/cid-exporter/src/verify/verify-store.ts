@@ -11,7 +11,7 @@ import { LinkResolver } from './links.js';
 import { verifyLog } from './log-verifier.js';
 import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
 import { assertStore, listCheckpoints, listLogIds, readLogLines } from './store-files.js';
-import { storePublicKeyHex, TrustedKeys } from './trusted-keys.js';
+import { storePublicKeyHex, TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
 
 export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyReport {
   assertStore(dir);
@@ -81,6 +81,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
       failure: { kind: b.problem!.kind, ...b.where, cid: b.cid, detail: `block (linked by no record): ${b.problem!.detail}` },
     });
   }
+  if (!trusted && publicKeys.size > 0) notes.push(untrustedKeysNote(dir, publicKeys));
   ordered.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
   const failures = ordered.map((o) => o.failure);
   return { ok: failures.length === 0, type: 'store', source: dir, logs, blocks: packs.blocks.size, publicKeys: [...publicKeys], failures, notes };

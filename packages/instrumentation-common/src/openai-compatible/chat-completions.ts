@@ -11,9 +11,11 @@ import {
 } from '@llm-provenance/semantic-conventions';
 import { genAIRequestAttributes } from '../attributes.js';
 import type { GenAIRequest, GenAIRequestContent, GenAIResponse } from '../genai-span.js';
-import type { TokenUsage } from '../pricing.js';
 import type { StreamAccumulator } from '../trace-call.js';
 import { contentText, conventionFinishReason, parseArguments, toParts } from './content-parts.js';
+import { requestTarget, type OpenAiCompatibleClient } from './request-target.js';
+import { choicesResponse } from './choices-response.js';
+import { ChoiceStreamAccumulator } from './stream-choices.js';
 
 /**
  * The Chat Completions wire format (https://platform.openai.com/docs/api-reference/chat), shared by every
@@ -22,11 +24,7 @@ import { contentText, conventionFinishReason, parseArguments, toParts } from './
  */
 
 /** What a chat request needs from the client it goes through. */
-export interface ChatCompletionClient {
-  providerName: string;
-  baseUrl?: string | null;
-  apiKey?: string | null;
-}
+export type ChatCompletionClient = OpenAiCompatibleClient;
 
 /**
  * Request of `chat.completions.create` (https://platform.openai.com/docs/api-reference/chat/create).
@@ -34,11 +32,7 @@ export interface ChatCompletionClient {
  */
 export function chatCompletionRequest(body: any, client: ChatCompletionClient): GenAIRequest {
   return {
-    operationName: GenAiOperationName.CHAT,
-    providerName: client.providerName,
-    requestModel: typeof body?.model === 'string' ? body.model : undefined,
-    baseUrl: client.baseUrl,
-    credential: client.apiKey,
+    ...requestTarget(GenAiOperationName.CHAT, body, client),
     attributes: genAIRequestAttributes({
       maxTokens: body?.max_completion_tokens ?? body?.max_tokens,
       temperature: body?.temperature,
@@ -133,35 +127,15 @@ function definedTool(tool: { type: string; name: unknown; description?: unknown;
   };
 }
 
-/** Usage of Chat Completions / legacy completions (cached and reasoning tokens are included in the totals). */
-export function chatCompletionUsage(usage: any): TokenUsage | undefined {
-  if (!usage || typeof usage !== 'object') return undefined;
-  return {
-    inputTokens: usage.prompt_tokens,
-    outputTokens: usage.completion_tokens,
-    cacheReadInputTokens: usage.prompt_tokens_details?.cached_tokens,
-    reasoningOutputTokens: usage.completion_tokens_details?.reasoning_tokens,
-  };
-}
-
 /** A `chat.completion` object (https://platform.openai.com/docs/api-reference/chat/object). */
 export function chatCompletionResponse(result: any): GenAIResponse | undefined {
-  if (!result || typeof result !== 'object') return undefined;
-  const choices: any[] = Array.isArray(result.choices) ? result.choices : [];
-  return {
-    id: result.id,
-    model: result.model,
-    finishReasons: choices.map((c) => c?.finish_reason).filter((r): r is string => typeof r === 'string'),
-    usage: chatCompletionUsage(result.usage),
-    requestId: result._request_id,
-    outputMessages: choices.map((c): OutputMessage => {
-      const m = c?.message ?? {};
-      const parts: MessagePart[] = toParts(m.content);
-      if (typeof m.refusal === 'string') parts.push({ type: 'refusal', content: m.refusal });
-      parts.push(...toolCallParts(m.tool_calls, m.function_call));
-      return { role: String(m.role ?? 'assistant'), parts, finish_reason: conventionFinishReason(c?.finish_reason) };
-    }),
-  };
+  return choicesResponse(result, (c): OutputMessage => {
+    const m = c?.message ?? {};
+    const parts: MessagePart[] = toParts(m.content);
+    if (typeof m.refusal === 'string') parts.push({ type: 'refusal', content: m.refusal });
+    parts.push(...toolCallParts(m.tool_calls, m.function_call));
+    return { role: String(m.role ?? 'assistant'), parts, finish_reason: conventionFinishReason(c?.finish_reason) };
+  });
 }
 
 interface ChoiceState {
@@ -178,81 +152,34 @@ interface ChoiceState {
  * Subclasses read provider extras: `onChunkExtras` sees every chunk, `responseAttributes` adds
  * attributes, and `usage` may be set from elsewhere (Groq: `x_groq.usage`).
  */
-export class ChatCompletionStreamAccumulator implements StreamAccumulator<any> {
-  protected id?: string;
-  protected model?: string;
-  protected usage?: TokenUsage;
-  private readonly choices = new Map<number, ChoiceState>();
+export class ChatCompletionStreamAccumulator extends ChoiceStreamAccumulator<ChoiceState> {
+  constructor(captureContent: boolean) {
+    super(captureContent, () => ({ text: '', refusal: '', toolCalls: new Map() }));
+  }
 
-  constructor(protected readonly captureContent: boolean) {}
-
-  onChunk(chunk: any): void {
-    if (!chunk || typeof chunk !== 'object') return;
-    this.id ??= chunk.id;
-    this.model ??= chunk.model;
-    if (chunk.usage) this.usage = chatCompletionUsage(chunk.usage);
-    this.onChunkExtras(chunk);
-    for (const c of Array.isArray(chunk.choices) ? chunk.choices : []) {
-      const index = typeof c?.index === 'number' ? c.index : 0;
-      let state = this.choices.get(index);
-      if (!state) {
-        state = { text: '', refusal: '', toolCalls: new Map() };
-        this.choices.set(index, state);
-      }
-      if (typeof c.finish_reason === 'string') state.finishReason = c.finish_reason;
-      const delta = c.delta;
-      if (!delta || !this.captureContent) continue;
-      if (typeof delta.role === 'string') state.role = delta.role;
-      if (typeof delta.content === 'string') state.text += delta.content;
-      if (typeof delta.refusal === 'string') state.refusal += delta.refusal;
-      for (const tc of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
-        const i = typeof tc?.index === 'number' ? tc.index : 0;
-        const call = state.toolCalls.get(i) ?? { name: '', arguments: '' };
-        if (typeof tc.id === 'string') call.id = tc.id;
-        if (typeof tc.function?.name === 'string') call.name += tc.function.name;
-        if (typeof tc.function?.arguments === 'string') call.arguments += tc.function.arguments;
-        state.toolCalls.set(i, call);
-      }
+  protected onChoice(state: ChoiceState, c: any): void {
+    if (typeof c.finish_reason === 'string') state.finishReason = c.finish_reason;
+    const delta = c.delta;
+    if (!delta || !this.captureContent) return;
+    if (typeof delta.role === 'string') state.role = delta.role;
+    if (typeof delta.content === 'string') state.text += delta.content;
+    if (typeof delta.refusal === 'string') state.refusal += delta.refusal;
+    for (const tc of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+      const i = typeof tc?.index === 'number' ? tc.index : 0;
+      const call = state.toolCalls.get(i) ?? { name: '', arguments: '' };
+      if (typeof tc.id === 'string') call.id = tc.id;
+      if (typeof tc.function?.name === 'string') call.name += tc.function.name;
+      if (typeof tc.function?.arguments === 'string') call.arguments += tc.function.arguments;
+      state.toolCalls.set(i, call);
     }
   }
 
-  /** Provider-specific fields of a chunk; the base reads none. */
-  protected onChunkExtras(_chunk: any): void {}
-
-  /** Provider-specific response attributes; the base has none. */
-  protected responseAttributes(): Attributes | undefined {
-    return undefined;
-  }
-
-  /** Provider request id seen in the stream, if any. */
-  protected requestId(): string | undefined {
-    return undefined;
-  }
-
-  /** Every choice seen has its finish_reason (the optional usage chunk follows right after). */
-  isComplete(): boolean {
-    return this.choices.size > 0 && [...this.choices.values()].every((c) => c.finishReason !== undefined);
-  }
-
-  result(): GenAIResponse {
-    const ordered = [...this.choices.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
-    return {
-      id: this.id,
-      model: this.model,
-      finishReasons: ordered.map((s) => s.finishReason).filter((r): r is string => typeof r === 'string'),
-      usage: this.usage,
-      requestId: this.requestId(),
-      attributes: this.responseAttributes(),
-      outputMessages: this.captureContent
-        ? ordered.map((s): OutputMessage => {
-            const parts: MessagePart[] = s.text !== '' ? [{ type: 'text', content: s.text }] : [];
-            if (s.refusal !== '') parts.push({ type: 'refusal', content: s.refusal });
-            for (const [, call] of [...s.toolCalls.entries()].sort(([a], [b]) => a - b)) {
-              parts.push({ type: 'tool_call', id: call.id ?? null, name: call.name, arguments: parseArguments(call.arguments) });
-            }
-            return { role: s.role ?? 'assistant', parts, finish_reason: conventionFinishReason(s.finishReason) };
-          })
-        : undefined,
-    };
+  protected outputMessage(s: ChoiceState): OutputMessage {
+    const parts: MessagePart[] = s.text !== '' ? [{ type: 'text', content: s.text }] : [];
+    if (s.refusal !== '') parts.push({ type: 'refusal', content: s.refusal });
+    for (const [, call] of [...s.toolCalls.entries()].sort(([a], [b]) => a - b)) {
+      parts.push({ type: 'tool_call', id: call.id ?? null, name: call.name, arguments: parseArguments(call.arguments) });
+    }
+    return { role: s.role ?? 'assistant', parts, finish_reason: conventionFinishReason(s.finishReason) };
   }
 }

@@ -1,7 +1,7 @@
-import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, GenAiOperationName, type InputMessages } from '@llm-provenance/semantic-conventions';
+import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, GenAiOperationName } from '@llm-provenance/semantic-conventions';
 import { definedAttributes, genAIRequestAttributes } from '../attributes.js';
 import type { GenAIRequest, GenAIResponse } from '../genai-span.js';
-import type { ChatCompletionClient } from './chat-completions.js';
+import { requestTarget, userInputMessages, type OpenAiCompatibleClient } from './request-target.js';
 
 /**
  * Request of `embeddings.create` (https://platform.openai.com/docs/api-reference/embeddings/create), for
@@ -10,25 +10,15 @@ import type { ChatCompletionClient } from './chat-completions.js';
  * the caller's request. The texts are recorded (under the capture policy) as user messages, so an
  * embedding's input has provenance too; vectors never are.
  */
-export function embeddingsRequest(body: any, client: ChatCompletionClient): GenAIRequest {
+export function embeddingsRequest(body: any, client: OpenAiCompatibleClient): GenAIRequest {
   return {
-    operationName: GenAiOperationName.EMBEDDINGS,
-    providerName: client.providerName,
-    requestModel: typeof body?.model === 'string' ? body.model : undefined,
-    baseUrl: client.baseUrl,
-    credential: client.apiKey,
+    ...requestTarget(GenAiOperationName.EMBEDDINGS, body, client),
     attributes: {
       ...genAIRequestAttributes({ encodingFormats: body?.encoding_format }),
       ...definedAttributes({ [ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: body?.dimensions }),
     },
-    content: () => ({ inputMessages: embeddingInputs(body?.input) }),
+    content: () => ({ inputMessages: userInputMessages(body?.input) }),
   };
-}
-
-function embeddingInputs(input: unknown): InputMessages {
-  const inputs: unknown[] =
-    typeof input === 'string' ? [input] : Array.isArray(input) && input.every((x) => typeof x === 'number') ? [input] : Array.isArray(input) ? input : [];
-  return inputs.map((x) => ({ role: 'user', parts: [typeof x === 'string' ? { type: 'text', content: x } : { type: 'tokens', tokens: x }] }));
 }
 
 /** The embeddings list: model, usage, and the vector length (floats, or base64 float32 bytes / 4). */

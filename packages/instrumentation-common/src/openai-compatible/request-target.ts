@@ -1,0 +1,37 @@
+import type { InputMessages } from '@llm-provenance/semantic-conventions';
+import type { GenAIRequest } from '../genai-span.js';
+
+/** What a request needs from the client it goes through. */
+export interface OpenAiCompatibleClient {
+  providerName: string;
+  baseUrl?: string | null;
+  apiKey?: string | null;
+}
+
+/**
+ * The part of a request every OpenAI wire-format operation fills alike: what it is, for which model
+ * (`body.model` when it is a string), and the client's endpoint and credential.
+ */
+export function requestTarget(
+  operationName: string,
+  body: any,
+  client: OpenAiCompatibleClient,
+): Pick<GenAIRequest, 'operationName' | 'providerName' | 'requestModel' | 'baseUrl' | 'credential'> {
+  return {
+    operationName,
+    providerName: client.providerName,
+    requestModel: typeof body?.model === 'string' ? body.model : undefined,
+    baseUrl: client.baseUrl,
+    credential: client.apiKey,
+  };
+}
+
+/**
+ * A `prompt` (legacy completions) or `input` (embeddings): a string, an array of token ids, or an array
+ * of strings / token-id arrays; each as one user message (text, or `tokens` for token ids).
+ */
+export function userInputMessages(input: unknown): InputMessages {
+  const inputs: unknown[] =
+    typeof input === 'string' ? [input] : Array.isArray(input) && input.every((x) => typeof x === 'number') ? [input] : Array.isArray(input) ? input : [];
+  return inputs.map((x) => ({ role: 'user', parts: [typeof x === 'string' ? { type: 'text', content: x } : { type: 'tokens', tokens: x }] }));
+}

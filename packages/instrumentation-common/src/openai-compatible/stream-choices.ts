@@ -1,0 +1,106 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { OutputMessage } from '@llm-provenance/semantic-conventions';
+import type { GenAIResponse } from '../genai-span.js';
+import type { TokenUsage } from '../pricing.js';
+import type { StreamAccumulator } from '../trace-call.js';
+import { chatCompletionUsage } from './usage.js';
+
+/**
+ * Per-choice state of an OpenAI wire-format stream: Chat Completions and legacy Completions chunks carry
+ * `choices[]` entries that interleave by `index` (https://platform.openai.com/docs/api-reference/chat-streaming).
+ */
+export class StreamChoices<S extends { finishReason?: string }> {
+  private readonly byIndex = new Map<number, S>();
+
+  constructor(private readonly newState: () => S) {}
+
+  /** The state of a chunk's choice entry (index 0 when it has none), created when first seen. */
+  of(choice: any): S {
+    const index = typeof choice?.index === 'number' ? choice.index : 0;
+    let state = this.byIndex.get(index);
+    if (!state) {
+      state = this.newState();
+      this.byIndex.set(index, state);
+    }
+    return state;
+  }
+
+  /** Every choice seen has its finish_reason (the optional usage chunk follows right after). */
+  allFinished(): boolean {
+    return this.byIndex.size > 0 && [...this.byIndex.values()].every((c) => c.finishReason !== undefined);
+  }
+
+  /** The states in choice-index order. */
+  ordered(): S[] {
+    return [...this.byIndex.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
+  }
+}
+
+/** The finish reasons of `ordered` choices that have one. */
+export function finishReasonsOf(ordered: Array<{ finishReason?: string }>): string[] {
+  return ordered.map((s) => s.finishReason).filter((r): r is string => typeof r === 'string');
+}
+
+/**
+ * Accumulates an OpenAI wire-format stream whose chunks carry `id`, `model`, an optional `usage` (the usage
+ * chunk of `stream_options.include_usage`) and `choices[]` by index. A subclass reads each choice entry into
+ * its state (`onChoice`) and turns a finished state into an output message (`outputMessage`); provider
+ * extras come through `onChunkExtras` (every chunk), `responseAttributes` and `requestId`, and a subclass
+ * may set `usage` from elsewhere (Groq: `x_groq.usage`).
+ */
+export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string }> implements StreamAccumulator<any> {
+  protected id?: string;
+  protected model?: string;
+  protected usage?: TokenUsage;
+  private readonly choices: StreamChoices<S>;
+
+  constructor(protected readonly captureContent: boolean, newState: () => S) {
+    this.choices = new StreamChoices(newState);
+  }
+
+  onChunk(chunk: any): void {
+    if (!chunk || typeof chunk !== 'object') return;
+    this.id ??= chunk.id;
+    this.model ??= chunk.model;
+    if (chunk.usage) this.usage = chatCompletionUsage(chunk.usage);
+    this.onChunkExtras(chunk);
+    for (const c of Array.isArray(chunk.choices) ? chunk.choices : []) this.onChoice(this.choices.of(c), c);
+  }
+
+  /** Reads one `choices[]` entry of a chunk into that choice's state. */
+  protected abstract onChoice(state: S, choice: any): void;
+
+  /** The output message of one choice (only called when content is captured). */
+  protected abstract outputMessage(state: S): OutputMessage;
+
+  /** Provider-specific fields of a chunk; the base reads none. */
+  protected onChunkExtras(_chunk: any): void {}
+
+  /** Provider-specific response attributes; the base has none. */
+  protected responseAttributes(): Attributes | undefined {
+    return undefined;
+  }
+
+  /** Provider request id seen in the stream, if any. */
+  protected requestId(): string | undefined {
+    return undefined;
+  }
+
+  /** Every choice seen has its finish_reason (the optional usage chunk follows right after). */
+  isComplete(): boolean {
+    return this.choices.allFinished();
+  }
+
+  result(): GenAIResponse {
+    const ordered = this.choices.ordered();
+    return {
+      id: this.id,
+      model: this.model,
+      finishReasons: finishReasonsOf(ordered),
+      usage: this.usage,
+      requestId: this.requestId(),
+      attributes: this.responseAttributes(),
+      outputMessages: this.captureContent ? ordered.map((s) => this.outputMessage(s)) : undefined,
+    };
+  }
+}
