@@ -3,7 +3,8 @@
  * switches (OTEL_SDK_DISABLED, LLM_PROVENANCE_STORE=off, OTEL_TRACES_EXPORTER=console), bad configuration,
  * and the environment it sets for the app.
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyStore } from '@llm-provenance/cid-exporter';
@@ -159,5 +160,23 @@ describe('environment for the app', () => {
   it("leaves the user's own ANTHROPIC_OPEN_TELEMETRY alone", async () => {
     const run = await runApp({ module: 'esm', app: 'fixtures/print-env.cjs', env: { ANTHROPIC_OPEN_TELEMETRY: 'true' } });
     expect(JSON.parse(run.stdout)).toEqual({ ANTHROPIC_OPEN_TELEMETRY: 'true' });
+  });
+});
+
+describe('a store that cannot be opened', () => {
+  it('still exports the span over OTLP and names the directory on stderr', async () => {
+    // A regular file as the parent of the store directory: mkdir fails with ENOTDIR even for root.
+    const parent = path.join(mkdtempSync(path.join(tmpdir(), 'llm-provenance-e2e-')), 'not-a-directory');
+    writeFileSync(parent, 'x');
+    const storeDir = path.join(parent, 'store');
+    const run = await runApp({ module: 'cjs', app: 'fixtures/openai-chat.cjs', storeDir });
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout).id).toBe('chatcmpl-emu-1');
+    expect(run.stderr).toMatch(
+      new RegExp(`^@llm-provenance/auto-instrumentations: cannot open the provenance store at ${storeDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*ENOTDIR.*; spans go to the other trace exporters only, NOT to the store\\n$`),
+    );
+    expect(run.spans.map((span) => [span.name, span.kind])).toEqual([['chat gpt-4o-mini', 'CLIENT']]);
+    expect(run.spans[0]!.attributes['provenance.record.cid']).toBeUndefined();
+    expect(run.spans[0]!.attributes['gen_ai.response.id']).toBe('chatcmpl-emu-1');
   });
 });

@@ -18,8 +18,8 @@ export interface RegisterOptions {
  * What the `register` entry points run, synchronously: start() configured by environment variables only,
  * once per process (both entries may be given, and the CJS and ESM builds are separate module instances),
  * and on the main thread only (worker threads inherit --require/--import but share the process's tracing).
- * A configuration error (or a store that cannot be opened) is printed to stderr and leaves the app running
- * uninstrumented rather than not running.
+ * A configuration error is printed to stderr and leaves the app running uninstrumented rather than not
+ * running. A store that cannot be opened is reported on stderr too, and the other exporters keep working.
  */
 export function registerFromEnvironment(options: RegisterOptions): ProvenanceSDK | undefined {
   if (!isMainThread) return undefined;

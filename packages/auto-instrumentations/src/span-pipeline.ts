@@ -31,16 +31,15 @@ export function createSpanPipeline(config: ResolvedConfig, extraExporters: reado
   downstream.push(...extraExporters);
 
   let processors: SpanProcessor[];
-  let store: StoreSink | undefined;
-  if (config.store) {
-    store = openStoreSink(config.store, downstream);
+  const store = config.store ? openStoreOrReport(config.store, downstream) : undefined;
+  if (store) {
     processors = [new BatchSpanProcessor(store.exporter)];
   } else {
     processors = downstream.map((exporter) =>
       exporter instanceof ConsoleSpanExporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
     );
   }
-  if (processors.length === 0) {
+  if (processors.length === 0 && !config.store) {
     diag.warn(
       '@llm-provenance/auto-instrumentations: spans go nowhere: the store is off (LLM_PROVENANCE_STORE=off) and no trace exporter is configured (OTEL_TRACES_EXPORTER / OTEL_EXPORTER_OTLP_ENDPOINT)',
     );
@@ -53,4 +52,22 @@ export function createSpanPipeline(config: ResolvedConfig, extraExporters: reado
       await store?.checkpoint();
     },
   };
+}
+
+/**
+ * A store that cannot be opened (unwritable or bad directory, a damaged key file) must not also take the
+ * OTLP/console export down with it: the spans still go to the other exporters, and the reason is printed
+ * on stderr naming the directory, because "no provenance" is something the operator has to see.
+ */
+function openStoreOrReport(options: Exclude<ResolvedConfig['store'], false>, downstream: SpanExporter[]): StoreSink | undefined {
+  try {
+    return openStoreSink(options, downstream);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(
+      `@llm-provenance/auto-instrumentations: cannot open the provenance store at ${options.dir}: ${reason}; ` +
+        (downstream.length > 0 ? 'spans go to the other trace exporters only, NOT to the store' : 'no trace exporter is left, so spans go nowhere'),
+    );
+    return undefined;
+  }
 }

@@ -19,7 +19,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 export type OpenAIInstrumentationConfig = GenAIInstrumentationConfig;
 
-/** openai majors whose resource prototypes we patch (present in 4.104, 5.23, 6.49, 7.57; tests run 4, 6 and 7). */
+/** openai majors whose resource prototypes we patch (present in 4.104, 5.23, 6.49, 7.57; tests run 4, 5, 6 and 7). */
 export const SUPPORTED_VERSIONS = '>=4 <8';
 
 type Method = (...args: any[]) => any;

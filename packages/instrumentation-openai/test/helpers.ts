@@ -6,11 +6,12 @@ import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@llm-pr
 export const { repoRoot, nodeMajor } = support;
 
 /**
- * openai majors under test: 4 and 7 from test/compat, 6 = this package's devDependency.
+ * openai majors under test: 4, 5 and 7 from test/compat, 6 = this package's devDependency.
  * openai 7 declares engines node >= 22, so it is skipped (with that reason) on Node 20.
  */
 export const MAJORS = [
   { major: 4, label: '4', from: support.compatPackage('openai-4'), available: true },
+  { major: 5, label: '5', from: support.compatPackage('openai-5'), available: true },
   { major: 6, label: '6', from: path.join(repoRoot, 'packages/instrumentation-openai/package.json'), available: true },
   {
     major: 7,
