@@ -63,7 +63,7 @@ function expectedSpans(run: AppRun): Record<string, unknown>[] {
     {
       ...streamed(3),
       ...answered(3, 3, 1),
-      'gen_ai.output.messages': output(seen.cut.received ? text(seen.cut.received) : text(''), ''),
+      'gen_ai.output.messages': output(seen.cut.received ? text(seen.cut.received) : text(''), 'error'),
       'error.type': seen.cut.thrown,
     },
     {
@@ -85,14 +85,14 @@ function expectedSpans(run: AppRun): Record<string, unknown>[] {
     {
       ...streamed(6),
       ...answered(6, 3, 1),
-      'gen_ai.output.messages': output(text('Echo:'), ''),
+      'gen_ai.output.messages': output(text('Echo:'), 'error'),
     },
     {
       // What arrived before the abort depends on how much the client had buffered: the app reports it.
       ...streamed(7),
       ...answered(7, 3, seen.abort.output_tokens),
       ...(abortFinished ? { 'gen_ai.response.finish_reasons': ['stop'] } : {}),
-      'gen_ai.output.messages': output(text(seen.abort.text), abortFinished ? 'stop' : ''),
+      'gen_ai.output.messages': output(text(seen.abort.text), abortFinished ? 'stop' : 'error'),
       // An abort that came after the final message_delta cut nothing off: not an error.
       ...(abortFinished ? {} : { 'error.type': 'APIUserAbortError' }),
     },

@@ -111,5 +111,12 @@ export function toolDefinitionsOf(tools: unknown): ToolDefinitions | undefined {
 
 /** The assistant's answer as one output message. */
 export function outputMessageOf(content: unknown, finishReason: string | undefined): OutputMessage {
-  return { role: 'assistant', parts: partsOf(content), finish_reason: finishReason ?? '' };
+  return { role: 'assistant', parts: partsOf(content), finish_reason: finishReason ?? UNKNOWN_FINISH_REASON };
 }
+
+/**
+ * The output message's finish_reason when no stop reason arrived (a stream stopped, aborted or cut
+ * before `message_delta`): the conventions' `error`, as the shared OpenAI-format and Gemini mappings
+ * record it; an empty string is not a finish reason.
+ */
+export const UNKNOWN_FINISH_REASON = 'error';

@@ -1,6 +1,6 @@
 import type { GenAIResponse, StreamAccumulator } from '@llm-provenance/instrumentation-common';
 import type { MessagePart } from '@llm-provenance/semantic-conventions';
-import { partOf } from './content.js';
+import { partOf, UNKNOWN_FINISH_REASON } from './content.js';
 import { finishReasonOf } from './finish-reasons.js';
 import { mergeUsage, tokenUsageOf, type AnthropicUsage } from './usage.js';
 
@@ -71,7 +71,7 @@ export class MessageStreamAccumulator implements StreamAccumulator {
       finishReasons: finishReason ? [finishReason] : undefined,
       usage: tokenUsageOf(this.usage),
       outputMessages: this.captureContent
-        ? [{ role: 'assistant', parts: this.parts(), finish_reason: finishReason ?? '' }]
+        ? [{ role: 'assistant', parts: this.parts(), finish_reason: finishReason ?? UNKNOWN_FINISH_REASON }]
         : undefined,
     };
   }

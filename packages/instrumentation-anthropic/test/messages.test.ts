@@ -191,12 +191,13 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
       expect(span.status.code).toBe(SpanStatusCode.UNSET);
       expect(span.attributes).toEqual({
         ...streamedBase(),
-        // message_start's provisional output count; message_delta never came.
+        // message_start's provisional output count; message_delta never came, so the output message has
+        // no stop reason: 'error', the conventions' value for that (as the openai and gemini backends).
         'gen_ai.usage.output_tokens': 1,
         'gen_ai.usage.cost.amount': cost(3, 1),
         'gen_ai.usage.cost.currency': 'USD',
         'gen_ai.usage.cost.source': 'price_table',
-        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Echo:' }], finish_reason: '' }]),
+        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Echo:' }], finish_reason: 'error' }]),
       });
     });
 
@@ -220,7 +221,7 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
         'gen_ai.usage.cost.amount': cost(3, 1),
         'gen_ai.usage.cost.currency': 'USD',
         'gen_ai.usage.cost.source': 'price_table',
-        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Echo: a' }], finish_reason: '' }]),
+        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Echo: a' }], finish_reason: 'error' }]),
         'error.type': 'APIUserAbortError',
       });
     });
@@ -243,7 +244,7 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
         'gen_ai.usage.cost.amount': cost(3, 1),
         'gen_ai.usage.cost.currency': 'USD',
         'gen_ai.usage.cost.source': 'price_table',
-        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: received }], finish_reason: '' }]),
+        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: received }], finish_reason: 'error' }]),
         'error.type': (err as Error).constructor.name,
       });
     });

@@ -53,7 +53,7 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('overloaded_error');
     expect(span.attributes['gen_ai.response.id']).toBe('msg_err_1');
-    expect(span.attributes['gen_ai.output.messages']).toBe(JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Partial' }], finish_reason: '' }]));
+    expect(span.attributes['gen_ai.output.messages']).toBe(JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Partial' }], finish_reason: 'error' }]));
     expect(span.attributes['provenance.provider.request_id']).toBe('req_err_1');
   });
 });

@@ -32,10 +32,29 @@ export function errorTypeOf(err: unknown): string {
   return ERROR_TYPE_OTHER;
 }
 
-/** The error's message with anything that looks like a credential removed. */
-export function safeErrorMessage(err: unknown): string {
+/**
+ * `exception.type` of the exception event: the exception's class, as the semantic conventions define it
+ * (https://opentelemetry.io/docs/specs/semconv/exceptions/exceptions-spans/), e.g. 'AuthenticationError'
+ * for a 401 — not `error.type`, which is the status code for HTTP errors. A plain `Error` gives its
+ * `name` (so an error named for what happened, like our synthetic aborts, keeps that name).
+ */
+export function exceptionTypeOf(err: unknown, fallback: string): string {
+  if (err && typeof err === 'object') {
+    const ctorName = (err as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof ctorName === 'string' && ctorName !== '' && ctorName !== 'Object' && ctorName !== 'Error') return ctorName;
+    const name = (err as { name?: unknown }).name;
+    if (typeof name === 'string' && name !== '') return name;
+  }
+  return fallback;
+}
+
+/**
+ * The error's message with anything that looks like a credential removed, and every literal
+ * occurrence of `knownSecrets` (e.g. the API key the call used).
+ */
+export function safeErrorMessage(err: unknown, knownSecrets: ReadonlyArray<string | null | undefined> = []): string {
   const message = err instanceof Error ? err.message : typeof err === 'string' ? err : safeString(err);
-  return scrubSecrets(message);
+  return scrubSecrets(message, knownSecrets);
 }
 
 function safeString(value: unknown): string {
@@ -49,14 +68,15 @@ function safeString(value: unknown): string {
 /**
  * Marks `span` as failed by `err`: `error.type` (or `errorType` when the caller knows better),
  * `http.response.status_code` when the error carries one, status ERROR with the scrubbed message, and an
- * exception event whose message and stack are scrubbed too.
+ * exception event whose message and stack are scrubbed too. `knownSecrets` (the call's credential) are
+ * removed literally besides everything that looks like a credential.
  */
-export function recordSpanError(span: Span, err: unknown, errorType?: string): void {
-  const message = safeErrorMessage(err);
+export function recordSpanError(span: Span, err: unknown, errorType?: string, knownSecrets: ReadonlyArray<string | null | undefined> = []): void {
+  const message = safeErrorMessage(err, knownSecrets);
   span.setAttribute(ATTR_ERROR_TYPE, errorType ?? errorTypeOf(err));
   const status = httpStatusOf(err);
   if (status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-  const stack = err instanceof Error && typeof err.stack === 'string' ? scrubSecrets(err.stack) : undefined;
-  span.recordException({ name: errorType ?? errorTypeOf(err), message, ...(stack ? { stack } : {}) });
+  const stack = err instanceof Error && typeof err.stack === 'string' ? scrubSecrets(err.stack, knownSecrets) : undefined;
+  span.recordException({ name: exceptionTypeOf(err, errorType ?? errorTypeOf(err)), message, ...(stack ? { stack } : {}) });
   span.setStatus({ code: SpanStatusCode.ERROR, message });
 }

@@ -87,6 +87,12 @@ export interface GenAIPolicy {
 const CONTENT_KEYS = new Set<string>(GEN_AI_CONTENT_ATTRIBUTES);
 
 /**
+ * The raw credential of each span's call, kept beside the span handle (not on it, so no inspection or
+ * serialisation of the handle shows it) only to scrub its literal value from error messages.
+ */
+const CREDENTIALS = new WeakMap<GenAISpan, string>();
+
+/**
  * One GenAI CLIENT span and what is known about its call. Backends rarely touch it directly:
  * `traceGenAICall` drives it. All methods are idempotent after `end()`.
  */
@@ -106,6 +112,7 @@ export class GenAISpan {
     this.captureContent = policy.captureContent;
     this.providerName = policy.providerName ?? request.providerName;
     this.requestModel = request.requestModel;
+    if (typeof request.credential === 'string' && request.credential !== '') CREDENTIALS.set(this, request.credential);
     const attributes: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: request.operationName,
       [ATTR_GEN_AI_PROVIDER_NAME]: this.providerName,
@@ -180,7 +187,7 @@ export class GenAISpan {
   /** Marks the span failed (`error.type`, status ERROR, scrubbed message). */
   recordError(err: unknown, errorType?: string): void {
     if (this.ended) return;
-    recordSpanError(this.span, err, errorType);
+    recordSpanError(this.span, err, errorType, [CREDENTIALS.get(this)]);
   }
 
   /** Ends the span (once). `endTime` lets an abandoned stream end at its last activity. */

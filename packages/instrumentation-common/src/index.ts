@@ -44,7 +44,7 @@ export {
   type GenAIRequestParams,
 } from './attributes.js';
 export { providerFromUrl } from './provider-hosts.js';
-export { errorTypeOf, httpStatusOf, safeErrorMessage, recordSpanError, ERROR_TYPE_OTHER } from './errors.js';
+export { errorTypeOf, exceptionTypeOf, httpStatusOf, safeErrorMessage, recordSpanError, ERROR_TYPE_OTHER } from './errors.js';
 export { InternalErrorReporter } from './internal-errors.js';
 export { versionSatisfies, supportedModuleDefinition } from './supported-versions.js';
 export { stainlessStreamHandling, headerValue, resourcesWithCreate, type ResourceOperation } from './stainless-sdk.js';

@@ -69,7 +69,7 @@ export function validatePriceTable(table: unknown, where = 'price table'): Price
         }
       }
       for (const field of ['cachedInput', 'cacheCreationInput'] as const) {
-        if (p[field] !== undefined && (typeof p[field] !== 'number' || (p[field] as number) < 0)) {
+        if (p[field] !== undefined && (typeof p[field] !== 'number' || !Number.isFinite(p[field] as number) || (p[field] as number) < 0)) {
           throw new TypeError(`${at}: "${field}" must be a non-negative number when given`);
         }
       }

@@ -39,10 +39,26 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/\bAKIA[0-9A-Z]{16}\b/g, REDACTED],
 ];
 
-/** Removes anything that looks like a credential from free text (e.g. an error message put on a span). */
-export function scrubSecrets(text: string): string {
+/**
+ * Shorter known secrets are not replaced literally: placeholder keys of local servers (`ollama`, `EMPTY`,
+ * `none`, `dummy`) are ordinary words, and replacing them would mangle the message ("[REDACTED]xistent").
+ * Real API keys are far longer.
+ */
+const MIN_KNOWN_SECRET_LENGTH = 8;
+
+/**
+ * Removes anything that looks like a credential from free text (e.g. an error message put on a span).
+ * `knownSecrets` are literal values to remove as well (e.g. the client's own API key): a key with no
+ * well-known shape (a self-hosted gateway's token) matches none of the patterns, but the caller knows it.
+ */
+export function scrubSecrets(text: string, knownSecrets: ReadonlyArray<string | null | undefined> = []): string {
   let out = text;
+  // Patterns first: a known secret that is a prefix of a longer key in the text (`sk-abc` in
+  // `sk-abcdef...`) would otherwise leave the rest of that key behind, no longer matching any pattern.
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  for (const secret of knownSecrets) {
+    if (typeof secret === 'string' && secret.length >= MIN_KNOWN_SECRET_LENGTH) out = out.split(secret).join(REDACTED);
+  }
   return out;
 }
 

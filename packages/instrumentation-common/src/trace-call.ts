@@ -185,7 +185,7 @@ function observeStream(stream: object, span: GenAISpan, handling: StreamHandling
         const type = errors.guard('error mapping', () => errorType?.(err), undefined);
         errors.guard('error recording', () => span.recordError(err, type ?? errorTypeOf(err)), undefined);
       } else if (outcome.kind === 'completed' && signal?.aborted && !errors.guard('stream completeness', () => accumulator.isComplete?.() ?? false, false)) {
-        span.recordError(new Error('The stream was aborted before it completed'), abortErrorType);
+        span.recordError(namedError('The stream was aborted before it completed', abortErrorType), abortErrorType);
       }
       span.end(outcome.kind === 'abandoned' ? outcome.lastActivity : undefined);
     },
@@ -193,6 +193,13 @@ function observeStream(stream: object, span: GenAISpan, handling: StreamHandling
       errors.report(where, err);
     },
   });
+}
+
+/** An Error named `name`: the exception event of a synthetic abort names the SDK's abort error type. */
+function namedError(message: string, name: string): Error {
+  const err = new Error(message);
+  err.name = name;
+  return err;
 }
 
 function readAbortSignal(handling: StreamHandling, stream: object, errors: InternalErrorReporter): AbortSignal | undefined {
@@ -223,7 +230,7 @@ function interposeAbortMethods(
       // Before any chunk, nobody may ever read again, so the abort ends the span here.
       if (span.isEnded || progress.chunks > 0) return;
       errors.guard('stream result', () => span.recordResponse(accumulator.result()), undefined);
-      span.recordError(new Error(`The stream was aborted (${method}())`), abortErrorType);
+      span.recordError(namedError(`The stream was aborted (${method}())`, abortErrorType), abortErrorType);
       span.end();
     }), undefined);
   }

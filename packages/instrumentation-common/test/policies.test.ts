@@ -46,6 +46,13 @@ describe('secret scrubbing', () => {
     expect(scrubSecrets('Rate limit reached for gpt-4o in organization org-1')).toBe('Rate limit reached for gpt-4o in organization org-1');
   });
 
+  it('removes known secrets literally, after the patterns, and leaves short placeholder keys alone', () => {
+    expect(scrubSecrets('token gw.0123456789 refused (again: gw.0123456789)', ['gw.0123456789'])).toBe('token [REDACTED] refused (again: [REDACTED])');
+    // a known prefix of a longer key must not leave the rest of that key behind
+    expect(scrubSecrets('bad key sk-abcdefghijkl', ['sk-abcdefg'])).toBe('bad key [REDACTED]');
+    expect(scrubSecrets('model none is nonexistent on ollama', ['none', 'ollama', undefined, null])).toBe('model none is nonexistent on ollama');
+  });
+
   it('redacts user info and credential query parameters of URLs, and credential headers', () => {
     expect(redactUrl('https://user:pw@x.com/v1?key=abc&alt=sse&api_key=zz')).toBe('https://x.com/v1?key=%5BREDACTED%5D&alt=sse&api_key=%5BREDACTED%5D');
     expect(redactUrl('not a url')).toBeUndefined();
@@ -119,7 +126,24 @@ describe('content capture policy', () => {
     expect(resolveCaptureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'TRUE' })).toBe(true);
     expect(resolveCaptureContent(true, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'false' })).toBe(true);
     expect(resolveCaptureContent(false, {})).toBe(false);
-    expect(resolveCaptureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'maybe' })).toBe(true);
+    // The GenAI utils' enum for the same variable; only SPAN_* put content on spans.
+    expect(resolveCaptureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'NO_CONTENT' })).toBe(false);
+    expect(resolveCaptureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'EVENT_ONLY' })).toBe(false);
+    expect(resolveCaptureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'SPAN_ONLY' })).toBe(true);
+    expect(resolveCaptureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'SPAN_AND_EVENT' })).toBe(true);
+  });
+
+  it('does not capture for a value it does not understand, and says so', () => {
+    const warnings: string[] = [];
+    diag.setLogger({ warn: (m: string) => warnings.push(m), error: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+    try {
+      expect(resolveCaptureContent(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'maybe' })).toBe(false);
+    } finally {
+      diag.disable();
+    }
+    expect(warnings).toEqual([
+      'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT="maybe" is not one of true, false, NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT; not capturing content',
+    ]);
   });
 });
 
@@ -163,6 +187,13 @@ describe('price table', () => {
   it('rejects a malformed option with an error naming the entry', () => {
     expect(() => resolvePriceTable({ openai: { 'gpt-x': { input: -1, output: 2 } } }, {})).toThrow(
       'priceTable option: openai / gpt-x: "input" must be a non-negative number (USD per 1M tokens)',
+    );
+    // NaN / Infinity would make every cost NaN (or Infinity) instead of failing where the table is given.
+    expect(() => resolvePriceTable({ openai: { 'gpt-x': { input: 1, output: 2, cachedInput: Number.NaN } } }, {})).toThrow(
+      'priceTable option: openai / gpt-x: "cachedInput" must be a non-negative number when given',
+    );
+    expect(() => resolvePriceTable({ openai: { 'gpt-x': { input: 1, output: 2, cacheCreationInput: Infinity } } }, {})).toThrow(
+      'priceTable option: openai / gpt-x: "cacheCreationInput" must be a non-negative number when given',
     );
   });
 

@@ -6,6 +6,7 @@ import {
   type StreamAccumulator,
 } from '@llm-provenance/instrumentation-common';
 import { completionResponse, embeddingsResponse, embedResponse, OllamaStreamAccumulator } from './response.js';
+import { ollamaCredential } from './credential.js';
 import { toGenAIRequest, type OllamaOperation, type OllamaRequest } from './request.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_OLLAMA_VERSIONS } from './version.js';
 
@@ -58,10 +59,10 @@ export class OllamaInstrumentation extends GenAIInstrumentationBase<OllamaInstru
       function patchedOllamaMethod(this: any, ...args: any[]) {
         if (!self.isEnabled()) return original.apply(this, args);
         const request: OllamaRequest = args[0] ?? {};
-        const host: string | undefined = this?.config?.host;
+        const config = this?.config;
         const streams = operation === 'chat' || operation === 'generate';
         return self.traceGenAICall({
-          request: () => toGenAIRequest(operation, request, host),
+          request: () => toGenAIRequest(operation, request, config?.host, ollamaCredential(config)),
           invoke: () => original.apply(this, args),
           response: (value) => {
             if (operation === 'embed') return embedResponse(value);

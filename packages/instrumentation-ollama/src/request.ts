@@ -73,13 +73,17 @@ const OPERATION_NAME: Record<OllamaOperation, string> = {
   embeddings: GenAiOperationName.EMBEDDINGS,
 };
 
-/** Maps one ollama-js call to the span's request side. `host` is the client's `config.host`. */
-export function toGenAIRequest(operation: OllamaOperation, request: OllamaRequest, host: string | undefined): GenAIRequest {
+/**
+ * Maps one ollama-js call to the span's request side. `host` is the client's `config.host`,
+ * `credential` the key it authenticates with, if any (see credential.ts; only fingerprinted).
+ */
+export function toGenAIRequest(operation: OllamaOperation, request: OllamaRequest, host: string | undefined, credential?: string): GenAIRequest {
   return {
     operationName: OPERATION_NAME[operation],
     providerName: GenAiProviderName.OLLAMA,
     requestModel: typeof request.model === 'string' ? request.model : undefined,
     baseUrl: host,
+    credential,
     attributes: parameterAttributes(request, operation),
     content: () => requestContent(operation, request),
   };

@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
 import { useEmulator } from '@llm-provenance/test-support';
+import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
 import { setupTracing, waitForSpans } from './tracing.js';
 
 type Tracing = ReturnType<typeof setupTracing>;
@@ -302,6 +303,36 @@ export function ollamaSuite(label: string, load: () => any, tracing: Tracing) {
         'http.response.status_code': 429,
       });
       expect(a.events.map((e) => e.name)).toEqual(['exception']);
+    });
+
+    it('fingerprints the bearer token of an authenticated Ollama server and keeps it out of error messages', async () => {
+      // Ollama behind an authenticating proxy (or ollama.com) takes `Authorization: Bearer <key>` from
+      // the client's `headers`; like every other backend, the span names the key only by fingerprint.
+      const token = 'ollama-proxy-0123456789';
+      const authed = new Ollama({ host: emu.url, headers: { Authorization: `Bearer ${token}` } });
+      await authed.embeddings({ model: 'nomic-embed-text', prompt: 'hi' });
+      emu.enqueue({ kind: 'error', status: 401, message: `token ${token} is not allowed` });
+      const refused = await authed.embeddings({ model: 'nomic-embed-text', prompt: 'hi' }).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ name: 'ResponseError', status_code: 401, message: `token ${token} is not allowed` });
+      expect(emu.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${token}`, `Bearer ${token}`]);
+
+      const [ok, failed] = await waitForSpans(tracing.exporter, 2);
+      const fingerprint = { 'provenance.credential.fingerprint': fingerprintCredential(token) };
+      expect(ok.attributes).toEqual({
+        ...base(emu, 'embeddings', 'nomic-embed-text'),
+        ...fingerprint,
+        'gen_ai.input.messages': userMessages('hi'),
+        'gen_ai.embeddings.dimension.count': 768,
+      });
+      expect(failed.attributes).toEqual({
+        ...base(emu, 'embeddings', 'nomic-embed-text'),
+        ...fingerprint,
+        'gen_ai.input.messages': userMessages('hi'),
+        'error.type': '401',
+        'http.response.status_code': 401,
+      });
+      expect(failed.status).toEqual({ code: SpanStatusCode.ERROR, message: 'token [REDACTED] is not allowed' });
+      expect(JSON.stringify([failed.attributes, failed.status, failed.events])).not.toContain(token);
     });
 
     it('records generate() as text_completion with its system prompt, streamed or not', async () => {

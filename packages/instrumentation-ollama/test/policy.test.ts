@@ -5,7 +5,8 @@ import { SUPPORTED_OLLAMA_VERSIONS } from '@llm-provenance/instrumentation-ollam
 import { captureDiagWarnings, useEmulator } from '@llm-provenance/test-support';
 import { setupTracing, waitForSpans } from './tracing.js';
 
-const tracing = setupTracing({ captureMessageContent: false, priceTable: { ollama: { 'llama3.2': { input: 0.1, output: 0.4 } } } });
+const CONFIG = { captureMessageContent: false, priceTable: { ollama: { 'llama3.2': { input: 0.1, output: 0.4 } } } };
+const tracing = setupTracing(CONFIG);
 const require = createRequire(import.meta.url);
 const { Ollama } = require('ollama');
 
@@ -65,6 +66,31 @@ describe('ollama instrumentation policy', () => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('TypeError');
     tracing.exporter.reset();
+  });
+
+  it('honours the enum values of OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: NO_CONTENT records no content', async () => {
+    // The GenAI utils repurposed the variable as NO_CONTENT | SPAN_ONLY | EVENT_ONLY | SPAN_AND_EVENT
+    // (opentelemetry-python-contrib util/opentelemetry-util-genai); a user who says NO_CONTENT must get none.
+    const client = new Ollama({ host: emu.url });
+    const saved = process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
+    const contentKeys = (attrs: Record<string, unknown>) => Object.keys(attrs).filter((k) => /messages|instructions|definitions/.test(k));
+    const seen: Record<string, string[]> = {};
+    try {
+      for (const mode of ['NO_CONTENT', 'EVENT_ONLY', 'off', 'SPAN_ONLY', 'span_and_event']) {
+        process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = mode;
+        tracing.instrumentation.setConfig({}); // the env var is read when the configuration is (re)applied
+        await client.generate({ model: 'llama3.2', prompt: 'private words', system: 'private system' });
+        const [span] = await waitForSpans(tracing.exporter, 1);
+        seen[mode] = contentKeys(span.attributes);
+        tracing.exporter.reset();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
+      else process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = saved;
+      tracing.instrumentation.setConfig(CONFIG);
+    }
+    const all = ['gen_ai.input.messages', 'gen_ai.system_instructions', 'gen_ai.output.messages'];
+    expect(seen).toEqual({ NO_CONTENT: [], EVENT_ONLY: [], off: [], SPAN_ONLY: all, span_and_event: all });
   });
 
   it(`skips a version outside ${SUPPORTED_OLLAMA_VERSIONS} with a diag warning instead of patching it`, async () => {

@@ -147,6 +147,30 @@ describe.each(MAJORS)('errors, secrets and transparency, openai $label', ({ from
     expect(spans[4].status.message).toBe(`401 Incorrect API key provided: [REDACTED]. Authorization: Bearer [REDACTED]`);
   });
 
+  it.skipIf(!available)('removes the client\'s own API key from error messages even when it has no well-known shape', async () => {
+    // A self-hosted OpenAI-compatible gateway's token matches none of the secret patterns; the
+    // instrumentation knows the credential, so its literal value must never reach the span.
+    const planted = 'gw.0123456789abcdefXYZ';
+    const gateway = new OpenAI({ baseURL: `${emu.url}/v1`, apiKey: planted, maxRetries: 0 });
+    emu.enqueue({ kind: 'error', status: 401, message: `Unknown token ${planted} for this gateway` });
+    const err = await failure(() => gateway.chat.completions.create(request));
+    expect(err.message).toBe(`401 Unknown token ${planted} for this gateway`);
+    const [span] = await finishedSpans(exporter);
+    expect(serialize(span)).not.toContain(planted);
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: '401 Unknown token [REDACTED] for this gateway' });
+    // exception.type is the exception's class (semconv "exception" event); error.type stays the status.
+    expect(span.events.map((e) => [e.name, e.attributes?.['exception.type'], e.attributes?.['exception.message']])).toEqual([
+      ['exception', 'AuthenticationError', '401 Unknown token [REDACTED] for this gateway'],
+    ]);
+    expect(span.attributes).toEqual({
+      ...base(emu.port),
+      'provenance.credential.fingerprint': fingerprintCredential(planted),
+      'error.type': '401',
+      'http.response.status_code': 401,
+      'provenance.provider.request_id': 'req_emu_1',
+    });
+  });
+
   describe('transparency', () => {
     afterEach(() => {
       instrumentation.enable();
