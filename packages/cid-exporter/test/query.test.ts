@@ -8,7 +8,8 @@ import * as dagJson from '@ipld/dag-json';
 import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { ProvenanceStore, queryStore, type QueryFilter, type QueryResult } from '@llm-provenance/cid-exporter';
-import { BASE_MS, lines, spec, tmpDir, writeSpans } from './verify-fixture.js';
+import { BASE_MS, copyStore, lines, runCli, spec, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
+import { exportJaegerJson } from '@llm-provenance/cid-exporter';
 
 const N = 300;
 const SPLIT = 180; // spans 0..179 in the first log, 180..299 in the second
@@ -113,4 +114,29 @@ describe('queryStore', () => {
     expect(() => queryStore(store, { traceId: 'abc' })).toThrow('traceId: "abc" is not 32 hex digits');
     expect(() => queryStore(path.join(store, 'nope'))).toThrow(`store ${path.join(store, 'nope')} does not exist`);
   });
+});
+
+describe('query and viewer export on a span record with malformed fields', () => {
+  const cases: Array<[string, (r: any) => void, string]> = [
+    ['start is not a nanosecond string', (r) => (r.start = 'soon'), 'start is "soon", not a decimal nanosecond string'],
+    ['status is missing', (r) => delete r.status, 'status is not a map with a string code'],
+    ['an event has no time', (r) => (r.events = [{ name: 'e', attributes: {} }]), 'events.0 is not a map with a string name and a decimal nanosecond time'],
+  ];
+  for (const [what, edit, problem] of cases) {
+    it(`names file and line instead of crashing when ${what}`, () => {
+      const dir = copyStore(store, 'query-malformed');
+      const ls = lines(dir, logs[1]);
+      const r = dagJson.decode<any>(ls[7]!);
+      edit(r);
+      ls[7] = Buffer.from(dagJson.encode(r));
+      writeLines(dir, logs[1], ls);
+      const message = `logs/${logs[1]}.jsonl:8: span record cannot be read: ${problem}; run llm-provenance verify ${dir}`;
+      expect(() => queryStore(dir, { model: 'gpt-4o-mini' })).toThrow(message);
+      expect(() => exportJaegerJson(dir, path.join(dir, '..', 'out.json'))).toThrow(message);
+      const q = runCli(['query', dir]);
+      expect([q.code, q.stdout, q.stderr]).toEqual([2, '', `llm-provenance query: ${message}\n`]);
+      const e = runCli(['export', dir, '--otlp-jsonl', path.join(dir, '..', 'out.jsonl')]);
+      expect([e.code, e.stdout, e.stderr]).toEqual([2, '', `llm-provenance export: ${message}\n`]);
+    });
+  }
 });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import * as dagJson from '@ipld/dag-json';
-import { ProvenanceStore, merkleRoot, rawCid, resolveStoreOptions, verifyCheckpointBytes, type RecordDraft } from '@llm-provenance/cid-exporter';
+import { ProvenanceStore, merkleRoot, rawCid, resolveStoreOptions, verifyCheckpointBytes, verifyStore, type RecordDraft } from '@llm-provenance/cid-exporter';
 import { logFiles, mfCid, mode, readAllBlocks, readLines, tmpStoreDir } from './store-helpers.js';
 
 const DAG_JSON = 0x0129;
@@ -299,6 +299,32 @@ describe('ProvenanceStore', () => {
     expect(readLines(dir, oldId).map((l) => JSON.parse(l.toString()).name)).toEqual(['good']);
     expect(fs.existsSync(path.join(dir, 'logs', `${oldId}.lock`))).toBe(false);
     expect(verifyCheckpointBytes(fs.readFileSync(path.join(dir, 'checkpoints', `${oldId}.000000000001.json`))).ok).toBe(true);
+  });
+
+  it('after a failed synchronous append (recovery records), the next append starts a new log instead of chaining to the lost record', async () => {
+    const dir = tmpStoreDir('syncwritefail');
+    const warnings: string[] = [];
+    const store = open(dir, { onWarning: (m) => warnings.push(m) });
+    await store.append([draft('good')]).durable;
+    const oldId = store.logId;
+    fs.closeSync((store as unknown as { current: { logFd: number } }).current.logFd);
+    (store as unknown as { current: { logFd: number } }).current.logFd = fs.openSync(path.join(dir, 'logs', `${oldId}.jsonl`), 'r');
+    expect(() => store.appendSync([draft('lost')])).toThrow(/EBADF|bad file descriptor/i);
+    expect(warnings[0]).toMatch(new RegExp(`^write to log ${oldId} failed \\(.*\\); the next append starts a new log$`));
+    await store.append([draft('next')]).durable;
+    expect(store.logId).not.toBe(oldId);
+    expect(readLines(dir, store.logId).map((l) => JSON.parse(l.toString())).map((x) => [x.seq, x.prev, x.name])).toEqual([[0, null, 'next']]);
+    expect(readLines(dir, oldId).map((l) => JSON.parse(l.toString()).name)).toEqual(['good']);
+    await store.close();
+    const report = verifyStore(dir);
+    expect(report.failures).toEqual([]);
+    // logs are listed by id; both started in the same second here, so their order is the random suffix's
+    expect(report.logs.map((l) => [l.log, l.records, l.signedSize])).toEqual(
+      [
+        [oldId, 1, 1],
+        [store.logId, 1, 1],
+      ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+    );
   });
 
   it('reads options from the environment and rejects bad values by name', () => {

@@ -8,9 +8,11 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CarIndexer, CarReader, CarWriter } from '@ipld/car';
 import { CID as MfCID } from 'multiformats/cid';
+import { decode as dagJsonDecode, encode as dagJsonEncode } from '@ipld/dag-json';
 import { sha256, sha512 } from 'multiformats/hashes/sha2';
-import { exportCar, verifyCar, type VerifyFailure } from '@llm-provenance/cid-exporter';
-import { checkpointName, copyStore, lines, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
+import * as os from 'node:os';
+import { exportCar, ProvenanceStore, verifyCar, type VerifyFailure } from '@llm-provenance/cid-exporter';
+import { checkpointName, copyStore, deadPid, lines, logPath, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
 
 const N = 600;
 let store: string;
@@ -173,5 +175,86 @@ describe('verifyCar runs the log checks from the manifest', () => {
     const untrusted = verifyCar(base, { trustedKeys: ['00'.repeat(32)] });
     expect(untrusted.failures[0]).toMatchObject({ kind: 'bad signature', seq: 199 });
     expect(untrusted.failures[0]!.detail).toBe(`checkpoint at size 200 is signed by key ${fingerprint}, which is not a trusted key`);
+  });
+});
+
+describe('verifyCar: logs named by recovery records', () => {
+  it('deleted: an export of a store whose recovered log was removed, while a cut record still names it', async () => {
+    const dir = copyStore(store, 'car-cut-target');
+    fs.appendFileSync(logPath(dir, logId), '{"attributes":{"enduser.id":"us');
+    fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: deadPid(), start: '1' }) + '\n');
+    const recovering = ProvenanceStore.open({ dir, checkpointIntervalMs: 0 });
+    const recoverer = recovering.logId;
+    await recovering.close();
+    const intact = path.join(outDir, 'cut-intact.car');
+    exportCar(dir, intact);
+    expect(verifyCar(intact).failures).toEqual([]);
+    for (const sub of ['logs', 'blocks', 'checkpoints']) {
+      for (const f of fs.readdirSync(path.join(dir, sub))) if (f.startsWith(`${logId}.`)) fs.rmSync(path.join(dir, sub, f));
+    }
+    const file = path.join(outDir, 'cut-target-gone.car');
+    exportCar(dir, file);
+    const cutLine = lines(dir, recoverer)[0]!;
+    const cutCid = MfCID.create(1, 0x0129, await sha256.digest(cutLine));
+    const entries: Array<{ cid: MfCID }> = [];
+    for await (const e of await CarIndexer.fromBytes(fs.readFileSync(file))) entries.push(e);
+    const section = entries.findIndex((e) => e.cid.equals(cutCid));
+    expect(section).toBeGreaterThan(0);
+    expect(verifyCar(file).failures).toEqual([
+      {
+        kind: 'deleted',
+        file,
+        log: logId,
+        detail: `log ${logId} is not in the export but the cut record at section ${section} (log ${recoverer}, seq 0, cid ${cutCid.toString()}) names it`,
+      },
+    ]);
+  });
+});
+
+describe('verifyCar: a re-rooted manifest that is malformed', () => {
+  /** The export with its manifest replaced by `edit(manifest)` (new root CID, old root dropped). */
+  async function withManifest(edit: (m: any) => void): Promise<{ bytes: Buffer; cid: MfCID }> {
+    const reader = await CarReader.fromBytes(car);
+    const oldRoot = MfCID.parse(root);
+    const manifest = dagJsonDecode((await reader.get(oldRoot))!.bytes);
+    edit(manifest);
+    const mBytes = dagJsonEncode(manifest);
+    const cid = MfCID.create(1, 0x0129, await sha256.digest(mBytes));
+    const { writer, out } = CarWriter.create([cid]);
+    const chunks: Uint8Array[] = [];
+    const reading = (async () => {
+      for await (const c of out) chunks.push(c);
+    })();
+    await writer.put({ cid, bytes: mBytes });
+    for await (const b of reader.blocks()) if (!b.cid.equals(oldRoot)) await writer.put(b);
+    await writer.close();
+    await reading;
+    return { bytes: Buffer.concat(chunks), cid };
+  }
+
+  it('modified: a log listed twice in the manifest', async () => {
+    const { bytes, cid } = await withManifest((m) => m.logs.push(m.logs[0]));
+    const file = path.join(outDir, 'log-twice.car');
+    fs.writeFileSync(file, bytes);
+    const report = verifyCar(file);
+    expect(report.failures).toEqual([
+      { kind: 'modified', file, section: 0, offset: expect.any(Number), cid: cid.toString(), log: logId, detail: `manifest entry for log ${logId} is listed twice` },
+    ]);
+  });
+
+  it('modified: a manifest entry whose checkpoints are not a link list', async () => {
+    const { bytes, cid } = await withManifest((m) => (m.logs[0].checkpoints = 'none'));
+    const file = path.join(outDir, 'log-no-checkpoints.car');
+    fs.writeFileSync(file, bytes);
+    const report = verifyCar(file);
+    expect(report.failures[0]).toEqual({
+      kind: 'modified',
+      file,
+      section: 0,
+      offset: expect.any(Number),
+      cid: cid.toString(),
+      log: logId,
+      detail: `manifest entry for log ${logId} has no "checkpoints" link list`,
+    });
   });
 });

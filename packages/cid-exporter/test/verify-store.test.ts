@@ -12,7 +12,7 @@ import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import * as dagJson from '@ipld/dag-json';
 import { ProvenanceStore, verifyStore, type VerifyFailure } from '@llm-provenance/cid-exporter';
-import { checkpointName, copyStore, deadPid, lines, logPath, packPath, packSections, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
+import { checkpointName, copyStore, deadPid, lines, logPath, packPath, packSections, runCli, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
 
 const N = 2000;
 let base: string;
@@ -240,9 +240,11 @@ describe('verifyStore names each kind of tampering', () => {
 });
 
 describe('verifyStore: torn and cut records', () => {
-  it('reports a torn last line as a note, not a failure', () => {
+  it('reports a torn last line of a log whose writer still holds its lock as a note, not a failure', () => {
     const dir = copyStore(base, 'torn');
     fs.appendFileSync(logPath(dir, logId), '{"attributes":{"enduser.id":"us');
+    // a writer mid-write: its lock names a live process (this one)
+    fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: process.pid, start: '1' }) + '\n');
     const report = verifyStore(dir);
     expect(report.ok).toBe(true);
     expect(report.notes).toEqual([
@@ -306,5 +308,180 @@ describe('verifyStore over several logs', () => {
     ls.splice(5, 1);
     writeLines(dir, second, ls);
     expect(first(dir)).toMatchObject({ kind: 'deleted', file: `logs/${second}.jsonl`, line: 6, seq: 5 });
+  });
+});
+
+describe('verifyStore: tampering with closed logs, recovered logs, keys and store files', () => {
+  it('inserted: bytes after the last newline of a closed log (no lock) are a failure, not a torn tail', () => {
+    const dir = copyStore(base, 'closed-tail');
+    const size = fs.statSync(logPath(dir, logId)).size;
+    fs.appendFileSync(logPath(dir, logId), 'garbage');
+    expect(first(dir)).toEqual({
+      kind: 'inserted',
+      file: `logs/${logId}.jsonl`,
+      line: N + 1,
+      log: logId,
+      seq: N,
+      detail: `7 bytes after the last newline (byte ${size}) of a closed log (no lock file): a writer that closes leaves no partial line`,
+    });
+  });
+
+  it('modified: a partial section appended to a closed log\'s pack is a failure; with a live lock it is a torn write', () => {
+    const dir = copyStore(base, 'closed-pack-tail');
+    const pack = packPath(dir, logId);
+    const before = fs.readFileSync(pack);
+    const sections = packSections(before).length;
+    fs.appendFileSync(pack, Buffer.from([0x40, 0x01, 0x55]));
+    expect(verifyStore(dir).failures).toEqual([
+      {
+        kind: 'modified',
+        file: `blocks/${logId}.blocks`,
+        section: sections,
+        offset: before.length,
+        detail: `pack of a closed log (no lock file) ends inside a section: 3 bytes from byte ${before.length} are not a whole section; a writer that closes leaves no partial section`,
+      },
+    ]);
+    fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: process.pid, start: '1' }) + '\n');
+    const live = verifyStore(dir);
+    expect(live.failures).toEqual([]);
+    expect(live.notes).toEqual([
+      {
+        file: `blocks/${logId}.blocks`,
+        detail: `torn final section at byte ${before.length} (3 bytes): a write was cut short; the next store open records and cuts it`,
+      },
+    ]);
+  });
+
+  it('inserted: a well-formed record appended to a closed log after its final checkpoint', async () => {
+    const dir = copyStore(base, 'closed-append');
+    const ls = lines(dir, logId);
+    const lastCid = await cidOf(ls[N - 1]!);
+    const forged = dagJson.decode<any>(ls[N - 1]!);
+    forged.seq = N;
+    forged.prev = MfCID.parse(lastCid);
+    const bytes = Buffer.from(dagJson.encode(forged));
+    writeLines(dir, logId, [...ls, bytes]);
+    const report = verifyStore(dir);
+    expect(report.failures).toEqual([
+      {
+        kind: 'inserted',
+        file: `logs/${logId}.jsonl`,
+        line: N + 1,
+        log: logId,
+        seq: N,
+        cid: await cidOf(bytes),
+        detail: `log was closed (no lock file) but 1 record(s) from seq ${N} on are not covered by a signed checkpoint (largest: size ${N}): added after close, or the final checkpoint was removed`,
+      },
+    ]);
+  });
+
+  it('inserted: a fabricated closed log with a valid chain but no checkpoint', async () => {
+    const dir = copyStore(base, 'fabricated');
+    const fake = '20991231T235959Z-1-0badc0de';
+    const ls = lines(dir, logId).slice(0, 2).map((l) => dagJson.decode<any>(l));
+    ls[0].log = fake;
+    const first0 = Buffer.from(dagJson.encode(ls[0]));
+    ls[1].log = fake;
+    ls[1].prev = MfCID.parse(await cidOf(first0));
+    const first1 = Buffer.from(dagJson.encode(ls[1]));
+    writeLines(dir, fake, [first0, first1]);
+    expect(first(dir)).toEqual({
+      kind: 'inserted',
+      file: `logs/${fake}.jsonl`,
+      line: 1,
+      log: fake,
+      seq: 0,
+      cid: await cidOf(first0),
+      detail: 'log was closed (no lock file) but 2 record(s) from seq 0 on are not covered by a signed checkpoint (largest: size 0): added after close, or the final checkpoint was removed',
+    });
+  });
+
+  it('deleted: a whole log removed (file, pack, checkpoints, lock) that a recovering log\'s cut record names', async () => {
+    const dir = copyStore(base, 'cut-target-gone');
+    fs.appendFileSync(logPath(dir, logId), '{"attributes":{"enduser.id":"us');
+    fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: deadPid(), start: '1' }) + '\n');
+    const store = ProvenanceStore.open({ dir, checkpointIntervalMs: 0 });
+    const recoverer = store.logId;
+    await store.close();
+    expect(verifyStore(dir).ok).toBe(true);
+    for (const sub of ['logs', 'blocks', 'checkpoints']) {
+      for (const f of fs.readdirSync(path.join(dir, sub))) if (f.startsWith(`${logId}.`)) fs.rmSync(path.join(dir, sub, f));
+    }
+    const cutCid = await cidOf(lines(dir, recoverer)[0]!);
+    expect(verifyStore(dir).failures).toEqual([
+      {
+        kind: 'deleted',
+        file: `logs/${logId}.jsonl`,
+        log: logId,
+        detail: `log ${logId} is gone (no log file, no checkpoint) but the cut record at logs/${recoverer}.jsonl:1 (log ${recoverer}, seq 0, cid ${cutCid}) names it`,
+      },
+    ]);
+  });
+
+  it('truncated since checkpoint: a log file deleted while its checkpoints remain', () => {
+    const dir = copyStore(base, 'log-gone');
+    fs.rmSync(logPath(dir, logId));
+    const f = first(dir);
+    expect(f).toMatchObject({ kind: 'truncated since checkpoint', file: `logs/${logId}.jsonl`, line: 1, log: logId, seq: 0, checkpoint: 500 });
+  });
+
+  it('a log whose final checkpoint failed keeps its lock; the next open recovers and checkpoints it', async () => {
+    const dir = path.join(tmpDir('final-cp-fails'), 'store');
+    const warnings: string[] = [];
+    const store = ProvenanceStore.open({ dir, checkpointEvery: 0, checkpointIntervalMs: 0, onWarning: (w) => warnings.push(w) });
+    const failed = store.logId;
+    await store.append([{ fields: { type: 'span', name: 'a', input: null }, blocks: [] }]).durable;
+    // the checkpoints directory becomes unwritable (a file where the directory was)
+    fs.rmSync(path.join(dir, 'checkpoints'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'checkpoints'), '');
+    await store.close();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`^final checkpoint of log ${failed} failed: .*; its lock stays so the next open recovers it$`));
+    expect(fs.existsSync(path.join(dir, 'logs', `${failed}.lock`))).toBe(true);
+    fs.rmSync(path.join(dir, 'checkpoints'));
+    fs.mkdirSync(path.join(dir, 'checkpoints'));
+    const before = verifyStore(dir);
+    expect(before.failures).toEqual([]);
+    expect(before.notes).toEqual([
+      { file: `logs/${failed}.jsonl`, line: 2, log: failed, detail: '1 record(s) after seq -1 are chained but not yet covered by a signed checkpoint' },
+    ]);
+    // the lock names this (live) process; rewrite it as a dead writer's so the next open recovers it
+    fs.writeFileSync(path.join(dir, 'logs', `${failed}.lock`), JSON.stringify({ host: os.hostname(), log: failed, pid: deadPid(), start: '1' }) + '\n');
+    const next = ProvenanceStore.open({ dir, checkpointIntervalMs: 0 });
+    await next.close();
+    const after = verifyStore(dir);
+    expect(after.failures).toEqual([]);
+    expect(after.logs.find((l) => l.log === failed)).toEqual({ log: failed, file: `logs/${failed}.jsonl`, records: 1, checkpoints: 1, signedSize: 1 });
+  });
+
+  it('names the key file when it is not an Ed25519 private key (API and CLI, exit 2)', async () => {
+    const dir = copyStore(base, 'bad-key');
+    const pem = path.join(dir, 'keys', 'ed25519.pem');
+    fs.writeFileSync(pem, 'garbage');
+    expect(() => verifyStore(dir)).toThrow(`store key ${pem} is not a PKCS#8 PEM private key: `);
+    const cli = runCli(['verify', dir]);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toMatch(new RegExp(`^llm-provenance verify: store key ${pem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a PKCS#8 PEM private key: `));
+    // a valid key of another type must not silently switch verify to "trust any signer"
+    const { generateKeyPairSync } = await import('node:crypto');
+    const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'pem', type: 'pkcs8' });
+    fs.writeFileSync(pem, ec);
+    expect(() => verifyStore(dir)).toThrow(`store key ${pem} is not an Ed25519 private key (found P-256)`);
+  });
+
+  it('names the store file it cannot read (a directory where a log, checkpoint or pack should be)', () => {
+    const cases: Array<[string, string]> = [
+      ['logs/20991231T235959Z-1-0badc0de.jsonl', 'log'],
+      [`checkpoints/${logId}.000000009999.json`, 'checkpoint'],
+      ['blocks/20991231T235959Z-1-0badc0de.blocks', 'pack'],
+    ];
+    for (const [rel, label] of cases) {
+      const dir = copyStore(base, `eisdir-${label}`);
+      fs.mkdirSync(path.join(dir, rel));
+      expect(() => verifyStore(dir)).toThrow(`cannot read ${rel} in store ${dir}: EISDIR`);
+      const cli = runCli(['verify', dir]);
+      expect(cli.code).toBe(2);
+      expect(cli.stderr).toBe(`llm-provenance verify: cannot read ${rel} in store ${dir}: EISDIR: illegal operation on a directory, read\n`);
+    }
   });
 });

@@ -4,13 +4,11 @@
  * their CIDs are the store's CIDs; `ipfs dag import FILE` imports and pins the manifest and everything
  * it links.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CID, dagJsonCid } from '../cid.js';
 import { encodeDagJson } from '../dag-json/index.js';
 import { nowNs } from '../record.js';
 import { loadPacks } from '../verify/block-source.js';
-import { assertStore, listCheckpoints, listLogIds, readLogLines } from '../verify/store-files.js';
+import { assertStore, listCheckpoints, listLogIds, readLogLines, readStoreFile } from '../verify/store-files.js';
 import { CarFileWriter } from './car-writer.js';
 import { MANIFEST_TYPE, PAGE_SIZE } from './manifest.js';
 
@@ -63,7 +61,7 @@ export function exportCar(storeDir: string, file: string, options: { created?: s
   for (const { log, lines } of logLines) {
     const recordBlocks = lines.map((bytes) => ({ cid: dagJsonCid(bytes), bytes }));
     const cps = (checkpointFiles.get(log) ?? []).map((c) => {
-      const bytes = readFileSync(join(storeDir, c.file));
+      const bytes = readStoreFile(storeDir, c.file);
       return { cid: dagJsonCid(bytes), bytes };
     });
     const recordPages = pages('records', recordBlocks.map((b) => b.cid));

@@ -81,6 +81,12 @@ interface OpenLog {
   durablePackBytes: number;
   dirty: boolean;
   closed: boolean;
+  /**
+   * The log may not end exactly at a final checkpoint (a failed write could not be cut back, or the final
+   * checkpoint failed): closing keeps the lock so the next open recovers it (FORMAT.md section 2), and a
+   * lock-less log always ends at its final checkpoint.
+   */
+  keepLock?: boolean;
 }
 
 function utcStamp(d = new Date()): string {
@@ -299,12 +305,19 @@ export class ProvenanceStore {
     for (const r of records) if (r instanceof Error) throw r;
     if (job) {
       const log = this.current;
-      if (job.pack) {
-        writeAllSync(log.packFd, job.pack);
-        fs.fdatasyncSync(log.packFd);
+      try {
+        if (job.pack) {
+          writeAllSync(log.packFd, job.pack);
+          fs.fdatasyncSync(log.packFd);
+        }
+        writeAllSync(log.logFd, job.log);
+        fs.fdatasyncSync(log.logFd);
+      } catch (err) {
+        // Same as an async write failure: the chain already advanced past these records, so cut any
+        // partial tail and make the next append start a new log instead of chaining to lost records.
+        this.failCurrentLog(err as Error);
+        throw err;
       }
-      writeAllSync(log.logFd, job.log);
-      fs.fdatasyncSync(log.logFd);
       log.durable = job.snapshot;
       log.durableLogBytes += job.log.length;
       log.durablePackBytes += job.pack?.length ?? 0;
@@ -352,7 +365,8 @@ export class ProvenanceStore {
       if (fs.fstatSync(log.logFd).size > log.durableLogBytes) fs.ftruncateSync(log.logFd, log.durableLogBytes);
       if (fs.fstatSync(log.packFd).size > log.durablePackBytes) fs.ftruncateSync(log.packFd, log.durablePackBytes);
     } catch {
-      // Leave the files as they are: a torn tail is cut and recorded by the next process's recovery.
+      // Leave the files as they are and keep the lock: the next process's recovery cuts and records the torn tail.
+      log.keepLock = true;
     }
   }
 
@@ -375,10 +389,12 @@ export class ProvenanceStore {
       if (log.checkpointedSize !== log.durable.size) this.writeSignedCheckpoint(log.id, log.durable.size, log.durable.root, log.durable.last);
       log.checkpointedSize = log.durable.size;
     } catch (err) {
-      this.options.onWarning(`final checkpoint of log ${log.id} failed: ${(err as Error).message}`);
+      log.keepLock = true;
+      this.options.onWarning(`final checkpoint of log ${log.id} failed: ${(err as Error).message}; its lock stays so the next open recovers it`);
     }
     fs.closeSync(log.logFd);
     fs.closeSync(log.packFd);
+    if (log.keepLock) return;
     try {
       fs.unlinkSync(path.join(this.dir, storePaths.lock(log.id)));
       fsyncDir(path.join(this.dir, storePaths.logsDir));

@@ -59,6 +59,8 @@ export interface PackSet {
   /** A pack that cannot be parsed past some point (not at its tail). */
   failures: VerifyFailure[];
   notes: VerifyNote[];
+  /** Packs that end inside a section (a torn final write), with where that section starts. */
+  torn: Array<{ file: string; section: number; offset: number; length: number }>;
   packs: number;
 }
 
@@ -71,14 +73,20 @@ export function loadPacks(storeDir: string): PackSet {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const set: PackSet = { blocks: new Map(), damaged: [], failures: [], notes: [], packs: names.length };
+  const set: PackSet = { blocks: new Map(), damaged: [], failures: [], notes: [], torn: [], packs: names.length };
   for (const name of names) {
     const file = join('blocks', name);
-    const bytes = readFileSync(join(dir, name));
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(dir, name));
+    } catch (err) {
+      throw new Error(`cannot read ${file} in store ${storeDir}: ${(err as Error).message}`);
+    }
     const { sections, error } = parseSections(bytes, 0);
     set.damaged.push(...indexSections(file, sections, set.blocks));
     if (error) {
       if (error.kind === 'truncated') {
+        set.torn.push({ file, section: error.section ?? sections.length, offset: error.offset, length: bytes.length - error.offset });
         set.notes.push({ file, detail: `torn final section at byte ${error.offset} (${bytes.length - error.offset} bytes): a write was cut short; the next store open records and cuts it` });
       } else {
         set.failures.push({ kind: 'modified', file, section: error.section, offset: error.offset, detail: `pack cannot be read past this point: ${error.message}` });

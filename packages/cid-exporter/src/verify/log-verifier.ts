@@ -46,6 +46,11 @@ export interface LogVerifyOptions {
   trustedKeys?: { readonly size: number; has(rawHex: string): boolean };
   /** Every block CID reached is added here (CAR: to find extra blocks). */
   seen?: Set<string>;
+  /**
+   * The log was closed by its writer (store without a lock file): its final checkpoint covers every
+   * record, so a record after the largest verified checkpoint was added later (`inserted`).
+   */
+  closed?: boolean;
 }
 
 /** A failure with the position it sorts at inside its log (record index * 10 + phase). */
@@ -256,7 +261,17 @@ export function verifyLog(input: LogInput, opts: LogVerifyOptions): LogVerifyRes
     }
     signedSize = Math.max(signedSize, st.size);
   }
-  if (failures.length === 0 && accepted.length > signedSize) {
+  if (failures.length === 0 && accepted.length > signedSize && opts.closed) {
+    const e = accepted[signedSize]!;
+    add(e.index, 4, {
+      kind: 'inserted',
+      ...e.where,
+      log: input.logId,
+      seq: e.seq,
+      cid: e.cid,
+      detail: `log was closed (no lock file) but ${accepted.length - signedSize} record(s) from seq ${signedSize} on are not covered by a signed checkpoint (largest: size ${signedSize}): added after close, or the final checkpoint was removed`,
+    });
+  } else if (failures.length === 0 && accepted.length > signedSize) {
     notes.push({
       ...input.end,
       log: input.logId,

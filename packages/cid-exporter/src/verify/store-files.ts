@@ -69,12 +69,55 @@ export function listLogIds(storeDir: string): string[] {
   return [...ids].sort();
 }
 
+/**
+ * Reads a store file, naming it in any error (a bare EISDIR/EACCES message does not say which file).
+ * ENOENT errors keep their code so callers can treat a missing file as absent.
+ */
+export function readStoreFile(storeDir: string, rel: string): Buffer {
+  try {
+    return readFileSync(join(storeDir, rel));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') throw err;
+    throw Object.assign(new Error(`cannot read ${rel} in store ${storeDir}: ${e.message}`), { code: e.code });
+  }
+}
+
+/**
+ * Log ids whose writer lock (`logs/<id>.lock`) exists: active, abandoned or recovered logs. A log
+ * without one was closed by its writer after its final checkpoint (FORMAT.md section 2).
+ */
+export function listLockedLogs(storeDir: string): Set<string> {
+  const out = new Set<string>();
+  for (const name of list(join(storeDir, storePaths.logsDir))) {
+    if (name.endsWith('.lock')) out.add(name.slice(0, -'.lock'.length));
+  }
+  return out;
+}
+
+/**
+ * Log ids that are closed: a log file and no lock in one listing of `logs/`. Taken before anything else
+ * is read, so a closed log's final checkpoint (written before its lock was removed) is in any later
+ * listing; a log that appears later (a writer creates its lock before its file) is not in the set.
+ */
+export function listClosedLogs(storeDir: string): Set<string> {
+  const names = list(join(storeDir, storePaths.logsDir));
+  const locks = new Set(names.filter((n) => n.endsWith('.lock')).map((n) => n.slice(0, -'.lock'.length)));
+  const out = new Set<string>();
+  for (const n of names) {
+    if (!n.endsWith('.jsonl')) continue;
+    const log = n.slice(0, -'.jsonl'.length);
+    if (!locks.has(log)) out.add(log);
+  }
+  return out;
+}
+
 /** Splits a log file into complete lines and a torn tail. */
 export function readLogLines(storeDir: string, log: string): LogLines {
   const file = storePaths.log(log);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(join(storeDir, file));
+    bytes = readStoreFile(storeDir, file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { log, file, lines: [], exists: false };
     throw err;

@@ -2,16 +2,29 @@
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-/** Raw 32-byte public key (hex) of the store's PKCS#8 PEM private key, or undefined if unreadable. */
+/**
+ * Raw 32-byte public key (hex) of the store's PKCS#8 PEM private key, or undefined when there is no key
+ * file. A key file that exists but is not an Ed25519 private key is an error naming the file: silently
+ * falling back to "trust whatever key a checkpoint carries" would let an edited key file disable the check.
+ */
 export function storePublicKeyHex(pemPath: string): string | undefined {
   let pem: string;
   try {
     pem = readFileSync(pemPath, 'utf8');
-  } catch {
-    return undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read store key ${pemPath}: ${(err as Error).message}`);
   }
-  const jwk = createPublicKey(createPrivateKey(pem)).export({ format: 'jwk' });
-  return jwk.x ? Buffer.from(jwk.x, 'base64url').toString('hex') : undefined;
+  let jwk: { kty?: string; crv?: string; x?: string };
+  try {
+    jwk = createPublicKey(createPrivateKey(pem)).export({ format: 'jwk' });
+  } catch (err) {
+    throw new Error(`store key ${pemPath} is not a PKCS#8 PEM private key: ${(err as Error).message}`);
+  }
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !jwk.x) {
+    throw new Error(`store key ${pemPath} is not an Ed25519 private key (found ${jwk.crv ?? jwk.kty ?? 'unknown'})`);
+  }
+  return Buffer.from(jwk.x, 'base64url').toString('hex');
 }
 
 /** The keys allowed to sign: each given as the raw public key or its sha256 fingerprint, 64 hex. */

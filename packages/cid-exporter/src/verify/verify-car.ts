@@ -96,9 +96,23 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
     return out;
   };
 
+  // cut / damage records name logs a recovering writer found: each must be in the export too.
+  const targets: Array<{ target: string; type: string; by: string; seq: unknown; cid: string; where: KnownBlock['where'] | RecordInput['where'] }> = [];
+  const exported = new Set<string>();
   for (const entry of manifest.logs as unknown[]) {
     const m = (entry ?? {}) as Record<string, unknown>;
     const logId = typeof m.log === 'string' ? m.log : '?';
+    // The manifest is not signed, but it must at least be well formed: a log listed twice, or a log whose
+    // record or checkpoint list is not a list of links, would otherwise verify as "nothing there".
+    const malformed = typeof m.log !== 'string' ? 'has no log id'
+      : exported.has(logId) ? 'is listed twice'
+      : !linkList(m.records) ? 'has no "records" link list'
+      : !linkList(m.checkpoints) ? 'has no "checkpoints" link list'
+      : undefined;
+    if (malformed) {
+      failures.push({ kind: 'modified', ...root.where, cid: root.cid, log: logId, detail: `manifest entry for log ${logId} ${malformed}` });
+      if (typeof m.log !== 'string' || exported.has(logId)) continue;
+    }
     const records: RecordInput[] = [];
     for (const cid of pageLinks(linkList(m.records), 'records', 'record')) {
       seen.add(cid);
@@ -115,10 +129,26 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
     }
     if (isLink(m.latestCheckpoint)) seen.add(m.latestCheckpoint['/']);
     const result = verifyLog({ logId, records, checkpoints, end: { file } }, { resolver, missingKind: 'missing payload', trustedKeys: trusted, seen });
+    exported.add(logId);
+    for (const a of result.accepted) {
+      const r = a.record;
+      if ((r.type === 'cut' || r.type === 'damage') && typeof r.target === 'string') {
+        targets.push({ target: r.target, type: r.type, by: logId, seq: r.seq, cid: a.cid, where: a.where });
+      }
+    }
     failures.push(...result.failures.sort((a, b) => a.order - b.order).map((f) => f.failure));
     notes.push(...result.notes);
     result.publicKeys.forEach((k) => publicKeys.add(k));
     logs.push({ log: logId, file, records: result.records, checkpoints: result.checkpoints, signedSize: result.signedSize });
+  }
+  for (const t of targets) {
+    if (exported.has(t.target)) continue;
+    failures.push({
+      kind: 'deleted',
+      file,
+      log: t.target,
+      detail: `log ${t.target} is not in the export but the ${t.type} record at section ${String(t.where.section)} (log ${t.by}, seq ${String(t.seq)}, cid ${t.cid}) names it`,
+    });
   }
   for (const cid of pageLinks(linkList(manifest.blocks), 'blocks', 'block')) {
     if (!blocks.has(cid)) missing(cid, 'payload block');
