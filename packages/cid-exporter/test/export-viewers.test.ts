@@ -196,3 +196,23 @@ describe('events and links', () => {
     ]);
   });
 });
+
+describe('writing the export file', () => {
+  it('leaves neither a partial file nor a temporary file behind when the target cannot be written', () => {
+    const dir = tmpDir('viewers-fail');
+    const target = path.join(dir, 'occupied');
+    fs.mkdirSync(target); // a directory where the export file should go: the final rename fails
+    expect(() => exportOtlpJsonLines(store, target)).toThrow(/EISDIR|ENOTEMPTY|EEXIST|EPERM/);
+    expect(() => exportJaegerJson(store, target)).toThrow(/EISDIR|ENOTEMPTY|EEXIST|EPERM/);
+    expect(fs.readdirSync(dir)).toEqual(['occupied']);
+    expect(fs.readdirSync(target)).toEqual([]);
+  });
+
+  it('writes each export through its own temporary name, so a second export to the same file replaces it whole', () => {
+    const file = path.join(tmpDir('viewers-twice'), 'spans.jsonl');
+    exportOtlpJsonLines(store, file, { spansPerLine: 1 });
+    exportOtlpJsonLines(store, file, { spansPerLine: 4 });
+    expect(fs.readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(3);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['spans.jsonl']);
+  });
+});

@@ -3,12 +3,15 @@
  * Spec: https://ipld.io/specs/transport/car/carv1/#format-description
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { fsyncDir, tempName } from '../store/fs-util.js';
 import { encodeCarHeader } from './car-header.js';
 import { encodeVarint } from './varint.js';
 
 /**
- * Writes to `<file>.tmp` and renames onto `file` on close, so a crash never leaves a half-written CAR
- * under the final name. Blocks are written in the order given; the caller avoids duplicates.
+ * Writes to a private temp file beside `file` and renames it into place on close (then fsyncs the
+ * directory), so a crash never leaves a half-written CAR under the final name and a reported success
+ * survives a crash; two exports to the same name never share a temp file. Blocks are written in the order given; the caller avoids duplicates.
  */
 export class CarFileWriter {
   private fd: number | undefined;
@@ -16,7 +19,7 @@ export class CarFileWriter {
   private written = 0;
 
   constructor(private readonly file: string, roots: readonly Uint8Array[]) {
-    this.tmp = `${file}.tmp`;
+    this.tmp = tempName(dirname(file), basename(file));
     this.fd = openSync(this.tmp, 'w', 0o644);
     const header = encodeCarHeader(roots);
     this.write(encodeVarint(header.length));
@@ -42,6 +45,7 @@ export class CarFileWriter {
     closeSync(this.fd);
     this.fd = undefined;
     renameSync(this.tmp, this.file);
+    fsyncDir(dirname(this.file));
   }
 
   /** Closes and removes the temporary file; the final name is never touched. */

@@ -3,7 +3,9 @@
  * with the Collector's otlpjsonfile receiver) and Jaeger UI's JSON upload format. Each span carries
  * provenance.record.cid, provenance.input.cid, provenance.output.cid, provenance.log.id, provenance.log.seq.
  */
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { fsyncDir, tempName } from '../store/fs-util.js';
 import type { SpanRecord } from '../record.js';
 import { readStoreRecords } from '../query/read-records.js';
 import { loadPacks } from '../verify/block-source.js';
@@ -34,19 +36,25 @@ export function storeSpanViews(storeDir: string, options: ViewerExportOptions = 
 }
 
 function writeAtomically(file: string, chunks: Iterable<string>): void {
-  const tmp = `${file}.tmp`;
-  const fd = openSync(tmp, 'w', 0o644);
+  const tmp = tempName(dirname(file), basename(file));
+  const fd = openSync(tmp, 'wx', 0o644);
   try {
-    for (const c of chunks) {
-      const b = Buffer.from(c, 'utf8');
-      let off = 0;
-      while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+    try {
+      for (const c of chunks) {
+        const b = Buffer.from(c, 'utf8');
+        let off = 0;
+        while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   }
-  renameSync(tmp, file);
+  fsyncDir(dirname(file));
 }
 
 /** Writes one ExportTraceServiceRequest JSON object per line. */
