@@ -6,6 +6,8 @@ export interface ExitHookTarget {
   flush(): Promise<void>;
   /** Flushes, writes the final checkpoint, closes the store (removing its lock) and stops tracing. */
   shutdown(): Promise<void>;
+  /** Synchronously puts every ended span into the store and closes it (for the 'exit' event). */
+  flushSync(): void;
 }
 
 export interface ExitHookOptions {
@@ -23,7 +25,9 @@ export interface ExitHookOptions {
  *   us (exit status 128 + signal number). A second signal while we wait re-raises at once.
  * - SIGTERM / SIGINT when the app has its own listener: the app decides when and whether to exit; we only
  *   flush and checkpoint, and keep tracing.
- * `process.exit()` called by the app skips `beforeExit`: spans still buffered at that moment are lost.
+ * - `exit` (also after `process.exit()` and an uncaught exception, which skip `beforeExit`): nothing can be
+ *   awaited there, so every span that has ended is written to the store synchronously (fsynced, final signed
+ *   checkpoint, lock removed). Spans not yet forwarded to OTLP/console then reach the store only.
  * Returns a function that removes the hooks.
  */
 export function installExitHooks(target: ExitHookTarget, options: ExitHookOptions): () => void {
@@ -48,8 +52,18 @@ export function installExitHooks(target: ExitHookTarget, options: ExitHookOption
       .finally(() => reraise(signal));
   };
 
+  const onExit = () => {
+    try {
+      target.flushSync();
+    } catch (error) {
+      // Never change how the process exits (its code, the app's own error output).
+      report('storing spans at exit')(error);
+    }
+  };
+
   const uninstall = () => {
     process.removeListener('beforeExit', onBeforeExit);
+    process.removeListener('exit', onExit);
     for (const signal of signals) process.removeListener(signal, onSignal);
   };
 
@@ -59,6 +73,7 @@ export function installExitHooks(target: ExitHookTarget, options: ExitHookOption
   };
 
   process.on('beforeExit', onBeforeExit);
+  process.on('exit', onExit);
   for (const signal of signals) process.on(signal, onSignal);
   return uninstall;
 }

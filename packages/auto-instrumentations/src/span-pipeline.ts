@@ -8,6 +8,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config.js';
 import { createOtlpTraceExporter } from './otlp-exporter.js';
+import { CidSpanProcessor } from '@llm-provenance/cid-exporter';
 import { openStoreSink, type StoreSink } from './store-sink.js';
 
 /** Span processors plus the store behind them. */
@@ -17,10 +18,15 @@ export interface SpanPipeline {
   store: StoreSink | undefined;
   /** Exports everything buffered, then checkpoints the store. */
   forceFlush(): Promise<void>;
+  /**
+   * For `process.on('exit')`: every ended span reaches the store synchronously (written, fsynced, final
+   * signed checkpoint, lock removed); those not yet forwarded stay in the store only. No-op without a store.
+   */
+  flushSync(): void;
 }
 
 /**
- * Store on:  BatchSpanProcessor -> CidSpanExporter (writes the store) -> OTLP / console / extra exporters,
+ * Store on:  CidSpanProcessor (batches like a BatchSpanProcessor, plus flushSync at exit) -> CidSpanExporter (writes the store) -> OTLP / console / extra exporters,
  *            so what reaches OTLP carries the store's provenance.* CIDs.
  * Store off: one processor per exporter (console is exported synchronously, like the NodeSDK does).
  */
@@ -31,9 +37,11 @@ export function createSpanPipeline(config: ResolvedConfig, extraExporters: reado
   downstream.push(...extraExporters);
 
   let processors: SpanProcessor[];
+  let storeProcessor: CidSpanProcessor | undefined;
   const store = config.store ? openStoreOrReport(config.store, downstream) : undefined;
   if (store) {
-    processors = [new BatchSpanProcessor(store.exporter)];
+    storeProcessor = new CidSpanProcessor(store.exporter);
+    processors = [storeProcessor];
   } else {
     processors = downstream.map((exporter) =>
       exporter instanceof ConsoleSpanExporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
@@ -50,6 +58,9 @@ export function createSpanPipeline(config: ResolvedConfig, extraExporters: reado
     async forceFlush() {
       await Promise.all(processors.map((processor) => processor.forceFlush()));
       await store?.checkpoint();
+    },
+    flushSync() {
+      storeProcessor?.flushSync();
     },
   };
 }

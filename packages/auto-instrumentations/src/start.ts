@@ -90,13 +90,17 @@ export function start(options: StartOptions = {}, internals: StartInternals = {}
   let shutdownPromise: Promise<void> | undefined;
   const forceFlush = () => pipeline.forceFlush();
   const uninstallExitHooks = config.exitHooks
-    ? installExitHooks({ flush: forceFlush, shutdown: () => shutdown() }, { timeoutMillis: config.shutdownTimeoutMillis })
+    ? installExitHooks({ flush: forceFlush, shutdown: () => shutdown(), flushSync: () => pipeline.flushSync() }, { timeoutMillis: config.shutdownTimeoutMillis })
     : () => {};
   const shutdown = () => {
     shutdownPromise ??= (async () => {
-      uninstallExitHooks();
       // The tracer provider flushes its processors and shuts the exporters down (the store checkpoints).
-      await sdk.shutdown();
+      // The hooks stay until that is done: a process.exit() meanwhile still gets the synchronous store flush.
+      try {
+        await sdk.shutdown();
+      } finally {
+        uninstallExitHooks();
+      }
       for (const instrumentation of loaded.instrumentations) instrumentation.disable();
     })();
     return shutdownPromise;

@@ -43,3 +43,4 @@ export { encodeCarHeader } from './export/car-header.js';
 export { CarFileWriter } from './export/car-writer.js';
 export { MANIFEST_TYPE, type Manifest, type ManifestLog } from './export/manifest.js';
 export { main as runCli } from './cli/main.js';
+export { CidSpanProcessor, type CidSpanProcessorOptions } from './exporter/span-processor.js';

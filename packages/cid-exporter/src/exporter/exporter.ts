@@ -111,6 +111,48 @@ export class CidSpanExporter implements SpanExporter {
 
   /** Builds and appends records; resolves once they are durable. */
   async storeSpans(spans: ReadableSpan[]): Promise<SpanOutcome[]> {
+    const { outcomes, durable } = this.appendSpans(spans);
+    try {
+      await durable;
+    } catch (err) {
+      const e = new Error(`writing records to the provenance store failed: ${(err as Error).message}`);
+      for (const o of outcomes) {
+        if (o.record) {
+          o.record = undefined;
+          o.error = e;
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * For a `process.on('exit')` handler, where nothing can be awaited: appends `spans`, then closes the store
+   * synchronously (ProvenanceStore.closeSync: these records and every earlier append whose write had not
+   * completed are written and fsynced, a final signed checkpoint is written, the lock removed), also when
+   * the store was passed in. These spans are NOT forwarded: forwarding is asynchronous. Returns what became
+   * of each span; a failed store write marks every record of it as failed.
+   */
+  storeSpansAndCloseSync(spans: ReadableSpan[]): SpanOutcome[] {
+    const { outcomes, durable } = spans.length > 0 ? this.appendSpans(spans) : { outcomes: [], durable: Promise.resolve() };
+    // Settles only if the event loop runs again; closeSync below is what makes the records durable.
+    durable.catch(() => {});
+    try {
+      this.store.closeSync();
+    } catch (err) {
+      const e = new Error(`writing records to the provenance store failed: ${(err as Error).message}`);
+      for (const o of outcomes) {
+        if (o.record) {
+          o.record = undefined;
+          o.error = e;
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  /** Builds the spans' records and appends them (encoded and chained now, written by the store's queue). */
+  private appendSpans(spans: ReadableSpan[]): { outcomes: SpanOutcome[]; durable: Promise<void> } {
     const outcomes: SpanOutcome[] = spans.map((span) => ({ span }));
     const built: { outcome: SpanOutcome; input: SpanDraft['input']; output: SpanDraft['output'] }[] = [];
     const builder = this.builder;
@@ -135,7 +177,7 @@ export class CidSpanExporter implements SpanExporter {
       appended = this.store.append(drafts());
     } catch (err) {
       for (const o of outcomes) if (!o.error) o.error = err as Error;
-      return outcomes;
+      return { outcomes, durable: Promise.resolve() };
     }
     built.forEach((b, i) => {
       const r = appended.records[i]!;
@@ -148,18 +190,7 @@ export class CidSpanExporter implements SpanExporter {
       }
     });
     built.length = 0;
-    try {
-      await appended.durable;
-    } catch (err) {
-      const e = new Error(`writing records to the provenance store failed: ${(err as Error).message}`);
-      for (const o of outcomes) {
-        if (o.record) {
-          o.record = undefined;
-          o.error = e;
-        }
-      }
-    }
-    return outcomes;
+    return { outcomes, durable: appended.durable };
   }
 
   private async forward(outcomes: SpanOutcome[]): Promise<Error[]> {

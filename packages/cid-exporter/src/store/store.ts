@@ -60,6 +60,11 @@ interface Snapshot {
 
 interface WriteJob {
   generation: number;
+  /**
+   * queued: waiting in the async queue; writing: its async write started; done: written by the async path;
+   * taken: written by closeSync() (the async path then skips it).
+   */
+  state: 'queued' | 'writing' | 'done' | 'taken';
   pack: Buffer | null;
   log: Buffer;
   snapshot: Snapshot;
@@ -98,11 +103,14 @@ export function newLogId(): string {
   return `${utcStamp()}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-function writeAll(fd: number, buf: Buffer): Promise<void> {
+// Writes are positional (at the file offset the job's bytes belong at, never "the current position"): a
+// job whose async write is still in flight in the thread pool when closeSync() runs at process exit is
+// written again there, and both writes put identical bytes at identical offsets, so nothing is doubled.
+function writeAll(fd: number, buf: Buffer, position: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const step = (off: number) => {
       if (off >= buf.length) return resolve();
-      fs.write(fd, buf, off, buf.length - off, null, (err, n) => (err ? reject(err) : step(off + n)));
+      fs.write(fd, buf, off, buf.length - off, position + off, (err, n) => (err ? reject(err) : step(off + n)));
     };
     step(0);
   });
@@ -112,9 +120,9 @@ function datasync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 }
 
-function writeAllSync(fd: number, buf: Buffer): void {
+function writeAllSync(fd: number, buf: Buffer, position: number): void {
   let off = 0;
-  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off, null);
+  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off, position + off);
 }
 
 export class ProvenanceStore {
@@ -123,6 +131,8 @@ export class ProvenanceStore {
   private readonly key: StoreKey;
   private current: OpenLog;
   private queue: Promise<void> = Promise.resolve();
+  /** Encoded appends whose write has not completed (in order); closeSync() takes them over. */
+  private readonly unwritten: WriteJob[] = [];
   private fsyncTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
@@ -280,6 +290,7 @@ export class ProvenanceStore {
     if (count === 0) return { records, job: null };
     const job: WriteJob = {
       generation: log.generation,
+      state: 'queued',
       pack: packs !== null && packs.pos > 0 ? packs.view(0) : null,
       log: lines.view(1),
       snapshot: { size: log.size, root: log.merkle.root(), last: log.head },
@@ -294,6 +305,7 @@ export class ProvenanceStore {
   append(drafts: Iterable<RecordDraft | PreEncodedDraft>): AppendResult {
     const { records, job } = this.encode(drafts);
     if (job === null) return { records, durable: Promise.resolve() };
+    this.unwritten.push(job);
     const durable = this.queue.then(() => this.writeJob(job));
     this.queue = durable.catch(() => {});
     return { records, durable };
@@ -303,50 +315,78 @@ export class ProvenanceStore {
   appendSync(drafts: RecordDraft[]): AppendedRecord[] {
     const { records, job } = this.encode(drafts);
     for (const r of records) if (r instanceof Error) throw r;
-    if (job) {
-      const log = this.current;
-      try {
-        if (job.pack) {
-          writeAllSync(log.packFd, job.pack);
-          fs.fdatasyncSync(log.packFd);
-        }
-        writeAllSync(log.logFd, job.log);
-        fs.fdatasyncSync(log.logFd);
-      } catch (err) {
-        // Same as an async write failure: the chain already advanced past these records, so cut any
-        // partial tail and make the next append start a new log instead of chaining to lost records.
-        this.failCurrentLog(err as Error);
-        throw err;
-      }
-      log.durable = job.snapshot;
-      log.durableLogBytes += job.log.length;
-      log.durablePackBytes += job.pack?.length ?? 0;
-    }
+    if (job) this.writeJobSync(job);
     return records as AppendedRecord[];
   }
 
-  private async writeJob(job: WriteJob): Promise<void> {
+  /**
+   * Writes and fdatasyncs one job now. Used by appendSync and by closeSync, which may run while the
+   * job's async write is in flight: the positional writes make that harmless (same bytes, same offsets).
+   */
+  private writeJobSync(job: WriteJob): void {
     const log = this.current;
     if (job.generation !== log.generation) {
       throw new Error('an earlier write to this log failed; these records were chained to lost records and were not written');
     }
-    const sync = this.options.durability === 'batch';
     try {
       if (job.pack) {
-        await writeAll(log.packFd, job.pack);
-        // Blocks must be durable before the records that link them.
-        if (sync) await datasync(log.packFd);
+        writeAllSync(log.packFd, job.pack, log.durablePackBytes);
+        fs.fdatasyncSync(log.packFd);
       }
-      await writeAll(log.logFd, job.log);
-      if (sync) await datasync(log.logFd);
-      else log.dirty = true;
+      writeAllSync(log.logFd, job.log, log.durableLogBytes);
+      fs.fdatasyncSync(log.logFd);
     } catch (err) {
+      // Same as an async write failure: the chain already advanced past these records, so cut any
+      // partial tail and make the next append start a new log instead of chaining to lost records.
       this.failCurrentLog(err as Error);
       throw err;
     }
+    job.state = 'taken';
+    this.markWritten(job);
+  }
+
+  private markWritten(job: WriteJob): void {
+    const log = this.current;
     log.durable = job.snapshot;
     log.durableLogBytes += job.log.length;
     log.durablePackBytes += job.pack?.length ?? 0;
+    const i = this.unwritten.indexOf(job);
+    if (i >= 0) this.unwritten.splice(i, 1);
+  }
+
+  private async writeJob(job: WriteJob): Promise<void> {
+    // closeSync() already wrote it (or failed to, and reported that there).
+    if (job.state === 'taken') return;
+    const log = this.current;
+    if (job.generation !== log.generation) {
+      this.unwritten.splice(this.unwritten.indexOf(job), 1);
+      throw new Error('an earlier write to this log failed; these records were chained to lost records and were not written');
+    }
+    job.state = 'writing';
+    const sync = this.options.durability === 'batch';
+    // Fixed now: a takeover by closeSync() advances the durable offsets meanwhile.
+    const packAt = log.durablePackBytes;
+    const logAt = log.durableLogBytes;
+    const takenOver = () => (job.state as WriteJob['state']) === 'taken';
+    try {
+      if (job.pack) {
+        await writeAll(log.packFd, job.pack, packAt);
+        // Blocks must be durable before the records that link them.
+        if (sync && !takenOver()) await datasync(log.packFd);
+      }
+      // After a takeover, issue no further write: closeSync() wrote (and fsynced) the same bytes.
+      if (!takenOver()) await writeAll(log.logFd, job.log, logAt);
+      if (sync && !takenOver()) await datasync(log.logFd);
+      else log.dirty = true;
+    } catch (err) {
+      if ((job.state as WriteJob['state']) === 'taken') return;
+      this.unwritten.splice(this.unwritten.indexOf(job), 1);
+      this.failCurrentLog(err as Error);
+      throw err;
+    }
+    if ((job.state as WriteJob['state']) === 'taken') return;
+    job.state = 'done';
+    this.markWritten(job);
     const every = this.options.checkpointEvery;
     if (every > 0 && log.durable.size - Math.max(0, log.checkpointedSize) >= every) this.checkpointCurrent();
   }
@@ -376,7 +416,7 @@ export class ProvenanceStore {
     this.current = this.openNewLog();
   }
 
-  private closeLog(log: OpenLog): void {
+  private closeLog(log: OpenLog, { closeFiles = true }: { closeFiles?: boolean } = {}): void {
     if (log.closed) return;
     log.closed = true;
     try {
@@ -392,8 +432,10 @@ export class ProvenanceStore {
       log.keepLock = true;
       this.options.onWarning(`final checkpoint of log ${log.id} failed: ${(err as Error).message}; its lock stays so the next open recovers it`);
     }
-    fs.closeSync(log.logFd);
-    fs.closeSync(log.packFd);
+    if (closeFiles) {
+      fs.closeSync(log.logFd);
+      fs.closeSync(log.packFd);
+    }
     if (log.keepLock) return;
     try {
       fs.unlinkSync(path.join(this.dir, storePaths.lock(log.id)));
@@ -460,6 +502,39 @@ export class ProvenanceStore {
       }, checkpointIntervalMs);
       this.checkpointTimer.unref();
     }
+  }
+
+  /**
+   * Synchronous close for a `process.on('exit')` handler, where nothing can be awaited: writes and
+   * fdatasyncs every append whose write has not completed (taking over one whose async write is in flight:
+   * writes are positional, so both land the same bytes at the same offsets and no record is doubled),
+   * then writes the final signed checkpoint, closes the files and removes the lock, exactly like close().
+   * Appends after this throw. The async writes it took over resolve their `durable` promises (should the
+   * event loop ever run again) without writing. If a write fails, the records from that append on are not
+   * in the log (the partial tail is cut as after any failed write); the error is thrown after closing.
+   */
+  closeSync(): void {
+    // Also after an async close() began but has not closed the log yet (it then finds nothing to do).
+    if (this.current.closed) return;
+    this.closing ??= Promise.resolve();
+    clearInterval(this.fsyncTimer);
+    clearInterval(this.checkpointTimer);
+    let failure: Error | undefined;
+    let inFlight = false;
+    for (const job of [...this.unwritten]) {
+      if (job.state === 'writing') inFlight = true;
+      try {
+        this.writeJobSync(job);
+      } catch (err) {
+        failure = err as Error;
+        break;
+      }
+    }
+    this.unwritten.length = 0;
+    // With an async write still in the thread pool, the descriptors stay open (the exiting process closes
+    // them): closing would let a new file reuse the number while that write is still aimed at it.
+    this.closeLog(this.current, { closeFiles: !inFlight });
+    if (failure) throw failure;
   }
 
   /** Finishes queued appends, writes the final checkpoint, closes the files and removes the lock. */
