@@ -115,13 +115,7 @@ export class CidSpanExporter implements SpanExporter {
     try {
       await durable;
     } catch (err) {
-      const e = new Error(`writing records to the provenance store failed: ${(err as Error).message}`);
-      for (const o of outcomes) {
-        if (o.record) {
-          o.record = undefined;
-          o.error = e;
-        }
-      }
+      markWriteFailed(outcomes, err as Error);
     }
     return outcomes;
   }
@@ -140,13 +134,7 @@ export class CidSpanExporter implements SpanExporter {
     try {
       this.store.closeSync();
     } catch (err) {
-      const e = new Error(`writing records to the provenance store failed: ${(err as Error).message}`);
-      for (const o of outcomes) {
-        if (o.record) {
-          o.record = undefined;
-          o.error = e;
-        }
-      }
+      markWriteFailed(outcomes, err as Error);
     }
     return outcomes;
   }
@@ -240,5 +228,16 @@ export class CidSpanExporter implements SpanExporter {
       })();
     }
     return this.shutdownPromise;
+  }
+}
+
+/** A failed store write loses every record of the append: those spans' outcomes become that error. */
+function markWriteFailed(outcomes: SpanOutcome[], cause: Error): void {
+  const error = new Error(`writing records to the provenance store failed: ${cause.message}`);
+  for (const outcome of outcomes) {
+    if (outcome.record) {
+      outcome.record = undefined;
+      outcome.error = error;
+    }
   }
 }

@@ -50,10 +50,9 @@ export function tempName(dir: string, base: string): string {
   return path.join(dir, `${base}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** Writes a complete file crash-safely: temp file, fsync, rename over `file`, fsync the directory. */
-export function writeFileAtomic(file: string, content: string | Uint8Array): void {
-  const dir = path.dirname(file);
-  const tmp = tempName(dir, path.basename(file));
+/** Writes `content` to a fresh temp file (0600) beside `file` and fsyncs it; returns the temp path. */
+function writeTempBeside(file: string, content: string | Uint8Array): string {
+  const tmp = tempName(path.dirname(file), path.basename(file));
   const fd = fs.openSync(tmp, 'wx', FILE_MODE);
   try {
     fs.fchmodSync(fd, FILE_MODE);
@@ -62,22 +61,20 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   } finally {
     fs.closeSync(fd);
   }
+  return tmp;
+}
+
+/** Writes a complete file crash-safely: temp file, fsync, rename over `file`, fsync the directory. */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  const tmp = writeTempBeside(file, content);
   fs.renameSync(tmp, file);
-  fsyncDir(dir);
+  fsyncDir(path.dirname(file));
 }
 
 /** Writes `file` only if absent, atomically (temp + fsync + link); returns false if another writer won. */
 export function writeFileOnce(file: string, content: string | Uint8Array): boolean {
   const dir = path.dirname(file);
-  const tmp = tempName(dir, path.basename(file));
-  const fd = fs.openSync(tmp, 'wx', FILE_MODE);
-  try {
-    fs.fchmodSync(fd, FILE_MODE);
-    fs.writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  const tmp = writeTempBeside(file, content);
   try {
     fs.linkSync(tmp, file);
     fsyncDir(dir);
