@@ -1,15 +1,20 @@
 import {
   GenAIInstrumentationBase,
+  requestIdFromApiError,
+  requestIdFromResponseHeader,
   stainlessStreamHandling,
   supportedModuleDefinition,
   type GenAIInstrumentationConfig,
-  type GenAISpan,
 } from '@llm-provenance/instrumentation-common';
 import { anthropicErrorType, countTokensResponseOf, messageResponseOf } from './response.js';
 import { chatRequestOf, countTokensRequestOf, type MessageCreateBody, type RequestOptionsLike } from './request.js';
 import { withoutSdkSpans } from './sdk-spans.js';
 import { MessageStreamAccumulator } from './stream-accumulator.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_SDK_VERSIONS } from './version.js';
+
+// The provider's request id: response header `request-id`, or the SDK's own field on an API error.
+const READ_REQUEST_ID = requestIdFromResponseHeader('request-id');
+const READ_ERROR_REQUEST_ID = requestIdFromApiError('request-id');
 
 export type AnthropicInstrumentationConfig = GenAIInstrumentationConfig;
 
@@ -93,16 +98,9 @@ export class AnthropicInstrumentation extends GenAIInstrumentationBase<Anthropic
           // The SDK's Stream ends quietly when its controller is aborted (MessageStream.abort() aborts
           // it too); the signal tells, and the SDK's own name for that is APIUserAbortError.
           stream: stainlessStreamHandling((captureContent) => new MessageStreamAccumulator(captureContent)),
-          onReturned: (promise: any, span) => {
-            // The request id of a streamed call is only in the response headers.
-            if (body.stream === true && typeof promise?.asResponse === 'function') {
-              promise.asResponse().then(
-                (response: any) => span.setRequestId(response?.headers?.get?.('request-id')),
-                () => undefined,
-              );
-            }
-          },
-          onError: recordErrorRequestId,
+          // The request id of a streamed call is only in the response headers (a Message carries `_request_id`).
+          onReturned: body.stream === true ? READ_REQUEST_ID : undefined,
+          onError: READ_ERROR_REQUEST_ID,
           errorType: anthropicErrorType,
         });
       };
@@ -134,16 +132,10 @@ export class AnthropicInstrumentation extends GenAIInstrumentationBase<Anthropic
           request: () => countTokensRequestOf(body, client),
           invoke: () => withoutSdkSpans(client, () => original.apply(this, args)),
           response: countTokensResponseOf,
-          onError: recordErrorRequestId,
+          onError: READ_ERROR_REQUEST_ID,
           errorType: anthropicErrorType,
         });
       };
   }
 }
 
-/** An API error's `request-id` (SDK `requestID`, or the response headers: Headers in 1.x, a plain object in 0.x). */
-function recordErrorRequestId(err: any, span: GenAISpan): void {
-  const headers = err?.headers;
-  const fromHeaders = typeof headers?.get === 'function' ? headers.get('request-id') : headers?.['request-id'];
-  span.setRequestId(err?.requestID ?? err?.request_id ?? fromHeaders);
-}

@@ -47,6 +47,13 @@ export { providerFromUrl } from './provider-hosts.js';
 export { errorTypeOf, exceptionTypeOf, httpStatusOf, safeErrorMessage, recordSpanError, ERROR_TYPE_OTHER } from './errors.js';
 export { InternalErrorReporter } from './internal-errors.js';
 export { versionSatisfies, supportedModuleDefinition } from './supported-versions.js';
-export { stainlessStreamHandling, headerValue, resourcesWithCreate, type ResourceOperation } from './stainless-sdk.js';
+export {
+  stainlessStreamHandling,
+  headerValue,
+  requestIdFromApiError,
+  requestIdFromResponseHeader,
+  resourcesWithCreate,
+  type ResourceOperation,
+} from './stainless-sdk.js';
 // The OpenAI wire format's mappings, shared by every SDK that speaks it (openai, groq-sdk).
 export * from './openai-compatible/index.js';

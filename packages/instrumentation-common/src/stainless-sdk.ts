@@ -1,4 +1,4 @@
-import type { GenAIRequest, GenAIResponse } from './genai-span.js';
+import type { GenAIRequest, GenAIResponse, GenAISpan } from './genai-span.js';
 import type { StreamAccumulator, StreamHandling } from './trace-call.js';
 
 /**
@@ -24,6 +24,32 @@ export function headerValue(headers: any, name: string): string | undefined {
   if (!headers) return undefined;
   const value = typeof headers.get === 'function' ? headers.get(name) : headers[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * An `onReturned` hook that records the provider's request id from response header `headerName`
+ * (openai and groq: `x-request-id`; anthropic: `request-id`). It waits on the APIPromise's
+ * `responsePromise`, which resolves with the Response as soon as its headers arrive (before and
+ * independently of any body parsing, for streams too); calling `asResponse()` instead would look like
+ * the caller asked for the raw body. Present in every supported openai, groq-sdk and @anthropic-ai/sdk major.
+ */
+export function requestIdFromResponseHeader(headerName: string): (returned: any, span: GenAISpan) => void {
+  return (returned, span) => {
+    const pending = returned?.responsePromise;
+    if (!pending || typeof pending.then !== 'function') return;
+    pending.then(
+      (props: any) => span.setRequestId(headerValue(props?.response?.headers, headerName)),
+      () => undefined, // the failure itself is recorded through the promise traceGenAICall observes
+    );
+  };
+}
+
+/**
+ * An `onError` hook that records the request id of a failed call: the SDK's own `requestID` (newer
+ * majors) or `request_id`, else response header `headerName` (Headers in newer majors, a plain object in older).
+ */
+export function requestIdFromApiError(headerName: string): (err: any, span: GenAISpan) => void {
+  return (err, span) => span.setRequestId(err?.requestID ?? err?.request_id ?? headerValue(err?.headers, headerName));
 }
 
 /** A resource's `create` method, as the instrumentation maps it: request, response and (streams) accumulator. */

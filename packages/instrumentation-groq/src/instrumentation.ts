@@ -1,15 +1,19 @@
 import {
   GenAIInstrumentationBase,
-  headerValue,
+  requestIdFromApiError,
+  requestIdFromResponseHeader,
   resourcesWithCreate,
   stainlessStreamHandling,
   supportedModuleDefinition,
   type GenAIInstrumentationConfig,
-  type GenAISpan,
   type ResourceOperation,
 } from '@llm-provenance/instrumentation-common';
 import { GroqChatStreamAccumulator, groqChatRequest, groqChatResponse, groqEmbeddingsRequest, groqEmbeddingsResponse } from './mapping.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_SDK_VERSIONS } from './version.js';
+
+// The provider's request id: response header `x-request-id`, or the SDK's own field on an API error.
+const READ_REQUEST_ID = requestIdFromResponseHeader('x-request-id');
+const READ_ERROR_REQUEST_ID = requestIdFromApiError('x-request-id');
 
 export type GroqInstrumentationConfig = GenAIInstrumentationConfig;
 
@@ -77,18 +81,9 @@ export class GroqInstrumentation extends GenAIInstrumentationBase<GroqInstrument
           response: op.response,
           // groq-sdk's Stream ends quietly when its controller is aborted; the signal tells.
           stream: op.accumulator ? stainlessStreamHandling(op.accumulator) : undefined,
-          onReturned: readRequestId,
-          onError: (err: any, span: GenAISpan) => span.setRequestId(headerValue(err?.headers, 'x-request-id')),
+          onReturned: READ_REQUEST_ID,
+          onError: READ_ERROR_REQUEST_ID,
         });
       };
   }
-}
-
-/** Groq's `x-request-id` header, read from `asResponse()` (headers only; the body is not touched). */
-function readRequestId(returned: any, span: GenAISpan): void {
-  if (typeof returned?.asResponse !== 'function') return;
-  Promise.resolve(returned.asResponse()).then(
-    (response: any) => span.setRequestId(headerValue(response?.headers, 'x-request-id')),
-    () => undefined,
-  );
 }

@@ -1,14 +1,14 @@
 import {
   GenAIInstrumentationBase,
+  requestIdFromApiError,
+  requestIdFromResponseHeader,
   errorTypeOf,
-  headerValue,
   openAiEmbeddingsRequest,
   openAiEmbeddingsResponse,
   resourcesWithCreate,
   stainlessStreamHandling,
   supportedModuleDefinition,
   type GenAIInstrumentationConfig,
-  type GenAISpan,
   type ResourceOperation,
 } from '@llm-provenance/instrumentation-common';
 import { ChatStreamAccumulator, chatRequest, chatResponse } from './chat-mapping.js';
@@ -16,6 +16,10 @@ import { clientInfo, type ClientInfo } from './client-info.js';
 import { CompletionStreamAccumulator, completionRequest, completionResponse } from './completions-mapping.js';
 import { ResponsesStreamAccumulator, responsesRequest, responsesResponse } from './responses-mapping.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+// The provider's request id: response header `x-request-id`, or the SDK's own field on an API error.
+const READ_REQUEST_ID = requestIdFromResponseHeader('x-request-id');
+const READ_ERROR_REQUEST_ID = requestIdFromApiError('x-request-id');
 
 export type OpenAIInstrumentationConfig = GenAIInstrumentationConfig;
 
@@ -89,24 +93,10 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
           response: op.response,
           // openai's Stream swallows an abort of its controller and just ends; the signal tells.
           stream: op.accumulator ? stainlessStreamHandling(op.accumulator) : undefined,
-          onReturned: readRequestId,
-          onError: (err: any, span: GenAISpan) => span.setRequestId(err?.requestID ?? err?.request_id ?? headerValue(err?.headers, 'x-request-id')),
+          onReturned: READ_REQUEST_ID,
+          onError: READ_ERROR_REQUEST_ID,
           errorType: errorTypeOf,
         });
       };
   }
-}
-
-/**
- * The request id without disturbing the user: the APIPromise's `responsePromise` resolves with the
- * Response as soon as its headers arrive (before and independently of any body parsing), for streams too.
- * (`asResponse()` would do the same, but calling it would look like the caller asked for the raw body.)
- */
-function readRequestId(returned: any, span: GenAISpan): void {
-  const pending = returned?.responsePromise;
-  if (!pending || typeof pending.then !== 'function') return;
-  pending.then(
-    (props: any) => span.setRequestId(headerValue(props?.response?.headers, 'x-request-id')),
-    () => undefined, // the failure itself is recorded through the promise we observe
-  );
 }
