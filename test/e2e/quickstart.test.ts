@@ -4,12 +4,10 @@
  * (test/harness readStore: multiformats only, every CID recomputed).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { readStore, startOtlpReceiver, TEST_ROOT } from '../harness/index.js';
+import { readStore, startOtlpReceiver, TEST_ROOT, testTempDir } from '../harness/index.js';
 
 const run = promisify(execFile);
 const REPO = path.resolve(TEST_ROOT, '..');
@@ -24,7 +22,7 @@ const dollars = (amount: number) => `$${amount.toFixed(8)}`;
 
 describe('quickstart demo', () => {
   it('traces all five providers from one unmodified app, attributes their cost, finds the inconsistent answers and verifies the store', async () => {
-    const storeDir = path.join(mkdtempSync(path.join(tmpdir(), 'quickstart-')), 'store');
+    const storeDir = path.join(testTempDir('quickstart-'), 'store');
     const receiver = await startOtlpReceiver();
     const env = { PATH: process.env.PATH, NO_COLOR: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
     const { stdout, stderr } = await run(process.execPath, ['examples/quickstart/demo.mjs', '--store', storeDir], { cwd: REPO, env }).finally(() =>

@@ -3,12 +3,11 @@
  * switches (OTEL_SDK_DISABLED, LLM_PROVENANCE_STORE=off, OTEL_TRACES_EXPORTER=console), bad configuration,
  * and the environment it sets for the app.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyStore } from '@llm-provenance/cid-exporter';
-import { provenanceOf, readStore, runApp } from '../harness/index.js';
+import { provenanceOf, readStore, runApp, testTempDir } from '../harness/index.js';
 
 describe('signals', () => {
   it('flushes and checkpoints on SIGTERM, then the process dies of SIGTERM', async () => {
@@ -166,7 +165,7 @@ describe('environment for the app', () => {
 describe('a store that cannot be opened', () => {
   it('still exports the span over OTLP and names the directory on stderr', async () => {
     // A regular file as the parent of the store directory: mkdir fails with ENOTDIR even for root.
-    const parent = path.join(mkdtempSync(path.join(tmpdir(), 'llm-provenance-e2e-')), 'not-a-directory');
+    const parent = path.join(testTempDir('llm-provenance-e2e-'), 'not-a-directory');
     writeFileSync(parent, 'x');
     const storeDir = path.join(parent, 'store');
     const run = await runApp({ module: 'cjs', app: 'fixtures/openai-chat.cjs', storeDir });

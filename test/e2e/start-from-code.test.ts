@@ -1,15 +1,12 @@
 /** The typed start() API, used as the README shows: from a file preloaded with --require. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INSTRUMENTATIONS } from '@llm-provenance/auto-instrumentations';
 import { verifyStore } from '@llm-provenance/cid-exporter';
-import { expectProcessResource, readStore, runApp } from '../harness/index.js';
+import { expectProcessResource, readStore, runApp, testTempDir } from '../harness/index.js';
 
 describe('start() from a --require file', () => {
   it('uses its options over the environment: store and OTLP/JSON on although the env turns them off', async () => {
-    const storeDir = mkdtempSync(path.join(tmpdir(), 'start-from-code-'));
+    const storeDir = testTempDir('start-from-code-');
     const run = await runApp({
       module: 'cjs',
       preload: './fixtures/tracing-start.cjs',

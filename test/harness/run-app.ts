@@ -11,13 +11,12 @@
  *     expect(run.spans[0].name).toBe('chat gpt-4o-mini');
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@llm-provenance/provider-emulators';
 import type { OtlpProtocol, OtlpSpan } from './otlp-decode.js';
 import { startOtlpReceiver, type ReceivedExport } from './otlp-receiver.js';
+import { testTempDir } from './temp-dir.js';
 
 /** test/ (the e2e workspace package): apps are given relative to it, and children run in it. */
 export const TEST_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,7 +42,7 @@ export interface RunAppOptions {
   env?: Record<string, string | undefined> | ((urls: { emulatorUrl: string; receiverUrl: string }) => Record<string, string | undefined>);
   /** OTLP encoding the child exports with; `false`: no OTLP endpoint is configured. Default `http/protobuf`. */
   protocol?: OtlpProtocol | false;
-  /** Provenance store in a fresh temp dir (default true); `false` sets LLM_PROVENANCE_STORE=off. */
+  /** Provenance store in a fresh temp dir, removed when the test finishes (default true); `false` sets LLM_PROVENANCE_STORE=off. */
   store?: boolean;
   /** Use this store directory instead of a fresh one (e.g. a second run over a crashed run's store). */
   storeDir?: string;
@@ -87,7 +86,7 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
   const receiver = await startOtlpReceiver();
   try {
     for (const scenario of options.scenarios ?? []) emulator.enqueue(scenario);
-    const storeDir = options.store === false ? undefined : (options.storeDir ?? mkdtempSync(path.join(tmpdir(), 'llm-provenance-e2e-')));
+    const storeDir = options.store === false ? undefined : (options.storeDir ?? testTempDir('llm-provenance-e2e-'));
     const extraEnv = typeof options.env === 'function' ? options.env({ emulatorUrl: emulator.url, receiverUrl: receiver.url }) : options.env;
     const env = childEnv({
       // Every SDK is pointed at the emulator through its own standard variables where it has one,

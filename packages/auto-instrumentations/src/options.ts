@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CidSpanExporterOptions } from '@llm-provenance/cid-exporter';
 
 /** OTLP/HTTP encodings this package can send. */

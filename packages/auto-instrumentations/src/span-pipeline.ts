@@ -5,7 +5,8 @@ import {
   SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
+import { batchSpanProcessorOptionsFromEnv } from './batch-options.js';
 import type { ResolvedConfig } from './config.js';
 import { createOtlpTraceExporter } from './otlp-exporter.js';
 import { CidSpanProcessor } from '@llm-provenance/cid-exporter';
@@ -44,7 +45,9 @@ export function createSpanPipeline(config: ResolvedConfig, extraExporters: reado
     processors = [storeProcessor];
   } else {
     processors = downstream.map((exporter) =>
-      exporter instanceof ConsoleSpanExporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
+      exporter instanceof ConsoleSpanExporter
+        ? new SimpleSpanProcessor({ exporter })
+        : new BatchSpanProcessor({ exporter, ...batchSpanProcessorOptionsFromEnv() }),
     );
   }
   if (processors.length === 0 && !config.store) {

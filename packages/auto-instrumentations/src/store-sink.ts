@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { CidSpanExporter } from '@llm-provenance/cid-exporter';
 import type { StoreOptions } from './options.js';
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as dagJson from '@ipld/dag-json';
 import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { CidSpanExporter, exportJaegerJson, exportOtlpJsonLines } from '@llm-provenance/cid-exporter';
 import { BASE_MS, PARENT_SPAN_ID, lines, spec, tmpDir, writeSpans } from './verify-fixture.js';
 
@@ -156,7 +156,7 @@ describe('events and links', () => {
   it('carry over to OTLP (events, links) and Jaeger (logs, FOLLOWS_FROM references)', async () => {
     const dir = path.join(tmpDir('viewers-events'), 'store');
     const exporter = new CidSpanExporter({ dir, checkpointIntervalMs: 0 });
-    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     const tracer = provider.getTracer('events-test');
     const linked = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
     const span = tracer.startSpan('chat m', { startTime: BASE_MS, links: [{ context: linked, attributes: { 'link.reason': 'retry-of' } }] });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { CidSpanExporter, scanPack } from '@llm-provenance/cid-exporter';
 import { logFiles, mfCid, readAllBlocks, readLines, tmpStoreDir } from './store-helpers.js';
 
@@ -158,7 +158,7 @@ describe('CidSpanExporter', () => {
 
   it('records spans from a real tracer provider, GenAI or not, and forwards exactly the stored CIDs', async () => {
     const { dir, memory, exporter } = newExporter('provider');
-    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     const tracer = provider.getTracer('manual-test', '2.0.0');
     const parent = tracer.startSpan('GET /answer', { kind: SpanKind.SERVER, attributes: { 'http.route': '/answer' } });
     parent.end();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as dagJson from '@ipld/dag-json';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { SpanRecordBuilder, encodeDagJson, payloadTable, rawCid, renderRecordText, type BlockInput, type PreEncodedDraft, type RecordDraft } from '@llm-provenance/cid-exporter';
 
 // The default (no custom encoder) builder writes span records straight to canonical text; a builder

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpanKind } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import { CidSpanExporter, CidSpanProcessor, verifyStore } from '@llm-provenance/cid-exporter';
 import { readLines, tmpStoreDir } from './store-helpers.js';
 
@@ -11,7 +11,7 @@ function setup(label: string, options: ConstructorParameters<typeof CidSpanProce
   const forwarded = new InMemorySpanExporter();
   const exporter = new CidSpanExporter({ dir, forwardTo: [forwarded], durability: 'batch' });
   const processor = new CidSpanProcessor(exporter, options);
-  const tracer = new BasicTracerProvider({ spanProcessors: [processor] }).getTracer('processor-test', '1.0.0');
+  const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('processor-test', '1.0.0');
   const endSpan = (name: string) => tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': `[{"role":"user","content":"${name}"}]` } }).end();
   return { dir, forwarded, exporter, processor, tracer, endSpan };
 }

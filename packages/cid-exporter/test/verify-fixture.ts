@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { CidSpanExporter } from '@llm-provenance/cid-exporter';
 
 export const MODELS = ['gpt-4o-mini', 'claude-3-5-haiku', 'llama3.1'] as const;
@@ -65,8 +65,8 @@ export interface BuiltStore {
  */
 export async function writeSpans(dir: string, from: number, to: number, opts: { checkpointEvery?: number; salt?: string } = {}): Promise<string> {
   const exporter = new CidSpanExporter({ dir, checkpointEvery: opts.checkpointEvery ?? 500, checkpointIntervalMs: 0 });
-  const provider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 100, maxQueueSize: 100_000, scheduledDelayMillis: 5 })],
+  const provider = new TracerProvider({
+    spanProcessors: [new BatchSpanProcessor({ exporter, maxExportBatchSize: 100, maxQueueSize: 100_000, scheduledDelayMillis: 5 })],
   });
   const tracer = provider.getTracer('verify-fixture', '1.0.0');
   const logId = exporter.store.logId;

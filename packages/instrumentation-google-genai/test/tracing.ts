@@ -1,4 +1,4 @@
-import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace';
 import * as support from '@llm-provenance/test-support';
 import { GoogleGenAIInstrumentation, type GoogleGenAIInstrumentationConfig } from '@llm-provenance/instrumentation-google-genai';
 

@@ -1,4 +1,4 @@
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import * as support from '@llm-provenance/test-support';
 import { GroqInstrumentation, type GroqInstrumentationConfig } from '@llm-provenance/instrumentation-groq';
 

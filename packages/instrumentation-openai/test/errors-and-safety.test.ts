@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { diag, DiagLogLevel, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startEmulator } from '@llm-provenance/provider-emulators';
 import { useEmulator } from '@llm-provenance/test-support';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace';
 import * as support from '@llm-provenance/test-support';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@llm-provenance/instrumentation-openai';
 

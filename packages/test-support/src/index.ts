@@ -1,4 +1,4 @@
 export { repoRoot, nodeMajor, compatPackage, loadSdk, installedVersion } from './repo.js';
-export { setupTracing, waitForSpans, type Tracing, type TracingOptions, type WaitForSpansOptions } from './tracing.js';
+export { registerGlobally, setupTracing, waitForSpans, type Tracing, type TracingOptions, type WaitForSpansOptions } from './tracing.js';
 export { captureDiagWarnings, collectDiagWarnings } from './diag.js';
 export { useEmulator, resetBeforeEach } from './emulator.js';

@@ -1,5 +1,7 @@
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 
 export interface TracingOptions {
@@ -11,18 +13,29 @@ export interface TracingOptions {
 
 export interface Tracing<I extends Instrumentation = Instrumentation> {
   exporter: InMemorySpanExporter;
-  provider: NodeTracerProvider;
+  provider: TracerProvider;
   instrumentation: I;
 }
 
 /** A real tracer provider with an in-memory exporter, and `instrumentation` set on it (and enabled). */
 export function setupTracing<I extends Instrumentation>(instrumentation: I, options: TracingOptions = {}): Tracing<I> {
   const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  if (options.global) provider.register();
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  if (options.global) registerGlobally(provider);
   instrumentation.setTracerProvider(provider);
   if (options.enable ?? true) instrumentation.enable();
   return { exporter, provider, instrumentation };
+}
+
+/**
+ * What NodeTracerProvider.register() did before @opentelemetry/sdk-trace (the trace SDK of both the 2.x
+ * and the 3.x line) left registration to the caller: AsyncLocalStorage context, W3C trace context and
+ * baggage propagation, and `provider` as the global tracer provider.
+ */
+export function registerGlobally(provider: TracerProvider): void {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  trace.setGlobalTracerProvider(provider);
 }
 
 export interface WaitForSpansOptions {

@@ -7,7 +7,7 @@
  */
 import { diag, type Attributes } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import {
   ATTR_PROVENANCE_INPUT_CID,
   ATTR_PROVENANCE_LOG_ID,

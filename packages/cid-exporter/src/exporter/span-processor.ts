@@ -10,7 +10,7 @@
  */
 import { context, diag, TraceFlags, type Context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { CidSpanExporter } from './exporter.js';
 
 export interface CidSpanProcessorOptions {

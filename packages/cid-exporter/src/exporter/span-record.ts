@@ -2,7 +2,7 @@
  * Turns a finished span into a record draft plus its payload blocks (FORMAT.md sections 3.1 and 5).
  */
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { CID, dagJsonCid, rawCid } from '../cid.js';
 import { encodeDagJson, encodeDagJsonString, encodeNumber, internForEncoding, quoteString } from '../dag-json/encode.js';
 import { Normaliser, UnstorableValueError, wellFormed } from '../normalise.js';
