@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@llm-provenance/provider-emulators';
 import type { OtlpProtocol, OtlpSpan } from './otlp-decode.js';
 import { startOtlpReceiver, type ReceivedExport } from './otlp-receiver.js';
-import { testTempDir } from './temp-dir.js';
+import { testTempDir } from '@llm-provenance/test-support';
 
 /** test/ (the e2e workspace package): apps are given relative to it, and children run in it. */
 export const TEST_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { describe, expect, it } from 'vitest';
 import { entryIsEsModule, patchedModuleNames } from '@llm-provenance/auto-instrumentations';
+import { testTempDir } from '@llm-provenance/test-support';
 
 function project(packageJson: object | undefined): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'entry-'));
+  const root = testTempDir('entry-');
   if (packageJson) writeFileSync(path.join(root, 'package.json'), JSON.stringify(packageJson));
   mkdirSync(path.join(root, 'src'));
   return root;

@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '@llm-provenance/test-support';
 
 const APP = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/exit-app.mjs');
 
 interface Outcome { code: number | null; signal: NodeJS.Signals | null; stdout: string; exported: string[] }
 
 function run(env: Record<string, string>, sendSignal?: NodeJS.Signals): Promise<Outcome> {
-  const outFile = path.join(mkdtempSync(path.join(tmpdir(), 'exit-hooks-')), 'exported.txt');
+  const outFile = path.join(testTempDir('exit-hooks-'), 'exported.txt');
   const child = spawn(process.execPath, [APP], { env: { PATH: process.env.PATH, OUT_FILE: outFile, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   let signalled = false;

@@ -1,13 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appPackageName, buildResource, UNKNOWN_SERVICE_NAME } from '@llm-provenance/auto-instrumentations';
+import { testTempDir } from '@llm-provenance/test-support';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 function appIn(packageJson: object | undefined): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'resource-'));
+  const root = testTempDir('resource-');
   if (packageJson) writeFileSync(path.join(root, 'package.json'), JSON.stringify(packageJson));
   mkdirSync(path.join(root, 'src', 'jobs'), { recursive: true });
   return path.join(root, 'src', 'jobs', 'main.js');
@@ -59,7 +60,7 @@ describe('buildResource', () => {
 
   it('falls back to unknown_service:node without a named package', () => {
     expect(UNKNOWN_SERVICE_NAME).toBe('unknown_service:node');
-    const root = mkdtempSync(path.join(tmpdir(), 'resource-'));
+    const root = testTempDir('resource-');
     writeFileSync(path.join(root, 'package.json'), JSON.stringify({ private: true }));
     // The unnamed package.json stops the walk: a parent's name would belong to some other project.
     expect(buildResource({ mainScript: path.join(root, 'main.js') }).attributes['service.name']).toBe('unknown_service:node');

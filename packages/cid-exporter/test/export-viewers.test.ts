@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as dagJson from '@ipld/dag-json';
 import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
+import { SDK_INFO } from '@opentelemetry/core';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { CidSpanExporter, exportJaegerJson, exportOtlpJsonLines } from '@llm-provenance/cid-exporter';
 import { BASE_MS, PARENT_SPAN_ID, lines, spec, tmpDir, writeSpans } from './verify-fixture.js';
@@ -27,12 +28,14 @@ beforeAll(async () => {
 }, 120_000);
 
 /** The SDK's default service name depends on how node was started; it is whatever the record holds. */
+// The installed OpenTelemetry JS line's version (2.x or 3.x), as the SDK's default resource reports it.
+const SDK_VERSION = SDK_INFO['telemetry.sdk.version'];
 const serviceName = (): string => recs[0]!.record.resource['service.name'];
 const resource = (): unknown[] => [
   { key: 'service.name', value: { stringValue: serviceName() } },
   { key: 'telemetry.sdk.language', value: { stringValue: 'nodejs' } },
   { key: 'telemetry.sdk.name', value: { stringValue: 'opentelemetry' } },
-  { key: 'telemetry.sdk.version', value: { stringValue: '2.12.0' } },
+  { key: 'telemetry.sdk.version', value: { stringValue: SDK_VERSION } },
 ];
 
 describe('exportOtlpJsonLines', () => {
@@ -107,7 +110,7 @@ describe('exportJaegerJson', () => {
         tags: [
           { key: 'telemetry.sdk.language', type: 'string', value: 'nodejs' },
           { key: 'telemetry.sdk.name', type: 'string', value: 'opentelemetry' },
-          { key: 'telemetry.sdk.version', type: 'string', value: '2.12.0' },
+          { key: 'telemetry.sdk.version', type: 'string', value: SDK_VERSION },
         ],
       },
     });

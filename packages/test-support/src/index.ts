@@ -2,3 +2,4 @@ export { repoRoot, nodeMajor, compatPackage, loadSdk, installedVersion } from '.
 export { registerGlobally, setupTracing, waitForSpans, type Tracing, type TracingOptions, type WaitForSpansOptions } from './tracing.js';
 export { captureDiagWarnings, collectDiagWarnings } from './diag.js';
 export { useEmulator, resetBeforeEach } from './emulator.js';
+export { testTempDir } from './temp-dir.js';
