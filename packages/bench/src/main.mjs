@@ -25,12 +25,13 @@ const ALL_SECTIONS = ['per-call', 'store', 'burst', 'startup'];
 const sections = (process.env.BENCH_SECTIONS ?? ALL_SECTIONS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const unknown = sections.filter((s) => !ALL_SECTIONS.includes(s));
 if (unknown.length > 0) throw new Error(`BENCH_SECTIONS: unknown section(s) ${unknown.join(', ')} (known: ${ALL_SECTIONS.join(', ')})`);
-const output = path.resolve(process.env.BENCH_OUTPUT ?? path.join(REPO_ROOT, 'BENCHMARKS.md'));
+// A relative BENCH_OUTPUT is taken from where `pnpm ...` was typed (pnpm's INIT_CWD), not from this package.
+const output = path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.BENCH_OUTPUT ?? path.join(REPO_ROOT, 'BENCHMARKS.md'));
 
 const settings = {
   rounds: intFromEnv('BENCH_ROUNDS', 5),
   blockCalls: intFromEnv('BENCH_BLOCK_CALLS', 200),
-  warmupPairs: intFromEnv('BENCH_WARMUP_PAIRS', 10),
+  warmupPairs: intFromEnv('BENCH_WARMUP_PAIRS', 6),
   pairs: intFromEnv('BENCH_PAIRS', 20),
   configurations: process.env.BENCH_CONFIGURATIONS?.split(',').map((s) => s.trim()).filter(Boolean),
   burstCalls: intFromEnv('BENCH_BURST_CALLS', 20_000),
@@ -94,4 +95,4 @@ if (leftovers.length > 0) {
 }
 const finished = { loadAverage: os.loadavg(), minutes: (Date.now() - started) / 60_000 };
 fs.writeFileSync(output, renderReport({ machine, finished, settings, sections, results }));
-log(`wrote ${path.relative(process.cwd(), output) || output} in ${finished.minutes.toFixed(1)} minutes`);
+log(`wrote ${output} in ${finished.minutes.toFixed(1)} minutes`);
