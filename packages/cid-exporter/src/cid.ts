@@ -17,16 +17,33 @@ const BASE32_CODES = Uint8Array.from(BASE32_ALPHABET, (c) => c.charCodeAt(0));
 const BASE32_LOOKUP = new Int8Array(128).fill(-1);
 for (let i = 0; i < BASE32_ALPHABET.length; i++) BASE32_LOOKUP[BASE32_ALPHABET.charCodeAt(i)] = i;
 
-/** Unsigned LEB128 varint as used by multiformats. */
-export function encodeVarint(value: number): number[] {
+/** Bytes the unsigned LEB128 varint of `value` takes. */
+export function varintLength(value: number): number {
+  let n = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) n++;
+  return n;
+}
+
+/**
+ * Writes the unsigned LEB128 varint of `value` (multiformats, CAR section lengths) into `target` at
+ * `offset`; returns the number of bytes written. The one varint writer of the package.
+ */
+export function writeVarint(target: Uint8Array, offset: number, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint: not a non-negative safe integer: ${value}`);
-  const out: number[] = [];
   let v = value;
+  let i = offset;
   while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
+    target[i++] = (v % 0x80) | 0x80;
     v = Math.floor(v / 0x80);
   }
-  out.push(v);
+  target[i++] = v;
+  return i - offset;
+}
+
+/** Unsigned LEB128 varint as used by multiformats, in a new array. */
+export function encodeVarint(value: number): Uint8Array {
+  const out = new Uint8Array(varintLength(value));
+  writeVarint(out, 0, value);
   return out;
 }
 
@@ -99,11 +116,29 @@ function multibase32(bytes: Uint8Array, length = bytes.length): string {
   const size = 1 + Math.ceil((length * 8) / 5);
   const out = size <= scratch.length ? scratch : Buffer.allocUnsafe(size);
   out[0] = 0x62; // 'b'
-  return out.toString('latin1', 0, base32Into(bytes, out, 1, length));
+  return sliceLatin1(out, base32Into(bytes, out, 1, length));
 }
 
 /** Binary CID of the CID being stringified, when its `bytes` were never asked for. */
 const cidScratch = new Uint8Array(64);
+
+/** latin1Slice where Buffer has it (every Node version this package supports): toString() minus its argument checks. */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Buffer, start: number, end: number) => string }).latin1Slice;
+const sliceLatin1 = (b: Buffer, end: number): string => (latin1Slice ? latin1Slice.call(b, 0, end) : b.toString('latin1', 0, end));
+
+/**
+ * Multibase base32 of a CID given as prefix bytes and a digest in 32 latin1 characters (the writer's
+ * CIDs): the digest is read once, straight into the 5-byte groups, instead of being copied out first.
+ */
+function cidString(prefix: Uint8Array, digest: string): string {
+  const bytes = cidScratch;
+  const p = prefix.length;
+  for (let i = 0; i < p; i++) bytes[i] = prefix[i]!;
+  for (let i = 0; i < 32; i++) bytes[p + i] = digest.charCodeAt(i);
+  const out = scratch;
+  out[0] = 0x62; // 'b'
+  return sliceLatin1(out, base32Into(bytes, out, 1, p + 32));
+}
 
 export function base32Decode(text: string): Uint8Array {
   const out = new Uint8Array(Math.floor((text.length * 5) / 8));
@@ -136,19 +171,53 @@ function cidPrefix(code: number): Uint8Array {
   }
   return p;
 }
+// The two codecs of every record and block, looked up without the map.
+const RAW_PREFIX = cidPrefix(CODEC_RAW);
+const DAG_JSON_PREFIX = cidPrefix(CODEC_DAG_JSON);
+const prefixOf = (code: number): Uint8Array => (code === CODEC_DAG_JSON ? DAG_JSON_PREFIX : code === CODEC_RAW ? RAW_PREFIX : cidPrefix(code));
 
 /** A CIDv1 with a sha2-256 multihash. Instances are what the DAG-JSON encoder writes as `{"/": "..."}`. */
 export class CID {
-  /** The 32-byte sha2-256 digest. */
-  readonly digest: Uint8Array;
   readonly code: number;
+  private _digest: Uint8Array | undefined;
+  /**
+   * The digest as a 32-character latin1 string, for CIDs the writer made from `crypto.hash(..., 'latin1')`:
+   * most of them are only ever written out (base32, pack sections), so no byte array is made for them.
+   */
+  private _digestText: string | undefined;
   private _bytes: Uint8Array | undefined;
   private _string: string | undefined;
 
-  constructor(code: number, digest: Uint8Array) {
+  /** `digest`: the 32 digest bytes, or the same as 32 latin1 characters (see {@link sha256Text}). */
+  constructor(code: number, digest: Uint8Array | string) {
     if (digest.length !== 32) throw new Error(`CID: sha2-256 digest must be 32 bytes, got ${digest.length}`);
     this.code = code;
-    this.digest = digest;
+    if (typeof digest === 'string') {
+      this._digest = undefined;
+      this._digestText = digest;
+    } else {
+      this._digest = digest;
+      this._digestText = undefined;
+    }
+    this._bytes = undefined;
+    this._string = undefined;
+  }
+
+  /** The 32-byte sha2-256 digest. */
+  get digest(): Uint8Array {
+    if (this._digest === undefined) {
+      const d = new Uint8Array(32);
+      const t = this._digestText!;
+      for (let i = 0; i < 32; i++) d[i] = t.charCodeAt(i);
+      this._digest = d;
+    }
+    return this._digest;
+  }
+
+  /** The digest as 32 latin1 characters (one character per byte). */
+  get digestText(): string {
+    if (this._digestText === undefined) this._digestText = Buffer.from(this._digest!).toString('latin1');
+    return this._digestText;
   }
 
   get version(): 1 {
@@ -158,10 +227,8 @@ export class CID {
   /** Binary CID: varint(1) varint(codec) 0x12 0x20 digest. */
   get bytes(): Uint8Array {
     if (this._bytes === undefined) {
-      const prefix = cidPrefix(this.code);
-      const b = new Uint8Array(prefix.length + 32);
-      b.set(prefix, 0);
-      b.set(this.digest, prefix.length);
+      const b = new Uint8Array(this.byteLength);
+      this.copyBytesTo(b, 0);
       this._bytes = b;
     }
     return this._bytes;
@@ -186,21 +253,31 @@ export class CID {
 
   /** Length of the binary CID. */
   get byteLength(): number {
-    return cidPrefix(this.code).length + 32;
+    return prefixOf(this.code).length + 32;
   }
 
   /** Writes the binary CID into `target` at `offset` (no allocation); returns its length. */
   copyBytesTo(target: Uint8Array, offset: number): number {
-    const prefix = cidPrefix(this.code);
-    target.set(prefix, offset);
-    target.set(this.digest, offset + prefix.length);
-    return prefix.length + 32;
+    // Byte loops: TypedArray.prototype.set costs more than copying a few dozen bytes one by one.
+    const prefix = prefixOf(this.code);
+    let j = offset;
+    for (let i = 0; i < prefix.length; i++) target[j++] = prefix[i]!;
+    if (this._digest !== undefined) {
+      const d = this._digest;
+      for (let i = 0; i < 32; i++) target[j++] = d[i]!;
+    } else {
+      const t = this._digestText!;
+      for (let i = 0; i < 32; i++) target[j++] = t.charCodeAt(i);
+    }
+    return j - offset;
   }
 
   toString(): string {
     if (this._string === undefined) {
       // From a scratch copy: most CIDs are only ever stringified, and need no `bytes` array of their own.
-      this._string = this._bytes !== undefined ? multibase32(this._bytes) : multibase32(cidScratch, this.copyBytesTo(cidScratch, 0));
+      if (this._bytes !== undefined) this._string = multibase32(this._bytes);
+      else if (this._digestText !== undefined) this._string = cidString(prefixOf(this.code), this._digestText);
+      else this._string = multibase32(cidScratch, this.copyBytesTo(cidScratch, 0));
     }
     return this._string;
   }
@@ -211,7 +288,7 @@ export class CID {
   }
 
   equals(other: CID): boolean {
-    return other.code === this.code && Buffer.from(other.digest).equals(Buffer.from(this.digest));
+    return other.code === this.code && other.digestText === this.digestText;
   }
 
   /** Parses a base32 CIDv1 string (sha2-256 only). */
@@ -264,28 +341,27 @@ export class CID {
   }
 }
 
-type OneShotHash = (algorithm: string, data: Uint8Array | string, outputEncoding: 'buffer') => Buffer;
+type OneShotHash = (algorithm: string, data: Uint8Array | string, outputEncoding: string) => string;
 /** crypto.hash (Node >= 20.12 / 21.7) skips the Hash object: markedly faster for small inputs. */
 const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
 
 /**
- * sha2-256 digest (strings are hashed as UTF-8).
- * The digest is asked for as a 32-character latin1 string and copied into a pooled Buffer: with output
- * 'buffer' Node allocates a fresh ArrayBuffer per call, which costs ~400 ns more per hash (measured on
- * Node 20.20 and 24.21) and most of the write path's GC time. Same 32 bytes either way.
+ * sha2-256 digest as 32 latin1 characters (strings are hashed as UTF-8). With output 'buffer' Node
+ * allocates a fresh ArrayBuffer per digest, which costs more than the hash of a small block (measured on
+ * Node 20.20 and 24); the writer keeps digests as these strings (a {@link CID} takes one as its digest).
  */
-export const sha256: (bytes: Uint8Array | string) => Buffer = oneShot
-  ? (bytes) => {
-      const s = oneShot('sha256', bytes, 'latin1' as 'buffer') as unknown as string;
-      const out = Buffer.allocUnsafe(32);
-      for (let i = 0; i < 32; i++) out[i] = s.charCodeAt(i);
-      return out;
-    }
-  : (bytes) => crypto.createHash('sha256').update(bytes).digest();
+export const sha256Text: (bytes: Uint8Array | string) => string = oneShot
+  ? (bytes) => oneShot('sha256', bytes, 'latin1')
+  : (bytes) => crypto.createHash('sha256').update(bytes).digest('binary');
+
+/** sha2-256 digest (strings are hashed as UTF-8). */
+export function sha256(bytes: Uint8Array | string): Buffer {
+  return Buffer.from(sha256Text(bytes), 'latin1');
+}
 
 /** CIDv1(codec, sha2-256(bytes)). */
 export function cidFor(code: number, bytes: Uint8Array | string): CID {
-  return new CID(code, sha256(bytes));
+  return new CID(code, sha256Text(bytes));
 }
 
 export function rawCid(bytes: Uint8Array | string): CID {

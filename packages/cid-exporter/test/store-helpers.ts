@@ -18,6 +18,11 @@ export async function mfCid(code: number, bytes: Uint8Array): Promise<string> {
   return MfCID.create(1, code, await sha256.digest(bytes)).toString();
 }
 
+/** Independent binary CID of bytes (multiformats), e.g. a record's Merkle leaf. */
+export async function mfCidBytes(code: number, bytes: Uint8Array): Promise<Buffer> {
+  return Buffer.from(MfCID.create(1, code, await sha256.digest(bytes)).bytes);
+}
+
 export function logFiles(dir: string): string[] {
   return fs.readdirSync(path.join(dir, 'logs')).filter((f) => f.endsWith('.jsonl')).sort();
 }

@@ -5,7 +5,7 @@
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { fsyncDir, tempName } from '../store/fs-util.js';
+import { fsyncDir, tempName } from '../fs-util.js';
 import type { SpanRecord } from '../record.js';
 import { readStoreRecords } from '../query/read-records.js';
 import { loadPacks } from '../verify/block-source.js';

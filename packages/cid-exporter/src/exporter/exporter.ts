@@ -15,12 +15,13 @@ import {
   ATTR_PROVENANCE_OUTPUT_CID,
   ATTR_PROVENANCE_RECORD_CID,
 } from '@llm-provenance/semantic-conventions';
-import { ProvenanceStore, type AppendedRecord, type RecordDraft } from '../store/store.js';
-import type { PreEncodedDraft } from '../store/record-text.js';
 import type { ProvenanceStoreOptions } from '../store/options.js';
+import type { AppendedRecord, RecordContext, RecordInput, RecordWriter } from '../store/record-input.js';
+import { ProvenanceStore } from '../store/store.js';
+import { droppedRecord } from './dropped-record.js';
 import { ForwardedSpan } from './forwarded-span.js';
 import { payloadTable, type PayloadDirection } from './payload-attributes.js';
-import { SpanRecordBuilder, type SpanDraft } from './span-record.js';
+import { SpanRecordBuilder, type SpanLinks } from './span-record.js';
 
 export interface CidSpanExporterOptions extends ProvenanceStoreOptions {
   /** Use this store instead of opening one (the exporter then does not close it on shutdown). */
@@ -43,6 +44,42 @@ export interface SpanOutcome {
   input?: string;
   output?: string;
   error?: Error;
+}
+
+/** What the store write of a batch came to. */
+export interface StoredBatch {
+  outcomes: SpanOutcome[];
+  /** The batch's `dropped` record (if it had one) is in the store. */
+  droppedRecorded: boolean;
+}
+
+/** A batch handed to {@link CidSpanExporter.exportBatch}. */
+export interface BatchExport {
+  /** Settles once the batch's store write completed (or failed). */
+  stored: Promise<StoredBatch>;
+  /** Settles once the batch is stored and forwarded. */
+  done: Promise<ExportResult>;
+}
+
+/** One span of a batch on its way into the store: writes its own record when the store asks. */
+class SpanEntry implements SpanOutcome, RecordWriter {
+  record?: AppendedRecord;
+  input?: string;
+  output?: string;
+  error?: Error;
+
+  constructor(
+    readonly span: ReadableSpan,
+    private readonly builder: SpanRecordBuilder,
+    private readonly links: SpanLinks,
+  ) {}
+
+  writeRecord(ctx: RecordContext): string {
+    const text = this.builder.write(this.span, ctx, this.links);
+    this.input = this.links.input?.toString();
+    this.output = this.links.output?.toString();
+    return text;
+  }
 }
 
 function envBool(name: string): boolean | undefined {
@@ -69,11 +106,13 @@ export class CidSpanExporter implements SpanExporter {
   private readonly forwardTo: SpanExporter[];
   private readonly forwardContent: boolean;
   private readonly builder: SpanRecordBuilder;
+  /** Where the builder leaves a record's links (records are written one at a time). */
+  private readonly links: SpanLinks = { input: null, params: null, output: null };
   private readonly pending = new Set<Promise<unknown>>();
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(options: CidSpanExporterOptions = {}) {
-    this.builder = new SpanRecordBuilder(payloadTable(options.payloadAttributes), options.store?.options.encoder ?? options.encoder);
+    this.builder = new SpanRecordBuilder(payloadTable(options.payloadAttributes));
     this.forwardTo = options.forwardTo ?? [];
     this.forwardContent = options.forwardContent ?? envBool('LLM_PROVENANCE_FORWARD_CONTENT') ?? true;
     this.ownsStore = options.store === undefined;
@@ -81,13 +120,7 @@ export class CidSpanExporter implements SpanExporter {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    const task = this.exportAsync(spans).then(
-      (result) => result,
-      (error: Error) => ({ code: ExportResultCode.FAILED, error }) as ExportResult,
-    );
-    this.pending.add(task);
-    void task.then((result) => {
-      this.pending.delete(task);
+    void this.exportBatch(spans).done.then((result) => {
       try {
         resultCallback(result);
       } catch (err) {
@@ -97,38 +130,62 @@ export class CidSpanExporter implements SpanExporter {
   }
 
   /** Stores the spans, then forwards them. Never rejects for a bad span: the result says FAILED. */
-  async exportAsync(spans: ReadableSpan[]): Promise<ExportResult> {
-    if (this.shutdownPromise) return { code: ExportResultCode.FAILED, error: new Error('CidSpanExporter is shut down') };
-    const outcomes = await this.storeSpans(spans);
+  exportAsync(spans: ReadableSpan[]): Promise<ExportResult> {
+    return this.exportBatch(spans).done;
+  }
+
+  /**
+   * Stores `spans` (encoded and chained into the store synchronously, before this returns), preceded by a
+   * `dropped` record when `droppedSpans` > 0, then forwards them. `stored` settles when the store write
+   * completes, `done` when forwarding does too. Never rejects: failures are in the result.
+   */
+  exportBatch(spans: ReadableSpan[], droppedSpans = 0): BatchExport {
+    if (this.shutdownPromise) {
+      const error = new Error('CidSpanExporter is shut down');
+      return { stored: Promise.resolve({ outcomes: spans.map((span) => ({ span, error })), droppedRecorded: false }), done: Promise.resolve({ code: ExportResultCode.FAILED, error }) };
+    }
+    const stored = this.storeBatch(spans, droppedSpans);
+    const done = stored.then((batch) => this.finish(spans, batch.outcomes)).catch((error: Error) => ({ code: ExportResultCode.FAILED, error }) as ExportResult);
+    this.pending.add(done);
+    void done.then(() => this.pending.delete(done));
+    return { stored, done };
+  }
+
+  private async finish(spans: ReadableSpan[], outcomes: SpanOutcome[]): Promise<ExportResult> {
     const errors = outcomes.filter((o) => o.error).map((o) => o.error!);
-    const forwardErrors = await this.forward(outcomes);
-    errors.push(...forwardErrors);
+    errors.push(...(await this.forward(outcomes)));
     if (errors.length === 0) return { code: ExportResultCode.SUCCESS };
     const error = errors.length === 1 ? errors[0]! : new AggregateError(errors, `${errors.length} problems exporting ${spans.length} spans: ${errors.map((e) => e.message).join('; ')}`);
     diag.error(`CidSpanExporter: ${error.message}`);
     return { code: ExportResultCode.FAILED, error };
   }
 
-  /** Builds and appends records; resolves once they are durable. */
+  /** Builds and appends the spans' records; resolves once they are durable. */
   async storeSpans(spans: ReadableSpan[]): Promise<SpanOutcome[]> {
-    const { outcomes, durable } = this.appendSpans(spans);
+    return (await this.storeBatch(spans, 0)).outcomes;
+  }
+
+  private async storeBatch(spans: ReadableSpan[], droppedSpans: number): Promise<StoredBatch> {
+    const { outcomes, dropped, durable } = this.appendSpans(spans, droppedSpans);
     try {
       await durable;
     } catch (err) {
       markWriteFailed(outcomes, err as Error);
+      return { outcomes, droppedRecorded: false };
     }
-    return outcomes;
+    return { outcomes, droppedRecorded: dropped };
   }
 
   /**
-   * For a `process.on('exit')` handler, where nothing can be awaited: appends `spans`, then closes the store
-   * synchronously (ProvenanceStore.closeSync: these records and every earlier append whose write had not
-   * completed are written and fsynced, a final signed checkpoint is written, the lock removed), also when
-   * the store was passed in. These spans are NOT forwarded: forwarding is asynchronous. Returns what became
-   * of each span; a failed store write marks every record of it as failed.
+   * For a `process.on('exit')` handler, where nothing can be awaited: appends `spans` (after a `dropped`
+   * record when `droppedSpans` > 0), then closes the store synchronously (ProvenanceStore.closeSync: these
+   * records and every earlier append whose write had not completed are written and fsynced, a final signed
+   * checkpoint is written, the lock removed), also when the store was passed in. These spans are NOT
+   * forwarded: forwarding is asynchronous. Returns what became of each span; a failed store write marks
+   * every record of it as failed.
    */
-  storeSpansAndCloseSync(spans: ReadableSpan[]): SpanOutcome[] {
-    const { outcomes, durable } = spans.length > 0 ? this.appendSpans(spans) : { outcomes: [], durable: Promise.resolve() };
+  storeSpansAndCloseSync(spans: ReadableSpan[], droppedSpans = 0): SpanOutcome[] {
+    const { outcomes, durable } = spans.length > 0 || droppedSpans > 0 ? this.appendSpans(spans, droppedSpans) : { outcomes: [], durable: Promise.resolve() };
     // Settles only if the event loop runs again; closeSync below is what makes the records durable.
     durable.catch(() => {});
     try {
@@ -139,46 +196,29 @@ export class CidSpanExporter implements SpanExporter {
     return outcomes;
   }
 
-  /** Builds the spans' records and appends them (encoded and chained now, written by the store's queue). */
-  private appendSpans(spans: ReadableSpan[]): { outcomes: SpanOutcome[]; durable: Promise<void> } {
-    const outcomes: SpanOutcome[] = spans.map((span) => ({ span }));
-    const built: { outcome: SpanOutcome; input: SpanDraft['input']; output: SpanDraft['output'] }[] = [];
-    const builder = this.builder;
-    // Drafts are built one at a time as the store encodes them: each draft's text is garbage as soon as
-    // its line is in the batch buffer, instead of a whole batch of drafts surviving (and being copied by)
-    // the young-generation GC.
-    function* drafts(): Generator<RecordDraft | PreEncodedDraft> {
-      for (const outcome of outcomes) {
-        let draft: SpanDraft;
-        try {
-          draft = builder.build(outcome.span);
-        } catch (err) {
-          outcome.error = err as Error;
-          continue;
-        }
-        built.push({ outcome, input: draft.input, output: draft.output });
-        yield draft.draft;
-      }
-    }
+  /**
+   * Appends the spans' records: each is written by the store as it encodes the batch (no draft objects).
+   * `dropped`: the batch's `dropped` record (if any) was appended.
+   */
+  private appendSpans(spans: ReadableSpan[], droppedSpans: number): { outcomes: SpanOutcome[]; dropped: boolean; durable: Promise<void> } {
+    const entries = spans.map((span) => new SpanEntry(span, this.builder, this.links));
+    const inputs: RecordInput[] = droppedSpans > 0 ? [droppedRecord(droppedSpans), ...entries] : entries;
     let appended;
     try {
-      appended = this.store.append(drafts());
+      appended = this.store.append(inputs);
     } catch (err) {
-      for (const o of outcomes) if (!o.error) o.error = err as Error;
-      return { outcomes, durable: Promise.resolve() };
+      for (const e of entries) e.error = err as Error;
+      return { outcomes: entries, dropped: false, durable: Promise.resolve() };
     }
-    built.forEach((b, i) => {
-      const r = appended.records[i]!;
-      if (r instanceof Error) {
-        b.outcome.error = r;
-      } else {
-        b.outcome.record = r;
-        if (b.input) b.outcome.input = b.input.toString();
-        if (b.output) b.outcome.output = b.output.toString();
-      }
-    });
-    built.length = 0;
-    return { outcomes, durable: appended.durable };
+    const offset = inputs.length - entries.length;
+    for (let i = 0; i < entries.length; i++) {
+      const r = appended.records[i + offset]!;
+      if (r instanceof Error) entries[i]!.error = r;
+      else entries[i]!.record = r;
+    }
+    const first = appended.records[0];
+    if (offset > 0 && first instanceof Error) diag.error(`CidSpanExporter: the record of ${droppedSpans} dropped spans could not be stored: ${first.message}`);
+    return { outcomes: entries, dropped: offset > 0 && !(first instanceof Error), durable: appended.durable };
   }
 
   private async forward(outcomes: SpanOutcome[]): Promise<Error[]> {

@@ -1,0 +1,84 @@
+/**
+ * The pack sections of one append (FORMAT.md 5.1: `uvarint(len(cid) + len(block)) || cid || block`, a
+ * block at most once per pack), written into one buffer. Text blocks are hashed as strings and written
+ * straight into the buffer: no Buffer per block. A record that fails part-way is rolled back with
+ * {@link PackBatch.mark} and {@link PackBatch.rollback}, so none of its blocks stays in the pack.
+ */
+import { CID, sha256Text, varintLength, writeVarint } from '../cid.js';
+import type { BlockSet } from './block-set.js';
+import { ByteBatch } from './byte-batch.js';
+import type { BlockInput } from './record-input.js';
+
+export class PackBatch {
+  readonly bytes: ByteBatch;
+  private markPos = 0;
+  private markKnown = 0;
+  private readonly recent: BlockInput[] = [];
+
+  constructor(
+    private readonly known: BlockSet,
+    sizeHint: number,
+  ) {
+    this.bytes = new ByteBatch(sizeHint);
+  }
+
+  /** Stores the UTF-8 bytes of `text` (well-formed) as a block of `codec` unless the pack has it. */
+  putText(codec: number, text: string): CID {
+    const cid = new CID(codec, sha256Text(text));
+    if (!this.known.add(codec, cid.digestText)) return cid;
+    const b = this.bytes;
+    const cidLength = cid.byteLength;
+    // The section length comes first but is known only once the text is encoded: the text is written
+    // after a 2-byte length (blocks of 92 B to 16 KB) and moved in the rare other case. Room for the
+    // longest length and the most bytes UTF-8 can need (3 per UTF-16 unit) is made first.
+    b.ensure(10 + cidLength + text.length * 3);
+    const start = b.pos;
+    const at = start + 2 + cidLength;
+    const n = b.buf.write(text, at, 'utf8');
+    const length = cidLength + n;
+    const lengthBytes = varintLength(length);
+    if (lengthBytes !== 2) {
+      b.buf.copyWithin(start + lengthBytes + cidLength, at, at + n);
+    }
+    writeVarint(b.buf, start, length);
+    cid.copyBytesTo(b.buf, start + lengthBytes);
+    b.pos = start + lengthBytes + length;
+    return cid;
+  }
+
+  /** Stores a block whose CID is known unless the pack has it. */
+  put(block: BlockInput): CID {
+    const cid = block.cid;
+    // Blocks put again and again (resource, system prompt, params) are recognised by identity within
+    // the append, without a lookup in the log's block set.
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i++) if (recent[i] === block) return cid;
+    if (recent.length < 16) recent.push(block);
+    if (!this.known.add(cid.code, cid.digestText)) return cid;
+    const b = this.bytes;
+    const cidLength = cid.byteLength;
+    b.writeVarint(cidLength + block.bytes.length);
+    b.ensure(cidLength);
+    b.pos += cid.copyBytesTo(b.buf, b.pos);
+    b.writeBytes(block.bytes);
+    return cid;
+  }
+
+  /** Remembers where the current record's sections start. */
+  mark(): void {
+    this.markPos = this.bytes.pos;
+    this.markKnown = this.known.size;
+  }
+
+  /** Takes out every section written since {@link mark}. */
+  rollback(): void {
+    this.bytes.pos = this.markPos;
+    this.known.truncate(this.markKnown);
+    this.recent.length = 0;
+  }
+
+  /** The sections written, or null when there are none. */
+  view(): Buffer | null {
+    return this.bytes.pos > 0 ? this.bytes.view(0) : null;
+  }
+}
