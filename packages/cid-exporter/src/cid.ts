@@ -69,10 +69,11 @@ const scratch = Buffer.allocUnsafeSlow(128);
  * Writes the base32 characters of `bytes` into `out` from `j`; returns the end. Whole 5-byte groups
  * (8 characters) are done without a bit loop: CIDs are stringified for every record and block.
  */
-function base32Into(bytes: Uint8Array, out: Buffer, j: number, length = bytes.length): number {
+function base32Into(bytes: Uint8Array, out: Buffer, j: number, length = bytes.length, from = 0): number {
   const C = BASE32_CODES;
-  const whole = length - (length % 5);
-  let i = 0;
+  const end = from + length;
+  const whole = end - (length % 5);
+  let i = from;
   for (; i < whole; i += 5) {
     const b0 = bytes[i]!;
     const b1 = bytes[i + 1]!;
@@ -91,7 +92,7 @@ function base32Into(bytes: Uint8Array, out: Buffer, j: number, length = bytes.le
   }
   let bits = 0;
   let buffer = 0;
-  for (; i < length; i++) {
+  for (; i < end; i++) {
     buffer = ((buffer << 8) | bytes[i]!) & 0xffff;
     bits += 8;
     while (bits >= 5) {
@@ -112,11 +113,16 @@ export function base32Encode(bytes: Uint8Array): string {
 }
 
 /** Multibase base32 string (`b` prefix) of bytes[0, length) in one flat string (no `'b' + ...`). */
-function multibase32(bytes: Uint8Array, length = bytes.length): string {
+function multibase32(bytes: Uint8Array, length = bytes.length, from = 0): string {
   const size = 1 + Math.ceil((length * 8) / 5);
   const out = size <= scratch.length ? scratch : Buffer.allocUnsafe(size);
   out[0] = 0x62; // 'b'
-  return sliceLatin1(out, base32Into(bytes, out, 1, length));
+  return sliceLatin1(out, base32Into(bytes, out, 1, length, from));
+}
+
+/** The string form of the binary CID at bytes[offset, offset + length) (a writer's buffer). */
+export function cidTextAt(bytes: Uint8Array, offset: number, length: number): string {
+  return multibase32(bytes, length, offset);
 }
 
 /** Binary CID of the CID being stringified, when its `bytes` were never asked for. */
@@ -176,6 +182,23 @@ const RAW_PREFIX = cidPrefix(CODEC_RAW);
 const DAG_JSON_PREFIX = cidPrefix(CODEC_DAG_JSON);
 const prefixOf = (code: number): Uint8Array => (code === CODEC_DAG_JSON ? DAG_JSON_PREFIX : code === CODEC_RAW ? RAW_PREFIX : cidPrefix(code));
 
+/** Length of the binary CID of `code` with a sha2-256 digest. */
+export function cidLength(code: number): number {
+  return prefixOf(code).length + 32;
+}
+
+/**
+ * Writes the binary CID of `code` and a digest given as 32 latin1 characters into `target` at `offset`
+ * (a writer puts it where the bytes are needed, once); returns its length.
+ */
+export function writeCid(target: Uint8Array, offset: number, code: number, digestText: string): number {
+  const prefix = prefixOf(code);
+  let j = offset;
+  for (let i = 0; i < prefix.length; i++) target[j++] = prefix[i]!;
+  for (let i = 0; i < 32; i++) target[j++] = digestText.charCodeAt(i);
+  return j - offset;
+}
+
 /** A CIDv1 with a sha2-256 multihash. Instances are what the DAG-JSON encoder writes as `{"/": "..."}`. */
 export class CID {
   readonly code: number;
@@ -188,8 +211,11 @@ export class CID {
   private _bytes: Uint8Array | undefined;
   private _string: string | undefined;
 
-  /** `digest`: the 32 digest bytes, or the same as 32 latin1 characters (see {@link sha256Text}). */
-  constructor(code: number, digest: Uint8Array | string) {
+  /**
+   * `digest`: the 32 digest bytes, or the same as 32 latin1 characters (see {@link sha256Text}).
+   * `text`: the string form, when the writer already made it (see {@link cidTextAt}).
+   */
+  constructor(code: number, digest: Uint8Array | string, text?: string) {
     if (digest.length !== 32) throw new Error(`CID: sha2-256 digest must be 32 bytes, got ${digest.length}`);
     this.code = code;
     if (typeof digest === 'string') {
@@ -200,7 +226,7 @@ export class CID {
       this._digestText = undefined;
     }
     this._bytes = undefined;
-    this._string = undefined;
+    this._string = text;
   }
 
   /** The 32-byte sha2-256 digest. */

@@ -106,6 +106,12 @@ export class MerkleAccumulator {
     this.push(cidLeafHashText(cid));
   }
 
+  /** Adds a leaf given as the hash input 0x00 || leaf, already in one buffer (no copy is made). */
+  addPrefixedLeaf(input: Uint8Array): void {
+    if (input[0] !== 0x00) throw new Error('MerkleAccumulator.addPrefixedLeaf: the input must start with 0x00');
+    this.push(sha256Text(input));
+  }
+
   private push(leaf: HashText): void {
     const sizes = this.sizes;
     const hashes = this.hashes;

@@ -1,20 +1,20 @@
 /**
  * The set of blocks already in a log's pack (FORMAT.md 5.1: a block is written at most once per pack),
  * keyed by CID codec + sha2-256 digest. An open-addressing table over typed arrays: digests are already
- * uniformly random, so the first digest bytes are the hash and no string is built or hashed per block
- * (a Set of CID strings spent ~0.3 µs per new block growing and rehashing, and kept a string per block).
- * Membership is exact: a slot hit is confirmed by comparing the codec and all 32 digest bytes.
- * Digests are given as bytes or, as the writer keeps them, as 32 latin1 characters (see sha256Text).
+ * uniformly random, so their first four bytes are the hash, and no string is built or hashed per block.
+ * Each slot holds the entry index and those four bytes, so a probe touches the entry (the codec and all
+ * 32 digest bytes, compared to confirm a hit) only when they match: a new block costs one random memory
+ * access, not two. Digests are read where the writer has them (at an offset in its buffer).
  */
 const ENTRY = 36; // 4 bytes codec (little-endian) + 32 bytes digest
 
-type Digest = Uint8Array | string;
+type Digest = Uint8Array;
 
-const byteAt = (d: Digest, i: number): number => (typeof d === 'string' ? d.charCodeAt(i) : d[i]!);
+const fingerprint = (d: Digest, at: number): number => d[at]! | (d[at + 1]! << 8) | (d[at + 2]! << 16) | (d[at + 3]! << 24);
 
 export class BlockSet {
-  /** Per slot: entry index + 1, or 0 for empty. Length is a power of two, kept at most half full. */
-  private slots = new Int32Array(1 << 12);
+  /** Per slot: [entry index + 1 (0: empty), fingerprint]. Kept at most half full. */
+  private slots = new Int32Array(2 << 12);
   private entries = new Uint8Array(ENTRY * (1 << 11));
   private count = 0;
 
@@ -22,10 +22,11 @@ export class BlockSet {
     return this.count;
   }
 
-  /** Adds the block; returns false when it was already present. */
-  add(code: number, digest: Digest): boolean {
-    if (digest.length !== 32) throw new Error(`BlockSet: sha2-256 digest must be 32 bytes, got ${digest.length}`);
-    const i = this.find(code, digest);
+  /** Adds the block; returns false when it was already present. `at`: where the digest starts in `digest`. */
+  add(code: number, digest: Digest, at = 0): boolean {
+    if (digest.length - at < 32) throw new Error(`BlockSet: sha2-256 digest must be 32 bytes, got ${digest.length - at}`);
+    const fp = fingerprint(digest, at);
+    const i = this.find(code, digest, at, fp);
     if (this.slots[i] !== 0) return false;
     const index = this.count;
     if ((index + 1) * ENTRY > this.entries.length) {
@@ -33,22 +34,22 @@ export class BlockSet {
       bigger.set(this.entries);
       this.entries = bigger;
     }
-    const at = index * ENTRY;
+    const e = index * ENTRY;
     const en = this.entries;
-    en[at] = code & 0xff;
-    en[at + 1] = (code >>> 8) & 0xff;
-    en[at + 2] = (code >>> 16) & 0xff;
-    en[at + 3] = (code >>> 24) & 0xff;
-    if (typeof digest === 'string') for (let k = 0; k < 32; k++) en[at + 4 + k] = digest.charCodeAt(k);
-    else en.set(digest, at + 4);
+    en[e] = code & 0xff;
+    en[e + 1] = (code >>> 8) & 0xff;
+    en[e + 2] = (code >>> 16) & 0xff;
+    en[e + 3] = (code >>> 24) & 0xff;
+    for (let k = 0; k < 32; k++) en[e + 4 + k] = digest[at + k]!;
     this.slots[i] = index + 1;
+    this.slots[i + 1] = fp;
     this.count++;
-    if (this.count * 2 > this.slots.length) this.grow();
+    if (this.count * 4 > this.slots.length) this.grow();
     return true;
   }
 
-  has(code: number, digest: Digest): boolean {
-    return this.slots[this.find(code, digest)] !== 0;
+  has(code: number, digest: Digest, at = 0): boolean {
+    return this.slots[this.find(code, digest, at, fingerprint(digest, at))] !== 0;
   }
 
   /**
@@ -59,46 +60,47 @@ export class BlockSet {
   truncate(size: number): void {
     const en = this.entries;
     for (let index = this.count - 1; index >= size; index--) {
-      const at = index * ENTRY;
-      const code = en[at]! | (en[at + 1]! << 8) | (en[at + 2]! << 16) | (en[at + 3]! << 24);
-      this.slots[this.find(code, en.subarray(at + 4, at + ENTRY))] = 0;
+      const e = index * ENTRY;
+      const code = en[e]! | (en[e + 1]! << 8) | (en[e + 2]! << 16) | (en[e + 3]! << 24);
+      this.slots[this.find(code, en, e + 4, fingerprint(en, e + 4))] = 0;
       this.count--;
     }
   }
 
-  /** The slot holding (code, digest), or the empty slot where it would go. */
-  private find(code: number, digest: Digest): number {
-    const mask = this.slots.length - 1;
-    let i = ((byteAt(digest, 0) | (byteAt(digest, 1) << 8) | (byteAt(digest, 2) << 16) | (byteAt(digest, 3) << 24)) ^ code) & mask;
+  /** Index in `slots` of the slot holding (code, digest), or of the empty slot where it would go. */
+  private find(code: number, digest: Digest, at: number, fp: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 2;
+    let i = ((fp ^ code) << 1) & mask;
     for (;;) {
-      const e = this.slots[i]!;
-      if (e === 0 || this.matches(e - 1, code, digest)) return i;
-      i = (i + 1) & mask;
+      const e = slots[i]!;
+      if (e === 0 || (slots[i + 1] === fp && this.matches(e - 1, code, digest, at))) return i;
+      i = (i + 2) & mask;
     }
   }
 
-  private matches(index: number, code: number, digest: Digest): boolean {
-    const at = index * ENTRY;
+  private matches(index: number, code: number, digest: Digest, at: number): boolean {
+    const e = index * ENTRY;
     const en = this.entries;
-    if ((en[at]! | (en[at + 1]! << 8) | (en[at + 2]! << 16) | (en[at + 3]! << 24)) !== (code | 0)) return false;
-    if (typeof digest === 'string') {
-      for (let k = 0; k < 32; k++) if (en[at + 4 + k] !== digest.charCodeAt(k)) return false;
-    } else {
-      for (let k = 0; k < 32; k++) if (en[at + 4 + k] !== digest[k]) return false;
-    }
+    if ((en[e]! | (en[e + 1]! << 8) | (en[e + 2]! << 16) | (en[e + 3]! << 24)) !== (code | 0)) return false;
+    for (let k = 0; k < 32; k++) if (en[e + 4 + k] !== digest[at + k]) return false;
     return true;
   }
 
   private grow(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = slots.length - 2;
     const en = this.entries;
+    // In entry order, so the reverse-order removal in truncate() stays valid.
     for (let index = 0; index < this.count; index++) {
-      const at = index * ENTRY;
-      const code = en[at]! | (en[at + 1]! << 8) | (en[at + 2]! << 16) | (en[at + 3]! << 24);
-      let i = ((en[at + 4]! | (en[at + 5]! << 8) | (en[at + 6]! << 16) | (en[at + 7]! << 24)) ^ code) & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
+      const e = index * ENTRY;
+      const code = en[e]! | (en[e + 1]! << 8) | (en[e + 2]! << 16) | (en[e + 3]! << 24);
+      const fp = fingerprint(en, e + 4);
+      let i = ((fp ^ code) << 1) & mask;
+      while (slots[i] !== 0) i = (i + 2) & mask;
       slots[i] = index + 1;
+      slots[i + 1] = fp;
     }
     this.slots = slots;
   }

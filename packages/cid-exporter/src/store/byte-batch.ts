@@ -10,8 +10,9 @@ export class ByteBatch {
   buf: Buffer;
   pos: number;
 
-  constructor(initialSize: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(initialSize, 64));
+  /** `buf`: where to start writing (e.g. a reused buffer); grown by copying into a new one when full. */
+  constructor(buf: Buffer) {
+    this.buf = buf;
     this.pos = 0;
   }
 

@@ -5,6 +5,7 @@
  * records). Each log is written by exactly one writer (FORMAT.md section 1).
  */
 import type { Checkpointer } from '../checkpoint/checkpointer.js';
+import { BufferPool } from './buffer-pool.js';
 import { OpenLog } from './open-log.js';
 import type { ResolvedStoreOptions } from './options.js';
 import { encodeAppend } from './record-encoder.js';
@@ -17,6 +18,7 @@ export class LogWriter {
   /** Ids of every log written (more than one only after a write failure forced a rotation). */
   readonly logIds: string[] = [];
   private readonly queue: WriteQueue;
+  private readonly pool = new BufferPool();
   private generation = 0;
   private needRotate = false;
   private closing = false;
@@ -30,6 +32,7 @@ export class LogWriter {
     this.queue = new WriteQueue({
       sync: options.durability === 'batch',
       written: (job) => checkpoints.afterWrite(job.log),
+      release: (job) => job.buffers.forEach((b) => this.pool.give(b)),
       failed: (job, err) => this.giveUp(job.log, err),
     });
     this.current = this.openLog();
@@ -49,18 +52,21 @@ export class LogWriter {
    */
   append(inputs: Iterable<RecordInput>): AppendResult {
     const log = this.logForAppend();
-    const encoded = encodeAppend(log, inputs);
-    if (encoded.lines === null) return { records: encoded.records, durable: Promise.resolve() };
-    const job: WriteJob = { log, generation: log.generation, state: 'queued', pack: encoded.pack, lines: encoded.lines, snapshot: encoded.snapshot };
+    const encoded = encodeAppend(log, inputs, this.pool);
+    if (encoded.lines === null) {
+      encoded.buffers.forEach((b) => this.pool.give(b));
+      return { records: encoded.records, durable: Promise.resolve() };
+    }
+    const job: WriteJob = { log, generation: log.generation, state: 'queued', pack: encoded.pack, lines: encoded.lines, snapshot: encoded.snapshot, buffers: encoded.buffers };
     return { records: encoded.records, durable: this.queue.enqueue(job) };
   }
 
   /** Appends and writes synchronously (recovery at open, when nothing else is queued). */
   appendSync(inputs: RecordInput[]): AppendedRecord[] {
     const log = this.logForAppend();
-    const encoded = encodeAppend(log, inputs);
+    const encoded = encodeAppend(log, inputs, this.pool);
     if (encoded.lines !== null) {
-      this.queue.writeSync({ log, generation: log.generation, state: 'queued', pack: encoded.pack, lines: encoded.lines, snapshot: encoded.snapshot });
+      this.queue.writeSync({ log, generation: log.generation, state: 'queued', pack: encoded.pack, lines: encoded.lines, snapshot: encoded.snapshot, buffers: encoded.buffers });
     }
     for (const r of encoded.records) if (r instanceof Error) throw r;
     return encoded.records as AppendedRecord[];

@@ -4,7 +4,7 @@
  * straight into the buffer: no Buffer per block. A record that fails part-way is rolled back with
  * {@link PackBatch.mark} and {@link PackBatch.rollback}, so none of its blocks stays in the pack.
  */
-import { CID, sha256Text, varintLength, writeVarint } from '../cid.js';
+import { CID, cidTextAt, sha256Text, varintLength, writeCid, writeVarint } from '../cid.js';
 import type { BlockSet } from './block-set.js';
 import { ByteBatch } from './byte-batch.js';
 import type { BlockInput } from './record-input.js';
@@ -17,31 +17,30 @@ export class PackBatch {
 
   constructor(
     private readonly known: BlockSet,
-    sizeHint: number,
+    buf: Buffer,
   ) {
-    this.bytes = new ByteBatch(sizeHint);
+    this.bytes = new ByteBatch(buf);
   }
 
   /** Stores the UTF-8 bytes of `text` (well-formed) as a block of `codec` unless the pack has it. */
   putText(codec: number, text: string): CID {
-    const cid = new CID(codec, sha256Text(text));
-    if (!this.known.add(codec, cid.digestText)) return cid;
+    const digest = sha256Text(text);
     const b = this.bytes;
-    const cidLength = cid.byteLength;
-    // The section length comes first but is known only once the text is encoded: the text is written
-    // after a 2-byte length (blocks of 92 B to 16 KB) and moved in the rare other case. Room for the
-    // longest length and the most bytes UTF-8 can need (3 per UTF-16 unit) is made first.
-    b.ensure(10 + cidLength + text.length * 3);
+    // The section is `length || CID || text`; the length is known only once the text is encoded, so the
+    // CID and text are written after a 2-byte length (blocks of 92 B to 16 KB) and moved in the rare
+    // other case. Room for the longest length and the most bytes UTF-8 can need is made first.
+    b.ensure(10 + 64 + text.length * 3);
     const start = b.pos;
-    const at = start + 2 + cidLength;
-    const n = b.buf.write(text, at, 'utf8');
-    const length = cidLength + n;
+    const at = start + 2;
+    // The CID's bytes are made once, in place: the duplicate check and the string form read them there.
+    const n = writeCid(b.buf, at, codec, digest);
+    const cid = new CID(codec, digest, cidTextAt(b.buf, at, n));
+    if (!this.known.add(codec, b.buf, at + n - 32)) return cid;
+    const textBytes = b.buf.write(text, at + n, 'utf8');
+    const length = n + textBytes;
     const lengthBytes = varintLength(length);
-    if (lengthBytes !== 2) {
-      b.buf.copyWithin(start + lengthBytes + cidLength, at, at + n);
-    }
+    if (lengthBytes !== 2) b.buf.copyWithin(start + lengthBytes, at, at + length);
     writeVarint(b.buf, start, length);
-    cid.copyBytesTo(b.buf, start + lengthBytes);
     b.pos = start + lengthBytes + length;
     return cid;
   }
@@ -54,13 +53,16 @@ export class PackBatch {
     const recent = this.recent;
     for (let i = 0; i < recent.length; i++) if (recent[i] === block) return cid;
     if (recent.length < 16) recent.push(block);
-    if (!this.known.add(cid.code, cid.digestText)) return cid;
     const b = this.bytes;
-    const cidLength = cid.byteLength;
-    b.writeVarint(cidLength + block.bytes.length);
-    b.ensure(cidLength);
-    b.pos += cid.copyBytesTo(b.buf, b.pos);
-    b.writeBytes(block.bytes);
+    const length = cid.byteLength + block.bytes.length;
+    b.ensure(10 + length);
+    const start = b.pos;
+    const at = start + varintLength(length);
+    const n = cid.copyBytesTo(b.buf, at);
+    if (!this.known.add(cid.code, b.buf, at + n - 32)) return cid;
+    writeVarint(b.buf, start, length);
+    b.buf.set(block.bytes, at + n);
+    b.pos = at + length;
     return cid;
   }
 

@@ -3,9 +3,10 @@
  * buffer and the blocks it links into one pack buffer, hashes the line once for its CID and adds the
  * CID's leaf to the log's Merkle accumulator (FORMAT.md sections 3, 5.1 and 6). Synchronous; no I/O.
  */
-import { CID, CODEC_DAG_JSON, sha256Text } from '../cid.js';
+import { CID, CODEC_DAG_JSON, cidLength, cidTextAt, sha256Text, writeCid } from '../cid.js';
 import { encodeDagJsonString, quoteString } from '../dag-json/encode.js';
 import { FORMAT_VERSION } from '../record.js';
+import type { BufferPool } from './buffer-pool.js';
 import { ByteBatch } from './byte-batch.js';
 import type { LogSnapshot, OpenLog } from './open-log.js';
 import { PackBatch } from './pack-batch.js';
@@ -19,6 +20,8 @@ export interface EncodedAppend {
   pack: Buffer | null;
   /** The log up to and including this append. */
   snapshot: LogSnapshot;
+  /** The buffers `lines` and `pack` are views of (to reuse once written). */
+  buffers: Buffer[];
 }
 
 /** The chain position handed to record writers; one per append, advanced record by record. */
@@ -46,6 +49,10 @@ class AppendContext implements RecordContext {
     return this.pack.put(block);
   }
 }
+
+const RECORD_CID_LENGTH = cidLength(CODEC_DAG_JSON);
+/** 0x00 || the record's binary CID: the Merkle leaf hash input (FORMAT.md section 6). */
+const leafInput = new Uint8Array(1 + RECORD_CID_LENGTH);
 
 function linkText(cid: CID | null): string {
   return cid === null ? 'null' : '{"/":"' + cid.toString() + '"}';
@@ -77,10 +84,10 @@ function reserve(count: number, total: number, records: number): number {
   return Math.ceil(count * (perRecord * 1.25 + 64)) + 4096;
 }
 
-export function encodeAppend(log: OpenLog, inputs: Iterable<RecordInput>): EncodedAppend {
+export function encodeAppend(log: OpenLog, inputs: Iterable<RecordInput>, pool: BufferPool): EncodedAppend {
   const count = Array.isArray(inputs) ? inputs.length : 64;
-  const pack = new PackBatch(log.knownBlocks, reserve(count, log.encodedPackBytes, log.size));
-  const lines = new ByteBatch(reserve(count, log.encodedLineBytes, log.size));
+  const pack = new PackBatch(log.knownBlocks, pool.take(reserve(count, log.encodedPackBytes, log.size)));
+  const lines = new ByteBatch(pool.take(reserve(count, log.encodedLineBytes, log.size)));
   const ctx = new AppendContext(log, pack);
   const records: (AppendedRecord | Error)[] = [];
   for (const input of inputs) {
@@ -95,10 +102,13 @@ export function encodeAppend(log: OpenLog, inputs: Iterable<RecordInput>): Encod
     }
     lines.writeUtf8(text);
     lines.writeByte(0x0a);
-    // The line is hashed once, as the string it is (the same UTF-8 bytes as written): its CID; the
-    // Merkle leaf is the CID's 37 bytes, not the line again.
-    const cid = new CID(CODEC_DAG_JSON, sha256Text(text));
-    log.merkle.addCid(cid);
+    // The line is hashed once, as the string it is (the same UTF-8 bytes as written): its CID. The
+    // Merkle leaf is the CID's 37 bytes, not the line again; they are made once, after the leaf's 0x00,
+    // and the CID's string form is read from there too.
+    const digest = sha256Text(text);
+    writeCid(leafInput, 1, CODEC_DAG_JSON, digest);
+    log.merkle.addPrefixedLeaf(leafInput);
+    const cid = new CID(CODEC_DAG_JSON, digest, cidTextAt(leafInput, 1, RECORD_CID_LENGTH));
     records.push({ cid, log: log.id, seq: log.size });
     log.size++;
     log.head = cid;
@@ -110,6 +120,7 @@ export function encodeAppend(log: OpenLog, inputs: Iterable<RecordInput>): Encod
   log.encodedPackBytes += pack.bytes.pos;
   return {
     records,
+    buffers: [lines.buf, pack.bytes.buf],
     lines: lines.pos > 0 ? lines.view(0) : null,
     pack: pack.view(),
     snapshot: { size: log.size, root: log.merkle.root(), last: log.head },

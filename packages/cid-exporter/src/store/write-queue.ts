@@ -22,6 +22,8 @@ export interface WriteJob {
   pack: Buffer | null;
   lines: Buffer;
   snapshot: LogSnapshot;
+  /** The buffers `pack` and `lines` are views of. */
+  buffers: Buffer[];
 }
 
 export interface WriteQueueHost {
@@ -29,6 +31,8 @@ export interface WriteQueueHost {
   readonly sync: boolean;
   /** A job is written: its log's durable snapshot has advanced. */
   written(job: WriteJob): void;
+  /** The job's buffers are no longer used by any write (their async write completed). */
+  release(job: WriteJob): void;
   /** A job's write failed (its log has to be given up). */
   failed(job: WriteJob, err: Error): void;
 }
@@ -162,5 +166,6 @@ export class WriteQueue {
     if (takenOver()) return;
     job.state = 'done';
     this.markWritten(job);
+    this.host.release(job);
   }
 }
