@@ -3,7 +3,13 @@
  * dependency (multiformats is ESM-only). Byte layout: https://github.com/multiformats/cid#cidv1 ;
  * string form: multibase base32 (RFC 4648 lower case, no padding, prefix `b`).
  */
-import * as crypto from 'node:crypto';
+import { multibase32 } from './multibase.js';
+import { sha256Text } from './sha256.js';
+import { encodeVarint } from './varint.js';
+
+export { base32Encode } from './multibase.js';
+export { sha256, sha256Text } from './sha256.js';
+export { encodeVarint, varintLength, writeVarint } from './varint.js';
 
 /** Multicodec `raw`: payload bytes exactly as captured. */
 export const CODEC_RAW = 0x55;
@@ -13,39 +19,8 @@ export const CODEC_DAG_JSON = 0x0129;
 export const MULTIHASH_SHA2_256 = 0x12;
 
 const BASE32_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
-const BASE32_CODES = Uint8Array.from(BASE32_ALPHABET, (c) => c.charCodeAt(0));
 const BASE32_LOOKUP = new Int8Array(128).fill(-1);
 for (let i = 0; i < BASE32_ALPHABET.length; i++) BASE32_LOOKUP[BASE32_ALPHABET.charCodeAt(i)] = i;
-
-/** Bytes the unsigned LEB128 varint of `value` takes. */
-export function varintLength(value: number): number {
-  let n = 1;
-  for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) n++;
-  return n;
-}
-
-/**
- * Writes the unsigned LEB128 varint of `value` (multiformats, CAR section lengths) into `target` at
- * `offset`; returns the number of bytes written. The one varint writer of the package.
- */
-export function writeVarint(target: Uint8Array, offset: number, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint: not a non-negative safe integer: ${value}`);
-  let v = value;
-  let i = offset;
-  while (v >= 0x80) {
-    target[i++] = (v % 0x80) | 0x80;
-    v = Math.floor(v / 0x80);
-  }
-  target[i++] = v;
-  return i - offset;
-}
-
-/** Unsigned LEB128 varint as used by multiformats, in a new array. */
-export function encodeVarint(value: number): Uint8Array {
-  const out = new Uint8Array(varintLength(value));
-  writeVarint(out, 0, value);
-  return out;
-}
 
 /** Decodes a varint at `offset`; returns [value, bytesRead]. Throws on truncated or over-long input. */
 export function decodeVarint(bytes: Uint8Array, offset = 0): [number, number] {
@@ -61,89 +36,6 @@ export function decodeVarint(bytes: Uint8Array, offset = 0): [number, number] {
     mul *= 0x80;
   }
   throw new Error('varint: truncated or too long');
-}
-
-const scratch = Buffer.allocUnsafeSlow(128);
-
-/**
- * Writes the base32 characters of `bytes` into `out` from `j`; returns the end. Whole 5-byte groups
- * (8 characters) are done without a bit loop: CIDs are stringified for every record and block.
- */
-function base32Into(bytes: Uint8Array, out: Buffer, j: number, length = bytes.length, from = 0): number {
-  const C = BASE32_CODES;
-  const end = from + length;
-  const whole = end - (length % 5);
-  let i = from;
-  for (; i < whole; i += 5) {
-    const b0 = bytes[i]!;
-    const b1 = bytes[i + 1]!;
-    const b2 = bytes[i + 2]!;
-    const b3 = bytes[i + 3]!;
-    const b4 = bytes[i + 4]!;
-    out[j] = C[b0 >> 3]!;
-    out[j + 1] = C[((b0 & 7) << 2) | (b1 >> 6)]!;
-    out[j + 2] = C[(b1 >> 1) & 31]!;
-    out[j + 3] = C[((b1 & 1) << 4) | (b2 >> 4)]!;
-    out[j + 4] = C[((b2 & 15) << 1) | (b3 >> 7)]!;
-    out[j + 5] = C[(b3 >> 2) & 31]!;
-    out[j + 6] = C[((b3 & 3) << 3) | (b4 >> 5)]!;
-    out[j + 7] = C[b4 & 31]!;
-    j += 8;
-  }
-  let bits = 0;
-  let buffer = 0;
-  for (; i < end; i++) {
-    buffer = ((buffer << 8) | bytes[i]!) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out[j++] = C[(buffer >>> (bits - 5)) & 31]!;
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out[j++] = C[(buffer << (5 - bits)) & 31]!;
-  return j;
-}
-
-export function base32Encode(bytes: Uint8Array): string {
-  // Characters are collected as bytes and turned into one string at the end (no string concatenation
-  // per character). Short inputs (every CID) reuse one scratch buffer instead of allocating.
-  const size = Math.ceil((bytes.length * 8) / 5);
-  const out = size <= scratch.length ? scratch : Buffer.allocUnsafe(size);
-  return out.toString('latin1', 0, base32Into(bytes, out, 0));
-}
-
-/** Multibase base32 string (`b` prefix) of bytes[0, length) in one flat string (no `'b' + ...`). */
-function multibase32(bytes: Uint8Array, length = bytes.length, from = 0): string {
-  const size = 1 + Math.ceil((length * 8) / 5);
-  const out = size <= scratch.length ? scratch : Buffer.allocUnsafe(size);
-  out[0] = 0x62; // 'b'
-  return sliceLatin1(out, base32Into(bytes, out, 1, length, from));
-}
-
-/** The string form of the binary CID at bytes[offset, offset + length) (a writer's buffer). */
-export function cidTextAt(bytes: Uint8Array, offset: number, length: number): string {
-  return multibase32(bytes, length, offset);
-}
-
-/** Binary CID of the CID being stringified, when its `bytes` were never asked for. */
-const cidScratch = new Uint8Array(64);
-
-/** latin1Slice where Buffer has it (every Node version this package supports): toString() minus its argument checks. */
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Buffer, start: number, end: number) => string }).latin1Slice;
-const sliceLatin1 = (b: Buffer, end: number): string => (latin1Slice ? latin1Slice.call(b, 0, end) : b.toString('latin1', 0, end));
-
-/**
- * Multibase base32 of a CID given as prefix bytes and a digest in 32 latin1 characters (the writer's
- * CIDs): the digest is read once, straight into the 5-byte groups, instead of being copied out first.
- */
-function cidString(prefix: Uint8Array, digest: string): string {
-  const bytes = cidScratch;
-  const p = prefix.length;
-  for (let i = 0; i < p; i++) bytes[i] = prefix[i]!;
-  for (let i = 0; i < 32; i++) bytes[p + i] = digest.charCodeAt(i);
-  const out = scratch;
-  out[0] = 0x62; // 'b'
-  return sliceLatin1(out, base32Into(bytes, out, 1, p + 32));
 }
 
 export function base32Decode(text: string): Uint8Array {
@@ -197,6 +89,23 @@ export function writeCid(target: Uint8Array, offset: number, code: number, diges
   for (let i = 0; i < prefix.length; i++) target[j++] = prefix[i]!;
   for (let i = 0; i < 32; i++) target[j++] = digestText.charCodeAt(i);
   return j - offset;
+}
+
+/** The string form of the binary CID at bytes[offset, offset + length) (a writer's buffer). */
+export function cidTextAt(bytes: Uint8Array, offset: number, length: number): string {
+  return multibase32(bytes, length, offset);
+}
+
+/** Binary CID of the CID being stringified, when its `bytes` were never asked for. */
+const cidScratch = new Uint8Array(64);
+
+/** Multibase base32 of a CID given as prefix bytes and a digest in 32 latin1 characters (the writer's CIDs). */
+function cidString(prefix: Uint8Array, digest: string): string {
+  const bytes = cidScratch;
+  const p = prefix.length;
+  for (let i = 0; i < p; i++) bytes[i] = prefix[i]!;
+  for (let i = 0; i < 32; i++) bytes[p + i] = digest.charCodeAt(i);
+  return multibase32(bytes, p + 32);
 }
 
 /** A CIDv1 with a sha2-256 multihash. Instances are what the DAG-JSON encoder writes as `{"/": "..."}`. */
@@ -365,24 +274,6 @@ export class CID {
     }
     return null;
   }
-}
-
-type OneShotHash = (algorithm: string, data: Uint8Array | string, outputEncoding: string) => string;
-/** crypto.hash (Node >= 20.12 / 21.7) skips the Hash object: markedly faster for small inputs. */
-const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
-
-/**
- * sha2-256 digest as 32 latin1 characters (strings are hashed as UTF-8). With output 'buffer' Node
- * allocates a fresh ArrayBuffer per digest, which costs more than the hash of a small block (measured on
- * Node 20.20 and 24); the writer keeps digests as these strings (a {@link CID} takes one as its digest).
- */
-export const sha256Text: (bytes: Uint8Array | string) => string = oneShot
-  ? (bytes) => oneShot('sha256', bytes, 'latin1')
-  : (bytes) => crypto.createHash('sha256').update(bytes).digest('binary');
-
-/** sha2-256 digest (strings are hashed as UTF-8). */
-export function sha256(bytes: Uint8Array | string): Buffer {
-  return Buffer.from(sha256Text(bytes), 'latin1');
 }
 
 /** CIDv1(codec, sha2-256(bytes)). */

@@ -7,7 +7,8 @@
  * Works for any size, not only powers of two. A store's leaves are the binary CIDs of its records
  * (FORMAT.md section 6); the functions here take any leaf bytes.
  */
-import { sha256Text, type CID } from './cid.js';
+import type { CID } from './cid.js';
+import { sha256Text } from './sha256.js';
 
 /** Hashes are kept as 32 latin1 characters inside (see sha256Text); Buffers at the API. */
 type HashText = string;

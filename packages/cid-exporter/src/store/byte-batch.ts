@@ -1,4 +1,4 @@
-import { writeVarint } from '../cid.js';
+import { writeVarint } from '../varint.js';
 
 /**
  * A growable byte buffer for one append: every record line (or pack section) of the append is written

@@ -4,7 +4,9 @@
  * straight into the buffer: no Buffer per block. A record that fails part-way is rolled back with
  * {@link PackBatch.mark} and {@link PackBatch.rollback}, so none of its blocks stays in the pack.
  */
-import { CID, cidTextAt, sha256Text, varintLength, writeCid, writeVarint } from '../cid.js';
+import { CID, cidTextAt, writeCid } from '../cid.js';
+import { sha256Text } from '../sha256.js';
+import { varintLength, writeVarint } from '../varint.js';
 import type { BlockSet } from './block-set.js';
 import { ByteBatch } from './byte-batch.js';
 import type { BlockInput } from './record-input.js';

@@ -3,7 +3,8 @@
  * buffer and the blocks it links into one pack buffer, hashes the line once for its CID and adds the
  * CID's leaf to the log's Merkle accumulator (FORMAT.md sections 3, 5.1 and 6). Synchronous; no I/O.
  */
-import { CID, CODEC_DAG_JSON, cidLength, cidTextAt, sha256Text, writeCid } from '../cid.js';
+import { CID, CODEC_DAG_JSON, cidLength, cidTextAt, writeCid } from '../cid.js';
+import { sha256Text } from '../sha256.js';
 import { encodeDagJsonString, quoteString } from '../dag-json/encode.js';
 import { FORMAT_VERSION } from '../record.js';
 import type { BufferPool } from './buffer-pool.js';
