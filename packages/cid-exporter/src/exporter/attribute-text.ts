@@ -36,6 +36,9 @@ export interface KeyPlan {
   /** The same entries with a leading comma (one concatenation per attribute instead of two). */
   readonly lastCommaEntries: string[];
   lastParams: string;
+  /** Per payload key: the last linked block's CID and its entry in the input / output map. */
+  readonly lastLinks: unknown[];
+  readonly lastLinkEntries: string[];
 }
 
 export interface AttributeText {
@@ -87,6 +90,8 @@ export class AttributeWriter {
         lastEntries: new Array<string>(sorted.length).fill(''),
         lastCommaEntries: new Array<string>(sorted.length).fill(''),
         lastParams: '',
+        lastLinks: new Array<unknown>(sorted.length).fill(undefined),
+        lastLinkEntries: new Array<string>(sorted.length).fill(''),
       };
     }
     // Payloads by stored key; of two span keys that normalise to the same one, the later (sorted) wins,
@@ -98,7 +103,7 @@ export class AttributeWriter {
     }
     const stored = [...byStored.keys()].sort();
     const keys = stored.map((s) => byStored.get(s)!);
-    return { order: order.slice(), simple, keys, quoted: stored.map(quoteString), role: Uint8Array.from(keys, (k) => this.roleOf(k)), lastValues: [], lastEntries: [], lastCommaEntries: [], lastParams: '' };
+    return { order: order.slice(), simple, keys, quoted: stored.map(quoteString), role: Uint8Array.from(keys, (k) => this.roleOf(k)), lastValues: [], lastEntries: [], lastCommaEntries: [], lastParams: '', lastLinks: [], lastLinkEntries: [] };
   }
 
   /** Writes the attributes and params of a span into `out`; drops are recorded in `n`. */
@@ -112,8 +117,7 @@ export class AttributeWriter {
       const r = role[i]!;
       if (r >= ROLE_INPUT) continue;
       const v = attrs[keys[i]!];
-      // Only primitives are reused: an object value may have changed inside.
-      if (v !== lastValues[i] || v === undefined || (typeof v === 'object' && v !== null)) {
+      if (!sameValue(v, lastValues[i])) {
         const value = valueText(v, n, keys[i]!);
         lastValues[i] = undefined;
         if (r === ROLE_PARAM) paramsChanged = true;
@@ -123,7 +127,7 @@ export class AttributeWriter {
         }
         lastEntries[i] = quoted[i]! + ':' + value;
         lastCommaEntries[i] = ',' + lastEntries[i]!;
-        lastValues[i] = v;
+        lastValues[i] = rememberable(v);
       }
       if (text.length === 1) text += lastEntries[i]!;
       else text += lastCommaEntries[i]!;
@@ -147,6 +151,26 @@ export class AttributeWriter {
     out.attributes = encodeDagJsonString(map);
     out.params = any ? encodeDagJsonString(params).slice(1, -1) : '';
   }
+}
+
+/**
+ * What is remembered of a value to recognise it on the next span: a primitive as it is, a short array of
+ * strings as a copy (the SDK hands each span its own array, so the same content arrives in a new array),
+ * anything else not at all (an object may change inside).
+ */
+function rememberable(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v) && v.length <= 8 && v.every((x) => typeof x === 'string')) return v.slice();
+  return undefined;
+}
+
+/** `v` is the value `last` remembers (see rememberable). */
+function sameValue(v: unknown, last: unknown): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'object') return v === last;
+  if (v === null || !Array.isArray(v) || !Array.isArray(last) || v.length !== last.length) return false;
+  for (let i = 0; i < v.length; i++) if (v[i] !== last[i]) return false;
+  return true;
 }
 
 /**

@@ -132,7 +132,13 @@ export class SpanRecordBuilder {
       const key = keys[i]!;
       const value = attrs[key];
       if (value === undefined) continue;
-      const entry = quoted[i]! + ':{"/":"' + this.rawBlock(ctx, value, key).toString() + '"}';
+      const cid = this.rawBlock(ctx, value, key);
+      // A remembered block (system prompt, tools) is the same CID object again: so is its map entry.
+      if (plan.lastLinks[i] !== cid) {
+        plan.lastLinks[i] = cid;
+        plan.lastLinkEntries[i] = quoted[i]! + ':{"/":"' + cid.toString() + '"}';
+      }
+      const entry = plan.lastLinkEntries[i]!;
       if (r === ROLE_OUTPUT) output += output.length === 0 ? entry : ',' + entry;
       else input += input.length === 0 ? entry : ',' + entry;
     }
