@@ -119,7 +119,7 @@ describe('the store behind the OTLP export', () => {
 
     expect(span!.attributes['provenance.record.cid']).toBe(log!.cids[0]);
     expect(record).toMatchObject({
-      v: 1,
+      v: 2,
       type: 'span',
       log: log!.logId,
       seq: 0,
@@ -131,7 +131,12 @@ describe('the store behind the OTLP export', () => {
       kind: 'CLIENT',
       start: String(span!.startTimeUnixNano),
       end: String(span!.endTimeUnixNano),
-      resource: { 'service.name': '@llm-provenance/e2e-tests', 'service.instance.id': span!.resource['service.instance.id'] },
+    });
+    // The resource attributes are a dag-json block of their own, linked from the record (format v2).
+    expect(Object.keys(record.resource)).toEqual(['/']);
+    expect(JSON.parse(Buffer.from(blocks.get(record.resource['/'])!).toString('utf8'))).toMatchObject({
+      'service.name': '@llm-provenance/e2e-tests',
+      'service.instance.id': span!.resource['service.instance.id'],
     });
     // Content never sits in the record itself: it is linked, and the blocks hold the exact bytes.
     expect(record.attributes['gen_ai.input.messages']).toBeUndefined();

@@ -3,7 +3,13 @@
  * dependency (multiformats is ESM-only). Byte layout: https://github.com/multiformats/cid#cidv1 ;
  * string form: multibase base32 (RFC 4648 lower case, no padding, prefix `b`).
  */
-import * as crypto from 'node:crypto';
+import { multibase32 } from './multibase.js';
+import { sha256Text } from './sha256.js';
+import { encodeVarint } from './varint.js';
+
+export { base32Encode } from './multibase.js';
+export { sha256, sha256Text } from './sha256.js';
+export { encodeVarint, varintLength, writeVarint } from './varint.js';
 
 /** Multicodec `raw`: payload bytes exactly as captured. */
 export const CODEC_RAW = 0x55;
@@ -13,22 +19,8 @@ export const CODEC_DAG_JSON = 0x0129;
 export const MULTIHASH_SHA2_256 = 0x12;
 
 const BASE32_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
-const BASE32_CODES = Uint8Array.from(BASE32_ALPHABET, (c) => c.charCodeAt(0));
 const BASE32_LOOKUP = new Int8Array(128).fill(-1);
 for (let i = 0; i < BASE32_ALPHABET.length; i++) BASE32_LOOKUP[BASE32_ALPHABET.charCodeAt(i)] = i;
-
-/** Unsigned LEB128 varint as used by multiformats. */
-export function encodeVarint(value: number): number[] {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint: not a non-negative safe integer: ${value}`);
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return out;
-}
 
 /** Decodes a varint at `offset`; returns [value, bytesRead]. Throws on truncated or over-long input. */
 export function decodeVarint(bytes: Uint8Array, offset = 0): [number, number] {
@@ -45,65 +37,6 @@ export function decodeVarint(bytes: Uint8Array, offset = 0): [number, number] {
   }
   throw new Error('varint: truncated or too long');
 }
-
-const scratch = Buffer.allocUnsafeSlow(128);
-
-/**
- * Writes the base32 characters of `bytes` into `out` from `j`; returns the end. Whole 5-byte groups
- * (8 characters) are done without a bit loop: CIDs are stringified for every record and block.
- */
-function base32Into(bytes: Uint8Array, out: Buffer, j: number, length = bytes.length): number {
-  const C = BASE32_CODES;
-  const whole = length - (length % 5);
-  let i = 0;
-  for (; i < whole; i += 5) {
-    const b0 = bytes[i]!;
-    const b1 = bytes[i + 1]!;
-    const b2 = bytes[i + 2]!;
-    const b3 = bytes[i + 3]!;
-    const b4 = bytes[i + 4]!;
-    out[j] = C[b0 >> 3]!;
-    out[j + 1] = C[((b0 & 7) << 2) | (b1 >> 6)]!;
-    out[j + 2] = C[(b1 >> 1) & 31]!;
-    out[j + 3] = C[((b1 & 1) << 4) | (b2 >> 4)]!;
-    out[j + 4] = C[((b2 & 15) << 1) | (b3 >> 7)]!;
-    out[j + 5] = C[(b3 >> 2) & 31]!;
-    out[j + 6] = C[((b3 & 3) << 3) | (b4 >> 5)]!;
-    out[j + 7] = C[b4 & 31]!;
-    j += 8;
-  }
-  let bits = 0;
-  let buffer = 0;
-  for (; i < length; i++) {
-    buffer = ((buffer << 8) | bytes[i]!) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out[j++] = C[(buffer >>> (bits - 5)) & 31]!;
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out[j++] = C[(buffer << (5 - bits)) & 31]!;
-  return j;
-}
-
-export function base32Encode(bytes: Uint8Array): string {
-  // Characters are collected as bytes and turned into one string at the end (no string concatenation
-  // per character). Short inputs (every CID) reuse one scratch buffer instead of allocating.
-  const size = Math.ceil((bytes.length * 8) / 5);
-  const out = size <= scratch.length ? scratch : Buffer.allocUnsafe(size);
-  return out.toString('latin1', 0, base32Into(bytes, out, 0));
-}
-
-/** Multibase base32 string (`b` prefix) of bytes[0, length) in one flat string (no `'b' + ...`). */
-function multibase32(bytes: Uint8Array, length = bytes.length): string {
-  const size = 1 + Math.ceil((length * 8) / 5);
-  const out = size <= scratch.length ? scratch : Buffer.allocUnsafe(size);
-  out[0] = 0x62; // 'b'
-  return out.toString('latin1', 0, base32Into(bytes, out, 1, length));
-}
-
-/** Binary CID of the CID being stringified, when its `bytes` were never asked for. */
-const cidScratch = new Uint8Array(64);
 
 export function base32Decode(text: string): Uint8Array {
   const out = new Uint8Array(Math.floor((text.length * 5) / 8));
@@ -136,19 +69,90 @@ function cidPrefix(code: number): Uint8Array {
   }
   return p;
 }
+// The two codecs of every record and block, looked up without the map.
+const RAW_PREFIX = cidPrefix(CODEC_RAW);
+const DAG_JSON_PREFIX = cidPrefix(CODEC_DAG_JSON);
+const prefixOf = (code: number): Uint8Array => (code === CODEC_DAG_JSON ? DAG_JSON_PREFIX : code === CODEC_RAW ? RAW_PREFIX : cidPrefix(code));
+
+/** Length of the binary CID of `code` with a sha2-256 digest. */
+export function cidLength(code: number): number {
+  return prefixOf(code).length + 32;
+}
+
+/**
+ * Writes the binary CID of `code` and a digest given as 32 latin1 characters into `target` at `offset`
+ * (a writer puts it where the bytes are needed, once); returns its length.
+ */
+export function writeCid(target: Uint8Array, offset: number, code: number, digestText: string): number {
+  const prefix = prefixOf(code);
+  let j = offset;
+  for (let i = 0; i < prefix.length; i++) target[j++] = prefix[i]!;
+  for (let i = 0; i < 32; i++) target[j++] = digestText.charCodeAt(i);
+  return j - offset;
+}
+
+/** The string form of the binary CID at bytes[offset, offset + length) (a writer's buffer). */
+export function cidTextAt(bytes: Uint8Array, offset: number, length: number): string {
+  return multibase32(bytes, length, offset);
+}
+
+/** Binary CID of the CID being stringified, when its `bytes` were never asked for. */
+const cidScratch = new Uint8Array(64);
+
+/** Multibase base32 of a CID given as prefix bytes and a digest in 32 latin1 characters (the writer's CIDs). */
+function cidString(prefix: Uint8Array, digest: string): string {
+  const bytes = cidScratch;
+  const p = prefix.length;
+  for (let i = 0; i < p; i++) bytes[i] = prefix[i]!;
+  for (let i = 0; i < 32; i++) bytes[p + i] = digest.charCodeAt(i);
+  return multibase32(bytes, p + 32);
+}
 
 /** A CIDv1 with a sha2-256 multihash. Instances are what the DAG-JSON encoder writes as `{"/": "..."}`. */
 export class CID {
-  /** The 32-byte sha2-256 digest. */
-  readonly digest: Uint8Array;
   readonly code: number;
+  private _digest: Uint8Array | undefined;
+  /**
+   * The digest as a 32-character latin1 string, for CIDs the writer made from `crypto.hash(..., 'latin1')`:
+   * most of them are only ever written out (base32, pack sections), so no byte array is made for them.
+   */
+  private _digestText: string | undefined;
   private _bytes: Uint8Array | undefined;
   private _string: string | undefined;
 
-  constructor(code: number, digest: Uint8Array) {
+  /**
+   * `digest`: the 32 digest bytes, or the same as 32 latin1 characters (see {@link sha256Text}).
+   * `text`: the string form, when the writer already made it (see {@link cidTextAt}).
+   */
+  constructor(code: number, digest: Uint8Array | string, text?: string) {
     if (digest.length !== 32) throw new Error(`CID: sha2-256 digest must be 32 bytes, got ${digest.length}`);
     this.code = code;
-    this.digest = digest;
+    if (typeof digest === 'string') {
+      this._digest = undefined;
+      this._digestText = digest;
+    } else {
+      this._digest = digest;
+      this._digestText = undefined;
+    }
+    this._bytes = undefined;
+    this._string = text;
+  }
+
+  /** The 32-byte sha2-256 digest. */
+  get digest(): Uint8Array {
+    if (this._digest === undefined) {
+      const d = new Uint8Array(32);
+      const t = this._digestText!;
+      for (let i = 0; i < 32; i++) d[i] = t.charCodeAt(i);
+      this._digest = d;
+    }
+    return this._digest;
+  }
+
+  /** The digest as 32 latin1 characters (one character per byte). */
+  get digestText(): string {
+    if (this._digestText === undefined) this._digestText = Buffer.from(this._digest!).toString('latin1');
+    return this._digestText;
   }
 
   get version(): 1 {
@@ -158,10 +162,8 @@ export class CID {
   /** Binary CID: varint(1) varint(codec) 0x12 0x20 digest. */
   get bytes(): Uint8Array {
     if (this._bytes === undefined) {
-      const prefix = cidPrefix(this.code);
-      const b = new Uint8Array(prefix.length + 32);
-      b.set(prefix, 0);
-      b.set(this.digest, prefix.length);
+      const b = new Uint8Array(this.byteLength);
+      this.copyBytesTo(b, 0);
       this._bytes = b;
     }
     return this._bytes;
@@ -186,21 +188,31 @@ export class CID {
 
   /** Length of the binary CID. */
   get byteLength(): number {
-    return cidPrefix(this.code).length + 32;
+    return prefixOf(this.code).length + 32;
   }
 
   /** Writes the binary CID into `target` at `offset` (no allocation); returns its length. */
   copyBytesTo(target: Uint8Array, offset: number): number {
-    const prefix = cidPrefix(this.code);
-    target.set(prefix, offset);
-    target.set(this.digest, offset + prefix.length);
-    return prefix.length + 32;
+    // Byte loops: TypedArray.prototype.set costs more than copying a few dozen bytes one by one.
+    const prefix = prefixOf(this.code);
+    let j = offset;
+    for (let i = 0; i < prefix.length; i++) target[j++] = prefix[i]!;
+    if (this._digest !== undefined) {
+      const d = this._digest;
+      for (let i = 0; i < 32; i++) target[j++] = d[i]!;
+    } else {
+      const t = this._digestText!;
+      for (let i = 0; i < 32; i++) target[j++] = t.charCodeAt(i);
+    }
+    return j - offset;
   }
 
   toString(): string {
     if (this._string === undefined) {
       // From a scratch copy: most CIDs are only ever stringified, and need no `bytes` array of their own.
-      this._string = this._bytes !== undefined ? multibase32(this._bytes) : multibase32(cidScratch, this.copyBytesTo(cidScratch, 0));
+      if (this._bytes !== undefined) this._string = multibase32(this._bytes);
+      else if (this._digestText !== undefined) this._string = cidString(prefixOf(this.code), this._digestText);
+      else this._string = multibase32(cidScratch, this.copyBytesTo(cidScratch, 0));
     }
     return this._string;
   }
@@ -211,7 +223,7 @@ export class CID {
   }
 
   equals(other: CID): boolean {
-    return other.code === this.code && Buffer.from(other.digest).equals(Buffer.from(this.digest));
+    return other.code === this.code && other.digestText === this.digestText;
   }
 
   /** Parses a base32 CIDv1 string (sha2-256 only). */
@@ -264,28 +276,9 @@ export class CID {
   }
 }
 
-type OneShotHash = (algorithm: string, data: Uint8Array | string, outputEncoding: 'buffer') => Buffer;
-/** crypto.hash (Node >= 20.12 / 21.7) skips the Hash object: markedly faster for small inputs. */
-const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
-
-/**
- * sha2-256 digest (strings are hashed as UTF-8).
- * The digest is asked for as a 32-character latin1 string and copied into a pooled Buffer: with output
- * 'buffer' Node allocates a fresh ArrayBuffer per call, which costs ~400 ns more per hash (measured on
- * Node 20.20 and 24.21) and most of the write path's GC time. Same 32 bytes either way.
- */
-export const sha256: (bytes: Uint8Array | string) => Buffer = oneShot
-  ? (bytes) => {
-      const s = oneShot('sha256', bytes, 'latin1' as 'buffer') as unknown as string;
-      const out = Buffer.allocUnsafe(32);
-      for (let i = 0; i < 32; i++) out[i] = s.charCodeAt(i);
-      return out;
-    }
-  : (bytes) => crypto.createHash('sha256').update(bytes).digest();
-
 /** CIDv1(codec, sha2-256(bytes)). */
 export function cidFor(code: number, bytes: Uint8Array | string): CID {
-  return new CID(code, sha256(bytes));
+  return new CID(code, sha256Text(bytes));
 }
 
 export function rawCid(bytes: Uint8Array | string): CID {

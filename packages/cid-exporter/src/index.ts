@@ -4,8 +4,9 @@ export * from './merkle.js';
 export * from './record.js';
 export * from './pack.js';
 export * from './normalise.js';
-export { ProvenanceStore, newLogId, type AppendResult, type AppendedRecord, type BlockInput, type RecordDraft } from './store/store.js';
-export { renderRecordText, type PreEncodedDraft, type RecordTextParts } from './store/record-text.js';
+export { ProvenanceStore } from './store/store.js';
+export { newLogId } from './store/open-log.js';
+export type { AppendResult, AppendedRecord, BlockInput, RecordContext, RecordDraft, RecordInput, RecordWriter } from './store/record-input.js';
 export { BlockSet } from './store/block-set.js';
 export { resolveStoreOptions, type Durability, type ProvenanceStoreOptions, type ResolvedStoreOptions } from './store/options.js';
 export { scanLog, type LogLine, type LogScan } from './store/log-scan.js';
@@ -21,10 +22,11 @@ export {
   readCheckpointFile,
   type CheckpointCheck,
 } from './checkpoint/checkpoint.js';
-export { CidSpanExporter, type CidSpanExporterOptions, type SpanOutcome } from './exporter/exporter.js';
+export { CidSpanExporter, type BatchExport, type CidSpanExporterOptions, type SpanOutcome, type StoredBatch } from './exporter/exporter.js';
 export { ForwardedSpan } from './exporter/forwarded-span.js';
 export { payloadTable, PARAMS_PREFIX, type PayloadDirection } from './exporter/payload-attributes.js';
-export { SpanRecordBuilder, hrTimeToNsString, payloadBytes, type SpanDraft } from './exporter/span-record.js';
+export { SpanRecordBuilder, hrTimeToNsString, type SpanLinks } from './exporter/span-record.js';
+export { droppedRecord } from './exporter/dropped-record.js';
 // verify / query / export / CLI (src/verify, src/query, src/export, src/cli)
 export { verifyStore } from './verify/verify-store.js';
 export { verifyCar } from './verify/verify-car.js';

@@ -24,6 +24,11 @@ export class Normaliser {
   readonly dropped: string[] = [];
   private seen: Set<object> | undefined;
 
+  /** Forgets the dropped paths, for reuse on the next record. */
+  reset(): void {
+    if (this.dropped.length > 0) this.dropped.length = 0;
+  }
+
   /** Normalised `v`; undefined means "drop it". `parent` + `key` name its path. */
   value(v: unknown, parent: string, key: string | number): DagValue | undefined {
     switch (typeof v) {

@@ -4,7 +4,7 @@
  */
 import type { CID } from './cid.js';
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** A link as written by us (CID) or as read back with JSON.parse. */
 export type Link = CID | { '/': string };
@@ -17,7 +17,7 @@ export type SpanKindName = 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONS
 export type StatusCodeName = 'UNSET' | 'OK' | 'ERROR';
 
 interface RecordBase {
-  v: 1;
+  v: 2;
   log: string;
   seq: number;
   prev: Link | null;
@@ -36,7 +36,8 @@ export interface SpanRecord extends RecordBase {
   end: string;
   status: { code: StatusCodeName; message: string | null };
   attributes: DagMap;
-  resource: DagMap;
+  /** Link to a dag-json block holding the normalised resource attributes (one block per resource). */
+  resource: Link;
   scope: { name: string; version: string | null; schemaUrl: string | null };
   events: { name: string; time: string; attributes: DagMap }[];
   links: { traceId: string; spanId: string; attributes: DagMap }[];
@@ -66,11 +67,20 @@ export interface DamageRecord extends RecordBase {
   reason: string;
 }
 
-export type ProvenanceRecord = SpanRecord | CutRecord | DamageRecord;
+/** Spans the span processor had to drop (queue full), written with the next batch that is stored. */
+export interface DroppedRecord extends RecordBase {
+  type: 'dropped';
+  time: string;
+  /** Spans dropped since the previous `dropped` record of this log. */
+  count: number;
+  reason: string;
+}
+
+export type ProvenanceRecord = SpanRecord | CutRecord | DamageRecord | DroppedRecord;
 
 /** The signed part of a checkpoint (FORMAT.md section 6). */
 export interface CheckpointStatement {
-  v: 1;
+  v: 2;
   type: 'checkpoint';
   log: string;
   size: number;

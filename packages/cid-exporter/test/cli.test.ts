@@ -23,7 +23,8 @@ beforeAll(async () => {
   out = tmpDir('cli-out');
 }, 120_000);
 
-const blockCount = 2 * N + 14 + 3;
+// + 1: the resource block (format v2)
+const blockCount = 2 * N + 14 + 3 + 1;
 
 describe('llm-provenance verify', () => {
   it('exits 0 and says OK for an untouched store', () => {

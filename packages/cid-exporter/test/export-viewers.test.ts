@@ -9,14 +9,15 @@ import * as dagJson from '@ipld/dag-json';
 import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { SDK_INFO } from '@opentelemetry/core';
-import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { TracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { CidSpanExporter, exportJaegerJson, exportOtlpJsonLines } from '@llm-provenance/cid-exporter';
-import { BASE_MS, PARENT_SPAN_ID, lines, spec, tmpDir, writeSpans } from './verify-fixture.js';
+import { BASE_MS, PARENT_SPAN_ID, lines, packPath, packSections, spec, tmpDir, writeSpans } from './verify-fixture.js';
 
 let store: string;
 let logId: string;
 let out: string;
 let recs: Array<{ cid: string; record: any }>;
+let resourceMap: Record<string, unknown>;
 
 beforeAll(async () => {
   store = path.join(tmpDir('viewers'), 'store');
@@ -25,12 +26,15 @@ beforeAll(async () => {
   recs = await Promise.all(
     lines(store, logId).map(async (l) => ({ cid: MfCID.create(1, 0x0129, await sha256.digest(l)).toString(), record: dagJson.decode<any>(l) })),
   );
+  // Format v2: the record links a dag-json block holding the resource attributes.
+  const pack = fs.readFileSync(packPath(store, logId));
+  const section = packSections(pack).find((s) => MfCID.decode(s.cidBytes).equals(recs[0]!.record.resource))!;
+  resourceMap = dagJson.decode<Record<string, unknown>>(pack.subarray(section.dataOffset, section.end));
 }, 120_000);
 
 /** The SDK's default service name depends on how node was started; it is whatever the record holds. */
-// The installed OpenTelemetry JS line's version (2.x or 3.x), as the SDK's default resource reports it.
 const SDK_VERSION = SDK_INFO['telemetry.sdk.version'];
-const serviceName = (): string => recs[0]!.record.resource['service.name'];
+const serviceName = (): string => resourceMap['service.name'] as string;
 const resource = (): unknown[] => [
   { key: 'service.name', value: { stringValue: serviceName() } },
   { key: 'telemetry.sdk.language', value: { stringValue: 'nodejs' } },

@@ -80,9 +80,11 @@ describe('CidSpanExporter', () => {
     const inputBlock = `{"gen_ai.input.messages":{"/":"${inputMsg}"},"gen_ai.system_instructions":{"/":"${system}"}}`;
     const paramsBlock = '{"gen_ai.request.max_tokens":0,"gen_ai.request.model":"gpt-4o-mini","gen_ai.request.temperature":0.2}';
     const outputBlock = `{"gen_ai.output.messages":{"/":"${outputMsg}"}}`;
+    const resourceBlock = '{"service.name":"svc"}';
     const input = await mfCid(DAG_JSON, enc(inputBlock));
     const params = await mfCid(DAG_JSON, enc(paramsBlock));
     const output = await mfCid(DAG_JSON, enc(outputBlock));
+    const resource = await mfCid(DAG_JSON, enc(resourceBlock));
     const log = exporter.store.logId;
 
     const lines = readLines(dir, log);
@@ -92,10 +94,10 @@ describe('CidSpanExporter', () => {
         '"gen_ai.request.model":"gpt-4o-mini","gen_ai.request.temperature":0.2,"gen_ai.usage.input_tokens":7},' +
         `"dropped":[],"end":"1764172113000000005","events":[],"input":{"/":"${input}"},"kind":"CLIENT","links":[],` +
         `"log":"${log}","name":"chat gpt-4o-mini","output":{"/":"${output}"},"params":{"/":"${params}"},` +
-        '"parentSpanId":null,"prev":null,"resource":{"service.name":"svc"},' +
+        `"parentSpanId":null,"prev":null,"resource":{"/":"${resource}"},` +
         '"scope":{"name":"@llm-provenance/instrumentation-openai","schemaUrl":null,"version":"0.1.0"},"seq":0,' +
         '"spanId":"b7ad6b7169203331","start":"1764172112345678901","status":{"code":"OK","message":null},' +
-        '"traceFlags":1,"traceId":"0af7651916cd43dd8448eb211c80319c","type":"span","v":1}',
+        '"traceFlags":1,"traceId":"0af7651916cd43dd8448eb211c80319c","type":"span","v":2}',
     );
     const recordCid = await mfCid(DAG_JSON, lines[0]!);
 
@@ -107,6 +109,7 @@ describe('CidSpanExporter', () => {
       [input]: inputBlock,
       [params]: paramsBlock,
       [output]: outputBlock,
+      [resource]: resourceBlock,
     });
 
     const forwarded = memory.getFinishedSpans();
@@ -145,9 +148,12 @@ describe('CidSpanExporter', () => {
 
     const pack = fs.readFileSync(path.join(dir, 'blocks', `${exporter.store.logId}.blocks`));
     const sections = scanPack(pack).sections.map((s) => s.cid.toString());
-    // 3 raw (input, system, output) + input + params + output blocks for span 1; span 2 adds raw "[]" and its output block.
-    expect(sections.length).toBe(8);
-    expect(new Set(sections).size).toBe(8);
+    // The resource block, 3 raw (input, system, output) + input + params + output blocks for span 1; span 2
+    // adds raw "[]" and its output block. All three records link the one resource block.
+    expect(sections.length).toBe(9);
+    expect(new Set(sections).size).toBe(9);
+    expect(new Set(records.map((r) => r.resource['/'])).size).toBe(1);
+    expect(sections[0]).toBe(records[0].resource['/']);
 
     expect(memory.getFinishedSpans().map((s) => [s.attributes['provenance.log.seq'], s.attributes['provenance.record.cid']])).toEqual([
       [0, cids[0]],

@@ -98,11 +98,11 @@ describe('queryStore', () => {
     expect(run({ outputCid: r.outputCid! })).toEqual([123]);
   });
 
-  it('is also ProvenanceStore.query on an open store', async () => {
+  it('reads a store another writer has open', async () => {
     const open = ProvenanceStore.open({ dir: store, checkpointIntervalMs: 0 });
     try {
       const filter: QueryFilter = { task: 'task-1', route: 'fallback' };
-      expect(open.query(filter).map(spanIndex)).toEqual(expected((i) => i % 6 === 1 && i % 7 === 0));
+      expect(queryStore(open.dir, filter).map(spanIndex)).toEqual(expected((i) => i % 6 === 1 && i % 7 === 0));
     } finally {
       await open.close();
     }

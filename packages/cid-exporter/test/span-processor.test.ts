@@ -1,10 +1,51 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { SpanKind } from '@opentelemetry/api';
-import { InMemorySpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
-import { CidSpanExporter, CidSpanProcessor, verifyStore } from '@llm-provenance/cid-exporter';
-import { readLines, tmpStoreDir } from './store-helpers.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as dagJson from '@ipld/dag-json';
+import { diag, DiagLogLevel, SpanKind } from '@opentelemetry/api';
+import { TracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { CidSpanExporter, CidSpanProcessor, ProvenanceStore, verifyStore, type AppendResult, type RecordInput } from '@llm-provenance/cid-exporter';
+import { mfCid, readLines, tmpStoreDir } from './store-helpers.js';
+
+/**
+ * A store whose writes the test completes: every append is encoded and written as usual, but its
+ * `durable` promise settles only when the test opens that append's gate (a disk as slow as the test likes).
+ */
+class GatedStore extends ProvenanceStore {
+  readonly gates: (() => void)[] = [];
+  private waiting: (() => void)[] = [];
+
+  override append(inputs: Iterable<RecordInput>): AppendResult {
+    const result = super.append(inputs);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    this.gates.push(open);
+    for (const w of this.waiting.splice(0)) w();
+    return { records: result.records, durable: result.durable.then(() => gate) };
+  }
+
+  /** Resolves once the store has had `n` appends. */
+  async appends(n: number): Promise<void> {
+    while (this.gates.length < n) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+}
+
+const warnings: string[] = [];
+afterEach(() => {
+  diag.disable();
+  warnings.length = 0;
+});
+function captureWarnings() {
+  diag.setLogger({ warn: (m: string) => warnings.push(m), error: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+}
+
+/** A full garbage collection, to count which spans are still referenced (V8's gc, made reachable here). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 function setup(label: string, options: ConstructorParameters<typeof CidSpanProcessor>[1]) {
   const dir = tmpStoreDir(label);
@@ -101,6 +142,113 @@ describe('CidSpanProcessor', () => {
       ['two', 1],
     ]);
     expect(lines).toHaveLength(3);
+  });
+
+  it('under a burst larger than the queue, holds at most maxQueueSize spans, drops and counts the rest, and stores the count as a dropped record', async () => {
+    captureWarnings();
+    const dir = tmpStoreDir('proc-burst');
+    const store = GatedStore.open({ dir, checkpointIntervalMs: 0 }) as GatedStore;
+    const forwarded = new InMemorySpanExporter();
+    const exporter = new CidSpanExporter({ store, forwardTo: [forwarded] });
+    const processor = new CidSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxQueueSize: 8, maxExportBatchSize: 4 });
+    const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('burst-test', '1.0.0');
+    const before = BigInt(Date.now()) * 1_000_000n;
+    // In a function of its own, so no variable of this (async) test keeps the last span alive.
+    const { refs, held } = ((): { refs: WeakRef<object>[]; held: number[] } => {
+      const refs: WeakRef<object>[] = [];
+      const held: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const span = tracer.startSpan(`call ${i}`, { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': `[{"role":"user","content":"${i}"}]` } });
+        refs.push(new WeakRef(span));
+        span.end();
+        held.push(processor.heldCount);
+      }
+      return { refs, held };
+    })();
+    // The first batch went to the store at once and its write is not done; four more wait here.
+    expect(held).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8]);
+    expect([processor.bufferedCount, processor.droppedCount]).toEqual([4, 12]);
+    expect(store.gates).toHaveLength(1);
+    expect(warnings).toEqual(['CidSpanProcessor: queue full (8 spans held while the store writes), dropping spans; the count goes into the store']);
+    // Nothing else refers to the spans: the 12 dropped ones are garbage, the 8 held ones are not.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(refs.map((r) => r.deref() !== undefined)).toEqual([...Array(8).fill(true), ...Array(12).fill(false)]);
+
+    // The first write completes: the next batch carries the count of dropped spans.
+    store.gates[0]!();
+    await store.appends(2);
+    expect(processor.droppedCount).toBe(0);
+    // Until its forwarding completes too, the first batch still counts as held.
+    expect(processor.heldCount).toBe(8);
+    store.gates[1]!();
+    await processor.forceFlush();
+    expect(processor.heldCount).toBe(0);
+    expect(forwarded.getFinishedSpans().map((s) => s.name)).toEqual(['call 0', 'call 1', 'call 2', 'call 3', 'call 4', 'call 5', 'call 6', 'call 7']);
+    // New spans fit again.
+    tracer.startSpan('after the burst').end();
+    expect(warnings[1]).toBe('CidSpanProcessor: queue has room again after dropping 12 spans');
+    expect(warnings).toHaveLength(2);
+    const shutdown = processor.shutdown();
+    await store.appends(3);
+    store.gates[2]!();
+    await shutdown;
+    // The store was passed in, so the exporter leaves closing it to its owner.
+    await store.close();
+    const after = BigInt(Date.now()) * 1_000_000n;
+
+    const logId = store.logId;
+    const lines = readLines(dir, logId);
+    const records = lines.map((l) => JSON.parse(l.toString('utf8')));
+    expect(records.map((r) => (r.type === 'span' ? r.name : `${r.type} ${r.count}`))).toEqual(['call 0', 'call 1', 'call 2', 'call 3', 'dropped 12', 'call 4', 'call 5', 'call 6', 'call 7', 'after the burst']);
+    const dropped = lines[4]!.toString('utf8');
+    const time = records[4].time as string;
+    expect(dropped).toBe(`{"count":12,"log":"${logId}","prev":{"/":"${await mfCid(0x0129, lines[3]!)}"},"reason":"queue full","seq":4,"time":"${time}","type":"dropped","v":2}`);
+    expect(Buffer.from(dagJson.encode(dagJson.decode(lines[4]!))).equals(lines[4]!)).toBe(true);
+    expect(BigInt(time) >= before && BigInt(time) <= after).toBe(true);
+    expectClosed(dir, logId, 10);
+  });
+
+  it('stores one batch at a time: the next starts only when the previous store write has completed', async () => {
+    const dir = tmpStoreDir('proc-serial');
+    const store = GatedStore.open({ dir, checkpointIntervalMs: 0 }) as GatedStore;
+    const exporter = new CidSpanExporter({ store });
+    const processor = new CidSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxQueueSize: 100, maxExportBatchSize: 2 });
+    const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('serial-test');
+    for (let i = 0; i < 7; i++) tracer.startSpan(`s${i}`).end();
+    expect([store.gates.length, store.size, processor.bufferedCount, processor.heldCount]).toEqual([1, 2, 5, 7]);
+    store.gates[0]!();
+    await store.appends(2);
+    expect([store.size, processor.bufferedCount]).toEqual([4, 3]);
+    store.gates[1]!();
+    await store.appends(3);
+    // Two batches of two; the last span waits for its timer or a flush, as with the BatchSpanProcessor.
+    expect([store.size, processor.bufferedCount]).toEqual([6, 1]);
+    store.gates[2]!();
+    const flushed = processor.forceFlush();
+    await store.appends(4);
+    store.gates[3]!();
+    await flushed;
+    expect([store.size, processor.heldCount, processor.droppedCount]).toEqual([7, 0, 0]);
+    await processor.shutdown();
+    await store.close();
+    expectClosed(dir, store.logId, 7);
+  });
+
+  it('flushSync at exit stores every span it holds and the count of those it dropped, while a store write is still open', async () => {
+    const dir = tmpStoreDir('proc-burst-exit');
+    const store = GatedStore.open({ dir, checkpointIntervalMs: 0 }) as GatedStore;
+    const exporter = new CidSpanExporter({ store });
+    const processor = new CidSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxQueueSize: 6, maxExportBatchSize: 3 });
+    const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('exit-test');
+    for (let i = 0; i < 10; i++) tracer.startSpan(`e${i}`).end();
+    expect([processor.heldCount, processor.droppedCount]).toEqual([6, 4]);
+    // The first batch's write never completes before exit; flushSync appends the rest and closes the store.
+    expect(processor.flushSync()).toBe(3);
+    const logId = store.logId;
+    const records = readLines(dir, logId).map((l) => JSON.parse(l.toString('utf8')));
+    expect(records.map((r) => (r.type === 'span' ? r.name : `${r.type} ${r.count}`))).toEqual(['e0', 'e1', 'e2', 'dropped 4', 'e3', 'e4', 'e5']);
+    expectClosed(dir, logId, 7);
   });
 
   it('reads OTEL_BSP_* and rejects bad options by name', () => {

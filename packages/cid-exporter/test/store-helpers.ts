@@ -5,17 +5,31 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterAll } from 'vitest';
 import { CarReader, CarWriter } from '@ipld/car';
 import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 
+const created: string[] = [];
+// Every temporary directory a test file made is removed when the file's tests are done.
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tmpStoreDir(label: string): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), `cidexp-${label}-`)), 'store');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cidexp-${label}-`));
+  created.push(dir);
+  return path.join(dir, 'store');
 }
 
 /** Independent CID of bytes: multiformats CIDv1 with its own sha2-256. */
 export async function mfCid(code: number, bytes: Uint8Array): Promise<string> {
   return MfCID.create(1, code, await sha256.digest(bytes)).toString();
+}
+
+/** Independent binary CID of bytes (multiformats), e.g. a record's Merkle leaf. */
+export async function mfCidBytes(code: number, bytes: Uint8Array): Promise<Buffer> {
+  return Buffer.from(MfCID.create(1, code, await sha256.digest(bytes)).bytes);
 }
 
 export function logFiles(dir: string): string[] {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import * as dagJson from '@ipld/dag-json';
 import { ProvenanceStore, merkleRoot, rawCid, resolveStoreOptions, verifyCheckpointBytes, verifyStore, type RecordDraft } from '@llm-provenance/cid-exporter';
-import { logFiles, mfCid, mode, readAllBlocks, readLines, tmpStoreDir } from './store-helpers.js';
+import { logFiles, mfCid, mfCidBytes, mode, readAllBlocks, readLines, tmpStoreDir } from './store-helpers.js';
 
 const DAG_JSON = 0x0129;
 const RAW = 0x55;
@@ -118,7 +118,12 @@ describe('ProvenanceStore', () => {
     expect(Object.keys(cp.statement)).toEqual(['key', 'last', 'log', 'root', 'size', 'time', 'type', 'v']);
     expect(cp.statement.log).toBe(id);
     expect(cp.statement.size).toBe(7);
-    expect(cp.statement.root).toBe(referenceRoot(lines));
+    // Leaves are the records' binary CIDs (37 bytes: 0x01 0xa9 0x02 0x12 0x20 + sha2-256 of the line).
+    const leaves = await Promise.all(lines.map((l) => mfCidBytes(DAG_JSON, l)));
+    expect(leaves.map((b) => b.subarray(0, 5).toString('hex'))).toEqual(lines.map(() => '01a9021220'));
+    expect(leaves.every((b) => b.length === 37)).toBe(true);
+    expect(cp.statement.root).toBe(referenceRoot(leaves));
+    expect(cp.statement.v).toBe(2);
     expect(cp.statement.last).toEqual({ '/': await mfCid(DAG_JSON, lines[6]!) });
     const pub = Buffer.from(cp.publicKey['/'].bytes, 'base64');
     expect(cp.statement.key).toBe(createHash('sha256').update(pub).digest('hex'));
@@ -160,7 +165,7 @@ describe('ProvenanceStore', () => {
     const cut = JSON.parse(lines[0]!.toString());
     const tornCid = await mfCid(RAW, torn);
     expect(cut).toEqual({
-      v: 1,
+      v: 2,
       type: 'cut',
       log: next.logId,
       seq: 0,
@@ -177,7 +182,7 @@ describe('ProvenanceStore', () => {
     expect(fs.existsSync(path.join(dir, 'logs', `${oldId}.recovered`))).toBe(true);
     // The abandoned log got a checkpoint over its two intact records.
     const cp = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoints', `${oldId}.000000000002.json`), 'utf8'));
-    expect(cp.statement.root).toBe(referenceRoot(readLines(dir, oldId)));
+    expect(cp.statement.root).toBe(referenceRoot(await Promise.all(readLines(dir, oldId).map((l) => mfCidBytes(DAG_JSON, l)))));
     // A third store does not recover it again.
     const third = open(dir);
     expect(readLines(dir, third.logId).length).toBe(0);
@@ -202,7 +207,7 @@ describe('ProvenanceStore', () => {
     const [line] = readLines(dir, next.logId);
     const rec = JSON.parse(line!.toString());
     expect(rec).toEqual({
-      v: 1,
+      v: 2,
       type: 'damage',
       log: next.logId,
       seq: 0,
@@ -287,8 +292,8 @@ describe('ProvenanceStore', () => {
     await store.append([draft('good')]).durable;
     const oldId = store.logId;
     // Pull the file descriptor away underneath the store: the next write fails with EBADF.
-    fs.closeSync((store as unknown as { current: { logFd: number } }).current.logFd);
-    (store as unknown as { current: { logFd: number } }).current.logFd = fs.openSync(path.join(dir, 'logs', `${oldId}.jsonl`), 'r');
+    fs.closeSync((store as unknown as { writer: { current: { logFd: number } } }).writer.current.logFd);
+    (store as unknown as { writer: { current: { logFd: number } } }).writer.current.logFd = fs.openSync(path.join(dir, 'logs', `${oldId}.jsonl`), 'r');
     await expect(store.append([draft('lost')]).durable).rejects.toThrow(/EBADF|bad file descriptor/i);
     expect(warnings[0]).toMatch(new RegExp(`^write to log ${oldId} failed \\(.*\\); the next append starts a new log$`));
     const r = store.append([draft('next')]);
@@ -307,8 +312,8 @@ describe('ProvenanceStore', () => {
     const store = open(dir, { onWarning: (m) => warnings.push(m) });
     await store.append([draft('good')]).durable;
     const oldId = store.logId;
-    fs.closeSync((store as unknown as { current: { logFd: number } }).current.logFd);
-    (store as unknown as { current: { logFd: number } }).current.logFd = fs.openSync(path.join(dir, 'logs', `${oldId}.jsonl`), 'r');
+    fs.closeSync((store as unknown as { writer: { current: { logFd: number } } }).writer.current.logFd);
+    (store as unknown as { writer: { current: { logFd: number } } }).writer.current.logFd = fs.openSync(path.join(dir, 'logs', `${oldId}.jsonl`), 'r');
     expect(() => store.appendSync([draft('lost')])).toThrow(/EBADF|bad file descriptor/i);
     expect(warnings[0]).toMatch(new RegExp(`^write to log ${oldId} failed \\(.*\\); the next append starts a new log$`));
     await store.append([draft('next')]).durable;

@@ -45,15 +45,18 @@ describe('verifyStore on an untouched store', () => {
     expect(report.logs).toEqual([{ log: logId, file: `logs/${logId}.jsonl`, records: N, checkpoints: 4, signedSize: N }]);
     expect(fs.readdirSync(path.join(base, 'checkpoints')).sort()).toEqual([500, 1000, 1500, 2000].map((n) => path.basename(checkpointName(logId, n))));
     // outputs never repeat (2000 output maps + 2000 raw outputs); inputs repeat every 7 spans (7 maps +
-    // 7 raw); params (model, temperature) repeat every 3 spans: identical payloads are stored once
-    expect(report.blocks).toBe(2 * N + 14 + 3);
+    // 7 raw); params (model, temperature) repeat every 3 spans: identical payloads are stored once; one
+    // resource block (format v2)
+    expect(report.blocks).toBe(2 * N + 14 + 3 + 1);
     expect(report.publicKeys).toHaveLength(1);
     expect(report.notes).toEqual([]);
   });
 
   it('accepts checkpoints a third party can check with standard libraries (RFC 6962 root, Ed25519)', () => {
     const ls = lines(base, logId);
-    const leaf = (b: Uint8Array): Buffer => createHash('sha256').update(Buffer.from([0])).update(b).digest();
+    // Format v2: leaf i = the binary CIDv1 of record i (0x01 0xa9 0x02 0x12 0x20 + sha2-256 of the line).
+    const leaf = (b: Uint8Array): Buffer =>
+      createHash('sha256').update(Buffer.from([0, 0x01, 0xa9, 0x02, 0x12, 0x20])).update(createHash('sha256').update(b).digest()).digest();
     const mth = (hs: Buffer[]): Buffer => {
       if (hs.length === 1) return hs[0]!;
       let k = 1;

@@ -8,12 +8,12 @@ import { sign, verify } from 'node:crypto';
 import type { CID } from '../cid.js';
 import { encodeDagJson } from '../dag-json/encode.js';
 import { decodeDagJson } from '../dag-json/decode.js';
-import { nowNs, storePaths, type CheckpointFile, type CheckpointStatement } from '../record.js';
-import { ensureDir, writeFileAtomic } from '../store/fs-util.js';
+import { FORMAT_VERSION, nowNs, storePaths, type CheckpointFile, type CheckpointStatement } from '../record.js';
+import { ensureDir, writeFileAtomic } from '../fs-util.js';
 import { keyFingerprint, publicKeyFromRaw, type StoreKey } from './key.js';
 
 export function buildStatement(logId: string, size: number, root: Uint8Array, last: CID | null, key: StoreKey, time = nowNs()): CheckpointStatement {
-  return { v: 1, type: 'checkpoint', log: logId, size, root: Buffer.from(root).toString('hex'), last, time, key: key.fingerprint };
+  return { v: FORMAT_VERSION, type: 'checkpoint', log: logId, size, root: Buffer.from(root).toString('hex'), last, time, key: key.fingerprint };
 }
 
 export function signStatement(statement: CheckpointStatement, key: StoreKey): CheckpointFile {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { storePaths } from '../record.js';
-import { ensureDir, writeFileOnce } from '../store/fs-util.js';
+import { ensureDir, writeFileOnce } from '../fs-util.js';
 
 export interface StoreKey {
   privateKey: KeyObject;

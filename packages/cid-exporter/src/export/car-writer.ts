@@ -4,7 +4,7 @@
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { fsyncDir, tempName } from '../store/fs-util.js';
+import { fsyncDir, tempName } from '../fs-util.js';
 import { encodeCarHeader } from './car-header.js';
 import { encodeVarint } from './varint.js';
 

@@ -5,7 +5,7 @@
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { fsyncDir, tempName } from '../store/fs-util.js';
+import { fsyncDir, tempName } from '../fs-util.js';
 import type { SpanRecord } from '../record.js';
 import { readStoreRecords } from '../query/read-records.js';
 import { loadPacks } from '../verify/block-source.js';
@@ -31,8 +31,8 @@ export interface ViewerExportSummary {
 /** Span views of every span record in the store, logs in id order, records in seq order. */
 export function storeSpanViews(storeDir: string, options: ViewerExportOptions = {}): SpanView[] {
   const { records } = readStoreRecords(storeDir);
-  const blocks = options.content === false ? undefined : loadPacks(storeDir).blocks;
-  return records.filter((r) => r.record.type === 'span').map((r) => recordToSpanView(r.record as SpanRecord, r.cid, { blocks }));
+  const blocks = loadPacks(storeDir).blocks;
+  return records.filter((r) => r.record.type === 'span').map((r) => recordToSpanView(r.record as SpanRecord, r.cid, { blocks, content: options.content !== false }));
 }
 
 function writeAtomically(file: string, chunks: Iterable<string>): void {

@@ -74,15 +74,30 @@ function payloadAttributes(link: unknown, blocks: ReadonlyMap<string, KnownBlock
 }
 
 export interface RecordSpanOptions {
-  /** When given, payload attributes (prompts, outputs) are restored from these blocks. */
+  /** The store's blocks: the resource block (format v2) is read from them, and the payloads unless `content` is false. */
   blocks?: ReadonlyMap<string, KnownBlock>;
+  /** Restore payload attributes (prompts, outputs) from `blocks`. Default true. */
+  content?: boolean;
+}
+
+/** Resource attributes: format v2 links a dag-json block holding them. */
+function resourceAttributes(resource: unknown, blocks?: ReadonlyMap<string, KnownBlock>): Record<string, SpanAttributeValue> {
+  if (!isLink(resource)) return attributes(resource);
+  const block = blocks?.get(resource['/']);
+  if (!block || block.problem) return {};
+  try {
+    return attributes(decodeDagJson(block.data));
+  } catch {
+    return {};
+  }
 }
 
 /** The span a record describes, with provenance attributes added. */
 export function recordToSpanView(record: SpanRecord, recordCid: string, options: RecordSpanOptions = {}): SpanView {
+  const content = options.content !== false ? options.blocks : undefined;
   const attrs: Record<string, SpanAttributeValue> = {
     ...attributes(record.attributes),
-    ...(options.blocks ? { ...payloadAttributes(record.input, options.blocks), ...payloadAttributes(record.output, options.blocks) } : {}),
+    ...(content ? { ...payloadAttributes(record.input, content), ...payloadAttributes(record.output, content) } : {}),
     [ATTR_PROVENANCE_RECORD_CID]: recordCid,
     [ATTR_PROVENANCE_LOG_ID]: record.log,
     [ATTR_PROVENANCE_LOG_SEQ]: record.seq,
@@ -99,9 +114,9 @@ export function recordToSpanView(record: SpanRecord, recordCid: string, options:
     endTimeUnixNano: BigInt(record.end),
     status: record.status.message ? { code: STATUS[record.status.code] ?? 0, message: record.status.message } : { code: STATUS[record.status.code] ?? 0 },
     attributes: attrs,
-    resource: attributes(record.resource),
+    resource: resourceAttributes(record.resource, options.blocks),
     scope: record.scope.version ? { name: record.scope.name, version: record.scope.version } : { name: record.scope.name },
-    events: (record.events ?? []).map((e) => ({ name: e.name, timeUnixNano: BigInt(e.time), attributes: attributes(e.attributes, options.blocks) })),
+    events: (record.events ?? []).map((e) => ({ name: e.name, timeUnixNano: BigInt(e.time), attributes: attributes(e.attributes, content) })),
     links: (record.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: attributes(l.attributes) })),
   };
 }

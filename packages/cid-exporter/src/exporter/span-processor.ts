@@ -1,71 +1,64 @@
 /**
- * CidSpanProcessor: batches ended spans into a CidSpanExporter like the SDK's BatchSpanProcessor does
- * (same OTEL_BSP_* settings), and adds what a BatchSpanProcessor cannot: flushSync(), for a
- * `process.on('exit')` handler, which puts every ended span into the store synchronously.
- * Accounting is exact because a batch handed to the exporter is encoded and queued in the store at once
- * (CidSpanExporter.export appends synchronously): at exit the spans still buffered here are appended by
- * flushSync, and the store's closeSync writes every queued append whose write had not completed.
- * Interface followed: https://open-telemetry.github.io/opentelemetry-js/interfaces/_opentelemetry_sdk-trace-base.SpanProcessor.html
+ * CidSpanProcessor: batches ended spans into a CidSpanExporter like the SDK's BatchSpanProcessor (same
+ * OTEL_BSP_* settings), with back-pressure from the store, and flushSync() for a `process.on('exit')`
+ * handler.
+ *
+ * - At most `maxQueueSize` spans are held: buffered here, or handed to an export that has not completed
+ *   (stored and forwarded). Spans ending beyond that are dropped and counted; the count goes into the
+ *   store as a `dropped` record (FORMAT.md 3.4) with the next batch stored, and the change between
+ *   accepting and dropping is reported once each way through diag.
+ * - One store write at a time, of at most `maxExportBatchSize` spans: the next batch is handed over when
+ *   the previous one's store write has completed, so a slow disk slows the batches, not memory.
+ * - flushSync() is exact because a batch handed to the exporter is encoded and queued in the store at
+ *   once (CidSpanExporter.exportBatch appends synchronously): at exit the spans still held here are
+ *   appended, and the store's closeSync writes every queued append whose write had not completed.
+ * Interface followed: https://open-telemetry.github.io/opentelemetry-js/interfaces/_opentelemetry_sdk-trace.SpanProcessor.html
  * Settings: https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#batch-span-processor
  */
 import { context, diag, TraceFlags, type Context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { CidSpanExporter } from './exporter.js';
+import { resolveProcessorOptions, type CidSpanProcessorOptions, type ResolvedProcessorOptions } from './processor-options.js';
 
-export interface CidSpanProcessorOptions {
-  /** Longest time an ended span waits before its batch is exported. Default OTEL_BSP_SCHEDULE_DELAY or 5000 ms. */
-  scheduledDelayMillis?: number;
-  /** Spans buffered at most; more are dropped (with a warning). Default OTEL_BSP_MAX_QUEUE_SIZE or 2048. */
-  maxQueueSize?: number;
-  /** Spans per export at most. Default OTEL_BSP_MAX_EXPORT_BATCH_SIZE or 512 (capped at maxQueueSize). */
-  maxExportBatchSize?: number;
-  /** How long forceFlush/shutdown wait for one export. Default OTEL_BSP_EXPORT_TIMEOUT or 30000 ms. */
-  exportTimeoutMillis?: number;
-}
-
-function envPositiveInt(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (Number.isInteger(value) && value > 0) return value;
-  diag.warn(`CidSpanProcessor: ${name} must be a positive integer, got ${JSON.stringify(raw)}; using ${fallback}`);
-  return fallback;
-}
-
-function checkPositiveInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`CidSpanProcessor: ${name} must be a positive integer, got ${String(value)}`);
-  return value;
-}
+export type { CidSpanProcessorOptions } from './processor-options.js';
 
 export class CidSpanProcessor implements SpanProcessor {
-  private readonly exporter: CidSpanExporter;
-  private readonly scheduledDelayMillis: number;
-  private readonly maxQueueSize: number;
-  private readonly maxExportBatchSize: number;
-  private readonly exportTimeoutMillis: number;
+  private readonly options: ResolvedProcessorOptions;
   private buffer: ReadableSpan[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
-  /** Batches taken from the buffer that wait for resource detection before their export. */
-  private readonly awaitingResource = new Set<ReadableSpan[]>();
+  /** The batch being stored (one at a time) and when its store write completes. */
+  private storing: { spans: ReadableSpan[]; dropped: number; handedOver: boolean; written: Promise<void> } | null = null;
+  /** Spans of batches stored but not yet forwarded, and those exports. */
+  private forwardingCount = 0;
+  private readonly forwarding = new Set<Promise<void>>();
+  /** Spans dropped and not yet in a `dropped` record handed to the store. */
   private dropped = 0;
+  /** Spans dropped since the queue last had room (for the diag message when it has room again). */
+  private droppedInEpisode = 0;
   private stopped = false;
   private shutdownPromise: Promise<void> | undefined;
 
-  constructor(exporter: CidSpanExporter, options: CidSpanProcessorOptions = {}) {
-    this.exporter = exporter;
-    this.scheduledDelayMillis = checkPositiveInt('scheduledDelayMillis', options.scheduledDelayMillis ?? envPositiveInt('OTEL_BSP_SCHEDULE_DELAY', 5000));
-    this.maxQueueSize = checkPositiveInt('maxQueueSize', options.maxQueueSize ?? envPositiveInt('OTEL_BSP_MAX_QUEUE_SIZE', 2048));
-    const batch = checkPositiveInt('maxExportBatchSize', options.maxExportBatchSize ?? envPositiveInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512));
-    // Same rule as the BatchSpanProcessor: a batch never exceeds the queue.
-    this.maxExportBatchSize = Math.min(batch, this.maxQueueSize);
-    this.exportTimeoutMillis = checkPositiveInt('exportTimeoutMillis', options.exportTimeoutMillis ?? envPositiveInt('OTEL_BSP_EXPORT_TIMEOUT', 30000));
+  constructor(
+    private readonly exporter: CidSpanExporter,
+    options: CidSpanProcessorOptions = {},
+  ) {
+    this.options = resolveProcessorOptions(options);
   }
 
   /** Ended spans buffered here, not yet handed to the exporter. */
   get bufferedCount(): number {
     return this.buffer.length;
+  }
+
+  /** Spans held: buffered, or handed to an export (store write, then forwarding) that has not completed. */
+  get heldCount(): number {
+    return this.buffer.length + (this.storing?.spans.length ?? 0) + this.forwardingCount;
+  }
+
+  /** Spans dropped because the queue was full, not yet in a `dropped` record handed to the store. */
+  get droppedCount(): number {
+    return this.dropped;
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
@@ -74,74 +67,98 @@ export class CidSpanProcessor implements SpanProcessor {
     if (this.stopped) return;
     // Unsampled spans are not exported, as with the BatchSpanProcessor.
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    if (this.buffer.length >= this.maxQueueSize) {
-      if (this.dropped++ === 0) diag.warn(`CidSpanProcessor: queue full (${this.maxQueueSize} spans), dropping spans`);
+    if (this.heldCount >= this.options.maxQueueSize) {
+      this.dropped++;
+      if (this.droppedInEpisode++ === 0) {
+        diag.warn(`CidSpanProcessor: queue full (${this.options.maxQueueSize} spans held while the store writes), dropping spans; the count goes into the store`);
+      }
       return;
     }
+    if (this.droppedInEpisode > 0) {
+      diag.warn(`CidSpanProcessor: queue has room again after dropping ${this.droppedInEpisode} spans`);
+      this.droppedInEpisode = 0;
+    }
     this.buffer.push(span);
-    if (this.buffer.length >= this.maxExportBatchSize) this.exportBuffered(false);
-    else this.timer ??= this.startTimer();
+    this.schedule();
   }
 
-  private startTimer(): NodeJS.Timeout {
-    const timer = setTimeout(() => {
+  /** Hands a full batch over now, or makes sure a timer will (nothing while a store write is in progress). */
+  private schedule(): void {
+    if (this.storing !== null || this.buffer.length === 0) return;
+    if (this.buffer.length >= this.options.maxExportBatchSize) {
+      this.exportOneBatch();
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.exportBuffered(true);
-    }, this.scheduledDelayMillis);
+      if (this.storing === null) this.exportOneBatch();
+    }, this.options.scheduledDelayMillis);
     // Like the BatchSpanProcessor: a pending batch does not keep the process alive (beforeExit flushes it).
-    timer.unref();
-    return timer;
+    this.timer.unref();
   }
 
-  /**
-   * Hands full batches (or, with `all`, everything buffered) to the exporter; the store encodes and queues
-   * each batch synchronously inside export(), which is what lets flushSync() account for it exactly.
-   */
-  private exportBuffered(all: boolean): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    while (this.buffer.length > 0 && (all || this.buffer.length >= this.maxExportBatchSize)) {
-      const batch = this.buffer.splice(0, this.maxExportBatchSize);
-      const done = this.exportWhenResourceSettled(batch);
-      this.inFlight.add(done);
-      void done.then(() => this.inFlight.delete(done));
-    }
-    if (this.buffer.length > 0) this.timer = this.startTimer();
+  /** Takes up to one batch from the buffer and stores it (with the count of spans dropped so far). */
+  private exportOneBatch(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const spans = this.buffer.splice(0, this.options.maxExportBatchSize);
+    let release!: () => void;
+    const batch = { spans, dropped: this.dropped, handedOver: false, written: new Promise<void>((resolve) => (release = resolve)) };
+    this.dropped = 0;
+    this.storing = batch;
+    void this.store(batch)
+      .catch((error: Error) => diag.error(`CidSpanProcessor: export failed: ${error.message}`))
+      .finally(() => {
+        this.storing = null;
+        release();
+        this.schedule();
+      });
   }
 
-  /**
-   * Like the BatchSpanProcessor, waits for resource attributes still being detected (e.g. host.id) before
-   * exporting. Meanwhile the batch is in `awaitingResource`, where flushSync() finds it.
-   */
-  private async exportWhenResourceSettled(batch: ReadableSpan[]): Promise<void> {
-    const pending = batch.filter((span) => span.resource.asyncAttributesPending);
+  private async store(batch: { spans: ReadableSpan[]; dropped: number; handedOver: boolean }): Promise<void> {
+    // Like the BatchSpanProcessor, waits for resource attributes still being detected (e.g. host.id).
+    const pending = batch.spans.filter((span) => span.resource.asyncAttributesPending);
     if (pending.length > 0) {
-      this.awaitingResource.add(batch);
       try {
         await Promise.all(pending.map((span) => span.resource.waitForAsyncAttributes?.()));
       } catch (error) {
         diag.error(`CidSpanProcessor: resource detection failed: ${(error as Error).message}`);
       }
       // flushSync() stored it meanwhile.
-      if (!this.awaitingResource.delete(batch)) return;
+      if (batch.handedOver) return;
     }
-    await new Promise<void>((resolve) => {
-      // Suppressed so a forwarding exporter's own HTTP calls are not traced (as the BatchSpanProcessor does).
-      context.with(suppressTracing(context.active()), () => {
-        this.exporter.export(batch, (result) => {
-          if (result.error) diag.error(`CidSpanProcessor: export failed: ${result.error.message}`);
-          resolve();
-        });
-      });
+    batch.handedOver = true;
+    // Suppressed so a forwarding exporter's own HTTP calls are not traced (as the BatchSpanProcessor does).
+    const { stored, done } = context.with(suppressTracing(context.active()), () => this.exporter.exportBatch(batch.spans, batch.dropped));
+    const result = await stored;
+    // The `dropped` record did not make it: the next batch carries the count.
+    if (batch.dropped > 0 && !result.droppedRecorded) this.dropped += batch.dropped;
+    // Stored: the spans stay held until forwarding completes too, but the next batch may be stored.
+    const count = batch.spans.length;
+    this.forwardingCount += count;
+    const forwarded: Promise<void> = done.then((r) => {
+      if (r.error) diag.error(`CidSpanProcessor: export failed: ${r.error.message}`);
+      this.forwardingCount -= count;
+      this.forwarding.delete(forwarded);
     });
+    this.forwarding.add(forwarded);
   }
 
+  /** Stores every span buffered now, one batch after the other, and waits for their forwarding. */
   async forceFlush(): Promise<void> {
-    this.exportBuffered(true);
-    await this.withTimeout(Promise.all([...this.inFlight]).then(() => undefined));
+    await this.withTimeout(this.drain());
     await this.exporter.forceFlush();
+  }
+
+  private async drain(): Promise<void> {
+    let batches = Math.ceil(this.buffer.length / this.options.maxExportBatchSize);
+    for (;;) {
+      while (this.storing !== null) await this.storing.written;
+      if (batches-- <= 0 || this.buffer.length === 0) break;
+      this.exportOneBatch();
+    }
+    await Promise.all([...this.forwarding]);
   }
 
   shutdown(): Promise<void> {
@@ -155,23 +172,30 @@ export class CidSpanProcessor implements SpanProcessor {
 
   /**
    * For a `process.on('exit')` handler: every span that has ENDED reaches the store now, synchronously:
-   * the buffered ones are appended, every batch whose store write had not completed is written, all of it
-   * fsynced, a final signed checkpoint written and the store's lock removed. Spans not yet forwarded
-   * (e.g. to OTLP) are in the store only: forwarding cannot happen synchronously. A span still open is not
-   * recorded. A span whose resource attributes are still being detected is stored with those detected so
-   * far (the SDK then logs "Accessing resource attributes before async attributes settled"). Tracing stops: spans ending later are ignored. Returns how many spans it appended.
+   * the buffered ones are appended (after a `dropped` record if spans were dropped), every batch whose
+   * store write had not completed is written, all of it fsynced, a final signed checkpoint written and
+   * the store's lock removed. Spans not yet forwarded (e.g. to OTLP) are in the store only: forwarding
+   * cannot happen synchronously. A span still open is not recorded. A span whose resource attributes are
+   * still being detected is stored with those detected so far (the SDK then logs "Accessing resource
+   * attributes before async attributes settled"). Tracing stops: spans ending later are ignored. Returns
+   * how many spans it appended.
    */
   flushSync(): number {
     this.stopped = true;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    let spans = this.buffer;
+    let dropped = this.dropped;
+    // A batch still waiting for resource detection is stored with the attributes detected so far.
+    const waiting = this.storing;
+    if (waiting !== null && !waiting.handedOver) {
+      waiting.handedOver = true;
+      spans = waiting.spans.concat(spans);
+      dropped += waiting.dropped;
     }
-    // Batches still waiting for resource detection are stored with the attributes detected so far.
-    const spans = [...this.awaitingResource].flat().concat(this.buffer);
-    this.awaitingResource.clear();
     this.buffer = [];
-    const outcomes = this.exporter.storeSpansAndCloseSync(spans);
+    this.dropped = 0;
+    const outcomes = this.exporter.storeSpansAndCloseSync(spans, dropped);
     const failed = outcomes.filter((o) => o.error);
     if (failed.length > 0) diag.error(`CidSpanProcessor: ${failed.length} of ${spans.length} spans could not be stored at exit: ${failed[0]!.error!.message}`);
     return spans.length;
@@ -181,9 +205,9 @@ export class CidSpanProcessor implements SpanProcessor {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        diag.error(`CidSpanProcessor: export did not finish within ${this.exportTimeoutMillis} ms`);
+        diag.error(`CidSpanProcessor: export did not finish within ${this.options.exportTimeoutMillis} ms`);
         resolve();
-      }, this.exportTimeoutMillis);
+      }, this.options.exportTimeoutMillis);
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }

@@ -1,473 +1,231 @@
 /**
- * Turns a finished span into a record draft plus its payload blocks (FORMAT.md sections 3.1 and 5).
+ * Writes a finished span as its record (FORMAT.md section 3.1), straight to canonical DAG-JSON text at
+ * the chain position the store gives, putting the blocks it links (resource, payloads, input / params /
+ * output maps, section 5) into the store's pack as it goes. This is the one place the span record's
+ * layout is written down: keys in DAG-JSON order, `log` / `prev` / `seq` from the store.
  */
-import type { Attributes, HrTime } from '@opentelemetry/api';
+import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { CID, dagJsonCid, rawCid } from '../cid.js';
-import { encodeDagJson, encodeDagJsonString, encodeNumber, internForEncoding, quoteString } from '../dag-json/encode.js';
+import { CODEC_DAG_JSON, CODEC_RAW, type CID } from '../cid.js';
+import { encodeDagJsonString, quoteString } from '../dag-json/encode.js';
 import { Normaliser, UnstorableValueError, wellFormed } from '../normalise.js';
-import type { DagMap, DagValue, SpanKindName, StatusCodeName } from '../record.js';
-import type { BlockInput, RecordDraft } from '../store/store.js';
-import type { PreEncodedDraft } from '../store/record-text.js';
-import { PARAMS_PREFIX, REPEATING_PAYLOADS, type PayloadDirection } from './payload-attributes.js';
+import { FORMAT_VERSION, type DagMap, type DagValue } from '../record.js';
+import type { BlockInput, RecordContext } from '../store/record-input.js';
+import { AttributeWriter, ROLE_INPUT, ROLE_OUTPUT, type AttributeText } from './attribute-text.js';
+import { BlockMemo } from './block-memo.js';
+import { Segment } from './segment.js';
+import { REPEATING_PAYLOADS, type PayloadDirection } from './payload-attributes.js';
+import { resourcePart, scopeText } from './shared-parts.js';
 
-const KIND_NAMES: SpanKindName[] = ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
-const STATUS_NAMES: StatusCodeName[] = ['UNSET', 'OK', 'ERROR'];
+const KIND_NAMES = ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+const STATUS_NAMES = ['UNSET', 'OK', 'ERROR'];
+const TAIL = '","type":"span","v":' + FORMAT_VERSION + '}';
 
-export interface SpanDraft {
-  /** Record fields for the generic encoder, or (default encoder) the record already as canonical text. */
-  draft: RecordDraft | PreEncodedDraft;
-  input: CID | null;
-  output: CID | null;
-  params: CID | null;
+/** The record's stretches that usually repeat from span to span. */
+class RecordSegments {
+  readonly kindToOutput = new Segment((kind, links, log, name) => `,"kind":"${kind}","links":${links},"log":${log},"name":${quoteString(wellFormed(name))},"output":`);
+  readonly params = new Segment((cid) => `,"params":${cid === 'null' ? 'null' : `{"/":"${cid}"}`},"parentSpanId":`);
+  readonly resourceScope = new Segment((resource, scope) => `,"resource":${resource},"scope":${scope},"seq":`);
+  /** `has`: 'y' when the status has a message (`message`), 'n' for null. */
+  readonly statusFlags = new Segment(
+    (code, has, message, flags) => `","status":{"code":"${code}","message":${has === 'y' ? quoteString(wellFormed(message)) : 'null'}},"traceFlags":${flags},"traceId":"`,
+  );
 }
+
+/** The links of a written record (what the exporter forwards as `provenance.*` attributes). */
+export interface SpanLinks {
+  input: CID | null;
+  params: CID | null;
+  output: CID | null;
+}
+
+let lastSec = -1;
+let lastSecText = '';
 
 /** Unix nanoseconds of an HrTime as a decimal string (exact: no float rounding). */
 export function hrTimeToNsString(t: HrTime): string {
-  const [sec, ns] = t;
+  const sec = t[0];
+  const ns = t[1];
   if (Number.isSafeInteger(sec) && sec > 0 && Number.isSafeInteger(ns) && ns >= 0 && ns < 1e9) {
-    return String(sec) + String(ns).padStart(9, '0');
+    // Spans end close together: the seconds' digits are usually those of the last call.
+    if (sec !== lastSec) {
+      lastSec = sec;
+      lastSecText = '' + sec;
+    }
+    // 1e9 + ns has exactly ten digits; its last nine are ns zero-padded.
+    return lastSecText + ('' + (1_000_000_000 + ns)).slice(1);
   }
   return (BigInt(Math.trunc(sec)) * 1_000_000_000n + BigInt(Math.trunc(ns))).toString();
 }
 
-/** Raw bytes of a payload value: strings as UTF-8, anything else as its DAG-JSON encoding. */
-export function payloadBytes(value: unknown, n: Normaliser, parent: string, key: string): Buffer {
-  if (typeof value === 'string') return Buffer.from(wellFormed(value), 'utf8');
-  const v = n.value(value, parent, key);
-  return encodeDagJson(v === undefined ? null : v);
-}
+const linkText = (cid: CID | null): string => (cid === null ? 'null' : '{"/":"' + cid.toString() + '"}');
 
-/**
- * Small bounded memo of content-addressed blocks by their text. System instructions, tool definitions
- * and parameters repeat across calls; hashing them once per process instead of once per span is the
- * cheapest way to keep up with the sha2-256 bound.
- */
-class BlockMemo {
-  private readonly map = new Map<string, BlockInput>();
-  constructor(
-    private readonly limit: number,
-    private readonly maxLength: number,
-  ) {}
+/** Ids are hex: written as they are; anything else escaped as a DAG-JSON string would be. */
+const PLAIN_ID = /^[0-9A-Za-z]*$/;
 
-  get(text: string, make: () => BlockInput): BlockInput {
-    if (text.length > this.maxLength) return make();
-    let hit = this.map.get(text);
-    if (hit === undefined) {
-      hit = make();
-      this.map.set(text, hit);
-      if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value!);
-    }
-    return hit;
-  }
-}
-
-interface CachedMap {
-  map: DagMap;
-  dropped: string[];
-  /** DAG-JSON text of `map`, made on first use. */
-  text?: string;
-}
-
-/** Resources and scopes repeat for every span: normalise (and encode) each object once. */
-const resourceCache = new WeakMap<object, CachedMap>();
-/** Attribute keys known to be usable as they are, with their quoted form (see quotedKey). */
-const goodKeys = new Map<string, string>();
-const scopeCache = new WeakMap<object, DagMap>();
-
-function resourceMap(span: ReadableSpan): CachedMap {
-  const res = span.resource as unknown as object | undefined;
-  const cached = res ? resourceCache.get(res) : undefined;
-  if (cached) return cached;
-  const n = new Normaliser();
-  const map = internForEncoding(n.map((span.resource?.attributes ?? {}) as Record<string, unknown>, 'resource'));
-  const entry = { map, dropped: n.dropped };
-  // Only cache once async resource attributes have settled, or the cached copy would miss them.
-  if (res && !(span.resource as { asyncAttributesPending?: boolean }).asyncAttributesPending) resourceCache.set(res, entry);
-  return entry;
-}
-
-function scopeMap(span: ReadableSpan): DagMap {
-  const scope = span.instrumentationScope as unknown as object | undefined;
-  const cached = scope ? scopeCache.get(scope) : undefined;
-  if (cached) return cached;
-  const s = span.instrumentationScope;
-  const map = internForEncoding({
-    name: wellFormed(String(s?.name ?? '')),
-    schemaUrl: typeof s?.schemaUrl === 'string' ? wellFormed(s.schemaUrl) : null,
-    version: typeof s?.version === 'string' ? wellFormed(s.version) : null,
-  });
-  if (scope) scopeCache.set(scope, map);
-  return map;
-}
-
-const ROLE_PLAIN = 0;
-const ROLE_PARAM = 1;
-const ROLE_PAYLOAD = 2;
-
-/** How the text builder handles one attribute key list (see SpanRecordBuilder.keyPlan). */
-interface KeyPlan {
-  /** The keys in the span's own order (the cache key). */
-  order: string[];
-  sorted: string[];
-  quoted: string[];
-  /** ROLE_* per sorted key. */
-  role: Uint8Array;
+/** The text of an id between its quotes. */
+function idInner(name: string, id: unknown): string {
+  if (typeof id !== 'string') throw new Error(`${name} is not a string (${typeof id})`);
+  if (PLAIN_ID.test(id)) return id;
+  const quoted = quoteString(wellFormed(id));
+  return quoted.slice(1, -1);
 }
 
 export class SpanRecordBuilder {
-  private readonly plans: KeyPlan[] = [];
-  private readonly encoder: ((value: unknown) => Uint8Array) | null;
+  private readonly attributes: AttributeWriter;
   // Bounded: at most 256 entries of at most 16K characters each (a few MB at worst).
   private readonly rawMemo = new BlockMemo(256, 1 << 14);
-  private readonly linkMemo = new BlockMemo(256, 1 << 14);
+  private readonly paramsMemo = new BlockMemo(256, 1 << 14);
+  /** Reused for every span (the builder writes one record at a time). */
+  private readonly n = new Normaliser();
+  private readonly text: AttributeText = { attributes: '', params: '' };
+  private readonly segments = new RecordSegments();
+  private lastParams = '';
+  private lastParamsBlock: BlockInput | undefined;
 
-  /** `encoder`: DAG-JSON encoder for the input/params/output blocks (default: the canonical one). */
-  constructor(
-    private readonly payloads: Map<string, PayloadDirection>,
-    encoder?: ((value: unknown) => Uint8Array) | null,
-  ) {
-    this.encoder = encoder ?? null;
+  constructor(private readonly payloads: ReadonlyMap<string, PayloadDirection>) {
+    this.attributes = new AttributeWriter(payloads);
   }
 
   isPayload = (key: string): boolean => this.payloads.has(key);
 
-  /** Splits attributes into the record map and payload links; throws UnstorableValueError naming the span. */
-  build(span: ReadableSpan): SpanDraft {
+  /**
+   * The record text of `span` at `ctx`'s chain position; its blocks go to `ctx`, its links to `links`.
+   * Throws (an UnstorableValueError for values DAG-JSON cannot carry) with a message naming the span.
+   */
+  write(span: ReadableSpan, ctx: RecordContext, links: SpanLinks): string {
     try {
-      return (this.encoder === null ? this.buildText(span) : null) ?? this.buildFields(span);
+      return this.writeRecord(span, ctx, links);
     } catch (err) {
-      const ctx = safeIds(span);
-      const msg = `span ${JSON.stringify(safeName(span))} (trace ${ctx.traceId}, span ${ctx.spanId}) cannot be stored: ${(err as Error).message}`;
+      const ids = safeIds(span);
+      const msg = `span ${JSON.stringify(safeName(span))} (trace ${ids.traceId}, span ${ids.spanId}) cannot be stored: ${(err as Error).message}`;
       throw err instanceof UnstorableValueError ? new UnstorableValueError(msg) : new Error(msg);
     }
   }
 
-  private rawBlock(value: unknown, n: Normaliser, parent: string, key: string): BlockInput {
-    const make = (): BlockInput => {
-      const bytes = payloadBytes(value, n, parent, key);
-      return { cid: rawCid(bytes), bytes };
-    };
-    return typeof value === 'string' && REPEATING_PAYLOADS.has(key) ? this.rawMemo.get(value, make) : make();
-  }
+  private writeRecord(span: ReadableSpan, ctx: RecordContext, links: SpanLinks): string {
+    const sc = span.spanContext();
+    const traceId = idInner('traceId', sc.traceId);
+    const spanId = idInner('spanId', sc.spanId);
+    const parent = span.parentSpanContext?.spanId;
+    const parentText = parent === undefined || parent === null ? 'null' : '"' + idInner('parentSpanId', parent) + '"';
+    const n = this.n;
+    n.reset();
+    const flags = sc.traceFlags ?? 0;
+    const flagsText = Number.isSafeInteger(flags) ? '' + flags : encodeDagJsonString(n.value(flags, '', 'traceFlags') ?? null);
 
-  /** `memo`: worth remembering (params repeat; input/output link maps hold fresh CIDs almost always). */
-  private linkBlock(map: DagMap, memo: boolean): BlockInput {
-    if (this.encoder) {
-      const bytes = this.encoder(map);
-      return { cid: dagJsonCid(bytes), bytes };
-    }
-    const text = encodeDagJsonString(map);
-    const make = (): BlockInput => {
-      const bytes = Buffer.from(text, 'utf8');
-      return { cid: dagJsonCid(bytes), bytes };
-    };
-    // Keyed by the canonical text, which identifies the block exactly.
-    return memo ? this.linkMemo.get(text, make) : make();
-  }
-
-  /**
-   * Quoted form of an attribute key the text builder may use as it is: well-formed UTF-16 and not one
-   * the normaliser drops; null otherwise (the span then takes the generic path). Cached: keys repeat.
-   */
-  private static quotedKey(key: string): string | null {
-    let q = goodKeys.get(key);
-    if (q === undefined) {
-      if (wellFormed(key) !== key || key === '/' || key === '__proto__') return null;
-      q = quoteString(key);
-      if (goodKeys.size < 4096) goodKeys.set(key, q);
-    }
-    return q;
-  }
-
-  /**
-   * DAG-JSON text of one normalised attribute value, or undefined when normalisation drops it. Plain
-   * strings and safe integers are written here; everything else goes through the Normaliser and the
-   * generic encoder, so the text is the same as the generic path's by construction.
-   */
-  private static valueText(v: unknown, n: Normaliser, parent: string, key: string): string | undefined {
-    if (typeof v === 'string') return quoteString(wellFormed(v));
-    if (typeof v === 'number' && Number.isSafeInteger(v)) return v === 0 ? '0' : '' + v;
-    if (typeof v === 'boolean') return v ? 'true' : 'false';
-    const x = n.value(v, parent, key);
-    return x === undefined ? undefined : encodeDagJsonString(x);
-  }
-
-  /**
-   * Sorted keys, their quoted forms and roles for an attribute key list, or null when a key needs
-   * normalising (the span then takes the generic path). Spans of one instrumentation set the same keys
-   * in the same order, so the last few plans are kept and matched key by key instead of sorting again.
-   */
-  private keyPlan(order: string[]): KeyPlan | null {
-    const plans = this.plans;
-    outer: for (let p = 0; p < plans.length; p++) {
-      const plan = plans[p]!;
-      const known = plan.order;
-      if (known.length !== order.length) continue;
-      for (let i = 0; i < order.length; i++) if (known[i] !== order[i]) continue outer;
-      return plan;
-    }
-    let sorted = order;
-    for (let i = 1; i < order.length; i++) {
-      if (order[i - 1]! >= order[i]!) {
-        sorted = order.slice().sort();
-        break;
-      }
-    }
-    const quoted: string[] = new Array(sorted.length);
-    const role = new Uint8Array(sorted.length);
-    for (let i = 0; i < sorted.length; i++) {
-      const key = sorted[i]!;
-      const q = SpanRecordBuilder.quotedKey(key);
-      if (q === null) return null;
-      quoted[i] = q;
-      role[i] = this.payloads.has(key) ? ROLE_PAYLOAD : key.startsWith(PARAMS_PREFIX) ? ROLE_PARAM : ROLE_PLAIN;
-    }
-    const plan: KeyPlan = { order: order.slice(), sorted, quoted, role };
-    if (plans.length >= 8) plans.pop();
-    plans.unshift(plan);
-    return plan;
-  }
-
-  /**
-   * The record as canonical text (store keys left as holes), built straight from the span without the
-   * intermediate record object. Returns null for the rare spans it leaves to the generic path (keys
-   * that need normalising, ids that are not strings); for everything else the bytes, blocks, block
-   * order and `dropped` order are exactly those of {@link buildFields}.
-   */
-  private buildText(span: ReadableSpan): SpanDraft | null {
-    const ctx = span.spanContext();
-    const traceId = ctx.traceId;
-    const spanId = ctx.spanId;
-    const traceFlags = ctx.traceFlags ?? 0;
-    const parentSpanId = span.parentSpanContext?.spanId ?? null;
-    if (typeof traceId !== 'string' || typeof spanId !== 'string' || !Number.isSafeInteger(traceFlags)) return null;
-    if (parentSpanId !== null && typeof parentSpanId !== 'string') return null;
+    const resource = resourcePart(span);
+    ctx.put(resource.block);
 
     const attrs = (span.attributes ?? {}) as Record<string, unknown>;
-    const order = Object.keys(attrs);
-    const plan = this.keyPlan(order);
-    if (plan === null) return null;
-    const { sorted, quoted, role } = plan;
+    const plan = this.attributes.plan(Object.keys(attrs));
+    const text = this.text;
+    this.attributes.write(attrs, plan, n, text);
 
-    const n = new Normaliser();
-    // 1. The attributes map (payloads left out) and the params map, both in sorted key order. Pieces
-    // are collected and joined once: one flat string instead of a rope of concatenations.
-    const out: string[] = ['{"attributes":{'];
-    const params: string[] = [];
-    let first = true;
-    for (let i = 0; i < sorted.length; i++) {
+    // Payloads: a raw block each, linked from the input / output map under the attribute's name.
+    let input = '';
+    let output = '';
+    const { keys, quoted, role } = plan;
+    for (let i = 0; i < keys.length; i++) {
       const r = role[i]!;
-      if (r === ROLE_PAYLOAD) continue;
-      const key = sorted[i]!;
-      const t = SpanRecordBuilder.valueText(attrs[key], n, 'attributes', key);
-      if (t === undefined) {
-        n.dropped.push(`attributes.${key}`);
-        continue;
-      }
-      if (!first) out.push(',');
-      first = false;
-      out.push(quoted[i]!, ':', t);
-      if (r === ROLE_PARAM) {
-        if (params.length > 0) params.push(',');
-        params.push(quoted[i]!, ':', t);
-      }
-    }
-    out.push('}');
-    const paramsText = params.join('');
-
-    // 2. Raw payload blocks, in attribute order (the pack order of the generic path).
-    const blocks: BlockInput[] = [];
-    const payloadCids = new Map<string, CID>();
-    for (const key of order) {
-      if (!this.payloads.has(key)) continue;
+      if (r < ROLE_INPUT) continue;
+      const key = keys[i]!;
       const value = attrs[key];
       if (value === undefined) continue;
-      const block = this.rawBlock(value, n, 'attributes', key);
-      blocks.push(block);
-      payloadCids.set(key, block.cid);
-    }
-
-    // 3. Input / output link maps in sorted key order; then the link blocks: input, params, output.
-    let inputText = '';
-    let outputText = '';
-    if (payloadCids.size > 0) {
-      for (let i = 0; i < sorted.length; i++) {
-        if (role[i] !== ROLE_PAYLOAD) continue;
-        const cid = payloadCids.get(sorted[i]!);
-        if (cid === undefined) continue;
-        const entry = quoted[i]! + ':{"/":"' + cid.toString() + '"}';
-        if (this.payloads.get(sorted[i]!) === 'input') inputText += inputText.length === 0 ? entry : ',' + entry;
-        else outputText += outputText.length === 0 ? entry : ',' + entry;
+      const cid = this.rawBlock(ctx, value, key);
+      // A remembered block (system prompt, tools) is the same CID object again: so is its map entry.
+      if (plan.lastLinks[i] !== cid) {
+        plan.lastLinks[i] = cid;
+        plan.lastLinkEntries[i] = quoted[i]! + ':{"/":"' + cid.toString() + '"}';
       }
+      const entry = plan.lastLinkEntries[i]!;
+      if (r === ROLE_OUTPUT) output += output.length === 0 ? entry : ',' + entry;
+      else input += input.length === 0 ? entry : ',' + entry;
     }
-    const link = (text: string, memo: boolean): CID | null => {
-      if (text.length === 0) return null;
-      const block = this.linkBlockFromText('{' + text + '}', memo);
-      blocks.push(block);
-      return block.cid;
-    };
-    const inputCid = link(inputText, false);
-    const paramsCid = link(paramsText, true);
-    const outputCid = link(outputText, false);
+    links.input = input.length === 0 ? null : ctx.putText(CODEC_DAG_JSON, '{' + input + '}');
+    links.params = text.params.length === 0 ? null : this.paramsBlock(ctx, text.params);
+    links.output = output.length === 0 ? null : ctx.putText(CODEC_DAG_JSON, '{' + output + '}');
 
-    // 4. Events and links (rare on GenAI spans): the generic code, encoded generically.
-    const eventsText = span.events && span.events.length > 0 ? encodeDagJsonString(this.events(span, n, blocks)) : '[]';
-    const linksText = span.links && span.links.length > 0 ? encodeDagJsonString(this.links(span, n)) : '[]';
-
-    const res = resourceMap(span);
-    res.text ??= encodeDagJsonString(res.map);
-    const dropped = res.dropped.length > 0 ? [...n.dropped, ...res.dropped] : n.dropped;
+    // Events and links are rare on GenAI spans: built as maps and encoded.
+    const eventsText = span.events && span.events.length > 0 ? encodeDagJsonString(this.events(span, ctx)) : '[]';
+    const spanLinksText = span.links && span.links.length > 0 ? encodeDagJsonString(this.spanLinks(span)) : '[]';
+    const dropped = resource.dropped.length > 0 ? n.dropped.concat(resource.dropped) : n.dropped;
     const status = span.status ?? { code: 0 };
-    const linkText = (cid: CID | null): string => (cid === null ? 'null' : '{"/":"' + cid.toString() + '"}');
-    out.push(
-      ',"dropped":',
-      dropped.length === 0 ? '[]' : encodeDagJsonString(dropped),
-      ',"end":"',
-      hrTimeToNsString(span.endTime),
-      '","events":',
-      eventsText,
-      ',"input":',
-      linkText(inputCid),
-      ',"kind":"',
-      KIND_NAMES[span.kind] ?? 'INTERNAL',
-      '","links":',
-      linksText,
-      ',',
+    const seg = this.segments;
+    // Keys in DAG-JSON order; stretches that usually repeat come from one-entry caches (see Segment).
+    return (
+      '{"attributes":' + text.attributes +
+      (dropped.length === 0 ? ',"dropped":[],"end":"' : ',"dropped":' + encodeDagJsonString(dropped) + ',"end":"') +
+      hrTimeToNsString(span.endTime) +
+      (eventsText === '[]' ? '","events":[],"input":' : '","events":' + eventsText + ',"input":') +
+      linkText(links.input) +
+      seg.kindToOutput.get(KIND_NAMES[span.kind] ?? 'INTERNAL', spanLinksText, ctx.logText, String(span.name)) +
+      linkText(links.output) +
+      seg.params.get(links.params === null ? 'null' : links.params.toString()) +
+      parentText +
+      ',"prev":' + ctx.prevText +
+      seg.resourceScope.get(resource.linkText, scopeText(span)) +
+      ctx.seq +
+      ',"spanId":"' + spanId +
+      '","start":"' + hrTimeToNsString(span.startTime) +
+      (typeof status.message === 'string'
+        ? seg.statusFlags.get(STATUS_NAMES[status.code] ?? 'UNSET', 'y', status.message, flagsText)
+        : seg.statusFlags.get(STATUS_NAMES[status.code] ?? 'UNSET', 'n', '', flagsText)) +
+      traceId +
+      TAIL
     );
-    const beforeLog = out.join('');
-    const text = {
-      beforeLog,
-      beforePrev: [
-        '"name":',
-        quoteString(wellFormed(String(span.name))),
-        ',"output":',
-        linkText(outputCid),
-        ',"params":',
-        linkText(paramsCid),
-        ',"parentSpanId":',
-        parentSpanId === null ? 'null' : quoteString(parentSpanId),
-        ',',
-      ].join(''),
-      beforeSeq: '"resource":' + res.text + ',"scope":' + encodeDagJsonString(scopeMap(span)) + ',',
-      afterSeq: [
-        '"spanId":',
-        quoteString(spanId),
-        ',"start":"',
-        hrTimeToNsString(span.startTime),
-        '","status":{"code":"',
-        STATUS_NAMES[status.code] ?? 'UNSET',
-        '","message":',
-        typeof status.message === 'string' ? quoteString(wellFormed(status.message)) : 'null',
-        '},"traceFlags":',
-        encodeNumber(traceFlags),
-        ',"traceId":',
-        quoteString(traceId),
-        ',"type":"span","v":1}',
-      ].join(''),
-    };
-    return { draft: { text, blocks }, input: inputCid, output: outputCid, params: paramsCid };
   }
 
-  private linkBlockFromText(text: string, memo: boolean): BlockInput {
-    const make = (): BlockInput => {
-      const bytes = Buffer.from(text, 'utf8');
-      return { cid: dagJsonCid(bytes), bytes };
-    };
-    return memo ? this.linkMemo.get(text, make) : make();
+  /** Raw block of a payload value: a string's UTF-8 bytes, any other value's DAG-JSON encoding (FORMAT.md 5.2). */
+  private rawBlock(ctx: RecordContext, value: unknown, key: string, parent = 'attributes'): CID {
+    if (typeof value === 'string') {
+      const text = wellFormed(value);
+      return REPEATING_PAYLOADS.has(key) ? this.memoBlock(ctx, this.rawMemo, CODEC_RAW, text) : ctx.putText(CODEC_RAW, text);
+    }
+    const v = this.n.value(value, parent, key);
+    return ctx.putText(CODEC_RAW, encodeDagJsonString(v === undefined ? null : v));
   }
 
-  private events(span: ReadableSpan, n: Normaliser, blocks: BlockInput[]): DagValue[] {
-    return (span.events ?? []).map((ev, i) => {
+  /** The params block; the same params text as the last span's (the same string) is not even looked up. */
+  private paramsBlock(ctx: RecordContext, entries: string): CID {
+    if (entries !== this.lastParams) {
+      const text = '{' + entries + '}';
+      this.lastParamsBlock = this.paramsMemo.get(text) ?? { cid: ctx.putText(CODEC_DAG_JSON, text), bytes: Buffer.from(text, 'utf8') };
+      this.paramsMemo.remember(text, this.lastParamsBlock);
+      this.lastParams = entries;
+    }
+    return ctx.put(this.lastParamsBlock!);
+  }
+
+  /** A block whose text repeats: hashed the first time, then only looked up (and put once per pack). */
+  private memoBlock(ctx: RecordContext, memo: BlockMemo, codec: number, text: string): CID {
+    const known = memo.get(text);
+    if (known !== undefined) return ctx.put(known);
+    const cid = ctx.putText(codec, text);
+    memo.remember(text, { cid, bytes: Buffer.from(text, 'utf8') });
+    return cid;
+  }
+
+  private events(span: ReadableSpan, ctx: RecordContext): DagValue[] {
+    return span.events.map((ev, i) => {
       const path = `events.${i}.attributes`;
       const evAttrs = (ev.attributes ?? {}) as Record<string, unknown>;
-      const map = n.map(evAttrs, path, this.isPayload);
-      for (const key of Object.keys(evAttrs)) {
-        if (!this.payloads.has(key) || evAttrs[key] === undefined) continue;
-        const block = this.rawBlock(evAttrs[key], n, path, key);
-        blocks.push(block);
-        map[wellFormed(key)] = block.cid;
+      const map: DagMap = this.n.map(evAttrs, path, this.isPayload);
+      for (const key of Object.keys(evAttrs).sort()) {
+        const stored = wellFormed(key);
+        if (!this.payloads.has(key) || evAttrs[key] === undefined || stored === '/' || stored === '__proto__') continue;
+        map[stored] = this.rawBlock(ctx, evAttrs[key], key, path);
       }
       return { attributes: map, name: wellFormed(String(ev.name)), time: hrTimeToNsString(ev.time) };
     });
   }
 
-  private links(span: ReadableSpan, n: Normaliser): DagValue[] {
-    return (span.links ?? []).map((l, i) => ({
-      attributes: n.map((l.attributes ?? {}) as Record<string, unknown>, `links.${i}.attributes`),
+  private spanLinks(span: ReadableSpan): DagValue[] {
+    return span.links.map((l, i) => ({
+      attributes: this.n.map((l.attributes ?? {}) as Record<string, unknown>, `links.${i}.attributes`),
       spanId: l.context.spanId,
       traceId: l.context.traceId,
     }));
-  }
-
-  /** The record as a field map for the generic encoder (a custom encoder, or spans buildText leaves). */
-  private buildFields(span: ReadableSpan): SpanDraft {
-    const n = new Normaliser();
-    const blocks: BlockInput[] = [];
-    const attrs = (span.attributes ?? {}) as Attributes;
-    const attributes = n.map(attrs as Record<string, unknown>, 'attributes', this.isPayload);
-
-    let input: DagMap | null = null;
-    let output: DagMap | null = null;
-    let params: DagMap | null = null;
-    for (const key of Object.keys(attrs)) {
-      const dir = this.payloads.get(key);
-      if (dir !== undefined) {
-        const value = attrs[key];
-        if (value === undefined) continue;
-        const block = this.rawBlock(value, n, 'attributes', key);
-        blocks.push(block);
-        if (dir === 'input') (input ??= {})[wellFormed(key)] = block.cid;
-        else (output ??= {})[wellFormed(key)] = block.cid;
-      } else if (key.startsWith(PARAMS_PREFIX)) {
-        const v = attributes[wellFormed(key)];
-        if (v !== undefined) (params ??= {})[wellFormed(key)] = v;
-      }
-    }
-    const link = (map: DagMap | null, memo: boolean): CID | null => {
-      if (map === null) return null;
-      const block = this.linkBlock(map, memo);
-      blocks.push(block);
-      return block.cid;
-    };
-    const inputCid = link(input, false);
-    const paramsCid = link(params, true);
-    const outputCid = link(output, false);
-
-    const events = this.events(span, n, blocks);
-    const links = this.links(span, n);
-
-    const ctx = span.spanContext();
-    const res = resourceMap(span);
-    const status = span.status ?? { code: 0 };
-    // Keys in canonical (sorted) order, with the store's keys (log, prev, seq, v) as placeholders in
-    // their places, so the encoder never has to sort this map.
-    const fields: DagMap = {
-      attributes,
-      dropped: res.dropped.length > 0 ? [...n.dropped, ...res.dropped] : n.dropped,
-      end: hrTimeToNsString(span.endTime),
-      events,
-      input: inputCid,
-      kind: KIND_NAMES[span.kind] ?? 'INTERNAL',
-      links,
-      log: '',
-      name: wellFormed(String(span.name)),
-      output: outputCid,
-      params: paramsCid,
-      parentSpanId: span.parentSpanContext?.spanId ?? null,
-      prev: null,
-      resource: res.map,
-      scope: scopeMap(span),
-      seq: 0,
-      spanId: ctx.spanId,
-      start: hrTimeToNsString(span.startTime),
-      status: { code: STATUS_NAMES[status.code] ?? 'UNSET', message: typeof status.message === 'string' ? wellFormed(status.message) : null },
-      traceFlags: ctx.traceFlags ?? 0,
-      traceId: ctx.traceId,
-      type: 'span',
-      v: 1,
-    };
-    return { draft: { fields, blocks }, input: inputCid, output: outputCid, params: paramsCid };
   }
 }
 

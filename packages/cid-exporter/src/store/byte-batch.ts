@@ -1,3 +1,5 @@
+import { writeVarint } from '../varint.js';
+
 /**
  * A growable byte buffer for one append: every record line (or pack section) of the append is written
  * into one allocation instead of one Buffer per line plus a Buffer.concat at the end. Views handed out
@@ -8,10 +10,10 @@ export class ByteBatch {
   buf: Buffer;
   pos: number;
 
-  /** `reserve`: bytes left free at the start (the store keeps one for the Merkle leaf prefix). */
-  constructor(initialSize: number, reserve = 0) {
-    this.buf = Buffer.allocUnsafe(Math.max(initialSize, reserve + 64));
-    this.pos = reserve;
+  /** `buf`: where to start writing (e.g. a reused buffer); grown by copying into a new one when full. */
+  constructor(buf: Buffer) {
+    this.buf = buf;
+    this.pos = 0;
   }
 
   /** Makes room for `n` more bytes. */
@@ -46,14 +48,8 @@ export class ByteBatch {
 
   /** Unsigned LEB128 varint (multiformats / CAR section lengths). */
   writeVarint(value: number): void {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint: not a non-negative safe integer: ${value}`);
     this.ensure(10);
-    let v = value;
-    while (v >= 0x80) {
-      this.buf[this.pos++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.pos++] = v;
+    this.pos += writeVarint(this.buf, this.pos, value);
   }
 
   /** A view of bytes [start, end) of the current buffer (no copy). */

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { encodeDagJsonString } from '../dag-json/encode.js';
 import { nowNs } from '../record.js';
-import { createExclusive } from './fs-util.js';
+import { createExclusive } from '../fs-util.js';
 
 export interface LockInfo {
   host: string;

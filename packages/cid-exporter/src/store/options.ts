@@ -20,11 +20,6 @@ export interface ProvenanceStoreOptions {
   checkpointIntervalMs?: number;
   /** Recover abandoned logs (torn tails, final checkpoint) on open. Default true. */
   recover?: boolean;
-  /**
-   * DAG-JSON encoder for records. Default: the built-in canonical encoder. Any replacement must be
-   * byte-identical (e.g. `@ipld/dag-json`'s `encode`, which the bench compares against).
-   */
-  encoder?: (value: unknown) => Uint8Array;
   /** Receives warnings (damaged logs found, failed checkpoint). Default: none. */
   onWarning?: (message: string) => void;
 }
@@ -36,7 +31,6 @@ export interface ResolvedStoreOptions {
   checkpointEvery: number;
   checkpointIntervalMs: number;
   recover: boolean;
-  encoder: ((value: unknown) => Uint8Array) | null;
   onWarning: (message: string) => void;
 }
 
@@ -65,7 +59,6 @@ export function resolveStoreOptions(options: ProvenanceStoreOptions = {}, env: N
     checkpointEvery: checkInt('checkpointEvery', options.checkpointEvery) ?? envInt('LLM_PROVENANCE_CHECKPOINT_EVERY', env) ?? 1000,
     checkpointIntervalMs: checkInt('checkpointIntervalMs', options.checkpointIntervalMs) ?? envInt('LLM_PROVENANCE_CHECKPOINT_INTERVAL_MS', env) ?? 60_000,
     recover: options.recover ?? true,
-    encoder: options.encoder ?? null,
     onWarning: options.onWarning ?? (() => {}),
   };
 }

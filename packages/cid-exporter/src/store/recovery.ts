@@ -9,13 +9,13 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { rawCid, type CID } from '../cid.js';
 import { encodeDagJsonString } from '../dag-json/encode.js';
-import { merkleRootFromLeafHashes, leafHash } from '../merkle.js';
+import { MerkleAccumulator } from '../merkle.js';
 import { scanPack } from '../pack.js';
 import { LOG_ID_PATTERN, nowNs, storePaths } from '../record.js';
-import { createExclusive, fsyncDir } from './fs-util.js';
+import { createExclusive, fsyncDir } from '../fs-util.js';
 import { lockHolderAlive, readLock } from './lock.js';
 import { scanLog } from './log-scan.js';
-import type { AppendedRecord, RecordDraft } from './store.js';
+import type { AppendedRecord, RecordDraft } from './record-input.js';
 
 export interface RecoveryHost {
   appendSync(drafts: RecordDraft[]): AppendedRecord[];
@@ -94,7 +94,10 @@ export function recoverLog(storeDir: string, logId: string, host: RecoveryHost):
   }
   const size = scan.lines.length;
   if (!fs.existsSync(path.join(storeDir, storePaths.checkpoint(logId, size)))) {
-    const root = merkleRootFromLeafHashes(scan.lines.map((l) => leafHash(l.bytes)));
+    // Leaves are the records' binary CIDs (FORMAT.md section 6).
+    const tree = new MerkleAccumulator();
+    for (const line of scan.lines) tree.addCid(line.cid);
+    const root = tree.root();
     host.checkpoint(logId, size, root, size > 0 ? scan.lines[size - 1]!.cid : null);
   }
   return report;

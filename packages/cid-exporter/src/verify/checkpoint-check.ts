@@ -36,7 +36,7 @@ export function ed25519PublicKey(raw: Uint8Array): ReturnType<typeof createPubli
 function parseStatement(s: unknown): CheckpointStatement | string {
   if (s === null || typeof s !== 'object' || Array.isArray(s)) return 'statement is not a map';
   const st = s as Record<string, unknown>;
-  if (st.v !== 1 || st.type !== 'checkpoint') return 'statement is not a version 1 checkpoint';
+  if (st.v !== 2 || st.type !== 'checkpoint') return 'statement is not a version 2 checkpoint';
   if (typeof st.log !== 'string') return 'statement has no log id';
   if (!Number.isSafeInteger(st.size) || (st.size as number) < 0) return 'statement size is not a non-negative integer';
   if (typeof st.root !== 'string' || !/^[0-9a-f]{64}$/.test(st.root)) return 'statement root is not 64 hex digits';

@@ -81,12 +81,12 @@ interface Parsed {
   canonicalCid?: string;
 }
 
-const RECORD_TYPES = new Set(['span', 'cut', 'damage']);
+const RECORD_TYPES = new Set(['span', 'cut', 'damage', 'dropped']);
 
 function shapeProblem(r: unknown): string | undefined {
   if (r === null || typeof r !== 'object' || Array.isArray(r)) return 'not a map';
   const rec = r as Record<string, unknown>;
-  if (rec.v !== 1) return `unsupported record version ${JSON.stringify(rec.v)}`;
+  if (rec.v !== 2) return `unsupported record version ${JSON.stringify(rec.v)}`;
   if (typeof rec.type !== 'string' || !RECORD_TYPES.has(rec.type)) return `unknown record type ${JSON.stringify(rec.type)}`;
   if (typeof rec.log !== 'string') return 'no log id';
   if (!Number.isSafeInteger(rec.seq) || (rec.seq as number) < 0) return 'seq is not a non-negative integer';
@@ -186,8 +186,8 @@ export function verifyLog(input: LogInput, opts: LogVerifyOptions): LogVerifyRes
   // Checkpoints are visited by ascending size, so one incremental tree serves them all.
   const tree = new MerkleAccumulator();
   const rootAt = (n: number): string => {
-    if (n < tree.size) return merkleRoot(acceptedParsed.slice(0, n).map((p) => p.bytes)).toString('hex');
-    while (tree.size < n) tree.add(acceptedParsed[tree.size]!.bytes);
+    if (n < tree.size) return merkleRoot(acceptedParsed.slice(0, n).map((p) => dagJsonCid(p.bytes).bytes)).toString('hex');
+    while (tree.size < n) tree.add(dagJsonCid(acceptedParsed[tree.size]!.bytes).bytes);
     return tree.root().toString('hex');
   };
   const readings = input.checkpoints

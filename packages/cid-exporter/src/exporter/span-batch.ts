@@ -1,0 +1,80 @@
+/**
+ * A batch of spans on its way into the store: one record writer per span (the store asks each to write
+ * its record as it encodes the batch, so no draft objects are built), preceded by a `dropped` record when
+ * the span processor had to drop spans, and what became of each span.
+ */
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { AppendedRecord, RecordContext, RecordInput, RecordWriter } from '../store/record-input.js';
+import type { ProvenanceStore } from '../store/store.js';
+import { droppedRecord } from './dropped-record.js';
+import type { SpanLinks, SpanRecordBuilder } from './span-record.js';
+
+/** What became of one span of a batch. */
+export interface SpanOutcome {
+  span: ReadableSpan;
+  record?: AppendedRecord;
+  input?: string;
+  output?: string;
+  error?: Error;
+}
+
+class SpanEntry implements SpanOutcome, RecordWriter {
+  record?: AppendedRecord;
+  input?: string;
+  output?: string;
+  error?: Error;
+
+  constructor(
+    readonly span: ReadableSpan,
+    private readonly builder: SpanRecordBuilder,
+    private readonly links: SpanLinks,
+  ) {}
+
+  writeRecord(ctx: RecordContext): string {
+    const text = this.builder.write(this.span, ctx, this.links);
+    this.input = this.links.input?.toString();
+    this.output = this.links.output?.toString();
+    return text;
+  }
+}
+
+export interface AppendedBatch {
+  outcomes: SpanOutcome[];
+  /** The batch's `dropped` record (if any) was appended. */
+  dropped: boolean;
+  durable: Promise<void>;
+}
+
+/**
+ * Appends the spans' records (after a `dropped` record when `droppedSpans` > 0): encoded and chained now,
+ * written by the store's queue. `links` is where the builder leaves each record's links.
+ */
+export function appendSpans(store: ProvenanceStore, builder: SpanRecordBuilder, links: SpanLinks, spans: ReadableSpan[], droppedSpans: number): AppendedBatch {
+  const entries = spans.map((span) => new SpanEntry(span, builder, links));
+  const inputs: RecordInput[] = droppedSpans > 0 ? [droppedRecord(droppedSpans), ...entries] : entries;
+  let appended;
+  try {
+    appended = store.append(inputs);
+  } catch (err) {
+    for (const e of entries) e.error = err as Error;
+    return { outcomes: entries, dropped: false, durable: Promise.resolve() };
+  }
+  const offset = inputs.length - entries.length;
+  for (let i = 0; i < entries.length; i++) {
+    const r = appended.records[i + offset]!;
+    if (r instanceof Error) entries[i]!.error = r;
+    else entries[i]!.record = r;
+  }
+  return { outcomes: entries, dropped: offset > 0 && !(appended.records[0] instanceof Error), durable: appended.durable };
+}
+
+/** A failed store write loses every record of the append: those spans' outcomes become that error. */
+export function markWriteFailed(outcomes: SpanOutcome[], cause: Error): void {
+  const error = new Error(`writing records to the provenance store failed: ${cause.message}`);
+  for (const outcome of outcomes) {
+    if (outcome.record) {
+      outcome.record = undefined;
+      outcome.error = error;
+    }
+  }
+}
