@@ -7,6 +7,7 @@ import {
   GenAiOutputType,
   GenAiProviderName,
 } from '@llm-provenance/semantic-conventions';
+import { ollamaCredential, type OllamaClientConfig } from './credential.js';
 import { inputMessagesOf, toolDefinitionsOf, type OllamaMessage, type OllamaTool } from './messages.js';
 
 /** The request fields of ollama-js's ChatRequest / GenerateRequest / EmbedRequest this package reads. */
@@ -74,20 +75,29 @@ const OPERATION_NAME: Record<OllamaOperation, string> = {
 };
 
 /**
- * Maps one ollama-js call to the span's request side. `host` is the client's `config.host`,
- * `credential` the key it authenticates with, if any (see credential.ts; only fingerprinted).
+ * Maps one ollama-js call to the span's request side. `config` is the client's `config`: its `host`
+ * is the base URL, its headers may carry a credential (see credential.ts; only fingerprinted).
  */
-export function toGenAIRequest(operation: OllamaOperation, request: OllamaRequest, host: string | undefined, credential?: string): GenAIRequest {
+function ollamaRequest(operation: OllamaOperation, request: OllamaRequest, config: OllamaClientConfig | undefined): GenAIRequest {
   return {
     operationName: OPERATION_NAME[operation],
     providerName: GenAiProviderName.OLLAMA,
     requestModel: typeof request.model === 'string' ? request.model : undefined,
-    baseUrl: host,
-    credential,
+    baseUrl: config?.host,
+    credential: ollamaCredential(config),
     attributes: parameterAttributes(request, operation),
     content: () => requestContent(operation, request),
   };
 }
+
+/** `chat(request)`: /api/chat. */
+export const chatRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('chat', request, config);
+/** `generate(request)`: /api/generate. */
+export const generateRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('generate', request, config);
+/** `embed(request)`: /api/embed. */
+export const embedRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('embed', request, config);
+/** `embeddings(request)`: /api/embeddings (legacy). */
+export const embeddingsRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('embeddings', request, config);
 
 function requestContent(operation: OllamaOperation, request: OllamaRequest) {
   switch (operation) {

@@ -35,3 +35,16 @@ export function userInputMessages(input: unknown): InputMessages {
     typeof input === 'string' ? [input] : Array.isArray(input) && input.every((x) => typeof x === 'number') ? [input] : Array.isArray(input) ? input : [];
   return inputs.map((x) => ({ role: 'user', parts: [typeof x === 'string' ? { type: 'text', content: x } : { type: 'tokens', tokens: x }] }));
 }
+
+/**
+ * Reads what a span needs from an OpenAI-compatible Stainless SDK client (`this._client` of a resource:
+ * `baseURL`, `apiKey`): for `StainlessSdk.client`. `providerName` is the provider's name, or a function
+ * of the base URL when one SDK reaches several providers (the openai SDK pointed at Groq, Azure ...).
+ */
+export function openAiCompatibleClient(providerName: string | ((baseUrl: string | undefined) => string)): (sdkClient: any) => OpenAiCompatibleClient {
+  return (sdkClient) => {
+    const baseUrl = typeof sdkClient?.baseURL === 'string' ? sdkClient.baseURL : undefined;
+    const apiKey = typeof sdkClient?.apiKey === 'string' && sdkClient.apiKey !== '' ? sdkClient.apiKey : undefined;
+    return { baseUrl, apiKey, providerName: typeof providerName === 'string' ? providerName : providerName(baseUrl) };
+  };
+}
