@@ -1,4 +1,4 @@
-import type { Tracer } from '@opentelemetry/api';
+import type { Tracer, TracerProvider } from '@opentelemetry/api';
 import { InstrumentationBase, type InstrumentationConfig, type InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { resolveCaptureContent } from './capture-policy.js';
 import type { GenAIPolicy, GenAIRequest } from './genai-span.js';
@@ -51,6 +51,8 @@ export abstract class GenAIInstrumentationBase<
   // subclass initialisers would run, so everything here is created lazily or in setConfig().
   private _genAIPolicy?: GenAIPolicy;
   private _internalErrors?: InternalErrorReporter;
+  /** Tracer, policy and reporter of every call, made once; dropped when either changes. */
+  private _traceTarget?: TraceTarget;
 
   /** Set by every backend class. */
   static readonly backend?: GenAIBackend;
@@ -74,6 +76,12 @@ export abstract class GenAIInstrumentationBase<
     const policy = this.resolvePolicy(config);
     super.setConfig(config);
     this._genAIPolicy = policy;
+    this._traceTarget = undefined;
+  }
+
+  override setTracerProvider(tracerProvider: TracerProvider): void {
+    super.setTracerProvider(tracerProvider);
+    this._traceTarget = undefined;
   }
 
   /** Capture policy, price table and provider override currently in force. */
@@ -110,8 +118,9 @@ export abstract class GenAIInstrumentationBase<
   }
 
   private traceTarget(): TraceTarget | undefined {
+    if (this._traceTarget) return this._traceTarget;
     try {
-      return { tracer: this.tracer as Tracer, policy: this.genAIPolicy, errors: this.internalErrors };
+      return (this._traceTarget = { tracer: this.tracer as Tracer, policy: this.genAIPolicy, errors: this.internalErrors });
     } catch (err) {
       this.internalErrors.report('policy', err);
       return undefined;

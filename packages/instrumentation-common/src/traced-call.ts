@@ -6,7 +6,7 @@ import type { GenAISpan } from './genai-span.js';
 import type { InternalErrorReporter } from './internal-errors.js';
 import { observeStream, type StreamCall } from './observe-stream.js';
 import { isAsyncIterable } from './stream.js';
-import { requestIdFromResponseHeader } from './stainless-request-id.js';
+import { headerValue } from './stainless-request-id.js';
 
 /**
  * One traced call: its span, how its result is observed, and the arguments it was made with. One small
@@ -42,7 +42,6 @@ export class TracedCall implements ApiPromiseObserver, StreamCall {
     try {
       if (handling.onReturned) errors.guard('onReturned', () => handling.onReturned!(result, this.span), undefined);
       if (isStainlessApiPromise(result)) {
-        if (handling.requestIdHeader) requestIdFromResponseHeader(result, handling.requestIdHeader, this.span);
         observeApiPromise(result, this);
       } else if (isThenable(result)) {
         result.then(
@@ -72,6 +71,12 @@ export class TracedCall implements ApiPromiseObserver, StreamCall {
       else call.onValue(results[1]);
       return bound.apply(this, results);
     };
+  }
+
+  /** An APIPromise's response arrived (headers only): the request id, if the handling names its header. */
+  onResponse(response: unknown): void {
+    const header = this.handling.requestIdHeader;
+    if (header) this.span.setRequestId(headerValue((response as { headers?: unknown } | undefined)?.headers, header));
   }
 
   /** The call's value arrived (parsed body, stream, or a result carrying a deferred response). */
@@ -120,7 +125,11 @@ export class TracedCall implements ApiPromiseObserver, StreamCall {
   }
 
   private endSpan(): void {
-    this.errors.guard('span end', () => this.span.end(), undefined);
+    try {
+      this.span.end();
+    } catch (err) {
+      this.errors.report('span end', err);
+    }
   }
 }
 

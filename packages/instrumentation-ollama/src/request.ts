@@ -46,8 +46,7 @@ export type OllamaOperation = 'chat' | 'generate' | 'embed' | 'embeddings';
 function parameterAttributes(request: OllamaRequest, operation: OllamaOperation): Attributes {
   const o = request.options ?? {};
   const streams = operation === 'chat' || operation === 'generate';
-  return {
-    ...genAIRequestAttributes({
+  const attributes = genAIRequestAttributes({
       maxTokens: typeof o.num_predict === 'number' && o.num_predict >= 0 ? o.num_predict : undefined,
       temperature: o.temperature,
       topP: o.top_p,
@@ -59,12 +58,14 @@ function parameterAttributes(request: OllamaRequest, operation: OllamaOperation)
       // ollama-js sends `stream: false` when the caller leaves it out.
       stream: streams ? request.stream === true : undefined,
       outputType: request.format === undefined || request.format === null || request.format === '' ? undefined : GenAiOutputType.JSON,
-    }),
-    ...definedAttributes({
+    });
+  return Object.assign(
+    attributes,
+    definedAttributes({
       [ATTR_OLLAMA_REQUEST_NUM_CTX]: o.num_ctx,
       [ATTR_OLLAMA_REQUEST_KEEP_ALIVE]: request.keep_alive === undefined ? undefined : String(request.keep_alive),
     }),
-  };
+  );
 }
 
 const OPERATION_NAME: Record<OllamaOperation, string> = {

@@ -10,19 +10,19 @@ export interface OpenAiCompatibleClient {
 
 /**
  * The part of a request every OpenAI wire-format operation fills alike: what it is, for which model
- * (`body.model` when it is a string), and the client's endpoint and credential.
+ * (`body.model` when it is a string), and the client's endpoint and credential; the caller sets
+ * `attributes` and `content` on the object (assigning them, not spreading this object into a new one:
+ * a spread followed by new keys takes V8's slow path, about 1 µs, on every call).
  */
-export function requestTarget(
-  operationName: string,
-  body: any,
-  client: OpenAiCompatibleClient,
-): Pick<GenAIRequest, 'operationName' | 'providerName' | 'requestModel' | 'baseUrl' | 'credential'> {
+export function requestTarget(operationName: string, body: any, client: OpenAiCompatibleClient): GenAIRequest {
   return {
     operationName,
     providerName: client.providerName,
     requestModel: typeof body?.model === 'string' ? body.model : undefined,
     baseUrl: client.baseUrl,
     credential: client.apiKey,
+    attributes: undefined,
+    content: undefined,
   };
 }
 
