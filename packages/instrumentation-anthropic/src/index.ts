@@ -1,2 +1,2 @@
 export { AnthropicInstrumentation, type AnthropicInstrumentationConfig } from './instrumentation.js';
-export { SUPPORTED_SDK_VERSIONS } from './version.js';
+export { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';

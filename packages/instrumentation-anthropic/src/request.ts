@@ -52,7 +52,7 @@ function clientBase(client: AnthropicClientLike | undefined) {
  * max_tokens, temperature, top_p, top_k, stop_sequences, stream; `system` goes to
  * `gen_ai.system_instructions`, `tools` to `gen_ai.tool.definitions`.
  */
-export function chatRequestOf(body: MessageCreateBody, client: AnthropicClientLike | undefined, options?: RequestOptionsLike): GenAIRequest {
+export function chatRequest(body: MessageCreateBody, client: AnthropicClientLike | undefined, options?: RequestOptionsLike): GenAIRequest {
   return {
     operationName: GenAiOperationName.CHAT,
     requestModel: body.model,
@@ -76,7 +76,7 @@ export function chatRequestOf(body: MessageCreateBody, client: AnthropicClientLi
 }
 
 /** `messages.countTokens` (https://docs.anthropic.com/en/api/messages-count-tokens): same input, no generation. */
-export function countTokensRequestOf(body: MessageCreateBody, client: AnthropicClientLike | undefined): GenAIRequest {
+export function countTokensRequest(body: MessageCreateBody, client: AnthropicClientLike | undefined): GenAIRequest {
   return {
     operationName: GenAiOperationName.COUNT_TOKENS,
     requestModel: body.model,

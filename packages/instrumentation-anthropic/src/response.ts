@@ -15,7 +15,7 @@ export interface AnthropicMessage {
   _request_id?: string | null;
 }
 
-export function messageResponseOf(message: AnthropicMessage | null | undefined): GenAIResponse | undefined {
+export function chatResponse(message: AnthropicMessage | null | undefined): GenAIResponse | undefined {
   if (!message || typeof message !== 'object') return undefined;
   const finishReason = finishReasonOf(message.stop_reason);
   return {
@@ -33,7 +33,7 @@ export function messageResponseOf(message: AnthropicMessage | null | undefined):
  * (https://docs.anthropic.com/en/docs/build-with-claude/token-counting#pricing-and-rate-limits), so no
  * cost may be derived from it.
  */
-export function countTokensResponseOf(result: { input_tokens?: number; _request_id?: string | null } | null | undefined): GenAIResponse | undefined {
+export function countTokensResponse(result: { input_tokens?: number; _request_id?: string | null } | null | undefined): GenAIResponse | undefined {
   if (!result || typeof result !== 'object') return undefined;
   return {
     requestId: result._request_id,
@@ -49,7 +49,7 @@ export function countTokensResponseOf(result: { input_tokens?: number; _request_
  * APIConnectionError whose `message` is the event's JSON text. Errors with a status keep the common
  * mapping (the status code).
  */
-export function anthropicErrorType(err: unknown): string | undefined {
+export function errorType(err: unknown): string | undefined {
   if (!err || typeof err !== 'object') return undefined;
   const e = err as { status?: unknown; error?: unknown; message?: unknown };
   if (typeof e.status === 'number') return undefined;

@@ -18,7 +18,7 @@ interface OpenBlock {
  * `thinking_delta`) / `content_block_stop` build the blocks; `message_delta` gives the stop reason and
  * the cumulative usage. Text is only kept when content is captured.
  */
-export class MessageStreamAccumulator implements StreamAccumulator {
+export class ChatStreamAccumulator implements StreamAccumulator {
   private id: string | undefined;
   private model: string | undefined;
   private stopReason: string | null | undefined;

@@ -4,22 +4,30 @@
  * helpers and by `responses.create` itself) builds a DERIVED APIPromise that parses the same Response
  * again. Only one parse may read the body. So an observer must:
  *
- * 1. parse only the promise the caller will actually consume: `_thenUnwrap` is interposed on every
- *    promise of the chain, and we observe the newest derived promise (its value is the caller's value);
+ * 1. parse only the promise the caller will actually consume: `_thenUnwrap` is interposed, and we
+ *    observe the newest derived promise of the chain (its value is the caller's value);
  * 2. not parse at all when the caller wants the raw `Response` (`.asResponse()` reads the body itself).
  *    We wait for the response to ARRIVE (`responsePromise` resolves on headers and never touches the
  *    body) before deciding: if by then the raw response was asked for and no promise of the chain was
  *    parsed, the span ends from the response metadata only; otherwise we observe the parsed value
  *    through `.then`, sharing the one parse (APIPromise memoises it in `parsedPromise`);
- * 3. in addition, `parseResponse` is made idempotent per response, so a derived promise that re-parses
- *    through `this.parseResponse` (openai 4..6, anthropic) reuses the parse instead of re-reading.
+ * 3. in addition, `parseResponse` is made idempotent per response on the promise we parse and on every
+ *    promise a derived one is made from, so a derived promise that re-parses through
+ *    `this.parseResponse` (openai 4..6, anthropic) reuses the parse instead of re-reading.
  *
- * The promise objects are never replaced; only instance properties (`parseResponse`, `asResponse`,
- * `_thenUnwrap`) are interposed. Checked against openai 4.104, 5.x, 6.49 and 7.57 (7.57 overrides
- * `_thenUnwrap` per instance and re-parses through a closure, which point 1 covers).
+ * The promise objects are never replaced. `asResponse` and `_thenUnwrap` are interposed once per
+ * APIPromise class, on the prototype that defines them (the first time a promise of that class is
+ * observed), and find the observation of a promise in a WeakMap: a call pays for a map entry, not for
+ * new methods. Where an SDK defines them on the instance instead (openai 7.57 sets `_thenUnwrap` and
+ * `withResponse` per promise and re-parses through a closure, which point 1 covers), that instance's
+ * own method is interposed. The prototype interposition does nothing for promises nobody observes.
+ * Checked against openai 4.104, 5.23, 6.49 and 7.57, @anthropic-ai/sdk 0.33 and 1.14, groq-sdk 0.5 and 1.6.
  */
 
 const MEMOISED = Symbol.for('llm-provenance.parseResponse.memoised');
+const INTERPOSED = Symbol.for('llm-provenance.apiPromise.interposed');
+
+type AnyMethod = ((this: unknown, ...args: unknown[]) => unknown) & { [INTERPOSED]?: true };
 
 interface StainlessApiPromise {
   responsePromise: Promise<{ response?: unknown } | unknown>;
@@ -42,29 +50,36 @@ export function isStainlessApiPromise(value: unknown): boolean {
 }
 
 /**
- * Makes `promise.parseResponse` idempotent per response (point 1 above). No-op for anything that is not
+ * Makes `promise.parseResponse` idempotent per response (point 3 above). No-op for anything that is not
  * a Stainless APIPromise, or when already done. The response-props object (the last argument of
- * `parseResponse` in every Stainless version) is the cache key, held weakly.
+ * `parseResponse` in every Stainless version) is the cache key; one response per promise, so one slot.
  */
 export function makeApiPromiseParseIdempotent(promise: unknown): void {
-  if (!isStainlessApiPromise(promise)) return;
-  const target = promise as StainlessApiPromise;
+  if (isStainlessApiPromise(promise)) memoiseParse(promise as StainlessApiPromise);
+}
+
+function memoiseParse(target: StainlessApiPromise): void {
   const original = target.parseResponse;
   if (original[MEMOISED]) return;
-  const cache = new WeakMap<object, unknown>();
+  let key: object | undefined;
+  let parsed: unknown;
   const memoised = function (this: unknown, ...args: unknown[]) {
-    const key = args[args.length - 1];
-    if (!key || typeof key !== 'object') return original.apply(this, args);
-    if (cache.has(key)) return cache.get(key);
-    const parsed = original.apply(this, args);
-    cache.set(key, parsed);
-    return parsed;
+    const props = args[args.length - 1];
+    if (key !== undefined && props === key) return parsed;
+    const result = original.apply(this, args);
+    if (key === undefined && props && typeof props === 'object') {
+      key = props;
+      parsed = result;
+    }
+    return result;
   } as StainlessApiPromise['parseResponse'];
   memoised[MEMOISED] = true;
   target.parseResponse = memoised;
 }
 
 export interface ApiPromiseObserver {
+  /** The response arrived (headers only; the body is untouched). Called first. */
+  onResponse?(response: unknown): void;
   /** The parsed value (JSON body, Stream ...) — someone asked for it, or nobody asked for the raw response. */
   onValue(value: unknown): void;
   /** The request failed (HTTP error status, connection error, timeout, abort) or parsing failed. */
@@ -73,54 +88,109 @@ export interface ApiPromiseObserver {
   onRawResponse(response: unknown): void;
 }
 
+/** Every promise of an observed chain -> the chain's observation. */
+const OBSERVATIONS = new WeakMap<object, Observation>();
+
+/** One observed call: its APIPromise, the derived ones made from it, and whether the raw body was asked for. */
+class Observation {
+  rawRequested = false;
+  private newest: StainlessApiPromise;
+  private derived: StainlessApiPromise[] | undefined;
+
+  constructor(
+    private readonly root: StainlessApiPromise,
+    private readonly observer: ApiPromiseObserver,
+  ) {
+    this.newest = root;
+  }
+
+  /** `_thenUnwrap` on `source` made `derived`: observe that one instead, and let `source` parse once. */
+  addDerived(source: StainlessApiPromise, derived: StainlessApiPromise): void {
+    if (source.parsedPromise === undefined) memoiseParse(source);
+    (this.derived ??= []).push(derived);
+    this.newest = derived;
+    watch(derived, this);
+  }
+
+  responded(props: unknown): void {
+    const { observer } = this;
+    const response = (props as { response?: unknown } | undefined)?.response;
+    if (observer.onResponse) {
+      try {
+        observer.onResponse(response);
+      } catch {
+        // a failed header read costs the request id only
+      }
+    }
+    if (this.rawRequested && !this.consumed()) return observer.onRawResponse(response);
+    const newest = this.newest;
+    if (newest.parsedPromise === undefined) memoiseParse(newest);
+    newest.then(
+      (value) => observer.onValue(value),
+      (err) => observer.onError(err),
+    );
+  }
+
+  /** Whether any promise of the chain has been parsed (someone awaited it). */
+  private consumed(): boolean {
+    if (this.root.parsedPromise !== undefined) return true;
+    return this.derived?.some((p) => p.parsedPromise !== undefined) ?? false;
+  }
+}
+
 /**
  * Observes a Stainless APIPromise without consuming a body the caller wants raw and without parsing a
  * body twice (points 1-3 above). Never throws and never produces an unhandled rejection.
  */
 export function observeApiPromise(promise: unknown, observer: ApiPromiseObserver): void {
   const root = promise as StainlessApiPromise;
-  const state = { rawRequested: false, chain: [] as StainlessApiPromise[] };
-  const interpose = (target: StainlessApiPromise) => {
-    state.chain.push(target);
-    makeApiPromiseParseIdempotent(target);
-    const asResponse = target.asResponse;
-    if (typeof asResponse === 'function') {
-      defineOwn(target, 'asResponse', function (this: unknown, ...args: unknown[]) {
-        state.rawRequested = true;
-        return asResponse.apply(this, args);
-      });
-    }
-    const thenUnwrap = (target as { _thenUnwrap?: (...args: unknown[]) => unknown })._thenUnwrap;
-    if (typeof thenUnwrap === 'function') {
-      defineOwn(target, '_thenUnwrap', function (this: unknown, ...args: unknown[]) {
-        const derived = thenUnwrap.apply(this, args);
-        try {
-          if (isStainlessApiPromise(derived)) interpose(derived as StainlessApiPromise);
-        } catch {
-          // observing less is fine; the caller's derived promise is returned regardless
-        }
-        return derived;
-      });
-    }
-  };
-  interpose(root);
+  const observation = new Observation(root, observer);
+  watch(root, observation);
   root.responsePromise.then(
-    (props) => {
-      const consumed = state.chain.some((p) => p.parsedPromise !== undefined);
-      if (state.rawRequested && !consumed) {
-        observer.onRawResponse((props as { response?: unknown } | undefined)?.response);
-        return;
-      }
-      const newest = state.chain[state.chain.length - 1];
-      newest.then(
-        (value) => observer.onValue(value),
-        (err) => observer.onError(err),
-      );
-    },
+    (props) => observation.responded(props),
     (err) => observer.onError(err),
   );
 }
 
-function defineOwn(target: object, name: string, value: unknown): void {
-  Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+function watch(promise: StainlessApiPromise, observation: Observation): void {
+  OBSERVATIONS.set(promise, observation);
+  interpose(promise, 'asResponse', markRawRequested);
+  interpose(promise, '_thenUnwrap', observeDerived);
+}
+
+/** Interposes `hook` on `promise[name]`: on the instance if it has its own, else once on the prototype defining it. */
+function interpose(promise: object, name: string, hook: (original: AnyMethod) => AnyMethod): void {
+  let owner: object | null = promise;
+  while (owner && !Object.hasOwn(owner, name)) owner = Object.getPrototypeOf(owner);
+  const original = owner && ((owner as Record<string, unknown>)[name] as AnyMethod);
+  if (typeof original !== 'function' || original[INTERPOSED]) return;
+  const interposed = hook(original);
+  interposed[INTERPOSED] = true;
+  try {
+    Object.defineProperty(owner, name, { value: interposed, writable: true, configurable: true, enumerable: false });
+  } catch {
+    // A frozen prototype: interpose on this instance only.
+    if (owner !== promise) Object.defineProperty(promise, name, { value: interposed, writable: true, configurable: true, enumerable: false });
+  }
+}
+
+function markRawRequested(original: AnyMethod): AnyMethod {
+  return function asResponse(this: unknown, ...args: unknown[]) {
+    const observation = OBSERVATIONS.get(this as object);
+    if (observation) observation.rawRequested = true;
+    return original.apply(this, args);
+  };
+}
+
+function observeDerived(original: AnyMethod): AnyMethod {
+  return function _thenUnwrap(this: unknown, ...args: unknown[]) {
+    const derived = original.apply(this, args);
+    try {
+      const observation = OBSERVATIONS.get(this as object);
+      if (observation && isStainlessApiPromise(derived)) observation.addDerived(this as StainlessApiPromise, derived as StainlessApiPromise);
+    } catch {
+      // observing less is fine; the caller's derived promise is returned regardless
+    }
+    return derived;
+  };
 }

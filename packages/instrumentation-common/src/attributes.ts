@@ -16,6 +16,7 @@ import {
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
 } from '@llm-provenance/semantic-conventions';
+import { urlInfo } from './url-info.js';
 
 /**
  * Copies the entries of `values` whose value is a valid attribute value. Only `undefined`, `null`,
@@ -24,8 +25,8 @@ import {
  */
 export function definedAttributes(values: Record<string, unknown>): Attributes {
   const out: Attributes = {};
-  for (const [key, value] of Object.entries(values)) {
-    const v = toAttributeValue(value);
+  for (const key in values) {
+    const v = toAttributeValue(values[key]);
     if (v !== undefined) out[key] = v;
   }
   return out;
@@ -78,28 +79,32 @@ export interface GenAIRequestParams {
 
 /** `gen_ai.request.*` attributes from typed parameters; unknown/absent values are left out, 0 and false kept. */
 export function genAIRequestAttributes(params: GenAIRequestParams): Attributes {
-  return definedAttributes({
-    [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: num(params.maxTokens),
-    [ATTR_GEN_AI_REQUEST_TEMPERATURE]: num(params.temperature),
-    [ATTR_GEN_AI_REQUEST_TOP_P]: num(params.topP),
-    [ATTR_GEN_AI_REQUEST_TOP_K]: num(params.topK),
-    [ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY]: num(params.frequencyPenalty),
-    [ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY]: num(params.presencePenalty),
-    [ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]: toStringArray(params.stopSequences),
-    [ATTR_GEN_AI_REQUEST_SEED]: num(params.seed),
-    [ATTR_GEN_AI_REQUEST_CHOICE_COUNT]: num(params.choiceCount) !== 1 ? num(params.choiceCount) : undefined,
-    [ATTR_GEN_AI_REQUEST_ENCODING_FORMATS]: toStringArray(params.encodingFormats),
-    [ATTR_GEN_AI_OUTPUT_TYPE]: typeof params.outputType === 'string' ? params.outputType : undefined,
-    [ATTR_GEN_AI_REQUEST_STREAM]: typeof params.stream === 'boolean' ? params.stream : undefined,
-    [ATTR_GEN_AI_CONVERSATION_ID]: typeof params.conversationId === 'string' ? params.conversationId : undefined,
-  });
+  // Written out attribute by attribute: this runs on every call.
+  const out: Attributes = {};
+  setNumber(out, ATTR_GEN_AI_REQUEST_MAX_TOKENS, params.maxTokens);
+  setNumber(out, ATTR_GEN_AI_REQUEST_TEMPERATURE, params.temperature);
+  setNumber(out, ATTR_GEN_AI_REQUEST_TOP_P, params.topP);
+  setNumber(out, ATTR_GEN_AI_REQUEST_TOP_K, params.topK);
+  setNumber(out, ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, params.frequencyPenalty);
+  setNumber(out, ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, params.presencePenalty);
+  if (params.stopSequences !== undefined && params.stopSequences !== null) setStrings(out, ATTR_GEN_AI_REQUEST_STOP_SEQUENCES, params.stopSequences);
+  setNumber(out, ATTR_GEN_AI_REQUEST_SEED, params.seed);
+  if (params.choiceCount !== 1) setNumber(out, ATTR_GEN_AI_REQUEST_CHOICE_COUNT, params.choiceCount);
+  if (params.encodingFormats !== undefined && params.encodingFormats !== null) setStrings(out, ATTR_GEN_AI_REQUEST_ENCODING_FORMATS, params.encodingFormats);
+  if (typeof params.outputType === 'string') out[ATTR_GEN_AI_OUTPUT_TYPE] = params.outputType;
+  if (typeof params.stream === 'boolean') out[ATTR_GEN_AI_REQUEST_STREAM] = params.stream;
+  if (typeof params.conversationId === 'string') out[ATTR_GEN_AI_CONVERSATION_ID] = params.conversationId;
+  return out;
 }
 
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+function setNumber(out: Attributes, key: string, value: unknown): void {
+  if (typeof value === 'number' && Number.isFinite(value)) out[key] = value;
 }
 
-const DEFAULT_PORTS: Record<string, number> = { 'https:': 443, 'http:': 80, 'wss:': 443, 'ws:': 80 };
+function setStrings(out: Attributes, key: string, value: unknown): void {
+  const strings = toStringArray(value);
+  if (strings !== undefined) out[key] = strings;
+}
 
 /**
  * `server.address` / `server.port` from a base URL (`http://127.0.0.1:8080/v1` -> 127.0.0.1, 8080;
@@ -107,14 +112,9 @@ const DEFAULT_PORTS: Record<string, number> = { 'https:': 443, 'http:': 80, 'wss
  * URL has none). Only host and port are taken: user info, path and query never reach the span.
  */
 export function serverAttributesFromUrl(baseUrl: string | URL | null | undefined): Attributes {
-  if (!baseUrl) return {};
-  let url: URL;
-  try {
-    url = new URL(String(baseUrl));
-  } catch {
-    return {};
-  }
-  const address = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol];
-  return definedAttributes({ [ATTR_SERVER_ADDRESS]: address || undefined, [ATTR_SERVER_PORT]: port });
+  const url = urlInfo(baseUrl);
+  const out: Attributes = {};
+  if (url?.address !== undefined) out[ATTR_SERVER_ADDRESS] = url.address;
+  if (url?.port !== undefined) out[ATTR_SERVER_PORT] = url.port;
+  return out;
 }

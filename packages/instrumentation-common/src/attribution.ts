@@ -64,7 +64,11 @@ export function withAttribution<T>(attribution: Attribution, fn: () => T): T {
  * names, e.g. `enduser.id`), overridden by values set with `withAttribution`.
  */
 export function readAttribution(ctx: Context = context.active()): Attributes {
-  const out: Attributes = {};
+  return addAttribution(ctx, {});
+}
+
+/** Writes the attribution of `ctx` (see `readAttribution`) into `out` and returns it. */
+export function addAttribution(ctx: Context, out: Attributes): Attributes {
   const baggage = propagation.getBaggage(ctx);
   if (baggage) {
     for (const key of PROVENANCE_BAGGAGE_KEYS) {

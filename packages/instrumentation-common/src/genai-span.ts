@@ -1,35 +1,17 @@
 import { SpanKind, context as otelContext, trace, type Attributes, type Context, type Span, type Tracer, type TimeInput } from '@opentelemetry/api';
 import {
-  ATTR_GEN_AI_INPUT_MESSAGES,
-  ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
-  ATTR_GEN_AI_RESPONSE_ID,
-  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
-  ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
-  ATTR_GEN_AI_TOOL_DEFINITIONS,
-  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
-  ATTR_PROVENANCE_CREDENTIAL_FINGERPRINT,
   ATTR_PROVENANCE_PROVIDER_REQUEST_ID,
-  GEN_AI_CONTENT_ATTRIBUTES,
-  GenAiCostSource,
   type InputMessages,
   type OutputMessages,
   type SystemInstructions,
   type ToolDefinitions,
 } from '@llm-provenance/semantic-conventions';
-import { definedAttributes, serverAttributesFromUrl } from './attributes.js';
-import { readAttribution } from './attribution.js';
 import { recordSpanError } from './errors.js';
-import { costAttributes, computeCost, lookupPrice, type PriceTable, type TokenUsage } from './pricing.js';
-import { fingerprintCredential } from './redaction.js';
+import type { PriceTable, TokenUsage } from './pricing.js';
+import { requestSpanAttributes, responseSpanAttributes } from './span-attributes.js';
+
+export { requestContentAttributes } from './span-attributes.js';
 
 /** Content of a request; recorded only when content capture is on. */
 export interface GenAIRequestContent {
@@ -84,14 +66,6 @@ export interface GenAIPolicy {
   providerName?: string;
 }
 
-const CONTENT_KEYS = new Set<string>(GEN_AI_CONTENT_ATTRIBUTES);
-
-/**
- * The raw credential of each span's call, kept beside the span handle (not on it, so no inspection or
- * serialisation of the handle shows it) only to scrub its literal value from error messages.
- */
-const CREDENTIALS = new WeakMap<GenAISpan, string>();
-
 /**
  * One GenAI CLIENT span and what is known about its call. Backends rarely touch it directly:
  * `traceGenAICall` drives it. All methods are idempotent after `end()`.
@@ -106,27 +80,21 @@ export class GenAISpan {
   private readonly startedAt = performance.now();
   private firstChunkAt: number | undefined;
   private requestId: string | undefined;
+  /** The request id already on the span (written with the response attributes). */
+  private recordedRequestId: string | undefined;
   private ended = false;
+  /**
+   * The raw credential of the call, kept only to scrub its literal value from error messages. A
+   * private field: no inspection, serialisation or property enumeration of the handle shows it.
+   */
+  readonly #credential: string | undefined;
 
   constructor(tracer: Tracer, request: GenAIRequest, private readonly policy: GenAIPolicy, parent: Context = otelContext.active()) {
     this.captureContent = policy.captureContent;
     this.providerName = policy.providerName ?? request.providerName;
     this.requestModel = request.requestModel;
-    if (typeof request.credential === 'string' && request.credential !== '') CREDENTIALS.set(this, request.credential);
-    const attributes: Attributes = {
-      [ATTR_GEN_AI_OPERATION_NAME]: request.operationName,
-      [ATTR_GEN_AI_PROVIDER_NAME]: this.providerName,
-      ...definedAttributes({ [ATTR_GEN_AI_REQUEST_MODEL]: request.requestModel }),
-      ...serverAttributesFromUrl(request.baseUrl),
-      ...withoutContent(request.attributes),
-      ...readAttribution(parent),
-      ...definedAttributes({ [ATTR_PROVENANCE_CREDENTIAL_FINGERPRINT]: fingerprintCredential(request.credential) }),
-    };
-    if (this.captureContent && request.content) {
-      const content = typeof request.content === 'function' ? request.content() : request.content;
-      Object.assign(attributes, requestContentAttributes(content));
-    }
-    if (this.captureContent && request.contentAttributes) Object.assign(attributes, request.contentAttributes);
+    this.#credential = typeof request.credential === 'string' && request.credential !== '' ? request.credential : undefined;
+    const attributes = requestSpanAttributes(request, policy, this.providerName, parent);
     const name = request.requestModel ? `${request.operationName} ${request.requestModel}` : request.operationName;
     this.span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span);
@@ -150,44 +118,16 @@ export class GenAISpan {
   recordResponse(response: GenAIResponse | undefined): void {
     if (this.ended || !response) return;
     if (typeof response.requestId === 'string' && response.requestId !== '') this.requestId = response.requestId;
-    const usage = response.usage;
-    const attributes: Attributes = {
-      ...withoutContent(response.attributes),
-      ...definedAttributes({
-        [ATTR_GEN_AI_RESPONSE_ID]: response.id,
-        [ATTR_GEN_AI_RESPONSE_MODEL]: response.model,
-        [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: response.finishReasons?.length ? response.finishReasons : undefined,
-        [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: usage?.inputTokens,
-        [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: usage?.outputTokens,
-        [ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: usage?.cacheReadInputTokens,
-        [ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: usage?.cacheCreationInputTokens,
-        [ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: usage?.reasoningOutputTokens,
-      }),
-    };
-    if (response.providerCost && typeof response.providerCost.amount === 'number') {
-      Object.assign(
-        attributes,
-        costAttributes({ ...response.providerCost, source: GenAiCostSource.PROVIDER }),
-      );
-    } else {
-      const model = response.model ?? this.requestModel;
-      let price = lookupPrice(this.policy.priceTable, this.providerName, model ?? undefined);
-      if (!price && response.model && this.requestModel) {
-        price = lookupPrice(this.policy.priceTable, this.providerName, this.requestModel);
-      }
-      Object.assign(attributes, costAttributes(computeCost(price, usage)));
-    }
-    if (this.captureContent && response.outputMessages) {
-      attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = JSON.stringify(response.outputMessages);
-    }
-    if (this.captureContent && response.contentAttributes) Object.assign(attributes, response.contentAttributes);
+    const attributes = responseSpanAttributes(response, this.policy, this.providerName, this.requestModel);
+    // The request id usually is known by now (response headers): one setAttributes instead of two calls.
+    if (this.requestId) attributes[ATTR_PROVENANCE_PROVIDER_REQUEST_ID] = this.recordedRequestId = this.requestId;
     this.span.setAttributes(attributes);
   }
 
   /** Marks the span failed (`error.type`, status ERROR, scrubbed message). */
   recordError(err: unknown, errorType?: string): void {
     if (this.ended) return;
-    recordSpanError(this.span, err, errorType, [CREDENTIALS.get(this)]);
+    recordSpanError(this.span, err, errorType, [this.#credential]);
   }
 
   /** Ends the span (once). `endTime` lets an abandoned stream end at its last activity. */
@@ -197,31 +137,8 @@ export class GenAISpan {
     if (this.firstChunkAt !== undefined) {
       this.span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (this.firstChunkAt - this.startedAt) / 1000);
     }
-    if (this.requestId) this.span.setAttribute(ATTR_PROVENANCE_PROVIDER_REQUEST_ID, this.requestId);
+    if (this.requestId && this.requestId !== this.recordedRequestId) this.span.setAttribute(ATTR_PROVENANCE_PROVIDER_REQUEST_ID, this.requestId);
     this.span.end(endTime);
   }
 }
 
-/** Content attributes for request content (JSON strings in the conventions' schema). */
-export function requestContentAttributes(content: GenAIRequestContent | undefined): Attributes {
-  if (!content) return {};
-  const out: Attributes = {};
-  if (content.inputMessages) out[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(content.inputMessages);
-  if (content.systemInstructions && content.systemInstructions.length > 0) {
-    out[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(content.systemInstructions);
-  }
-  if (content.toolDefinitions && content.toolDefinitions.length > 0) {
-    out[ATTR_GEN_AI_TOOL_DEFINITIONS] = JSON.stringify(content.toolDefinitions);
-  }
-  return out;
-}
-
-/** Backend attribute maps must not smuggle content past the capture policy. */
-function withoutContent(attributes: Attributes | undefined): Attributes {
-  if (!attributes) return {};
-  const out: Attributes = {};
-  for (const [key, value] of Object.entries(attributes)) {
-    if (!CONTENT_KEYS.has(key) && value !== undefined && value !== null) out[key] = value;
-  }
-  return out;
-}

@@ -1,5 +1,7 @@
-export { GenAIInstrumentationBase, type GenAIInstrumentationConfig } from './instrumentation-base.js';
-export { traceGenAICall, type TraceCallOptions, type StreamHandling, type StreamAccumulator } from './trace-call.js';
+export { GenAIInstrumentationBase, type GenAIBackend, type GenAIInstrumentationConfig } from './instrumentation-base.js';
+export { traceGenAICall, type TraceCallOptions, type TraceTarget } from './trace-call.js';
+export type { CallHandling, StreamHandling, StreamAccumulator } from './call-handling.js';
+export type { ModulePatch, PatchTarget, MethodPatch, TracedMethod, WrappedMethod, Around } from './patch-list.js';
 export {
   GenAISpan,
   requestContentAttributes,
@@ -48,12 +50,12 @@ export { errorTypeOf, exceptionTypeOf, httpStatusOf, safeErrorMessage, recordSpa
 export { InternalErrorReporter } from './internal-errors.js';
 export { versionSatisfies, supportedModuleDefinition } from './supported-versions.js';
 export {
+  stainlessModule,
   stainlessStreamHandling,
-  headerValue,
-  requestIdFromApiError,
-  requestIdFromResponseHeader,
-  resourcesWithCreate,
-  type ResourceOperation,
+  type StainlessSdk,
+  type StainlessResource,
+  type StainlessOperation,
 } from './stainless-sdk.js';
+export { headerValue, requestIdFromApiError, requestIdFromResponseHeader } from './stainless-request-id.js';
 // The OpenAI wire format's mappings, shared by every SDK that speaks it (openai, groq-sdk).
 export * from './openai-compatible/index.js';

@@ -1,9 +1,14 @@
-import { InstrumentationBase, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { Tracer, TracerProvider } from '@opentelemetry/api';
+import { InstrumentationBase, type InstrumentationConfig, type InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { resolveCaptureContent } from './capture-policy.js';
-import type { GenAIPolicy } from './genai-span.js';
+import type { GenAIPolicy, GenAIRequest } from './genai-span.js';
 import { InternalErrorReporter } from './internal-errors.js';
+import { moduleDefinitions } from './module-patching.js';
+import type { ModulePatch, TracedMethod } from './patch-list.js';
+import type { PatchHost } from './patched-method.js';
 import { resolvePriceTable, type PriceTable } from './pricing.js';
-import { traceGenAICall, type TraceCallOptions } from './trace-call.js';
+import { startTracedCall, traceGenAICall, type TraceCallOptions, type TraceTarget } from './trace-call.js';
+import type { TracedCall } from './traced-call.js';
 
 /** Options every llm-provenance GenAI instrumentation accepts (besides OTel's `enabled`). */
 export interface GenAIInstrumentationConfig extends InstrumentationConfig {
@@ -18,10 +23,26 @@ export interface GenAIInstrumentationConfig extends InstrumentationConfig {
   providerName?: string;
 }
 
+/** What a backend instrumentation is: its OTel scope (npm package name and version) and what it patches. */
+export interface GenAIBackend {
+  /** The instrumentation package's name, e.g. '@llm-provenance/instrumentation-groq'. */
+  name: string;
+  version: string;
+  /** The declarative list of what to patch and how each method maps (see patch-list.ts). */
+  modules: readonly ModulePatch[];
+}
+
 /**
- * Base class of the backend instrumentations. A backend implements `init()` (module definitions and
- * patch points, as with any OTel instrumentation) and, in each patched method, calls
- * `this.traceGenAICall({ request, invoke, response, stream })` with its mappers.
+ * Base class of the backend instrumentations. A backend declares itself in a static `backend` field and
+ * writes no code of its own:
+ *
+ *     export class GroqInstrumentation extends GenAIInstrumentationBase<GroqInstrumentationConfig> {
+ *       static override readonly backend: GenAIBackend = { name: PACKAGE_NAME, version: PACKAGE_VERSION, modules: [GROQ_MODULE] };
+ *     }
+ *
+ * Module definitions, wrapping, unwrapping and the span around every call are done here. The
+ * declaration is static because OTel's InstrumentationBase asks for the module definitions (`init()`)
+ * from inside its constructor, before any instance field of a subclass exists.
  */
 export abstract class GenAIInstrumentationBase<
   C extends GenAIInstrumentationConfig = GenAIInstrumentationConfig,
@@ -30,17 +51,37 @@ export abstract class GenAIInstrumentationBase<
   // subclass initialisers would run, so everything here is created lazily or in setConfig().
   private _genAIPolicy?: GenAIPolicy;
   private _internalErrors?: InternalErrorReporter;
+  /** Tracer, policy and reporter of every call, made once; dropped when either changes. */
+  private _traceTarget?: TraceTarget;
 
-  constructor(instrumentationName: string, instrumentationVersion: string, config: C = {} as C) {
-    super(instrumentationName, instrumentationVersion, config);
+  /** Set by every backend class. */
+  static readonly backend?: GenAIBackend;
+
+  constructor(config: C = {} as C) {
+    const backend = backendOf(new.target);
+    super(backend.name, backend.version, config);
     // Resolve eagerly so a malformed `priceTable` option fails here, with a message naming the entry.
     this._genAIPolicy = this.resolvePolicy(this.getConfig());
+  }
+
+  protected init(): InstrumentationModuleDefinition[] {
+    const wrapper = {
+      wrap: (target: object, name: string, wrap: (original: any) => any) => this._wrap(target as any, name, wrap),
+      unwrap: (target: object, name: string) => this._unwrap(target as any, name),
+    };
+    return moduleDefinitions(backendOf(this.constructor).modules, this.patchHost(), wrapper, this._diag);
   }
 
   override setConfig(config: C = {} as C): void {
     const policy = this.resolvePolicy(config);
     super.setConfig(config);
     this._genAIPolicy = policy;
+    this._traceTarget = undefined;
+  }
+
+  override setTracerProvider(tracerProvider: TracerProvider): void {
+    super.setTracerProvider(tracerProvider);
+    this._traceTarget = undefined;
   }
 
   /** Capture policy, price table and provider override currently in force. */
@@ -55,33 +96,35 @@ export abstract class GenAIInstrumentationBase<
     return this._internalErrors;
   }
 
-  /** See `traceGenAICall`; tracer, policy and error reporter come from this instrumentation. */
-  protected traceGenAICall<TResult>(options: Omit<TraceCallOptions<TResult>, 'tracer' | 'policy' | 'errors'>): TResult {
-    let policy: GenAIPolicy;
+  /** See `traceGenAICall`, for a call no declared method covers; tracer, policy and error reporter come from here. */
+  protected traceGenAICall<TResult>(options: Omit<TraceCallOptions<TResult>, keyof TraceTarget>): TResult {
+    const target = this.traceTarget();
+    return target ? traceGenAICall({ ...options, ...target }) : options.invoke();
+  }
+
+  /** What the patched methods of this instrumentation call back into. */
+  private patchHost(): PatchHost {
+    const instrumentation = this;
+    return {
+      isEnabled: () => instrumentation.isEnabled(),
+      get errors() {
+        return instrumentation.internalErrors;
+      },
+      startCall(method: TracedMethod, request: GenAIRequest, args: unknown[]): TracedCall | undefined {
+        const target = instrumentation.traceTarget();
+        return target && startTracedCall(target, method, request, args);
+      },
+    };
+  }
+
+  private traceTarget(): TraceTarget | undefined {
+    if (this._traceTarget) return this._traceTarget;
     try {
-      policy = this.genAIPolicy;
+      return (this._traceTarget = { tracer: this.tracer as Tracer, policy: this.genAIPolicy, errors: this.internalErrors });
     } catch (err) {
       this.internalErrors.report('policy', err);
-      return options.invoke();
+      return undefined;
     }
-    return traceGenAICall({ ...options, tracer: this.tracer, policy, errors: this.internalErrors });
-  }
-
-  /**
-   * Wraps `target[name]` with `wrapper`, unwrapping an earlier wrap first: never twice, or every call
-   * would get two spans (a module can be patched again, e.g. through a second entry file). Skips a
-   * missing target or a method this SDK version does not have.
-   */
-  protected _rewrap(target: any, name: string, wrapper: (original: (...args: any[]) => any) => (...args: any[]) => any): void {
-    if (typeof target?.[name] !== 'function') return;
-    if (isWrapped(target[name])) this._unwrap(target, name);
-    this._wrap(target, name, wrapper);
-  }
-
-  /** Unwraps each of `names` on `target` that is wrapped (a missing target has none). */
-  protected _unwrapAll(target: any, names: readonly string[]): void {
-    if (!target) return;
-    for (const name of names) if (isWrapped(target[name])) this._unwrap(target, name);
   }
 
   private resolvePolicy(config: C | undefined): GenAIPolicy {
@@ -92,4 +135,10 @@ export abstract class GenAIInstrumentationBase<
       ...(typeof cfg.providerName === 'string' && cfg.providerName !== '' ? { providerName: cfg.providerName } : {}),
     };
   }
+}
+
+function backendOf(constructor: unknown): GenAIBackend {
+  const backend = (constructor as { backend?: GenAIBackend }).backend;
+  if (!backend) throw new TypeError(`${(constructor as { name?: string }).name ?? 'the instrumentation class'} declares no static \`backend\``);
+  return backend;
 }

@@ -6,6 +6,7 @@ import {
   ATTR_GEN_AI_USAGE_COST_SOURCE,
   GenAiCostSource,
 } from '@llm-provenance/semantic-conventions';
+import { BoundedCache } from './bounded-cache.js';
 import { BUILTIN_PRICE_TABLE } from './builtin-prices.js';
 
 /** Env var naming a JSON price-table file (same shape as {@link PriceTable}). */
@@ -145,6 +146,23 @@ export function lookupPrice(table: PriceTable, provider: string, model: string |
     if (base !== model && Object.hasOwn(models, base)) return models[base];
   }
   return Object.hasOwn(models, '*') ? models['*'] : undefined;
+}
+
+/**
+ * `lookupPrice`, remembered per table, provider and model: the answer never changes for a resolved
+ * table (a new configuration resolves a new table), and the snapshot-suffix fallback is a regex.
+ */
+const PRICES = new WeakMap<PriceTable, Map<string, BoundedCache<string, ModelPrice | null>>>();
+
+export function cachedPrice(table: PriceTable, provider: string, model: string | undefined): ModelPrice | undefined {
+  let byProvider = PRICES.get(table);
+  if (!byProvider) PRICES.set(table, (byProvider = new Map()));
+  let byModel = byProvider.get(provider);
+  if (!byModel) byProvider.set(provider, (byModel = new BoundedCache(256)));
+  const key = model ?? '';
+  let price = byModel.get(key);
+  if (price === undefined) price = byModel.set(key, lookupPrice(table, provider, model) ?? null);
+  return price ?? undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { GenAiProviderName } from '@llm-provenance/semantic-conventions';
+import { urlInfo } from './url-info.js';
 
 /**
  * Known hosts of providers that speak a wire protocol several SDKs share (the OpenAI protocol above all),
@@ -38,17 +39,11 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
  * `http://localhost:11434/v1` -> 'ollama'.
  */
 export function providerFromUrl(baseUrl: string | URL | null | undefined): string | undefined {
-  if (!baseUrl) return undefined;
-  let url: URL;
-  try {
-    url = new URL(String(baseUrl));
-  } catch {
-    return undefined;
-  }
-  const host = url.hostname.toLowerCase();
-  const exact = EXACT_HOSTS[host];
-  if (exact) return exact;
+  const url = urlInfo(baseUrl);
+  if (!url) return undefined;
+  const host = url.host;
+  if (Object.hasOwn(EXACT_HOSTS, host)) return EXACT_HOSTS[host];
   for (const [suffix, name] of SUFFIX_HOSTS) if (host.endsWith(suffix)) return name;
-  if (LOOPBACK.has(host) && url.port) return LOCAL_PORTS[Number(url.port)];
+  if (LOOPBACK.has(host) && url.explicitPort !== undefined) return LOCAL_PORTS[url.explicitPort];
   return undefined;
 }

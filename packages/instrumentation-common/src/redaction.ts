@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { BoundedCache } from './bounded-cache.js';
 
 /**
  * Domain-separation key of the credential fingerprint. The fingerprint is
@@ -9,10 +10,19 @@ import { createHmac } from 'node:crypto';
  */
 export const FINGERPRINT_DOMAIN = 'llm-provenance/credential-fingerprint/v1';
 
+/**
+ * Fingerprints of the credentials seen most recently, so the HMAC runs once per key rather than once
+ * per call. The cache is keyed by the credential itself: it lives only in this module (never exported,
+ * logged or serialised) and holds at most 32 keys, each of which the SDK client that sent it also holds
+ * in memory (`client.apiKey`) for as long as the client lives; the cache may keep a key of a discarded
+ * client until 32 newer ones have pushed it out. A heap snapshot of the process shows the keys either way.
+ */
+const FINGERPRINTS = new BoundedCache<string, string>(32);
+
 /** Short one-way fingerprint of a credential (16 lowercase hex chars), or undefined for no credential. */
 export function fingerprintCredential(credential: string | null | undefined): string | undefined {
   if (typeof credential !== 'string' || credential.length === 0) return undefined;
-  return createHmac('sha256', FINGERPRINT_DOMAIN).update(credential, 'utf8').digest('hex').slice(0, 16);
+  return FINGERPRINTS.get(credential) ?? FINGERPRINTS.set(credential, createHmac('sha256', FINGERPRINT_DOMAIN).update(credential, 'utf8').digest('hex').slice(0, 16));
 }
 
 export const REDACTED = '[REDACTED]';

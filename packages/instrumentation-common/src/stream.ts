@@ -44,6 +44,8 @@ class StreamState<TChunk> {
   finish(outcome: StreamOutcome): void {
     if (this.finished) return;
     this.finished = true;
+    // Nothing is left to detect: drop the registrations, so no finalizer runs for this stream later.
+    if (this.live > 0) abandonment?.unregister(this);
     try {
       this.observer.onEnd(outcome);
     } catch (err) {
@@ -75,7 +77,7 @@ const abandonment =
 function track(state: StreamState<any>, handle: object): void {
   if (!abandonment) return;
   state.live += 1;
-  abandonment.register(handle, state);
+  abandonment.register(handle, state, state);
 }
 
 type AnyAsyncIterator<T> = AsyncIterator<T> & { return?: (value?: unknown) => Promise<IteratorResult<T>>; throw?: (e?: unknown) => Promise<IteratorResult<T>> };
@@ -97,19 +99,30 @@ function observingIterator<T>(inner: AnyAsyncIterator<T>, state: StreamState<T>)
         throw err;
       },
     );
+  // The per-chunk path: one `.then` per chunk with handlers made once per iterator, nothing else allocated.
+  const onNext = (result: IteratorResult<T>) => {
+    try {
+      if (result && result.done) state.finish({ kind: 'completed' });
+      else if (result) state.chunk(result.value);
+    } catch (err) {
+      state.internalError('stream iterator', err);
+    }
+    return result;
+  };
+  const onFailure = (err: unknown): never => {
+    state.finish({ kind: 'error', error: err });
+    throw err;
+  };
   const wrapped: AsyncIterableIterator<T> & Record<string, unknown> = {
-    next(...args: [] | [undefined]) {
+    next(value?: unknown) {
       let p: unknown;
       try {
-        p = inner.next(...args);
+        p = arguments.length === 0 ? inner.next() : inner.next(value as undefined);
       } catch (err) {
         state.finish({ kind: 'error', error: err });
         throw err;
       }
-      return settle(p, (result) => {
-        if (result && result.done) state.finish({ kind: 'completed' });
-        else if (result) state.chunk(result.value);
-      });
+      return Promise.resolve(p as Promise<IteratorResult<T>>).then(onNext, onFailure);
     },
     return(value?: unknown) {
       if (typeof inner.return !== 'function') {

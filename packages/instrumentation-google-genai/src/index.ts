@@ -1,2 +1,2 @@
 export { GoogleGenAIInstrumentation, type GoogleGenAIInstrumentationConfig } from './instrumentation.js';
-export { SUPPORTED_GOOGLE_GENAI_VERSIONS, SUPPORTED_GENERATIVE_AI_VERSIONS } from './version.js';
+export { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';

@@ -91,7 +91,7 @@ export interface EmbedCall {
 }
 
 /** embedContent / batchEmbedContents: every input text is one user part. */
-export function embedRequest(call: EmbedCall): GenAIRequest {
+export function embedContentRequest(call: EmbedCall): GenAIRequest {
   return {
     operationName: GenAiOperationName.EMBEDDINGS,
     providerName: providerOf(call.vertex),

@@ -1,4 +1,4 @@
-import type { GenAIResponse, TokenUsage } from '@llm-provenance/instrumentation-common';
+import type { GenAIResponse, StreamAccumulator, TokenUsage } from '@llm-provenance/instrumentation-common';
 import { definedAttributes } from '@llm-provenance/instrumentation-common';
 import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, type MessagePart, type OutputMessage } from '@llm-provenance/semantic-conventions';
 import { partOf, type GeminiPart } from './parts.js';
@@ -102,7 +102,7 @@ export function generateContentResponse(r: GeminiResponse | undefined): GenAIRes
  * (consecutive text of one kind is joined at the end), the last a finishReason; usageMetadata is
  * cumulative, so the last one seen wins.
  */
-export class GenerateStreamAccumulator {
+export class GenerateContentStreamAccumulator implements StreamAccumulator<GeminiResponse> {
   private id: string | undefined;
   private model: string | undefined;
   private usage: GeminiUsage | undefined;
@@ -110,7 +110,7 @@ export class GenerateStreamAccumulator {
 
   constructor(private readonly captureContent: boolean) {}
 
-  add(chunk: GeminiResponse): void {
+  onChunk(chunk: GeminiResponse): void {
     if (!chunk || typeof chunk !== 'object') return;
     if (typeof chunk.responseId === 'string') this.id = chunk.responseId;
     if (typeof chunk.modelVersion === 'string') this.model = chunk.modelVersion;
@@ -126,11 +126,11 @@ export class GenerateStreamAccumulator {
   }
 
   /** Whether every candidate seen has its finishReason (the last chunk arrived). */
-  get isComplete(): boolean {
+  isComplete(): boolean {
     return this.candidates.size > 0 && [...this.candidates.values()].every((c) => c.finishReason !== undefined);
   }
 
-  response(): GenAIResponse {
+  result(): GenAIResponse {
     const ordered = [...this.candidates.entries()].sort(([a], [b]) => a - b).map(([, c]) => ({ content: { parts: c.parts }, finishReason: c.finishReason }));
     const mapped = generateContentResponse(joinTextParts({ responseId: this.id, modelVersion: this.model, usageMetadata: this.usage, candidates: ordered }))!;
     return this.captureContent ? mapped : { ...mapped, outputMessages: undefined };
@@ -141,7 +141,7 @@ export class GenerateStreamAccumulator {
  * EmbedContentResponse: `embeddings[].values`; Vertex AI adds per-input `statistics.tokenCount`
  * (summed into input tokens). The Gemini API reports no usage for embeddings.
  */
-export function embedResponse(r: { embeddings?: Array<{ values?: number[]; statistics?: { tokenCount?: number } }>; embedding?: { values?: number[] } } | undefined): GenAIResponse | undefined {
+export function embedContentResponse(r: { embeddings?: Array<{ values?: number[]; statistics?: { tokenCount?: number } }>; embedding?: { values?: number[] } } | undefined): GenAIResponse | undefined {
   if (!r) return undefined;
   const vectors = r.embeddings ?? (r.embedding ? [r.embedding] : []);
   const counts = vectors.map((v) => (v as { statistics?: { tokenCount?: number } })?.statistics?.tokenCount);
@@ -150,4 +150,12 @@ export function embedResponse(r: { embeddings?: Array<{ values?: number[]; stati
     usage: known ? { inputTokens: (counts as number[]).reduce((a, b) => a + b, 0) } : undefined,
     attributes: definedAttributes({ [ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: vectors[0]?.values?.length }),
   };
+}
+
+/** fetch's DOMException and the legacy SDK's GoogleGenerativeAIAbortError both mean "aborted". */
+export function errorType(err: unknown): string | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as { name?: unknown; constructor?: { name?: unknown } };
+  if (e.name === 'AbortError' || e.constructor?.name === 'GoogleGenerativeAIAbortError') return 'AbortError';
+  return undefined;
 }

@@ -1,8 +1,11 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '@llm-provenance/test-support';
-import { SUPPORTED_GENERATIVE_AI_VERSIONS, SUPPORTED_GOOGLE_GENAI_VERSIONS } from '@llm-provenance/instrumentation-google-genai';
+import { SUPPORTED_VERSIONS } from '@llm-provenance/instrumentation-google-genai';
 import { captureDiagWarnings, setupTracing, waitForSpans } from './tracing.js';
+
+const SUPPORTED_GOOGLE_GENAI_VERSIONS = SUPPORTED_VERSIONS['@google/genai'];
+const SUPPORTED_GENERATIVE_AI_VERSIONS = SUPPORTED_VERSIONS['@google/generative-ai'];
 
 const tracing = setupTracing({ captureMessageContent: false, priceTable: { 'gcp.vertex_ai': { 'gemini-2.5-flash': { input: 1, output: 2 } } } });
 const require = createRequire(import.meta.url);

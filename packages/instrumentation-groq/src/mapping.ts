@@ -3,11 +3,11 @@ import {
   chatCompletionRequest,
   chatCompletionResponse,
   chatCompletionUsage,
+  openAiCompatibleClient,
   openAiEmbeddingsRequest,
   openAiEmbeddingsResponse,
-  type ChatCompletionClient,
-  type GenAIRequest,
   type GenAIResponse,
+  type StainlessOperation,
 } from '@llm-provenance/instrumentation-common';
 import { GenAiProviderName, type OutputMessage } from '@llm-provenance/semantic-conventions';
 
@@ -20,24 +20,17 @@ import { GenAiProviderName, type OutputMessage } from '@llm-provenance/semantic-
  */
 
 /** What the span needs from the client (`this._client` of a groq-sdk resource). */
-export function groqClient(client: any): ChatCompletionClient {
-  return {
-    providerName: GenAiProviderName.GROQ,
-    baseUrl: typeof client?.baseURL === 'string' ? client.baseURL : undefined,
-    apiKey: typeof client?.apiKey === 'string' && client.apiKey !== '' ? client.apiKey : undefined,
-  };
-}
+export const groqClient = openAiCompatibleClient(GenAiProviderName.GROQ);
 
-export function groqChatRequest(body: any, client: any): GenAIRequest {
-  return chatCompletionRequest(body, groqClient(client));
-}
+/** Chat requests are plain Chat Completions requests. */
+export const chatRequest = chatCompletionRequest;
 
 /**
  * A chat completion plus Groq's request id from `x_groq.id`, and the model's reasoning: with
  * `reasoning_format: 'parsed'` Groq returns it in `message.reasoning`
  * (https://console.groq.com/docs/reasoning#reasoning-format); it becomes a `reasoning` part first.
  */
-export function groqChatResponse(result: any): GenAIResponse | undefined {
+export function chatResponse(result: any): GenAIResponse | undefined {
   const response = chatCompletionResponse(result);
   if (!response) return response;
   if (typeof result?.x_groq?.id === 'string') response.requestId = result.x_groq.id;
@@ -57,7 +50,7 @@ function withReasoning(messages: OutputMessage[] | undefined, reasoning: unknown
  * Chat chunks, with usage and the request id taken from `x_groq` where Groq puts them, and the
  * `delta.reasoning` text of parsed reasoning collected per choice.
  */
-export class GroqChatStreamAccumulator extends ChatCompletionStreamAccumulator {
+export class ChatStreamAccumulator extends ChatCompletionStreamAccumulator {
   private groqRequestId?: string;
   private readonly reasoning: string[] = [];
 
@@ -87,8 +80,8 @@ export class GroqChatStreamAccumulator extends ChatCompletionStreamAccumulator {
   }
 }
 
-export function groqEmbeddingsRequest(body: any, client: any): GenAIRequest {
-  return openAiEmbeddingsRequest(body, groqClient(client));
-}
+/** `chat.completions.create`, plain and streamed. */
+export const CHAT: StainlessOperation = { request: chatRequest, response: chatResponse, accumulator: (c) => new ChatStreamAccumulator(c) };
 
-export const groqEmbeddingsResponse = openAiEmbeddingsResponse;
+/** `embeddings.create`: the OpenAI wire format as it is. */
+export const EMBEDDINGS: StainlessOperation = { request: openAiEmbeddingsRequest, response: openAiEmbeddingsResponse };

@@ -3,8 +3,8 @@ export const PACKAGE_NAME = '@llm-provenance/instrumentation-groq';
 export const PACKAGE_VERSION = '0.1.0';
 
 /**
- * groq-sdk versions this instrumentation patches (package.json `supportedVersions` says the same):
- * from 0.5.0, the first release with `Groq.Chat.Completions` and `Groq.Embeddings` as they are today,
- * through the 1.x line. Other versions load untouched, with a diag warning.
+ * Versions patched, by npm package (package.json `supportedVersions` says the same): groq-sdk from
+ * 0.5.0, the first release with `Groq.Chat.Completions` and `Groq.Embeddings` as they are today, through
+ * the 1.x line. Other versions load untouched, with a diag warning.
  */
-export const SUPPORTED_SDK_VERSIONS = '>=0.5.0 <2';
+export const SUPPORTED_VERSIONS = { 'groq-sdk': '>=0.5.0 <2' } as const;

@@ -1,3 +1,9 @@
+/** What an ollama-js client keeps in its `config`: the server's base URL and the headers it sends. */
+export interface OllamaClientConfig {
+  host?: string;
+  headers?: unknown;
+}
+
 /**
  * The credential an ollama-js client sends, so the span can carry its fingerprint (never its value).
  * A local Ollama needs none, but a server behind an authenticating proxy, or ollama.com, takes
@@ -5,7 +11,7 @@
  * entry pairs), else — as ollama-js >= 0.6 does for https://ollama.com only — from `OLLAMA_API_KEY`
  * (https://github.com/ollama/ollama-js, `fetchWithHeaders`).
  */
-export function ollamaCredential(config: { host?: unknown; headers?: unknown } | undefined): string | undefined {
+export function ollamaCredential(config: OllamaClientConfig | undefined): string | undefined {
   const authorization = headerOf(config?.headers, 'authorization');
   if (authorization !== undefined) return authorization.replace(/^Bearer\s+/i, '') || undefined;
   if (isOllamaCom(config?.host)) {

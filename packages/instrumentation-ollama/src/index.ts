@@ -1,2 +1,2 @@
 export { OllamaInstrumentation, type OllamaInstrumentationConfig } from './instrumentation.js';
-export { SUPPORTED_OLLAMA_VERSIONS } from './version.js';
+export { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';

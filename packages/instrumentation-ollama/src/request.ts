@@ -7,6 +7,7 @@ import {
   GenAiOutputType,
   GenAiProviderName,
 } from '@llm-provenance/semantic-conventions';
+import { ollamaCredential, type OllamaClientConfig } from './credential.js';
 import { inputMessagesOf, toolDefinitionsOf, type OllamaMessage, type OllamaTool } from './messages.js';
 
 /** The request fields of ollama-js's ChatRequest / GenerateRequest / EmbedRequest this package reads. */
@@ -45,8 +46,7 @@ export type OllamaOperation = 'chat' | 'generate' | 'embed' | 'embeddings';
 function parameterAttributes(request: OllamaRequest, operation: OllamaOperation): Attributes {
   const o = request.options ?? {};
   const streams = operation === 'chat' || operation === 'generate';
-  return {
-    ...genAIRequestAttributes({
+  const attributes = genAIRequestAttributes({
       maxTokens: typeof o.num_predict === 'number' && o.num_predict >= 0 ? o.num_predict : undefined,
       temperature: o.temperature,
       topP: o.top_p,
@@ -58,12 +58,14 @@ function parameterAttributes(request: OllamaRequest, operation: OllamaOperation)
       // ollama-js sends `stream: false` when the caller leaves it out.
       stream: streams ? request.stream === true : undefined,
       outputType: request.format === undefined || request.format === null || request.format === '' ? undefined : GenAiOutputType.JSON,
-    }),
-    ...definedAttributes({
+    });
+  return Object.assign(
+    attributes,
+    definedAttributes({
       [ATTR_OLLAMA_REQUEST_NUM_CTX]: o.num_ctx,
       [ATTR_OLLAMA_REQUEST_KEEP_ALIVE]: request.keep_alive === undefined ? undefined : String(request.keep_alive),
     }),
-  };
+  );
 }
 
 const OPERATION_NAME: Record<OllamaOperation, string> = {
@@ -74,20 +76,29 @@ const OPERATION_NAME: Record<OllamaOperation, string> = {
 };
 
 /**
- * Maps one ollama-js call to the span's request side. `host` is the client's `config.host`,
- * `credential` the key it authenticates with, if any (see credential.ts; only fingerprinted).
+ * Maps one ollama-js call to the span's request side. `config` is the client's `config`: its `host`
+ * is the base URL, its headers may carry a credential (see credential.ts; only fingerprinted).
  */
-export function toGenAIRequest(operation: OllamaOperation, request: OllamaRequest, host: string | undefined, credential?: string): GenAIRequest {
+function ollamaRequest(operation: OllamaOperation, request: OllamaRequest, config: OllamaClientConfig | undefined): GenAIRequest {
   return {
     operationName: OPERATION_NAME[operation],
     providerName: GenAiProviderName.OLLAMA,
     requestModel: typeof request.model === 'string' ? request.model : undefined,
-    baseUrl: host,
-    credential,
+    baseUrl: config?.host,
+    credential: ollamaCredential(config),
     attributes: parameterAttributes(request, operation),
     content: () => requestContent(operation, request),
   };
 }
+
+/** `chat(request)`: /api/chat. */
+export const chatRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('chat', request, config);
+/** `generate(request)`: /api/generate. */
+export const generateRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('generate', request, config);
+/** `embed(request)`: /api/embed. */
+export const embedRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('embed', request, config);
+/** `embeddings(request)`: /api/embeddings (legacy). */
+export const embeddingsRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('embeddings', request, config);
 
 function requestContent(operation: OllamaOperation, request: OllamaRequest) {
   switch (operation) {

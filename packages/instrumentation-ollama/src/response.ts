@@ -1,4 +1,4 @@
-import type { GenAIResponse } from '@llm-provenance/instrumentation-common';
+import type { GenAIResponse, StreamAccumulator } from '@llm-provenance/instrumentation-common';
 import { definedAttributes } from '@llm-provenance/instrumentation-common';
 import {
   ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT,
@@ -48,7 +48,7 @@ function usageOf(r: OllamaFinal) {
 }
 
 /** A complete chat (`message`) or generate (`response`) result. */
-export function completionResponse(r: OllamaFinal, kind: 'chat' | 'generate'): GenAIResponse {
+function completionResponse(r: OllamaFinal, kind: 'chat' | 'generate'): GenAIResponse {
   const message: OllamaMessage =
     kind === 'chat' ? { role: 'assistant', ...(r.message ?? {}) } : { role: 'assistant', content: r.response ?? '', thinking: r.thinking };
   return {
@@ -59,6 +59,11 @@ export function completionResponse(r: OllamaFinal, kind: 'chat' | 'generate'): G
     outputMessages: [outputMessageOf(message, r.done_reason)],
   };
 }
+
+/** /api/chat's result: the assistant `message`. */
+export const chatResponse = (r: OllamaFinal): GenAIResponse => completionResponse(r, 'chat');
+/** /api/generate's result: the `response` text (and `thinking`). */
+export const generateResponse = (r: OllamaFinal): GenAIResponse => completionResponse(r, 'generate');
 
 /** /api/embed: `embeddings` (one vector per input) and prompt_eval_count. */
 export function embedResponse(r: { model?: string; embeddings?: number[][]; prompt_eval_count?: number; total_duration?: number; load_duration?: number }): GenAIResponse {
@@ -81,7 +86,7 @@ export function embeddingsResponse(r: { embedding?: number[] }): GenAIResponse {
  * Folds a streamed chat/generate response: text and thinking pieces are concatenated, tool calls
  * collected, and the final `done` line supplies model, done_reason, counts and durations.
  */
-export class OllamaStreamAccumulator {
+class CompletionStreamAccumulator implements StreamAccumulator<OllamaFinal> {
   private text = '';
   private thinking = '';
   private readonly toolCalls: NonNullable<OllamaMessage['tool_calls']> = [];
@@ -94,7 +99,7 @@ export class OllamaStreamAccumulator {
     private readonly captureContent: boolean,
   ) {}
 
-  add(chunk: OllamaFinal): void {
+  onChunk(chunk: OllamaFinal): void {
     if (!chunk || typeof chunk !== 'object') return;
     if (typeof chunk.model === 'string') this.model = chunk.model;
     if (chunk.done) this.final = chunk;
@@ -107,12 +112,12 @@ export class OllamaStreamAccumulator {
   }
 
   /** Whether the `done` line arrived (an abort after it does not make the call aborted). */
-  get isComplete(): boolean {
+  isComplete(): boolean {
     return this.final !== undefined;
   }
 
   /** What is known so far (a stream that ended early still reports its model and partial output). */
-  response(): GenAIResponse {
+  result(): GenAIResponse {
     const final: OllamaFinal = { ...(this.final ?? {}), model: this.final?.model ?? this.model };
     const message: OllamaMessage = {
       role: 'assistant',
@@ -124,5 +129,19 @@ export class OllamaStreamAccumulator {
       this.kind === 'chat' ? { ...final, message } : { ...final, response: this.text, thinking: this.thinking || undefined },
       this.kind,
     );
+  }
+}
+
+/** A streamed chat: `message` pieces. */
+export class ChatStreamAccumulator extends CompletionStreamAccumulator {
+  constructor(captureContent: boolean) {
+    super('chat', captureContent);
+  }
+}
+
+/** A streamed generate: `response` pieces. */
+export class GenerateStreamAccumulator extends CompletionStreamAccumulator {
+  constructor(captureContent: boolean) {
+    super('generate', captureContent);
   }
 }

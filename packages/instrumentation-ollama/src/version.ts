@@ -3,7 +3,7 @@ export const PACKAGE_NAME = '@llm-provenance/instrumentation-ollama';
 export const PACKAGE_VERSION = '0.1.0';
 
 /**
- * ollama-js versions this package instruments (kept equal to package.json peerDependencies):
- * 0.5.6 is the first with `embed()` and `AbortableAsyncIterator`; 0.6.x is the newest line.
+ * Versions patched, by npm package (kept equal to package.json peerDependencies): ollama-js from
+ * 0.5.6, the first with `embed()` and `AbortableAsyncIterator`, through 0.6.x, the newest line.
  */
-export const SUPPORTED_OLLAMA_VERSIONS = '>=0.5.6 <0.7.0';
+export const SUPPORTED_VERSIONS = { ollama: '>=0.5.6 <0.7.0' } as const;

@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { SUPPORTED_OLLAMA_VERSIONS } from '@llm-provenance/instrumentation-ollama';
+import { SUPPORTED_VERSIONS } from '@llm-provenance/instrumentation-ollama';
 import { captureDiagWarnings, useEmulator } from '@llm-provenance/test-support';
 import { setupTracing, waitForSpans } from './tracing.js';
+
+const SUPPORTED_OLLAMA_VERSIONS = SUPPORTED_VERSIONS.ollama;
 
 const CONFIG = { captureMessageContent: false, priceTable: { ollama: { 'llama3.2': { input: 0.1, output: 0.4 } } } };
 const tracing = setupTracing(CONFIG);

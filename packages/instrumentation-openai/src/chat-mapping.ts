@@ -10,6 +10,7 @@ import {
   chatCompletionRequest,
   chatCompletionResponse,
   definedAttributes,
+  toAttributeValue,
   type GenAIRequest,
   type GenAIResponse,
 } from '@llm-provenance/instrumentation-common';
@@ -24,13 +25,11 @@ export const API_TYPE_CHAT_COMPLETIONS = 'chat_completions';
  */
 export function chatRequest(body: any, client: ClientInfo): GenAIRequest {
   const request = chatCompletionRequest(body, client);
-  return {
-    ...request,
-    attributes: {
-      ...request.attributes,
-      ...definedAttributes({ [ATTR_OPENAI_API_TYPE]: API_TYPE_CHAT_COMPLETIONS, [ATTR_OPENAI_REQUEST_SERVICE_TIER]: body?.service_tier }),
-    },
-  };
+  const attributes = (request.attributes ??= {});
+  attributes[ATTR_OPENAI_API_TYPE] = API_TYPE_CHAT_COMPLETIONS;
+  const serviceTier = toAttributeValue(body?.service_tier);
+  if (serviceTier !== undefined) attributes[ATTR_OPENAI_REQUEST_SERVICE_TIER] = serviceTier;
+  return request;
 }
 
 /** `service_tier` and `system_fingerprint` of a completion or chunk. */
@@ -44,7 +43,8 @@ export function openAIResponseAttributes(r: any): Attributes {
 /** A `chat.completion` object (https://platform.openai.com/docs/api-reference/chat/object). */
 export function chatResponse(result: any): GenAIResponse | undefined {
   const response = chatCompletionResponse(result);
-  return response && { ...response, attributes: { ...response.attributes, ...openAIResponseAttributes(result) } };
+  if (response) response.attributes = Object.assign(response.attributes ?? {}, openAIResponseAttributes(result));
+  return response;
 }
 
 /** Chat chunks, plus the `service_tier` / `system_fingerprint` the chunks carry. */

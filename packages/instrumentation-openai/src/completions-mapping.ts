@@ -14,9 +14,8 @@ import type { ClientInfo } from './client-info.js';
 
 /** Request of the legacy `completions.create` (https://platform.openai.com/docs/api-reference/completions/create). */
 export function completionRequest(body: any, client: ClientInfo): GenAIRequest {
-  return {
-    ...openAiRequestTarget(GenAiOperationName.TEXT_COMPLETION, body, client),
-    attributes: genAIRequestAttributes({
+  const request = openAiRequestTarget(GenAiOperationName.TEXT_COMPLETION, body, client);
+  request.attributes = genAIRequestAttributes({
       maxTokens: body.max_tokens,
       temperature: body.temperature,
       topP: body.top_p,
@@ -26,10 +25,10 @@ export function completionRequest(body: any, client: ClientInfo): GenAIRequest {
       seed: body.seed,
       choiceCount: body.n,
       stream: body.stream,
-    }),
-    // Each prompt (string, string[], token array, token arrays) as one user message.
-    content: () => ({ inputMessages: openAiUserInputMessages(body?.prompt) }),
-  };
+    });
+  // Each prompt (string, string[], token array, token arrays) as one user message.
+  request.content = () => ({ inputMessages: openAiUserInputMessages(body?.prompt) });
+  return request;
 }
 
 /** A `text_completion` object. */

@@ -1,2 +1,2 @@
-export { OpenAIInstrumentation, SUPPORTED_VERSIONS, type OpenAIInstrumentationConfig } from './instrumentation.js';
-export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+export { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './instrumentation.js';
+export { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';

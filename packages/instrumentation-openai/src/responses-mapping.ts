@@ -13,6 +13,7 @@ import {
 import {
   chatOutputTypeOf as outputTypeOf,
   definedAttributes,
+  toAttributeValue,
   genAIRequestAttributes,
   openAiContentParts as toParts,
   openAiRequestTarget,
@@ -32,24 +33,21 @@ export const API_TYPE_RESPONSES = 'responses';
 /** Request of `responses.create` (https://platform.openai.com/docs/api-reference/responses/create). */
 export function responsesRequest(body: any, client: ClientInfo): GenAIRequest {
   const conversation = typeof body?.conversation === 'string' ? body.conversation : body?.conversation?.id;
-  return {
-    ...openAiRequestTarget(GenAiOperationName.CHAT, body, client),
-    attributes: {
-      ...genAIRequestAttributes({
-        maxTokens: body.max_output_tokens,
-        temperature: body.temperature,
-        topP: body.top_p,
-        outputType: outputTypeOf(body.text?.format?.type),
-        stream: body.stream,
-        conversationId: conversation,
-      }),
-      ...definedAttributes({
-        [ATTR_OPENAI_API_TYPE]: API_TYPE_RESPONSES,
-        [ATTR_OPENAI_REQUEST_SERVICE_TIER]: body.service_tier,
-      }),
-    },
-    content: () => responsesRequestContent(body),
-  };
+  const request = openAiRequestTarget(GenAiOperationName.CHAT, body, client);
+  const attributes = genAIRequestAttributes({
+    maxTokens: body.max_output_tokens,
+    temperature: body.temperature,
+    topP: body.top_p,
+    outputType: outputTypeOf(body.text?.format?.type),
+    stream: body.stream,
+    conversationId: conversation,
+  });
+  attributes[ATTR_OPENAI_API_TYPE] = API_TYPE_RESPONSES;
+  const serviceTier = toAttributeValue(body.service_tier);
+  if (serviceTier !== undefined) attributes[ATTR_OPENAI_REQUEST_SERVICE_TIER] = serviceTier;
+  request.attributes = attributes;
+  request.content = () => responsesRequestContent(body);
+  return request;
 }
 
 /** `instructions` and system/developer input items -> system instructions; other items -> chat history. */

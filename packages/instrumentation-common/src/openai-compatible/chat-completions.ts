@@ -31,9 +31,8 @@ export type ChatCompletionClient = OpenAiCompatibleClient;
  * `max_completion_tokens` (the current name) wins over the deprecated `max_tokens`.
  */
 export function chatCompletionRequest(body: any, client: ChatCompletionClient): GenAIRequest {
-  return {
-    ...requestTarget(GenAiOperationName.CHAT, body, client),
-    attributes: genAIRequestAttributes({
+  const request = requestTarget(GenAiOperationName.CHAT, body, client);
+  request.attributes = genAIRequestAttributes({
       maxTokens: body?.max_completion_tokens ?? body?.max_tokens,
       temperature: body?.temperature,
       topP: body?.top_p,
@@ -44,9 +43,9 @@ export function chatCompletionRequest(body: any, client: ChatCompletionClient): 
       choiceCount: body?.n,
       outputType: chatOutputTypeOf(body?.response_format?.type),
       stream: body?.stream,
-    }),
-    content: () => chatCompletionRequestContent(body),
-  };
+    });
+  request.content = () => chatCompletionRequestContent(body);
+  return request;
 }
 
 /** `response_format.type` -> `gen_ai.output.type`. */
@@ -164,7 +163,8 @@ export class ChatCompletionStreamAccumulator extends ChoiceStreamAccumulator<Cho
     if (typeof delta.role === 'string') state.role = delta.role;
     if (typeof delta.content === 'string') state.text += delta.content;
     if (typeof delta.refusal === 'string') state.refusal += delta.refusal;
-    for (const tc of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+    if (!Array.isArray(delta.tool_calls)) return;
+    for (const tc of delta.tool_calls) {
       const i = typeof tc?.index === 'number' ? tc.index : 0;
       const call = state.toolCalls.get(i) ?? { name: '', arguments: '' };
       if (typeof tc.id === 'string') call.id = tc.id;

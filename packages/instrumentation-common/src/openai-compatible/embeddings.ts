@@ -1,5 +1,5 @@
 import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, GenAiOperationName } from '@llm-provenance/semantic-conventions';
-import { definedAttributes, genAIRequestAttributes } from '../attributes.js';
+import { definedAttributes, genAIRequestAttributes, toAttributeValue } from '../attributes.js';
 import type { GenAIRequest, GenAIResponse } from '../genai-span.js';
 import { requestTarget, userInputMessages, type OpenAiCompatibleClient } from './request-target.js';
 
@@ -11,14 +11,13 @@ import { requestTarget, userInputMessages, type OpenAiCompatibleClient } from '.
  * embedding's input has provenance too; vectors never are.
  */
 export function embeddingsRequest(body: any, client: OpenAiCompatibleClient): GenAIRequest {
-  return {
-    ...requestTarget(GenAiOperationName.EMBEDDINGS, body, client),
-    attributes: {
-      ...genAIRequestAttributes({ encodingFormats: body?.encoding_format }),
-      ...definedAttributes({ [ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: body?.dimensions }),
-    },
-    content: () => ({ inputMessages: userInputMessages(body?.input) }),
-  };
+  const request = requestTarget(GenAiOperationName.EMBEDDINGS, body, client);
+  const attributes = genAIRequestAttributes({ encodingFormats: body?.encoding_format });
+  const dimensions = toAttributeValue(body?.dimensions);
+  if (dimensions !== undefined) attributes[ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT] = dimensions;
+  request.attributes = attributes;
+  request.content = () => ({ inputMessages: userInputMessages(body?.input) });
+  return request;
 }
 
 /** The embeddings list: model, usage, and the vector length (floats, or base64 float32 bytes / 4). */

@@ -7,7 +7,12 @@ export {
   type ChatCompletionClient,
 } from './chat-completions.js';
 export { toParts as openAiContentParts, parseArguments as parseToolArguments, contentText as toolResultContent, conventionFinishReason } from './content-parts.js';
-export { requestTarget as openAiRequestTarget, userInputMessages as openAiUserInputMessages, type OpenAiCompatibleClient } from './request-target.js';
+export {
+  requestTarget as openAiRequestTarget,
+  userInputMessages as openAiUserInputMessages,
+  openAiCompatibleClient,
+  type OpenAiCompatibleClient,
+} from './request-target.js';
 export { chatCompletionUsage } from './usage.js';
 export { choicesResponse as openAiChoicesResponse } from './choices-response.js';
 export { ChoiceStreamAccumulator as OpenAiChoiceStreamAccumulator } from './stream-choices.js';

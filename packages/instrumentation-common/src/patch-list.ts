@@ -1,0 +1,67 @@
+import type { CallHandling } from './call-handling.js';
+import type { GenAIRequest } from './genai-span.js';
+
+/**
+ * What a backend declares: which modules to patch, which methods of which prototypes, and how each
+ * method's calls map to the conventions. The lifecycle (wrapping once, unwrapping, the version check,
+ * the span around every call) is instrumentation-common's; a backend never writes a patched method.
+ */
+
+/** One npm package (and optionally some of its files) to patch. */
+export interface ModulePatch {
+  /** The package name as `require` / `import` sees it, e.g. 'openai'. */
+  module: string;
+  /** npm range of the versions patched (see `versionSatisfies`); others load untouched, with a diag warning. */
+  versions: string;
+  /**
+   * Files inside the package whose exports are patched the same way, for apps that load only that
+   * entry (e.g. 'ollama/dist/browser.cjs'). Patching twice is harmless: a method is never wrapped twice.
+   */
+  files?: readonly string[];
+  /**
+   * The patch targets reachable from the module's exports: prototypes shared by every client instance,
+   * so clients created before or after enabling are traced alike. A method a target lacks (a resource
+   * the installed version does not have) is skipped.
+   */
+  targets(moduleExports: any): ReadonlyArray<PatchTarget>;
+  /** Warned through diag when the module loads but no method was found to patch. */
+  notFound?: string;
+}
+
+/** A prototype (or any object) and, by method name, how its calls are traced. */
+export interface PatchTarget {
+  /** undefined/null when the installed version has no such class: skipped. */
+  target: object | null | undefined;
+  methods: Readonly<Record<string, MethodPatch>>;
+}
+
+export type MethodPatch = TracedMethod | WrappedMethod;
+
+/**
+ * Runs the SDK's own method. Default: `invoke()` directly. For work that must surround the original
+ * call but is no mapping (e.g. hiding an SDK's own tracer for the duration of the call).
+ */
+export type Around<TSelf = any> = <T>(self: TSelf, args: unknown[], invoke: () => T) => T;
+
+/** A method whose calls get a span. */
+export interface TracedMethod<TSelf = any> extends CallHandling {
+  /** Maps a call (the method's `this` and arguments) to the span's request; if it throws, the call runs untraced. */
+  request(self: TSelf, args: unknown[]): GenAIRequest;
+  /** Surrounds the original call (also when the call runs untraced because the mapping failed). */
+  around?: Around<TSelf>;
+  /**
+   * The method reports its result through a node-style callback, its last argument
+   * (`(err, value) => ...`): when one is passed, the span ends as the callback is called and the
+   * method's return value is not observed. Called without one, the return value is observed as usual.
+   */
+  callback?: boolean;
+}
+
+/** A method that gets no span of its own, only `around` (e.g. a helper whose request goes through a traced method). */
+export interface WrappedMethod<TSelf = any> {
+  around: Around<TSelf>;
+}
+
+export function isTracedMethod(method: MethodPatch): method is TracedMethod {
+  return typeof (method as { request?: unknown }).request === 'function';
+}
