@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { context, createContextKey, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   fingerprintCredential,
   GenAIInstrumentationBase,
@@ -65,8 +65,9 @@ class AcmeInstrumentation extends GenAIInstrumentationBase {
 }
 
 const exporter = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-provider.register();
+const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+trace.setGlobalTracerProvider(provider);
 const instrumentation = new AcmeInstrumentation({ enabled: false });
 instrumentation.setTracerProvider(provider);
 instrumentation.enable();
