@@ -25,22 +25,25 @@ export { CidSpanExporter, type CidSpanExporterOptions, type SpanOutcome } from '
 export { ForwardedSpan } from './exporter/forwarded-span.js';
 export { payloadTable, PARAMS_PREFIX, type PayloadDirection } from './exporter/payload-attributes.js';
 export { SpanRecordBuilder, hrTimeToNsString, payloadBytes, type SpanDraft } from './exporter/span-record.js';
-// verify / query / export / CLI (src/verify, src/query, src/export, src/cli)
+// verify / query / export / CLI (src/verify, src/query, src/export, src/cli), and what they read with (src/car, src/read)
 export { verifyStore } from './verify/verify-store.js';
 export { verifyCar } from './verify/verify-car.js';
 export { formatFailure, type FailureKind, type VerifyFailure, type VerifyNote } from './verify/failure.js';
 export type { VerifyReport, VerifyOptions, VerifiedLog } from './verify/report.js';
-export { parseCar, type ParsedCar, type CarSection } from './verify/car-reader.js';
-export { queryStore, formatQueryResult, type QueryFilter, type QueryResult } from './query/query.js';
-export { readStoreRecords, type StoredRecord } from './query/read-records.js';
-export { exportCar, type CarExportSummary } from './export/export-car.js';
+export { DagJsonScan, canonicalProblem, isCanonicalDagJsonBytes } from './dag-json/validate.js';
+export { queryStore, query, formatQueryResult, formatDropSummary, type QueryFilter, type QueryResult, type QueryOutcome, type DropSummary } from './query/query.js';
+export { readStoreRecords, type StoredRecord, type StoreRecords } from './query/read-records.js';
+export { openSource, type ProvenanceSource, type RecordPlace } from './read/source.js';
+export { DigestIndex, type DigestIndexOptions } from './read/digest-index.js';
+export { exportCar, type CarExportSummary, type CarExportOptions } from './export/export-car.js';
 export { exportOtlpJsonLines, exportJaegerJson, storeSpanViews, type ViewerExportOptions, type ViewerExportSummary } from './export/export-viewers.js';
-export { recordToSpanView } from './export/record-span.js';
+export { recordToSpanView, type RecordSpanOptions, type BlockLookup } from './export/record-span.js';
 export { toExportTraceServiceRequest } from './export/otlp-json.js';
 export { toJaegerDocument } from './export/jaeger-json.js';
 export type { SpanView, SpanAttributeValue } from './export/span-view.js';
-export { encodeCarHeader } from './export/car-header.js';
-export { CarFileWriter } from './export/car-writer.js';
-export { MANIFEST_TYPE, type Manifest, type ManifestLog } from './export/manifest.js';
+export { encodeCarHeader, decodeCarHeader, type CarHeader } from './car/car-header.js';
+export { CarFileWriter, type CarFileWriterOptions } from './car/car-writer.js';
+export { openCar, openPack, SectionReader, type OpenedCar, type CarStructureError } from './car/car-reader.js';
+export { MANIFEST_TYPE, type Manifest, type ManifestLog } from './car/manifest.js';
 export { main as runCli } from './cli/main.js';
 export { CidSpanProcessor, type CidSpanProcessorOptions } from './exporter/span-processor.js';

@@ -1,103 +1,208 @@
 /**
  * `verifyCar(file)`: verifies a CAR export block by block (every section's bytes against its CID,
  * allowed codecs and hashes, one root, no duplicates, nothing unreferenced), then runs the same chain,
- * Merkle and signature checks as for a store, from the manifest.
+ * Merkle and signature checks as for a store, from the manifest (../car/manifest.ts).
+ *
+ * Two streaming passes: the first hashes every section into the block table (about 14 bytes per block,
+ * plus 12 for where it is); the second walks from the root, fetching the blocks it needs by offset
+ * (an export lists them in file order, so that is one more sequential read of them).
  */
-import { readFileSync } from 'node:fs';
-import { decodeDagJson } from '../dag-json/index.js';
-import { MANIFEST_TYPE } from '../export/manifest.js';
-import { cidString, indexSections, type KnownBlock } from './block-source.js';
-import { parseCar } from './car-reader.js';
+import { CODEC_DAG_JSON } from '../cid.js';
+import { openCar, SectionFetcher } from '../car/car-reader.js';
+import { MANIFEST_TYPE } from '../car/manifest.js';
+import { parseJsonStrict } from '../dag-json/parse.js';
+import { DagJsonScan } from '../dag-json/validate.js';
+import { BlockTable, cidText } from './block-table.js';
 import type { VerifyFailure, VerifyNote } from './failure.js';
-import { isLink, LinkResolver } from './links.js';
-import { verifyLog, type CheckpointInput, type RecordInput } from './log-verifier.js';
+import type { CheckpointInput, LogInput, Where } from './log-input.js';
+import { verifyLog } from './log-verify.js';
+import { linkScratch, parseLinkText } from './links.js';
 import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
 import { TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
+
+const isLink = (v: unknown): v is { '/': string } =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { '/'?: unknown })['/'] === 'string';
 
 function linkList(value: unknown): string[] | undefined {
   if (!Array.isArray(value) || !value.every(isLink)) return undefined;
   return value.map((l) => l['/']);
 }
 
-function decodeMap(block: KnownBlock): Record<string, unknown> | undefined {
-  try {
-    const v = decodeDagJson(block.data);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const scan = new DagJsonScan();
 
 export function verifyCar(file: string, options: VerifyOptions = {}): VerifyReport {
-  const bytes = readFileSync(file);
-  const car = parseCar(bytes);
+  const read = { chunkSize: options.chunkSize };
+  const car = openCar(file, read);
   const failures: VerifyFailure[] = [];
   const notes: VerifyNote[] = [];
   const logs: VerifiedLog[] = [];
   const publicKeys = new Set<string>();
-  const report = (): VerifyReport => ({ ok: failures.length === 0, type: 'car', source: file, logs, blocks: car.sections.length, publicKeys: [...publicKeys], failures, notes });
+  const blocks = new BlockTable({ locations: true, aux: true, marks: true });
+  const report = (): VerifyReport => ({ ok: failures.length === 0, type: 'car', source: file, logs, blocks: blocks.sections, publicKeys: [...publicKeys], failures, notes });
 
   if (!car.header) {
+    car.file.close();
     const e = car.error!;
     failures.push({ kind: e.kind === 'truncated' ? 'truncated' : 'modified', file, offset: e.offset, detail: `CAR header: ${e.message}` });
     return report();
   }
-
-  // Container: one root; every section matches its CID; no CID twice; the file ends on a section boundary.
-  const blocks = new Map<string, KnownBlock>();
-  if (car.header.roots.length === 0) failures.push({ kind: 'missing root', file, offset: 0, detail: 'the CAR header lists no root' });
-  if (car.header.roots.length > 1) {
-    failures.push({ kind: 'multiple roots', file, offset: 0, detail: `the CAR header lists ${car.header.roots.length} roots (${car.header.roots.map(cidString).join(', ')}); an export has exactly one` });
+  const roots = car.header.roots;
+  if (roots.length === 0) failures.push({ kind: 'missing root', file, offset: 0, detail: 'the CAR header lists no root' });
+  if (roots.length > 1) {
+    const names = roots.map((r) => cidText(r, 0, r.length));
+    failures.push({ kind: 'multiple roots', file, offset: 0, detail: `the CAR header lists ${roots.length} roots (${names.join(', ')}); an export has exactly one` });
   }
-  const firstAt = new Map<string, number>();
-  for (const s of car.sections) {
-    const cid = cidString(s.cid.bytes);
-    const before = firstAt.get(cid);
-    if (before !== undefined) {
-      failures.push({ kind: 'duplicate block', file, section: s.index, offset: s.offset, cid, detail: `same CID as section ${before}` });
-    } else firstAt.set(cid, s.index);
-    for (const d of indexSections(file, [s], blocks)) {
-      failures.push({ kind: d.problem!.kind, file, section: s.index, offset: s.offset, cid, detail: d.problem!.detail });
+
+  // Pass 1: every section against its CID, into the table (location = offset, aux = section index).
+  const container: Array<{ section: number; failure: VerifyFailure }> = [];
+  const s = car.sections;
+  const f = car.file;
+  try {
+    while (s.next()) {
+      const where = { file, section: s.index, offset: s.offset };
+      const problem = blocks.add(s.cid, f.buf, f.buf.subarray(s.dataStart, s.dataEnd), where, s.offset, s.index);
+      if (problem) container.push({ section: s.index, failure: { kind: problem.kind, ...where, cid: cidText(f.buf, s.cidStart, s.cid.length), detail: problem.detail } });
     }
+  } finally {
+    f.close();
   }
-  if (car.error) {
-    failures.push({ kind: car.error.kind === 'truncated' ? 'truncated' : 'modified', file, section: car.error.section, offset: car.error.offset, detail: car.error.message });
+  blocks.seal();
+  const fetcher = new SectionFetcher(file, read);
+  try {
+    if (blocks.raw.duplicates + blocks.dagJson.duplicates > 0) container.push(...duplicateSections(file, fetcher, car.sectionsStart));
+    container.sort((a, b) => a.section - b.section);
+    failures.push(...container.map((c) => c.failure));
+    if (s.error) {
+      failures.push({ kind: s.error.kind === 'truncated' ? 'truncated' : 'modified', file, section: s.error.section, offset: s.error.offset, detail: s.error.message });
+    }
+    walk(file, roots[0], fetcher, blocks, options, { failures, notes, logs, publicKeys });
+  } finally {
+    fetcher.close();
   }
-  const rootCid = car.header.roots[0] ? cidString(car.header.roots[0]) : undefined;
-  const root = rootCid ? blocks.get(rootCid) : undefined;
-  if (rootCid && !root) failures.push({ kind: 'missing root', file, cid: rootCid, detail: 'the root named in the header is not in the CAR' });
-  if (!root || root.problem) return report();
+  return report();
+}
 
-  const manifest = decodeMap(root);
-  const seen = new Set<string>([root.cid]);
-  if (!manifest || manifest.type !== MANIFEST_TYPE || manifest.v !== 1 || !Array.isArray(manifest.logs)) {
-    failures.push({ kind: 'modified', ...root.where, cid: root.cid, detail: `root block is not an llm-provenance export manifest (${MANIFEST_TYPE} v1)` });
-    return report();
+/** Later copies of a CID (a CAR holds each block once), located by a scan of the section heads. */
+function duplicateSections(file: string, fetcher: SectionFetcher, sectionsStart: number): Array<{ section: number; failure: VerifyFailure }> {
+  const out: Array<{ section: number; failure: VerifyFailure }> = [];
+  const firstAt = new Map<string, number>();
+  const r = fetcher.reader;
+  r.file.seek(sectionsStart);
+  r.next_ = sectionsStart;
+  r.index = -1;
+  while (r.next()) {
+    const cid = cidText(r.file.buf, r.cidStart, r.cid.length);
+    const before = firstAt.get(cid);
+    if (before === undefined) firstAt.set(cid, r.index);
+    else out.push({ section: r.index, failure: { kind: 'duplicate block', file, section: r.index, offset: r.offset, cid, detail: `same CID as section ${before}` } });
   }
+  return out;
+}
 
-  const resolver = new LinkResolver(blocks);
-  const trusted = options.trustedKeys?.length ? new TrustedKeys(options.trustedKeys) : undefined;
+interface Collected {
+  failures: VerifyFailure[];
+  notes: VerifyNote[];
+  logs: VerifiedLog[];
+  publicKeys: Set<string>;
+}
+
+/** A block fetched by CID: its bytes are reader.file.buf[start, end) until the next fetch. */
+interface Fetched {
+  start: number;
+  end: number;
+  where: Where & { section: number; offset: number };
+  /** sha2-256 of the bytes (latin1), known when the section matched its CID in pass 1. */
+  digest?: string;
+}
+
+function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetcher, blocks: BlockTable, options: VerifyOptions, out: Collected): void {
+  const { failures, notes } = out;
+  const rd = fetcher.reader;
+  const locate = (cid: string): Fetched | 'missing' | 'damaged' => {
+    const b = Buffer.from(cid, 'latin1');
+    const parts = parseLinkText(b, 0, b.length);
+    if (typeof parts === 'string') return 'missing';
+    const index = blocks.indexFor(parts.codec);
+    const id = index.find(linkScratch, parts.digestOffset);
+    if (id >= 0) {
+      index.mark(id);
+      if (!fetcher.at(index.location(id), index.aux(id))) return 'missing';
+      const digest = rd.file.buf.toString('latin1', rd.cid.digestOffset, rd.cid.digestOffset + 32);
+      return { start: rd.dataStart, end: rd.dataEnd, where: { file, section: rd.index, offset: rd.offset }, digest };
+    }
+    const copy = blocks.damaged.get(cid)?.[0];
+    if (!copy || !fetcher.at(copy.where.offset, copy.where.section)) return copy ? 'damaged' : 'missing';
+    return { start: rd.dataStart, end: rd.dataEnd, where: { file, section: rd.index, offset: rd.offset } };
+  };
+  /** A dag-json map block (manifest, page), decoded; undefined when it is not one (failure added). */
+  const map = (cid: string, what: string): { value: Record<string, unknown>; where: Fetched['where'] } | undefined | 'missing' => {
+    const got = locate(cid);
+    if (got === 'missing') return 'missing';
+    if (got === 'damaged') return undefined;
+    const buf = rd.file.buf;
+    if (!scan.scan(buf, got.start, got.end)) {
+      failures.push({ kind: 'non-canonical encoding', ...got.where, cid, detail: `${what} is not canonical DAG-JSON: ${scan.error} (byte ${scan.errorAt - got.start})` });
+      return undefined;
+    }
+    const value = parseJsonStrict(buf.toString('utf8', got.start, got.end));
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    return { value: value as Record<string, unknown>, where: got.where };
+  };
   const missing = (cid: string, what: string): void => {
     failures.push({ kind: 'missing block', file, cid, detail: `${what} linked by the manifest is not in the CAR` });
   };
-  const pageLinks = (pages: string[] | undefined, field: string, what: string): string[] => {
-    const out: string[] = [];
-    for (const p of pages ?? []) {
-      seen.add(p);
-      const block = blocks.get(p);
-      if (!block) {
-        missing(p, `${what} page`);
+
+  if (!root) return;
+  const rootCid = cidText(root, 0, root.length);
+  const manifestBlock = map(rootCid, 'the manifest');
+  if (manifestBlock === 'missing') {
+    if (!blocks.damaged.has(rootCid)) failures.push({ kind: 'missing root', file, cid: rootCid, detail: 'the root named in the header is not in the CAR' });
+    return;
+  }
+  if (manifestBlock === undefined && blocks.damaged.has(rootCid)) return;
+  const manifest = manifestBlock?.value;
+  if (!manifestBlock || !manifest || manifest.type !== MANIFEST_TYPE || manifest.v !== 1 || !Array.isArray(manifest.logs)) {
+    const where = manifestBlock ? manifestBlock.where : { file };
+    failures.push({ kind: 'modified', ...where, cid: rootCid, detail: `root block is not an llm-provenance export manifest (${MANIFEST_TYPE} v1)` });
+    return;
+  }
+  const manifestWhere = manifestBlock.where;
+
+  /** Link lists of the pages `pages` (field `field`), visited page by page. */
+  const pageLinks = (pages: string[], field: string, what: string, each: (cid: string) => boolean, report = true): void => {
+    for (const p of pages) {
+      const page = map(p, `${what} page`);
+      if (page === 'missing') {
+        if (report) missing(p, `${what} page`);
         continue;
       }
-      const links = linkList(decodeMap(block)?.[field]);
-      if (!links) failures.push({ kind: 'modified', ...block.where, cid: p, detail: `${what} page has no "${field}" link list` });
-      else out.push(...links);
+      if (!page) continue;
+      const links = linkList(page.value[field]);
+      if (!links) {
+        if (report) failures.push({ kind: 'modified', ...page.where, cid: p, detail: `${what} page has no "${field}" link list` });
+        continue;
+      }
+      for (const l of links) if (!each(l)) return;
     }
-    return out;
   };
 
-  // cut / damage records name logs a recovering writer found: each must be in the export too.
-  const targets: Array<{ target: string; type: string; by: string; seq: unknown; cid: string; where: KnownBlock['where'] | RecordInput['where'] }> = [];
+  // Payload blocks first: their content is judged before records link them.
+  const payloadMissing: VerifyFailure[] = [];
+  const blockPages = linkList(manifest.blocks) ?? [];
+  pageLinks(blockPages, 'blocks', 'block', (cid) => {
+    const got = locate(cid);
+    if (got === 'missing') payloadMissing.push({ kind: 'missing block', file, cid, detail: 'payload block linked by the manifest is not in the CAR' });
+    else if (got !== 'damaged') {
+      const b = Buffer.from(cid, 'latin1');
+      const parts = parseLinkText(b, 0, b.length);
+      if (typeof parts !== 'string' && parts.codec === CODEC_DAG_JSON) blocks.checkContent(rd.file.buf, got.start, got.end, () => cid, got.where);
+    }
+    return true;
+  });
+  blocks.finish();
+
+  const trusted = options.trustedKeys?.length ? new TrustedKeys(options.trustedKeys) : undefined;
+  const targets: Array<{ target: string; type: string; by: string; seq: number; cid: string; where: Where }> = [];
   const exported = new Set<string>();
   for (const entry of manifest.logs as unknown[]) {
     const m = (entry ?? {}) as Record<string, unknown>;
@@ -110,36 +215,50 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
       : !linkList(m.checkpoints) ? 'has no "checkpoints" link list'
       : undefined;
     if (malformed) {
-      failures.push({ kind: 'modified', ...root.where, cid: root.cid, log: logId, detail: `manifest entry for log ${logId} ${malformed}` });
+      failures.push({ kind: 'modified', ...manifestWhere, cid: rootCid, log: logId, detail: `manifest entry for log ${logId} ${malformed}` });
       if (typeof m.log !== 'string' || exported.has(logId)) continue;
-    }
-    const records: RecordInput[] = [];
-    for (const cid of pageLinks(linkList(m.records), 'records', 'record')) {
-      seen.add(cid);
-      const block = blocks.get(cid);
-      if (!block) missing(cid, `record #${records.length} of log ${logId}`);
-      else records.push({ bytes: block.data, where: block.where });
     }
     const checkpoints: CheckpointInput[] = [];
     for (const cid of linkList(m.checkpoints) ?? []) {
-      seen.add(cid);
-      const block = blocks.get(cid);
-      if (!block) missing(cid, `checkpoint of log ${logId}`);
-      else checkpoints.push({ bytes: block.data, where: block.where, cid });
+      const got = locate(cid);
+      if (got === 'missing') missing(cid, `checkpoint of log ${logId}`);
+      else if (got !== 'damaged') checkpoints.push({ bytes: Buffer.from(rd.file.buf.subarray(got.start, got.end)), where: got.where, cid });
     }
-    if (isLink(m.latestCheckpoint)) seen.add(m.latestCheckpoint['/']);
-    const result = verifyLog({ logId, records, checkpoints, end: { file } }, { resolver, missingKind: 'missing payload', trustedKeys: trusted, seen });
+    if (isLink(m.latestCheckpoint)) locate(m.latestCheckpoint['/']);
+    const recordPages = linkList(m.records) ?? [];
+    let walked = 0;
+    let count = 0;
+    const input: LogInput = {
+      logId,
+      records(visit) {
+        const first = walked++ === 0;
+        count = 0;
+        pageLinks(
+          recordPages,
+          'records',
+          'record',
+          (cid) => {
+            const got = locate(cid);
+            if (got === 'missing' || got === 'damaged') {
+              if (first && got === 'missing') missing(cid, `record #${count} of log ${logId}`);
+              return true;
+            }
+            count++;
+            return visit(rd.file.buf, got.start, got.end, got.where, got.digest);
+          },
+          first,
+        );
+      },
+      checkpoints,
+      end: (): Where => ({ file }),
+    };
+    const result = verifyLog(input, { blocks, missingKind: 'missing payload', trustedKeys: trusted });
     exported.add(logId);
-    for (const a of result.accepted) {
-      const r = a.record;
-      if ((r.type === 'cut' || r.type === 'damage') && typeof r.target === 'string') {
-        targets.push({ target: r.target, type: r.type, by: logId, seq: r.seq, cid: a.cid, where: a.where });
-      }
-    }
-    failures.push(...result.failures.sort((a, b) => a.order - b.order).map((f) => f.failure));
+    for (const t of result.targets) targets.push({ target: t.target, type: t.type, by: logId, seq: t.seq, cid: t.cid, where: t.where });
+    failures.push(...result.failures.sort((a, b) => a.order - b.order).map((x) => x.failure));
     notes.push(...result.notes);
-    result.publicKeys.forEach((k) => publicKeys.add(k));
-    logs.push({ log: logId, file, records: result.records, checkpoints: result.checkpoints, signedSize: result.signedSize });
+    result.publicKeys.forEach((k) => out.publicKeys.add(k));
+    out.logs.push({ log: logId, file, records: result.records, checkpoints: result.checkpoints, signedSize: result.signedSize, dropped: result.dropped });
   }
   for (const t of targets) {
     if (exported.has(t.target)) continue;
@@ -147,19 +266,24 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
       kind: 'deleted',
       file,
       log: t.target,
-      detail: `log ${t.target} is not in the export but the ${t.type} record at section ${String(t.where.section)} (log ${t.by}, seq ${String(t.seq)}, cid ${t.cid}) names it`,
+      detail: `log ${t.target} is not in the export but the ${t.type} record at section ${String(t.where.section)} (log ${t.by}, seq ${t.seq}, cid ${t.cid}) names it`,
     });
   }
-  for (const cid of pageLinks(linkList(manifest.blocks), 'blocks', 'block')) {
-    if (!blocks.has(cid)) missing(cid, 'payload block');
-    else resolver.resolve({ path: 'blocks', cid }, { file }, 'missing payload', seen).forEach((f) => failures.push(f));
+  failures.push(...payloadMissing);
+  // dag-json payload blocks that are not acceptable and no record reached
+  for (const fault of blocks.faults.values()) {
+    const failure = blocks.failure({ ...fault, path: fault.path ? `blocks/${fault.path}` : 'blocks' }, { file }, 'missing payload');
+    if (failure) failures.push(failure);
   }
-  if (!trusted && publicKeys.size > 0) notes.push(untrustedKeysNote(file, publicKeys));
-  for (const s of car.sections) {
-    const cid = cidString(s.cid.bytes);
-    if (!seen.has(cid) && firstAt.get(cid) === s.index) {
-      failures.push({ kind: 'extra block', file, section: s.index, offset: s.offset, cid, detail: 'block is not reachable from the manifest' });
+  if (!trusted && out.publicKeys.size > 0) notes.push(untrustedKeysNote(file, out.publicKeys));
+  // blocks nothing reaches
+  const extras: VerifyFailure[] = [];
+  for (const index of [blocks.raw, blocks.dagJson]) {
+    for (const e of index.unmarked()) {
+      if (!fetcher.at(e.location, e.aux)) continue;
+      extras.push({ kind: 'extra block', file, section: rd.index, offset: rd.offset, cid: cidText(rd.file.buf, rd.cidStart, rd.cid.length), detail: 'block is not reachable from the manifest' });
     }
   }
-  return report();
+  extras.sort((a, b) => a.section! - b.section!);
+  failures.push(...extras);
 }

@@ -1,0 +1,64 @@
+/**
+ * Verify's own RFC 6962 Merkle tree hash (https://www.rfc-editor.org/rfc/rfc6962#section-2.1), kept
+ * incrementally in O(log n) digests: the writer's tree (src/merkle.ts) is not reused, so a bug shared by
+ * both cannot pass unnoticed. Leaf i is the binary CID of record i (FORMAT.md section 6):
+ *   leaf hash = sha256(0x00 || cid), node = sha256(0x01 || left || right), MTH({}) = sha256().
+ * Digests are 32-character latin1 strings (see ../read/sha256.ts).
+ */
+import { sha256Latin1 } from '../read/sha256.js';
+
+const EMPTY_ROOT = sha256Latin1(new Uint8Array(0));
+
+export class MerkleTree {
+  /** Roots of the perfect subtrees making up the tree, largest first, and their sizes. */
+  private readonly hashes: string[] = [];
+  private readonly sizes: number[] = [];
+  private count = 0;
+  private readonly leafInput = Buffer.alloc(1 + 64);
+  private readonly nodeInput = Buffer.alloc(65);
+
+  constructor() {
+    this.nodeInput[0] = 0x01;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds the leaf whose bytes are `prefix` (the binary CID's bytes before the digest) then `digest`. */
+  addCid(prefix: Uint8Array, digest: string): void {
+    const input = this.leafInput;
+    input[0] = 0x00;
+    input.set(prefix, 1);
+    input.write(digest, 1 + prefix.length, 32, 'latin1');
+    this.addLeafHash(sha256Latin1(input.subarray(0, 1 + prefix.length + 32)));
+  }
+
+  addLeafHash(hash: string): void {
+    let h = hash;
+    let n = 1;
+    while (this.sizes.length > 0 && this.sizes[this.sizes.length - 1] === n) {
+      this.sizes.pop();
+      h = this.node(this.hashes.pop()!, h);
+      n *= 2;
+    }
+    this.hashes.push(h);
+    this.sizes.push(n);
+    this.count++;
+  }
+
+  /** Tree hash of the leaves added so far, as 64 hex digits. */
+  rootHex(): string {
+    if (this.hashes.length === 0) return Buffer.from(EMPTY_ROOT, 'latin1').toString('hex');
+    let r = this.hashes[this.hashes.length - 1]!;
+    for (let i = this.hashes.length - 2; i >= 0; i--) r = this.node(this.hashes[i]!, r);
+    return Buffer.from(r, 'latin1').toString('hex');
+  }
+
+  private node(left: string, right: string): string {
+    const input = this.nodeInput;
+    input.write(left, 1, 32, 'latin1');
+    input.write(right, 33, 32, 'latin1');
+    return sha256Latin1(input);
+  }
+}
