@@ -23,7 +23,8 @@ beforeAll(async () => {
   out = tmpDir('cli-out');
 }, 120_000);
 
-const blockCount = 2 * N + 14 + 3;
+// output maps and raw outputs per span, 7 distinct inputs (map + raw), 3 params blocks, 1 resource block
+const blockCount = 2 * N + 14 + 3 + 1;
 
 describe('llm-provenance verify', () => {
   it('exits 0 and says OK for an untouched store', () => {

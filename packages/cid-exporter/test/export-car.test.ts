@@ -102,6 +102,6 @@ describe('exportCar', () => {
     const report = verifyCar(carFile);
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.logs).toEqual([{ log: logId, file: carFile, records: N, checkpoints: 3, signedSize: N }]);
+    expect(report.logs).toEqual([{ log: logId, file: carFile, records: N, checkpoints: 3, signedSize: N, dropped: 0 }]);
   });
 });

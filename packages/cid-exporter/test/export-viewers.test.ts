@@ -1,5 +1,5 @@
 /**
- * OTLP JSON Lines and Jaeger UI JSON exports of a store written by CidSpanExporter: the exact shape of
+ * OTLP JSON Lines and Jaeger UI JSON exports of a format 2 store (./verify-fixture.ts): the exact shape of
  * a span in each, with the provenance.* attributes, and the payloads restored from their blocks.
  */
 import * as fs from 'node:fs';
@@ -10,7 +10,8 @@ import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { CidSpanExporter, exportJaegerJson, exportOtlpJsonLines } from '@llm-provenance/cid-exporter';
-import { BASE_MS, PARENT_SPAN_ID, lines, spec, tmpDir, writeSpans } from './verify-fixture.js';
+import { SpecLogWriter } from './verify-fixture-writer.mjs';
+import { BASE_MS, PARENT_SPAN_ID, lines, RESOURCE, resourceOf, spec, tmpDir, WRITER, writeSpans } from './verify-fixture.js';
 
 let store: string;
 let logId: string;
@@ -26,8 +27,8 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-/** The SDK's default service name depends on how node was started; it is whatever the record holds. */
-const serviceName = (): string => recs[0]!.record.resource['service.name'];
+/** The SDK's default service name depends on how node was started; it is whatever the resource block holds. */
+const serviceName = (): string => resourceOf(store, logId, recs[0]!.record)['service.name'] as string;
 const resource = (): unknown[] => [
   { key: 'service.name', value: { stringValue: serviceName() } },
   { key: 'telemetry.sdk.language', value: { stringValue: 'nodejs' } },
@@ -155,14 +156,33 @@ describe('exportJaegerJson', () => {
 describe('events and links', () => {
   it('carry over to OTLP (events, links) and Jaeger (logs, FOLLOWS_FROM references)', async () => {
     const dir = path.join(tmpDir('viewers-events'), 'store');
-    const exporter = new CidSpanExporter({ dir, checkpointIntervalMs: 0 });
-    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    const tracer = provider.getTracer('events-test');
     const linked = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
-    const span = tracer.startSpan('chat m', { startTime: BASE_MS, links: [{ context: linked, attributes: { 'link.reason': 'retry-of' } }] });
-    span.addEvent('gen_ai.choice', { 'gen_ai.output.messages': '[{"role":"assistant"}]', index: 0 }, BASE_MS + 100);
-    span.end(BASE_MS + 200);
-    await provider.shutdown();
+    if (WRITER === 'real') {
+      const exporter = new CidSpanExporter({ dir, checkpointIntervalMs: 0 });
+      const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      const tracer = provider.getTracer('events-test');
+      const span = tracer.startSpan('chat m', { startTime: BASE_MS, links: [{ context: linked, attributes: { 'link.reason': 'retry-of' } }] });
+      span.addEvent('gen_ai.choice', { 'gen_ai.output.messages': '[{"role":"assistant"}]', index: 0 }, BASE_MS + 100);
+      span.end(BASE_MS + 200);
+      await provider.shutdown();
+    } else {
+      // the record FORMAT.md 3.1 describes for that span: a payload attribute inside an event links a raw block
+      const w = new SpecLogWriter(dir, { checkpointEvery: 0 });
+      const ns = (ms: number): string => (BigInt(ms) * 1_000_000n).toString();
+      w.appendSpan({
+        traceId: 'd'.repeat(32),
+        spanId: 'e'.repeat(16),
+        name: 'chat m',
+        kind: 'INTERNAL',
+        start: ns(BASE_MS),
+        end: ns(BASE_MS + 200),
+        scope: { name: 'events-test', version: null, schemaUrl: null },
+        events: [{ name: 'gen_ai.choice', time: ns(BASE_MS + 100), attributes: { 'gen_ai.output.messages': w.block(0x55, Buffer.from('[{"role":"assistant"}]')), index: 0 } }],
+        links: [{ traceId: linked.traceId, spanId: linked.spanId, attributes: { 'link.reason': 'retry-of' } }],
+        resource: RESOURCE,
+      });
+      w.close();
+    }
 
     const otlpFile = path.join(out, 'events.jsonl');
     exportOtlpJsonLines(dir, otlpFile);

@@ -8,7 +8,7 @@ import * as dagJson from '@ipld/dag-json';
 import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { ProvenanceStore, queryStore, type QueryFilter, type QueryResult } from '@llm-provenance/cid-exporter';
-import { BASE_MS, copyStore, lines, runCli, spec, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
+import { BASE_MS, copyStore, lines, resourceOf, runCli, spec, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
 import { exportJaegerJson } from '@llm-provenance/cid-exporter';
 
 const N = 300;
@@ -22,6 +22,9 @@ beforeAll(async () => {
   const b = await writeSpans(store, SPLIT, N, { checkpointEvery: 100 });
   logs = [a, b];
 }, 120_000);
+
+/** The resource attributes every span of the fixture carries, read from the resource block itself. */
+const RESOURCE_ATTRIBUTES = (): Record<string, unknown> => resourceOf(store, logs[1], dagJson.decode<{ resource: unknown }>(lines(store, logs[1])[0]!));
 
 /** Span indices selected by `keep`, newest first (span i starts at BASE + i s). */
 function expected(keep: (i: number) => boolean): number[] {
@@ -60,6 +63,7 @@ describe('queryStore', () => {
       status: 'UNSET',
       inputCid: record.input.toString(),
       outputCid: record.output.toString(),
+      resource: RESOURCE_ATTRIBUTES(),
       record: undefined,
     });
   });
@@ -112,7 +116,7 @@ describe('queryStore', () => {
     expect(() => queryStore(store, { since: 'yesterday' })).toThrow('since: "yesterday" is not an ISO 8601 time');
     expect(() => queryStore(store, { status: 'failed' as 'ok' })).toThrow('status: "failed" is neither "ok" nor "error"');
     expect(() => queryStore(store, { traceId: 'abc' })).toThrow('traceId: "abc" is not 32 hex digits');
-    expect(() => queryStore(path.join(store, 'nope'))).toThrow(`store ${path.join(store, 'nope')} does not exist`);
+    expect(() => queryStore(path.join(store, 'nope'))).toThrow(`${path.join(store, 'nope')} does not exist (expected a store directory or a .car file)`);
   });
 });
 

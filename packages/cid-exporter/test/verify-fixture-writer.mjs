@@ -238,7 +238,10 @@ export class SpecLogWriter {
     };
     const signature = crypto.sign(null, Buffer.from(dagJson.encode(statement)), this.key.privateKey);
     const file = path.join(this.dir, 'checkpoints', `${this.logId}.${String(this.seq).padStart(12, '0')}.json`);
-    fs.writeFileSync(file, dagJson.encode({ publicKey: new Uint8Array(this.key.raw), signature: new Uint8Array(signature), statement }), { mode: 0o600 });
+    // temp file then rename, as FORMAT.md section 6 asks: a reader never sees half a checkpoint
+    const tmp = `${file}.tmp-${process.pid}-${counter++}`;
+    fs.writeFileSync(tmp, dagJson.encode({ publicKey: new Uint8Array(this.key.raw), signature: new Uint8Array(signature), statement }), { mode: 0o600 });
+    fs.renameSync(tmp, file);
   }
 
   /** Final checkpoint, then the lock goes (a closed log); `keepLock` leaves it as a writer that died would. */

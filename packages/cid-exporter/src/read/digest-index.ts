@@ -132,10 +132,11 @@ export interface DigestIndexOptions {
   aux?: boolean;
 }
 
-/** Entry handle: partition * 2^32 + entry index (late entries: negative ids). */
+/** Entry handle: partition * 2^32 + entry index; entries added after seal() from LATE on; -1 for none. */
 export type EntryId = number;
 
 const PARTITION = 2 ** 32;
+const LATE = 2 ** 41;
 
 export class DigestIndex {
   private readonly parts: Partition[] = [];
@@ -164,7 +165,7 @@ export class DigestIndex {
     }
     const key = lateKey(digest, at);
     if (this.late.has(key) || this.findSealed(digest, at) >= 0) this.duplicates++;
-    if (!this.late.has(key)) this.late.set(key, { id: -(++this.lateCount), location, aux, marked: false });
+    if (!this.late.has(key)) this.late.set(key, { id: LATE + this.lateCount++, location, aux, marked: false });
   }
 
   /** Sorts what was added; lookups need it. Returns the number of duplicate entries found. */
@@ -193,7 +194,7 @@ export class DigestIndex {
   }
 
   location(id: EntryId): number {
-    if (id < 0) {
+    if (id >= LATE) {
       for (const v of this.late.values()) if (v.id === id) return v.location;
       return NaN;
     }
@@ -201,7 +202,7 @@ export class DigestIndex {
   }
 
   aux(id: EntryId): number {
-    if (id < 0) {
+    if (id >= LATE) {
       for (const v of this.late.values()) if (v.id === id) return v.aux;
       return NaN;
     }
@@ -210,7 +211,7 @@ export class DigestIndex {
 
   /** Sets the entry's mark; returns whether it was already set. */
   mark(id: EntryId): boolean {
-    if (id < 0) {
+    if (id >= LATE) {
       for (const v of this.late.values()) {
         if (v.id === id) {
           const was = v.marked;

@@ -58,6 +58,7 @@ export class BlockTable {
   /** Called when a link finds nothing: reads blocks added since (a live store); true if any were. */
   catchUp: (() => boolean) | undefined;
   private readonly reported = new Set<string>();
+  private catchingUp = false;
   private readonly pending: Array<{ parent: string; child: string; path: string }> = [];
   private readonly scan = new DagJsonScan();
 
@@ -133,7 +134,18 @@ export class BlockTable {
     if (typeof parts === 'string') return { type: 'disallowed', cid: textOf(bytes, s, e), path: path(), reason: parts };
     const index = this.indexFor(parts.codec);
     let id = index.find(linkScratch, parts.digestOffset);
-    if (id < 0 && this.catchUp?.()) id = index.find(linkScratch, parts.digestOffset);
+    if (id < 0 && this.catchUp && !this.catchingUp) {
+      // the catch-up reads blocks (and checks their links) itself: never re-entered
+      this.catchingUp = true;
+      const digest = linkScratch.slice(0, parts.digestOffset + 32);
+      let added = false;
+      try {
+        added = this.catchUp();
+      } finally {
+        this.catchingUp = false;
+      }
+      if (added) id = index.find(digest, parts.digestOffset);
+    }
     if (id < 0) {
       const cid = textOf(bytes, s, e);
       const copies = this.damaged.get(cid);

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { CODEC_DAG_JSON } from '../cid.js';
-import { openPack, type SectionReader } from '../car/car-reader.js';
+import { openPack, SectionFetcher, type SectionReader } from '../car/car-reader.js';
 import { listPacks, storeReadError } from '../read/store-files.js';
 import { cidText, type BlockTable } from './block-table.js';
 import type { VerifyFailure, VerifyNote } from './failure.js';
@@ -33,19 +33,18 @@ function view(buf: Uint8Array, start: number, end: number): Uint8Array {
   return buf.subarray(start, end);
 }
 
-/** Reads sections until the end or a structural error; returns the state after them. */
-function readSections(reader: SectionReader, state: PackState, blocks: BlockTable, live: boolean): number {
+/**
+ * Reads sections until the end or a structural error and adds them to the table; `dagJson` collects
+ * where the good dag-json ones are (a catch-up checks their content once all new sections are in).
+ */
+function readSections(reader: SectionReader, state: PackState, blocks: BlockTable, dagJson?: Array<{ offset: number; index: number }>): number {
   let added = 0;
   const f = reader.file;
   while (reader.next()) {
     const where = { file: state.file, section: reader.index, offset: reader.offset };
     const problem = blocks.add(reader.cid, f.buf, view(f.buf, reader.dataStart, reader.dataEnd), where);
     if (problem) state.damaged.add(reader.offset);
-    else if (live && reader.cid.codec === CODEC_DAG_JSON) {
-      const cidStart = reader.cidStart;
-      const cid = reader.cid;
-      blocks.checkContent(f.buf, reader.dataStart, reader.dataEnd, () => cidText(f.buf, cidStart, cid.length), where);
-    }
+    else if (dagJson && reader.cid.codec === CODEC_DAG_JSON) dagJson.push({ offset: reader.offset, index: reader.index });
     added++;
     state.end = reader.next_;
     state.sections = reader.index + 1;
@@ -70,7 +69,7 @@ export function hashPacks(storeDir: string, blocks: BlockTable, options: PackRea
     try {
       reader = openPack(join(storeDir, file), { chunkSize: options.chunkSize });
       try {
-        readSections(reader, state, blocks, false);
+        readSections(reader, state, blocks);
       } finally {
         reader.file.close();
       }
@@ -111,13 +110,27 @@ export function catchUpPack(storeDir: string, state: PackState, blocks: BlockTab
   } catch {
     return false;
   }
+  const dagJson: Array<{ offset: number; index: number }> = [];
+  let added: number;
   try {
-    const added = readSections(reader, state, blocks, true);
-    if (added > 0) blocks.finish();
-    return added > 0;
+    added = readSections(reader, state, blocks, dagJson);
   } finally {
     reader.file.close();
   }
+  if (dagJson.length > 0) {
+    const fetcher = new SectionFetcher(join(storeDir, state.file), { chunkSize: options.chunkSize });
+    try {
+      for (const at of dagJson) {
+        if (!fetcher.at(at.offset, at.index)) continue;
+        const r = fetcher.reader;
+        blocks.checkContent(r.file.buf, r.dataStart, r.dataEnd, () => cidText(r.file.buf, r.cidStart, r.cid.length), { file: state.file, section: at.index, offset: at.offset });
+      }
+    } finally {
+      fetcher.close();
+    }
+  }
+  if (added > 0) blocks.finish();
+  return added > 0;
 }
 
 /** Notes for packs that end inside a section. */
