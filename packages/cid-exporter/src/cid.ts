@@ -91,6 +91,7 @@ const CODEC_DAG_PB = 0x70;
  * must load. The tests cross-check this parser against multiformats.
  */
 export function readCid(bytes: Uint8Array, offset = 0, end = bytes.length): CidParts {
+  if (offset < end && bytes[offset] === MULTIHASH_SHA2_256 && offset + 1 >= end) throw new VarintError(`CID at byte ${offset}: the bytes end inside it`, true);
   if (bytes[offset] === MULTIHASH_SHA2_256 && offset + 1 < end && bytes[offset + 1] === 32) {
     if (offset + 34 > end) throw new VarintError(`CID at byte ${offset}: the bytes end inside its digest`, true);
     return { version: 0, codec: CODEC_DAG_PB, hashCode: MULTIHASH_SHA2_256, digestOffset: offset + 2, digestLength: 32, length: 34 };

@@ -9,7 +9,7 @@ import * as dagJson from '@ipld/dag-json';
 import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { CidSpanExporter, exportJaegerJson, exportOtlpJsonLines } from '@llm-provenance/cid-exporter';
+import { CidSpanExporter, exportCar, exportJaegerJson, exportOtlpJsonLines } from '@llm-provenance/cid-exporter';
 import { SpecLogWriter } from './verify-fixture-writer.mjs';
 import { BASE_MS, PARENT_SPAN_ID, lines, RESOURCE, resourceOf, spec, tmpDir, WRITER, writeSpans } from './verify-fixture.js';
 
@@ -234,5 +234,21 @@ describe('writing the export file', () => {
     exportOtlpJsonLines(store, file, { spansPerLine: 4 });
     expect(fs.readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(3);
     expect(fs.readdirSync(path.dirname(file))).toEqual(['spans.jsonl']);
+  });
+});
+
+describe('viewer exports of a CAR export', () => {
+  it('write the same OTLP JSON Lines and Jaeger JSON from a CAR as from the store it came from', () => {
+    const car = path.join(out, 'store.car');
+    exportCar(store, car);
+    for (const [name, run] of [
+      ['otlp', exportOtlpJsonLines],
+      ['jaeger', exportJaegerJson],
+    ] as const) {
+      const fromStore = path.join(out, `from-store.${name}`);
+      const fromCar = path.join(out, `from-car.${name}`);
+      expect(run(car, fromCar)).toEqual({ ...run(store, fromStore), file: fromCar });
+      expect(fs.readFileSync(fromCar, 'utf8')).toBe(fs.readFileSync(fromStore, 'utf8'));
+    }
   });
 });
