@@ -57,15 +57,28 @@ export class SectionReader {
     const offset = f.offset;
     let len: number;
     let n: number;
-    try {
-      [len, n] = decodeVarint(f.buf, f.pos, f.pos + have);
-    } catch (err) {
-      const truncated = err instanceof VarintError && err.truncated;
-      this.error = truncated
-        ? { kind: 'truncated', offset, section: index, message: 'the file ends inside a section length' }
-        : { kind: 'malformed section', offset, section: index, message: (err as Error).message };
-      return false;
-    }
+    const buf = f.buf;
+    const p = f.pos;
+    // the common section lengths (< 2^21) without a general varint read
+    if (buf[p]! < 0x80 && have >= 1) {
+      len = buf[p]!;
+      n = 1;
+    } else if (have >= 2 && buf[p + 1]! < 0x80 && buf[p + 1] !== 0) {
+      len = (buf[p]! & 0x7f) | (buf[p + 1]! << 7);
+      n = 2;
+    } else if (have >= 3 && buf[p + 1]! >= 0x80 && buf[p + 2]! < 0x80 && buf[p + 2] !== 0) {
+      len = (buf[p]! & 0x7f) | ((buf[p + 1]! & 0x7f) << 7) | (buf[p + 2]! << 14);
+      n = 3;
+    } else
+      try {
+        [len, n] = decodeVarint(buf, p, p + have);
+      } catch (err) {
+        const truncated = err instanceof VarintError && err.truncated;
+        this.error = truncated
+          ? { kind: 'truncated', offset, section: index, message: 'the file ends inside a section length' }
+          : { kind: 'malformed section', offset, section: index, message: (err as Error).message };
+        return false;
+      }
     if (len === 0) {
       this.error = { kind: 'malformed section', offset, section: index, message: 'empty section (no CID)' };
       return false;
@@ -77,12 +90,30 @@ export class SectionReader {
       return false;
     }
     const start = f.pos + n;
-    try {
-      this.cid = readCid(f.buf, start, start + len);
-    } catch (err) {
-      this.error = { kind: 'malformed section', offset, section: index, message: `section CID: ${(err as Error).message.replace(/ at byte \d+/, '')}` };
-      return false;
-    }
+    const b = f.buf;
+    const c = this.cid;
+    // the two CID shapes a store holds (dag-json and raw, sha2-256 CIDv1) without a general parse
+    if (len >= 37 && b[start] === 0x01 && b[start + 1] === 0xa9 && b[start + 2] === 0x02 && b[start + 3] === 0x12 && b[start + 4] === 0x20) {
+      c.version = 1;
+      c.codec = 0x0129;
+      c.hashCode = 0x12;
+      c.digestOffset = start + 5;
+      c.digestLength = 32;
+      c.length = 37;
+    } else if (len >= 36 && b[start] === 0x01 && b[start + 1] === 0x55 && b[start + 2] === 0x12 && b[start + 3] === 0x20) {
+      c.version = 1;
+      c.codec = 0x55;
+      c.hashCode = 0x12;
+      c.digestOffset = start + 4;
+      c.digestLength = 32;
+      c.length = 36;
+    } else
+      try {
+        this.cid = readCid(b, start, start + len);
+      } catch (err) {
+        this.error = { kind: 'malformed section', offset, section: index, message: `section CID: ${(err as Error).message.replace(/ at byte \d+/, '')}` };
+        return false;
+      }
     this.index = index;
     this.offset = offset;
     this.next_ = offset + total;

@@ -68,6 +68,12 @@ function growInt32(a: Int32Array): Int32Array<ArrayBuffer> {
   return b;
 }
 
+/** Decoded bytes kept per link (CIDs longer than this are decoded by the caller from the text). */
+export const LINK_SLOT = 72;
+
+const BASE32 = new Int8Array(256).fill(-1);
+for (let d = 0; d < 32; d++) BASE32['abcdefghijklmnopqrstuvwxyz234567'.charCodeAt(d)] = d;
+
 /**
  * Reusable validator state and results: one instance scans many documents without allocating (its
  * arrays grow to the largest document seen). Not re-entrant.
@@ -82,10 +88,22 @@ export class DagJsonScan {
   linkCount = 0;
   linkStart: Int32Array<ArrayBuffer> = new Int32Array(32);
   linkEnd: Int32Array<ArrayBuffer> = new Int32Array(32);
+  /**
+   * Link k's CID text decoded as multibase base32 (`b` + RFC 4648 lower case, canonical): the bytes are
+   * linkBytes[k * LINK_SLOT, k * LINK_SLOT + linkLength[k]); linkLength[k] is -1 when the text is not
+   * that (or longer than LINK_SLOT bytes): then only the text says what it is.
+   */
+  linkBytes = new Uint8Array(32 * LINK_SLOT);
+  linkLength: Int32Array<ArrayBuffer> = new Int32Array(32);
 
-  /** Whether the root value is a map (then its members are below). */
+  /** Whether the root value is a map (then its wanted members are below). */
   rootIsMap = false;
-  /** Top-level members of a root map, in order: key text (without quotes), value range and kind. */
+  /**
+   * Top-level members of a root map whose keys are among the names given to the constructor, in
+   * document order: key text (without quotes), value range and kind. `wanted[j]` is the member index of
+   * the j-th name, or -1.
+   */
+  readonly wanted: Int32Array;
   memberCount = 0;
   keyStart = new Int32Array(32);
   keyEnd = new Int32Array(32);
@@ -100,6 +118,16 @@ export class DagJsonScan {
   private b: Uint8Array = new Uint8Array(0);
   private i = 0;
   private end = 0;
+  private readonly names: Uint8Array[];
+  /** Bit n set when some wanted name has n bytes (names longer than 31 are always compared). */
+  private readonly lengths: number;
+
+  /** `names`: the top-level keys (ASCII) whose values callers read (a record's v, type, log, seq, prev). */
+  constructor(names: readonly string[] = []) {
+    this.names = names.map((n) => Uint8Array.from(n, (c) => c.charCodeAt(0)));
+    this.wanted = new Int32Array(names.length);
+    this.lengths = names.reduce((m, n) => m | (n.length < 32 ? 1 << n.length : 0), 0);
+  }
 
   /** Validates bytes[start, end); true when they are canonical DAG-JSON. */
   scan(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
@@ -110,6 +138,7 @@ export class DagJsonScan {
     this.errorAt = -1;
     this.linkCount = 0;
     this.memberCount = 0;
+    this.wanted.fill(-1);
     this.rootIsMap = bytes[start] === 0x7b;
     try {
       if (start >= end) this.fail('empty input');
@@ -124,7 +153,7 @@ export class DagJsonScan {
     }
   }
 
-  /** Index of the top-level member whose key is the ASCII `name`, or -1 (after a successful scan of `bytes`). */
+  /** Index of the top-level member whose key is the ASCII `name` (one of the constructor's names), or -1. */
   member(bytes: Uint8Array, name: string): number {
     for (let m = 0; m < this.memberCount; m++) {
       const ks = this.keyStart[m]!;
@@ -230,7 +259,7 @@ export class DagJsonScan {
     for (;;) {
       const vs = this.i;
       const kind = this.value(depth + 1);
-      if (root) this.addMember(ks, ke, vs, this.i, kind);
+      if (root && this.names.length > 0) this.memberIfWanted(ks, ke, vs, this.i, kind);
       if (this.i >= this.end) this.fail('the input ends inside a map');
       const c = b[this.i]!;
       if (c === 0x7d) {
@@ -258,10 +287,13 @@ export class DagJsonScan {
     const b = this.b;
     if (this.i < this.end && b[this.i] === 0x22) {
       const s = this.i + 1;
-      this.string();
+      const n = this.linkText(s);
+      if (n < 0) this.string();
       const e = this.i - 1;
       this.expect(0x7d, "'}' after a link (a link map has only the key \"/\")");
-      this.addLink(s, e);
+      this.linkLength[this.linkCount - 1] = n;
+      this.linkStart[this.linkCount - 1] = s;
+      this.linkEnd[this.linkCount - 1] = e;
       return ValueKind.Link;
     }
     if (this.i < this.end && b[this.i] === 0x7b) {
@@ -290,14 +322,80 @@ export class DagJsonScan {
     }
   }
 
-  private addLink(s: number, e: number): void {
+  /**
+   * At the first byte of a link's text: decodes `b` + canonical base32 up to the closing quote into the
+   * next link slot (a new link is added). Returns the byte length, leaving `i` after the quote; or -1,
+   * leaving `i` where it was, when the text is anything else (then it is checked as a plain string).
+   */
+  private linkText(s: number): number {
     if (this.linkCount === this.linkStart.length) {
       this.linkStart = growInt32(this.linkStart);
       this.linkEnd = growInt32(this.linkEnd);
+      this.linkLength = growInt32(this.linkLength);
+      const bytes = new Uint8Array(this.linkBytes.length * 2);
+      bytes.set(this.linkBytes);
+      this.linkBytes = bytes;
     }
-    this.linkStart[this.linkCount] = s;
-    this.linkEnd[this.linkCount] = e;
     this.linkCount++;
+    const b = this.b;
+    const end = this.end;
+    if (s >= end || b[s] !== 0x62) return -1;
+    const out = this.linkBytes;
+    const base = (this.linkCount - 1) * LINK_SLOT;
+    let j = base;
+    let i = s + 1;
+    // whole groups of 8 characters (40 bits, 5 bytes) at a time: a dag-json CID's text is 7 of them and 4 more
+    while (i + 8 <= end && j + 5 <= base + LINK_SLOT) {
+      const c0 = BASE32[b[i]!]!;
+      const c1 = BASE32[b[i + 1]!]!;
+      const c2 = BASE32[b[i + 2]!]!;
+      const c3 = BASE32[b[i + 3]!]!;
+      const c4 = BASE32[b[i + 4]!]!;
+      const c5 = BASE32[b[i + 5]!]!;
+      const c6 = BASE32[b[i + 6]!]!;
+      const c7 = BASE32[b[i + 7]!]!;
+      if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) < 0) break;
+      out[j] = (c0 << 3) | (c1 >> 2);
+      out[j + 1] = ((c1 & 3) << 6) | (c2 << 1) | (c3 >> 4);
+      out[j + 2] = ((c3 & 15) << 4) | (c4 >> 1);
+      out[j + 3] = ((c4 & 1) << 7) | (c5 << 2) | (c6 >> 3);
+      out[j + 4] = ((c6 & 7) << 5) | c7;
+      j += 5;
+      i += 8;
+    }
+    let bits = 0;
+    let acc = 0;
+    for (; i < end; i++) {
+      const v = BASE32[b[i]!]!;
+      if (v < 0) break;
+      acc = ((acc << 5) | v) & 0xffff;
+      bits += 5;
+      if (bits >= 8) {
+        if (j - base >= LINK_SLOT) return -1;
+        out[j++] = (acc >>> (bits - 8)) & 0xff;
+        bits -= 8;
+      }
+    }
+    if (i >= end || b[i] !== 0x22 || bits >= 5 || (acc & ((1 << bits) - 1)) !== 0) return -1;
+    this.i = i + 1;
+    return j - base;
+  }
+
+  private memberIfWanted(ks: number, ke: number, vs: number, ve: number, kind: ValueKind): void {
+    if (ke - ks < 32 && (this.lengths & (1 << (ke - ks))) === 0) return;
+    const names = this.names;
+    const b = this.b;
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j]!;
+      if (n.length !== ke - ks || n[0] !== b[ks]) continue;
+      let k = 1;
+      while (k < n.length && n[k] === b[ks + k]) k++;
+      if (k === n.length) {
+        this.wanted[j] = this.memberCount;
+        this.addMember(ks, ke, vs, ve, kind);
+        return;
+      }
+    }
   }
 
   private addMember(ks: number, ke: number, vs: number, ve: number, kind: ValueKind): void {

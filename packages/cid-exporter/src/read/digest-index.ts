@@ -70,18 +70,26 @@ class Partition {
     // about two entries per bucket: a directory of ~2 bytes per entry, one or two key compares per lookup
     while (bits < 24 && 1 << (bits + 2) <= n) bits++;
     this.bits = bits;
+    const shift = 24 - bits;
     const buckets = 1 << bits;
     const dir = new Uint32Array(buckets + 1);
     const old = this.keys;
-    for (let e = 0; e < n; e++) dir[this.bucketOf(old, e * KEY_BYTES) + 1]!++;
+    const bucket = new Uint32Array(n);
+    for (let e = 0, k = 0; e < n; e++, k += KEY_BYTES) {
+      const b = bits === 0 ? 0 : ((old[k]! << 16) | (old[k + 1]! << 8) | old[k + 2]!) >>> shift;
+      bucket[e] = b;
+      dir[b + 1]!++;
+    }
     for (let b = 0; b < buckets; b++) dir[b + 1]! += dir[b]!;
     const fill = dir.slice(0, buckets);
     const keys = new Uint8Array(n * KEY_BYTES);
     const locs = this.locations ? new Float64Array(n) : null;
     const aux = this.aux ? new Uint32Array(n) : null;
     for (let e = 0; e < n; e++) {
-      const to = fill[this.bucketOf(old, e * KEY_BYTES)]!++;
-      for (let i = 0; i < KEY_BYTES; i++) keys[to * KEY_BYTES + i] = old[e * KEY_BYTES + i]!;
+      const to = fill[bucket[e]!]!++;
+      const from = e * KEY_BYTES;
+      const at = to * KEY_BYTES;
+      for (let i = 0; i < KEY_BYTES; i++) keys[at + i] = old[from + i]!;
       if (locs) locs[to] = this.locations![e]!;
       if (aux) aux[to] = this.aux![e]!;
     }
@@ -93,8 +101,11 @@ class Partition {
     // duplicates sit in the same bucket; entries stay in insertion order within a bucket
     let duplicates = 0;
     for (let b = 0; b < buckets; b++) {
-      for (let x = dir[b]! + 1; x < dir[b + 1]!; x++) {
-        for (let y = dir[b]!; y < x; y++) {
+      const lo = dir[b]!;
+      const hi = dir[b + 1]!;
+      if (hi - lo < 2) continue;
+      for (let x = lo + 1; x < hi; x++) {
+        for (let y = lo; y < x; y++) {
           if (sameKey(keys, x * KEY_BYTES, keys, y * KEY_BYTES)) {
             duplicates++;
             break;
@@ -110,9 +121,13 @@ class Partition {
     const keys = this.keys;
     const dir = this.dir!;
     const k = at + 1;
-    const b = this.bits === 0 ? 0 : ((digest[k]! << 16) | (digest[k + 1]! << 8) | digest[k + 2]!) >>> (24 - this.bits);
+    const d0 = digest[k]!;
+    const d1 = digest[k + 1]!;
+    const d2 = digest[k + 2]!;
+    const b = this.bits === 0 ? 0 : ((d0 << 16) | (d1 << 8) | d2) >>> (24 - this.bits);
     for (let e = dir[b]!, end = dir[b + 1]!; e < end; e++) {
-      if (sameKey(keys, e * KEY_BYTES, digest, k)) return e;
+      const x = e * KEY_BYTES;
+      if (keys[x] === d0 && keys[x + 1] === d1 && keys[x + 2] === d2 && sameKey(keys, x, digest, k)) return e;
     }
     return -1;
   }

@@ -24,3 +24,12 @@ export function digestEquals(digest: string, bytes: Uint8Array, at: number): boo
 export function digestHex(digest: string): string {
   return Buffer.from(digest, 'latin1').toString('hex');
 }
+
+type Latin1Write = (this: Buffer, s: string, offset: number, length: number) => number;
+/** Buffer's own latin1 writer (what buf.write(s, o, n, 'latin1') ends in, without the dispatch). */
+const latin1Write = (Buffer.prototype as unknown as { latin1Write?: Latin1Write }).latin1Write;
+
+/** Writes the 32 latin1 characters of a digest into `buf` at `offset`. */
+export const writeLatin1: (buf: Buffer, digest: string, offset: number) => void = latin1Write
+  ? (buf, digest, offset) => void latin1Write.call(buf, digest, offset, 32)
+  : (buf, digest, offset) => void buf.write(digest, offset, 32, 'latin1');

@@ -8,10 +8,10 @@
  * content is checked against it (pass 2), then records resolve their links. A problem reached through
  * a link is reported once, attributed to the first record that reaches it.
  */
-import { base32Encode, CODEC_DAG_JSON, type CidParts } from '../cid.js';
-import { DagJsonScan } from '../dag-json/validate.js';
+import { base32Encode, CODEC_DAG_JSON, CODEC_RAW, readCid, type CidParts } from '../cid.js';
+import { DagJsonScan, LINK_SLOT } from '../dag-json/validate.js';
 import { DigestIndex, type DigestIndexOptions } from '../read/digest-index.js';
-import { blockProblem, type BlockProblem } from './block-check.js';
+import { blockProblem, disallowedCidReason, type BlockProblem } from './block-check.js';
 import type { FailureKind, VerifyFailure } from './failure.js';
 import { linkPaths, linkScratch, parseLinkText } from './links.js';
 
@@ -39,6 +39,35 @@ export type LinkProblem =
 /** What a failure found through a link is attributed to: the record (or block) that links. */
 export type LinkOwner = Pick<VerifyFailure, 'file' | 'line' | 'section' | 'offset' | 'log' | 'seq'>;
 
+/** The dotted path of link k of the document being checked, worked out only for a message. */
+export interface LinkPaths {
+  path(k: number): string;
+}
+
+/** Paths of the links of bytes[start, end) (a canonical document), computed on first use. */
+export class LazyLinkPaths implements LinkPaths {
+  private paths: string[] | undefined;
+  constructor(
+    private bytes: Uint8Array,
+    private start: number,
+    private end: number,
+  ) {}
+
+  /** Points at another document (reuses the object). */
+  reset(bytes: Uint8Array, start: number, end: number): this {
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+    this.paths = undefined;
+    return this;
+  }
+
+  path(k: number): string {
+    this.paths ??= linkPaths(this.bytes, this.start, this.end);
+    return this.paths[k] ?? '?';
+  }
+}
+
 /** CID string (multibase base32) of the binary CID at bytes[at, at + length). */
 export function cidText(bytes: Uint8Array, at: number, length: number): string {
   return 'b' + base32Encode(bytes.subarray(at, at + length));
@@ -61,6 +90,7 @@ export class BlockTable {
   private catchingUp = false;
   private readonly pending: Array<{ parent: string; child: string; path: string }> = [];
   private readonly scan = new DagJsonScan();
+  private readonly contentPaths = new LazyLinkPaths(new Uint8Array(0), 0, 0);
 
   /** Marks every block a link reaches (CAR: to find blocks nothing links). */
   private readonly markReached: boolean;
@@ -115,13 +145,78 @@ export class BlockTable {
       this.faults.set(cid(), { type: 'content', cid: cid(), path: '', where, detail: `not canonical DAG-JSON: ${scan.error} (byte ${scan.errorAt - start})` });
       return;
     }
+    const paths = this.contentPaths.reset(bytes, start, end);
     for (let k = 0; k < scan.linkCount; k++) {
-      const problem = this.resolve(bytes, scan.linkStart[k]!, scan.linkEnd[k]!, () => linkPaths(bytes, start, end)[k]!, cid);
+      const problem = this.resolveLink(scan, k, bytes, paths, cid);
       if (problem) {
         this.faults.set(cid(), problem);
         return;
       }
     }
+  }
+
+  /**
+   * Resolves link k of the document `scan` just validated (bytes: its bytes): null when it names a
+   * present, acceptable block; otherwise what is wrong. The CID was decoded by the validator; the two
+   * shapes every store link has (dag-json and raw sha2-256 CIDv1) are recognised without a parse.
+   */
+  resolveLink(scan: DagJsonScan, k: number, bytes: Uint8Array, paths: LinkPaths, parent?: () => string): LinkProblem | null {
+    const n = scan.linkLength[k]!;
+    const src = scan.linkBytes;
+    const at = k * LINK_SLOT;
+    if (n === 37 && src[at] === 0x01 && src[at + 1] === 0xa9 && src[at + 2] === 0x02 && src[at + 3] === 0x12 && src[at + 4] === 0x20) {
+      return this.lookup(CODEC_DAG_JSON, src, at + 5, bytes, scan.linkStart[k]!, scan.linkEnd[k]!, paths, k, parent);
+    }
+    if (n === 36 && src[at] === 0x01 && src[at + 1] === 0x55 && src[at + 2] === 0x12 && src[at + 3] === 0x20) {
+      return this.lookup(CODEC_RAW, src, at + 4, bytes, scan.linkStart[k]!, scan.linkEnd[k]!, paths, k, parent);
+    }
+    if (n > 0) {
+      let parts: CidParts | string;
+      try {
+        parts = readCid(src, at, at + n);
+        if (parts.length !== n) parts = `${textOf(bytes, scan.linkStart[k]!, scan.linkEnd[k]!)} has trailing bytes`;
+        else parts = disallowedCidReason(parts) ?? parts;
+      } catch (err) {
+        parts = `${textOf(bytes, scan.linkStart[k]!, scan.linkEnd[k]!)} is not a CID: ${(err as Error).message.replace(/^CID at byte \d+: /, '')}`;
+      }
+      if (typeof parts === 'string') return { type: 'disallowed', cid: textOf(bytes, scan.linkStart[k]!, scan.linkEnd[k]!), path: paths.path(k), reason: parts };
+      return this.lookup(parts.codec, src, parts.digestOffset, bytes, scan.linkStart[k]!, scan.linkEnd[k]!, paths, k, parent);
+    }
+    return this.resolve(bytes, scan.linkStart[k]!, scan.linkEnd[k]!, () => paths.path(k), parent);
+  }
+
+  private lookup(codec: number, digest: Uint8Array, at: number, bytes: Uint8Array, s: number, e: number, paths: LinkPaths, k: number, parent?: () => string): LinkProblem | null {
+    const index = this.indexFor(codec);
+    let id = index.find(digest, at);
+    if (id < 0 && this.catchUp && !this.catchingUp) {
+      // the catch-up reads blocks (and checks their links) itself: never re-entered
+      this.catchingUp = true;
+      const copy = digest.slice(at, at + 32);
+      let added = false;
+      try {
+        added = this.catchUp();
+      } finally {
+        this.catchingUp = false;
+      }
+      if (added) id = index.find(copy, 0);
+    }
+    if (id < 0) {
+      const cid = textOf(bytes, s, e);
+      const copies = this.damaged.get(cid);
+      if (copies) return { type: 'damaged', cid, path: paths.path(k), copy: copies[0]! };
+      return { type: 'missing', cid, path: paths.path(k) };
+    }
+    if (this.markReached) index.mark(id);
+    if (codec !== CODEC_DAG_JSON) return null;
+    if (parent) {
+      this.pending.push({ parent: parent(), child: textOf(bytes, s, e), path: paths.path(k) });
+      return null;
+    }
+    if (this.faults.size > 0) {
+      const fault = this.faults.get(textOf(bytes, s, e));
+      if (fault) return { ...fault, path: fault.path ? `${paths.path(k)}/${fault.path}` : paths.path(k) };
+    }
+    return null;
   }
 
   /**

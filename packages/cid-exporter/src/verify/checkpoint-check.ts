@@ -53,7 +53,7 @@ function parseStatement(s: unknown): CheckpointStatement | string {
   return { log: st.log, size: st.size as number, root: st.root, last, time: String(st.time), key: st.key };
 }
 
-const scan = new DagJsonScan();
+const scan = new DagJsonScan(['statement']);
 
 /** Checks a checkpoint file's bytes. Never throws. */
 export function readCheckpoint(bytes: Uint8Array): CheckpointReading {

@@ -12,7 +12,7 @@ import { walkChain, type ChainEntry } from './chain.js';
 import { coverage, evaluateCheckpoints, type CheckpointContext } from './checkpoint-eval.js';
 import type { VerifyFailure } from './failure.js';
 import type { LogInput, LogVerifyOptions, LogVerifyResult, OrderedFailure, ReadCheckpoint, Where } from './log-input.js';
-import { linkPaths } from './links.js';
+import { LazyLinkPaths } from './block-table.js';
 import { MerkleTree } from './merkle-tree.js';
 import { DAG_JSON_CID_PREFIX, READ_FORMAT_VERSION, RECORD_TYPES } from './record-check.js';
 import { RecordNotes } from './record-notes.js';
@@ -72,8 +72,9 @@ export function forensicLog(input: LogInput, readings: readonly ReadCheckpoint[]
 
   // Pass 1: CID over stored bytes, decode, shape, canonical form; links of every decodable record.
   const parsed: Parsed[] = [];
-  input.records((bytes, start, end, where, claimed) => {
+  input.records((bytes, start, end, at, claimed) => {
     const index = parsed.length;
+    const where = input.where(at);
     const view = bytes.subarray(start, end);
     const digest = claimed ?? sha256Latin1(view);
     const p: Parsed = { index, cid: recordCid(digest), digest, where };
@@ -109,10 +110,10 @@ export function forensicLog(input: LogInput, readings: readonly ReadCheckpoint[]
     // links of every record (foreign ones too: their links must still resolve)
     const owner = { ...where, log: input.logId, seq: p.seq };
     if (isCanonical) {
-      const paths = linkPaths(view, 0, view.length);
+      const paths = new LazyLinkPaths(view, 0, view.length);
       for (let k = 0; k < scan.linkCount; k++) {
-        if (paths[k] === 'prev') continue;
-        const pr = blocks.resolve(view, scan.linkStart[k]!, scan.linkEnd[k]!, () => paths[k]!);
+        if (paths.path(k) === 'prev') continue;
+        const pr = blocks.resolveLink(scan, k, view, paths);
         const f = pr && blocks.failure(pr, owner, missingKind);
         if (f) add(index, 3, f);
       }

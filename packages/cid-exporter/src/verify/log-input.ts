@@ -6,16 +6,19 @@ import type { FailureKind, VerifyFailure, VerifyNote } from './failure.js';
 export type Where = Pick<VerifyFailure, 'file' | 'line' | 'section' | 'offset'>;
 
 /**
- * Visits one record: its bytes are bytes[start, end) (valid during the call only). `digest` is the
- * sha2-256 of those bytes when the caller already checked it (a CAR section's CID); otherwise the visitor
- * hashes them. Returning false stops the walk.
+ * Visits one record: its bytes are bytes[start, end) (valid during the call only), `at` says where it is
+ * (LogInput.where(at), asked only during the call). `digest` is the sha2-256 of those bytes when the
+ * caller already checked it (a CAR section's CID); otherwise the visitor hashes them. Returning false
+ * stops the walk.
  */
-export type RecordVisitor = (bytes: Uint8Array, start: number, end: number, where: Where, digest?: string) => boolean;
+export type RecordVisitor = (bytes: Uint8Array, start: number, end: number, at: number, digest?: string) => boolean;
 
 export interface LogInput {
   logId: string;
   /** Walks the log's records in stored order; may be called more than once. */
   records(visit: RecordVisitor): void;
+  /** Where the record visited at `at` is (a line of a log file, a CAR section). */
+  where(at: number): Where;
   checkpoints: CheckpointInput[];
   /** Where a record that should follow the last one would be (for truncation reports), given the count read. */
   end(records: number): Where;

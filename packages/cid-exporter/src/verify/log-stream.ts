@@ -7,21 +7,22 @@
  */
 import { base32Encode } from '../cid.js';
 import { parseJsonStrict } from '../dag-json/parse.js';
-import { digestEquals, sha256Latin1 } from '../read/sha256.js';
-import { linkPaths } from './links.js';
+import { digestEquals, sha256Latin1, writeLatin1 } from '../read/sha256.js';
+import { LazyLinkPaths } from './block-table.js';
 import { coverage, evaluateCheckpoints, sizesToWatch, type AcceptedRecord, type CheckpointContext } from './checkpoint-eval.js';
 import type { VerifyFailure } from './failure.js';
-import type { LogInput, LogVerifyOptions, LogVerifyResult, OrderedFailure, ReadCheckpoint, Where } from './log-input.js';
+import type { LogInput, LogVerifyOptions, LogVerifyResult, OrderedFailure, ReadCheckpoint } from './log-input.js';
 import { MerkleTree } from './merkle-tree.js';
 import { DAG_JSON_CID_PREFIX, FormatVersionError, READ_FORMAT_VERSION, RecordCheck } from './record-check.js';
 import { RecordNotes } from './record-notes.js';
 
 const cidScratch = new Uint8Array(37);
 cidScratch.set(DAG_JSON_CID_PREFIX);
+const cidScratchBuffer = Buffer.from(cidScratch.buffer);
 
 /** The record CID string for a latin1 sha2-256 digest. */
 export function recordCid(digest: string): string {
-  Buffer.from(cidScratch.buffer).write(digest, 5, 32, 'latin1');
+  writeLatin1(cidScratchBuffer, digest, 5);
   return 'b' + base32Encode(cidScratch);
 }
 
@@ -31,6 +32,7 @@ function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
 }
 
 const check = new RecordCheck();
+const recordPaths = new LazyLinkPaths(new Uint8Array(0), 0, 0);
 
 /** Verifies a log whose chain holds in one pass; null as soon as a record does not continue it. */
 export function streamLog(input: LogInput, readings: readonly ReadCheckpoint[], opts: LogVerifyOptions): LogVerifyResult | null {
@@ -52,10 +54,11 @@ export function streamLog(input: LogInput, readings: readonly ReadCheckpoint[], 
   let broken = false;
   const { blocks, missingKind } = opts;
 
-  input.records((bytes, start, end, where, claimed) => {
+  input.records((bytes, start, end, at, claimed) => {
     const digest = claimed ?? sha256Latin1(view(bytes, start, end));
     if (!check.check(bytes, start, end, logBytes)) {
       if (index === 0 && Number.isInteger(check.version) && check.version !== READ_FORMAT_VERSION) {
+        const where = input.where(at);
         throw new FormatVersionError(
           `${where.file}${where.line !== undefined ? `:${where.line}` : ''}: record format version ${check.version} is not supported (this version of llm-provenance reads format version ${READ_FORMAT_VERSION})`,
         );
@@ -72,12 +75,12 @@ export function streamLog(input: LogInput, readings: readonly ReadCheckpoint[], 
     prev = digest;
     const scan = check.scan;
     let cid: string | undefined;
-    const owner = (): { log: string; seq: number } & Where => ({ ...where, log: input.logId, seq: index });
+    const paths = recordPaths.reset(bytes, start, end);
     for (let k = 0; k < scan.linkCount; k++) {
       if (k === check.prevLink) continue;
-      const problem = blocks.resolve(bytes, scan.linkStart[k]!, scan.linkEnd[k]!, () => linkPaths(bytes, start, end)[k]!);
+      const problem = blocks.resolveLink(scan, k, bytes, paths);
       if (problem) {
-        const f = blocks.failure(problem, owner(), missingKind);
+        const f = blocks.failure(problem, { ...input.where(at), log: input.logId, seq: index }, missingKind);
         if (f) {
           add(index, 3, f);
           firstFailure = Math.min(firstFailure, index);
@@ -87,9 +90,9 @@ export function streamLog(input: LogInput, readings: readonly ReadCheckpoint[], 
     if (check.type !== 'span') {
       cid = recordCid(digest);
       const record = parseJsonStrict(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8')) as Record<string, unknown>;
-      notes.add(check.type!, record, where, index, cid);
+      notes.add(check.type!, record, input.where(at), index, cid);
     }
-    if (watch.has(index) || watch.has(index + 1)) kept.set(index, { index, where, seq: index, cid: cid ?? recordCid(digest) });
+    if (watch.has(index) || watch.has(index + 1)) kept.set(index, { index, where: input.where(at), seq: index, cid: cid ?? recordCid(digest) });
     index++;
     if (watch.has(index)) roots.set(index, tree.rootHex());
     return true;

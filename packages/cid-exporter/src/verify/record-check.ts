@@ -3,8 +3,7 @@
  * DAG-JSON (../dag-json/validate.ts) and the fields the chain needs (FORMAT.md section 3: v, type, log,
  * seq, prev), read from the validated bytes without building the record.
  */
-import { base32DecodeBytes } from '../cid.js';
-import { DagJsonScan, ValueKind } from '../dag-json/validate.js';
+import { DagJsonScan, LINK_SLOT, ValueKind } from '../dag-json/validate.js';
 
 /** The record format version this reader reads. */
 export const READ_FORMAT_VERSION = 2;
@@ -21,8 +20,12 @@ export class FormatVersionError extends Error {
   override name = 'FormatVersionError';
 }
 
+/** Top-level fields read from every record, in the order of the scan's `wanted` indices. */
+const FIELDS = ['v', 'type', 'log', 'seq', 'prev'] as const;
+const [V, TYPE, LOG, SEQ, PREV] = [0, 1, 2, 3, 4];
+
 export class RecordCheck {
-  readonly scan = new DagJsonScan();
+  readonly scan = new DagJsonScan(FIELDS);
   /** Why the record is not acceptable in the chain (bytes or shape), or null. */
   problem: string | null = null;
   /** True when the bytes are canonical DAG-JSON (the shape may still be wrong). */
@@ -37,7 +40,6 @@ export class RecordCheck {
   /** The digest prev names (valid when prevLink >= 0 and prevDigestOk). */
   readonly prevDigest = new Uint8Array(32);
   prevDigestOk = false;
-  private readonly cidScratch = new Uint8Array(64);
 
   /**
    * Checks bytes[start, end) as a record of log `log` (its id as bytes). Sets the fields above; returns
@@ -58,33 +60,32 @@ export class RecordCheck {
       return false;
     }
     if (!scan.rootIsMap) return this.shape('not a map');
-    const v = scan.member(bytes, 'v');
+    const w = scan.wanted;
+    const v = w[V]!;
     if (v < 0 || scan.valueKind[v] !== ValueKind.Integer) return this.shape(`unsupported record version ${v < 0 ? 'undefined' : textOf(bytes, scan.valueStart[v]!, scan.valueEnd[v]!)}`);
     this.version = scan.valueNumber[v]!;
     if (this.version !== READ_FORMAT_VERSION) return this.shape(`unsupported record version ${this.version}`);
-    const t = scan.member(bytes, 'type');
+    const t = w[TYPE]!;
     if (t >= 0 && scan.valueKind[t] === ValueKind.String) {
       const s = scan.valueStart[t]! + 1;
       const e = scan.valueEnd[t]! - 1;
       for (let k = 0; k < TYPE_BYTES.length; k++) if (sameBytes(bytes, s, e, TYPE_BYTES[k]!)) this.type = RECORD_TYPES[k]!;
     }
     if (this.type === null) return this.shape(`unknown record type ${t < 0 ? 'undefined' : textOf(bytes, scan.valueStart[t]!, scan.valueEnd[t]!)}`);
-    const l = scan.member(bytes, 'log');
+    const l = w[LOG]!;
     if (l < 0 || scan.valueKind[l] !== ValueKind.String) return this.shape('no log id');
     this.ownLog = sameBytes(bytes, scan.valueStart[l]! + 1, scan.valueEnd[l]! - 1, log);
-    const q = scan.member(bytes, 'seq');
+    const q = w[SEQ]!;
     if (q < 0 || scan.valueKind[q] !== ValueKind.Integer || !(scan.valueNumber[q]! >= 0)) return this.shape('seq is not a non-negative integer');
     this.seq = scan.valueNumber[q]!;
-    const p = scan.member(bytes, 'prev');
+    const p = w[PREV]!;
     if (p < 0 || (scan.valueKind[p] !== ValueKind.Null && scan.valueKind[p] !== ValueKind.Link)) return this.shape('prev is neither a link nor null');
     if (scan.valueKind[p] === ValueKind.Link) {
       this.prevLink = scan.valueLink[p]!;
-      const s = scan.linkStart[this.prevLink]!;
-      const e = scan.linkEnd[this.prevLink]!;
       // a prev naming anything but a dag-json sha2-256 CID can never match a record
-      const n = bytes[s] === 0x62 ? base32DecodeBytes(bytes, s + 1, e, this.cidScratch, 0) : -1;
-      if (n === 37 && sameBytes(this.cidScratch, 0, 5, DAG_JSON_CID_PREFIX)) {
-        this.prevDigest.set(this.cidScratch.subarray(5, 37));
+      const at = this.prevLink * LINK_SLOT;
+      if (scan.linkLength[this.prevLink] === 37 && sameBytes(scan.linkBytes, at, at + 5, DAG_JSON_CID_PREFIX)) {
+        this.prevDigest.set(scan.linkBytes.subarray(at + 5, at + 37));
         this.prevDigestOk = true;
       }
     }

@@ -228,6 +228,7 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
     const recordPages = linkList(m.records) ?? [];
     let walked = 0;
     let count = 0;
+    let current: Where = { file };
     const input: LogInput = {
       logId,
       records(visit) {
@@ -244,12 +245,14 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
               return true;
             }
             count++;
-            return visit(rd.file.buf, got.start, got.end, got.where, got.digest);
+            current = got.where;
+            return visit(rd.file.buf, got.start, got.end, got.where.section, got.digest);
           },
           first,
         );
       },
       checkpoints,
+      where: (): Where => current,
       end: (): Where => ({ file }),
     };
     const result = verifyLog(input, { blocks, missingKind: 'missing payload', trustedKeys: trusted });

@@ -56,11 +56,12 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
     const input: LogInput = {
       logId: log,
       records(visit) {
-        const r = forEachLogLine(dir, log, (bytes, start, end, line) => visit(bytes, start, end, { file, line }), read);
+        const r = forEachLogLine(dir, log, visit, read);
         exists = r.exists;
         tail = r.tornTail;
       },
       checkpoints: (checkpoints.get(log) ?? []).map((c) => ({ bytes: readStoreFile(dir, c.file), where: { file: c.file }, namedSize: c.namedSize })),
+      where: (line): Where => ({ file, line }),
       end: (n): Where => ({ file, line: n + 1 }),
     };
     const pack = packOf.get(log);
