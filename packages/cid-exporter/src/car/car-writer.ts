@@ -6,7 +6,7 @@
  * after streaming the blocks reserves a header of the right size and fills it in on close. Output goes
  * through one reused buffer, so small blocks cost a copy, not a syscall each.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { encodeVarint } from '../cid.js';
 import { fsyncDir, tempName } from '../store/fs-util.js';
@@ -52,9 +52,44 @@ export class CarFileWriter {
 
   /** Appends one section. `cid` is the binary CID of `bytes`. */
   writeBlock(cid: Uint8Array, bytes: Uint8Array): void {
-    this.append(Uint8Array.from(encodeVarint(cid.length + bytes.length)));
+    let n = cid.length + bytes.length;
+    if (this.used + 9 > this.out.length) this.flush();
+    // the section length as an unsigned varint, straight into the output buffer
+    while (n >= 0x80) {
+      this.out[this.used++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.out[this.used++] = n;
     this.append(cid);
     this.append(bytes);
+  }
+
+  /**
+   * Appends sections already encoded (`varint | CID | block`, e.g. copied from a store pack, whose
+   * sections are CAR sections): bytes[start, end).
+   */
+  writeSections(bytes: Uint8Array, start: number, end: number): void {
+    if (this.fd === undefined) throw new Error('CarFileWriter: already closed');
+    const n = end - start;
+    if (this.used + n > this.out.length) {
+      this.flush();
+      if (n > this.out.length) {
+        this.writeAll(bytes.subarray(start, end));
+        return;
+      }
+    }
+    // Buffer.prototype.copy: a copy between two regions without a view object per call
+    Buffer.prototype.copy.call(bytes, this.out, this.used, start, end);
+    this.used += n;
+  }
+
+  /** Drops everything written after `size` bytes (a size this writer had reached), to write it again. */
+  truncate(size: number): void {
+    if (this.fd === undefined) throw new Error('CarFileWriter: already closed');
+    this.flush();
+    if (size > this.flushed) throw new Error('CarFileWriter: cannot truncate forward');
+    ftruncateSync(this.fd, size);
+    this.flushed = size;
   }
 
   /** Bytes written so far, header included. */

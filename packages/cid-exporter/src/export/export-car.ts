@@ -7,7 +7,7 @@
  * Streaming, in the order the file is laid out: per log its checkpoints, then its records with a page
  * after every PAGE_SIZE of them; then the payload blocks (each once, from whichever pack holds a good
  * copy) with a page after every PAGE_SIZE; then the manifest, whose CID goes into the header last.
- * Memory: a page of CIDs and the set of blocks written (about 14 bytes per block).
+ * Memory: a page of CIDs and the index of blocks written (about 13 bytes per block, ../read/digest-index.ts).
  */
 import { join } from 'node:path';
 import { base32Encode, CID, CODEC_DAG_JSON, dagJsonCid } from '../cid.js';
@@ -18,7 +18,7 @@ import { encodeDagJson } from '../dag-json/index.js';
 import { nowNs } from '../record.js';
 import { DigestIndex } from '../read/digest-index.js';
 import { forEachLogLine } from '../read/log-lines.js';
-import { digestEquals, sha256Latin1 } from '../read/sha256.js';
+import { digestEquals, sha256Latin1, writeLatin1 } from '../read/sha256.js';
 import { assertStore, listCheckpoints, listLogIds, listPacks, readStoreFile, storeReadError } from '../read/store-files.js';
 
 export interface CarExportSummary {
@@ -51,8 +51,23 @@ export const SOFT_BLOCK_LIMIT = 1024 * 1024;
 /** Binary CID prefix of a dag-json sha2-256 CIDv1: the 5 bytes before the digest. */
 const DAG_JSON_PREFIX = Uint8Array.from([0x01, 0xa9, 0x02, 0x12, 0x20]);
 
-function cidOfDigest(code: number, digest: string): CID {
-  return new CID(code, Uint8Array.from(Buffer.from(digest, 'latin1')));
+/**
+ * A page block's text: `{"<field>":[{"/":"<cid>"},...]}`, which is its canonical DAG-JSON (one key, a
+ * list of links) written without building a CID object per entry.
+ */
+function pageText(field: string, cids: readonly string[]): Buffer {
+  let size = field.length + 6;
+  for (const c of cids) size += c.length + 9;
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(`{"${field}":[`, 0, 'latin1');
+  for (let i = 0; i < cids.length; i++) {
+    at += out.write(i === 0 ? '{"/":"' : ',{"/":"', at, 'latin1');
+    at += out.write(cids[i]!, at, 'latin1');
+    out[at++] = 0x22; // "
+    out[at++] = 0x7d; // }
+  }
+  at += out.write(']}', at, 'latin1');
+  return out.subarray(0, at);
 }
 
 export function exportCar(storeDir: string, file: string, options: CarExportOptions = {}): CarExportSummary {
@@ -72,8 +87,7 @@ export function exportCar(storeDir: string, file: string, options: CarExportOpti
     summary.blocks++;
     if (bytes.length > SOFT_BLOCK_LIMIT) summary.largeBlocks.push(name());
   };
-  const dagJsonBlock = (value: unknown): CID => {
-    const bytes = encodeDagJson(value);
+  const dagJsonBlock = (bytes: Buffer): CID => {
     const cid = dagJsonCid(bytes);
     block(cid.bytes, bytes, () => cid.toString());
     return cid;
@@ -89,30 +103,30 @@ export function exportCar(storeDir: string, file: string, options: CarExportOpti
         checkpoints.push(cid);
       }
       const pages: CID[] = [];
-      let page: CID[] = [];
+      let page: string[] = [];
       const lines = forEachLogLine(
         storeDir,
         log,
         (bytes, start, end) => {
           const line = bytes.subarray(start, end);
-          const digest = sha256Latin1(line);
-          recordCidView.write(digest, DAG_JSON_PREFIX.length, 32, 'latin1');
-          block(recordCid, line, () => cidOfDigest(CODEC_DAG_JSON, digest).toString());
-          page.push(cidOfDigest(CODEC_DAG_JSON, digest));
+          writeLatin1(recordCidView, sha256Latin1(line), DAG_JSON_PREFIX.length);
+          const cid = 'b' + base32Encode(recordCid);
+          block(recordCid, line, () => cid);
+          page.push(cid);
           if (page.length === PAGE_SIZE) {
-            pages.push(dagJsonBlock({ records: page }));
+            pages.push(dagJsonBlock(pageText('records', page)));
             page = [];
           }
           return true;
         },
         read,
       );
-      if (page.length > 0) pages.push(dagJsonBlock({ records: page }));
+      if (page.length > 0) pages.push(dagJsonBlock(pageText('records', page)));
       logs.push({ log, size: lines.lines, records: pages, checkpoints, latestCheckpoint: checkpoints.length ? checkpoints[checkpoints.length - 1]! : null });
       summary.records += lines.lines;
       summary.checkpoints += checkpoints.length;
     }
-    const blockPages = exportPayloads(storeDir, read, summary, block, dagJsonBlock);
+    const blockPages = exportPayloads(storeDir, read, summary, writer, block, dagJsonBlock);
     const manifest = encodeDagJson({ type: MANIFEST_TYPE, v: 1, created: options.created ?? nowNs(), logs, blocks: blockPages });
     const root = dagJsonCid(manifest);
     block(root.bytes, manifest, () => root.toString());
@@ -127,15 +141,19 @@ export function exportCar(storeDir: string, file: string, options: CarExportOpti
 }
 
 /**
- * The payload blocks of every pack, each CID once: pass 1 hashes every section and keeps the good ones in
- * an index; pass 2 writes each indexed block at its first good copy, a page after every PAGE_SIZE.
+ * The payload blocks of every pack, each CID once, a page after every PAGE_SIZE. One pass writes every
+ * good section as it is hashed (a pack's sections are CAR sections, copied as they are) and keeps its
+ * CID in an index. A block is written at most once per pack (FORMAT.md 5.1), so duplicates come only
+ * from several packs (or damage): when the sealed index finds any, the payload part is written again,
+ * each block at its first good copy.
  */
 function exportPayloads(
   storeDir: string,
   read: { chunkSize?: number },
   summary: CarExportSummary,
+  writer: CarFileWriter,
   block: (cid: Uint8Array, bytes: Uint8Array, name: () => string) => void,
-  dagJsonBlock: (value: unknown) => CID,
+  dagJsonBlock: (bytes: Buffer) => CID,
 ): CID[] {
   const packs = listPacks(storeDir);
   const raw = new DigestIndex({ marks: true });
@@ -143,6 +161,17 @@ function exportPayloads(
   const damaged = packs.map(() => new Set<number>());
   const damagedCids: Array<{ cid: string; codec: number; digest: Uint8Array | undefined }> = [];
   const ends: number[] = [];
+  const restart = { size: writer.size, blocks: summary.blocks, large: summary.largeBlocks.length };
+  let pages: CID[] = [];
+  let page: string[] = [];
+  const pageEntry = (cid: string): void => {
+    summary.payloadBlocks++;
+    page.push(cid);
+    if (page.length === PAGE_SIZE) {
+      pages.push(dagJsonBlock(pageText('blocks', page)));
+      page = [];
+    }
+  };
   packs.forEach((p, i) => {
     const reader = openPack(join(storeDir, p.file), read);
     const f = reader.file;
@@ -152,6 +181,11 @@ function exportPayloads(
         const ok = c.version === 1 && c.hashCode === 0x12 && c.digestLength === 32 && (c.codec === CODEC_DAG_JSON || c.codec === 0x55);
         if (ok && digestEquals(sha256Latin1(f.buf.subarray(reader.dataStart, reader.dataEnd)), f.buf, c.digestOffset)) {
           (c.codec === CODEC_DAG_JSON ? dagJson : raw).add(f.buf, c.digestOffset);
+          writer.writeSections(f.buf, reader.offset - f.base, reader.dataEnd);
+          summary.blocks++;
+          const cid = 'b' + base32Encode(f.buf.subarray(reader.cidStart, reader.dataStart));
+          if (reader.dataEnd - reader.dataStart > SOFT_BLOCK_LIMIT) summary.largeBlocks.push(cid);
+          pageEntry(cid);
         } else {
           damaged[i]!.add(reader.offset);
           const digest = c.digestLength === 32 ? Uint8Array.from(f.buf.subarray(c.digestOffset, c.digestOffset + 32)) : undefined;
@@ -166,15 +200,23 @@ function exportPayloads(
       f.close();
     }
   });
-  raw.seal();
-  dagJson.seal();
   // a damaged copy is left out; the block is skipped only when no pack holds a good copy
+  if (raw.seal() + dagJson.seal() === 0) {
+    for (const d of damagedCids) summary.skipped.push(d.cid);
+    if (page.length > 0) pages.push(dagJsonBlock(pageText('blocks', page)));
+    return pages;
+  }
   for (const d of damagedCids) {
     const index = d.codec === CODEC_DAG_JSON ? dagJson : d.codec === 0x55 ? raw : undefined;
     if (!index || !d.digest || index.find(d.digest, 0) < 0) summary.skipped.push(d.cid);
   }
-  const pages: CID[] = [];
-  let page: CID[] = [];
+  // duplicates: the payloads again, each CID once
+  writer.truncate(restart.size);
+  summary.blocks = restart.blocks;
+  summary.largeBlocks.length = restart.large;
+  summary.payloadBlocks = 0;
+  pages = [];
+  page = [];
   packs.forEach((p, i) => {
     const reader = openPack(join(storeDir, p.file), read);
     const f = reader.file;
@@ -186,14 +228,9 @@ function exportPayloads(
         const id = index.find(f.buf, c.digestOffset);
         if (id === -1 || index.mark(id)) continue;
         const cidBytes = f.buf.subarray(reader.cidStart, reader.dataStart);
-        const cid = (): CID => new CID(c.codec, Uint8Array.from(f.buf.subarray(c.digestOffset, c.digestOffset + 32)));
-        block(cidBytes, f.buf.subarray(reader.dataStart, reader.dataEnd), () => cid().toString());
-        summary.payloadBlocks++;
-        page.push(cid());
-        if (page.length === PAGE_SIZE) {
-          pages.push(dagJsonBlock({ blocks: page }));
-          page = [];
-        }
+        const cid = 'b' + base32Encode(cidBytes);
+        block(cidBytes, f.buf.subarray(reader.dataStart, reader.dataEnd), () => cid);
+        pageEntry(cid);
       }
     } catch (err) {
       throw storeReadError(storeDir, p.file, err);
@@ -201,6 +238,6 @@ function exportPayloads(
       f.close();
     }
   });
-  if (page.length > 0) pages.push(dagJsonBlock({ blocks: page }));
+  if (page.length > 0) pages.push(dagJsonBlock(pageText('blocks', page)));
   return pages;
 }

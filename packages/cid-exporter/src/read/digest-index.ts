@@ -3,8 +3,9 @@
  * block with this CID present?" for every link, in ~14 bytes per block and no object per block.
  *
  * Layout: 256 partitions by the digest's first byte; a partition keeps the next KEY_BYTES digest bytes
- * of each entry in one Uint8Array, appended while blocks are read, then sorted by bucket once (seal())
- * with a small directory (about 2 bytes per entry) so a lookup touches one or two entries. A key is thus
+ * of each entry in one Uint8Array, appended while blocks are read, then sorted once (seal()), with a
+ * directory of one 4-byte offset per ~16 entries (small enough to stay in the CPU cache), so a lookup
+ * is a binary search over a few adjacent entries: one trip to memory rather than two. A key is thus
  * 8 + 96 = 104 bits of the digest. That is what a lookup can confuse: a block that is absent passes as
  * present only if another block's digest shares those 104 bits, i.e. a second preimage on 104 bits of
  * sha2-256 (about 2^104 hashes), while the present block itself was hashed in full against its own CID.
@@ -16,6 +17,7 @@
 
 const KEY_BYTES = 12;
 const INITIAL = 8;
+const RECENT = 64;
 
 class Partition {
   keys: Uint8Array = new Uint8Array(INITIAL * KEY_BYTES);
@@ -60,15 +62,15 @@ class Partition {
 
   bucketOf(keys: Uint8Array, k: number): number {
     if (this.bits === 0) return 0;
-    return (((keys[k]! << 16) | (keys[k + 1]! << 8) | keys[k + 2]!) >>> (24 - this.bits));
+    return ((keys[k]! << 16) | (keys[k + 1]! << 8) | keys[k + 2]!) >>> (24 - this.bits);
   }
 
-  /** Sorts entries by bucket (counting sort into exact-size arrays) and builds the directory. */
+  /** Sorts the entries by key (a counting sort by bucket, then insertion sort inside each) and builds the directory. */
   seal(withMarks: boolean): number {
     const n = this.count;
     let bits = 0;
-    // about two entries per bucket: a directory of ~2 bytes per entry, one or two key compares per lookup
-    while (bits < 24 && 1 << (bits + 2) <= n) bits++;
+    // about sixteen entries per bucket: the directory costs a quarter byte per entry
+    while (bits < 24 && 1 << (bits + 4) <= n) bits++;
     this.bits = bits;
     const shift = 24 - bits;
     const buckets = 1 << bits;
@@ -86,8 +88,15 @@ class Partition {
     const locs = this.locations ? new Float64Array(n) : null;
     const aux = this.aux ? new Uint32Array(n) : null;
     for (let e = 0; e < n; e++) {
-      const to = fill[bucket[e]!]!++;
+      const b = bucket[e]!;
+      // insertion into the bucket's sorted run (stable: equal keys keep their insertion order)
+      const lo = dir[b]!;
+      let to = fill[b]!++;
       const from = e * KEY_BYTES;
+      while (to > lo && compareKeys(keys, (to - 1) * KEY_BYTES, old, from) > 0) {
+        moveEntry(keys, locs, aux, to - 1, to);
+        to--;
+      }
       const at = to * KEY_BYTES;
       for (let i = 0; i < KEY_BYTES; i++) keys[at + i] = old[from + i]!;
       if (locs) locs[to] = this.locations![e]!;
@@ -98,21 +107,8 @@ class Partition {
     this.aux = aux;
     this.dir = dir;
     this.marks = withMarks ? new Uint8Array((n + 7) >> 3) : null;
-    // duplicates sit in the same bucket; entries stay in insertion order within a bucket
     let duplicates = 0;
-    for (let b = 0; b < buckets; b++) {
-      const lo = dir[b]!;
-      const hi = dir[b + 1]!;
-      if (hi - lo < 2) continue;
-      for (let x = lo + 1; x < hi; x++) {
-        for (let y = lo; y < x; y++) {
-          if (sameKey(keys, x * KEY_BYTES, keys, y * KEY_BYTES)) {
-            duplicates++;
-            break;
-          }
-        }
-      }
-    }
+    for (let e = 1; e < n; e++) if (sameKey(keys, (e - 1) * KEY_BYTES, keys, e * KEY_BYTES)) duplicates++;
     return duplicates;
   }
 
@@ -121,16 +117,34 @@ class Partition {
     const keys = this.keys;
     const dir = this.dir!;
     const k = at + 1;
-    const d0 = digest[k]!;
-    const d1 = digest[k + 1]!;
-    const d2 = digest[k + 2]!;
-    const b = this.bits === 0 ? 0 : ((d0 << 16) | (d1 << 8) | d2) >>> (24 - this.bits);
-    for (let e = dir[b]!, end = dir[b + 1]!; e < end; e++) {
-      const x = e * KEY_BYTES;
-      if (keys[x] === d0 && keys[x + 1] === d1 && keys[x + 2] === d2 && sameKey(keys, x, digest, k)) return e;
+    const b = this.bits === 0 ? 0 : ((digest[k]! << 16) | (digest[k + 1]! << 8) | digest[k + 2]!) >>> (24 - this.bits);
+    // lower bound of the key in [dir[b], dir[b + 1])
+    let lo = dir[b]!;
+    let hi = dir[b + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareKeys(keys, mid * KEY_BYTES, digest, k) < 0) lo = mid + 1;
+      else hi = mid;
     }
-    return -1;
+    return lo < dir[b + 1]! && sameKey(keys, lo * KEY_BYTES, digest, k) ? lo : -1;
   }
+}
+
+/** Byte order of two keys. */
+function compareKeys(a: Uint8Array, ai: number, b: Uint8Array, bi: number): number {
+  for (let i = 0; i < KEY_BYTES; i++) {
+    const d = a[ai + i]! - b[bi + i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function moveEntry(keys: Uint8Array, locs: Float64Array | null, aux: Uint32Array | null, from: number, to: number): void {
+  const t = to * KEY_BYTES;
+  const f = from * KEY_BYTES;
+  for (let i = 0; i < KEY_BYTES; i++) keys[t + i] = keys[f + i]!;
+  if (locs) locs[to] = locs[from]!;
+  if (aux) aux[to] = aux[from]!;
 }
 
 function sameKey(a: Uint8Array, ai: number, b: Uint8Array, bi: number): boolean {
@@ -195,11 +209,31 @@ export class DigestIndex {
     return this.sealed;
   }
 
+  /**
+   * Last digests found, direct-mapped by two digest bytes: a store's records link the same few blocks
+   * over and over (its resource block, parameters, a system prompt), and a hit here skips the cache misses
+   * of a lookup in the sorted arrays.
+   */
+  private readonly recentKeys = new Uint8Array(RECENT * (1 + KEY_BYTES));
+  private readonly recentIds = new Float64Array(RECENT).fill(-1);
+
   /** The entry for the digest at digest[at], or -1 when none. */
   find(digest: Uint8Array, at = 0): EntryId {
-    const id = this.findSealed(digest, at);
-    if (id >= 0 || this.late.size === 0) return id;
-    return this.late.get(lateKey(digest, at))?.id ?? -1;
+    const slot = (digest[at]! ^ (digest[at + 7]! << 2)) & (RECENT - 1);
+    const rk = this.recentKeys;
+    const r = slot * (1 + KEY_BYTES);
+    if (this.recentIds[slot]! >= 0) {
+      let i = 0;
+      while (i <= KEY_BYTES && rk[r + i] === digest[at + i]) i++;
+      if (i > KEY_BYTES) return this.recentIds[slot]!;
+    }
+    let id = this.findSealed(digest, at);
+    if (id < 0 && this.late.size > 0) id = this.late.get(lateKey(digest, at))?.id ?? -1;
+    if (id >= 0) {
+      for (let i = 0; i <= KEY_BYTES; i++) rk[r + i] = digest[at + i]!;
+      this.recentIds[slot] = id;
+    }
+    return id;
   }
 
   private findSealed(digest: Uint8Array, at: number): EntryId {
@@ -253,17 +287,9 @@ export class DigestIndex {
     for (const p of this.parts) {
       for (let e = 0; e < p.count; e++) {
         if ((p.marks![e >> 3]! & (1 << (e & 7))) !== 0) continue;
-        const dir = p.dir!;
-        const k = e * KEY_BYTES;
-        const b = p.bucketOf(p.keys, k);
-        let first = e;
-        for (let x = dir[b]!; x < e; x++) {
-          if (sameKey(p.keys, x * KEY_BYTES, p.keys, k)) {
-            first = x;
-            break;
-          }
-        }
-        if (first === e) out.push({ location: p.locations?.[e] ?? NaN, aux: p.aux?.[e] ?? NaN });
+        // sorted: a later copy of a digest sits right after an equal key
+        if (e > 0 && sameKey(p.keys, (e - 1) * KEY_BYTES, p.keys, e * KEY_BYTES)) continue;
+        out.push({ location: p.locations?.[e] ?? NaN, aux: p.aux?.[e] ?? NaN });
       }
     }
     for (const v of this.late.values()) if (!v.marked) out.push({ location: v.location, aux: v.aux });

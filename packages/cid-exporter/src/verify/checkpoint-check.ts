@@ -30,10 +30,18 @@ function bytesField(value: unknown): Buffer | undefined {
   return typeof b === 'string' ? Buffer.from(b, 'base64') : undefined;
 }
 
-/** Ed25519 public key object from its 32 raw bytes (RFC 8410 SubjectPublicKeyInfo built by hand). */
+const keyObjects = new Map<string, ReturnType<typeof createPublicKey>>();
+
+/** Ed25519 public key object from its 32 raw bytes (RFC 8410 SubjectPublicKeyInfo built by hand), made once per key. */
 export function ed25519PublicKey(raw: Uint8Array): ReturnType<typeof createPublicKey> {
-  const spkiPrefix = Buffer.from('302a300506032b6570032100', 'hex');
-  return createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' });
+  const hex = Buffer.from(raw).toString('hex');
+  let key = keyObjects.get(hex);
+  if (!key) {
+    const spkiPrefix = Buffer.from('302a300506032b6570032100', 'hex');
+    key = createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' });
+    if (keyObjects.size < 64) keyObjects.set(hex, key);
+  }
+  return key;
 }
 
 function parseStatement(s: unknown): CheckpointStatement | string {
