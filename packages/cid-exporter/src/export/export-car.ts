@@ -19,7 +19,7 @@ import { nowNs } from '../record.js';
 import { DigestIndex } from '../read/digest-index.js';
 import { forEachLogLine } from '../read/log-lines.js';
 import { digestEquals, sha256Latin1, writeLatin1 } from '../read/sha256.js';
-import { assertStore, listCheckpoints, listLogIds, listPacks, readStoreFile, storeReadError } from '../read/store-files.js';
+import { assertStore, listCheckpoints, listLogIds, listPacks, packBytes, readStoreFile, storeReadError } from '../read/store-files.js';
 
 export interface CarExportSummary {
   file: string;
@@ -156,8 +156,10 @@ function exportPayloads(
   dagJsonBlock: (bytes: Buffer) => CID,
 ): CID[] {
   const packs = listPacks(storeDir);
-  const raw = new DigestIndex({ marks: true });
-  const dagJson = new DigestIndex({ marks: true });
+  // about one block per KiB of pack: the index starts near its final size
+  const expected = packBytes(storeDir) / 1024;
+  const raw = new DigestIndex({ marks: true, expected: expected / 2 });
+  const dagJson = new DigestIndex({ marks: true, expected: expected / 2 });
   const damaged = packs.map(() => new Set<number>());
   const damagedCids: Array<{ cid: string; codec: number; digest: Uint8Array | undefined }> = [];
   const ends: number[] = [];

@@ -29,9 +29,10 @@ class Partition {
   bits = 0;
   marks: Uint8Array | null = null;
 
-  constructor(withLocations: boolean, withAux: boolean) {
-    this.locations = withLocations ? new Float64Array(INITIAL) : null;
-    this.aux = withAux ? new Uint32Array(INITIAL) : null;
+  constructor(withLocations: boolean, withAux: boolean, initial: number) {
+    this.keys = new Uint8Array(initial * KEY_BYTES);
+    this.locations = withLocations ? new Float64Array(initial) : null;
+    this.aux = withAux ? new Uint32Array(initial) : null;
   }
 
   append(digest: Uint8Array, at: number, location: number, aux: number): number {
@@ -159,6 +160,11 @@ export interface DigestIndexOptions {
   marks?: boolean;
   /** Keep a second, 32-bit number per entry (e.g. a CAR section index). */
   aux?: boolean;
+  /**
+   * Entries expected (e.g. the bytes to read / 1 KiB): partitions start at that size, so fewer grow
+   * while the index is built (each growth leaves a copy behind for the garbage collector).
+   */
+  expected?: number;
 }
 
 /** Entry handle: partition * 2^32 + entry index; entries added after seal() from LATE on; -1 for none. */
@@ -176,7 +182,8 @@ export class DigestIndex {
   duplicates = 0;
 
   constructor(private readonly options: DigestIndexOptions = {}) {
-    for (let p = 0; p < 256; p++) this.parts.push(new Partition(options.locations === true, options.aux === true));
+    const initial = Math.max(INITIAL, Math.ceil((options.expected ?? 0) / 256));
+    for (let p = 0; p < 256; p++) this.parts.push(new Partition(options.locations === true, options.aux === true, initial));
   }
 
   /** Entries added (copies included). */

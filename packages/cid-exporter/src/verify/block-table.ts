@@ -96,8 +96,10 @@ export class BlockTable {
   private readonly markReached: boolean;
 
   constructor(options: DigestIndexOptions = {}) {
-    this.raw = new DigestIndex(options);
-    this.dagJson = new DigestIndex(options);
+    // a store holds about as many raw payloads as dag-json blocks linking them
+    const half = { ...options, expected: (options.expected ?? 0) / 2 };
+    this.raw = new DigestIndex(half);
+    this.dagJson = new DigestIndex(half);
     this.markReached = options.marks === true;
   }
 
@@ -112,14 +114,15 @@ export class BlockTable {
 
   /**
    * Pass 1 for one section: hash-checks the block (bytes `view`, CID parts `cid` in cidBytes) and adds it
-   * to the index, or records the damaged copy. Returns the problem, if any.
+   * to the index, or records the damaged copy (in `file`, section `section` at byte `offset`). Returns the
+   * problem, if any.
    */
-  add(cid: CidParts, cidBytes: Uint8Array, view: Uint8Array, where: BlockWhere, location = 0, aux = 0): BlockProblem | undefined {
+  add(cid: CidParts, cidBytes: Uint8Array, view: Uint8Array, file: string, section: number, offset: number, location = 0, aux = 0): BlockProblem | undefined {
     this.sections++;
     const problem = blockProblem(cid, cidBytes, view);
     if (problem) {
       const key = cidText(cidBytes, cid.digestOffset - (cid.length - cid.digestLength), cid.length);
-      const copy = { where, problem };
+      const copy = { where: { file, section, offset }, problem };
       const list = this.damaged.get(key);
       if (list) list.push(copy);
       else this.damaged.set(key, [copy]);

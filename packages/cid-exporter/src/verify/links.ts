@@ -28,6 +28,37 @@ export function parseLinkText(bytes: Uint8Array, s: number, e: number): CidParts
   return disallowedCidReason(parts) ?? parts;
 }
 
+const BASE32 = new Int8Array(128).fill(-1);
+for (let d = 0; d < 32; d++) BASE32['abcdefghijklmnopqrstuvwxyz234567'.charCodeAt(d)] = d;
+
+/** {@link parseLinkText} for a CID string (e.g. from a decoded manifest), without a Buffer of it. */
+export function parseLinkString(text: string): CidParts | string {
+  if (text.length < 2 || text.charCodeAt(0) !== 0x62 || text.length > 400) return `${JSON.stringify(text)} is not a base32 CIDv1 string`;
+  let bits = 0;
+  let acc = 0;
+  let j = 0;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? BASE32[c]! : -1;
+    if (v < 0) return `${text} is not a CID: not canonical base32`;
+    acc = ((acc << 5) | v) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      linkScratch[j++] = (acc >>> (bits - 8)) & 0xff;
+      bits -= 8;
+    }
+  }
+  if (bits >= 5 || (acc & ((1 << bits) - 1)) !== 0) return `${text} is not a CID: not canonical base32`;
+  let parts: CidParts;
+  try {
+    parts = readCid(linkScratch, 0, j);
+  } catch (err) {
+    return `${text} is not a CID: ${(err as Error).message.replace(/^CID at byte 0: /, '')}`;
+  }
+  if (parts.length !== j) return `${text} has trailing bytes`;
+  return disallowedCidReason(parts) ?? parts;
+}
+
 export function textOf(bytes: Uint8Array, s: number, e: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + s, e - s).toString('utf8');
 }

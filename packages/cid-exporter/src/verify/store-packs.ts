@@ -41,8 +41,7 @@ function readSections(reader: SectionReader, state: PackState, blocks: BlockTabl
   let added = 0;
   const f = reader.file;
   while (reader.next()) {
-    const where = { file: state.file, section: reader.index, offset: reader.offset };
-    const problem = blocks.add(reader.cid, f.buf, view(f.buf, reader.dataStart, reader.dataEnd), where);
+    const problem = blocks.add(reader.cid, f.buf, view(f.buf, reader.dataStart, reader.dataEnd), state.file, reader.index, reader.offset);
     if (problem) state.damaged.add(reader.offset);
     else if (dagJson && reader.cid.codec === CODEC_DAG_JSON) dagJson.push({ offset: reader.offset, index: reader.index });
     added++;

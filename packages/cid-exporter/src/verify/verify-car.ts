@@ -7,21 +7,44 @@
  * plus 12 for where it is); the second walks from the root, fetching the blocks it needs by offset
  * (an export lists them in file order, so that is one more sequential read of them).
  */
+import { statSync } from 'node:fs';
 import { CODEC_DAG_JSON } from '../cid.js';
 import { openCar, SectionFetcher } from '../car/car-reader.js';
 import { MANIFEST_TYPE } from '../car/manifest.js';
 import { parseJsonStrict } from '../dag-json/parse.js';
-import { DagJsonScan } from '../dag-json/validate.js';
+import { DagJsonScan, LINK_SLOT, ValueKind } from '../dag-json/validate.js';
 import { BlockTable, cidText } from './block-table.js';
 import type { VerifyFailure, VerifyNote } from './failure.js';
 import type { CheckpointInput, LogInput, Where } from './log-input.js';
 import { verifyLog } from './log-verify.js';
-import { linkScratch, parseLinkText } from './links.js';
+import { linkScratch, parseLinkString, textOf } from './links.js';
 import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
 import { TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
 
 const isLink = (v: unknown): v is { '/': string } =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { '/'?: unknown })['/'] === 'string';
+
+/** Whether the validated page's wanted member `m` is a list holding links only: `[{"/":"..."},...]`. */
+function isLinkList(buf: Uint8Array, page: DagJsonScan, m: number): boolean {
+  const member = page.wanted[m]!;
+  if (member < 0 || page.valueKind[member] !== ValueKind.Array) return false;
+  let pos = page.valueStart[member]! + 1;
+  for (let k = 0; k < page.linkCount; k++) {
+    const s = page.linkStart[k]!;
+    // each entry is `{"/":"` + text + `"}`, then `,` or the closing `]`
+    if (s - 6 !== pos || buf[s - 6] !== 0x7b || buf[s - 2] !== 0x3a) return false;
+    pos = page.linkEnd[k]! + 2;
+    if (k < page.linkCount - 1 && buf[pos++] !== 0x2c) return false;
+  }
+  return pos === page.valueEnd[member]! - 1;
+}
+
+/** Texts of the links that are not canonical base32 (their decoded bytes say nothing), kept before the window moves. */
+function linkTexts(buf: Uint8Array, page: DagJsonScan): Array<string | undefined> {
+  const out: Array<string | undefined> = [];
+  for (let k = 0; k < page.linkCount; k++) if (page.linkLength[k]! < 0) out[k] = textOf(buf, page.linkStart[k]!, page.linkEnd[k]!);
+  return out;
+}
 
 function linkList(value: unknown): string[] | undefined {
   if (!Array.isArray(value) || !value.every(isLink)) return undefined;
@@ -30,6 +53,14 @@ function linkList(value: unknown): string[] | undefined {
 
 const scan = new DagJsonScan();
 
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 export function verifyCar(file: string, options: VerifyOptions = {}): VerifyReport {
   const read = { chunkSize: options.chunkSize };
   const car = openCar(file, read);
@@ -37,7 +68,8 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
   const notes: VerifyNote[] = [];
   const logs: VerifiedLog[] = [];
   const publicKeys = new Set<string>();
-  const blocks = new BlockTable({ locations: true, aux: true, marks: true });
+  // about one section per KiB: the index starts near its final size
+  const blocks = new BlockTable({ locations: true, aux: true, marks: true, expected: fileSize(file) / 1024 });
   const report = (): VerifyReport => ({ ok: failures.length === 0, type: 'car', source: file, logs, blocks: blocks.sections, publicKeys: [...publicKeys], failures, notes });
 
   if (!car.header) {
@@ -59,9 +91,10 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
   const f = car.file;
   try {
     while (s.next()) {
-      const where = { file, section: s.index, offset: s.offset };
-      const problem = blocks.add(s.cid, f.buf, f.buf.subarray(s.dataStart, s.dataEnd), where, s.offset, s.index);
-      if (problem) container.push({ section: s.index, failure: { kind: problem.kind, ...where, cid: cidText(f.buf, s.cidStart, s.cid.length), detail: problem.detail } });
+      const problem = blocks.add(s.cid, f.buf, f.buf.subarray(s.dataStart, s.dataEnd), file, s.index, s.offset, s.offset, s.index);
+      if (problem) {
+        container.push({ section: s.index, failure: { kind: problem.kind, file, section: s.index, offset: s.offset, cid: cidText(f.buf, s.cidStart, s.cid.length), detail: problem.detail } });
+      }
     }
   } finally {
     f.close();
@@ -110,43 +143,67 @@ interface Collected {
 interface Fetched {
   start: number;
   end: number;
-  where: Where & { section: number; offset: number };
+  section: number;
+  offset: number;
   /** sha2-256 of the bytes (latin1), known when the section matched its CID in pass 1. */
   digest?: string;
 }
 
+const pageScan = new DagJsonScan(['blocks', 'records']);
+
 function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetcher, blocks: BlockTable, options: VerifyOptions, out: Collected): void {
   const { failures, notes } = out;
   const rd = fetcher.reader;
-  const locate = (cid: string): Fetched | 'missing' | 'damaged' => {
-    const b = Buffer.from(cid, 'latin1');
-    const parts = parseLinkText(b, 0, b.length);
-    if (typeof parts === 'string') return 'missing';
-    const index = blocks.indexFor(parts.codec);
-    const id = index.find(linkScratch, parts.digestOffset);
+  const got: Fetched = { start: 0, end: 0, section: 0, offset: 0 };
+  const whereOf = (g: Fetched): Where & { section: number; offset: number } => ({ file, section: g.section, offset: g.offset });
+  /**
+   * Fetches the block whose binary CID is bytes[at, at + length) (`text` names it): present and good, its
+   * damaged copy, or missing. The result is `got`, valid until the next fetch.
+   */
+  const locate = (bytes: Uint8Array, at: number, length: number, text: () => string): 'ok' | 'missing' | 'damaged' => {
+    let codec: number;
+    let digestAt: number;
+    if (length === 37 && bytes[at] === 0x01 && bytes[at + 1] === 0xa9 && bytes[at + 2] === 0x02 && bytes[at + 3] === 0x12 && bytes[at + 4] === 0x20) {
+      codec = CODEC_DAG_JSON;
+      digestAt = at + 5;
+    } else if (length === 36 && bytes[at] === 0x01 && bytes[at + 1] === 0x55 && bytes[at + 2] === 0x12 && bytes[at + 3] === 0x20) {
+      codec = 0x55;
+      digestAt = at + 4;
+    } else return 'missing';
+    const index = blocks.indexFor(codec);
+    const id = index.find(bytes, digestAt);
     if (id >= 0) {
       index.mark(id);
       if (!fetcher.at(index.location(id), index.aux(id))) return 'missing';
-      const digest = rd.file.buf.toString('latin1', rd.cid.digestOffset, rd.cid.digestOffset + 32);
-      return { start: rd.dataStart, end: rd.dataEnd, where: { file, section: rd.index, offset: rd.offset }, digest };
+      got.digest = rd.file.buf.toString('latin1', rd.cid.digestOffset, rd.cid.digestOffset + 32);
+    } else {
+      const copy = blocks.damaged.get(text())?.[0];
+      if (!copy) return 'missing';
+      if (!fetcher.at(copy.where.offset, copy.where.section)) return 'damaged';
+      got.digest = undefined;
     }
-    const copy = blocks.damaged.get(cid)?.[0];
-    if (!copy || !fetcher.at(copy.where.offset, copy.where.section)) return copy ? 'damaged' : 'missing';
-    return { start: rd.dataStart, end: rd.dataEnd, where: { file, section: rd.index, offset: rd.offset } };
+    got.start = rd.dataStart;
+    got.end = rd.dataEnd;
+    got.section = rd.index;
+    got.offset = rd.offset;
+    return 'ok';
   };
-  /** A dag-json map block (manifest, page), decoded; undefined when it is not one (failure added). */
-  const map = (cid: string, what: string): { value: Record<string, unknown>; where: Fetched['where'] } | undefined | 'missing' => {
-    const got = locate(cid);
-    if (got === 'missing') return 'missing';
-    if (got === 'damaged') return undefined;
+  const locateText = (cid: string): 'ok' | 'missing' | 'damaged' => {
+    const parts = parseLinkString(cid);
+    return typeof parts === 'string' ? 'missing' : locate(linkScratch, 0, parts.length, () => cid);
+  };
+  /** A dag-json map block (the manifest), decoded; undefined when it is not one (failure added). */
+  const map = (cid: string, what: string): { value: Record<string, unknown>; where: Where } | undefined | 'missing' => {
+    const found = locateText(cid);
+    if (found !== 'ok') return found === 'missing' ? 'missing' : undefined;
     const buf = rd.file.buf;
     if (!scan.scan(buf, got.start, got.end)) {
-      failures.push({ kind: 'non-canonical encoding', ...got.where, cid, detail: `${what} is not canonical DAG-JSON: ${scan.error} (byte ${scan.errorAt - got.start})` });
+      failures.push({ kind: 'non-canonical encoding', ...whereOf(got), cid, detail: `${what} is not canonical DAG-JSON: ${scan.error} (byte ${scan.errorAt - got.start})` });
       return undefined;
     }
     const value = parseJsonStrict(buf.toString('utf8', got.start, got.end));
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-    return { value: value as Record<string, unknown>, where: got.where };
+    return { value: value as Record<string, unknown>, where: whereOf(got) };
   };
   const missing = (cid: string, what: string): void => {
     failures.push({ kind: 'missing block', file, cid, detail: `${what} linked by the manifest is not in the CAR` });
@@ -168,34 +225,44 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
   }
   const manifestWhere = manifestBlock.where;
 
-  /** Link lists of the pages `pages` (field `field`), visited page by page. */
-  const pageLinks = (pages: string[], field: string, what: string, each: (cid: string) => boolean, report = true): void => {
+  /**
+   * The links of the pages `pages` (a map whose one list `field` holds only links), visited page by page
+   * straight from the validator's decoded CIDs: `each(bytes, at, length, text)` gets link k's binary CID.
+   */
+  const pageLinks = (pages: string[], field: 'blocks' | 'records', what: string, each: (bytes: Uint8Array, at: number, length: number, text: () => string) => boolean, report = true): void => {
     for (const p of pages) {
-      const page = map(p, `${what} page`);
-      if (page === 'missing') {
-        if (report) missing(p, `${what} page`);
+      const found = locateText(p);
+      if (found !== 'ok') {
+        if (found === 'missing' && report) missing(p, `${what} page`);
         continue;
       }
-      if (!page) continue;
-      const links = linkList(page.value[field]);
-      if (!links) {
-        if (report) failures.push({ kind: 'modified', ...page.where, cid: p, detail: `${what} page has no "${field}" link list` });
+      const buf = rd.file.buf;
+      if (!pageScan.scan(buf, got.start, got.end)) {
+        if (report) failures.push({ kind: 'non-canonical encoding', ...whereOf(got), cid: p, detail: `${what} page is not canonical DAG-JSON: ${pageScan.error} (byte ${pageScan.errorAt - got.start})` });
         continue;
       }
-      for (const l of links) if (!each(l)) return;
+      if (!isLinkList(buf, pageScan, field === 'blocks' ? 0 : 1)) {
+        if (report) failures.push({ kind: 'modified', ...whereOf(got), cid: p, detail: `${what} page has no "${field}" link list` });
+        continue;
+      }
+      const texts = linkTexts(buf, pageScan);
+      for (let k = 0; k < pageScan.linkCount; k++) {
+        const n = pageScan.linkLength[k]!;
+        const text = (): string => texts[k] ?? cidText(pageScan.linkBytes, k * LINK_SLOT, n);
+        if (!each(pageScan.linkBytes, k * LINK_SLOT, n, text)) return;
+      }
     }
   };
 
   // Payload blocks first: their content is judged before records link them.
   const payloadMissing: VerifyFailure[] = [];
   const blockPages = linkList(manifest.blocks) ?? [];
-  pageLinks(blockPages, 'blocks', 'block', (cid) => {
-    const got = locate(cid);
-    if (got === 'missing') payloadMissing.push({ kind: 'missing block', file, cid, detail: 'payload block linked by the manifest is not in the CAR' });
-    else if (got !== 'damaged') {
-      const b = Buffer.from(cid, 'latin1');
-      const parts = parseLinkText(b, 0, b.length);
-      if (typeof parts !== 'string' && parts.codec === CODEC_DAG_JSON) blocks.checkContent(rd.file.buf, got.start, got.end, () => cid, got.where);
+  pageLinks(blockPages, 'blocks', 'block', (bytes, at, n, text) => {
+    const found = locate(bytes, at, n, text);
+    if (found === 'missing') payloadMissing.push({ kind: 'missing block', file, cid: text(), detail: 'payload block linked by the manifest is not in the CAR' });
+    else if (found === 'ok' && rd.cid.codec === CODEC_DAG_JSON && got.digest !== undefined) {
+      const cid = text();
+      blocks.checkContent(rd.file.buf, got.start, got.end, () => cid, whereOf(got));
     }
     return true;
   });
@@ -220,15 +287,14 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
     }
     const checkpoints: CheckpointInput[] = [];
     for (const cid of linkList(m.checkpoints) ?? []) {
-      const got = locate(cid);
-      if (got === 'missing') missing(cid, `checkpoint of log ${logId}`);
-      else if (got !== 'damaged') checkpoints.push({ bytes: Buffer.from(rd.file.buf.subarray(got.start, got.end)), where: got.where, cid });
+      const found = locateText(cid);
+      if (found === 'missing') missing(cid, `checkpoint of log ${logId}`);
+      else if (found === 'ok') checkpoints.push({ bytes: Buffer.from(rd.file.buf.subarray(got.start, got.end)), where: whereOf(got), cid });
     }
-    if (isLink(m.latestCheckpoint)) locate(m.latestCheckpoint['/']);
+    if (isLink(m.latestCheckpoint)) locateText(m.latestCheckpoint['/']);
     const recordPages = linkList(m.records) ?? [];
     let walked = 0;
     let count = 0;
-    let current: Where = { file };
     const input: LogInput = {
       logId,
       records(visit) {
@@ -238,21 +304,20 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
           recordPages,
           'records',
           'record',
-          (cid) => {
-            const got = locate(cid);
-            if (got === 'missing' || got === 'damaged') {
-              if (first && got === 'missing') missing(cid, `record #${count} of log ${logId}`);
+          (bytes, at, n, text) => {
+            const found = locate(bytes, at, n, text);
+            if (found !== 'ok') {
+              if (first && found === 'missing') missing(text(), `record #${count} of log ${logId}`);
               return true;
             }
             count++;
-            current = got.where;
-            return visit(rd.file.buf, got.start, got.end, got.where.section, got.digest);
+            return visit(rd.file.buf, got.start, got.end, got.section, got.digest);
           },
           first,
         );
       },
       checkpoints,
-      where: (): Where => current,
+      where: (): Where => whereOf(got),
       end: (): Where => ({ file }),
     };
     const result = verifyLog(input, { blocks, missingKind: 'missing payload', trustedKeys: trusted });
