@@ -268,7 +268,11 @@ async function writeWithSpecWriter(dir, mb) {
 function child(modeName, args, extraEnv = {}) {
   const cmd = pin ? ['/usr/bin/taskset', ['-c', '0', process.execPath, fileURLToPath(import.meta.url), ...args]] : [process.execPath, [fileURLToPath(import.meta.url), ...args]];
   const r = spawnSync(cmd[0], cmd[1], { encoding: 'utf8', env: { ...process.env, ...extraEnv, READ_BENCH_CHILD: modeName }, maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`${modeName} failed: ${r.stderr}`);
+  if (r.status !== 0) {
+    // another build may fail where this one does not: say how, and go on
+    if (modeName.startsWith('before-')) return { error: (/^(\w*Error: .*)$/m.exec(r.stderr)?.[1] ?? r.stderr.trim().split('\n').pop()).slice(0, 200) };
+    throw new Error(`${modeName} failed: ${r.stderr}`);
+  }
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
@@ -330,6 +334,11 @@ const bound = median(runs.bound.map((b) => Math.max(b.latin1, b.buffer)));
 const floorRate = bytes / median(runs.floor.map((f) => f.cpu));
 const row = (name, list, b = bytes) => {
   if (!list.length) return;
+  const failed = list.find((x) => x.error);
+  if (failed) {
+    console.log(`  ${name.padEnd(34)} failed: ${failed.error}`);
+    return;
+  }
   const rate = b / median(list.map((x) => x.cpu));
   const rss = Math.max(...list.map((x) => x.rssMb));
   console.log(`  ${name.padEnd(34)} ${(rate / 1e6).toFixed(0).padStart(6)} MB/cpu-s   / bound ${(rate / bound).toFixed(3)}   / floor ${(rate / floorRate).toFixed(3)}   peak RSS ${rss.toFixed(0)} MB`);

@@ -19,7 +19,7 @@ import { nowNs } from '../record.js';
 import { DigestIndex } from '../read/digest-index.js';
 import { forEachLogLine } from '../read/log-lines.js';
 import { digestEquals, sha256Latin1, writeLatin1 } from '../read/sha256.js';
-import { assertStore, listCheckpoints, listLogIds, listPacks, packBytes, readStoreFile, storeReadError } from '../read/store-files.js';
+import { assertStore, listCheckpoints, listLogIds, listPacks, readStoreFile, storeReadError } from '../read/store-files.js';
 
 export interface CarExportSummary {
   file: string;
@@ -52,22 +52,37 @@ export const SOFT_BLOCK_LIMIT = 1024 * 1024;
 const DAG_JSON_PREFIX = Uint8Array.from([0x01, 0xa9, 0x02, 0x12, 0x20]);
 
 /**
- * A page block's text: `{"<field>":[{"/":"<cid>"},...]}`, which is its canonical DAG-JSON (one key, a
- * list of links) written without building a CID object per entry.
+ * Builds page blocks `{"<field>":[{"/":"<cid>"},...]}` (their canonical DAG-JSON: one key, a list of
+ * links) in one reused buffer, a CID at a time: nothing per entry outlives its line of code.
  */
-function pageText(field: string, cids: readonly string[]): Buffer {
-  let size = field.length + 6;
-  for (const c of cids) size += c.length + 9;
-  const out = Buffer.allocUnsafe(size);
-  let at = out.write(`{"${field}":[`, 0, 'latin1');
-  for (let i = 0; i < cids.length; i++) {
-    at += out.write(i === 0 ? '{"/":"' : ',{"/":"', at, 'latin1');
-    at += out.write(cids[i]!, at, 'latin1');
-    out[at++] = 0x22; // "
-    out[at++] = 0x7d; // }
+class PageBuilder {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  private at = 0;
+  count = 0;
+
+  constructor(private readonly field: string) {}
+
+  add(cid: string): void {
+    if (this.count === 0) this.at = this.buf.write(`{"${this.field}":[`, 0, 'latin1');
+    const need = this.at + cid.length + 10;
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.at);
+      this.buf = bigger;
+    }
+    this.at += this.buf.write(this.count === 0 ? '{"/":"' : ',{"/":"', this.at, 'latin1');
+    this.at += this.buf.write(cid, this.at, 'latin1');
+    this.buf[this.at++] = 0x22; // "
+    this.buf[this.at++] = 0x7d; // }
+    this.count++;
   }
-  at += out.write(']}', at, 'latin1');
-  return out.subarray(0, at);
+
+  /** The page's bytes (valid until the next add) and a fresh start. */
+  take(): Buffer {
+    this.at += this.buf.write(']}', this.at, 'latin1');
+    this.count = 0;
+    return this.buf.subarray(0, this.at);
+  }
 }
 
 export function exportCar(storeDir: string, file: string, options: CarExportOptions = {}): CarExportSummary {
@@ -103,7 +118,7 @@ export function exportCar(storeDir: string, file: string, options: CarExportOpti
         checkpoints.push(cid);
       }
       const pages: CID[] = [];
-      let page: string[] = [];
+      const page = new PageBuilder('records');
       const lines = forEachLogLine(
         storeDir,
         log,
@@ -112,16 +127,13 @@ export function exportCar(storeDir: string, file: string, options: CarExportOpti
           writeLatin1(recordCidView, sha256Latin1(line), DAG_JSON_PREFIX.length);
           const cid = 'b' + base32Encode(recordCid);
           block(recordCid, line, () => cid);
-          page.push(cid);
-          if (page.length === PAGE_SIZE) {
-            pages.push(dagJsonBlock(pageText('records', page)));
-            page = [];
-          }
+          page.add(cid);
+          if (page.count === PAGE_SIZE) pages.push(dagJsonBlock(page.take()));
           return true;
         },
         read,
       );
-      if (page.length > 0) pages.push(dagJsonBlock(pageText('records', page)));
+      if (page.count > 0) pages.push(dagJsonBlock(page.take()));
       logs.push({ log, size: lines.lines, records: pages, checkpoints, latestCheckpoint: checkpoints.length ? checkpoints[checkpoints.length - 1]! : null });
       summary.records += lines.lines;
       summary.checkpoints += checkpoints.length;
@@ -156,23 +168,18 @@ function exportPayloads(
   dagJsonBlock: (bytes: Buffer) => CID,
 ): CID[] {
   const packs = listPacks(storeDir);
-  // about one block per KiB of pack: the index starts near its final size
-  const expected = packBytes(storeDir) / 1024;
-  const raw = new DigestIndex({ marks: true, expected: expected / 2 });
-  const dagJson = new DigestIndex({ marks: true, expected: expected / 2 });
+  const raw = new DigestIndex({ marks: true });
+  const dagJson = new DigestIndex({ marks: true });
   const damaged = packs.map(() => new Set<number>());
   const damagedCids: Array<{ cid: string; codec: number; digest: Uint8Array | undefined }> = [];
   const ends: number[] = [];
   const restart = { size: writer.size, blocks: summary.blocks, large: summary.largeBlocks.length };
   let pages: CID[] = [];
-  let page: string[] = [];
+  const page = new PageBuilder('blocks');
   const pageEntry = (cid: string): void => {
     summary.payloadBlocks++;
-    page.push(cid);
-    if (page.length === PAGE_SIZE) {
-      pages.push(dagJsonBlock(pageText('blocks', page)));
-      page = [];
-    }
+    page.add(cid);
+    if (page.count === PAGE_SIZE) pages.push(dagJsonBlock(page.take()));
   };
   packs.forEach((p, i) => {
     const reader = openPack(join(storeDir, p.file), read);
@@ -205,7 +212,7 @@ function exportPayloads(
   // a damaged copy is left out; the block is skipped only when no pack holds a good copy
   if (raw.seal() + dagJson.seal() === 0) {
     for (const d of damagedCids) summary.skipped.push(d.cid);
-    if (page.length > 0) pages.push(dagJsonBlock(pageText('blocks', page)));
+    if (page.count > 0) pages.push(dagJsonBlock(page.take()));
     return pages;
   }
   for (const d of damagedCids) {
@@ -218,7 +225,7 @@ function exportPayloads(
   summary.largeBlocks.length = restart.large;
   summary.payloadBlocks = 0;
   pages = [];
-  page = [];
+  page.take();
   packs.forEach((p, i) => {
     const reader = openPack(join(storeDir, p.file), read);
     const f = reader.file;
@@ -240,6 +247,6 @@ function exportPayloads(
       f.close();
     }
   });
-  if (page.length > 0) pages.push(dagJsonBlock(pageText('blocks', page)));
+  if (page.count > 0) pages.push(dagJsonBlock(page.take()));
   return pages;
 }

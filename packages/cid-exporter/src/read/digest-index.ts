@@ -3,7 +3,8 @@
  * block with this CID present?" for every link, in ~14 bytes per block and no object per block.
  *
  * Layout: 256 partitions by the digest's first byte; a partition keeps the next KEY_BYTES digest bytes
- * of each entry in one Uint8Array, appended while blocks are read, then sorted once (seal()), with a
+ * of each entry, appended while blocks are read to fixed-size chunks that never move, then sorted in
+ * place (seal()), with a
  * directory of one 4-byte offset per ~16 entries (small enough to stay in the CPU cache), so a lookup
  * is a binary search over a few adjacent entries: one trip to memory rather than two. A key is thus
  * 8 + 96 = 104 bits of the digest. That is what a lookup can confuse: a block that is absent passes as
@@ -16,136 +17,202 @@
  */
 
 const KEY_BYTES = 12;
-const INITIAL = 8;
 const RECENT = 64;
+/** Entries per chunk (2^CHUNK_BITS): a partition is a list of chunks, so it never moves to grow. */
+const CHUNK_BITS = 9;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
 
+/**
+ * One partition: entries in fixed-size chunks that are filled in order and never copied (growing one
+ * array would leave copies behind for the garbage collector, and gathering the chunks into one array
+ * would hold the index twice), sorted in place by seal(). Entry e is at chunk e >> CHUNK_BITS.
+ */
 class Partition {
-  keys: Uint8Array = new Uint8Array(INITIAL * KEY_BYTES);
-  locations: Float64Array | null;
-  aux: Uint32Array | null;
+  keys: Uint8Array[] = [];
+  locations: Float64Array[] | null;
+  aux: Uint32Array[] | null;
   count = 0;
   /** After seal: entries of bucket b are [dir[b], dir[b+1]); bucket = the first `bits` bits of digest bytes 1..3. */
   dir: Uint32Array | null = null;
   bits = 0;
   marks: Uint8Array | null = null;
+  private readonly tmp = new Uint8Array(KEY_BYTES);
 
-  constructor(withLocations: boolean, withAux: boolean, initial: number) {
-    this.keys = new Uint8Array(initial * KEY_BYTES);
-    this.locations = withLocations ? new Float64Array(initial) : null;
-    this.aux = withAux ? new Uint32Array(initial) : null;
+  constructor(withLocations: boolean, withAux: boolean) {
+    this.locations = withLocations ? [] : null;
+    this.aux = withAux ? [] : null;
   }
 
   append(digest: Uint8Array, at: number, location: number, aux: number): number {
-    if ((this.count + 1) * KEY_BYTES > this.keys.length) {
-      // grow by 1.5x: less slack than doubling while the index is built
-      const cap = Math.ceil((this.keys.length / KEY_BYTES) * 1.5) + 8;
-      const keys = new Uint8Array(cap * KEY_BYTES);
-      keys.set(this.keys);
-      this.keys = keys;
-      if (this.locations) {
-        const locs = new Float64Array(cap);
-        locs.set(this.locations);
-        this.locations = locs;
-      }
-      if (this.aux) {
-        const aux = new Uint32Array(cap);
-        aux.set(this.aux);
-        this.aux = aux;
-      }
+    const e = this.count;
+    const c = e >>> CHUNK_BITS;
+    if (c === this.keys.length) {
+      this.keys.push(new Uint8Array(CHUNK * KEY_BYTES));
+      this.locations?.push(new Float64Array(CHUNK));
+      this.aux?.push(new Uint32Array(CHUNK));
     }
-    const keys = this.keys;
-    const to = this.count * KEY_BYTES;
-    for (let i = 0; i < KEY_BYTES; i++) keys[to + i] = digest[at + 1 + i]!;
-    if (this.locations) this.locations[this.count] = location;
-    if (this.aux) this.aux[this.count] = aux;
+    const chunk = this.keys[c]!;
+    const to = (e & MASK) * KEY_BYTES;
+    for (let i = 0; i < KEY_BYTES; i++) chunk[to + i] = digest[at + 1 + i]!;
+    if (this.locations) this.locations[c]![e & MASK] = location;
+    if (this.aux) this.aux[c]![e & MASK] = aux;
     return this.count++;
   }
 
-  bucketOf(keys: Uint8Array, k: number): number {
+  bucketOf(e: number): number {
     if (this.bits === 0) return 0;
-    return ((keys[k]! << 16) | (keys[k + 1]! << 8) | keys[k + 2]!) >>> (24 - this.bits);
+    const k = this.keys[e >>> CHUNK_BITS]!;
+    const o = (e & MASK) * KEY_BYTES;
+    return ((k[o]! << 16) | (k[o + 1]! << 8) | k[o + 2]!) >>> (24 - this.bits);
   }
 
-  /** Sorts the entries by key (a counting sort by bucket, then insertion sort inside each) and builds the directory. */
+  /** Byte order of entry e's key and the key at other[at]. */
+  compareTo(e: number, other: Uint8Array, at: number): number {
+    const k = this.keys[e >>> CHUNK_BITS]!;
+    const o = (e & MASK) * KEY_BYTES;
+    for (let i = 0; i < KEY_BYTES; i++) {
+      const d = k[o + i]! - other[at + i]!;
+      if (d !== 0) return d;
+    }
+    return 0;
+  }
+
+  /** Whether entries e and f have the same key. */
+  sameEntries(e: number, f: number): boolean {
+    const a = this.keys[e >>> CHUNK_BITS]!;
+    const b = this.keys[f >>> CHUNK_BITS]!;
+    return sameKey(a, (e & MASK) * KEY_BYTES, b, (f & MASK) * KEY_BYTES);
+  }
+
+  /** Swaps entry e with the entry held in `tmp` / `held` (location, aux). */
+  private exchange(e: number, held: { loc: number; aux: number }): void {
+    const k = this.keys[e >>> CHUNK_BITS]!;
+    const o = (e & MASK) * KEY_BYTES;
+    const tmp = this.tmp;
+    for (let i = 0; i < KEY_BYTES; i++) {
+      const x = k[o + i]!;
+      k[o + i] = tmp[i]!;
+      tmp[i] = x;
+    }
+    if (this.locations) {
+      const l = this.locations[e >>> CHUNK_BITS]!;
+      const x = l[e & MASK]!;
+      l[e & MASK] = held.loc;
+      held.loc = x;
+    }
+    if (this.aux) {
+      const a = this.aux[e >>> CHUNK_BITS]!;
+      const x = a[e & MASK]!;
+      a[e & MASK] = held.aux;
+      held.aux = x;
+    }
+  }
+
+  /** Copies entry `from` over entry `to`. */
+  private move(from: number, to: number): void {
+    const a = this.keys[from >>> CHUNK_BITS]!;
+    const b = this.keys[to >>> CHUNK_BITS]!;
+    const f = (from & MASK) * KEY_BYTES;
+    const t = (to & MASK) * KEY_BYTES;
+    for (let i = 0; i < KEY_BYTES; i++) b[t + i] = a[f + i]!;
+    if (this.locations) this.locations[to >>> CHUNK_BITS]![to & MASK] = this.locations[from >>> CHUNK_BITS]![from & MASK]!;
+    if (this.aux) this.aux[to >>> CHUNK_BITS]![to & MASK] = this.aux[from >>> CHUNK_BITS]![from & MASK]!;
+  }
+
+  location(e: number): number {
+    return this.locations ? this.locations[e >>> CHUNK_BITS]![e & MASK]! : NaN;
+  }
+
+  auxOf(e: number): number {
+    return this.aux ? this.aux[e >>> CHUNK_BITS]![e & MASK]! : NaN;
+  }
+
+  /**
+   * Sorts the entries by key in place (a cycle-leader counting sort by bucket, then insertion sort inside
+   * each bucket) and builds the directory. Copies of one digest end up next to each other, in no
+   * particular order.
+   */
   seal(withMarks: boolean): number {
     const n = this.count;
     let bits = 0;
     // about sixteen entries per bucket: the directory costs a quarter byte per entry
     while (bits < 24 && 1 << (bits + 4) <= n) bits++;
     this.bits = bits;
-    const shift = 24 - bits;
     const buckets = 1 << bits;
     const dir = new Uint32Array(buckets + 1);
-    const old = this.keys;
-    const bucket = new Uint32Array(n);
-    for (let e = 0, k = 0; e < n; e++, k += KEY_BYTES) {
-      const b = bits === 0 ? 0 : ((old[k]! << 16) | (old[k + 1]! << 8) | old[k + 2]!) >>> shift;
-      bucket[e] = b;
-      dir[b + 1]!++;
-    }
+    for (let e = 0; e < n; e++) dir[this.bucketOf(e) + 1]!++;
     for (let b = 0; b < buckets; b++) dir[b + 1]! += dir[b]!;
-    const fill = dir.slice(0, buckets);
-    const keys = new Uint8Array(n * KEY_BYTES);
-    const locs = this.locations ? new Float64Array(n) : null;
-    const aux = this.aux ? new Uint32Array(n) : null;
-    for (let e = 0; e < n; e++) {
-      const b = bucket[e]!;
-      // insertion into the bucket's sorted run (stable: equal keys keep their insertion order)
-      const lo = dir[b]!;
-      let to = fill[b]!++;
-      const from = e * KEY_BYTES;
-      while (to > lo && compareKeys(keys, (to - 1) * KEY_BYTES, old, from) > 0) {
-        moveEntry(keys, locs, aux, to - 1, to);
-        to--;
+    // next unplaced slot of each bucket
+    const next = dir.slice(0, buckets);
+    const tmp = this.tmp;
+    const held = { loc: 0, aux: 0 };
+    for (let b = 0; b < buckets; b++) {
+      const end = dir[b + 1]!;
+      while (next[b]! < end) {
+        const i = next[b]!;
+        let target = this.bucketOf(i);
+        if (target === b) {
+          next[b]!++;
+          continue;
+        }
+        // carry the entry at i around its cycle until one for bucket b comes back to i
+        this.exchange(i, held);
+        while (target !== b) {
+          const j = next[target]!++;
+          const tb = this.bucketOf(j);
+          this.exchange(j, held);
+          target = tb;
+        }
+        this.exchange(i, held);
+        next[b]!++;
       }
-      const at = to * KEY_BYTES;
-      for (let i = 0; i < KEY_BYTES; i++) keys[at + i] = old[from + i]!;
-      if (locs) locs[to] = this.locations![e]!;
-      if (aux) aux[to] = this.aux![e]!;
     }
-    this.keys = keys;
-    this.locations = locs;
-    this.aux = aux;
+    // each bucket by key (insertion sort; buckets hold ~16 entries)
+    for (let b = 0; b < buckets; b++) {
+      const lo = dir[b]!;
+      const hi = dir[b + 1]!;
+      for (let e = lo + 1; e < hi; e++) {
+        const k = this.keys[e >>> CHUNK_BITS]!;
+        const o = (e & MASK) * KEY_BYTES;
+        if (this.compareTo(e - 1, k, o) <= 0) continue;
+        for (let i = 0; i < KEY_BYTES; i++) tmp[i] = k[o + i]!;
+        held.loc = this.location(e);
+        held.aux = this.auxOf(e);
+        let to = e;
+        while (to > lo && this.compareTo(to - 1, tmp, 0) > 0) {
+          this.move(to - 1, to);
+          to--;
+        }
+        // the held entry goes into the free slot at `to`
+        this.exchange(to, held);
+      }
+    }
     this.dir = dir;
     this.marks = withMarks ? new Uint8Array((n + 7) >> 3) : null;
     let duplicates = 0;
-    for (let e = 1; e < n; e++) if (sameKey(keys, (e - 1) * KEY_BYTES, keys, e * KEY_BYTES)) duplicates++;
+    for (let e = 1; e < n; e++) if (this.sameEntries(e - 1, e)) duplicates++;
     return duplicates;
   }
 
-  /** Entry index of the first entry with this digest, or -1. */
+  /** Entry index of an entry with this digest (the lowest in sorted order), or -1. */
   find(digest: Uint8Array, at: number): number {
-    const keys = this.keys;
     const dir = this.dir!;
     const k = at + 1;
     const b = this.bits === 0 ? 0 : ((digest[k]! << 16) | (digest[k + 1]! << 8) | digest[k + 2]!) >>> (24 - this.bits);
-    // lower bound of the key in [dir[b], dir[b + 1])
     let lo = dir[b]!;
     let hi = dir[b + 1]!;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareKeys(keys, mid * KEY_BYTES, digest, k) < 0) lo = mid + 1;
+      if (this.compareTo(mid, digest, k) < 0) lo = mid + 1;
       else hi = mid;
     }
-    return lo < dir[b + 1]! && sameKey(keys, lo * KEY_BYTES, digest, k) ? lo : -1;
+    return lo < dir[b + 1]! && this.compareTo(lo, digest, k) === 0 ? lo : -1;
   }
-}
 
-/** Byte order of two keys. */
-function compareKeys(a: Uint8Array, ai: number, b: Uint8Array, bi: number): number {
-  for (let i = 0; i < KEY_BYTES; i++) {
-    const d = a[ai + i]! - b[bi + i]!;
-    if (d !== 0) return d;
+  byteSize(): number {
+    return this.keys.length * CHUNK * (KEY_BYTES + (this.locations ? 8 : 0) + (this.aux ? 4 : 0)) + (this.dir?.byteLength ?? 0) + (this.marks?.byteLength ?? 0);
   }
-  return 0;
-}
-
-function moveEntry(keys: Uint8Array, locs: Float64Array | null, aux: Uint32Array | null, from: number, to: number): void {
-  const t = to * KEY_BYTES;
-  const f = from * KEY_BYTES;
-  for (let i = 0; i < KEY_BYTES; i++) keys[t + i] = keys[f + i]!;
-  if (locs) locs[to] = locs[from]!;
-  if (aux) aux[to] = aux[from]!;
 }
 
 function sameKey(a: Uint8Array, ai: number, b: Uint8Array, bi: number): boolean {
@@ -160,11 +227,6 @@ export interface DigestIndexOptions {
   marks?: boolean;
   /** Keep a second, 32-bit number per entry (e.g. a CAR section index). */
   aux?: boolean;
-  /**
-   * Entries expected (e.g. the bytes to read / 1 KiB): partitions start at that size, so fewer grow
-   * while the index is built (each growth leaves a copy behind for the garbage collector).
-   */
-  expected?: number;
 }
 
 /** Entry handle: partition * 2^32 + entry index; entries added after seal() from LATE on; -1 for none. */
@@ -182,8 +244,7 @@ export class DigestIndex {
   duplicates = 0;
 
   constructor(private readonly options: DigestIndexOptions = {}) {
-    const initial = Math.max(INITIAL, Math.ceil((options.expected ?? 0) / 256));
-    for (let p = 0; p < 256; p++) this.parts.push(new Partition(options.locations === true, options.aux === true, initial));
+    for (let p = 0; p < 256; p++) this.parts.push(new Partition(options.locations === true, options.aux === true));
   }
 
   /** Entries added (copies included). */
@@ -254,7 +315,7 @@ export class DigestIndex {
       for (const v of this.late.values()) if (v.id === id) return v.location;
       return NaN;
     }
-    return this.parts[Math.floor(id / PARTITION)]!.locations![id % PARTITION]!;
+    return this.parts[Math.floor(id / PARTITION)]!.location(id % PARTITION);
   }
 
   aux(id: EntryId): number {
@@ -262,7 +323,7 @@ export class DigestIndex {
       for (const v of this.late.values()) if (v.id === id) return v.aux;
       return NaN;
     }
-    return this.parts[Math.floor(id / PARTITION)]!.aux![id % PARTITION]!;
+    return this.parts[Math.floor(id / PARTITION)]!.auxOf(id % PARTITION);
   }
 
   /** Sets the entry's mark; returns whether it was already set. */
@@ -295,8 +356,8 @@ export class DigestIndex {
       for (let e = 0; e < p.count; e++) {
         if ((p.marks![e >> 3]! & (1 << (e & 7))) !== 0) continue;
         // sorted: a later copy of a digest sits right after an equal key
-        if (e > 0 && sameKey(p.keys, (e - 1) * KEY_BYTES, p.keys, e * KEY_BYTES)) continue;
-        out.push({ location: p.locations?.[e] ?? NaN, aux: p.aux?.[e] ?? NaN });
+        if (e > 0 && p.sameEntries(e - 1, e)) continue;
+        out.push({ location: p.location(e), aux: p.auxOf(e) });
       }
     }
     for (const v of this.late.values()) if (!v.marked) out.push({ location: v.location, aux: v.aux });
@@ -306,7 +367,7 @@ export class DigestIndex {
   /** Bytes held by the index (for the per-block cost the bench reports). */
   get byteSize(): number {
     let n = 0;
-    for (const p of this.parts) n += p.keys.byteLength + (p.dir?.byteLength ?? 0) + (p.marks?.byteLength ?? 0) + (p.locations?.byteLength ?? 0) + (p.aux?.byteLength ?? 0);
+    for (const p of this.parts) n += p.byteSize();
     return n + this.late.size * 120;
   }
 }

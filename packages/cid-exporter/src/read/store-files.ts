@@ -106,19 +106,6 @@ export function listPacks(storeDir: string): Array<{ name: string; log: string; 
     .map((name) => ({ name, log: name.slice(0, -'.blocks'.length), file: `${storePaths.blocksDir}/${name}` }));
 }
 
-/** Total size of the store's packs (0 for any that cannot be read). */
-export function packBytes(storeDir: string): number {
-  let n = 0;
-  for (const p of listPacks(storeDir)) {
-    try {
-      n += statSync(join(storeDir, p.file)).size;
-    } catch {
-      // a pack that cannot be read is named when it is read
-    }
-  }
-  return n;
-}
-
 /**
  * An error reading a store file, naming it (a bare EISDIR/EACCES message does not say which file).
  * ENOENT keeps its code so callers can treat a missing file as absent.

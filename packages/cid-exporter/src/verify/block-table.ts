@@ -95,11 +95,10 @@ export class BlockTable {
   /** Marks every block a link reaches (CAR: to find blocks nothing links). */
   private readonly markReached: boolean;
 
-  constructor(options: DigestIndexOptions = {}) {
-    // a store holds about as many raw payloads as dag-json blocks linking them
-    const half = { ...options, expected: (options.expected ?? 0) / 2 };
-    this.raw = new DigestIndex(half);
-    this.dagJson = new DigestIndex(half);
+  /** `rawOptions`: for raw blocks, when they need less (a CAR's raw blocks are never fetched, only looked up). */
+  constructor(options: DigestIndexOptions = {}, rawOptions: DigestIndexOptions = options) {
+    this.raw = new DigestIndex(rawOptions);
+    this.dagJson = new DigestIndex(options);
     this.markReached = options.marks === true;
   }
 

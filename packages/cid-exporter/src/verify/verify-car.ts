@@ -7,7 +7,6 @@
  * plus 12 for where it is); the second walks from the root, fetching the blocks it needs by offset
  * (an export lists them in file order, so that is one more sequential read of them).
  */
-import { statSync } from 'node:fs';
 import { CODEC_DAG_JSON } from '../cid.js';
 import { openCar, SectionFetcher } from '../car/car-reader.js';
 import { MANIFEST_TYPE } from '../car/manifest.js';
@@ -53,13 +52,6 @@ function linkList(value: unknown): string[] | undefined {
 
 const scan = new DagJsonScan();
 
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
 
 export function verifyCar(file: string, options: VerifyOptions = {}): VerifyReport {
   const read = { chunkSize: options.chunkSize };
@@ -68,8 +60,8 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
   const notes: VerifyNote[] = [];
   const logs: VerifiedLog[] = [];
   const publicKeys = new Set<string>();
-  // about one section per KiB: the index starts near its final size
-  const blocks = new BlockTable({ locations: true, aux: true, marks: true, expected: fileSize(file) / 1024 });
+  // dag-json blocks are fetched again by the walk (where they are: 12 bytes more each); raw ones only looked up
+  const blocks = new BlockTable({ locations: true, aux: true, marks: true }, { marks: true });
   const report = (): VerifyReport => ({ ok: failures.length === 0, type: 'car', source: file, logs, blocks: blocks.sections, publicKeys: [...publicKeys], failures, notes });
 
   if (!car.header) {
@@ -108,7 +100,7 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
     if (s.error) {
       failures.push({ kind: s.error.kind === 'truncated' ? 'truncated' : 'modified', file, section: s.error.section, offset: s.error.offset, detail: s.error.message });
     }
-    walk(file, roots[0], fetcher, blocks, options, { failures, notes, logs, publicKeys });
+    walk(file, roots[0], fetcher, blocks, options, { failures, notes, logs, publicKeys }, car.sectionsStart);
   } finally {
     fetcher.close();
   }
@@ -151,16 +143,17 @@ interface Fetched {
 
 const pageScan = new DagJsonScan(['blocks', 'records']);
 
-function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetcher, blocks: BlockTable, options: VerifyOptions, out: Collected): void {
+function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetcher, blocks: BlockTable, options: VerifyOptions, out: Collected, sectionsStart: number): void {
   const { failures, notes } = out;
   const rd = fetcher.reader;
   const got: Fetched = { start: 0, end: 0, section: 0, offset: 0 };
   const whereOf = (g: Fetched): Where & { section: number; offset: number } => ({ file, section: g.section, offset: g.offset });
   /**
    * Fetches the block whose binary CID is bytes[at, at + length) (`text` names it): present and good, its
-   * damaged copy, or missing. The result is `got`, valid until the next fetch.
+   * damaged copy, or missing. The result is `got`, valid until the next fetch. A raw block is only looked
+   * up and marked (`raw`: not fetched; where a dag-json block is wanted it counts as missing).
    */
-  const locate = (bytes: Uint8Array, at: number, length: number, text: () => string): 'ok' | 'missing' | 'damaged' => {
+  const locate = (bytes: Uint8Array, at: number, length: number, text: () => string, rawOk = false): 'ok' | 'raw' | 'missing' | 'damaged' => {
     let codec: number;
     let digestAt: number;
     if (length === 37 && bytes[at] === 0x01 && bytes[at + 1] === 0xa9 && bytes[at + 2] === 0x02 && bytes[at + 3] === 0x12 && bytes[at + 4] === 0x20) {
@@ -172,6 +165,11 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
     } else return 'missing';
     const index = blocks.indexFor(codec);
     const id = index.find(bytes, digestAt);
+    if (id >= 0 && codec === 0x55) {
+      if (!rawOk) return 'missing';
+      index.mark(id);
+      return 'raw';
+    }
     if (id >= 0) {
       index.mark(id);
       if (!fetcher.at(index.location(id), index.aux(id))) return 'missing';
@@ -190,7 +188,8 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
   };
   const locateText = (cid: string): 'ok' | 'missing' | 'damaged' => {
     const parts = parseLinkString(cid);
-    return typeof parts === 'string' ? 'missing' : locate(linkScratch, 0, parts.length, () => cid);
+    const found = typeof parts === 'string' ? 'missing' : locate(linkScratch, 0, parts.length, () => cid);
+    return found === 'raw' ? 'missing' : found;
   };
   /** A dag-json map block (the manifest), decoded; undefined when it is not one (failure added). */
   const map = (cid: string, what: string): { value: Record<string, unknown>; where: Where } | undefined | 'missing' => {
@@ -258,7 +257,7 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
   const payloadMissing: VerifyFailure[] = [];
   const blockPages = linkList(manifest.blocks) ?? [];
   pageLinks(blockPages, 'blocks', 'block', (bytes, at, n, text) => {
-    const found = locate(bytes, at, n, text);
+    const found = locate(bytes, at, n, text, true);
     if (found === 'missing') payloadMissing.push({ kind: 'missing block', file, cid: text(), detail: 'payload block linked by the manifest is not in the CAR' });
     else if (found === 'ok' && rd.cid.codec === CODEC_DAG_JSON && got.digest !== undefined) {
       const cid = text();
@@ -346,10 +345,23 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
   if (!trusted && out.publicKeys.size > 0) notes.push(untrustedKeysNote(file, out.publicKeys));
   // blocks nothing reaches
   const extras: VerifyFailure[] = [];
-  for (const index of [blocks.raw, blocks.dagJson]) {
-    for (const e of index.unmarked()) {
-      if (!fetcher.at(e.location, e.aux)) continue;
-      extras.push({ kind: 'extra block', file, section: rd.index, offset: rd.offset, cid: cidText(rd.file.buf, rd.cidStart, rd.cid.length), detail: 'block is not reachable from the manifest' });
+  const extra = (): void => {
+    extras.push({ kind: 'extra block', file, section: rd.index, offset: rd.offset, cid: cidText(rd.file.buf, rd.cidStart, rd.cid.length), detail: 'block is not reachable from the manifest' });
+  };
+  for (const e of blocks.dagJson.unmarked()) if (fetcher.at(e.location, e.aux)) extra();
+  if (blocks.raw.unmarked().length > 0) {
+    // raw blocks were kept without their place: find the unreached ones (first copies) by reading the section heads again
+    const seen = new Set<string>();
+    rd.file.seek(sectionsStart);
+    rd.next_ = sectionsStart;
+    rd.index = -1;
+    while (rd.next()) {
+      if (rd.cid.codec !== 0x55 || rd.cid.digestLength !== 32) continue;
+      const id = blocks.raw.find(rd.file.buf, rd.cid.digestOffset);
+      const key = cidText(rd.file.buf, rd.cidStart, rd.cid.length);
+      if (id < 0 || seen.has(key)) continue;
+      seen.add(key);
+      if (!blocks.raw.mark(id)) extra();
     }
   }
   extras.sort((a, b) => a.section! - b.section!);

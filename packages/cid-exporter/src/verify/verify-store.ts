@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { storePaths } from '../record.js';
 import { forEachLogLine } from '../read/log-lines.js';
-import { assertStore, listCheckpoints, listClosedLogs, listLockedLogs, listLogIds, packBytes, readStoreFile } from '../read/store-files.js';
+import { assertStore, listCheckpoints, listClosedLogs, listLockedLogs, listLogIds, readStoreFile } from '../read/store-files.js';
 import { BlockTable } from './block-table.js';
 import type { VerifyFailure, VerifyNote } from './failure.js';
 import type { LogInput, Where } from './log-input.js';
@@ -29,8 +29,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   const checkpoints = listCheckpoints(dir);
   const logIds = listLogIds(dir);
   const knownLogs = new Set(logIds);
-  // about one block per KiB of pack: the index starts near its final size
-  const blocks = new BlockTable({ expected: packBytes(dir) / 1024 });
+  const blocks = new BlockTable();
   const packs = hashPacks(dir, blocks, read);
   blocks.seal();
   checkPackContent(dir, packs, blocks, read);
