@@ -171,13 +171,28 @@ const cidScratch = new Uint8Array(64);
 
 export function base32Decode(text: string): Uint8Array {
   const out = new Uint8Array(Math.floor((text.length * 5) / 8));
+  const n = base32DecodeString(text, 0, out, 0);
+  if (n === -2) {
+    let i = 0;
+    while (i < text.length && (text.charCodeAt(i) < 128 ? BASE32_LOOKUP[text.charCodeAt(i)]! : -1) >= 0) i++;
+    throw new Error(`base32: invalid character ${JSON.stringify(text[i])} at ${i}`);
+  }
+  if (n < 0) throw new Error('base32: non-canonical trailing bits');
+  return out;
+}
+
+/**
+ * Decodes base32 text (`text` from `start`) into `out` at `outOffset`; returns the number of bytes written,
+ * -2 for a character outside `a-z2-7`, -1 for non-zero trailing bits (not canonical). No allocation.
+ */
+export function base32DecodeString(text: string, start: number, out: Uint8Array, outOffset = 0): number {
   let bits = 0;
   let buffer = 0;
-  let j = 0;
-  for (let i = 0; i < text.length; i++) {
+  let j = outOffset;
+  for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const v = c < 128 ? BASE32_LOOKUP[c]! : -1;
-    if (v < 0) throw new Error(`base32: invalid character ${JSON.stringify(text[i])} at ${i}`);
+    if (v < 0) return -2;
     buffer = ((buffer << 5) | v) & 0xffff;
     bits += 5;
     if (bits >= 8) {
@@ -185,8 +200,8 @@ export function base32Decode(text: string): Uint8Array {
       bits -= 8;
     }
   }
-  if (bits >= 5 || (buffer & ((1 << bits) - 1)) !== 0) throw new Error('base32: non-canonical trailing bits');
-  return out;
+  if (bits >= 5 || (buffer & ((1 << bits) - 1)) !== 0) return -1;
+  return j - outOffset;
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { base32DecodeBytes, base32Encode, CODEC_DAG_JSON, readCid } from '../cid.js';
+import { base32Encode, CODEC_DAG_JSON } from '../cid.js';
+import { cidScratch, parseCidString } from './cid-text.js';
 import { openCar, openPack, SectionFetcher, type SectionReader } from '../car/car-reader.js';
 import { MANIFEST_TYPE } from '../car/manifest.js';
 import { parseJsonStrict } from '../dag-json/parse.js';
@@ -56,20 +57,11 @@ export function openSource(path: string, options: SourceOptions = {}): Provenanc
 }
 
 const PACK_OFFSET = 2 ** 40;
-const cidBytes = new Uint8Array(128);
 
-/** Parses a CID string into {@link cidBytes}; returns its codec and digest offset, or undefined. */
+/** The codec and digest offset (in cidScratch) of a sha2-256 CIDv1 string, or undefined. */
 function parseCid(cid: string): { codec: number; digestOffset: number } | undefined {
-  if (cid.length < 2 || cid[0] !== 'b' || cid.length > 200) return undefined;
-  const b = Buffer.from(cid, 'latin1');
-  const n = base32DecodeBytes(b, 1, b.length, cidBytes, 0);
-  if (n < 0) return undefined;
-  try {
-    const p = readCid(cidBytes, 0, n);
-    return p.version === 1 && p.hashCode === 0x12 && p.digestLength === 32 && p.length === n ? { codec: p.codec, digestOffset: p.digestOffset } : undefined;
-  } catch {
-    return undefined;
-  }
+  const p = parseCidString(cid);
+  return typeof p !== 'string' && p.version === 1 && p.hashCode === 0x12 && p.digestLength === 32 ? { codec: p.codec, digestOffset: p.digestOffset } : undefined;
 }
 
 /** Block index shared by both sources: per codec, digest -> location. */
@@ -93,7 +85,7 @@ class Blocks {
     const p = parseCid(cid);
     if (!p) return undefined;
     const index = p.codec === CODEC_DAG_JSON ? this.dagJson : this.raw;
-    const id = index.find(cidBytes, p.digestOffset);
+    const id = index.find(cidScratch, p.digestOffset);
     return id < 0 ? undefined : { location: index.location(id), index: index.aux(id) };
   }
 }
