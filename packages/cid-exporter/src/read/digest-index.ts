@@ -200,14 +200,21 @@ class Partition {
     const dir = this.dir!;
     const k = at + 1;
     const b = this.bits === 0 ? 0 : ((digest[k]! << 16) | (digest[k + 1]! << 8) | digest[k + 2]!) >>> (24 - this.bits);
-    let lo = dir[b]!;
-    let hi = dir[b + 1]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.compareTo(mid, digest, k) < 0) lo = mid + 1;
-      else hi = mid;
+    // buckets are small and sorted: scan, comparing the first four key bytes as one number
+    const want = ((digest[k]! << 24) | (digest[k + 1]! << 16) | (digest[k + 2]! << 8) | digest[k + 3]!) >>> 0;
+    const keys = this.keys;
+    for (let e = dir[b]!, end = dir[b + 1]!; e < end; e++) {
+      const ch = keys[e >>> CHUNK_BITS]!;
+      const o = (e & MASK) * KEY_BYTES;
+      const have = ((ch[o]! << 24) | (ch[o + 1]! << 16) | (ch[o + 2]! << 8) | ch[o + 3]!) >>> 0;
+      if (have < want) continue;
+      if (have > want) return -1;
+      let i = 4;
+      while (i < KEY_BYTES && ch[o + i] === digest[k + i]) i++;
+      if (i === KEY_BYTES) return e;
+      if (ch[o + i]! > digest[k + i]!) return -1;
     }
-    return lo < dir[b + 1]! && this.compareTo(lo, digest, k) === 0 ? lo : -1;
+    return -1;
   }
 
   byteSize(): number {
