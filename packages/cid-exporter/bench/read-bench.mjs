@@ -9,7 +9,8 @@
 //   before  the same two operations of another build (READ_BENCH_BEFORE) on a store its own writer made
 //           from the same spans, when given
 // Each measurement runs in its own child process (CPU seconds of the operation alone, the process's peak
-// RSS), pinned to one CPU with taskset when available; rounds alternate the order; medians are reported.
+// RSS), pinned to one CPU with taskset when available; rounds alternate the order; each ratio is taken
+// within a round and the median over rounds is reported.
 // Figures are store bytes (logs + packs) per CPU second and their ratios to the bound and to the floor.
 //
 // Env: READ_BENCH_MB (store size, default 200), READ_BENCH_ROUNDS (default 3), READ_BENCH_DIR (keep the
@@ -330,7 +331,10 @@ for (let r = 0; r < ROUNDS; r++) {
 const index = child('index', [storeDir]);
 for (const v of [...runs.verify, ...runs.verifyCar]) if (!v.ok) throw new Error(`verify reported problems: ${JSON.stringify(v.failures)}`);
 
-const bound = median(runs.bound.map((b) => Math.max(b.latin1, b.buffer)));
+// Ratios are taken per round (each operation against the bound and floor measured in the same round),
+// then the median over rounds: steadier than a ratio of medians when the machine's load changes.
+const boundOf = (r) => Math.max(runs.bound[r].latin1, runs.bound[r].buffer);
+const bound = median(runs.bound.map((b, r) => boundOf(r)));
 const floorRate = bytes / median(runs.floor.map((f) => f.cpu));
 const row = (name, list, b = bytes) => {
   if (!list.length) return;
@@ -340,11 +344,14 @@ const row = (name, list, b = bytes) => {
     return;
   }
   const rate = b / median(list.map((x) => x.cpu));
+  const toBound = median(list.map((x, r) => b / x.cpu / boundOf(r)));
+  const toFloor = median(list.map((x, r) => (b / x.cpu) / (bytes / runs.floor[r].cpu)));
   const rss = Math.max(...list.map((x) => x.rssMb));
-  console.log(`  ${name.padEnd(34)} ${(rate / 1e6).toFixed(0).padStart(6)} MB/cpu-s   / bound ${(rate / bound).toFixed(3)}   / floor ${(rate / floorRate).toFixed(3)}   peak RSS ${rss.toFixed(0)} MB`);
+  console.log(`  ${name.padEnd(34)} ${(rate / 1e6).toFixed(0).padStart(6)} MB/cpu-s   / bound ${toBound.toFixed(3)}   / floor ${toFloor.toFixed(3)}   peak RSS ${rss.toFixed(0)} MB`);
 };
 console.log(`  ${'bound: sha2-256, 1 KiB chunks'.padEnd(34)} ${(bound / 1e6).toFixed(0).padStart(6)} MB/cpu-s   ('latin1' ${(median(runs.bound.map((b) => b.latin1)) / 1e6).toFixed(0)}, 'buffer' ${(median(runs.bound.map((b) => b.buffer)) / 1e6).toFixed(0)})`);
-console.log(`  ${"floor: the store's items, 1 call each".padEnd(34)} ${(floorRate / 1e6).toFixed(0).padStart(6)} MB/cpu-s   / bound ${(floorRate / bound).toFixed(3)}   (${runs.floor[0].items} items, ${(bytes / runs.floor[0].items).toFixed(0)} B each)`);
+const floorToBound = median(runs.floor.map((f, r) => bytes / f.cpu / boundOf(r)));
+console.log(`  ${"floor: the store's items, 1 call each".padEnd(34)} ${(floorRate / 1e6).toFixed(0).padStart(6)} MB/cpu-s   / bound ${floorToBound.toFixed(3)}   (${runs.floor[0].items} items, ${(bytes / runs.floor[0].items).toFixed(0)} B each)`);
 row('verifyStore', runs.verify);
 row('exportCar', runs.export);
 row('verifyCar (of that CAR)', runs.verifyCar, fs.statSync(carFile).size);
