@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as dagJson from '@ipld/dag-json';
+import { afterAll } from 'vitest';
 import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { CidSpanExporter, FORMAT_VERSION, ProvenanceStore } from '@llm-provenance/cid-exporter';
@@ -162,8 +163,17 @@ async function writeSpansReal(dir: string, from: number, to: number, opts: { che
   return logId;
 }
 
+const created: string[] = [];
+// every directory a test file made goes when that file is done (this module is imported at collection)
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed after the test file that asked for it. */
 export function tmpDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `llmp-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `llmp-${label}-`));
+  created.push(dir);
+  return dir;
 }
 
 /** A copy of a store to tamper with. */
