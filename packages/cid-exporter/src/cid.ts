@@ -22,31 +22,110 @@ const BASE32_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const BASE32_LOOKUP = new Int8Array(128).fill(-1);
 for (let i = 0; i < BASE32_ALPHABET.length; i++) BASE32_LOOKUP[BASE32_ALPHABET.charCodeAt(i)] = i;
 
-/** Decodes a varint at `offset`; returns [value, bytesRead]. Throws on truncated or over-long input. */
-export function decodeVarint(bytes: Uint8Array, offset = 0): [number, number] {
+/** Why a varint could not be read: `truncated` when the bytes end inside it (more may follow in a stream). */
+export class VarintError extends RangeError {
+  override name = 'VarintError';
+  constructor(
+    message: string,
+    readonly truncated: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Decodes an unsigned varint (https://github.com/multiformats/unsigned-varint: at most 9 bytes, minimal
+ * encoding) at `offset`, reading no further than `end`; returns [value, bytesRead]. Throws a VarintError
+ * whose `truncated` tells a varint cut off by `end` from a malformed one. The only varint reader in this
+ * package: CIDs, pack sections and CAR files all go through it.
+ */
+export function decodeVarint(bytes: Uint8Array, offset = 0, end = bytes.length): [number, number] {
   let value = 0;
   let mul = 1;
-  for (let i = offset; i < bytes.length && i < offset + 9; i++) {
+  for (let i = offset; i < offset + 9; i++) {
+    if (i >= end) throw new VarintError(`varint at byte ${offset}: the bytes end inside it`, true);
     const b = bytes[i]!;
     value += (b & 0x7f) * mul;
     if ((b & 0x80) === 0) {
-      if (i > offset && b === 0) throw new Error('varint: non-minimal encoding');
+      if (i > offset && b === 0) throw new VarintError(`varint at byte ${offset} is not minimally encoded`, false);
+      if (value > Number.MAX_SAFE_INTEGER) throw new VarintError(`varint at byte ${offset} exceeds 2^53`, false);
       return [value, i - offset + 1];
     }
     mul *= 0x80;
   }
-  throw new Error('varint: truncated or too long');
+  throw new VarintError(`varint at byte ${offset} is longer than 9 bytes`, false);
+}
+
+/** The parts of a binary CID as found in bytes (any version, codec and hash function). */
+export interface CidParts {
+  version: 0 | 1;
+  codec: number;
+  hashCode: number;
+  /** Where the digest starts in the bytes given, and its length. */
+  digestOffset: number;
+  digestLength: number;
+  /** Length of the whole binary CID. */
+  length: number;
+}
+
+/** Multicodec `dag-pb`, implied by CIDv0. */
+const CODEC_DAG_PB = 0x70;
+
+/**
+ * Reads the binary CID at `offset` (ending no later than `end`) without copying or allocating more than
+ * the result: the one binary CID parser of this package (CID.decodeFirst, pack and CAR sections, links).
+ * Spec: https://github.com/multiformats/cid#decoding-algorithm (a CIDv0 is a bare sha2-256 multihash).
+ * Throws a VarintError (`truncated` when `end` cuts it) or an Error naming what is wrong.
+ *
+ * Why not `multiformats` (the reference implementation): its package exports only an `import`
+ * condition, so `require('multiformats/cid')` fails with ERR_PACKAGE_PATH_NOT_EXPORTED on Node 20.20
+ * and 24.21 alike (require(esm) does not help when resolution fails), and the CJS build of this package
+ * must load. The tests cross-check this parser against multiformats.
+ */
+export function readCid(bytes: Uint8Array, offset = 0, end = bytes.length): CidParts {
+  if (offset < end && bytes[offset] === MULTIHASH_SHA2_256 && offset + 1 >= end) throw new VarintError(`CID at byte ${offset}: the bytes end inside it`, true);
+  if (bytes[offset] === MULTIHASH_SHA2_256 && offset + 1 < end && bytes[offset + 1] === 32) {
+    if (offset + 34 > end) throw new VarintError(`CID at byte ${offset}: the bytes end inside its digest`, true);
+    return { version: 0, codec: CODEC_DAG_PB, hashCode: MULTIHASH_SHA2_256, digestOffset: offset + 2, digestLength: 32, length: 34 };
+  }
+  let at = offset;
+  const [version, n1] = decodeVarint(bytes, at, end);
+  at += n1;
+  if (version !== 1) throw new Error(`CID at byte ${offset}: unsupported version ${version}`);
+  const [codec, n2] = decodeVarint(bytes, at, end);
+  at += n2;
+  const [hashCode, n3] = decodeVarint(bytes, at, end);
+  at += n3;
+  const [digestLength, n4] = decodeVarint(bytes, at, end);
+  at += n4;
+  if (at + digestLength > end) throw new VarintError(`CID at byte ${offset}: the bytes end inside its digest`, true);
+  return { version: 1, codec, hashCode, digestOffset: at, digestLength, length: at + digestLength - offset };
 }
 
 export function base32Decode(text: string): Uint8Array {
   const out = new Uint8Array(Math.floor((text.length * 5) / 8));
+  const n = base32DecodeString(text, 0, out, 0);
+  if (n === -2) {
+    let i = 0;
+    while (i < text.length && (text.charCodeAt(i) < 128 ? BASE32_LOOKUP[text.charCodeAt(i)]! : -1) >= 0) i++;
+    throw new Error(`base32: invalid character ${JSON.stringify(text[i])} at ${i}`);
+  }
+  if (n < 0) throw new Error('base32: non-canonical trailing bits');
+  return out;
+}
+
+/**
+ * Decodes base32 text (`text` from `start`) into `out` at `outOffset`; returns the number of bytes written,
+ * -2 for a character outside `a-z2-7`, -1 for non-zero trailing bits (not canonical). No allocation.
+ */
+export function base32DecodeString(text: string, start: number, out: Uint8Array, outOffset = 0): number {
   let bits = 0;
   let buffer = 0;
-  let j = 0;
-  for (let i = 0; i < text.length; i++) {
+  let j = outOffset;
+  for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const v = c < 128 ? BASE32_LOOKUP[c]! : -1;
-    if (v < 0) throw new Error(`base32: invalid character ${JSON.stringify(text[i])} at ${i}`);
+    if (v < 0) return -2;
     buffer = ((buffer << 5) | v) & 0xffff;
     bits += 5;
     if (bits >= 8) {
@@ -54,8 +133,32 @@ export function base32Decode(text: string): Uint8Array {
       bits -= 8;
     }
   }
-  if (bits >= 5 || (buffer & ((1 << bits) - 1)) !== 0) throw new Error('base32: non-canonical trailing bits');
-  return out;
+  if (bits >= 5 || (buffer & ((1 << bits) - 1)) !== 0) return -1;
+  return j - outOffset;
+}
+
+/**
+ * Decodes base32 text held as bytes (`src[start, end)`, e.g. a link inside a record line) into `out` at
+ * `outOffset`; returns the number of bytes written, or -1 when the text is not canonical base32 (a
+ * character outside `a-z2-7`, or non-zero trailing bits). No string is built.
+ */
+export function base32DecodeBytes(src: Uint8Array, start: number, end: number, out: Uint8Array, outOffset = 0): number {
+  let bits = 0;
+  let buffer = 0;
+  let j = outOffset;
+  for (let i = start; i < end; i++) {
+    const c = src[i]!;
+    const v = c < 128 ? BASE32_LOOKUP[c]! : -1;
+    if (v < 0) return -1;
+    buffer = ((buffer << 5) | v) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out[j++] = (buffer >>> (bits - 8)) & 0xff;
+      bits -= 8;
+    }
+  }
+  if (bits >= 5 || (buffer & ((1 << bits) - 1)) !== 0) return -1;
+  return j - outOffset;
 }
 
 const prefixes = new Map<number, Uint8Array>();
@@ -239,23 +342,14 @@ export class CID {
     return cid;
   }
 
-  /** Decodes a binary CIDv1 at the start of `bytes`; returns the CID and its length (for CAR/pack sections). */
+  /** Decodes a binary CIDv1 at `offset` of `bytes`; returns the CID and its length (for CAR/pack sections). */
   static decodeFirst(bytes: Uint8Array, offset = 0): [CID, number] {
-    let pos = offset;
-    const [version, n1] = decodeVarint(bytes, pos);
-    pos += n1;
-    if (version !== 1) throw new Error(`CID: unsupported version ${version}`);
-    const [code, n2] = decodeVarint(bytes, pos);
-    pos += n2;
-    const [hashCode, n3] = decodeVarint(bytes, pos);
-    pos += n3;
-    if (hashCode !== MULTIHASH_SHA2_256) throw new Error(`CID: unsupported multihash 0x${hashCode.toString(16)} (only sha2-256)`);
-    const [len, n4] = decodeVarint(bytes, pos);
-    pos += n4;
-    if (len !== 32) throw new Error(`CID: sha2-256 digest length ${len}`);
-    if (pos + 32 > bytes.length) throw new Error('CID: truncated digest');
-    const digest = Uint8Array.prototype.slice.call(bytes, pos, pos + 32);
-    return [new CID(code, digest), pos + 32 - offset];
+    const p = readCid(bytes, offset);
+    if (p.version !== 1) throw new Error('CID: unsupported version 0');
+    if (p.hashCode !== MULTIHASH_SHA2_256) throw new Error(`CID: unsupported multihash 0x${p.hashCode.toString(16)} (only sha2-256)`);
+    if (p.digestLength !== 32) throw new Error(`CID: sha2-256 digest length ${p.digestLength}`);
+    const digest = Uint8Array.prototype.slice.call(bytes, p.digestOffset, p.digestOffset + 32);
+    return [new CID(p.codec, digest), p.length];
   }
 
   /** Returns `value` as a CID if it is one of ours or a DAG-JSON link object `{"/": "<cid>"}`. */

@@ -3,7 +3,7 @@
  * `uvarint(len(cid) + len(block)) || cid || block`. Spec of the section layout:
  * https://ipld.io/specs/transport/car/carv1/#data
  */
-import { CID, decodeVarint, encodeVarint } from './cid.js';
+import { CID, decodeVarint, encodeVarint, VarintError } from './cid.js';
 
 /** The parts of one section (length varint, CID bytes, block bytes), for writing without a copy. */
 export function packSectionParts(cid: CID, block: Uint8Array): Uint8Array[] {
@@ -36,8 +36,9 @@ export interface PackScan {
 }
 
 /**
- * Parses every section. A section that runs past the end of the buffer is a torn tail; a section whose
- * CID cannot be parsed is damage and throws with its offset.
+ * Parses every section of a pack held in memory (the writer's recovery reads one log's pack this way;
+ * readers stream packs with ../car/car-reader.ts). A section that runs past the end of the buffer is a
+ * torn tail; a section whose CID cannot be parsed is damage and throws with its offset.
  */
 export function scanPack(buf: Uint8Array): PackScan {
   const sections: PackSection[] = [];
@@ -47,8 +48,8 @@ export function scanPack(buf: Uint8Array): PackScan {
     let n: number;
     try {
       [len, n] = decodeVarint(buf, pos);
-    } catch {
-      if (buf.length - pos < 9) return { sections, completeLength: pos, tornTail: { offset: pos, length: buf.length - pos } };
+    } catch (err) {
+      if (err instanceof VarintError && err.truncated) return { sections, completeLength: pos, tornTail: { offset: pos, length: buf.length - pos } };
       throw new Error(`pack: bad section length varint at byte ${pos}`);
     }
     const end = pos + n + len;

@@ -23,7 +23,7 @@ beforeAll(async () => {
   out = tmpDir('cli-out');
 }, 120_000);
 
-// + 1: the resource block (format v2)
+// output maps and raw outputs per span, 7 distinct inputs (map + raw), 3 params blocks, 1 resource block
 const blockCount = 2 * N + 14 + 3 + 1;
 
 describe('llm-provenance verify', () => {
@@ -188,5 +188,20 @@ describe('llm-provenance usage errors', () => {
     const r = runCli(['verify', store, '--frob']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^llm-provenance verify: Unknown option '--frob'/);
+  });
+});
+
+describe('llm-provenance on a CAR export', () => {
+  it('query and export read a CAR like a store; export --car wants a store', () => {
+    const car = path.join(out, 'for-query.car');
+    expect(runCli(['export', store, '--car', car]).code).toBe(0);
+    const q = runCli(['query', car, '--model', 'llama3.1', '--status', 'error', '--limit', '2']);
+    expect([q.code, q.stderr]).toEqual([0, '']);
+    expect(q.stdout).toBe(runCli(['query', store, '--model', 'llama3.1', '--status', 'error', '--limit', '2']).stdout);
+    const otlp = path.join(out, 'from-car.jsonl');
+    const e = runCli(['export', car, '--otlp-jsonl', otlp]);
+    expect([e.code, e.stdout]).toEqual([0, `otlp-jsonl ${otlp}: ${N} span(s) in 2 line(s)\n`]);
+    const again = runCli(['export', car, '--car', path.join(out, 'again.car')]);
+    expect([again.code, again.stdout, again.stderr]).toEqual([2, '', `llm-provenance export: ${car} is not a store directory (--car exports a store; a CAR export is one already)\n`]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * OTLP JSON Lines and Jaeger UI JSON exports of a store written by CidSpanExporter: the exact shape of
+ * OTLP JSON Lines and Jaeger UI JSON exports of a format 2 store (./verify-fixture.ts): the exact shape of
  * a span in each, with the provenance.* attributes, and the payloads restored from their blocks.
  */
 import * as fs from 'node:fs';
@@ -9,15 +9,15 @@ import * as dagJson from '@ipld/dag-json';
 import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { SDK_INFO } from '@opentelemetry/core';
-import { TracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import { CidSpanExporter, exportJaegerJson, exportOtlpJsonLines } from '@llm-provenance/cid-exporter';
-import { BASE_MS, PARENT_SPAN_ID, lines, packPath, packSections, spec, tmpDir, writeSpans } from './verify-fixture.js';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { CidSpanExporter, exportCar, exportJaegerJson, exportOtlpJsonLines } from '@llm-provenance/cid-exporter';
+import { SpecLogWriter } from './verify-fixture-writer.mjs';
+import { BASE_MS, PARENT_SPAN_ID, lines, RESOURCE, resourceOf, spec, tmpDir, WRITER, writeSpans } from './verify-fixture.js';
 
 let store: string;
 let logId: string;
 let out: string;
 let recs: Array<{ cid: string; record: any }>;
-let resourceMap: Record<string, unknown>;
 
 beforeAll(async () => {
   store = path.join(tmpDir('viewers'), 'store');
@@ -26,15 +26,11 @@ beforeAll(async () => {
   recs = await Promise.all(
     lines(store, logId).map(async (l) => ({ cid: MfCID.create(1, 0x0129, await sha256.digest(l)).toString(), record: dagJson.decode<any>(l) })),
   );
-  // Format v2: the record links a dag-json block holding the resource attributes.
-  const pack = fs.readFileSync(packPath(store, logId));
-  const section = packSections(pack).find((s) => MfCID.decode(s.cidBytes).equals(recs[0]!.record.resource))!;
-  resourceMap = dagJson.decode<Record<string, unknown>>(pack.subarray(section.dataOffset, section.end));
 }, 120_000);
 
-/** The SDK's default service name depends on how node was started; it is whatever the record holds. */
+/** The SDK's default service name depends on how node was started; it is whatever the resource block holds. */
 const SDK_VERSION = SDK_INFO['telemetry.sdk.version'];
-const serviceName = (): string => resourceMap['service.name'] as string;
+const serviceName = (): string => resourceOf(store, logId, recs[0]!.record)['service.name'] as string;
 const resource = (): unknown[] => [
   { key: 'service.name', value: { stringValue: serviceName() } },
   { key: 'telemetry.sdk.language', value: { stringValue: 'nodejs' } },
@@ -162,14 +158,33 @@ describe('exportJaegerJson', () => {
 describe('events and links', () => {
   it('carry over to OTLP (events, links) and Jaeger (logs, FOLLOWS_FROM references)', async () => {
     const dir = path.join(tmpDir('viewers-events'), 'store');
-    const exporter = new CidSpanExporter({ dir, checkpointIntervalMs: 0 });
-    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-    const tracer = provider.getTracer('events-test');
     const linked = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
-    const span = tracer.startSpan('chat m', { startTime: BASE_MS, links: [{ context: linked, attributes: { 'link.reason': 'retry-of' } }] });
-    span.addEvent('gen_ai.choice', { 'gen_ai.output.messages': '[{"role":"assistant"}]', index: 0 }, BASE_MS + 100);
-    span.end(BASE_MS + 200);
-    await provider.shutdown();
+    if (WRITER === 'real') {
+      const exporter = new CidSpanExporter({ dir, checkpointIntervalMs: 0 });
+      const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+      const tracer = provider.getTracer('events-test');
+      const span = tracer.startSpan('chat m', { startTime: BASE_MS, links: [{ context: linked, attributes: { 'link.reason': 'retry-of' } }] });
+      span.addEvent('gen_ai.choice', { 'gen_ai.output.messages': '[{"role":"assistant"}]', index: 0 }, BASE_MS + 100);
+      span.end(BASE_MS + 200);
+      await provider.shutdown();
+    } else {
+      // the record FORMAT.md 3.1 describes for that span: a payload attribute inside an event links a raw block
+      const w = new SpecLogWriter(dir, { checkpointEvery: 0 });
+      const ns = (ms: number): string => (BigInt(ms) * 1_000_000n).toString();
+      w.appendSpan({
+        traceId: 'd'.repeat(32),
+        spanId: 'e'.repeat(16),
+        name: 'chat m',
+        kind: 'INTERNAL',
+        start: ns(BASE_MS),
+        end: ns(BASE_MS + 200),
+        scope: { name: 'events-test', version: null, schemaUrl: null },
+        events: [{ name: 'gen_ai.choice', time: ns(BASE_MS + 100), attributes: { 'gen_ai.output.messages': w.block(0x55, Buffer.from('[{"role":"assistant"}]')), index: 0 } }],
+        links: [{ traceId: linked.traceId, spanId: linked.spanId, attributes: { 'link.reason': 'retry-of' } }],
+        resource: RESOURCE,
+      });
+      w.close();
+    }
 
     const otlpFile = path.join(out, 'events.jsonl');
     exportOtlpJsonLines(dir, otlpFile);
@@ -221,5 +236,21 @@ describe('writing the export file', () => {
     exportOtlpJsonLines(store, file, { spansPerLine: 4 });
     expect(fs.readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(3);
     expect(fs.readdirSync(path.dirname(file))).toEqual(['spans.jsonl']);
+  });
+});
+
+describe('viewer exports of a CAR export', () => {
+  it('write the same OTLP JSON Lines and Jaeger JSON from a CAR as from the store it came from', () => {
+    const car = path.join(out, 'store.car');
+    exportCar(store, car);
+    for (const [name, run] of [
+      ['otlp', exportOtlpJsonLines],
+      ['jaeger', exportJaegerJson],
+    ] as const) {
+      const fromStore = path.join(out, `from-store.${name}`);
+      const fromCar = path.join(out, `from-car.${name}`);
+      expect(run(car, fromCar)).toEqual({ ...run(store, fromStore), file: fromCar });
+      expect(fs.readFileSync(fromCar, 'utf8')).toBe(fs.readFileSync(fromStore, 'utf8'));
+    }
   });
 });

@@ -1,14 +1,15 @@
 /**
- * queryStore / `query` over two logs written by CidSpanExporter. Expected answers are computed from the
- * span generator (spec(i)), not from the store.
+ * queryStore / `query` over two logs of a format 2 store (./verify-fixture.ts) and over its CAR export.
+ * Expected answers are computed from the span generator (spec(i)), not from the store.
  */
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as dagJson from '@ipld/dag-json';
 import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
-import { ProvenanceStore, queryStore, type QueryFilter, type QueryResult } from '@llm-provenance/cid-exporter';
-import { BASE_MS, copyStore, lines, runCli, spec, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
+import { exportCar, ProvenanceStore, query, queryStore, type QueryFilter, type QueryResult } from '@llm-provenance/cid-exporter';
+import { SpecLogWriter } from './verify-fixture-writer.mjs';
+import { BASE_MS, copyStore, lines, resourceOf, runCli, spec, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
 import { exportJaegerJson } from '@llm-provenance/cid-exporter';
 
 const N = 300;
@@ -22,6 +23,9 @@ beforeAll(async () => {
   const b = await writeSpans(store, SPLIT, N, { checkpointEvery: 100 });
   logs = [a, b];
 }, 120_000);
+
+/** The resource attributes every span of the fixture carries, read from the resource block itself. */
+const RESOURCE_ATTRIBUTES = (): Record<string, unknown> => resourceOf(store, logs[1], dagJson.decode<{ resource: unknown }>(lines(store, logs[1])[0]!));
 
 /** Span indices selected by `keep`, newest first (span i starts at BASE + i s). */
 function expected(keep: (i: number) => boolean): number[] {
@@ -60,6 +64,7 @@ describe('queryStore', () => {
       status: 'UNSET',
       inputCid: record.input.toString(),
       outputCid: record.output.toString(),
+      resource: RESOURCE_ATTRIBUTES(),
       record: undefined,
     });
   });
@@ -112,7 +117,7 @@ describe('queryStore', () => {
     expect(() => queryStore(store, { since: 'yesterday' })).toThrow('since: "yesterday" is not an ISO 8601 time');
     expect(() => queryStore(store, { status: 'failed' as 'ok' })).toThrow('status: "failed" is neither "ok" nor "error"');
     expect(() => queryStore(store, { traceId: 'abc' })).toThrow('traceId: "abc" is not 32 hex digits');
-    expect(() => queryStore(path.join(store, 'nope'))).toThrow(`store ${path.join(store, 'nope')} does not exist`);
+    expect(() => queryStore(path.join(store, 'nope'))).toThrow(`${path.join(store, 'nope')} does not exist (expected a store directory or a .car file)`);
   });
 });
 
@@ -139,4 +144,49 @@ describe('query and viewer export on a span record with malformed fields', () =>
       expect([e.code, e.stdout, e.stderr]).toEqual([2, '', `llm-provenance export: ${message}\n`]);
     });
   }
+});
+
+describe('query over a CAR export', () => {
+  it('reads a CAR export like the store it came from', () => {
+    const car = path.join(tmpDir('query-car'), 'store.car');
+    exportCar(store, car);
+    const where = ({ file, line, section, ...rest }: QueryResult): Omit<QueryResult, 'file' | 'line' | 'section'> => rest;
+    for (const filter of [{}, { model: 'llama3.1', status: 'error' as const }, { inputCid: queryStore(store)[5]!.inputCid! }]) {
+      expect(queryStore(car, filter).map(where)).toEqual(queryStore(store, filter).map(where));
+    }
+    const r = queryStore(car, { limit: 1 })[0]!;
+    expect(r.file).toBe(car);
+    expect(r.section).toBeGreaterThan(0);
+    const cli = runCli(['query', car, '--provider', 'openai', '--limit', '3']);
+    expect([cli.code, cli.stderr]).toEqual([0, '']);
+    expect(cli.stdout).toBe(runCli(['query', store, '--provider', 'openai', '--limit', '3']).stdout);
+  });
+});
+
+describe('query and dropped spans', () => {
+  it('skips dropped records for span filters and names the drops per log on stderr', () => {
+    const dir = path.join(tmpDir('query-dropped'), 'store');
+    const w = new SpecLogWriter(dir, { checkpointEvery: 0, resource: { 'service.name': 'svc' } });
+    w.appendSpan({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'chat m', start: '1000', end: '2000', attributes: { 'gen_ai.request.model': 'm' } });
+    w.appendDropped(12, 'export queue full');
+    w.close();
+    const outcome = query(dir, { model: 'm' });
+    expect(outcome.results.map((r) => [r.seq, r.resource])).toEqual([[0, { 'service.name': 'svc' }]]);
+    expect(outcome.dropped).toEqual([{ log: w.logId, spans: 12, records: 1 }]);
+    const cli = runCli(['query', dir]);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout.split('\n')).toHaveLength(2);
+    expect(cli.stderr).toBe(`note: log ${w.logId} recorded 12 span(s) dropped by the exporter under back-pressure (1 dropped record(s)); they have no records to match\n`);
+  });
+
+  it('reports a record of another format version as an input error naming the version', () => {
+    const dir = copyStore(store, 'query-v1');
+    const ls = lines(dir, logs[0]);
+    ls[3] = Buffer.from(ls[3]!.toString().replace(/"v":2}$/, '"v":1}'));
+    writeLines(dir, logs[0], ls);
+    const message = `logs/${logs[0]}.jsonl:4: record format version 1 is not supported (this version of llm-provenance reads format version 2)`;
+    expect(() => queryStore(dir)).toThrow(message);
+    const q = runCli(['query', dir]);
+    expect([q.code, q.stdout, q.stderr]).toEqual([2, '', `llm-provenance query: ${message}\n`]);
+  });
 });

@@ -10,9 +10,8 @@ import { CarIndexer, CarReader, CarWriter } from '@ipld/car';
 import { CID as MfCID } from 'multiformats/cid';
 import { decode as dagJsonDecode, encode as dagJsonEncode } from '@ipld/dag-json';
 import { sha256, sha512 } from 'multiformats/hashes/sha2';
-import * as os from 'node:os';
-import { exportCar, ProvenanceStore, verifyCar, type VerifyFailure } from '@llm-provenance/cid-exporter';
-import { checkpointName, copyStore, deadPid, lines, logPath, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
+import { exportCar, verifyCar, type VerifyFailure } from '@llm-provenance/cid-exporter';
+import { checkpointName, copyStore, lines, logPath, recoverAbandoned, tmpDir, writeLines, writeSpans } from './verify-fixture.js';
 
 const N = 600;
 let store: string;
@@ -67,7 +66,7 @@ describe('verifyCar on an untouched export', () => {
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.blocks).toBe(index.length);
-    expect(report.logs).toEqual([{ log: logId, file: path.join(outDir, 'base.car'), records: N, checkpoints: 3, signedSize: N }]);
+    expect(report.logs).toEqual([{ log: logId, file: path.join(outDir, 'base.car'), records: N, checkpoints: 3, signedSize: N, dropped: 0 }]);
   });
 });
 
@@ -182,10 +181,7 @@ describe('verifyCar: logs named by recovery records', () => {
   it('deleted: an export of a store whose recovered log was removed, while a cut record still names it', async () => {
     const dir = copyStore(store, 'car-cut-target');
     fs.appendFileSync(logPath(dir, logId), '{"attributes":{"enduser.id":"us');
-    fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: deadPid(), start: '1' }) + '\n');
-    const recovering = ProvenanceStore.open({ dir, checkpointIntervalMs: 0 });
-    const recoverer = recovering.logId;
-    await recovering.close();
+    const recoverer = await recoverAbandoned(dir, logId);
     const intact = path.join(outDir, 'cut-intact.car');
     exportCar(dir, intact);
     expect(verifyCar(intact).failures).toEqual([]);

@@ -8,11 +8,12 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { verifyStore, type VerifyReport } from '@llm-provenance/cid-exporter';
-import { tmpDir } from './verify-fixture.js';
+import { tmpDir, WRITER } from './verify-fixture.js';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 
-const WRITER = `
+/** The package's writer: CidSpanExporter through the OTel SDK. */
+const REAL_WRITER = `
 const { createRequire } = require('node:module');
 const req = createRequire(${JSON.stringify(path.join(pkgDir, 'package.json'))});
 const { SimpleSpanProcessor, TracerProvider } = req('@opentelemetry/sdk-trace');
@@ -35,11 +36,28 @@ let i = 0;
 })();
 `;
 
+/** The spec writer (./verify-fixture-writer.mjs) writing the same spans in the same rounds. */
+const SPEC_WRITER = `
+const { SpecLogWriter } = await import(${JSON.stringify(new URL('./verify-fixture-writer.mjs', import.meta.url).href)});
+const w = new SpecLogWriter(process.argv[1], { checkpointEvery: 7, resource: { 'service.name': 'live' } });
+let i = 0;
+for (let round = 0; round < Number(process.argv[2]); round++) {
+  for (let k = 0; k < 10; k++, i++) {
+    w.appendSpan({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'chat m', start: '1', end: '2', attributes: { 'gen_ai.operation.name': 'chat' }, input: { 'gen_ai.input.messages': 'q' + (i % 5) }, output: { 'gen_ai.output.messages': 'a' + i } });
+  }
+  w.flush();
+  await new Promise((r) => setTimeout(r, 5));
+}
+w.close();
+process.stdout.write(String(i));
+`;
+
 describe('verify during writes', () => {
   it('reports no failure for a store another process is appending to', async () => {
     const dir = path.join(tmpDir('live'), 'store');
     fs.mkdirSync(dir, { recursive: true });
-    const child = spawn(process.execPath, ['-e', WRITER, dir, '80'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = WRITER === 'real' ? ['-e', REAL_WRITER] : ['--input-type=module', '-e', SPEC_WRITER];
+    const child = spawn(process.execPath, [...args, dir, '80'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: pkgDir });
     let written = '';
     child.stdout.on('data', (d) => (written += d));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));

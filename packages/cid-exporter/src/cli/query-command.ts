@@ -1,12 +1,13 @@
-/** `llm-provenance query [STORE] --model M ... --limit N --json` */
+/** `llm-provenance query [STORE | EXPORT.car] --model M ... --limit N --json` */
 import { parseArgs } from 'node:util';
-import { formatQueryResult, queryStore, type QueryFilter } from '../query/query.js';
+import { formatDropSummary, formatQueryResult, query, type QueryFilter } from '../query/query.js';
 import { defaultStore, UsageError, type CliIO } from './io.js';
 
-export const QUERY_USAGE = `llm-provenance query [STORE] [filters] [--limit N] [--json]
+export const QUERY_USAGE = `llm-provenance query [STORE_DIR | EXPORT.car] [filters] [--limit N] [--json]
   Span records matching every filter, newest first. Filters:
   --model M --provider P --operation O --user U --task T --worker W --route R --trace-id X
-  --since ISO (inclusive) --until ISO (exclusive) --status ok|error --input-cid C --output-cid C`;
+  --since ISO (inclusive) --until ISO (exclusive) --status ok|error --input-cid C --output-cid C
+  Logs that recorded spans dropped by the exporter are named on stderr.`;
 
 export function runQuery(args: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
@@ -35,7 +36,7 @@ export function runQuery(args: string[], io: CliIO): number {
     io.out(QUERY_USAGE);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`query takes one store directory, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length > 1) throw new UsageError(`query takes one store directory or CAR file, got ${positionals.length}: ${positionals.join(' ')}`);
   if (values.status !== undefined && values.status !== 'ok' && values.status !== 'error') {
     throw new UsageError(`--status must be ok or error, got ${JSON.stringify(values.status)}`);
   }
@@ -61,13 +62,14 @@ export function runQuery(args: string[], io: CliIO): number {
     limit,
   };
   for (const k of Object.keys(filter) as Array<keyof QueryFilter>) if (filter[k] === undefined) delete filter[k];
-  let results;
+  let outcome;
   try {
-    results = queryStore(defaultStore(positionals[0]), filter);
+    outcome = query(defaultStore(positionals[0]), filter);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (values.json) io.out(JSON.stringify(results, null, 2));
-  else results.forEach((r) => io.out(formatQueryResult(r)));
+  if (values.json) io.out(JSON.stringify(outcome.results, null, 2));
+  else outcome.results.forEach((r) => io.out(formatQueryResult(r)));
+  for (const d of outcome.dropped) io.err(formatDropSummary(d));
   return 0;
 }

@@ -8,9 +8,10 @@ import { verifyStore } from '../verify/verify-store.js';
 import { defaultStore, UsageError, type CliIO } from './io.js';
 
 export const VERIFY_USAGE = `llm-provenance verify [STORE_DIR | EXPORT.car] [--json] [--key HEX]...
-  Recomputes every CID from the stored bytes and checks canonical DAG-JSON, the seq/prev chain of every
-  log, payload links, checkpoint Merkle roots and Ed25519 signatures. Exit 0 when everything holds,
-  1 at the first failure (printed first), 2 on usage errors.
+  Recomputes every CID from the stored bytes (every copy of every block) and checks canonical DAG-JSON,
+  the seq/prev chain of every log, payload and resource links, checkpoint Merkle roots and Ed25519
+  signatures, streaming the files. Exit 0 when everything holds, 1 at the first failure (printed first),
+  2 on usage errors or unreadable input (e.g. a store of another format version).
   --key HEX   trust only this Ed25519 public key (raw 32 bytes or its sha256 fingerprint, hex); repeatable
   --json      print the full report as JSON`;
 
@@ -20,7 +21,9 @@ export function formatReport(report: VerifyReport, maxFailures = 20): string[] {
   const records = report.logs.reduce((n, l) => n + l.records, 0);
   const signed = report.logs.reduce((n, l) => n + l.signedSize, 0);
   const checkpoints = report.logs.reduce((n, l) => n + l.checkpoints, 0);
-  const what = `${report.type} ${report.source}: ${report.logs.length} log(s), ${records} record(s) (${signed} under verified checkpoints), ${report.blocks} block(s), ${checkpoints} checkpoint(s)`;
+  const dropped = report.logs.reduce((n, l) => n + l.dropped, 0);
+  const drops = dropped > 0 ? `; the exporter recorded ${dropped} dropped span(s)` : '';
+  const what = `${report.type} ${report.source}: ${report.logs.length} log(s), ${records} record(s) (${signed} under verified checkpoints), ${report.blocks} block(s), ${checkpoints} checkpoint(s)${drops}`;
   if (report.ok) lines.push(`OK ${what}`);
   else {
     lines.push(`FAIL ${formatFailure(report.failures[0]!)}`);

@@ -1,11 +1,12 @@
 /**
  * Reading DAG-JSON we wrote. Links stay plain `{"/": "<cid>"}` objects unless `links: true` asks for
  * {@link CID} instances. `isCanonicalDagJson` is the check readers use: the bytes must be exactly what the
- * canonical encoder produces for the decoded value.
+ * canonical encoder produces for their value, decided by the independent validator (./validate.ts).
  */
 import { CID } from '../cid.js';
 import { encodeDagJsonString } from './encode.js';
 import { parseJsonStrict } from './parse.js';
+import { isCanonicalDagJsonBytes } from './validate.js';
 
 /**
  * JSON.parse, checked: when the text has escapes and does not re-encode to itself, parse again with the
@@ -57,20 +58,7 @@ export function decodeDagJson(bytes: Uint8Array | string, options: DecodeOptions
   return options.links ? revive(value) : value;
 }
 
-/** True when `bytes` parse as JSON and re-encode to exactly the same bytes. */
+/** True when `bytes` are canonical DAG-JSON (FORMAT.md section 8). */
 export function isCanonicalDagJson(bytes: Uint8Array | string): boolean {
-  const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let value: unknown;
-  try {
-    value = parseJson(buf.toString('utf8'));
-  } catch {
-    return false;
-  }
-  let again: string;
-  try {
-    again = encodeDagJsonString(value);
-  } catch {
-    return false;
-  }
-  return Buffer.from(again, 'utf8').equals(buf);
+  return isCanonicalDagJsonBytes(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
 }

@@ -1,5 +1,5 @@
 /**
- * Viewer exports of a store: OTLP JSON Lines (what the Collector's file exporter writes; replayable
+ * Viewer exports of a store directory or CAR export: OTLP JSON Lines (what the Collector's file exporter writes; replayable
  * with the Collector's otlpjsonfile receiver) and Jaeger UI's JSON upload format. Each span carries
  * provenance.record.cid, provenance.input.cid, provenance.output.cid, provenance.log.id, provenance.log.seq.
  */
@@ -7,8 +7,8 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { basename, dirname } from 'node:path';
 import { fsyncDir, tempName } from '../fs-util.js';
 import type { SpanRecord } from '../record.js';
-import { readStoreRecords } from '../query/read-records.js';
-import { loadPacks } from '../verify/block-source.js';
+import { forEachRecord, ResourceReader } from '../query/read-records.js';
+import { openSource } from '../read/source.js';
 import { toJaegerDocument } from './jaeger-json.js';
 import { toExportTraceServiceRequest } from './otlp-json.js';
 import { recordToSpanView } from './record-span.js';
@@ -28,11 +28,23 @@ export interface ViewerExportSummary {
   units: number;
 }
 
-/** Span views of every span record in the store, logs in id order, records in seq order. */
-export function storeSpanViews(storeDir: string, options: ViewerExportOptions = {}): SpanView[] {
-  const { records } = readStoreRecords(storeDir);
-  const blocks = loadPacks(storeDir).blocks;
-  return records.filter((r) => r.record.type === 'span').map((r) => recordToSpanView(r.record as SpanRecord, r.cid, { blocks, content: options.content !== false }));
+/** Span views of every span record in a store directory or CAR export, logs in order, records in seq order. */
+export function storeSpanViews(path: string, options: ViewerExportOptions = {}): SpanView[] {
+  const source = openSource(path);
+  const views: SpanView[] = [];
+  try {
+    const resources = new ResourceReader(source);
+    const block = options.content === false ? undefined : (cid: string): Uint8Array | undefined => source.block(cid);
+    forEachRecord(source, (r) => {
+      if (r.record.type !== 'span') return true;
+      const record = r.record as SpanRecord;
+      views.push(recordToSpanView(record, r.cid, { block, resource: resources.attributes((record as unknown as { resource: unknown }).resource) }));
+      return true;
+    });
+  } finally {
+    source.close();
+  }
+  return views;
 }
 
 function writeAtomically(file: string, chunks: Iterable<string>): void {
@@ -58,8 +70,8 @@ function writeAtomically(file: string, chunks: Iterable<string>): void {
 }
 
 /** Writes one ExportTraceServiceRequest JSON object per line. */
-export function exportOtlpJsonLines(storeDir: string, file: string, options: ViewerExportOptions = {}): ViewerExportSummary {
-  const spans = storeSpanViews(storeDir, options);
+export function exportOtlpJsonLines(path: string, file: string, options: ViewerExportOptions = {}): ViewerExportSummary {
+  const spans = storeSpanViews(path, options);
   const per = options.spansPerLine ?? 512;
   if (!Number.isSafeInteger(per) || per < 1) throw new Error(`spansPerLine: ${per} is not a positive integer`);
   const lines: string[] = [];
@@ -69,8 +81,8 @@ export function exportOtlpJsonLines(storeDir: string, file: string, options: Vie
 }
 
 /** Writes the `{ "data": [trace...] }` document Jaeger UI opens with "Upload JSON". */
-export function exportJaegerJson(storeDir: string, file: string, options: ViewerExportOptions = {}): ViewerExportSummary {
-  const spans = storeSpanViews(storeDir, options);
+export function exportJaegerJson(path: string, file: string, options: ViewerExportOptions = {}): ViewerExportSummary {
+  const spans = storeSpanViews(path, options);
   const doc = toJaegerDocument(spans);
   writeAtomically(file, [JSON.stringify(doc) + '\n']);
   return { file, spans: spans.length, units: doc.data.length };

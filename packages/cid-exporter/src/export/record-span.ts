@@ -10,19 +10,27 @@ import {
   ATTR_PROVENANCE_OUTPUT_CID,
   ATTR_PROVENANCE_RECORD_CID,
 } from '@llm-provenance/semantic-conventions';
-import { CODEC_RAW } from '../cid.js';
 import { decodeDagJson, encodeDagJsonString } from '../dag-json/index.js';
 import type { SpanRecord } from '../record.js';
-import type { KnownBlock } from '../verify/block-source.js';
-import { isLink } from '../verify/links.js';
 import type { SpanAttributeValue, SpanView } from './span-view.js';
 
 const KINDS: Record<string, number> = { INTERNAL: 0, SERVER: 1, CLIENT: 2, PRODUCER: 3, CONSUMER: 4 };
 const STATUS: Record<string, number> = { UNSET: 0, OK: 1, ERROR: 2 };
 
+/** Block bytes by CID (undefined when absent or damaged). */
+export type BlockLookup = (cid: string) => Uint8Array | undefined;
+
+const isLink = (v: unknown): v is { '/': string } =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { '/'?: unknown })['/'] === 'string';
+
+/** The CID a link names, for raw blocks only (`bafkrei...`: codec 0x55, CIDv1 sha2-256). */
+const isRawCid = (cid: string): boolean => cid.startsWith('bafkrei');
+
 function primitive(v: unknown): v is string | number | boolean {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
+
+const text = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
 /** An OTel attribute value for a stored (normalised) value: links become their CID, maps their DAG-JSON. */
 function attributeValue(v: unknown): SpanAttributeValue | undefined {
@@ -36,16 +44,16 @@ function attributeValue(v: unknown): SpanAttributeValue | undefined {
 }
 
 /**
- * Attributes from a stored map. With `blocks`, a link to a raw block (a payload attribute inside an
+ * Attributes from a stored map. With `block`, a link to a raw block (a payload attribute inside an
  * event, FORMAT.md 3.1) is replaced by the block's text; otherwise by the linked CID.
  */
-function attributes(map: unknown, blocks?: ReadonlyMap<string, KnownBlock>): Record<string, SpanAttributeValue> {
+function attributes(map: unknown, block?: BlockLookup): Record<string, SpanAttributeValue> {
   const out: Record<string, SpanAttributeValue> = {};
   if (map === null || typeof map !== 'object') return out;
   for (const [k, v] of Object.entries(map as Record<string, unknown>)) {
-    const raw = blocks && isLink(v) ? blocks.get(v['/']) : undefined;
-    if (raw && !raw.problem && raw.codec === CODEC_RAW) {
-      out[k] = Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength).toString('utf8');
+    const raw = block && isLink(v) && isRawCid(v['/']) ? block(v['/']) : undefined;
+    if (raw) {
+      out[k] = text(raw);
       continue;
     }
     const a = attributeValue(v);
@@ -55,49 +63,36 @@ function attributes(map: unknown, blocks?: ReadonlyMap<string, KnownBlock>): Rec
 }
 
 /** Payload attributes of an input/output block, each read back from its raw block as UTF-8 text. */
-function payloadAttributes(link: unknown, blocks: ReadonlyMap<string, KnownBlock>): Record<string, SpanAttributeValue> {
+function payloadAttributes(link: unknown, block: BlockLookup): Record<string, SpanAttributeValue> {
   const out: Record<string, SpanAttributeValue> = {};
   if (!isLink(link)) return out;
-  const block = blocks.get(link['/']);
-  if (!block || block.problem) return out;
+  const bytes = block(link['/']);
+  if (!bytes) return out;
   let map: unknown;
   try {
-    map = decodeDagJson(block.data);
+    map = decodeDagJson(bytes);
   } catch {
     return out;
   }
   for (const [name, l] of Object.entries((map ?? {}) as Record<string, unknown>)) {
-    const raw = isLink(l) ? blocks.get(l['/']) : undefined;
-    if (raw && !raw.problem) out[name] = Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength).toString('utf8');
+    const raw = isLink(l) ? block(l['/']) : undefined;
+    if (raw) out[name] = text(raw);
   }
   return out;
 }
 
 export interface RecordSpanOptions {
-  /** The store's blocks: the resource block (format v2) is read from them, and the payloads unless `content` is false. */
-  blocks?: ReadonlyMap<string, KnownBlock>;
-  /** Restore payload attributes (prompts, outputs) from `blocks`. Default true. */
-  content?: boolean;
-}
-
-/** Resource attributes: format v2 links a dag-json block holding them. */
-function resourceAttributes(resource: unknown, blocks?: ReadonlyMap<string, KnownBlock>): Record<string, SpanAttributeValue> {
-  if (!isLink(resource)) return attributes(resource);
-  const block = blocks?.get(resource['/']);
-  if (!block || block.problem) return {};
-  try {
-    return attributes(decodeDagJson(block.data));
-  } catch {
-    return {};
-  }
+  /** When given, payload attributes (prompts, outputs) are restored from the blocks it returns. */
+  block?: BlockLookup;
+  /** The resource attributes the record's `resource` link names (FORMAT.md 3.1), already decoded. */
+  resource?: Record<string, unknown>;
 }
 
 /** The span a record describes, with provenance attributes added. */
 export function recordToSpanView(record: SpanRecord, recordCid: string, options: RecordSpanOptions = {}): SpanView {
-  const content = options.content !== false ? options.blocks : undefined;
   const attrs: Record<string, SpanAttributeValue> = {
     ...attributes(record.attributes),
-    ...(content ? { ...payloadAttributes(record.input, content), ...payloadAttributes(record.output, content) } : {}),
+    ...(options.block ? { ...payloadAttributes(record.input, options.block), ...payloadAttributes(record.output, options.block) } : {}),
     [ATTR_PROVENANCE_RECORD_CID]: recordCid,
     [ATTR_PROVENANCE_LOG_ID]: record.log,
     [ATTR_PROVENANCE_LOG_SEQ]: record.seq,
@@ -114,9 +109,9 @@ export function recordToSpanView(record: SpanRecord, recordCid: string, options:
     endTimeUnixNano: BigInt(record.end),
     status: record.status.message ? { code: STATUS[record.status.code] ?? 0, message: record.status.message } : { code: STATUS[record.status.code] ?? 0 },
     attributes: attrs,
-    resource: resourceAttributes(record.resource, options.blocks),
+    resource: attributes(options.resource ?? {}),
     scope: record.scope.version ? { name: record.scope.name, version: record.scope.version } : { name: record.scope.name },
-    events: (record.events ?? []).map((e) => ({ name: e.name, timeUnixNano: BigInt(e.time), attributes: attributes(e.attributes, content) })),
+    events: (record.events ?? []).map((e) => ({ name: e.name, timeUnixNano: BigInt(e.time), attributes: attributes(e.attributes, options.block) })),
     links: (record.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: attributes(l.attributes) })),
   };
 }

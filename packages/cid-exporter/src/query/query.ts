@@ -1,8 +1,9 @@
 /**
- * `queryStore(dir, filter)`: span records matching every given criterion, newest first.
- * Attribute names follow the span contract (DESIGN.md): gen_ai.request.model / gen_ai.response.model,
- * gen_ai.provider.name, gen_ai.operation.name, enduser.id, provenance.task.id, provenance.worker.id,
- * provenance.route.backend.
+ * `queryStore(path, filter)`: span records of a store directory or CAR export matching every given
+ * criterion, newest first. Attribute names follow the span contract (DESIGN.md): gen_ai.request.model /
+ * gen_ai.response.model, gen_ai.provider.name, gen_ai.operation.name, enduser.id, provenance.task.id,
+ * provenance.worker.id, provenance.route.backend. `dropped` records (spans the exporter had to drop)
+ * match no filter; `query` also returns how many spans each log recorded as dropped.
  */
 import {
   ATTR_ENDUSER_ID,
@@ -16,9 +17,8 @@ import {
 } from '@llm-provenance/semantic-conventions';
 import { decodeDagJson } from '../dag-json/index.js';
 import type { SpanRecord } from '../record.js';
-import { loadPacks } from '../verify/block-source.js';
-import { findLinks } from '../verify/links.js';
-import { readStoreRecords, type StoredRecord } from './read-records.js';
+import { openSource, type ProvenanceSource } from '../read/source.js';
+import { forEachRecord, ResourceReader, type StoredRecord } from './read-records.js';
 
 export interface QueryFilter {
   /** Matches gen_ai.request.model or gen_ai.response.model. */
@@ -56,8 +56,11 @@ export interface QueryResult {
   seq: number;
   /** Record CID. */
   cid: string;
+  /** Store-relative log file, or the CAR file. */
   file: string;
-  line: number;
+  /** 1-based line in the log file (store), or the section index in the CAR. */
+  line?: number;
+  section?: number;
   /** Span start as ISO 8601 with nanoseconds, e.g. 2026-11-26T15:48:32.123456789Z. */
   time: string;
   start: string;
@@ -71,7 +74,24 @@ export interface QueryResult {
   status: 'UNSET' | 'OK' | 'ERROR';
   inputCid: string | null;
   outputCid: string | null;
+  /** The resource attributes the record links (e.g. service.name). */
+  resource: Record<string, unknown>;
   record: SpanRecord;
+}
+
+/** Spans a log recorded as dropped by the exporter (under back-pressure): they have no records. */
+export interface DropSummary {
+  log: string;
+  /** Sum of the `dropped` records' counts. */
+  spans: number;
+  /** Number of `dropped` records. */
+  records: number;
+}
+
+export interface QueryOutcome {
+  results: QueryResult[];
+  /** Logs that recorded dropped spans, in log order. */
+  dropped: DropSummary[];
 }
 
 /** Unix nanoseconds from a Date, ISO string or bigint; throws naming the bad value. */
@@ -100,7 +120,7 @@ export function nanosToIso(ns: string): string {
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const linkCid = (v: unknown): string | null =>
-  v !== null && typeof v === 'object' && typeof (v as { '/': unknown })['/'] === 'string' ? ((v as { '/': string })['/']) : null;
+  v !== null && typeof v === 'object' && typeof (v as { '/': unknown })['/'] === 'string' ? (v as { '/': string })['/'] : null;
 
 function validate(filter: QueryFilter): void {
   if (filter.status !== undefined && filter.status !== 'ok' && filter.status !== 'error') {
@@ -114,58 +134,73 @@ function validate(filter: QueryFilter): void {
   }
 }
 
-/** Span records of every log in the store that match `filter`, newest first. */
-export function queryStore(dir: string, filter: QueryFilter = {}): QueryResult[] {
+/** The CIDs a payload link stands for: the input/output block and every block it links. */
+function payloadCids(source: ProvenanceSource, block: string | null, cache: Map<string, Set<string>>): Set<string> {
+  if (!block) return new Set();
+  let out = cache.get(block);
+  if (out) return out;
+  out = new Set([block]);
+  const bytes = source.block(block);
+  if (bytes) {
+    try {
+      const map = decodeDagJson(bytes);
+      if (map !== null && typeof map === 'object') for (const v of Object.values(map)) if (linkCid(v)) out.add(linkCid(v)!);
+    } catch {
+      // a block that does not decode links nothing
+    }
+  }
+  cache.set(block, out);
+  return out;
+}
+
+/** Span records matching `filter` in a store directory or CAR export, newest first, with drop counts. */
+export function query(path: string, filter: QueryFilter = {}): QueryOutcome {
   validate(filter);
   const since = filter.since !== undefined ? toUnixNanos(filter.since, 'since') : undefined;
   const until = filter.until !== undefined ? toUnixNanos(filter.until, 'until') : undefined;
-  const { records } = readStoreRecords(dir);
-  let blocks: ReturnType<typeof loadPacks>['blocks'] | undefined;
-  const payloadCids = (block: string | null): Set<string> => {
-    const out = new Set<string>();
-    if (!block) return out;
-    out.add(block);
-    blocks ??= loadPacks(dir).blocks;
-    const b = blocks.get(block);
-    if (b && !b.problem) {
-      try {
-        for (const l of findLinks(decodeDagJson(b.data))) out.add(l.cid);
-      } catch {
-        // a block that does not decode links nothing
-      }
-    }
-    return out;
-  };
-  const matches = (s: StoredRecord): boolean => {
-    const r = s.record as SpanRecord;
-    const a = r.attributes ?? {};
-    if (filter.model !== undefined && a[ATTR_GEN_AI_REQUEST_MODEL] !== filter.model && a[ATTR_GEN_AI_RESPONSE_MODEL] !== filter.model) return false;
-    if (filter.provider !== undefined && a[ATTR_GEN_AI_PROVIDER_NAME] !== filter.provider) return false;
-    if (filter.operation !== undefined && a[ATTR_GEN_AI_OPERATION_NAME] !== filter.operation) return false;
-    if (filter.user !== undefined && a[ATTR_ENDUSER_ID] !== filter.user) return false;
-    if (filter.task !== undefined && a[ATTR_PROVENANCE_TASK_ID] !== filter.task) return false;
-    if (filter.worker !== undefined && a[ATTR_PROVENANCE_WORKER_ID] !== filter.worker) return false;
-    if (filter.route !== undefined && a[ATTR_PROVENANCE_ROUTE_BACKEND] !== filter.route) return false;
-    if (filter.traceId !== undefined && r.traceId !== filter.traceId.toLowerCase()) return false;
-    if (since !== undefined && BigInt(r.start) < since) return false;
-    if (until !== undefined && BigInt(r.start) >= until) return false;
-    if (filter.status === 'error' && r.status?.code !== 'ERROR') return false;
-    if (filter.status === 'ok' && r.status?.code === 'ERROR') return false;
-    if (filter.inputCid !== undefined && !payloadCids(linkCid(r.input)).has(filter.inputCid)) return false;
-    if (filter.outputCid !== undefined && !payloadCids(linkCid(r.output)).has(filter.outputCid)) return false;
-    return true;
-  };
-  const results: QueryResult[] = records
-    .filter((s) => s.record.type === 'span' && matches(s))
-    .map((s) => {
-      const r = s.record as SpanRecord;
+  const source = openSource(path);
+  const results: QueryResult[] = [];
+  const dropped = new Map<string, DropSummary>();
+  try {
+    const resources = new ResourceReader(source);
+    const payloads = new Map<string, Set<string>>();
+    const matches = (r: SpanRecord): boolean => {
       const a = r.attributes ?? {};
-      return {
+      if (filter.model !== undefined && a[ATTR_GEN_AI_REQUEST_MODEL] !== filter.model && a[ATTR_GEN_AI_RESPONSE_MODEL] !== filter.model) return false;
+      if (filter.provider !== undefined && a[ATTR_GEN_AI_PROVIDER_NAME] !== filter.provider) return false;
+      if (filter.operation !== undefined && a[ATTR_GEN_AI_OPERATION_NAME] !== filter.operation) return false;
+      if (filter.user !== undefined && a[ATTR_ENDUSER_ID] !== filter.user) return false;
+      if (filter.task !== undefined && a[ATTR_PROVENANCE_TASK_ID] !== filter.task) return false;
+      if (filter.worker !== undefined && a[ATTR_PROVENANCE_WORKER_ID] !== filter.worker) return false;
+      if (filter.route !== undefined && a[ATTR_PROVENANCE_ROUTE_BACKEND] !== filter.route) return false;
+      if (filter.traceId !== undefined && r.traceId !== filter.traceId.toLowerCase()) return false;
+      if (since !== undefined && BigInt(r.start) < since) return false;
+      if (until !== undefined && BigInt(r.start) >= until) return false;
+      if (filter.status === 'error' && r.status?.code !== 'ERROR') return false;
+      if (filter.status === 'ok' && r.status?.code === 'ERROR') return false;
+      if (filter.inputCid !== undefined && !payloadCids(source, linkCid(r.input), payloads).has(filter.inputCid)) return false;
+      if (filter.outputCid !== undefined && !payloadCids(source, linkCid(r.output), payloads).has(filter.outputCid)) return false;
+      return true;
+    };
+    forEachRecord(source, (s: StoredRecord) => {
+      const rec = s.record as unknown as Record<string, unknown>;
+      if (rec.type === 'dropped') {
+        const d = dropped.get(s.log) ?? { log: s.log, spans: 0, records: 0 };
+        d.spans += Number.isSafeInteger(rec.count) ? (rec.count as number) : 0;
+        d.records++;
+        dropped.set(s.log, d);
+        return true;
+      }
+      if (rec.type !== 'span') return true;
+      const r = s.record as SpanRecord;
+      if (!matches(r)) return true;
+      const a = r.attributes ?? {};
+      results.push({
         log: s.log,
         seq: r.seq,
         cid: s.cid,
         file: s.file,
-        line: s.line,
+        ...(s.line !== undefined ? { line: s.line } : { section: s.section }),
         time: nanosToIso(r.start),
         start: r.start,
         end: r.end,
@@ -178,9 +213,14 @@ export function queryStore(dir: string, filter: QueryFilter = {}): QueryResult[]
         status: r.status.code,
         inputCid: linkCid(r.input),
         outputCid: linkCid(r.output),
+        resource: resources.attributes(rec.resource),
         record: r,
-      };
+      });
+      return true;
     });
+  } finally {
+    source.close();
+  }
   results.sort((x, y) => {
     const dx = BigInt(x.start);
     const dy = BigInt(y.start);
@@ -188,7 +228,12 @@ export function queryStore(dir: string, filter: QueryFilter = {}): QueryResult[]
     if (x.log !== y.log) return x.log > y.log ? -1 : 1;
     return y.seq - x.seq;
   });
-  return filter.limit !== undefined ? results.slice(0, filter.limit) : results;
+  return { results: filter.limit !== undefined ? results.slice(0, filter.limit) : results, dropped: [...dropped.values()] };
+}
+
+/** Span records of every log in a store directory or CAR export that match `filter`, newest first. */
+export function queryStore(path: string, filter: QueryFilter = {}): QueryResult[] {
+  return query(path, filter).results;
 }
 
 /** One human-readable line per result: time, seq, model, operation, status, record CID, input/output CIDs. */
@@ -204,4 +249,9 @@ export function formatQueryResult(r: QueryResult): string {
     `output=${r.outputCid ?? '-'}`,
     `log=${r.log}`,
   ].join('  ');
+}
+
+/** The note query prints for a log that recorded dropped spans. */
+export function formatDropSummary(d: DropSummary): string {
+  return `note: log ${d.log} recorded ${d.spans} span(s) dropped by the exporter under back-pressure (${d.records} dropped record(s)); they have no records to match`;
 }

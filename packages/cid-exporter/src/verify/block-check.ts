@@ -3,9 +3,8 @@
  * bytes are the ones its CID names. The hash is always taken over the bytes as stored (never over a
  * re-encoding), so any change to a block shows up as a mismatch.
  */
-import { createHash } from 'node:crypto';
-import { CODEC_DAG_JSON, CODEC_RAW, MULTIHASH_SHA2_256 } from '../cid.js';
-import type { BinaryCid } from './binary-cid.js';
+import { CODEC_DAG_JSON, CODEC_RAW, MULTIHASH_SHA2_256, type CidParts } from '../cid.js';
+import { digestEquals, digestHex, sha256Latin1 } from '../read/sha256.js';
 
 /** Codecs allowed for blocks: raw for captured payload bytes, dag-json for records and linking blocks. */
 export const ALLOWED_BLOCK_CODECS: ReadonlyMap<number, string> = new Map([
@@ -18,12 +17,12 @@ export function codecName(code: number): string {
   return known[code] ?? `0x${code.toString(16)}`;
 }
 
-/** Why a CID is not acceptable (codec or hash function), or undefined when it is. */
-export function disallowedCidReason(cid: Pick<BinaryCid, 'version' | 'codec' | 'hashCode' | 'digest'>): string | undefined {
+/** Why a CID is not acceptable (version, codec or hash function), or undefined when it is. */
+export function disallowedCidReason(cid: Pick<CidParts, 'version' | 'codec' | 'hashCode' | 'digestLength'>): string | undefined {
   if (cid.version !== 1) return `CIDv${cid.version} is not allowed (only CIDv1)`;
   if (!ALLOWED_BLOCK_CODECS.has(cid.codec)) return `codec ${codecName(cid.codec)} is not allowed (only raw 0x55 and dag-json 0x0129)`;
   if (cid.hashCode !== MULTIHASH_SHA2_256) return `multihash 0x${cid.hashCode.toString(16)} is not allowed (only sha2-256)`;
-  if (cid.digest.length !== 32) return `sha2-256 digest of ${cid.digest.length} bytes`;
+  if (cid.digestLength !== 32) return `sha2-256 digest of ${cid.digestLength} bytes`;
   return undefined;
 }
 
@@ -33,19 +32,17 @@ export interface BlockProblem {
   detail: string;
 }
 
-/** The problem with a stored block, or undefined when its bytes match its (allowed) CID. */
-export function blockProblem(cid: BinaryCid, data: Uint8Array): BlockProblem | undefined {
+/**
+ * The problem with a stored block whose CID is `cid` (digest at cidBytes[cid.digestOffset]) and whose
+ * bytes are data[start, end), or undefined when its bytes match its (allowed) CID. `view` is that range
+ * as its own array, which crypto.hash needs.
+ */
+export function blockProblem(cid: CidParts, cidBytes: Uint8Array, view: Uint8Array): BlockProblem | undefined {
   const disallowed = disallowedCidReason(cid);
   if (disallowed) return { kind: 'disallowed cid', detail: disallowed };
-  const mismatch = blockMismatchReason(cid, data);
-  return mismatch ? { kind: 'modified', detail: mismatch } : undefined;
-}
-
-/** Why `data` does not hash to the digest in `cid` (sha2-256), or undefined when it does. */
-export function blockMismatchReason(cid: BinaryCid, data: Uint8Array): string | undefined {
-  const digest = createHash('sha256').update(data).digest();
-  if (!digest.equals(Buffer.from(cid.digest.buffer, cid.digest.byteOffset, cid.digest.byteLength))) {
-    return `bytes hash to sha2-256 ${digest.toString('hex')}, not the digest in the CID`;
+  const digest = sha256Latin1(view);
+  if (!digestEquals(digest, cidBytes, cid.digestOffset)) {
+    return { kind: 'modified', detail: `bytes hash to sha2-256 ${digestHex(digest)}, not the digest in the CID` };
   }
   return undefined;
 }

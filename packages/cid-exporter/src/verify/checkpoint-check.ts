@@ -1,10 +1,13 @@
 /**
  * Reads and checks one checkpoint (FORMAT.md section 6): canonical DAG-JSON, statement fields, key
- * fingerprint, Ed25519 signature over the DAG-JSON encoding of `statement`.
+ * fingerprint, Ed25519 signature. The signed bytes are the statement's own bytes inside the checkpoint:
+ * in canonical DAG-JSON a member's value is exactly the canonical encoding of that value, so nothing is
+ * re-encoded (and the writer's encoder is not involved).
  */
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
-import { decodeDagJson, encodeDagJson } from '../dag-json/index.js';
-import { canonicalDagJson } from './canonical.js';
+import { parseJsonStrict } from '../dag-json/parse.js';
+import { DagJsonScan } from '../dag-json/validate.js';
+import { READ_FORMAT_VERSION } from './record-check.js';
 
 export interface CheckpointStatement {
   log: string;
@@ -27,16 +30,24 @@ function bytesField(value: unknown): Buffer | undefined {
   return typeof b === 'string' ? Buffer.from(b, 'base64') : undefined;
 }
 
-/** Ed25519 public key object from its 32 raw bytes (RFC 8410 SubjectPublicKeyInfo built by hand). */
+const keyObjects = new Map<string, ReturnType<typeof createPublicKey>>();
+
+/** Ed25519 public key object from its 32 raw bytes (RFC 8410 SubjectPublicKeyInfo built by hand), made once per key. */
 export function ed25519PublicKey(raw: Uint8Array): ReturnType<typeof createPublicKey> {
-  const spkiPrefix = Buffer.from('302a300506032b6570032100', 'hex');
-  return createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' });
+  const hex = Buffer.from(raw).toString('hex');
+  let key = keyObjects.get(hex);
+  if (!key) {
+    const spkiPrefix = Buffer.from('302a300506032b6570032100', 'hex');
+    key = createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' });
+    if (keyObjects.size < 64) keyObjects.set(hex, key);
+  }
+  return key;
 }
 
 function parseStatement(s: unknown): CheckpointStatement | string {
   if (s === null || typeof s !== 'object' || Array.isArray(s)) return 'statement is not a map';
   const st = s as Record<string, unknown>;
-  if (st.v !== 2 || st.type !== 'checkpoint') return 'statement is not a version 2 checkpoint';
+  if (st.v !== READ_FORMAT_VERSION || st.type !== 'checkpoint') return `statement is not a version ${READ_FORMAT_VERSION} checkpoint`;
   if (typeof st.log !== 'string') return 'statement has no log id';
   if (!Number.isSafeInteger(st.size) || (st.size as number) < 0) return 'statement size is not a non-negative integer';
   if (typeof st.root !== 'string' || !/^[0-9a-f]{64}$/.test(st.root)) return 'statement root is not 64 hex digits';
@@ -50,22 +61,22 @@ function parseStatement(s: unknown): CheckpointStatement | string {
   return { log: st.log, size: st.size as number, root: st.root, last, time: String(st.time), key: st.key };
 }
 
+const scan = new DagJsonScan(['statement']);
+
 /** Checks a checkpoint file's bytes. Never throws. */
 export function readCheckpoint(bytes: Uint8Array): CheckpointReading {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   let value: unknown;
   try {
-    value = decodeDagJson(text);
+    value = parseJsonStrict(text);
   } catch (err) {
     return { ok: false, kind: 'modified', detail: `checkpoint is not valid DAG-JSON: ${(err as Error).message}` };
   }
-  const canonical = canonicalDagJson(value);
-  if (canonical === undefined) return { ok: false, kind: 'non-canonical encoding', detail: 'checkpoint cannot be DAG-JSON encoded' };
-  if (value === null || typeof value !== 'object') return { ok: false, kind: 'modified', detail: 'checkpoint is not a map' };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, kind: 'modified', detail: 'checkpoint is not a map' };
   const cp = value as Record<string, unknown>;
   const statement = parseStatement(cp.statement);
   if (typeof statement === 'string') return { ok: false, kind: 'modified', detail: statement };
-  if (canonical !== text) return { ok: false, kind: 'non-canonical encoding', detail: 'checkpoint does not re-encode to its stored bytes', statement };
+  if (!scan.scan(bytes)) return { ok: false, kind: 'non-canonical encoding', detail: `checkpoint is not canonical DAG-JSON: ${scan.error} (byte ${scan.errorAt})`, statement };
   const publicKey = bytesField(cp.publicKey);
   const signature = bytesField(cp.signature);
   if (!publicKey || publicKey.length !== 32) return { ok: false, kind: 'bad signature', detail: 'publicKey is not 32 bytes', statement };
@@ -74,9 +85,11 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointReading {
   if (fingerprint !== statement.key) {
     return { ok: false, kind: 'bad signature', detail: `statement key ${statement.key} is not the fingerprint ${fingerprint} of publicKey`, statement };
   }
+  const m = scan.member(bytes, 'statement');
+  const signed = Buffer.from(bytes.buffer, bytes.byteOffset + scan.valueStart[m]!, scan.valueEnd[m]! - scan.valueStart[m]!);
   let valid = false;
   try {
-    valid = verifySignature(null, encodeDagJson(cp.statement), ed25519PublicKey(publicKey), signature);
+    valid = verifySignature(null, signed, ed25519PublicKey(publicKey), signature);
   } catch (err) {
     return { ok: false, kind: 'bad signature', detail: `signature cannot be checked: ${(err as Error).message}`, statement };
   }

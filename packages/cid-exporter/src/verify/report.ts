@@ -9,6 +9,8 @@ export interface VerifiedLog {
   checkpoints: number;
   /** Number of leading records covered by a checkpoint that verified. */
   signedSize: number;
+  /** Spans the exporter recorded as dropped under back-pressure (sum of its `dropped` records). */
+  dropped: number;
 }
 
 export interface VerifyReport {
@@ -35,4 +37,6 @@ export interface VerifyOptions {
    * CAR accepts any key that verifies (its keys are listed in the report so they can be compared).
    */
   trustedKeys?: readonly string[];
+  /** Size of the read window in bytes (default 1 MiB); files are streamed through it. */
+  chunkSize?: number;
 }

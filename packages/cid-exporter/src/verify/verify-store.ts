@@ -1,143 +1,175 @@
 /**
  * `verifyStore(dir)`: verifies every log of a store from the bytes on disk (FORMAT.md), without
- * opening it as a writer (no lock, no recovery, nothing written).
+ * opening it as a writer (no lock, no recovery, nothing written), streaming every file through a reused
+ * window: memory is the block table (about 14 bytes per block, ../read/digest-index.ts), the chain head
+ * and Merkle state of one log, and the failures found.
  */
 import { join } from 'node:path';
 import { storePaths } from '../record.js';
-import { loadPacks } from './block-source.js';
+import { forEachLogLine } from '../read/log-lines.js';
+import { assertStore, listCheckpoints, listClosedLogs, listLockedLogs, listLogIds, readStoreFile } from '../read/store-files.js';
+import { BlockTable } from './block-table.js';
 import type { VerifyFailure, VerifyNote } from './failure.js';
-import { LinkResolver } from './links.js';
-import { verifyLog } from './log-verifier.js';
+import type { LogInput, Where } from './log-input.js';
+import { verifyLog } from './log-verify.js';
 import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
-import { assertStore, listCheckpoints, listClosedLogs, listLockedLogs, listLogIds, readLogLines, readStoreFile } from './store-files.js';
+import { catchUpPack, checkPackContent, hashPacks, tornPackNote, type PackState } from './store-packs.js';
 import { storePublicKeyHex, TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
 
 export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyReport {
   assertStore(dir);
+  const read = { chunkSize: options.chunkSize };
   // Closed logs first: a writer that closes while we read has written its final checkpoint before removing
   // its lock, so a log already closed here has all its checkpoints in the listing below.
   const closedAtStart = listClosedLogs(dir);
   // Read order matters while a writer is active: checkpoints are listed before the logs are read (a
-  // listed checkpoint's records are already in its log) and packs are read after the logs (a writer
-  // syncs a record's blocks before the record), so a live store never shows false breaks.
+  // listed checkpoint's records are already in its log). Packs are read before the logs; a record linking
+  // a block its (live) writer appended since makes verify read that pack's new sections (a writer syncs
+  // a record's blocks before the record), so a live store never shows false breaks.
   const checkpoints = listCheckpoints(dir);
   const logIds = listLogIds(dir);
   const knownLogs = new Set(logIds);
-  const logLines = logIds.map((log) => readLogLines(dir, log));
-  const packs = loadPacks(dir);
+  const blocks = new BlockTable();
+  const packs = hashPacks(dir, blocks, read);
+  blocks.seal();
+  checkPackContent(dir, packs, blocks, read);
   // A lock seen now (a listing is not atomic against a writer starting) keeps that log lenient too.
   const lockedNow = listLockedLogs(dir);
   const isClosed = (log: string): boolean => closedAtStart.has(log) && !lockedNow.has(log);
-  const resolver = new LinkResolver(packs.blocks);
-  const seen = new Set<string>();
   let trusted: TrustedKeys | undefined;
   if (options.trustedKeys?.length) trusted = new TrustedKeys(options.trustedKeys);
   else {
     const own = storePublicKeyHex(join(dir, storePaths.key));
     if (own) trusted = new TrustedKeys([own]);
   }
+  const packOf = new Map<string, PackState>(packs.map((p) => [p.log, p]));
   const ordered: Array<{ key: [number, number]; failure: VerifyFailure }> = [];
-  // A closed log's pack was cut back or completed before its lock went: a torn final section there was
-  // written (or cut) afterwards. Torn packs of locked logs are a crashed writer's, cut at the next open.
-  const closedPack = (file: string): boolean => {
-    const log = file.replace(/^blocks\//, '').replace(/\.blocks$/, '');
-    return isClosed(log) && logLines.some((l) => l.log === log && l.exists);
-  };
-  const notes: VerifyNote[] = packs.notes.filter((n) => !packs.torn.some((t) => t.file === n.file && closedPack(t.file)));
+  const notes: VerifyNote[] = [];
   const logs: VerifiedLog[] = [];
   const publicKeys = new Set<string>();
+  const logFileExists = new Set<string>();
 
   logIds.forEach((log, logIndex) => {
-    const lines = logLines[logIndex]!;
-    if (!lines.exists) {
-      notes.push({ file: lines.file, log, detail: 'log file is missing; only its checkpoints remain' });
-    }
-    const closed = lines.exists && isClosed(log);
-    const result = verifyLog(
-      {
-        logId: log,
-        records: lines.lines.map((bytes, i) => ({ bytes, where: { file: lines.file, line: i + 1 } })),
-        checkpoints: (checkpoints.get(log) ?? []).map((c) => ({
-          bytes: readStoreFile(dir, c.file),
-          where: { file: c.file },
-          namedSize: c.namedSize,
-        })),
-        end: { file: lines.file, line: lines.lines.length + 1 },
+    const file = storePaths.log(log);
+    let tail: { offset: number; length: number } | undefined;
+    let exists = true;
+    const input: LogInput = {
+      logId: log,
+      records(visit) {
+        const r = forEachLogLine(dir, log, visit, read);
+        exists = r.exists;
+        tail = r.tornTail;
       },
-      { resolver, missingKind: 'missing payload', trustedKeys: trusted, seen, closed },
-    );
+      checkpoints: (checkpoints.get(log) ?? []).map((c) => ({ bytes: readStoreFile(dir, c.file), where: { file: c.file }, namedSize: c.namedSize })),
+      where: (line): Where => ({ file, line }),
+      end: (n): Where => ({ file, line: n + 1 }),
+    };
+    const pack = packOf.get(log);
+    const closed = isClosed(log);
+    // a live writer's records may link blocks appended after the packs were read: read those too
+    blocks.catchUp = closed || !pack ? undefined : () => catchUpPack(dir, pack, blocks, read);
+    const result = verifyLog(input, {
+      blocks,
+      missingKind: 'missing payload',
+      trustedKeys: trusted,
+      // read after the log: a log file that is gone leaves only checkpoints, which cannot be "closed"
+      get closed() {
+        return closed && exists;
+      },
+    });
+    blocks.catchUp = undefined;
+    if (!exists) notes.push({ file, log, detail: 'log file is missing; only its checkpoints remain' });
+    else logFileExists.add(log);
     // A cut or damage record names a log another writer recovered: that log must still be in the store.
-    for (const a of result.accepted) {
-      const r = a.record;
-      if ((r.type !== 'cut' && r.type !== 'damage') || typeof r.target !== 'string' || knownLogs.has(r.target)) continue;
+    for (const t of result.targets) {
+      if (knownLogs.has(t.target)) continue;
       ordered.push({
-        key: [logIndex, ((a.where.line ?? 1) - 1) * 10 + 7],
+        key: [logIndex, ((t.where.line ?? 1) - 1) * 10 + 7],
         failure: {
           kind: 'deleted',
-          file: storePaths.log(r.target),
-          log: r.target,
-          detail: `log ${r.target} is gone (no log file, no checkpoint) but the ${String(r.type)} record at ${a.where.file}:${a.where.line} (log ${log}, seq ${String(r.seq)}, cid ${a.cid}) names it`,
+          file: storePaths.log(t.target),
+          log: t.target,
+          detail: `log ${t.target} is gone (no log file, no checkpoint) but the ${t.type} record at ${t.where.file}:${t.where.line} (log ${log}, seq ${t.seq}, cid ${t.cid}) names it`,
         },
       });
     }
     const truncated = result.failures.some((f) => f.failure.kind === 'truncated since checkpoint');
-    if (lines.tornTail && closed && !truncated) {
+    if (tail && exists && closed && !truncated) {
       // Only a writer that died mid-write leaves a torn tail, and then its lock stays (FORMAT.md section 2);
       // after a truncation the partial line is what is left of the cut, already reported.
       ordered.push({
-        key: [logIndex, lines.lines.length * 10 + 6],
+        key: [logIndex, result.records * 10 + 6],
         failure: {
           kind: 'inserted',
-          file: lines.file,
-          line: lines.lines.length + 1,
+          file,
+          line: result.records + 1,
           log,
-          seq: lines.lines.length,
-          detail: `${lines.tornTail.length} bytes after the last newline (byte ${lines.tornTail.offset}) of a closed log (no lock file): a writer that closes leaves no partial line`,
+          seq: result.records,
+          detail: `${tail.length} bytes after the last newline (byte ${tail.offset}) of a closed log (no lock file): a writer that closes leaves no partial line`,
         },
       });
-    } else if (lines.tornTail) {
+    } else if (tail) {
       notes.push({
-        file: lines.file,
-        line: lines.lines.length + 1,
+        file,
+        line: result.records + 1,
         log,
-        seq: lines.lines.length,
-        detail: `torn last line: ${lines.tornTail.length} bytes after the last newline (byte ${lines.tornTail.offset}); not part of the log, the next store open cuts and records it`,
+        seq: result.records,
+        detail: `torn last line: ${tail.length} bytes after the last newline (byte ${tail.offset}); not part of the log, the next store open cuts and records it`,
       });
     }
     for (const f of result.failures) ordered.push({ key: [logIndex, f.order], failure: f.failure });
     notes.push(...result.notes);
     result.publicKeys.forEach((k) => publicKeys.add(k));
-    logs.push({ log, file: lines.file, records: result.records, checkpoints: result.checkpoints, signedSize: result.signedSize });
+    logs.push({ log, file, records: result.records, checkpoints: result.checkpoints, signedSize: result.signedSize, dropped: result.dropped });
   });
 
-  // Damage in packs that no record links still is damage: report it after the owning log's records.
-  const logIndexOfPack = (file: string): number => {
-    const i = logIds.indexOf(file.replace(/^blocks\//, '').replace(/\.blocks$/, ''));
+  // Pack problems come after the owning log's records. A closed log's pack was cut back or completed
+  // before its lock went: a torn final section there was written (or cut) afterwards. Torn packs of
+  // locked logs are a crashed writer's, cut at the next open.
+  const logIndexOfPack = (state: PackState): number => {
+    const i = logIds.indexOf(state.log);
     return i < 0 ? logIds.length : i;
   };
-  for (const t of packs.torn) {
-    if (!closedPack(t.file)) continue;
-    ordered.push({
-      key: [logIndexOfPack(t.file), Number.MAX_SAFE_INTEGER],
-      failure: {
-        kind: 'modified',
-        file: t.file,
-        section: t.section,
-        offset: t.offset,
-        detail: `pack of a closed log (no lock file) ends inside a section: ${t.length} bytes from byte ${t.offset} are not a whole section; a writer that closes leaves no partial section`,
-      },
-    });
+  const packNotes: VerifyNote[] = [];
+  for (const p of packs) {
+    const closedPack = isClosed(p.log) && logFileExists.has(p.log);
+    if (p.torn && closedPack) {
+      ordered.push({
+        key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER],
+        failure: {
+          kind: 'modified',
+          file: p.file,
+          section: p.torn.section,
+          offset: p.torn.offset,
+          detail: `pack of a closed log (no lock file) ends inside a section: ${p.torn.length} bytes from byte ${p.torn.offset} are not a whole section; a writer that closes leaves no partial section`,
+        },
+      });
+    } else {
+      const n = tornPackNote(p);
+      if (n) packNotes.push(n);
+    }
+    if (p.failure) ordered.push({ key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER], failure: p.failure });
   }
-  for (const f of packs.failures) ordered.push({ key: [logIndexOfPack(f.file), Number.MAX_SAFE_INTEGER], failure: f });
-  for (const b of packs.damaged) {
-    if (seen.has(b.cid)) continue;
+  // Every damaged copy is a failure: one a record reached was reported there, the others are reported here.
+  for (const { cid, copy } of blocks.damagedInOrder) {
+    if (copy.reported) continue;
+    const i = logIds.indexOf(copy.where.file.replace(/^blocks\//, '').replace(/\.blocks$/, ''));
     ordered.push({
-      key: [logIndexOfPack(b.where.file), Number.MAX_SAFE_INTEGER - 1],
-      failure: { kind: b.problem!.kind, ...b.where, cid: b.cid, detail: `block (linked by no record): ${b.problem!.detail}` },
+      key: [i < 0 ? logIds.length : i, Number.MAX_SAFE_INTEGER - 1],
+      failure: { kind: copy.problem.kind, ...copy.where, cid, detail: `block (linked by no record, or another copy is intact): ${copy.problem.detail}` },
     });
   }
   if (!trusted && publicKeys.size > 0) notes.push(untrustedKeysNote(dir, publicKeys));
   ordered.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
   const failures = ordered.map((o) => o.failure);
-  return { ok: failures.length === 0, type: 'store', source: dir, logs, blocks: packs.blocks.size, publicKeys: [...publicKeys], failures, notes };
+  return {
+    ok: failures.length === 0,
+    type: 'store',
+    source: dir,
+    logs,
+    blocks: blocks.blocks,
+    publicKeys: [...publicKeys],
+    failures,
+    notes: [...packNotes, ...notes],
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * Read-only view of a store directory's files (FORMAT.md section 1) for verify, query and export:
- * which logs exist, their lines (complete ones, plus any torn tail), and their checkpoint files.
+ * which logs, packs, locks and checkpoint files exist.
  * Nothing here writes, locks or recovers: readers never change a store.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -8,17 +8,6 @@ import { join } from 'node:path';
 import { storePaths } from '../record.js';
 
 const CHECKPOINT_NAME = /^(.+)\.([0-9]{12})\.json$/;
-
-export interface LogLines {
-  log: string;
-  /** Store-relative path of the log file. */
-  file: string;
-  /** Complete lines (without newline), in file order; line n is lines[n - 1]. */
-  lines: Uint8Array[];
-  /** Bytes after the last newline: a torn last line, not part of the log until recovered. */
-  tornTail?: { offset: number; length: number };
-  exists: boolean;
-}
 
 export interface CheckpointFileRef {
   log: string;
@@ -77,9 +66,7 @@ export function readStoreFile(storeDir: string, rel: string): Buffer {
   try {
     return readFileSync(join(storeDir, rel));
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') throw err;
-    throw Object.assign(new Error(`cannot read ${rel} in store ${storeDir}: ${e.message}`), { code: e.code });
+    throw storeReadError(storeDir, rel, err);
   }
 }
 
@@ -112,25 +99,20 @@ export function listClosedLogs(storeDir: string): Set<string> {
   return out;
 }
 
-/** Splits a log file into complete lines and a torn tail. */
-export function readLogLines(storeDir: string, log: string): LogLines {
-  const file = storePaths.log(log);
-  let bytes: Buffer;
-  try {
-    bytes = readStoreFile(storeDir, file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { log, file, lines: [], exists: false };
-    throw err;
-  }
-  const lines: Uint8Array[] = [];
-  let start = 0;
-  for (;;) {
-    const nl = bytes.indexOf(0x0a, start);
-    if (nl < 0) break;
-    lines.push(bytes.subarray(start, nl));
-    start = nl + 1;
-  }
-  const out: LogLines = { log, file, lines, exists: true };
-  if (start < bytes.length) out.tornTail = { offset: start, length: bytes.length - start };
-  return out;
+/** Block packs of the store (`blocks/<log>.blocks`), sorted by name. */
+export function listPacks(storeDir: string): Array<{ name: string; log: string; file: string }> {
+  return list(join(storeDir, storePaths.blocksDir))
+    .filter((n) => n.endsWith('.blocks'))
+    .map((name) => ({ name, log: name.slice(0, -'.blocks'.length), file: `${storePaths.blocksDir}/${name}` }));
+}
+
+/**
+ * An error reading a store file, naming it (a bare EISDIR/EACCES message does not say which file).
+ * ENOENT keeps its code so callers can treat a missing file as absent.
+ */
+export function storeReadError(storeDir: string, rel: string, err: unknown): Error {
+  const e = err as NodeJS.ErrnoException;
+  // only the file system's own errors (they carry the syscall) need the file named
+  if (e.code === 'ENOENT' || e.syscall === undefined) return e;
+  return Object.assign(new Error(`cannot read ${rel} in store ${storeDir}: ${e.message}`), { code: e.code });
 }

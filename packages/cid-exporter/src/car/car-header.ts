@@ -1,9 +1,46 @@
 /**
- * Decodes a CARv1 header (DAG-CBOR `{ roots: [CID...], version: 1 }`) without a CBOR library.
- * Spec: https://ipld.io/specs/transport/car/carv1/#header. Only the CBOR needed for a header is accepted
- * (maps, arrays, text and byte strings, unsigned ints, tag 42); anything else is a malformed header.
+ * The CARv1 header: a DAG-CBOR map `{ "roots": [CID, ...], "version": 1 }`, written and read here.
+ * Spec: https://ipld.io/specs/transport/car/carv1/#header and https://ipld.io/specs/codecs/dag-cbor/spec/
+ *
+ * The header is the only DAG-CBOR this package handles and its shape is fixed, so it is coded by hand
+ * instead of with an ESM-only CBOR library (the CJS build must load without one). DAG-CBOR rules that
+ * matter for this shape: shortest-form lengths, map keys sorted length-first ("roots" before "version"),
+ * CIDs as tag 42 over a byte string of 0x00 (identity multibase) + CID bytes. The reader accepts only
+ * what such a header can contain (maps, arrays, text and byte strings, unsigned ints, tag 42).
  */
-import { CBOR_TAG_CID } from '../export/car-header.js';
+
+const MAJOR_UINT = 0;
+const MAJOR_BYTES = 2;
+const MAJOR_TEXT = 3;
+const MAJOR_ARRAY = 4;
+const MAJOR_MAP = 5;
+const MAJOR_TAG = 6;
+/** CBOR tag registered for IPLD links. */
+export const CBOR_TAG_CID = 42;
+
+function head(major: number, arg: number): number[] {
+  const m = major << 5;
+  if (arg < 24) return [m | arg];
+  if (arg < 0x100) return [m | 24, arg];
+  if (arg < 0x10000) return [m | 25, arg >> 8, arg & 0xff];
+  if (arg < 0x100000000) return [m | 26, (arg >>> 24) & 0xff, (arg >> 16) & 0xff, (arg >> 8) & 0xff, arg & 0xff];
+  throw new RangeError('CAR header: length too large');
+}
+
+function text(s: string): number[] {
+  const bytes = Buffer.from(s, 'utf8');
+  return [...head(MAJOR_TEXT, bytes.length), ...bytes];
+}
+
+/** DAG-CBOR bytes of the CARv1 header for the given root CIDs (binary form). */
+export function encodeCarHeader(roots: readonly Uint8Array[]): Uint8Array {
+  const out: number[] = [...head(MAJOR_MAP, 2), ...text('roots'), ...head(MAJOR_ARRAY, roots.length)];
+  for (const cid of roots) {
+    out.push(...head(MAJOR_TAG, CBOR_TAG_CID), ...head(MAJOR_BYTES, cid.length + 1), 0x00, ...cid);
+  }
+  out.push(...text('version'), ...head(MAJOR_UINT, 1));
+  return Uint8Array.from(out);
+}
 
 /** A decoded CARv1 header. Roots are binary CIDs. */
 export interface CarHeader {
@@ -44,18 +81,18 @@ function readItem(c: Cursor, depth: number): CborValue {
   const major = initial >> 5;
   const arg = readArg(c, initial & 0x1f);
   switch (major) {
-    case 0:
+    case MAJOR_UINT:
       return arg;
-    case 2:
+    case MAJOR_BYTES:
       return c.take(arg);
-    case 3:
+    case MAJOR_TEXT:
       return new TextDecoder('utf-8', { fatal: true }).decode(c.take(arg));
-    case 4: {
+    case MAJOR_ARRAY: {
       const items: CborValue[] = [];
       for (let i = 0; i < arg; i++) items.push(readItem(c, depth + 1));
       return items;
     }
-    case 5: {
+    case MAJOR_MAP: {
       const map = new Map<string, CborValue>();
       for (let i = 0; i < arg; i++) {
         const key = readItem(c, depth + 1);
@@ -65,7 +102,7 @@ function readItem(c: Cursor, depth: number): CborValue {
       }
       return map;
     }
-    case 6: {
+    case MAJOR_TAG: {
       if (arg !== CBOR_TAG_CID) throw new Error(`unexpected CBOR tag ${arg}`);
       const inner = readItem(c, depth + 1);
       if (!(inner instanceof Uint8Array) || inner.length < 2 || inner[0] !== 0x00) {
@@ -92,7 +129,7 @@ export function decodeCarHeader(bytes: Uint8Array): CarHeader {
   const out: Uint8Array[] = [];
   for (const r of roots) {
     if (r === null || typeof r !== 'object' || !('cid' in r)) throw new Error('a root is not a CID link');
-    out.push(r.cid);
+    out.push(Uint8Array.from(r.cid));
   }
   for (const key of value.keys()) {
     if (key !== 'roots' && key !== 'version') throw new Error(`unexpected header key "${key}"`);

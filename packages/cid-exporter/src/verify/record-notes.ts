@@ -1,0 +1,52 @@
+/**
+ * What verify says about the records that are not spans (FORMAT.md sections 3.2, 3.3 and the `dropped`
+ * record): a recorded cut or damage is a note (and names a log that must still exist); drops are summed
+ * per log and summarised in one note.
+ */
+import type { VerifyNote } from './failure.js';
+import type { TargetRef, Where } from './log-input.js';
+
+const isLink = (v: unknown): v is { '/': string } =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { '/'?: unknown })['/'] === 'string';
+
+export class RecordNotes {
+  readonly notes: VerifyNote[] = [];
+  readonly targets: TargetRef[] = [];
+  dropped = 0;
+  private dropRecords = 0;
+  private firstDrop: { where: Where; seq: number; count: number; reason: string } | undefined;
+
+  constructor(private readonly logId: string) {}
+
+  /** Takes note of an accepted record of type `type` (decoded). */
+  add(type: string, r: Record<string, unknown>, where: Where, seq: number, cid: string): void {
+    if (type === 'cut') {
+      this.notes.push({
+        ...where,
+        log: this.logId,
+        seq,
+        detail: `recorded cut: ${String(r.length)} bytes cut from ${String(r.file)} at byte ${String(r.offset)} (log ${String(r.target)}), kept as block ${isLink(r.block) ? r.block['/'] : '?'}`,
+      });
+    } else if (type === 'damage') {
+      this.notes.push({ ...where, log: this.logId, seq, detail: `recorded damage: ${String(r.file)} line ${String(r.line)}: ${String(r.reason)}` });
+    } else if (type === 'dropped') {
+      const count = Number.isSafeInteger(r.count) && (r.count as number) > 0 ? (r.count as number) : 0;
+      this.dropped += count;
+      this.dropRecords++;
+      this.firstDrop ??= { where, seq, count, reason: String(r.reason) };
+    }
+    if ((type === 'cut' || type === 'damage') && typeof r.target === 'string') this.targets.push({ target: r.target, type, seq, cid, where });
+  }
+
+  /** The drop summary note, if any record said spans were dropped. */
+  finish(): void {
+    const f = this.firstDrop;
+    if (!f) return;
+    this.notes.push({
+      ...f.where,
+      log: this.logId,
+      seq: f.seq,
+      detail: `recorded drops: the exporter dropped ${this.dropped} span(s) in ${this.dropRecords} dropped record(s) (first: ${f.count} at seq ${f.seq}, ${f.reason})`,
+    });
+  }
+}
