@@ -158,7 +158,7 @@ describe('the store behind the OTLP export', () => {
     const report = verifyStore(run.storeDir!);
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.logs).toEqual([{ log: log!.logId, file: `logs/${log!.logId}.jsonl`, records: 1, checkpoints: 1, signedSize: 1 }]);
+    expect(report.logs).toEqual([{ log: log!.logId, file: `logs/${log!.logId}.jsonl`, records: 1, checkpoints: 1, signedSize: 1, dropped: 0 }]);
   });
 
   it('never lets the API key reach the OTLP receiver or the store', async () => {
