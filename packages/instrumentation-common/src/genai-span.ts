@@ -13,11 +13,19 @@ import { requestSpanAttributes, responseSpanAttributes } from './span-attributes
 
 export { requestContentAttributes } from './span-attributes.js';
 
-/** Content of a request; recorded only when content capture is on. */
+/**
+ * Content of a request; recorded only when content capture is on. Each part may instead be given as its
+ * JSON text (`inputMessagesJson` ...: exactly what `JSON.stringify` gives for the object form, see
+ * json-text.ts), which wins over the object form; for system instructions and tool definitions, only
+ * when there are any.
+ */
 export interface GenAIRequestContent {
   inputMessages?: InputMessages;
   systemInstructions?: SystemInstructions;
   toolDefinitions?: ToolDefinitions;
+  inputMessagesJson?: string;
+  systemInstructionsJson?: string;
+  toolDefinitionsJson?: string;
 }
 
 /** What a backend maps an SDK request to. */
@@ -54,6 +62,8 @@ export interface GenAIResponse {
   attributes?: Attributes;
   /** Output messages; recorded only when capture is on. */
   outputMessages?: OutputMessages;
+  /** The output messages as JSON text (exactly what `JSON.stringify(outputMessages)` gives); wins over `outputMessages`. */
+  outputMessagesJson?: string;
   /** Other content attributes (e.g. `gen_ai.tool.call.result`); recorded only when capture is on. */
   contentAttributes?: Attributes;
 }

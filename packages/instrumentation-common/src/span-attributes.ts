@@ -67,11 +67,14 @@ export function requestContentAttributes(content: GenAIRequestContent | undefine
 
 function addRequestContent(content: GenAIRequestContent | undefined, out: Attributes): Attributes {
   if (!content) return out;
-  if (content.inputMessages) out[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(content.inputMessages);
-  if (content.systemInstructions && content.systemInstructions.length > 0) {
+  if (typeof content.inputMessagesJson === 'string') out[ATTR_GEN_AI_INPUT_MESSAGES] = content.inputMessagesJson;
+  else if (content.inputMessages) out[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(content.inputMessages);
+  if (typeof content.systemInstructionsJson === 'string') out[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = content.systemInstructionsJson;
+  else if (content.systemInstructions && content.systemInstructions.length > 0) {
     out[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(content.systemInstructions);
   }
-  if (content.toolDefinitions && content.toolDefinitions.length > 0) {
+  if (typeof content.toolDefinitionsJson === 'string') out[ATTR_GEN_AI_TOOL_DEFINITIONS] = content.toolDefinitionsJson;
+  else if (content.toolDefinitions && content.toolDefinitions.length > 0) {
     out[ATTR_GEN_AI_TOOL_DEFINITIONS] = JSON.stringify(content.toolDefinitions);
   }
   return out;
@@ -115,7 +118,8 @@ export function responseSpanAttributes(
     }
   }
   if (policy.captureContent) {
-    if (response.outputMessages) out[ATTR_GEN_AI_OUTPUT_MESSAGES] = JSON.stringify(response.outputMessages);
+    if (typeof response.outputMessagesJson === 'string') out[ATTR_GEN_AI_OUTPUT_MESSAGES] = response.outputMessagesJson;
+    else if (response.outputMessages) out[ATTR_GEN_AI_OUTPUT_MESSAGES] = JSON.stringify(response.outputMessages);
     if (response.contentAttributes) Object.assign(out, response.contentAttributes);
   }
   return out;
