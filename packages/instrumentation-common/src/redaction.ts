@@ -15,7 +15,7 @@ export const FINGERPRINT_DOMAIN = 'llm-provenance/credential-fingerprint/v1';
  * per call. The cache is keyed by the credential itself: it lives only in this module (never exported,
  * logged or serialised) and holds at most 32 keys, each of which the SDK client that sent it also holds
  * in memory (`client.apiKey`) for as long as the client lives; the cache may keep a key of a discarded
- * client until 32 newer ones have pushed it out. A heap snapshot of the process shows the keys either way.
+ * client until 32 newer ones have pushed it out (and, as the one asked for last, until another is asked for). A heap snapshot of the process shows the keys either way.
  */
 const FINGERPRINTS = new BoundedCache<string, string>(32);
 

@@ -91,7 +91,12 @@ export function responseSpanAttributes(
   copyWithoutContent(response.attributes, out);
   setDefined(out, ATTR_GEN_AI_RESPONSE_ID, response.id);
   setDefined(out, ATTR_GEN_AI_RESPONSE_MODEL, response.model);
-  if (response.finishReasons?.length) setDefined(out, ATTR_GEN_AI_RESPONSE_FINISH_REASONS, response.finishReasons);
+  const finishReasons = response.finishReasons;
+  if (finishReasons && finishReasons.length > 0) {
+    // Mappings give a fresh array of strings: used as it is unless it holds anything else.
+    if (isStringArray(finishReasons)) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = finishReasons;
+    else setDefined(out, ATTR_GEN_AI_RESPONSE_FINISH_REASONS, finishReasons);
+  }
   const usage = response.usage;
   if (usage) {
     setDefined(out, ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
@@ -123,6 +128,11 @@ export function responseSpanAttributes(
     if (response.contentAttributes) Object.assign(out, response.contentAttributes);
   }
   return out;
+}
+
+function isStringArray(values: readonly unknown[]): values is string[] {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return false;
+  return true;
 }
 
 function setDefined(out: Attributes, key: string, value: unknown): void {
