@@ -111,8 +111,7 @@ export class GenAISpan {
     this.requestModel = request.requestModel;
     this.#credential = typeof request.credential === 'string' && request.credential !== '' ? request.credential : undefined;
     const attributes = requestSpanAttributes(request, policy, this.providerName, parent);
-    const name = request.requestModel ? `${request.operationName} ${request.requestModel}` : request.operationName;
-    this.span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    this.span = tracer.startSpan(spanName(request.operationName, request.requestModel), { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span);
   }
 
@@ -191,3 +190,14 @@ export class GenAISpan {
   }
 }
 
+/** The span name asked for last: a process mostly makes one kind of call to one model. */
+let lastName: { operation: string; model: string; name: string } | undefined;
+
+/** `{operation} {model}`, or the operation alone (GenAI conventions, span name). */
+function spanName(operation: string, model: string | undefined): string {
+  if (!model) return operation;
+  if (lastName === undefined || lastName.operation !== operation || lastName.model !== model) {
+    lastName = { operation, model, name: `${operation} ${model}` };
+  }
+  return lastName.name;
+}

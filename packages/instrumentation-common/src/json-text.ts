@@ -20,7 +20,7 @@ export function textPartJson(content: string): string {
   return `{"type":"text","content":${jsonString(content)}}`;
 }
 
-/** JSON array text of `items` already written as JSON text (`JSON.stringify` of the array of their values). */
+/** JSON array text of `items`, each already JSON text (`JSON.stringify` of the array of their values). */
 export function jsonArray(items: readonly string[]): string {
   return items.length === 1 ? `[${items[0]}]` : `[${items.join(',')}]`;
 }
