@@ -17,21 +17,30 @@
  *
  * The promise objects are never replaced. `asResponse` and `_thenUnwrap` are interposed once per
  * APIPromise class, on the prototype that defines them (the first time a promise of that class is
- * observed), and find the observation of a promise in a WeakMap: a call pays for a map entry, not for
- * new methods. Where an SDK defines them on the instance instead (openai 7.57 sets `_thenUnwrap` and
- * `withResponse` per promise and re-parses through a closure, which point 1 covers), that instance's
- * own method is interposed. The prototype interposition does nothing for promises nobody observes.
+ * observed), and find the observation of a promise on the promise's own `parseResponse`, which every
+ * Stainless version keeps on the instance and which an observed promise gets memoised (point 3) when it
+ * is first watched: the memoising wrapper carries the observation, so a call pays for no new property
+ * and no map entry. (Not a WeakMap: V8's young-generation collector keeps every value of an old
+ * WeakMap alive, and the observation leads back to its key, so each call's promise, response and span
+ * handle would survive into the old generation.) Where an SDK defines the two methods on the instance
+ * instead (openai 7.57 sets `_thenUnwrap` and `withResponse` per promise and re-parses through a
+ * closure, which point 1 covers), that instance's own method is interposed. The prototype
+ * interposition does nothing for promises nobody observes.
  * Checked against openai 4.104, 5.23, 6.49 and 7.57, @anthropic-ai/sdk 0.33 and 1.14, groq-sdk 0.5 and 1.6.
  */
 
 const MEMOISED = Symbol.for('llm-provenance.parseResponse.memoised');
 const INTERPOSED = Symbol.for('llm-provenance.apiPromise.interposed');
+/** On a memoised `parseResponse`: the observation of the promise that holds it. */
+const OBSERVATION = Symbol('llm-provenance.apiPromise.observation');
 
 type AnyMethod = ((this: unknown, ...args: unknown[]) => unknown) & { [INTERPOSED]?: true };
 
+type ParseResponse = ((...args: unknown[]) => unknown) & { [MEMOISED]?: true; [OBSERVATION]?: Observation };
+
 interface StainlessApiPromise {
   responsePromise: Promise<{ response?: unknown } | unknown>;
-  parseResponse: ((...args: unknown[]) => unknown) & { [MEMOISED]?: true };
+  parseResponse: ParseResponse;
   parsedPromise?: unknown;
   asResponse?: (...args: unknown[]) => unknown;
   then: PromiseLike<unknown>['then'];
@@ -58,9 +67,10 @@ export function makeApiPromiseParseIdempotent(promise: unknown): void {
   if (isStainlessApiPromise(promise)) memoiseParse(promise as StainlessApiPromise);
 }
 
-function memoiseParse(target: StainlessApiPromise): void {
+/** Memoises `target.parseResponse` (once) and returns the memoised function. */
+function memoiseParse(target: StainlessApiPromise): ParseResponse {
   const original = target.parseResponse;
-  if (original[MEMOISED]) return;
+  if (original[MEMOISED]) return original;
   let key: object | undefined;
   let parsed: unknown;
   const memoised = function (this: unknown, ...args: unknown[]) {
@@ -72,9 +82,11 @@ function memoiseParse(target: StainlessApiPromise): void {
       parsed = result;
     }
     return result;
-  } as StainlessApiPromise['parseResponse'];
+  } as ParseResponse;
   memoised[MEMOISED] = true;
+  memoised[OBSERVATION] = undefined;
   target.parseResponse = memoised;
+  return memoised;
 }
 
 export interface ApiPromiseObserver {
@@ -87,9 +99,6 @@ export interface ApiPromiseObserver {
   /** Only the raw Response was wanted: the body is the caller's; `response` gives status and headers. */
   onRawResponse(response: unknown): void;
 }
-
-/** Every promise of an observed chain -> the chain's observation. */
-const OBSERVATIONS = new WeakMap<object, Observation>();
 
 /** One observed call: its APIPromise, the derived ones made from it, and whether the raw body was asked for. */
 class Observation {
@@ -104,9 +113,8 @@ class Observation {
     this.newest = root;
   }
 
-  /** `_thenUnwrap` on `source` made `derived`: observe that one instead, and let `source` parse once. */
-  addDerived(source: StainlessApiPromise, derived: StainlessApiPromise): void {
-    if (source.parsedPromise === undefined) memoiseParse(source);
+  /** `_thenUnwrap` made `derived` from a promise of this chain: observe that one instead. */
+  addDerived(derived: StainlessApiPromise): void {
     (this.derived ??= []).push(derived);
     this.newest = derived;
     watch(derived, this);
@@ -123,9 +131,7 @@ class Observation {
       }
     }
     if (this.rawRequested && !this.consumed()) return observer.onRawResponse(response);
-    const newest = this.newest;
-    if (newest.parsedPromise === undefined) memoiseParse(newest);
-    newest.then(
+    this.newest.then(
       (value) => observer.onValue(value),
       (err) => observer.onError(err),
     );
@@ -152,10 +158,17 @@ export function observeApiPromise(promise: unknown, observer: ApiPromiseObserver
   );
 }
 
+/** Every promise of an observed chain parses once (point 3) and its parse function names the chain's observation. */
 function watch(promise: StainlessApiPromise, observation: Observation): void {
-  OBSERVATIONS.set(promise, observation);
+  memoiseParse(promise)[OBSERVATION] = observation;
   interpose(promise, 'asResponse', markRawRequested);
   interpose(promise, '_thenUnwrap', observeDerived);
+}
+
+/** The observation of a watched promise, else undefined. */
+function observationOf(promise: unknown): Observation | undefined {
+  const parse = (promise as Partial<StainlessApiPromise> | null | undefined)?.parseResponse;
+  return typeof parse === 'function' ? parse[OBSERVATION] : undefined;
 }
 
 /** Interposes `hook` on `promise[name]`: on the instance if it has its own, else once on the prototype defining it. */
@@ -176,7 +189,7 @@ function interpose(promise: object, name: string, hook: (original: AnyMethod) =>
 
 function markRawRequested(original: AnyMethod): AnyMethod {
   return function asResponse(this: unknown, ...args: unknown[]) {
-    const observation = OBSERVATIONS.get(this as object);
+    const observation = observationOf(this);
     if (observation) observation.rawRequested = true;
     return original.apply(this, args);
   };
@@ -186,8 +199,8 @@ function observeDerived(original: AnyMethod): AnyMethod {
   return function _thenUnwrap(this: unknown, ...args: unknown[]) {
     const derived = original.apply(this, args);
     try {
-      const observation = OBSERVATIONS.get(this as object);
-      if (observation && isStainlessApiPromise(derived)) observation.addDerived(this as StainlessApiPromise, derived as StainlessApiPromise);
+      const observation = observationOf(this);
+      if (observation && isStainlessApiPromise(derived)) observation.addDerived(derived as StainlessApiPromise);
     } catch {
       // observing less is fine; the caller's derived promise is returned regardless
     }

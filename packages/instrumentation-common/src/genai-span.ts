@@ -10,14 +10,23 @@ import {
 import { recordSpanError } from './errors.js';
 import type { PriceTable, TokenUsage } from './pricing.js';
 import { requestSpanAttributes, responseSpanAttributes } from './span-attributes.js';
+import { headerValue } from './stainless-request-id.js';
 
 export { requestContentAttributes } from './span-attributes.js';
 
-/** Content of a request; recorded only when content capture is on. */
+/**
+ * Content of a request; recorded only when content capture is on. Each part may instead be given as its
+ * JSON text (`inputMessagesJson` ...: exactly what `JSON.stringify` gives for the object form, see
+ * json-text.ts), which wins over the object form; for system instructions and tool definitions, only
+ * when there are any.
+ */
 export interface GenAIRequestContent {
   inputMessages?: InputMessages;
   systemInstructions?: SystemInstructions;
   toolDefinitions?: ToolDefinitions;
+  inputMessagesJson?: string;
+  systemInstructionsJson?: string;
+  toolDefinitionsJson?: string;
 }
 
 /** What a backend maps an SDK request to. */
@@ -54,6 +63,8 @@ export interface GenAIResponse {
   attributes?: Attributes;
   /** Output messages; recorded only when capture is on. */
   outputMessages?: OutputMessages;
+  /** The output messages as JSON text (exactly what `JSON.stringify(outputMessages)` gives); wins over `outputMessages`. */
+  outputMessagesJson?: string;
   /** Other content attributes (e.g. `gen_ai.tool.call.result`); recorded only when capture is on. */
   contentAttributes?: Attributes;
 }
@@ -82,6 +93,11 @@ export class GenAISpan {
   private requestId: string | undefined;
   /** The request id already on the span (written with the response attributes). */
   private recordedRequestId: string | undefined;
+  /** Response headers that may carry the request id, read only if nothing else gives one (see `setRequestIdHeader`). */
+  private requestIdHeaders: unknown = undefined;
+  private requestIdHeader: string | undefined = undefined;
+  /** Whether `gen_ai.response.time_to_first_chunk` went out with the response attributes. */
+  private recordedFirstChunk = false;
   private ended = false;
   /**
    * The raw credential of the call, kept only to scrub its literal value from error messages. A
@@ -95,8 +111,7 @@ export class GenAISpan {
     this.requestModel = request.requestModel;
     this.#credential = typeof request.credential === 'string' && request.credential !== '' ? request.credential : undefined;
     const attributes = requestSpanAttributes(request, policy, this.providerName, parent);
-    const name = request.requestModel ? `${request.operationName} ${request.requestModel}` : request.operationName;
-    this.span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    this.span = tracer.startSpan(spanName(request.operationName, request.requestModel), { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span);
   }
 
@@ -114,13 +129,45 @@ export class GenAISpan {
     if (typeof id === 'string' && id !== '') this.requestId = id;
   }
 
-  /** Records response attributes, usage, cost and (under the capture policy) output messages. */
+  /**
+   * The response headers of the call (a fetch `Headers` or a plain object) and the header carrying the
+   * provider's request id. The header is read only if neither the response body nor an error gives the
+   * id (most SDKs copy it into the body, e.g. openai's `_request_id`): when the span's attributes are written.
+   */
+  setRequestIdHeader(headers: unknown, name: string): void {
+    this.requestIdHeaders = headers;
+    this.requestIdHeader = name;
+  }
+
+  /** The request id known so far, reading the response header if nothing else gave one. */
+  private knownRequestId(): string | undefined {
+    const headers = this.requestIdHeaders;
+    if (this.requestId === undefined && headers !== undefined) {
+      this.requestIdHeaders = undefined;
+      try {
+        this.setRequestId(headerValue(headers, this.requestIdHeader!));
+      } catch {
+        // a failed header read costs the request id only
+      }
+    }
+    return this.requestId;
+  }
+
+  /**
+   * Records response attributes, usage, cost and (under the capture policy) output messages, with the
+   * request id and a stream's time to first chunk when known: one `setAttributes` for everything the
+   * response adds.
+   */
   recordResponse(response: GenAIResponse | undefined): void {
     if (this.ended || !response) return;
     if (typeof response.requestId === 'string' && response.requestId !== '') this.requestId = response.requestId;
     const attributes = responseSpanAttributes(response, this.policy, this.providerName, this.requestModel);
-    // The request id usually is known by now (response headers): one setAttributes instead of two calls.
-    if (this.requestId) attributes[ATTR_PROVENANCE_PROVIDER_REQUEST_ID] = this.recordedRequestId = this.requestId;
+    const requestId = this.knownRequestId();
+    if (requestId) attributes[ATTR_PROVENANCE_PROVIDER_REQUEST_ID] = this.recordedRequestId = requestId;
+    if (this.firstChunkAt !== undefined) {
+      attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (this.firstChunkAt - this.startedAt) / 1000;
+      this.recordedFirstChunk = true;
+    }
     this.span.setAttributes(attributes);
   }
 
@@ -134,11 +181,23 @@ export class GenAISpan {
   end(endTime?: TimeInput): void {
     if (this.ended) return;
     this.ended = true;
-    if (this.firstChunkAt !== undefined) {
+    if (this.firstChunkAt !== undefined && !this.recordedFirstChunk) {
       this.span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (this.firstChunkAt - this.startedAt) / 1000);
     }
-    if (this.requestId && this.requestId !== this.recordedRequestId) this.span.setAttribute(ATTR_PROVENANCE_PROVIDER_REQUEST_ID, this.requestId);
+    const requestId = this.knownRequestId();
+    if (requestId && requestId !== this.recordedRequestId) this.span.setAttribute(ATTR_PROVENANCE_PROVIDER_REQUEST_ID, requestId);
     this.span.end(endTime);
   }
 }
 
+/** The span name asked for last: a process mostly makes one kind of call to one model. */
+let lastName: { operation: string; model: string; name: string } | undefined;
+
+/** `{operation} {model}`, or the operation alone (GenAI conventions, span name). */
+function spanName(operation: string, model: string | undefined): string {
+  if (!model) return operation;
+  if (lastName === undefined || lastName.operation !== operation || lastName.model !== model) {
+    lastName = { operation, model, name: `${operation} ${model}` };
+  }
+  return lastName.name;
+}

@@ -1,7 +1,7 @@
 import type { StreamAccumulator, StreamHandling } from './call-handling.js';
 import type { GenAISpan } from './genai-span.js';
 import type { InternalErrorReporter } from './internal-errors.js';
-import { observeAsyncIterable, type StreamOutcome } from './stream.js';
+import { observeAsyncIterable, type StreamObserver, type StreamOutcome } from './stream.js';
 
 /** What a stream observer needs from the call it belongs to (a `TracedCall`); it never sees the stream. */
 export interface StreamCall {
@@ -21,31 +21,74 @@ export interface StreamCall {
  * Code that needs it lives in helpers (`readAbortSignal`, `interposeAbortMethods`).
  */
 export function observeStream(stream: object, handling: StreamHandling, call: StreamCall): boolean {
-  const { span, errors } = call;
-  const accumulator = handling.accumulator({ captureContent: span.captureContent });
-  const signal = readAbortSignal(handling, stream, call);
-  const abortErrorType = handling.abortErrorType ?? 'AbortError';
-  const progress = { chunks: 0 };
-  interposeAbortMethods(stream, handling, span, accumulator, errors, abortErrorType, progress);
-  return observeAsyncIterable(stream, {
-    onChunk(chunk) {
-      progress.chunks += 1;
-      span.markChunk();
-      accumulator.onChunk(chunk);
-    },
-    onEnd(outcome: StreamOutcome) {
-      errors.guard('stream result', () => span.recordResponse(accumulator.result()), undefined);
-      if (outcome.kind === 'error') {
-        call.recordFailure(outcome.error);
-      } else if (outcome.kind === 'completed' && signal?.aborted && !errors.guard('stream completeness', () => accumulator.isComplete?.() ?? false, false)) {
-        span.recordError(namedError('The stream was aborted before it completed', abortErrorType), abortErrorType);
-      }
-      span.end(outcome.kind === 'abandoned' ? outcome.lastActivity : undefined);
-    },
-    onInternalError(where, err) {
-      errors.report(where, err);
-    },
-  });
+  const observer = new StreamCallObserver(call, handling.accumulator({ captureContent: call.span.captureContent }), handling.abortErrorType ?? 'AbortError');
+  observer.signal = readAbortSignal(handling, stream, call);
+  if (handling.abortMethods) interposeAbortMethods(stream, handling.abortMethods, observer);
+  return observeAsyncIterable(stream, observer);
+}
+
+/** What one stream's chunks and end do to its call's span: one object per stream, no closures. */
+class StreamCallObserver implements StreamObserver<unknown> {
+  chunks = 0;
+  /** The AbortSignal that cancels the stream, if the handling names one. */
+  signal: AbortSignal | undefined = undefined;
+
+  constructor(
+    readonly call: StreamCall,
+    readonly accumulator: StreamAccumulator,
+    readonly abortErrorType: string,
+  ) {}
+
+  onChunk(chunk: unknown): void {
+    this.chunks += 1;
+    this.call.span.markChunk();
+    this.accumulator.onChunk(chunk);
+  }
+
+  onEnd(outcome: StreamOutcome): void {
+    const { call, abortErrorType } = this;
+    const span = call.span;
+    this.recordResult();
+    if (outcome.kind === 'error') {
+      call.recordFailure(outcome.error);
+    } else if (outcome.kind === 'completed' && this.signal?.aborted && !this.isComplete()) {
+      span.recordError(namedError('The stream was aborted before it completed', abortErrorType), abortErrorType);
+    }
+    span.end(outcome.kind === 'abandoned' ? outcome.lastActivity : undefined);
+  }
+
+  onInternalError(where: string, err: unknown): void {
+    this.call.errors.report(where, err);
+  }
+
+  /** One of the stream's abort methods was called (see `interposeAbortMethods`). */
+  onAbortMethod(method: string): void {
+    // Once chunks are flowing, a consumer is iterating: how the iteration ends decides (an AbortError
+    // from the next read, or completion when the rest was already buffered — the user got it all).
+    // Before any chunk, nobody may ever read again, so the abort ends the span here.
+    const span = this.call.span;
+    if (span.isEnded || this.chunks > 0) return;
+    this.recordResult();
+    span.recordError(namedError(`The stream was aborted (${method}())`, this.abortErrorType), this.abortErrorType);
+    span.end();
+  }
+
+  private recordResult(): void {
+    try {
+      this.call.span.recordResponse(this.accumulator.result());
+    } catch (err) {
+      this.call.errors.report('stream result', err);
+    }
+  }
+
+  private isComplete(): boolean {
+    try {
+      return this.accumulator.isComplete?.() ?? false;
+    } catch (err) {
+      this.call.errors.report('stream completeness', err);
+      return false;
+    }
+  }
 }
 
 /** An Error named `name`: the exception event of a synthetic abort names the SDK's abort error type. */
@@ -56,32 +99,23 @@ function namedError(message: string, name: string): Error {
 }
 
 function readAbortSignal(handling: StreamHandling, stream: object, call: StreamCall): AbortSignal | undefined {
-  return call.errors.guard('abort signal', () => handling.abortSignal?.(stream, call.args), undefined);
+  if (!handling.abortSignal) return undefined;
+  try {
+    return handling.abortSignal(stream, call.args);
+  } catch (err) {
+    call.errors.report('abort signal', err);
+    return undefined;
+  }
 }
 
 /**
- * Ends the span when one of `handling.abortMethods` is called on the stream. A separate function (not
- * inline in observeStream) so that the closures mentioning `stream` live in their own V8 context.
+ * Ends the span when one of `methods` (the handling's abort methods) is called on the stream. A separate
+ * function (not inline in observeStream) so that the closures mentioning `stream` live in their own V8
+ * context.
  */
-function interposeAbortMethods(
-  stream: object,
-  handling: StreamHandling,
-  span: GenAISpan,
-  accumulator: StreamAccumulator,
-  errors: InternalErrorReporter,
-  abortErrorType: string,
-  progress: { chunks: number },
-): void {
-  for (const method of handling.abortMethods ?? []) {
-    errors.guard('abort method', () => wrapAbortMethod(stream, method, () => {
-      // Once chunks are flowing, a consumer is iterating: how the iteration ends decides (an AbortError
-      // from the next read, or completion when the rest was already buffered — the user got it all).
-      // Before any chunk, nobody may ever read again, so the abort ends the span here.
-      if (span.isEnded || progress.chunks > 0) return;
-      errors.guard('stream result', () => span.recordResponse(accumulator.result()), undefined);
-      span.recordError(namedError(`The stream was aborted (${method}())`, abortErrorType), abortErrorType);
-      span.end();
-    }), undefined);
+function interposeAbortMethods(stream: object, methods: readonly string[], observer: StreamCallObserver): void {
+  for (const method of methods) {
+    observer.call.errors.guard('abort method', () => wrapAbortMethod(stream, method, () => observer.onAbortMethod(method)), undefined);
   }
 }
 

@@ -154,7 +154,17 @@ export function lookupPrice(table: PriceTable, provider: string, model: string |
  */
 const PRICES = new WeakMap<PriceTable, Map<string, BoundedCache<string, ModelPrice | null>>>();
 
+/** The last answer of `cachedPrice`: a process usually asks for one model over and over. */
+let last: { table: PriceTable; provider: string; model: string | undefined; price: ModelPrice | undefined } | undefined;
+
 export function cachedPrice(table: PriceTable, provider: string, model: string | undefined): ModelPrice | undefined {
+  if (last !== undefined && last.table === table && last.provider === provider && last.model === model) return last.price;
+  const price = cachedPriceOf(table, provider, model);
+  last = { table, provider, model, price };
+  return price;
+}
+
+function cachedPriceOf(table: PriceTable, provider: string, model: string | undefined): ModelPrice | undefined {
   let byProvider = PRICES.get(table);
   if (!byProvider) PRICES.set(table, (byProvider = new Map()));
   let byModel = byProvider.get(provider);

@@ -15,14 +15,15 @@ export const FINGERPRINT_DOMAIN = 'llm-provenance/credential-fingerprint/v1';
  * per call. The cache is keyed by the credential itself: it lives only in this module (never exported,
  * logged or serialised) and holds at most 32 keys, each of which the SDK client that sent it also holds
  * in memory (`client.apiKey`) for as long as the client lives; the cache may keep a key of a discarded
- * client until 32 newer ones have pushed it out. A heap snapshot of the process shows the keys either way.
+ * client until 32 newer ones have pushed it out (and, as the one asked for last, until another is asked for). A heap snapshot of the process shows the keys either way.
  */
 const FINGERPRINTS = new BoundedCache<string, string>(32);
 
 /** Short one-way fingerprint of a credential (16 lowercase hex chars), or undefined for no credential. */
 export function fingerprintCredential(credential: string | null | undefined): string | undefined {
   if (typeof credential !== 'string' || credential.length === 0) return undefined;
-  return FINGERPRINTS.get(credential) ?? FINGERPRINTS.set(credential, createHmac('sha256', FINGERPRINT_DOMAIN).update(credential, 'utf8').digest('hex').slice(0, 16));
+  // The first 8 bytes as hex: the first 16 hex digits, as a string of its own (not a slice of a longer one).
+  return FINGERPRINTS.get(credential) ?? FINGERPRINTS.set(credential, createHmac('sha256', FINGERPRINT_DOMAIN).update(credential, 'utf8').digest().toString('hex', 0, 8));
 }
 
 export const REDACTED = '[REDACTED]';

@@ -67,11 +67,14 @@ export function requestContentAttributes(content: GenAIRequestContent | undefine
 
 function addRequestContent(content: GenAIRequestContent | undefined, out: Attributes): Attributes {
   if (!content) return out;
-  if (content.inputMessages) out[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(content.inputMessages);
-  if (content.systemInstructions && content.systemInstructions.length > 0) {
+  if (typeof content.inputMessagesJson === 'string') out[ATTR_GEN_AI_INPUT_MESSAGES] = content.inputMessagesJson;
+  else if (content.inputMessages) out[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(content.inputMessages);
+  if (typeof content.systemInstructionsJson === 'string') out[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = content.systemInstructionsJson;
+  else if (content.systemInstructions && content.systemInstructions.length > 0) {
     out[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(content.systemInstructions);
   }
-  if (content.toolDefinitions && content.toolDefinitions.length > 0) {
+  if (typeof content.toolDefinitionsJson === 'string') out[ATTR_GEN_AI_TOOL_DEFINITIONS] = content.toolDefinitionsJson;
+  else if (content.toolDefinitions && content.toolDefinitions.length > 0) {
     out[ATTR_GEN_AI_TOOL_DEFINITIONS] = JSON.stringify(content.toolDefinitions);
   }
   return out;
@@ -88,7 +91,12 @@ export function responseSpanAttributes(
   copyWithoutContent(response.attributes, out);
   setDefined(out, ATTR_GEN_AI_RESPONSE_ID, response.id);
   setDefined(out, ATTR_GEN_AI_RESPONSE_MODEL, response.model);
-  if (response.finishReasons?.length) setDefined(out, ATTR_GEN_AI_RESPONSE_FINISH_REASONS, response.finishReasons);
+  const finishReasons = response.finishReasons;
+  if (finishReasons && finishReasons.length > 0) {
+    // Mappings give a fresh array of strings: used as it is unless it holds anything else.
+    if (isStringArray(finishReasons)) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = finishReasons;
+    else setDefined(out, ATTR_GEN_AI_RESPONSE_FINISH_REASONS, finishReasons);
+  }
   const usage = response.usage;
   if (usage) {
     setDefined(out, ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
@@ -115,10 +123,16 @@ export function responseSpanAttributes(
     }
   }
   if (policy.captureContent) {
-    if (response.outputMessages) out[ATTR_GEN_AI_OUTPUT_MESSAGES] = JSON.stringify(response.outputMessages);
+    if (typeof response.outputMessagesJson === 'string') out[ATTR_GEN_AI_OUTPUT_MESSAGES] = response.outputMessagesJson;
+    else if (response.outputMessages) out[ATTR_GEN_AI_OUTPUT_MESSAGES] = JSON.stringify(response.outputMessages);
     if (response.contentAttributes) Object.assign(out, response.contentAttributes);
   }
   return out;
+}
+
+function isStringArray(values: readonly unknown[]): values is string[] {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return false;
+  return true;
 }
 
 function setDefined(out: Attributes, key: string, value: unknown): void {

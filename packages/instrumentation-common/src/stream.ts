@@ -24,9 +24,11 @@ export interface StreamObserver<TChunk> {
   onInternalError?(where: string, err: unknown): void;
 }
 
+const COMPLETED: StreamOutcome = Object.freeze({ kind: 'completed' });
+const RETURNED: StreamOutcome = Object.freeze({ kind: 'returned' });
+
 class StreamState<TChunk> {
   finished = false;
-  live = 0;
   lastActivity = Date.now();
 
   constructor(private readonly observer: StreamObserver<TChunk>) {}
@@ -44,8 +46,8 @@ class StreamState<TChunk> {
   finish(outcome: StreamOutcome): void {
     if (this.finished) return;
     this.finished = true;
-    // Nothing is left to detect: drop the registrations, so no finalizer runs for this stream later.
-    if (this.live > 0) abandonment?.unregister(this);
+    // Nothing is left to detect: drop the registration, so no finalizer runs for this stream later.
+    abandonment?.unregister(this);
     try {
       this.observer.onEnd(outcome);
     } catch (err) {
@@ -60,104 +62,128 @@ class StreamState<TChunk> {
       // nothing left to do safely
     }
   }
+
+  /** The per-chunk reaction: handlers made once per stream, so a chunk costs one `.then` and nothing else. */
+  readonly onNext = (result: IteratorResult<TChunk>): IteratorResult<TChunk> => {
+    try {
+      if (result && result.done) this.finish(COMPLETED);
+      else if (result) this.chunk(result.value);
+    } catch (err) {
+      this.internalError('stream iterator', err);
+    }
+    return result;
+  };
+
+  readonly onFailure = (err: unknown): never => {
+    this.finish({ kind: 'error', error: err });
+    throw err;
+  };
 }
 
 /**
- * Ends streams whose every handle was collected without finishing. The held value is the state, which
- * never references the stream, so registration does not keep the stream alive.
+ * Ends streams that were garbage-collected without finishing. One registration per stream: the stream
+ * object itself. Every iterator we hand out holds its stream, so the stream is collected only once
+ * nothing can read it any more (neither the stream nor any of its iterators, nor streams `tee()`d
+ * from it, which read through such an iterator). The held value is the state, which never references
+ * the stream, so registration does not keep the stream alive.
  */
 const abandonment =
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<StreamState<unknown>>((state) => {
-        state.live -= 1;
-        if (state.live <= 0 && !state.finished) state.finish({ kind: 'abandoned', lastActivity: new Date(state.lastActivity) });
+        if (!state.finished) state.finish({ kind: 'abandoned', lastActivity: new Date(state.lastActivity) });
       })
     : undefined;
 
-function track(state: StreamState<any>, handle: object): void {
-  if (!abandonment) return;
-  state.live += 1;
-  abandonment.register(handle, state, state);
+function track(state: StreamState<any>, stream: object): void {
+  abandonment?.register(stream, state, state);
 }
 
 type AnyAsyncIterator<T> = AsyncIterator<T> & { return?: (value?: unknown) => Promise<IteratorResult<T>>; throw?: (e?: unknown) => Promise<IteratorResult<T>> };
 
-/** An iterator that forwards to `inner` and reports to `state`. */
-function observingIterator<T>(inner: AnyAsyncIterator<T>, state: StreamState<T>): AsyncIterableIterator<T> {
-  const settle = (p: unknown, onValue: (r: IteratorResult<T>) => void) =>
-    Promise.resolve(p as Promise<IteratorResult<T>>).then(
-      (result) => {
-        try {
-          onValue(result);
-        } catch (err) {
-          state.internalError('stream iterator', err);
-        }
-        return result;
-      },
-      (err: unknown) => {
-        state.finish({ kind: 'error', error: err });
-        throw err;
-      },
-    );
-  // The per-chunk path: one `.then` per chunk with handlers made once per iterator, nothing else allocated.
-  const onNext = (result: IteratorResult<T>) => {
+/**
+ * An iterator that forwards to `inner` and reports to `state`. A class, so that an iterator costs one
+ * small object rather than a set of closures. `source` is the stream it reads: held only so that the
+ * stream stays alive while one of its iterators can still be read (see `abandonment`).
+ */
+class ObservingIterator<T> implements AsyncIterableIterator<T> {
+  constructor(
+    protected readonly inner: AnyAsyncIterator<T>,
+    protected readonly state: StreamState<T>,
+    readonly source: object,
+  ) {}
+
+  next(value?: unknown): Promise<IteratorResult<T>> {
+    const { inner, state } = this;
+    let p: unknown;
     try {
-      if (result && result.done) state.finish({ kind: 'completed' });
-      else if (result) state.chunk(result.value);
+      // `next()` and `next(undefined)` differ for some iterators: pass on exactly what we were given.
+      p = arguments.length === 0 ? inner.next() : inner.next(value as undefined);
     } catch (err) {
-      state.internalError('stream iterator', err);
+      state.finish({ kind: 'error', error: err });
+      throw err;
     }
-    return result;
-  };
-  const onFailure = (err: unknown): never => {
-    state.finish({ kind: 'error', error: err });
-    throw err;
-  };
-  const wrapped: AsyncIterableIterator<T> & Record<string, unknown> = {
-    next(value?: unknown) {
-      let p: unknown;
-      try {
-        p = arguments.length === 0 ? inner.next() : inner.next(value as undefined);
-      } catch (err) {
-        state.finish({ kind: 'error', error: err });
-        throw err;
-      }
-      return Promise.resolve(p as Promise<IteratorResult<T>>).then(onNext, onFailure);
-    },
-    return(value?: unknown) {
-      if (typeof inner.return !== 'function') {
-        state.finish({ kind: 'returned' });
-        return Promise.resolve({ done: true, value } as IteratorResult<T>);
-      }
-      let p: unknown;
-      try {
-        p = inner.return(value);
-      } catch (err) {
-        state.finish({ kind: 'error', error: err });
-        throw err;
-      }
-      return settle(p, () => state.finish({ kind: 'returned' }));
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-  if (typeof inner.throw === 'function') {
-    wrapped.throw = (e?: unknown) => {
-      let p: unknown;
-      try {
-        p = inner.throw!(e);
-      } catch (err) {
-        state.finish({ kind: 'error', error: err });
-        throw err;
-      }
-      return settle(p, (result) => {
-        if (result && result.done) state.finish({ kind: 'error', error: e });
-        else if (result) state.chunk(result.value);
-      });
-    };
+    return Promise.resolve(p as Promise<IteratorResult<T>>).then(state.onNext, state.onFailure);
   }
-  return wrapped;
+
+  return(value?: unknown): Promise<IteratorResult<T>> {
+    const { inner, state } = this;
+    if (typeof inner.return !== 'function') {
+      state.finish(RETURNED);
+      return Promise.resolve({ done: true, value } as IteratorResult<T>);
+    }
+    let p: unknown;
+    try {
+      p = inner.return(value);
+    } catch (err) {
+      state.finish({ kind: 'error', error: err });
+      throw err;
+    }
+    return settle(p, state, () => state.finish(RETURNED));
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/** An observing iterator over an iterator that has `throw` (async generators do). */
+class ObservingIteratorWithThrow<T> extends ObservingIterator<T> {
+  throw(e?: unknown): Promise<IteratorResult<T>> {
+    const { inner, state } = this;
+    let p: unknown;
+    try {
+      p = inner.throw!(e);
+    } catch (err) {
+      state.finish({ kind: 'error', error: err });
+      throw err;
+    }
+    return settle(p, state, (result) => {
+      if (result && result.done) state.finish({ kind: 'error', error: e });
+      else if (result) state.chunk(result.value);
+    });
+  }
+}
+
+function settle<T>(p: unknown, state: StreamState<T>, onValue: (r: IteratorResult<T>) => void): Promise<IteratorResult<T>> {
+  return Promise.resolve(p as Promise<IteratorResult<T>>).then(
+    (result) => {
+      try {
+        onValue(result);
+      } catch (err) {
+        state.internalError('stream iterator', err);
+      }
+      return result;
+    },
+    (err: unknown) => {
+      state.finish({ kind: 'error', error: err });
+      throw err;
+    },
+  );
+}
+
+/** An iterator that forwards to `inner` and reports to `state`, keeping `source` alive. */
+function observingIterator<T>(inner: AnyAsyncIterator<T>, state: StreamState<T>, source: object): AsyncIterableIterator<T> {
+  return typeof inner.throw === 'function' ? new ObservingIteratorWithThrow(inner, state, source) : new ObservingIterator(inner, state, source);
 }
 
 /** True for objects that can be read with for-await (and are not strings/arrays). */
@@ -184,24 +210,22 @@ export function observeAsyncIterable<TChunk = unknown>(stream: object, observer:
   const target = stream as Record<string | symbol, any>;
   if (Object.hasOwn(target, 'iterator') && typeof target.iterator === 'function' && typeof target[Symbol.asyncIterator] === 'function') {
     const factory = target.iterator as (this: unknown) => AnyAsyncIterator<TChunk>;
-    target.iterator = function observedIterator(this: unknown) {
-      const it = observingIterator(factory.call(this), state);
-      track(state, it);
-      return it;
+    target.iterator = function observedIterator(this: object) {
+      return observingIterator(factory.call(this), state, this);
     };
     track(state, stream);
     return true;
   }
   if (typeof target.next === 'function') {
-    const inner: AnyAsyncIterator<TChunk> = {
-      next: target.next.bind(stream),
-      ...(typeof target.return === 'function' ? { return: target.return.bind(stream) } : {}),
-      ...(typeof target.throw === 'function' ? { throw: target.throw.bind(stream) } : {}),
-    };
-    const observed = observingIterator(inner, state) as unknown as Record<string, unknown>;
+    // The stream is its own iterator: its methods are replaced by bound ones of an observing iterator
+    // (which then needs no reference back to the stream).
+    const inner: AnyAsyncIterator<TChunk> = { next: target.next.bind(stream) };
+    if (typeof target.return === 'function') inner.return = target.return.bind(stream);
+    if (typeof target.throw === 'function') inner.throw = target.throw.bind(stream);
+    const observed = observingIterator(inner, state, NO_SOURCE) as unknown as Record<string, (...args: unknown[]) => unknown>;
     for (const method of ['next', 'return', 'throw']) {
       if (typeof observed[method] === 'function' && (method === 'next' || typeof target[method] === 'function')) {
-        Object.defineProperty(stream, method, { value: observed[method], writable: true, configurable: true, enumerable: false });
+        Object.defineProperty(stream, method, { value: observed[method].bind(observed), writable: true, configurable: true, enumerable: false });
       }
     }
     track(state, stream);
@@ -210,10 +234,8 @@ export function observeAsyncIterable<TChunk = unknown>(stream: object, observer:
   if (typeof target[Symbol.asyncIterator] === 'function') {
     const iterate = target[Symbol.asyncIterator] as (this: unknown) => AnyAsyncIterator<TChunk>;
     Object.defineProperty(stream, Symbol.asyncIterator, {
-      value: function observedAsyncIterator(this: unknown) {
-        const it = observingIterator(iterate.call(this), state);
-        track(state, it);
-        return it;
+      value: function observedAsyncIterator(this: object) {
+        return observingIterator(iterate.call(this), state, this);
       },
       writable: true,
       configurable: true,
@@ -224,3 +246,5 @@ export function observeAsyncIterable<TChunk = unknown>(stream: object, observer:
   }
   return false;
 }
+
+const NO_SOURCE: object = Object.freeze({});

@@ -6,7 +6,6 @@ import type { GenAISpan } from './genai-span.js';
 import type { InternalErrorReporter } from './internal-errors.js';
 import { observeStream, type StreamCall } from './observe-stream.js';
 import { isAsyncIterable } from './stream.js';
-import { headerValue } from './stainless-request-id.js';
 
 /**
  * One traced call: its span, how its result is observed, and the arguments it was made with. One small
@@ -73,10 +72,11 @@ export class TracedCall implements ApiPromiseObserver, StreamCall {
     };
   }
 
-  /** An APIPromise's response arrived (headers only): the request id, if the handling names its header. */
+  /** An APIPromise's response arrived (headers only): where the request id is, if the handling names its header. */
   onResponse(response: unknown): void {
     const header = this.handling.requestIdHeader;
-    if (header) this.span.setRequestId(headerValue((response as { headers?: unknown } | undefined)?.headers, header));
+    const headers = (response as { headers?: unknown } | undefined)?.headers;
+    if (header && headers) this.span.setRequestIdHeader(headers, header);
   }
 
   /** The call's value arrived (parsed body, stream, or a result carrying a deferred response). */

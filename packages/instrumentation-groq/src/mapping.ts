@@ -1,5 +1,6 @@
 import {
   ChatCompletionStreamAccumulator,
+  chatCompletionOutputMessage,
   chatCompletionRequest,
   chatCompletionResponse,
   chatCompletionUsage,
@@ -35,15 +36,25 @@ export function chatResponse(result: any): GenAIResponse | undefined {
   if (!response) return response;
   if (typeof result?.x_groq?.id === 'string') response.requestId = result.x_groq.id;
   const choices: any[] = Array.isArray(result?.choices) ? result.choices : [];
-  response.outputMessages = withReasoning(response.outputMessages, choices.map((c) => c?.message?.reasoning));
+  const reasoning = choices.map((c) => c?.message?.reasoning);
+  // The shared mapping writes the messages as JSON text; with reasoning they are rebuilt as objects.
+  if (reasoning.some(isReasoning)) {
+    response.outputMessagesJson = undefined;
+    response.outputMessages = withReasoning(choices.map(chatCompletionOutputMessage), reasoning);
+  }
   return response;
+}
+
+function isReasoning(text: unknown): text is string {
+  return typeof text === 'string' && text !== '';
 }
 
 /** Puts each choice's reasoning text (if any) in front of its output message's parts. */
 function withReasoning(messages: OutputMessage[] | undefined, reasoning: unknown[]): OutputMessage[] | undefined {
-  return messages?.map((m, i) =>
-    typeof reasoning[i] === 'string' && reasoning[i] !== '' ? { ...m, parts: [{ type: 'reasoning', content: reasoning[i] as string }, ...m.parts] } : m,
-  );
+  return messages?.map((m, i) => {
+    const text = reasoning[i];
+    return isReasoning(text) ? { ...m, parts: [{ type: 'reasoning', content: text }, ...m.parts] } : m;
+  });
 }
 
 /**
@@ -75,7 +86,10 @@ export class ChatStreamAccumulator extends ChatCompletionStreamAccumulator {
 
   override result(): GenAIResponse {
     const response = super.result();
-    response.outputMessages = withReasoning(response.outputMessages, this.reasoning);
+    if (this.reasoning.some(isReasoning)) {
+      response.outputMessagesJson = undefined;
+      response.outputMessages = withReasoning(this.outputMessages(), this.reasoning);
+    }
     return response;
   }
 }

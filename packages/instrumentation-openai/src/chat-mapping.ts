@@ -9,7 +9,6 @@ import {
   ChatCompletionStreamAccumulator,
   chatCompletionRequest,
   chatCompletionResponse,
-  definedAttributes,
   toAttributeValue,
   type GenAIRequest,
   type GenAIResponse,
@@ -32,18 +31,22 @@ export function chatRequest(body: any, client: ClientInfo): GenAIRequest {
   return request;
 }
 
-/** `service_tier` and `system_fingerprint` of a completion or chunk. */
-export function openAIResponseAttributes(r: any): Attributes {
-  return definedAttributes({
-    [ATTR_OPENAI_RESPONSE_SERVICE_TIER]: r?.service_tier,
-    [ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT]: r?.system_fingerprint,
-  });
+/** Writes `openai.response.service_tier` / `system_fingerprint` of a completion or chunk into `out` when they are attribute values. */
+function addOpenAIResponseAttributes(serviceTier: unknown, fingerprint: unknown, out: Attributes): Attributes {
+  const tier = toAttributeValue(serviceTier);
+  if (tier !== undefined) out[ATTR_OPENAI_RESPONSE_SERVICE_TIER] = tier;
+  const systemFingerprint = toAttributeValue(fingerprint);
+  if (systemFingerprint !== undefined) out[ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT] = systemFingerprint;
+  return out;
 }
 
 /** A `chat.completion` object (https://platform.openai.com/docs/api-reference/chat/object). */
 export function chatResponse(result: any): GenAIResponse | undefined {
   const response = chatCompletionResponse(result);
-  if (response) response.attributes = Object.assign(response.attributes ?? {}, openAIResponseAttributes(result));
+  // Most responses carry neither (the service tier only when one was asked for): no object for them.
+  if (response && (result.service_tier != null || result.system_fingerprint != null)) {
+    response.attributes = addOpenAIResponseAttributes(result.service_tier, result.system_fingerprint, response.attributes ?? {});
+  }
   return response;
 }
 
@@ -57,7 +60,8 @@ export class ChatStreamAccumulator extends ChatCompletionStreamAccumulator {
     if (typeof chunk?.system_fingerprint === 'string') this.fingerprint = chunk.system_fingerprint;
   }
 
-  protected override responseAttributes(): Attributes {
-    return openAIResponseAttributes({ service_tier: this.serviceTier, system_fingerprint: this.fingerprint });
+  protected override responseAttributes(): Attributes | undefined {
+    if (this.serviceTier === undefined && this.fingerprint === undefined) return undefined;
+    return addOpenAIResponseAttributes(this.serviceTier, this.fingerprint, {});
   }
 }

@@ -12,10 +12,11 @@ import {
 import { genAIRequestAttributes } from '../attributes.js';
 import type { GenAIRequest, GenAIRequestContent, GenAIResponse } from '../genai-span.js';
 import type { StreamAccumulator } from '../trace-call.js';
+import { jsonArray, jsonString, textPartJson } from '../json-text.js';
 import { contentText, conventionFinishReason, parseArguments, toParts } from './content-parts.js';
 import { requestTarget, type OpenAiCompatibleClient } from './request-target.js';
-import { choicesResponse } from './choices-response.js';
 import { ChoiceStreamAccumulator } from './stream-choices.js';
+import { chatCompletionUsage } from './usage.js';
 
 /**
  * The Chat Completions wire format (https://platform.openai.com/docs/api-reference/chat), shared by every
@@ -44,7 +45,7 @@ export function chatCompletionRequest(body: any, client: ChatCompletionClient): 
       outputType: chatOutputTypeOf(body?.response_format?.type),
       stream: body?.stream,
     });
-  request.content = () => chatCompletionRequestContent(body);
+  request.content = () => chatCompletionRequestContentJson(body);
   return request;
 }
 
@@ -57,17 +58,83 @@ export function chatOutputTypeOf(formatType: unknown): string | undefined {
 
 /** System/developer messages become `gen_ai.system_instructions`; the rest is the chat history. */
 export function chatCompletionRequestContent(body: any): GenAIRequestContent {
-  const systemInstructions: SystemInstructions = [];
   const inputMessages: InputMessages = [];
   for (const message of Array.isArray(body?.messages) ? body.messages : []) {
-    if (!message || typeof message !== 'object') continue;
-    if (message.role === 'system' || message.role === 'developer') {
-      systemInstructions.push(...toParts(message.content));
-      continue;
-    }
+    if (!message || typeof message !== 'object' || isSystemMessage(message)) continue;
     inputMessages.push(chatMessage(message));
   }
-  return { inputMessages, systemInstructions, toolDefinitions: toolDefinitions(body) };
+  return { inputMessages, systemInstructions: systemInstructions(body), toolDefinitions: toolDefinitions(body) };
+}
+
+/**
+ * `chatCompletionRequestContent` as the conventions' JSON text, the same text `JSON.stringify` gives for
+ * it: messages whose content is a string (or none), without tool calls or a refusal, are written
+ * directly (json-text.ts); any other message goes through the object mapping, and so do system
+ * instructions as soon as one has content parts.
+ */
+export function chatCompletionRequestContentJson(body: any): GenAIRequestContent {
+  const messages: unknown[] = Array.isArray(body?.messages) ? body.messages : [];
+  const input: string[] = [];
+  let system: string[] | undefined;
+  let systemParts = false;
+  for (const message of messages as any[]) {
+    if (!message || typeof message !== 'object') continue;
+    if (isSystemMessage(message)) {
+      const content = message.content;
+      if (typeof content === 'string') (system ??= []).push(textPartJson(content));
+      else if (content !== undefined && content !== null) systemParts = true;
+      continue;
+    }
+    input.push(chatMessageJson(message));
+  }
+  let systemInstructionsJson: string | undefined;
+  if (systemParts) {
+    const parts = systemInstructions(body);
+    if (parts.length > 0) systemInstructionsJson = JSON.stringify(parts);
+  } else if (system) {
+    systemInstructionsJson = jsonArray(system);
+  }
+  let toolDefinitionsJson: string | undefined;
+  if (hasItems(body?.tools) || hasItems(body?.functions)) {
+    const tools = toolDefinitions(body);
+    if (tools.length > 0) toolDefinitionsJson = JSON.stringify(tools);
+  }
+  return { inputMessagesJson: jsonArray(input), systemInstructionsJson, toolDefinitionsJson };
+}
+
+function isSystemMessage(message: any): boolean {
+  return message.role === 'system' || message.role === 'developer';
+}
+
+function systemInstructions(body: any): SystemInstructions {
+  const parts: SystemInstructions = [];
+  for (const message of Array.isArray(body?.messages) ? body.messages : []) {
+    if (message && typeof message === 'object' && isSystemMessage(message)) parts.push(...toParts(message.content));
+  }
+  return parts;
+}
+
+function hasItems(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0;
+}
+
+/** Whether a message (or completion message) carries tool calls: they need the object mapping. */
+function hasToolCalls(message: any): boolean {
+  return hasItems(message.tool_calls) || (!!message.function_call && typeof message.function_call === 'object');
+}
+
+/** `JSON.stringify(chatMessage(message))`. */
+function chatMessageJson(message: any): string {
+  const { role, content } = message;
+  if (typeof role !== 'string' || role === 'tool' || role === 'function' || typeof message.refusal === 'string' || hasToolCalls(message)) {
+    return JSON.stringify(chatMessage(message));
+  }
+  let parts: string;
+  if (typeof content === 'string') parts = textPartJson(content);
+  else if (content === undefined || content === null) parts = '';
+  else return JSON.stringify(chatMessage(message));
+  const name = typeof message.name === 'string' ? `,"name":${jsonString(message.name)}` : '';
+  return `{"role":${jsonString(role)},"parts":[${parts}]${name}}`;
 }
 
 function chatMessage(message: any): ChatMessage {
@@ -126,15 +193,55 @@ function definedTool(tool: { type: string; name: unknown; description?: unknown;
   };
 }
 
-/** A `chat.completion` object (https://platform.openai.com/docs/api-reference/chat/object). */
+/**
+ * A `chat.completion` object (https://platform.openai.com/docs/api-reference/chat/object): id, model, each
+ * choice's finish reason, usage, the SDK's `_request_id`, and one output message per choice (as JSON text).
+ */
 export function chatCompletionResponse(result: any): GenAIResponse | undefined {
-  return choicesResponse(result, (c): OutputMessage => {
-    const m = c?.message ?? {};
-    const parts: MessagePart[] = toParts(m.content);
-    if (typeof m.refusal === 'string') parts.push({ type: 'refusal', content: m.refusal });
-    parts.push(...toolCallParts(m.tool_calls, m.function_call));
-    return { role: String(m.role ?? 'assistant'), parts, finish_reason: conventionFinishReason(c?.finish_reason) };
-  });
+  if (!result || typeof result !== 'object') return undefined;
+  const choices: any[] = Array.isArray(result.choices) ? result.choices : [];
+  const finishReasons: string[] = [];
+  const messages: string[] = [];
+  for (const choice of choices) {
+    const reason = choice?.finish_reason;
+    if (typeof reason === 'string') finishReasons.push(reason);
+    messages.push(chatOutputMessageJson(choice));
+  }
+  return {
+    id: result.id,
+    model: result.model,
+    finishReasons,
+    usage: chatCompletionUsage(result.usage),
+    requestId: result._request_id,
+    outputMessagesJson: jsonArray(messages),
+  };
+}
+
+/** The output message of one choice of a `chat.completion` (`chatCompletionResponse` writes it as JSON text). */
+export function chatCompletionOutputMessage(choice: any): OutputMessage {
+  const m = choice?.message ?? {};
+  const parts: MessagePart[] = toParts(m.content);
+  if (typeof m.refusal === 'string') parts.push({ type: 'refusal', content: m.refusal });
+  parts.push(...toolCallParts(m.tool_calls, m.function_call));
+  return { role: String(m.role ?? 'assistant'), parts, finish_reason: conventionFinishReason(choice?.finish_reason) };
+}
+
+/** `JSON.stringify(chatCompletionOutputMessage(choice))`, written directly for a message of text (or nothing) only. */
+function chatOutputMessageJson(choice: any): string {
+  const m = choice?.message ?? {};
+  const role = m.role ?? 'assistant';
+  const content = m.content;
+  if (typeof role !== 'string' || typeof m.refusal === 'string' || hasToolCalls(m)) return JSON.stringify(chatCompletionOutputMessage(choice));
+  let parts: string;
+  if (typeof content === 'string') parts = textPartJson(content);
+  else if (content === undefined || content === null) parts = '';
+  else return JSON.stringify(chatCompletionOutputMessage(choice));
+  return outputMessageJson(role, parts, conventionFinishReason(choice?.finish_reason));
+}
+
+/** `JSON.stringify({ role, parts, finish_reason })` for parts already written as JSON text. */
+function outputMessageJson(role: string, parts: string, finishReason: string): string {
+  return `{"role":${jsonString(role)},"parts":[${parts}],"finish_reason":${jsonString(finishReason)}}`;
 }
 
 interface ChoiceState {
@@ -181,5 +288,11 @@ export class ChatCompletionStreamAccumulator extends ChoiceStreamAccumulator<Cho
       parts.push({ type: 'tool_call', id: call.id ?? null, name: call.name, arguments: parseArguments(call.arguments) });
     }
     return { role: s.role ?? 'assistant', parts, finish_reason: conventionFinishReason(s.finishReason) };
+  }
+
+  /** A choice of text only is written directly; see `outputMessage` for the rest. */
+  protected override outputMessageJson(s: ChoiceState): string {
+    if (s.refusal !== '' || s.toolCalls.size > 0) return JSON.stringify(this.outputMessage(s));
+    return outputMessageJson(s.role ?? 'assistant', s.text !== '' ? textPartJson(s.text) : '', conventionFinishReason(s.finishReason));
   }
 }

@@ -2,6 +2,7 @@ export {
   chatCompletionRequest,
   chatCompletionRequestContent,
   chatCompletionResponse,
+  chatCompletionOutputMessage,
   chatOutputTypeOf,
   ChatCompletionStreamAccumulator,
   type ChatCompletionClient,

@@ -42,9 +42,20 @@ export function userInputMessages(input: unknown): InputMessages {
  * of the base URL when one SDK reaches several providers (the openai SDK pointed at Groq, Azure ...).
  */
 export function openAiCompatibleClient(providerName: string | ((baseUrl: string | undefined) => string)): (sdkClient: any) => OpenAiCompatibleClient {
+  // The provider of the base URL asked for last: a process mostly talks to one endpoint.
+  let lastBaseUrl: string | undefined;
+  let lastProvider: string | undefined;
+  const providerOf = (baseUrl: string | undefined): string => {
+    if (typeof providerName === 'string') return providerName;
+    if (lastProvider === undefined || baseUrl !== lastBaseUrl) {
+      lastProvider = providerName(baseUrl);
+      lastBaseUrl = baseUrl;
+    }
+    return lastProvider;
+  };
   return (sdkClient) => {
     const baseUrl = typeof sdkClient?.baseURL === 'string' ? sdkClient.baseURL : undefined;
     const apiKey = typeof sdkClient?.apiKey === 'string' && sdkClient.apiKey !== '' ? sdkClient.apiKey : undefined;
-    return { baseUrl, apiKey, providerName: typeof providerName === 'string' ? providerName : providerName(baseUrl) };
+    return { baseUrl, apiKey, providerName: providerOf(baseUrl) };
   };
 }

@@ -3,6 +3,7 @@ import type { OutputMessage } from '@llm-provenance/semantic-conventions';
 import type { GenAIResponse } from '../genai-span.js';
 import type { TokenUsage } from '../pricing.js';
 import type { StreamAccumulator } from '../trace-call.js';
+import { jsonArray } from '../json-text.js';
 import { chatCompletionUsage } from './usage.js';
 
 /**
@@ -27,11 +28,15 @@ export class StreamChoices<S extends { finishReason?: string }> {
 
   /** Every choice seen has its finish_reason (the optional usage chunk follows right after). */
   allFinished(): boolean {
-    return this.byIndex.size > 0 && [...this.byIndex.values()].every((c) => c.finishReason !== undefined);
+    if (this.byIndex.size === 0) return false;
+    for (const c of this.byIndex.values()) if (c.finishReason === undefined) return false;
+    return true;
   }
 
   /** The states in choice-index order. */
   ordered(): S[] {
+    // Nearly every stream has one choice.
+    if (this.byIndex.size === 1) return [this.byIndex.values().next().value as S];
     return [...this.byIndex.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
   }
 }
@@ -64,7 +69,8 @@ export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string 
     this.model ??= chunk.model;
     if (chunk.usage) this.usage = chatCompletionUsage(chunk.usage);
     this.onChunkExtras(chunk);
-    for (const c of Array.isArray(chunk.choices) ? chunk.choices : []) this.onChoice(this.choices.of(c), c);
+    const choices = chunk.choices;
+    if (Array.isArray(choices)) for (const c of choices) this.onChoice(this.choices.of(c), c);
   }
 
   /** Reads one `choices[]` entry of a chunk into that choice's state. */
@@ -72,6 +78,14 @@ export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string 
 
   /** The output message of one choice (only called when content is captured). */
   protected abstract outputMessage(state: S): OutputMessage;
+
+  /**
+   * `JSON.stringify(this.outputMessage(state))`; a subclass may write the text directly for the shapes
+   * it knows (json-text.ts).
+   */
+  protected outputMessageJson(state: S): string {
+    return JSON.stringify(this.outputMessage(state));
+  }
 
   /** Provider-specific fields of a chunk; the base reads none. */
   protected onChunkExtras(_chunk: any): void {}
@@ -86,6 +100,11 @@ export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string 
     return undefined;
   }
 
+  /** The output messages in choice-index order as objects (undefined when content is not captured). */
+  protected outputMessages(): OutputMessage[] | undefined {
+    return this.captureContent ? this.choices.ordered().map((s) => this.outputMessage(s)) : undefined;
+  }
+
   /** Every choice seen has its finish_reason (the optional usage chunk follows right after). */
   isComplete(): boolean {
     return this.choices.allFinished();
@@ -93,14 +112,20 @@ export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string 
 
   result(): GenAIResponse {
     const ordered = this.choices.ordered();
+    const finishReasons: string[] = [];
+    const messages: string[] | undefined = this.captureContent ? [] : undefined;
+    for (const state of ordered) {
+      if (typeof state.finishReason === 'string') finishReasons.push(state.finishReason);
+      if (messages) messages.push(this.outputMessageJson(state));
+    }
     return {
       id: this.id,
       model: this.model,
-      finishReasons: finishReasonsOf(ordered),
+      finishReasons,
       usage: this.usage,
       requestId: this.requestId(),
       attributes: this.responseAttributes(),
-      outputMessages: this.captureContent ? ordered.map((s) => this.outputMessage(s)) : undefined,
+      outputMessagesJson: messages && jsonArray(messages),
     };
   }
 }
