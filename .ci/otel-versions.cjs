@@ -44,7 +44,7 @@ function resolvePackage(fromDir, request) {
 let failed = false;
 function show(label, fromDir, names) {
   for (const name of names) {
-    const { version, dir } = resolvePackage(fromDir, name);
+    const { version } = resolvePackage(fromDir, name);
     const ok = EXPECTED[name] ? EXPECTED[name].test(version) : true;
     if (!ok) failed = true;
     console.log(`  ${label.padEnd(28)} ${name.padEnd(42)} ${version.padEnd(8)} ${ok ? '' : `NOT the ${line}.x line's`}`);

@@ -72,7 +72,7 @@ const machine = describeMachine();
 log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}, load average ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}; sections: ${sections.join(', ')}`);
 const results = {};
 let failure;
-let leftovers = [];
+let leftovers;
 try {
   if (sections.includes('per-call')) results.perCall = await runPerCall({ rounds: settings.rounds, ids: settings.configurations, env, log });
   if (sections.includes('store')) results.storeBenches = await runStoreBenches({ env, log });

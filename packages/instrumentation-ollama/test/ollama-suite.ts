@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
 import { useEmulator } from '@llm-provenance/test-support';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
-import { setupTracing, waitForSpans } from './tracing.js';
+import { type setupTracing, waitForSpans } from './tracing.js';
 
 type Tracing = ReturnType<typeof setupTracing>;
 

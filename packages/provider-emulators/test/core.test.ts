@@ -73,7 +73,6 @@ beforeEach(() => emu.reset());
 
 const key = { 'x-acme-key': 'k', 'content-type': 'application/json' };
 const post = (path: string, body: string, headers: Record<string, string> = key) => fetch(`${emu.url}${path}`, { method: 'POST', headers, body });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by value below
 const json = async (res: Response): Promise<any> => res.json();
 
 describe('route table', () => {

@@ -10,7 +10,7 @@
  * Memory: a page of CIDs and the index of blocks written (about 13 bytes per block, ../read/digest-index.ts).
  */
 import { join } from 'node:path';
-import { base32Encode, CID, CODEC_DAG_JSON, dagJsonCid } from '../cid.js';
+import { base32Encode, type CID, CODEC_DAG_JSON, dagJsonCid } from '../cid.js';
 import { openPack } from '../car/car-reader.js';
 import { CarFileWriter } from '../car/car-writer.js';
 import { MANIFEST_TYPE, PAGE_SIZE } from '../car/manifest.js';

@@ -194,7 +194,7 @@ export class BlockTable {
       // the catch-up reads blocks (and checks their links) itself: never re-entered
       this.catchingUp = true;
       const copy = digest.slice(at, at + 32);
-      let added = false;
+      let added: boolean;
       try {
         added = this.catchUp();
       } finally {
@@ -235,7 +235,7 @@ export class BlockTable {
       // the catch-up reads blocks (and checks their links) itself: never re-entered
       this.catchingUp = true;
       const digest = linkScratch.slice(0, parts.digestOffset + 32);
-      let added = false;
+      let added: boolean;
       try {
         added = this.catchUp();
       } finally {

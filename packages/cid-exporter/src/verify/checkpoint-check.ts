@@ -56,7 +56,7 @@ function parseStatement(s: unknown): CheckpointStatement | string {
   if (st.last !== null) {
     const l = st.last as Record<string, unknown> | undefined;
     if (!l || typeof l !== 'object' || typeof l['/'] !== 'string') return 'statement last is neither a link nor null';
-    last = l['/'] as string;
+    last = l['/'];
   }
   return { log: st.log, size: st.size as number, root: st.root, last, time: String(st.time), key: st.key };
 }
@@ -87,7 +87,7 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointReading {
   }
   const m = scan.member(bytes, 'statement');
   const signed = Buffer.from(bytes.buffer, bytes.byteOffset + scan.valueStart[m]!, scan.valueEnd[m]! - scan.valueStart[m]!);
-  let valid = false;
+  let valid: boolean;
   try {
     valid = verifySignature(null, signed, ed25519PublicKey(publicKey), signature);
   } catch (err) {

@@ -124,7 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     handle(req, res).catch((err: unknown) => {
       if (err instanceof StreamStopped || closing) return;
       // An emulator bug must surface in the test that hit it, not vanish: answer 500 with the reason.
-      if (!res.headersSent) sendJson(res, 500, { error: { message: `emulator failure: ${(err as Error)?.stack ?? err}` } });
+      if (!res.headersSent) sendJson(res, 500, { error: { message: `emulator failure: ${err instanceof Error ? err.stack : String(err)}` } });
       else res.destroy();
     });
   });

@@ -71,8 +71,8 @@ export interface RouteContext {
   path: string;
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
-  /** Parsed JSON body (`undefined` when the body was empty). */
-  body: any;
+  /** Parsed JSON body (`undefined` when the body was empty); each route narrows it to the request shape it reads. */
+  body: unknown;
   rawBody: string;
   /** Values captured by `{name}` placeholders (or named groups of a RegExp path). */
   params: Record<string, string>;

@@ -1,6 +1,6 @@
 import { countWordsIn, splitWords } from '../core/tokens.js';
 import type { Route, RouteContext } from '../core/types.js';
-import { chatInputTexts, lastUserText } from './content.js';
+import { chatInputTexts, echoedModel, lastUserText } from './content.js';
 import { invalidParameter, missingParameter } from './errors.js';
 import { unixSeconds, type OpenAiFlavor } from './flavor.js';
 import { argumentFragments, planReply, replyWords, type Reply } from './reply.js';
@@ -55,7 +55,7 @@ async function handleChat(ctx: RouteContext, flavor: OpenAiFlavor): Promise<void
   const common = {
     id: `chatcmpl-emu-${ctx.n}`,
     created: unixSeconds(ctx.now()),
-    model: String(body.model),
+    model: echoedModel(body.model),
     service_tier: body.service_tier && body.service_tier !== 'auto' ? body.service_tier : 'default',
     system_fingerprint: flavor.systemFingerprint,
   };
