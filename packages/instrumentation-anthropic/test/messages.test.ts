@@ -261,7 +261,6 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
       expect(json.join('')).toBe('{"q":"otel"}');
       expect(final.content).toEqual([{ type: 'tool_use', id: 'toolu_emu_1', name: 'lookup', input: { q: 'otel' } }]);
       const spans = await waitForSpans(tracing, 1);
-      await new Promise((r) => setTimeout(r, 20));
       expect(tracing.spans()).toHaveLength(1);
       expect(spans[0].attributes).toEqual({
         ...base(),

@@ -1,7 +1,9 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it, beforeEach } from 'vitest';
 import { context, propagation, SpanKind, SpanStatusCode, trace as traceApi } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { SpanRecorder, waitForSpans } from '@llm-provenance/test-support';
 import {
   BUILTIN_PRICE_TABLE,
   InternalErrorReporter,
@@ -14,7 +16,7 @@ import {
   type TraceCallOptions,
 } from '@llm-provenance/instrumentation-common';
 
-const exporter = new InMemorySpanExporter();
+const exporter = new SpanRecorder();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 traceApi.setGlobalTracerProvider(provider);
@@ -48,10 +50,9 @@ function trace<T>(over: Partial<TraceCallOptions<T>> & { invoke: () => T }, p = 
   return traceGenAICall({ tracer, policy: p, errors: new InternalErrorReporter(), request: () => request, ...over });
 }
 
-const tick = (ms = 2) => new Promise((r) => setTimeout(r, ms));
 async function* chunks(words: string[], failAfter?: number) {
   for (const [i, w] of words.entries()) {
-    await tick();
+    await nextTurn(); // chunks arrive on later turns of the event loop, as from a socket
     if (i === failAfter) throw Object.assign(new Error('stream broke: Bearer sk-leaked-123456'), { status: 502 });
     yield { text: w };
   }
@@ -83,7 +84,7 @@ describe('traceGenAICall', () => {
     });
     expect(returned).toBe(sdkPromise);
     await returned;
-    await tick();
+    await waitForSpans(exporter, 1);
     const [span] = exporter.getFinishedSpans();
     expect(span.name).toBe('chat gpt-4o-mini');
     expect(span.kind).toBe(SpanKind.CLIENT);
@@ -105,7 +106,7 @@ describe('traceGenAICall', () => {
 
   it('records no content with capture off, even content a backend put among its attributes', async () => {
     await trace({ invoke: async () => ({}), response: () => ({ outputMessages: [{ role: 'assistant', parts: [], finish_reason: 'stop' }] }) }, policy({ captureContent: false }));
-    await tick();
+    await waitForSpans(exporter, 1);
     expect(exporter.getFinishedSpans()[0].attributes).toEqual(requestAttributes);
   });
 
@@ -115,7 +116,7 @@ describe('traceGenAICall', () => {
       { invoke: async () => ({}), request: () => ({ ...request, requestModel: 'unknown-model' }), response: () => ({ usage: { inputTokens: 1000, outputTokens: 1 } }) },
       policy({ captureContent: false }),
     );
-    await tick();
+    await waitForSpans(exporter, 2);
     const [reported, unknown] = exporter.getFinishedSpans();
     expect(reported.attributes['gen_ai.usage.cost.amount']).toBe(0.5);
     expect(reported.attributes['gen_ai.usage.cost.currency']).toBe('EUR');
@@ -126,7 +127,7 @@ describe('traceGenAICall', () => {
 
   it('applies the providerName override', async () => {
     await trace({ invoke: async () => ({}) }, policy({ captureContent: false, providerName: 'vllm' }));
-    await tick();
+    await waitForSpans(exporter, 1);
     expect(exporter.getFinishedSpans()[0].attributes['gen_ai.provider.name']).toBe('vllm');
   });
 
@@ -137,7 +138,7 @@ describe('traceGenAICall', () => {
         trace({ invoke: async () => ({}) }, policy({ captureContent: false })),
       ),
     );
-    await tick();
+    await waitForSpans(exporter, 1);
     const attrs = exporter.getFinishedSpans()[0].attributes;
     expect(attrs['enduser.id']).toBe('u-1');
     expect(attrs['provenance.task.id']).toBe('task-b');
@@ -150,7 +151,7 @@ describe('traceGenAICall', () => {
   it('records a rejection with error.type, the status code and a scrubbed message, and rethrows it unchanged', async () => {
     const err = Object.assign(new Error('Incorrect API key provided: sk-abcdefghijkl'), { status: 401 });
     await expect(trace({ invoke: () => Promise.reject(err) }, policy({ captureContent: false }))).rejects.toBe(err);
-    await tick();
+    await waitForSpans(exporter, 1);
     const [span] = exporter.getFinishedSpans();
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Incorrect API key provided: [REDACTED]' });
     expect(span.attributes).toEqual({ ...requestAttributes, 'error.type': '401', 'http.response.status_code': 401 });

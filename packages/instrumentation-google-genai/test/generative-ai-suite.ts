@@ -83,6 +83,8 @@ export function generativeAISuite(label: string, load: () => any, tracing: Traci
         void chunk;
         break;
       }
+      // The span of the broken stream ends when its aggregated response settles, not at the break.
+      expect((await broken.response).text()).toBe('Echo: break early please');
       const spans = await waitForSpans(tracing.exporter, 2);
       // The aggregated response carries no responseId/modelVersion, so streamed spans have none.
       const streamed = (prompt: string, reply: string, input: number, output: number) => ({
@@ -236,7 +238,8 @@ export function generativeAISuite(label: string, load: () => any, tracing: Traci
       emu.enqueue({ kind: 'hang' });
       const controller = new AbortController();
       const pending = model.generateContent('never answered', { signal: controller.signal });
-      setTimeout(() => controller.abort(), 20);
+      // Abort once the emulator holds the request, so the abort lands while the SDK awaits the response.
+      void emu.received().then(() => controller.abort());
       const err = (await pending.catch((e: unknown) => e)) as Error;
       // 0.22+ throws GoogleGenerativeAIAbortError; 0.21 wraps the abort in a plain GoogleGenerativeAIError.
       const hasAbortClass = typeof load().GoogleGenerativeAIAbortError === 'function';

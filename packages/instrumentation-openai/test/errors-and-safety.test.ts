@@ -116,7 +116,8 @@ describe.each(MAJORS)('errors, secrets and transparency, openai $label', ({ from
   it.skipIf(!available)('records an abort before the response as APIUserAbortError', async () => {
     emu.enqueue({ kind: 'hang' });
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 50);
+    // Abort once the emulator holds the request, so the abort lands while the SDK awaits the response.
+    void emu.received().then(() => ac.abort());
     const err = await failure(() => client.chat.completions.create(request, { signal: ac.signal }));
     expect(err).toBeInstanceOf(OpenAI.APIUserAbortError);
     const [span] = await finishedSpans(exporter);

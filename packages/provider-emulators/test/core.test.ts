@@ -73,6 +73,7 @@ beforeEach(() => emu.reset());
 
 const key = { 'x-acme-key': 'k', 'content-type': 'application/json' };
 const post = (path: string, body: string, headers: Record<string, string> = key) => fetch(`${emu.url}${path}`, { method: 'POST', headers, body });
+const postTo = (url: string, body: string) => fetch(`${url}/acme/models/m:generate`, { method: 'POST', headers: key, body }).then((res) => res.text());
 const json = async (res: Response): Promise<any> => res.json();
 
 describe('route table', () => {
@@ -151,7 +152,7 @@ describe('scenarios in the core', () => {
     emu.enqueue({ kind: 'hang' });
     const controller = new AbortController();
     const hung = fetch(`${emu.url}/acme/models/m:generate`, { method: 'POST', headers: key, body: '{}', signal: controller.signal }).catch((e: Error) => e.name);
-    while (emu.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await emu.received();
     controller.abort();
     expect(await hung).toBe('AbortError');
     const next = await post('/acme/models/m:generate', '{}');
@@ -162,9 +163,28 @@ describe('scenarios in the core', () => {
     const own = await startEmulator({ providers: [acme] });
     own.enqueue({ kind: 'hang' });
     const hung = fetch(`${own.url}/acme/models/m:generate`, { method: 'POST', headers: key, body: '{}' }).catch((e: Error) => e.message);
-    while (own.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await own.received();
     await own.close();
     expect(await hung).toBe('fetch failed');
+  });
+
+  it('tells when a number of requests have arrived, counting again after reset(), and rejects when closed first', async () => {
+    const own = await startEmulator({ providers: [acme] });
+    let second = false;
+    const two = own.received(2).then(() => (second = true));
+    await postTo(own.url, '{}');
+    await own.received(1);
+    expect(second).toBe(false);
+    await postTo(own.url, '{}');
+    await two;
+    own.reset();
+    const afterReset = own.received(1);
+    await postTo(own.url, '{}');
+    await afterReset;
+    await expect(own.received(0)).rejects.toThrow('emulator.received: count must be an integer >= 1, got 0');
+    const never = own.received(5);
+    await own.close();
+    await expect(never).rejects.toThrow('emulator closed before 5 requests arrived (1 did)');
   });
 
   it('frames SSE events with event:, multi-line data and comments', async () => {

@@ -40,6 +40,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const queue: Scenario[] = [];
   const sockets = new Set<Socket>();
   let counter = 0;
+  /** Requests received in full since start or reset(), and who waits for a number of them (`received`). */
+  let arrived = 0;
+  const arrivalWaiters: Array<{ count: number; resolve: () => void; reject: (err: Error) => void }> = [];
   let closing = false;
   let closed: Promise<void> | undefined;
 
@@ -66,6 +69,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     }
     record.body = body;
+    arrived += 1;
+    for (const waiter of arrivalWaiters.filter((w) => w.count <= arrived)) {
+      arrivalWaiters.splice(arrivalWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
 
     const match = matchRoute(routes, method, path);
     const provider =
@@ -124,7 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     handle(req, res).catch((err: unknown) => {
       if (err instanceof StreamStopped || closing) return;
       // An emulator bug must surface in the test that hit it, not vanish: answer 500 with the reason.
-      if (!res.headersSent) sendJson(res, 500, { error: { message: `emulator failure: ${err instanceof Error ? err.stack : String(err)}` } });
+      if (!res.headersSent) sendJson(res, 500, { error: { message: `emulator failure: ${err instanceof Error && err.stack ? err.stack : String(err)}` } });
       else res.destroy();
     });
   });
@@ -152,13 +160,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const s of scenarios) validateScenario(s);
       queue.push(...scenarios);
     },
+    received(count = 1) {
+      if (!Number.isInteger(count) || count < 1) return Promise.reject(new TypeError(`emulator.received: count must be an integer >= 1, got ${JSON.stringify(count)}`));
+      if (arrived >= count) return Promise.resolve();
+      if (closing) return Promise.reject(new Error('emulator.received: the emulator is closed'));
+      return new Promise<void>((resolve, reject) => arrivalWaiters.push({ count, resolve, reject }));
+    },
     reset() {
       requests.length = 0;
       queue.length = 0;
       counter = 0;
+      arrived = 0;
     },
     close() {
       closing = true;
+      for (const waiter of arrivalWaiters.splice(0)) waiter.reject(new Error(`emulator closed before ${waiter.count} requests arrived (${arrived} did)`));
       closed ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         for (const socket of sockets) socket.destroy();

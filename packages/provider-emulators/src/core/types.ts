@@ -142,6 +142,12 @@ export interface Emulator {
   readonly requests: RecordedRequest[];
   /** The next request (FIFO) gets this scenario instead of the default reply. */
   enqueue(...scenarios: Scenario[]): void;
+  /**
+   * Resolves once `count` requests (default 1) have arrived in full, headers and body, since start or the
+   * last `reset()`: the moment to act on a request the emulator is holding (abort a `hang`, close the
+   * server under it). Rejects if the emulator is closed first.
+   */
+  received(count?: number): Promise<void>;
   /** Clears recorded requests and queued scenarios (the request counter restarts at 1). */
   reset(): void;
   /** Stops listening and destroys every open connection, including hanging and streaming ones. */
