@@ -46,7 +46,7 @@ export interface RunAppOptions {
   store?: boolean;
   /** Use this store directory instead of a fresh one (e.g. a second run over a crashed run's store). */
   storeDir?: string;
-  /** Scenarios enqueued on the emulator before the app starts (see EMULATOR_CONTRACT.md). */
+  /** Scenarios enqueued on the emulator before the app starts (see packages/provider-emulators/README.md, "Scenarios"). */
   scenarios?: Scenario[];
   /**
    * Send this signal once the app prints `whenStdout` (a line or substring of stdout) and, with

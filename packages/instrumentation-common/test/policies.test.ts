@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { testTempDir } from '@llm-provenance/test-support';
 import {
   BUILTIN_PRICE_TABLE,
   FINGERPRINT_DOMAIN,
@@ -175,7 +175,7 @@ describe('price table', () => {
   });
 
   it('merges built-in < LLM_PROVENANCE_PRICE_TABLE file < option', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'prices-'));
+    const dir = testTempDir('prices-');
     const file = path.join(dir, 'prices.json');
     writeFileSync(file, JSON.stringify({ openai: { 'gpt-4o': { input: 1, output: 2 } }, acme: { 'acme-1': { input: 5, output: 6, currency: 'EUR' } } }));
     const table = resolvePriceTable({ acme: { 'acme-1': { input: 7, output: 8 } } }, { LLM_PROVENANCE_PRICE_TABLE: file });
@@ -198,7 +198,7 @@ describe('price table', () => {
   });
 
   it('reports a bad env file through diag, naming the file, and falls back to the built-in table', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'prices-'));
+    const dir = testTempDir('prices-');
     const file = path.join(dir, 'broken.json');
     writeFileSync(file, '{ not json');
     const logged: string[] = [];
