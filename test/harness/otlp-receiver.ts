@@ -81,8 +81,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     exports,
     rejected,
     spans: () => exports.flatMap((received) => received.spans),
-    receivedSpans: (count) =>
-      spanCount() >= count ? Promise.resolve() : new Promise<void>((resolve, reject) => waiters.push({ count, resolve, reject })),
+    receivedSpans: (count) => (spanCount() >= count ? Promise.resolve() : new Promise<void>((resolve, reject) => waiters.push({ count, resolve, reject }))),
     rawBytes: () => Buffer.concat(raw),
     close: () =>
       new Promise<void>((resolve, reject) => {

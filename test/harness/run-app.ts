@@ -105,15 +105,12 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
       GROQ_API_KEY: PLANTED_API_KEY,
       GEMINI_API_KEY: PLANTED_API_KEY,
       OLLAMA_HOST: emulator.url,
-      ...(options.protocol === false
-        ? {}
-        : { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: options.protocol ?? 'http/protobuf' }),
+      ...(options.protocol === false ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: options.protocol ?? 'http/protobuf' }),
       ...(storeDir ? { LLM_PROVENANCE_DIR: storeDir } : { LLM_PROVENANCE_STORE: 'off' }),
       ...extraEnv,
     });
     const preload = options.preload ?? REGISTER;
-    const flags =
-      options.module === 'both' ? ['--require', preload, '--import', preload] : [options.module === 'cjs' ? '--require' : '--import', preload];
+    const flags = options.module === 'both' ? ['--require', preload, '--import', preload] : [options.module === 'cjs' ? '--require' : '--import', preload];
     const child = spawn(process.execPath, [...flags, path.resolve(TEST_ROOT, options.app), ...(options.args ?? [])], {
       cwd: TEST_ROOT,
       env,

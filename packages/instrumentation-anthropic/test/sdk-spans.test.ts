@@ -57,10 +57,7 @@ describe('with a global tracer provider and @anthropic-ai/sdk 1.x', () => {
     const client = new Anthropic({ baseURL: emu.url, apiKey: 'k' });
     await client.beta.messages.create(body);
     await client.beta.messages.stream(body).finalMessage();
-    expect(await allSpans(2)).toEqual([
-      `@llm-provenance/instrumentation-anthropic chat ${MODEL}`,
-      `@llm-provenance/instrumentation-anthropic chat ${MODEL}`,
-    ]);
+    expect(await allSpans(2)).toEqual([`@llm-provenance/instrumentation-anthropic chat ${MODEL}`, `@llm-provenance/instrumentation-anthropic chat ${MODEL}`]);
   });
 
   it('records one span even for a client given its own tracer provider explicitly', async () => {

@@ -102,7 +102,18 @@ describe('error.type', () => {
 describe('request attribute helpers', () => {
   it('keep 0 and false, drop only absent values, and record choice.count only when it is not 1', () => {
     expect(
-      genAIRequestAttributes({ temperature: 0, topP: 0, maxTokens: 0, seed: 0, frequencyPenalty: 0, presencePenalty: 0, topK: 0, stream: false, choiceCount: 1, stopSequences: 'x' }),
+      genAIRequestAttributes({
+        temperature: 0,
+        topP: 0,
+        maxTokens: 0,
+        seed: 0,
+        frequencyPenalty: 0,
+        presencePenalty: 0,
+        topK: 0,
+        stream: false,
+        choiceCount: 1,
+        stopSequences: 'x',
+      }),
     ).toEqual({
       'gen_ai.request.temperature': 0,
       'gen_ai.request.top_p': 0,
@@ -166,7 +177,12 @@ describe('price table', () => {
       currency: 'USD',
       source: 'price_table',
     });
-    expect(computeCost({ input: 3, cachedInput: 0.3, cacheCreationInput: 3.75, output: 15 }, { inputTokens: 100, cacheReadInputTokens: 50, cacheCreationInputTokens: 20, outputTokens: 10 })?.amount).toBe(
+    expect(
+      computeCost(
+        { input: 3, cachedInput: 0.3, cacheCreationInput: 3.75, output: 15 },
+        { inputTokens: 100, cacheReadInputTokens: 50, cacheCreationInputTokens: 20, outputTokens: 10 },
+      )?.amount,
+    ).toBe(
       0.00033, // 30 * 3 + 50 * 0.3 + 20 * 3.75 + 10 * 15 per 1M
     );
     expect(computeCost(price, {})).toBeUndefined();

@@ -69,7 +69,11 @@ class TextAccumulator implements StreamAccumulator<{ text: string }> {
     return this.done;
   }
   result() {
-    return { id: 'r1', usage: { inputTokens: 1, outputTokens: this.text.split(' ').filter(Boolean).length }, outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: this.text }], finish_reason: 'stop' }] };
+    return {
+      id: 'r1',
+      usage: { inputTokens: 1, outputTokens: this.text.split(' ').filter(Boolean).length },
+      outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: this.text }], finish_reason: 'stop' }],
+    };
   }
 }
 
@@ -80,7 +84,14 @@ describe('traceGenAICall', () => {
     const sdkPromise = (async () => ({ id: 'x1', model: 'gpt-4o-mini-2024-07-18', usage: { in: 10, out: 5 } }))();
     const returned = trace({
       invoke: () => sdkPromise,
-      response: (r: any) => ({ id: r.id, model: r.model, finishReasons: ['stop'], usage: { inputTokens: r.usage.in, outputTokens: r.usage.out }, requestId: 'req-1', outputMessages: [{ role: 'assistant', parts: [], finish_reason: 'stop' }] }),
+      response: (r: any) => ({
+        id: r.id,
+        model: r.model,
+        finishReasons: ['stop'],
+        usage: { inputTokens: r.usage.in, outputTokens: r.usage.out },
+        requestId: 'req-1',
+        outputMessages: [{ role: 'assistant', parts: [], finish_reason: 'stop' }],
+      }),
     });
     expect(returned).toBe(sdkPromise);
     await returned;
@@ -105,15 +116,25 @@ describe('traceGenAICall', () => {
   });
 
   it('records no content with capture off, even content a backend put among its attributes', async () => {
-    await trace({ invoke: async () => ({}), response: () => ({ outputMessages: [{ role: 'assistant', parts: [], finish_reason: 'stop' }] }) }, policy({ captureContent: false }));
+    await trace(
+      { invoke: async () => ({}), response: () => ({ outputMessages: [{ role: 'assistant', parts: [], finish_reason: 'stop' }] }) },
+      policy({ captureContent: false }),
+    );
     await waitForSpans(exporter, 1);
     expect(exporter.getFinishedSpans()[0].attributes).toEqual(requestAttributes);
   });
 
   it('prefers a provider-reported cost, and omits cost for an unknown model', async () => {
-    await trace({ invoke: async () => ({}), response: () => ({ usage: { inputTokens: 1 }, providerCost: { amount: 0.5, currency: 'EUR' } }) }, policy({ captureContent: false }));
     await trace(
-      { invoke: async () => ({}), request: () => ({ ...request, requestModel: 'unknown-model' }), response: () => ({ usage: { inputTokens: 1000, outputTokens: 1 } }) },
+      { invoke: async () => ({}), response: () => ({ usage: { inputTokens: 1 }, providerCost: { amount: 0.5, currency: 'EUR' } }) },
+      policy({ captureContent: false }),
+    );
+    await trace(
+      {
+        invoke: async () => ({}),
+        request: () => ({ ...request, requestModel: 'unknown-model' }),
+        response: () => ({ usage: { inputTokens: 1000, outputTokens: 1 } }),
+      },
       policy({ captureContent: false }),
     );
     await waitForSpans(exporter, 2);
@@ -160,12 +181,26 @@ describe('traceGenAICall', () => {
 
   it('records a synchronous throw and rethrows it', () => {
     const err = new RangeError('bad');
-    expect(() => trace({ invoke: () => { throw err; } }, policy({ captureContent: false }))).toThrow(err);
+    expect(() =>
+      trace(
+        {
+          invoke: () => {
+            throw err;
+          },
+        },
+        policy({ captureContent: false }),
+      ),
+    ).toThrow(err);
     expect(exporter.getFinishedSpans()[0].attributes['error.type']).toBe('RangeError');
   });
 
   it('lets the call proceed untraced when the request mapper throws', async () => {
-    const value = await trace({ invoke: async () => 'result', request: () => { throw new Error('mapper bug'); } });
+    const value = await trace({
+      invoke: async () => 'result',
+      request: () => {
+        throw new Error('mapper bug');
+      },
+    });
     expect(value).toBe('result');
     expect(exporter.getFinishedSpans()).toHaveLength(0);
   });
@@ -181,7 +216,9 @@ describe('traceGenAICall', () => {
       expect(out).toEqual(['a', ' b', ' c']);
       const [span] = exporter.getFinishedSpans();
       expect(span.status.code).toBe(SpanStatusCode.UNSET);
-      expect(span.attributes['gen_ai.output.messages']).toBe(JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'a b c' }], finish_reason: 'stop' }]));
+      expect(span.attributes['gen_ai.output.messages']).toBe(
+        JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'a b c' }], finish_reason: 'stop' }]),
+      );
       expect(span.attributes['gen_ai.usage.output_tokens']).toBe(3);
       expect(span.attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThan(0);
     });
@@ -216,7 +253,8 @@ describe('traceGenAICall', () => {
         if (ac.signal.aborted) return; // the SDK swallows its own abort and just ends
         yield { text: ' b' };
       }
-      for await (const c of trace({ invoke: () => abortable(), stream: { ...stream(), abortSignal: () => ac.signal, abortErrorType: 'APIUserAbortError' } })) void c;
+      for await (const c of trace({ invoke: () => abortable(), stream: { ...stream(), abortSignal: () => ac.signal, abortErrorType: 'APIUserAbortError' } }))
+        void c;
       const done = new AbortController();
       async function* finishedThenAborted() {
         yield { text: 'a' };
@@ -233,7 +271,14 @@ describe('traceGenAICall', () => {
     });
 
     it('passes every chunk through unchanged when the accumulator throws', async () => {
-      const broken: StreamAccumulator = { onChunk: () => { throw new Error('mapper bug'); }, result: () => { throw new Error('mapper bug'); } };
+      const broken: StreamAccumulator = {
+        onChunk: () => {
+          throw new Error('mapper bug');
+        },
+        result: () => {
+          throw new Error('mapper bug');
+        },
+      };
       const out: string[] = [];
       for await (const c of trace({ invoke: () => chunks(['a', ' b']), stream: { accumulator: () => broken } })) out.push(c.text);
       expect(out).toEqual(['a', ' b']);

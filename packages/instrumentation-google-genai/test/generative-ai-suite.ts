@@ -130,7 +130,12 @@ export function generativeAISuite(label: string, load: () => any, tracing: Traci
     });
 
     it('records chats: sendMessage and sendMessageStream carry the session history', async () => {
-      const chat = model.startChat({ history: [{ role: 'user', parts: [{ text: 'Hi' }] }, { role: 'model', parts: [{ text: 'Hello!' }] }] });
+      const chat = model.startChat({
+        history: [
+          { role: 'user', parts: [{ text: 'Hi' }] },
+          { role: 'model', parts: [{ text: 'Hello!' }] },
+        ],
+      });
       expect((await chat.sendMessage('How are you?')).response.text()).toBe('Echo: How are you?');
       const streamed = await chat.sendMessageStream('And now?');
       let text = '';
@@ -262,7 +267,9 @@ export function generativeAISuite(label: string, load: () => any, tracing: Traci
       const embedModel = genAI.getGenerativeModel({ model: 'text-embedding-004' }, { baseUrl: emu.url });
       const single = await embedModel.embedContent('embed this text');
       expect(single.embedding.values).toHaveLength(768);
-      const batch = await embedModel.batchEmbedContents({ requests: [{ content: { role: 'user', parts: [{ text: 'a' }] } }, { content: { role: 'user', parts: [{ text: 'b c' }] } }] });
+      const batch = await embedModel.batchEmbedContents({
+        requests: [{ content: { role: 'user', parts: [{ text: 'a' }] } }, { content: { role: 'user', parts: [{ text: 'b c' }] } }],
+      });
       expect(batch.embeddings).toHaveLength(2);
       const [a, b] = await waitForSpans(tracing.exporter, 2);
       expect(a.attributes).toEqual({
@@ -272,7 +279,15 @@ export function generativeAISuite(label: string, load: () => any, tracing: Traci
       });
       expect(b.attributes).toEqual({
         ...base(emu, 'text-embedding-004', 'embeddings'),
-        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'a' }, { type: 'text', content: 'b c' }] }]),
+        'gen_ai.input.messages': JSON.stringify([
+          {
+            role: 'user',
+            parts: [
+              { type: 'text', content: 'a' },
+              { type: 'text', content: 'b c' },
+            ],
+          },
+        ]),
         'gen_ai.embeddings.dimension.count': 768,
       });
     });

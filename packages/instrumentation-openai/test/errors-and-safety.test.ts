@@ -148,7 +148,7 @@ describe.each(MAJORS)('errors, secrets and transparency, openai $label', ({ from
     expect(spans[4].status.message).toBe(`401 Incorrect API key provided: [REDACTED]. Authorization: Bearer [REDACTED]`);
   });
 
-  it.skipIf(!available)('removes the client\'s own API key from error messages even when it has no well-known shape', async () => {
+  it.skipIf(!available)("removes the client's own API key from error messages even when it has no well-known shape", async () => {
     // A self-hosted OpenAI-compatible gateway's token matches none of the secret patterns; the
     // instrumentation knows the credential, so its literal value must never reach the span.
     const planted = 'gw.0123456789abcdefXYZ';

@@ -101,7 +101,8 @@ export class CarFileWriter {
     if (this.fd === undefined) return;
     this.flush();
     if (this.rootPending !== undefined) {
-      if (!root || root.length !== this.rootPending) throw new Error(`CarFileWriter: close() needs the ${this.rootPending}-byte root CID reserved in the header`);
+      if (!root || root.length !== this.rootPending)
+        throw new Error(`CarFileWriter: close() needs the ${this.rootPending}-byte root CID reserved in the header`);
       const header = encodeCarHeader([root]);
       const head = Buffer.from([...encodeVarint(header.length), ...header]);
       if (head.length !== this.headerLength) throw new Error('CarFileWriter: root header changed size');

@@ -93,7 +93,18 @@ export function exportCar(storeDir: string, file: string, options: CarExportOpti
   const checkpointFiles = listCheckpoints(storeDir);
   const logIds = listLogIds(storeDir);
   const writer = new CarFileWriter(file, { rootLength: DAG_JSON_PREFIX.length + 32 });
-  const summary: CarExportSummary = { file, root: '', logs: logIds.length, records: 0, checkpoints: 0, payloadBlocks: 0, blocks: 0, bytes: 0, skipped: [], largeBlocks: [] };
+  const summary: CarExportSummary = {
+    file,
+    root: '',
+    logs: logIds.length,
+    records: 0,
+    checkpoints: 0,
+    payloadBlocks: 0,
+    blocks: 0,
+    bytes: 0,
+    skipped: [],
+    largeBlocks: [],
+  };
   const recordCid = new Uint8Array(DAG_JSON_PREFIX.length + 32);
   recordCid.set(DAG_JSON_PREFIX);
   const recordCidView = Buffer.from(recordCid.buffer);

@@ -37,7 +37,11 @@ function attributeValue(v: unknown): SpanAttributeValue | undefined {
   if (v === null) return undefined;
   if (primitive(v)) return v;
   if (isLink(v)) return v['/'];
-  if (Array.isArray(v) && v.every((x) => primitive(x)) && (v.every((x) => typeof x === 'string') || v.every((x) => typeof x === 'number') || v.every((x) => typeof x === 'boolean'))) {
+  if (
+    Array.isArray(v) &&
+    v.every((x) => primitive(x)) &&
+    (v.every((x) => typeof x === 'string') || v.every((x) => typeof x === 'number') || v.every((x) => typeof x === 'boolean'))
+  ) {
     return v;
   }
   return encodeDagJsonString(v);

@@ -84,7 +84,9 @@ export function forEachRecord(source: ProvenanceSource, visit: (r: StoredRecord)
       return true;
     }
     if (value.v !== QUERY_FORMAT_VERSION) {
-      throw new Error(`${placeText(place)}: record format version ${JSON.stringify(value.v)} is not supported (this version of llm-provenance reads format version ${QUERY_FORMAT_VERSION})`);
+      throw new Error(
+        `${placeText(place)}: record format version ${JSON.stringify(value.v)} is not supported (this version of llm-provenance reads format version ${QUERY_FORMAT_VERSION})`,
+      );
     }
     const problem = value.type === 'span' ? spanRecordProblem(value) : undefined;
     if (problem) throw new Error(`${placeText(place)}: span record cannot be read: ${problem}; run llm-provenance verify ${source.path}`);

@@ -76,7 +76,8 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointReading {
   const cp = value as Record<string, unknown>;
   const statement = parseStatement(cp.statement);
   if (typeof statement === 'string') return { ok: false, kind: 'modified', detail: statement };
-  if (!scan.scan(bytes)) return { ok: false, kind: 'non-canonical encoding', detail: `checkpoint is not canonical DAG-JSON: ${scan.error} (byte ${scan.errorAt})`, statement };
+  if (!scan.scan(bytes))
+    return { ok: false, kind: 'non-canonical encoding', detail: `checkpoint is not canonical DAG-JSON: ${scan.error} (byte ${scan.errorAt})`, statement };
   const publicKey = bytesField(cp.publicKey);
   const signature = bytesField(cp.signature);
   if (!publicKey || publicKey.length !== 32) return { ok: false, kind: 'bad signature', detail: 'publicKey is not 32 bytes', statement };

@@ -34,7 +34,8 @@ export class TrustedKeys {
   constructor(keys: readonly string[]) {
     this.wanted = new Set(keys.map((k) => k.toLowerCase()));
     for (const k of this.wanted) {
-      if (!/^[0-9a-f]{64}$/.test(k)) throw new Error(`trusted key ${JSON.stringify(k)} is not 64 hex digits (raw Ed25519 public key or its sha256 fingerprint)`);
+      if (!/^[0-9a-f]{64}$/.test(k))
+        throw new Error(`trusted key ${JSON.stringify(k)} is not 64 hex digits (raw Ed25519 public key or its sha256 fingerprint)`);
     }
   }
 

@@ -8,7 +8,7 @@ type ErrorDefaults = { type: string; message: string };
  * `{"type":"error","error":{"type":..., "message":...},"request_id":...}`.
  */
 const INVALID_REQUEST: ErrorDefaults = { type: 'invalid_request_error', message: 'There was an issue with the format or content of your request.' };
-const API_ERROR: ErrorDefaults = { type: 'api_error', message: 'An unexpected error has occurred internal to Anthropic\'s systems.' };
+const API_ERROR: ErrorDefaults = { type: 'api_error', message: "An unexpected error has occurred internal to Anthropic's systems." };
 const TYPES: Record<number, ErrorDefaults> = {
   400: INVALID_REQUEST,
   401: { type: 'authentication_error', message: 'invalid x-api-key' },

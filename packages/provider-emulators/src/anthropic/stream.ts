@@ -54,9 +54,6 @@ function blockDeltas(block: ContentBlock): Record<string, unknown>[] {
     case 'tool_use':
       return argumentFragments(JSON.stringify(block.input)).map((partial_json) => ({ type: 'input_json_delta', partial_json }));
     case 'thinking':
-      return [
-        ...splitWords(block.thinking).map((thinking) => ({ type: 'thinking_delta', thinking })),
-        { type: 'signature_delta', signature: block.signature },
-      ];
+      return [...splitWords(block.thinking).map((thinking) => ({ type: 'thinking_delta', thinking })), { type: 'signature_delta', signature: block.signature }];
   }
 }

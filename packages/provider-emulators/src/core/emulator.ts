@@ -7,15 +7,7 @@ import { NdjsonWriter } from './ndjson.js';
 import { compileRoutes, matchRoute } from './router.js';
 import { validateOptions, validateScenario } from './validate.js';
 import { SseWriter } from './sse.js';
-import type {
-  Emulator,
-  EmulatorOptions,
-  ErrorSpec,
-  ProviderModule,
-  RecordedRequest,
-  RouteContext,
-  Scenario,
-} from './types.js';
+import type { Emulator, EmulatorOptions, ErrorSpec, ProviderModule, RecordedRequest, RouteContext, Scenario } from './types.js';
 
 /** Answers requests no provider claims: a plain JSON error, since there is no provider shape to follow. */
 const unclaimed: ProviderModule = {
@@ -76,8 +68,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
 
     const match = matchRoute(routes, method, path);
-    const provider =
-      match?.provider ?? providerList.find((p) => p.owns({ method, path, headers: req.headers })) ?? unclaimed;
+    const provider = match?.provider ?? providerList.find((p) => p.owns({ method, path, headers: req.headers })) ?? unclaimed;
 
     const cut = () => res.socket?.destroy();
     const ctx: RouteContext = {
@@ -94,9 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       req,
       res,
       json: (status, payload, headers) =>
-        scenario?.kind === 'stream_error_after'
-          ? sendTruncatedJson(res, status, payload, headers ?? {}, cut)
-          : sendJson(res, status, payload, headers),
+        scenario?.kind === 'stream_error_after' ? sendTruncatedJson(res, status, payload, headers ?? {}, cut) : sendJson(res, status, payload, headers),
       sse: (headers) => {
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
         return new SseWriter(res, streamOptions());
@@ -161,7 +150,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       queue.push(...scenarios);
     },
     received(count = 1) {
-      if (!Number.isInteger(count) || count < 1) return Promise.reject(new TypeError(`emulator.received: count must be an integer >= 1, got ${JSON.stringify(count)}`));
+      if (!Number.isInteger(count) || count < 1)
+        return Promise.reject(new TypeError(`emulator.received: count must be an integer >= 1, got ${JSON.stringify(count)}`));
       if (arrived >= count) return Promise.resolve();
       if (closing) return Promise.reject(new Error('emulator.received: the emulator is closed'));
       return new Promise<void>((resolve, reject) => arrivalWaiters.push({ count, resolve, reject }));

@@ -34,21 +34,28 @@ export interface StreamErrorAfterScenario {
   /** Number of stream chunks (SSE events / NDJSON lines) written before the socket is destroyed. */
   chunks: number;
 }
-export interface NoUsageScenario { kind: 'no_usage' }
-export interface HangScenario { kind: 'hang' }
-export interface TextScenario { kind: 'text'; text: string }
-export interface CacheScenario { kind: 'cache'; read: number; creation?: number }
-export interface ReasoningScenario { kind: 'reasoning'; tokens: number }
+export interface NoUsageScenario {
+  kind: 'no_usage';
+}
+export interface HangScenario {
+  kind: 'hang';
+}
+export interface TextScenario {
+  kind: 'text';
+  text: string;
+}
+export interface CacheScenario {
+  kind: 'cache';
+  read: number;
+  creation?: number;
+}
+export interface ReasoningScenario {
+  kind: 'reasoning';
+  tokens: number;
+}
 
 export type Scenario =
-  | ErrorScenario
-  | ToolCallScenario
-  | StreamErrorAfterScenario
-  | NoUsageScenario
-  | HangScenario
-  | TextScenario
-  | CacheScenario
-  | ReasoningScenario;
+  ErrorScenario | ToolCallScenario | StreamErrorAfterScenario | NoUsageScenario | HangScenario | TextScenario | CacheScenario | ReasoningScenario;
 
 /** What a provider module's `sendError` renders (a scenario, a failed auth check, a 404, bad JSON ...). */
 export interface ErrorSpec {

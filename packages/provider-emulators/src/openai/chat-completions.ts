@@ -36,7 +36,8 @@ async function handleChat(ctx: RouteContext, flavor: OpenAiFlavor): Promise<void
   if (body.model === undefined) return ctx.error({ status: 400, message: 'you must provide a model parameter', type: 'invalid_request_error', code: null });
   if (body.messages === undefined) return ctx.error(missingParameter('messages'));
   if (!Array.isArray(body.messages)) return ctx.error(invalidParameter('messages', "Invalid type for 'messages': expected an array."));
-  if (body.messages.length === 0) return ctx.error(invalidParameter('messages', "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead."));
+  if (body.messages.length === 0)
+    return ctx.error(invalidParameter('messages', "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead."));
   const n = body.n ?? 1;
   if (!Number.isInteger(n) || n < 1 || n > 128) return ctx.error(invalidParameter('n', `Invalid 'n': integer ${n} is not between 1 and 128.`));
 

@@ -23,14 +23,25 @@ function handleEmbeddings(ctx: RouteContext): void {
   if (body.model === undefined) return ctx.error({ status: 400, message: 'you must provide a model parameter', type: 'invalid_request_error', code: null });
   if (body.input === undefined) return ctx.error(missingParameter('input'));
   const inputs = normalizeInputs(body.input);
-  if (!inputs) return ctx.error(invalidParameter('input', "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."));
+  if (!inputs)
+    return ctx.error(invalidParameter('input', "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."));
   const dimensions = body.dimensions ?? DEFAULT_EMBEDDING_DIMENSIONS;
   if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 1) {
-    return ctx.error(invalidParameter('dimensions', `Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(dimensions)} instead.`));
+    return ctx.error(
+      invalidParameter(
+        'dimensions',
+        `Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(dimensions)} instead.`,
+      ),
+    );
   }
   const format = body.encoding_format ?? 'float';
   if (format !== 'float' && format !== 'base64') {
-    return ctx.error(invalidParameter('encoding_format', `Invalid value: '${typeof format === 'string' ? format : JSON.stringify(format)}'. Supported values are: 'float' and 'base64'.`));
+    return ctx.error(
+      invalidParameter(
+        'encoding_format',
+        `Invalid value: '${typeof format === 'string' ? format : JSON.stringify(format)}'. Supported values are: 'float' and 'base64'.`,
+      ),
+    );
   }
   let tokens = 0;
   const data = inputs.map((input, index) => {

@@ -4,9 +4,7 @@ import type { Scenario } from '../core/types.js';
 import { echo } from './content.js';
 
 /** What the emulated model says, before it is framed as a chat completion, completion or response. */
-export type Reply =
-  | { kind: 'text'; text: string; truncated: boolean }
-  | { kind: 'tool_call'; name: string; arguments: string };
+export type Reply = { kind: 'text'; text: string; truncated: boolean } | { kind: 'tool_call'; name: string; arguments: string };
 
 export interface ReplyRequest {
   scenario: Scenario | undefined;
