@@ -44,7 +44,7 @@ function resolvePackage(fromDir, request) {
 let failed = false;
 function show(label, fromDir, names) {
   for (const name of names) {
-    const { version, dir } = resolvePackage(fromDir, name);
+    const { version } = resolvePackage(fromDir, name);
     const ok = EXPECTED[name] ? EXPECTED[name].test(version) : true;
     if (!ok) failed = true;
     console.log(`  ${label.padEnd(28)} ${name.padEnd(42)} ${version.padEnd(8)} ${ok ? '' : `NOT the ${line}.x line's`}`);
@@ -65,7 +65,11 @@ const [, sdkNodeDir] = show('register', register, [
 ]);
 // The API copy the NodeSDK registers the globals through: it must be the register's, the newest minor.
 show('register > sdk-node', sdkNodeDir, ['@opentelemetry/api', '@opentelemetry/sdk-trace', '@opentelemetry/core']);
-show('test-support (unit tests)', path.join(root, 'packages', 'test-support'), ['@opentelemetry/api', '@opentelemetry/sdk-trace', '@opentelemetry/instrumentation']);
+show('test-support (unit tests)', path.join(root, 'packages', 'test-support'), [
+  '@opentelemetry/api',
+  '@opentelemetry/sdk-trace',
+  '@opentelemetry/instrumentation',
+]);
 show('cid-exporter', path.join(root, 'packages', 'cid-exporter'), ['@opentelemetry/sdk-trace', '@opentelemetry/core']);
 
 const installed = new Map();

@@ -19,8 +19,14 @@ rmSync(join(cwd, staging), { recursive: true, force: true });
 
 try {
   const common = ['-p', 'tsconfig.json', '--rootDir', 'src', '--noEmit', 'false'];
-  execFileSync(process.execPath, [tsc, ...common, '--outDir', `${staging}/esm`, '--module', 'ES2022', '--moduleResolution', 'bundler', '--declaration'], { stdio: 'inherit', cwd });
-  execFileSync(process.execPath, [tsc, ...common, '--outDir', `${staging}/cjs`, '--module', 'commonjs', '--moduleResolution', 'node10'], { stdio: 'inherit', cwd });
+  execFileSync(process.execPath, [tsc, ...common, '--outDir', `${staging}/esm`, '--module', 'ES2022', '--moduleResolution', 'bundler', '--declaration'], {
+    stdio: 'inherit',
+    cwd,
+  });
+  execFileSync(process.execPath, [tsc, ...common, '--outDir', `${staging}/cjs`, '--module', 'commonjs', '--moduleResolution', 'node10'], {
+    stdio: 'inherit',
+    cwd,
+  });
   mkdirSync(join(cwd, staging, 'cjs'), { recursive: true });
   writeFileSync(join(cwd, staging, 'cjs/package.json'), '{ "type": "commonjs" }\n');
   if (!existsSync(join(cwd, staging, 'esm'))) throw new Error('build produced no esm output');

@@ -42,7 +42,9 @@ console.log(`   ${emulator.url}  ${dim('(speaks each provider’s wire format; n
 // these two scenarios make the emulator do the same, so the consistency check below has something to find.
 const answers = ['1989', '1991'];
 emulator.enqueue(...answers.map((text) => ({ kind: 'text', text })));
-console.log(`   scripted: the first two answers will be ${answers.map((a) => JSON.stringify(a)).join(' and ')} ${dim('(every other call gets the default echo)')}`);
+console.log(
+  `   scripted: the first two answers will be ${answers.map((a) => JSON.stringify(a)).join(' and ')} ${dim('(every other call gets the default echo)')}`,
+);
 
 step(2, 'Run app.mjs under the register hook');
 rmSync(storeDir, { recursive: true, force: true });
@@ -140,7 +142,9 @@ for (const { record, cid } of records) {
   calls.push(entry);
   const who = entry.user ? `  ${dim(`for ${entry.user}${entry.task ? ` / ${entry.task}` : ''}`)}` : '';
   console.log(`   ${dim(`#${entry.seq}`)} ${bold(entry.provider)} · ${entry.operation} · ${entry.model}${who}`);
-  const tokens = [entry.inputTokens !== undefined && `${entry.inputTokens} in`, entry.outputTokens !== undefined && `${entry.outputTokens} out`].filter(Boolean);
+  const tokens = [entry.inputTokens !== undefined && `${entry.inputTokens} in`, entry.outputTokens !== undefined && `${entry.outputTokens} out`].filter(
+    Boolean,
+  );
   const cost = entry.cost === undefined ? 'unknown' : `${dollars(entry.cost)} ${dim(`(${entry.costSource})`)}`;
   console.log(`      tokens  ${tokens.join(' · ') || 'not reported'}   cost  ${cost}`);
   console.log(`      record  ${yellow(cid)}`);

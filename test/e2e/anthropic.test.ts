@@ -5,7 +5,17 @@
  * tracer provider, which would make SDK >= 0.134 emit spans of its own.
  */
 import { describe, expect, it } from 'vitest';
-import { appReports, type AppRun, expectProcessResource, expectSpanAttributes, PACED_FOR_ABORT, plantedKeyCallAttributes, runApp, tourMatrix, tourScenarios } from '../harness/index.js';
+import {
+  appReports,
+  type AppRun,
+  expectProcessResource,
+  expectSpanAttributes,
+  PACED_FOR_ABORT,
+  plantedKeyCallAttributes,
+  runApp,
+  tourMatrix,
+  tourScenarios,
+} from '../harness/index.js';
 import { outputMessages as output, priceTableCost, textParts as text, userMessages } from '../harness/index.js';
 
 const MODEL = 'claude-sonnet-4';

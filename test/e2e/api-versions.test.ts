@@ -83,8 +83,14 @@ describe.each([
     const report = JSON.parse(run.stdout) as { apis: Record<string, { version: string; dir: string }>; recording: Record<string, boolean> };
     const registerApi = apiPackageFrom(REGISTER_PACKAGE);
     expect(registerApi.version).toBe('1.10.0');
-    expect(report.apis['1.10']).toEqual({ version: '1.10.0', dir: path.join(realpathSync(appDir), 'node_modules', LIBRARY_NAME('1.10'), 'node_modules', '@opentelemetry', 'api') });
-    expect(report.apis['1.9']).toEqual({ version: '1.9.1', dir: path.join(realpathSync(appDir), 'node_modules', LIBRARY_NAME('1.9'), 'node_modules', '@opentelemetry', 'api') });
+    expect(report.apis['1.10']).toEqual({
+      version: '1.10.0',
+      dir: path.join(realpathSync(appDir), 'node_modules', LIBRARY_NAME('1.10'), 'node_modules', '@opentelemetry', 'api'),
+    });
+    expect(report.apis['1.9']).toEqual({
+      version: '1.9.1',
+      dir: path.join(realpathSync(appDir), 'node_modules', LIBRARY_NAME('1.9'), 'node_modules', '@opentelemetry', 'api'),
+    });
     expect(report.recording).toEqual({ 'library-1.10 outer': true, 'library-1.9 inner': true, 'library-1.9 outer': true, 'library-1.10 inner': true });
 
     const { logs } = await readStore(run.storeDir!);
@@ -99,7 +105,9 @@ describe.each([
     }
 
     // OTLP carries the same spans, with the ids the store recorded.
-    const otlp = new Map(run.spans.map((span: OtlpSpan) => [span.name, { traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? null }]));
+    const otlp = new Map(
+      run.spans.map((span: OtlpSpan) => [span.name, { traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? null }]),
+    );
     expectAppTraces(otlp);
     for (const record of records) {
       expect(otlp.get(record.name)).toEqual({ traceId: record.traceId, spanId: record.spanId, parentSpanId: record.parentSpanId });

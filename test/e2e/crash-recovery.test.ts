@@ -14,9 +14,10 @@ describe('a process killed with SIGKILL', () => {
     const killed = await runApp({
       module: 'cjs',
       app: 'fixtures/openai-then-linger.cjs',
-      // Export within 50 ms of the span's end, well before the kill a second later.
+      // Export soon after the span's end; the kill comes once OTLP has the span, i.e. once its record is
+      // durable in the store (the store forwards a span only after writing its record).
       env: { OTEL_BSP_SCHEDULE_DELAY: '50' },
-      signal: { send: 'SIGKILL', whenStdout: 'LINGERING' },
+      signal: { send: 'SIGKILL', whenStdout: 'CALLED', whenSpansReceived: 1 },
     });
     expect(killed.signal).toBe('SIGKILL');
     expect(killed.spans.map((span) => span.name)).toEqual(['chat gpt-4o-mini']);

@@ -56,16 +56,31 @@ const MATRIX = tourMatrix('gemini-legacy');
 
 describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
   it('exports one span per call with the whole attribute map of each', async () => {
-    const run = await runApp({ module, app, env: { OTEL_SERVICE_NAME: `gemini-legacy-${module}` }, scenarios: [{ kind: 'text', text: 'Echo: Say hello to the provenance store' }, { kind: 'error', status: 429 }] });
+    const run = await runApp({
+      module,
+      app,
+      env: { OTEL_SERVICE_NAME: `gemini-legacy-${module}` },
+      scenarios: [
+        { kind: 'text', text: 'Echo: Say hello to the provenance store' },
+        { kind: 'error', status: 429 },
+      ],
+    });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { call: 'plain', text: 'Echo: Say hello to the provenance store' },
       { call: 'error', thrown: 'GoogleGenerativeAIFetchError', status: 429 },
       { call: 'stream', text: 'Echo: a b c', aggregated: 'Echo: a b c' },
       { call: 'chat', text: 'Echo: hi there' },
     ]);
-    expect(run.spans.map((s) => `${s.scope.name} ${s.name}`)).toEqual(Array.from({ length: 4 }, () => `@llm-provenance/instrumentation-google-genai generate_content ${MODEL}`));
+    expect(run.spans.map((s) => `${s.scope.name} ${s.name}`)).toEqual(
+      Array.from({ length: 4 }, () => `@llm-provenance/instrumentation-google-genai generate_content ${MODEL}`),
+    );
     await expectSpanAttributes(run, expectedSpans(run));
     expectProcessResource(run.spans[0]!, `gemini-legacy-${module}`);
   });

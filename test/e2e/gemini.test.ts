@@ -4,7 +4,16 @@
  * gets exactly one span, with its whole attribute map, and the provenance store records each of them.
  */
 import { describe, expect, it } from 'vitest';
-import { appReports, type AppRun, expectProcessResource, expectSpanAttributes, plantedKeyCallAttributes, runApp, tourMatrix, tourScenarios } from '../harness/index.js';
+import {
+  appReports,
+  type AppRun,
+  expectProcessResource,
+  expectSpanAttributes,
+  plantedKeyCallAttributes,
+  runApp,
+  tourMatrix,
+  tourScenarios,
+} from '../harness/index.js';
 import { outputMessages as output, priceTableCost, textParts as text, userMessages } from '../harness/index.js';
 
 const MODEL = 'gemini-2.5-flash';

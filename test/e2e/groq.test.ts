@@ -4,7 +4,17 @@
  * with its whole attribute map, streamed usage included (Groq sends it in the last chunk's `x_groq`).
  */
 import { describe, expect, it } from 'vitest';
-import { appReports, type AppRun, expectProcessResource, expectSpanAttributes, PACED_FOR_ABORT, plantedKeyCallAttributes, runApp, tourMatrix, tourScenarios } from '../harness/index.js';
+import {
+  appReports,
+  type AppRun,
+  expectProcessResource,
+  expectSpanAttributes,
+  PACED_FOR_ABORT,
+  plantedKeyCallAttributes,
+  runApp,
+  tourMatrix,
+  tourScenarios,
+} from '../harness/index.js';
 import { outputMessages as output, priceTableCost, textParts as text, userMessages } from '../harness/index.js';
 
 const MODEL = 'llama-3.3-70b-versatile';

@@ -5,7 +5,16 @@
  * attribute map, and the provenance store records each of them.
  */
 import { describe, expect, it } from 'vitest';
-import { appReports, type AppRun, emulatorServerAttributes, expectProcessResource, expectSpanAttributes, runApp, tourMatrix, tourScenarios } from '../harness/index.js';
+import {
+  appReports,
+  type AppRun,
+  emulatorServerAttributes,
+  expectProcessResource,
+  expectSpanAttributes,
+  runApp,
+  tourMatrix,
+  tourScenarios,
+} from '../harness/index.js';
 import { outputMessages as output, textParts as text, userMessages } from '../harness/index.js';
 
 const MODEL = 'llama3.2';
@@ -138,7 +147,9 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
     const names = [1, 2, 3, 4].map(() => `chat ${MODEL}`);
     names[1] = 'chat missing-model';
     expect(run.spans.map((s) => `${s.scope.name} ${s.name}`)).toEqual(
-      [...names, `text_completion ${MODEL}`, `chat ${MODEL}`, `chat ${MODEL}`, 'embeddings nomic-embed-text'].map((n) => `@llm-provenance/instrumentation-ollama ${n}`),
+      [...names, `text_completion ${MODEL}`, `chat ${MODEL}`, `chat ${MODEL}`, 'embeddings nomic-embed-text'].map(
+        (n) => `@llm-provenance/instrumentation-ollama ${n}`,
+      ),
     );
     await expectSpanAttributes(run, expectedSpans(run));
     expectProcessResource(run.spans[0]!, `ollama-${module}`);

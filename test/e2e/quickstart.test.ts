@@ -93,7 +93,10 @@ describe('quickstart demo', () => {
     // Per record: provider · operation · model, tokens, cost, and the record / input / output CIDs.
     records.forEach((record, seq) => {
       const a = record.attributes;
-      const tokens = [`${a['gen_ai.usage.input_tokens']} in`, ...(a['gen_ai.usage.output_tokens'] === undefined ? [] : [`${a['gen_ai.usage.output_tokens']} out`])];
+      const tokens = [
+        `${a['gen_ai.usage.input_tokens']} in`,
+        ...(a['gen_ai.usage.output_tokens'] === undefined ? [] : [`${a['gen_ai.usage.output_tokens']} out`]),
+      ];
       const block = [
         `#${seq} ${a['gen_ai.provider.name']} · ${a['gen_ai.operation.name']} · ${a['gen_ai.response.model']}`,
         `      tokens  ${tokens.join(' · ')}   cost  ${dollars(a['gen_ai.usage.cost.amount'])} (price_table)`,

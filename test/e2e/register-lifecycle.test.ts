@@ -101,7 +101,11 @@ describe('switches', () => {
     const run = await runApp({ module: 'cjs', app: 'fixtures/openai-chat.cjs', store: false });
     expect(run.exitCode).toBe(0);
     expect(run.spans).toHaveLength(1);
-    expect(Object.keys(run.spans[0]!.attributes).filter((key) => key.startsWith('provenance.') && key !== 'provenance.credential.fingerprint' && key !== 'provenance.provider.request_id')).toEqual([]);
+    expect(
+      Object.keys(run.spans[0]!.attributes).filter(
+        (key) => key.startsWith('provenance.') && key !== 'provenance.credential.fingerprint' && key !== 'provenance.provider.request_id',
+      ),
+    ).toEqual([]);
   });
 
   it('OTEL_TRACES_EXPORTER=console prints the stored span to stdout instead of sending OTLP', async () => {
@@ -172,7 +176,9 @@ describe('a store that cannot be opened', () => {
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout).id).toBe('chatcmpl-emu-1');
     expect(run.stderr).toMatch(
-      new RegExp(`^@llm-provenance/auto-instrumentations: cannot open the provenance store at ${storeDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*ENOTDIR.*; spans go to the other trace exporters only, NOT to the store\\n$`),
+      new RegExp(
+        `^@llm-provenance/auto-instrumentations: cannot open the provenance store at ${storeDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*ENOTDIR.*; spans go to the other trace exporters only, NOT to the store\\n$`,
+      ),
     );
     expect(run.spans.map((span) => [span.name, span.kind])).toEqual([['chat gpt-4o-mini', 'CLIENT']]);
     expect(run.spans[0]!.attributes['provenance.record.cid']).toBeUndefined();

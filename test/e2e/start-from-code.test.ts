@@ -17,7 +17,10 @@ describe('start() from a --require file', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    const [setup, answer] = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const [setup, answer] = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     // Every backend of the built-in list loaded; none was skipped.
     expect(setup).toEqual({ storeDir, instrumentations: INSTRUMENTATIONS.map((entry) => entry.name), skipped: [] });
     expect(answer.id).toBe('chatcmpl-emu-1');

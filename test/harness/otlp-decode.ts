@@ -13,7 +13,11 @@ interface ProtoType {
   toObject(message: unknown, options: Record<string, unknown>): unknown;
 }
 const protoRoot = require('otlp-transformer-protos/build/src/generated/root.js') as {
-  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: ProtoType; ExportTraceServiceResponse: { encode(message: object): { finish(): Uint8Array } } } } } } };
+  opentelemetry: {
+    proto: {
+      collector: { trace: { v1: { ExportTraceServiceRequest: ProtoType; ExportTraceServiceResponse: { encode(message: object): { finish(): Uint8Array } } } } };
+    };
+  };
 };
 const { ExportTraceServiceRequest, ExportTraceServiceResponse } = protoRoot.opentelemetry.proto.collector.trace.v1;
 
@@ -44,7 +48,13 @@ export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export function decodeTraceExport(body: Uint8Array, protocol: OtlpProtocol): OtlpSpan[] {
   const request =
     protocol === 'http/protobuf'
-      ? ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, enums: Number, bytes: Array, defaults: false, arrays: true })
+      ? ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), {
+          longs: String,
+          enums: Number,
+          bytes: Array,
+          defaults: false,
+          arrays: true,
+        })
       : JSON.parse(Buffer.from(body).toString('utf8'));
   return flatten(request as RawRequest, protocol);
 }
@@ -54,15 +64,30 @@ export function encodeEmptyProtobufResponse(): Uint8Array {
   return ExportTraceServiceResponse.encode({}).finish();
 }
 
-interface RawKeyValue { key: string; value?: RawAnyValue }
+interface RawKeyValue {
+  key: string;
+  value?: RawAnyValue;
+}
 interface RawAnyValue {
-  stringValue?: string; boolValue?: boolean; intValue?: string | number; doubleValue?: number;
-  arrayValue?: { values?: RawAnyValue[] }; kvlistValue?: { values?: RawKeyValue[] }; bytesValue?: number[] | string;
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string | number;
+  doubleValue?: number;
+  arrayValue?: { values?: RawAnyValue[] };
+  kvlistValue?: { values?: RawKeyValue[] };
+  bytesValue?: number[] | string;
 }
 interface RawSpan {
-  name: string; kind?: number; traceId: number[] | string; spanId: number[] | string; parentSpanId?: number[] | string;
-  startTimeUnixNano: string | number; endTimeUnixNano: string | number; attributes?: RawKeyValue[];
-  status?: { code?: number; message?: string }; events?: { name: string; attributes?: RawKeyValue[] }[];
+  name: string;
+  kind?: number;
+  traceId: number[] | string;
+  spanId: number[] | string;
+  parentSpanId?: number[] | string;
+  startTimeUnixNano: string | number;
+  endTimeUnixNano: string | number;
+  attributes?: RawKeyValue[];
+  status?: { code?: number; message?: string };
+  events?: { name: string; attributes?: RawKeyValue[] }[];
 }
 interface RawRequest {
   resourceSpans?: { resource?: { attributes?: RawKeyValue[] }; scopeSpans?: { scope?: { name?: string; version?: string }; spans?: RawSpan[] }[] }[];

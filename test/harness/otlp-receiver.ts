@@ -24,6 +24,8 @@ export interface OtlpReceiver {
   readonly rejected: { path: string; contentType: string | undefined; reason: string }[];
   /** Every span received so far, in arrival order. */
   spans(): OtlpSpan[];
+  /** Resolves once `count` spans have been received (decoded and answered); rejects if the receiver closes first. */
+  receivedSpans(count: number): Promise<void>;
   /** Every byte received (request lines, headers and bodies), for "this secret never left" checks. */
   rawBytes(): Buffer;
   close(): Promise<void>;
@@ -33,6 +35,14 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const exports: ReceivedExport[] = [];
   const rejected: OtlpReceiver['rejected'] = [];
   const raw: Buffer[] = [];
+  const waiters: Array<{ count: number; resolve: () => void; reject: (error: Error) => void }> = [];
+  const spanCount = () => exports.reduce((n, received) => n + received.spans.length, 0);
+  const notify = () => {
+    for (const waiter of waiters.filter((w) => w.count <= spanCount())) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  };
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -60,6 +70,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       } else {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       }
+      notify();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -70,9 +81,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     exports,
     rejected,
     spans: () => exports.flatMap((received) => received.spans),
+    receivedSpans: (count) => (spanCount() >= count ? Promise.resolve() : new Promise<void>((resolve, reject) => waiters.push({ count, resolve, reject }))),
     rawBytes: () => Buffer.concat(raw),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const waiter of waiters.splice(0)) waiter.reject(new Error(`the OTLP receiver closed after ${spanCount()} of ${waiter.count} spans`));
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

@@ -46,10 +46,14 @@ export interface RunAppOptions {
   store?: boolean;
   /** Use this store directory instead of a fresh one (e.g. a second run over a crashed run's store). */
   storeDir?: string;
-  /** Scenarios enqueued on the emulator before the app starts (see EMULATOR_CONTRACT.md). */
+  /** Scenarios enqueued on the emulator before the app starts (see packages/provider-emulators/README.md, "Scenarios"). */
   scenarios?: Scenario[];
-  /** Send this signal once the app prints `whenStdout` (a line or substring of stdout). */
-  signal?: { send: NodeJS.Signals; whenStdout: string };
+  /**
+   * Send this signal once the app prints `whenStdout` (a line or substring of stdout) and, with
+   * `whenSpansReceived`, once the OTLP receiver has that many spans (with the store on, a span reaches OTLP
+   * only after its record is durable in the store).
+   */
+  signal?: { send: NodeJS.Signals; whenStdout: string; whenSpansReceived?: number };
   /** Kill the child (SIGKILL) and fail after this long. Default 30 s. */
   timeoutMs?: number;
   /** What to preload instead of the register entry, e.g. `./fixtures/tracing.cjs` (relative to test/). */
@@ -101,15 +105,12 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
       GROQ_API_KEY: PLANTED_API_KEY,
       GEMINI_API_KEY: PLANTED_API_KEY,
       OLLAMA_HOST: emulator.url,
-      ...(options.protocol === false
-        ? {}
-        : { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: options.protocol ?? 'http/protobuf' }),
+      ...(options.protocol === false ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: options.protocol ?? 'http/protobuf' }),
       ...(storeDir ? { LLM_PROVENANCE_DIR: storeDir } : { LLM_PROVENANCE_STORE: 'off' }),
       ...extraEnv,
     });
     const preload = options.preload ?? REGISTER;
-    const flags =
-      options.module === 'both' ? ['--require', preload, '--import', preload] : [options.module === 'cjs' ? '--require' : '--import', preload];
+    const flags = options.module === 'both' ? ['--require', preload, '--import', preload] : [options.module === 'cjs' ? '--require' : '--import', preload];
     const child = spawn(process.execPath, [...flags, path.resolve(TEST_ROOT, options.app), ...(options.args ?? [])], {
       cwd: TEST_ROOT,
       env,
@@ -118,11 +119,27 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
     let stdout = '';
     let stderr = '';
     let signalled = false;
+    let printed = false;
+    let spansReceived = options.signal?.whenSpansReceived === undefined;
+    const signalWhenReady = () => {
+      if (!options.signal || signalled || !printed || !spansReceived) return;
+      signalled = true;
+      child.kill(options.signal.send);
+    };
+    if (options.signal?.whenSpansReceived !== undefined) {
+      receiver.receivedSpans(options.signal.whenSpansReceived).then(
+        () => {
+          spansReceived = true;
+          signalWhenReady();
+        },
+        () => {}, // the receiver closed first: the "exited before" error below names what was missing
+      );
+    }
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
-      if (options.signal && !signalled && stdout.includes(options.signal.whenStdout)) {
-        signalled = true;
-        child.kill(options.signal.send);
+      if (options.signal && !printed && stdout.includes(options.signal.whenStdout)) {
+        printed = true;
+        signalWhenReady();
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -141,7 +158,11 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
       });
     });
     if (options.signal && !signalled) {
-      throw new Error(`${options.app} exited before printing ${JSON.stringify(options.signal.whenStdout)}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+      const awaited = [
+        ...(printed ? [] : [`printing ${JSON.stringify(options.signal.whenStdout)}`]),
+        ...(spansReceived ? [] : [`exporting ${options.signal.whenSpansReceived} spans (the receiver got ${receiver.spans().length})`]),
+      ].join(' and ');
+      throw new Error(`${options.app} exited before ${awaited}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
     }
     return {
       exitCode: code,

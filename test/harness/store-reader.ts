@@ -38,7 +38,9 @@ export async function cidOf(bytes: Uint8Array, codec: number): Promise<string> {
 
 export async function readStore(dir: string): Promise<StoreContents> {
   const logs: StoredLog[] = [];
-  for (const file of readdirSync(path.join(dir, 'logs')).filter((name) => name.endsWith('.jsonl')).sort()) {
+  for (const file of readdirSync(path.join(dir, 'logs'))
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort()) {
     const text = readFileSync(path.join(dir, 'logs', file), 'utf8');
     if (text.length > 0 && !text.endsWith('\n')) throw new Error(`${file} does not end with a newline`);
     const lines = text.split('\n').slice(0, -1);
@@ -62,7 +64,9 @@ export async function readStore(dir: string): Promise<StoreContents> {
       bytes = bytes.subarray(lengthBytes + length);
     }
   }
-  const checkpoints = readdirSync(path.join(dir, 'checkpoints')).filter((name) => name.endsWith('.json')).sort();
+  const checkpoints = readdirSync(path.join(dir, 'checkpoints'))
+    .filter((name) => name.endsWith('.json'))
+    .sort();
   return { logs, blocks, checkpoints };
 }
 

@@ -21,11 +21,7 @@ export function tourMatrix(name: string) {
  * off after `cutAfterChunks` chunks. Later calls get the emulator's default (echo) replies.
  */
 export function tourScenarios(error: ErrorScenario, cutAfterChunks: number): Scenario[] {
-  return [
-    { kind: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } },
-    error,
-    { kind: 'stream_error_after', chunks: cutAfterChunks },
-  ];
+  return [{ kind: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } }, error, { kind: 'stream_error_after', chunks: cutAfterChunks }];
 }
 
 /**

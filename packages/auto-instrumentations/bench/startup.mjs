@@ -14,7 +14,11 @@ const cases = [
   ['node -e 0', []],
   ['--require register', ['--require', '@llm-provenance/auto-instrumentations/register']],
   ['--import register', ['--import', '@llm-provenance/auto-instrumentations/register']],
-  ['--import register, store off', ['--import', '@llm-provenance/auto-instrumentations/register'], { LLM_PROVENANCE_STORE: 'off', OTEL_TRACES_EXPORTER: 'console' }],
+  [
+    '--import register, store off',
+    ['--import', '@llm-provenance/auto-instrumentations/register'],
+    { LLM_PROVENANCE_STORE: 'off', OTEL_TRACES_EXPORTER: 'console' },
+  ],
 ];
 
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];

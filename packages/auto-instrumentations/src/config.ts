@@ -46,7 +46,8 @@ export function resolveConfig(options: StartOptions = {}, env: Env = options.env
     store = { ...options.store, dir: path.resolve(dir) };
   }
 
-  const shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? readPositiveInteger(env, 'LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MILLIS);
+  const shutdownTimeoutMillis =
+    options.shutdownTimeoutMillis ?? readPositiveInteger(env, 'LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MILLIS);
   if (!Number.isFinite(shutdownTimeoutMillis) || shutdownTimeoutMillis <= 0) {
     throw new ConfigError(`options.shutdownTimeoutMillis must be a positive number of milliseconds, got ${shutdownTimeoutMillis}`);
   }
@@ -103,7 +104,10 @@ function checkProtocol(value: string, source: string): OtlpProtocol {
 function readList(env: Env, name: string): string[] | undefined {
   const value = nonEmpty(env[name]);
   if (value === undefined) return undefined;
-  return value.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item.length > 0);
+  return value
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item.length > 0);
 }
 
 /** OTel's boolean rule: only "true" (any case) is true; anything else but "false"/empty is warned about. */

@@ -6,7 +6,8 @@ import { localRequire } from './local-require.js';
 
 interface AddHookMessageChannel {
   registerOptions: { data: { include: string[] }; transferList: unknown[] };
-  waitForAllMessagesAcknowledged(): Promise<void>;
+  /** A closure over the channel, not a method: it is handed out on its own. */
+  waitForAllMessagesAcknowledged: () => Promise<void>;
 }
 
 /**

@@ -29,16 +29,11 @@ export interface LoadedInstrumentations {
  * Constructs the selected instrumentations. A backend whose package throws while loading or constructing
  * is skipped with a diag warning: tracing one SDK must never cost the app its start-up.
  */
-export function loadInstrumentations(
-  entries: readonly InstrumentationEntry[],
-  options: LoadInstrumentationsOptions = {},
-): LoadedInstrumentations {
+export function loadInstrumentations(entries: readonly InstrumentationEntry[], options: LoadInstrumentationsOptions = {}): LoadedInstrumentations {
   const known = new Set(entries.map((entry) => entry.name));
   for (const name of [...(options.enabled ?? []), ...(options.disabled ?? [])]) {
     if (!known.has(name)) {
-      diag.warn(
-        `@llm-provenance/auto-instrumentations: unknown instrumentation "${name}" (known: ${[...known].join(', ')})`,
-      );
+      diag.warn(`@llm-provenance/auto-instrumentations: unknown instrumentation "${name}" (known: ${[...known].join(', ')})`);
     }
   }
   const result: LoadedInstrumentations = { instrumentations: [], loaded: [], skipped: [] };
@@ -50,9 +45,7 @@ export function loadInstrumentations(
       result.loaded.push(entry.name);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      diag.warn(
-        `@llm-provenance/auto-instrumentations: skipping the ${entry.name} instrumentation, ${entry.packageName} failed to load: ${reason}`,
-      );
+      diag.warn(`@llm-provenance/auto-instrumentations: skipping the ${entry.name} instrumentation, ${entry.packageName} failed to load: ${reason}`);
       result.skipped.push({ name: entry.name, packageName: entry.packageName, reason });
     }
   }

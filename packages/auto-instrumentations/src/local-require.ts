@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 export const localRequire: NodeJS.Require = createRequire(ownModuleFile());
 
 function ownModuleFile(): string {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back on Error below, never called
   const original = Error.prepareStackTrace;
   try {
     Error.prepareStackTrace = (_error, callSites) => callSites;

@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Attributes } from '@opentelemetry/api';
-import {
-  defaultResource,
-  detectResources,
-  envDetector,
-  hostDetector,
-  processDetector,
-  resourceFromAttributes,
-  type Resource,
-} from '@opentelemetry/resources';
+import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME } from '@llm-provenance/semantic-conventions';
 import { appPackageName, UNKNOWN_SERVICE_NAME } from './service-name.js';
 

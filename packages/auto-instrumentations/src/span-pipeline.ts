@@ -1,11 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { batchSpanProcessorOptionsFromEnv } from './batch-options.js';
 import type { ResolvedConfig } from './config.js';
 import { createOtlpTraceExporter } from './otlp-exporter.js';

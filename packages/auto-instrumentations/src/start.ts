@@ -90,7 +90,10 @@ export function start(options: StartOptions = {}, internals: StartInternals = {}
   let shutdownPromise: Promise<void> | undefined;
   const forceFlush = () => pipeline.forceFlush();
   const uninstallExitHooks = config.exitHooks
-    ? installExitHooks({ flush: forceFlush, shutdown: () => shutdown(), flushSync: () => pipeline.flushSync() }, { timeoutMillis: config.shutdownTimeoutMillis })
+    ? installExitHooks(
+        { flush: forceFlush, shutdown: () => shutdown(), flushSync: () => pipeline.flushSync() },
+        { timeoutMillis: config.shutdownTimeoutMillis },
+      )
     : () => {};
   const shutdown = () => {
     shutdownPromise ??= (async () => {

@@ -105,12 +105,15 @@ describe('resolveConfig', () => {
 
   it('reads instrumentation selections, exit hooks and the shutdown timeout', () => {
     expect(
-      resolveConfig({}, {
-        OTEL_NODE_ENABLED_INSTRUMENTATIONS: ' OpenAI , anthropic',
-        OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'groq',
-        LLM_PROVENANCE_EXIT_HOOKS: 'off',
-        LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS: '1500',
-      }),
+      resolveConfig(
+        {},
+        {
+          OTEL_NODE_ENABLED_INSTRUMENTATIONS: ' OpenAI , anthropic',
+          OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'groq',
+          LLM_PROVENANCE_EXIT_HOOKS: 'off',
+          LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS: '1500',
+        },
+      ),
     ).toEqual({
       ...defaults,
       enabledInstrumentations: ['openai', 'anthropic'],
@@ -121,8 +124,6 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({}, { LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS: '2s' })).toThrow(
       'LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS: expected a positive whole number of milliseconds, got "2s"',
     );
-    expect(() => resolveConfig({ shutdownTimeoutMillis: -1 }, {})).toThrow(
-      'options.shutdownTimeoutMillis must be a positive number of milliseconds, got -1',
-    );
+    expect(() => resolveConfig({ shutdownTimeoutMillis: -1 }, {})).toThrow('options.shutdownTimeoutMillis must be a positive number of milliseconds, got -1');
   });
 });

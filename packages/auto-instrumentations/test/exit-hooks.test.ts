@@ -7,7 +7,12 @@ import { testTempDir } from '@llm-provenance/test-support';
 
 const APP = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/exit-app.mjs');
 
-interface Outcome { code: number | null; signal: NodeJS.Signals | null; stdout: string; exported: string[] }
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  exported: string[];
+}
 
 function run(env: Record<string, string>, sendSignal?: NodeJS.Signals): Promise<Outcome> {
   const outFile = path.join(testTempDir('exit-hooks-'), 'exported.txt');

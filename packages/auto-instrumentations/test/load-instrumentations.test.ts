@@ -37,10 +37,7 @@ describe('loadInstrumentations', () => {
   it('skips a backend whose package cannot be loaded, with a diag warning, and keeps the others', () => {
     const result = loadInstrumentations([fake('one'), backend('ghost', '@llm-provenance/instrumentation-ghost', 'GhostInstrumentation'), fake('two')]);
     expect(result.loaded).toEqual(['one', 'two']);
-    expect(result.instrumentations.map((instrumentation) => instrumentation.instrumentationName)).toEqual([
-      'fake-instrumentation',
-      'fake-instrumentation',
-    ]);
+    expect(result.instrumentations.map((instrumentation) => instrumentation.instrumentationName)).toEqual(['fake-instrumentation', 'fake-instrumentation']);
     expect(result.skipped).toHaveLength(1);
     expect(result.skipped[0]).toMatchObject({ name: 'ghost', packageName: '@llm-provenance/instrumentation-ghost' });
     expect(result.skipped[0]!.reason).toMatch(/^Cannot find module '@llm-provenance\/instrumentation-ghost'/);
@@ -58,7 +55,12 @@ describe('loadInstrumentations', () => {
   });
 
   it('skips a backend whose constructor throws', () => {
-    const throwing: InstrumentationEntry = { ...fake('boom'), create: () => { throw new Error('constructor exploded'); } };
+    const throwing: InstrumentationEntry = {
+      ...fake('boom'),
+      create: () => {
+        throw new Error('constructor exploded');
+      },
+    };
     const result = loadInstrumentations([throwing, fake('fine')]);
     expect(result.loaded).toEqual(['fine']);
     expect(result.skipped).toEqual([{ name: 'boom', packageName: 'fake-boom', reason: 'constructor exploded' }]);

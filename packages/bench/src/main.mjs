@@ -22,7 +22,10 @@ import { runStoreBenches } from './store/throughput.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const ALL_SECTIONS = ['per-call', 'store', 'burst', 'startup'];
-const sections = (process.env.BENCH_SECTIONS ?? ALL_SECTIONS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const sections = (process.env.BENCH_SECTIONS ?? ALL_SECTIONS.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = sections.filter((s) => !ALL_SECTIONS.includes(s));
 if (unknown.length > 0) throw new Error(`BENCH_SECTIONS: unknown section(s) ${unknown.join(', ')} (known: ${ALL_SECTIONS.join(', ')})`);
 // A relative BENCH_OUTPUT is taken from where `pnpm ...` was typed (pnpm's INIT_CWD), not from this package.
@@ -33,7 +36,9 @@ const settings = {
   blockCalls: intFromEnv('BENCH_BLOCK_CALLS', 200),
   warmupPairs: intFromEnv('BENCH_WARMUP_PAIRS', 6),
   pairs: intFromEnv('BENCH_PAIRS', 20),
-  configurations: process.env.BENCH_CONFIGURATIONS?.split(',').map((s) => s.trim()).filter(Boolean),
+  configurations: process.env.BENCH_CONFIGURATIONS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   burstCalls: intFromEnv('BENCH_BURST_CALLS', 20_000),
   burstConcurrency: intFromEnv('BENCH_BURST_CONCURRENCY', 500),
   burstLatencyMs: intFromEnv('BENCH_BURST_LATENCY_MS', 5),
@@ -69,10 +74,12 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-bench-'));
 const env = childEnvironment(scratch);
 const started = Date.now();
 const machine = describeMachine();
-log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}, load average ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}; sections: ${sections.join(', ')}`);
+log(
+  `${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}, load average ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}; sections: ${sections.join(', ')}`,
+);
 const results = {};
 let failure;
-let leftovers = [];
+let leftovers;
 try {
   if (sections.includes('per-call')) results.perCall = await runPerCall({ rounds: settings.rounds, ids: settings.configurations, env, log });
   if (sections.includes('store')) results.storeBenches = await runStoreBenches({ env, log });

@@ -40,7 +40,9 @@ describe('checkBlock', () => {
     expect(() => checkBlock({ ...base, after: spans(15, 14, 14), expected: 5 })).toThrow(
       new Error(`${label}4 spans exported of 5 ended (dropped); 4 exported spans carry the prompt and the answer, expected 5`),
     );
-    expect(() => checkBlock({ ...base, after: spans(15, 15, 13), expected: 5 })).toThrow(new Error(`${label}3 exported spans carry the prompt and the answer, expected 5`));
+    expect(() => checkBlock({ ...base, after: spans(15, 15, 13), expected: 5 })).toThrow(
+      new Error(`${label}3 exported spans carry the prompt and the answer, expected 5`),
+    );
     expect(() => checkBlock({ ...base, after: spans(11), expected: 0 })).toThrow(
       new Error(`${label}1 spans ended, expected 0; 1 exported spans carry the prompt and the answer, expected 0`),
     );
@@ -56,8 +58,12 @@ describe('checkBlock', () => {
     });
     const before = { ended: 0, exported: 0, withContent: 0 };
     expect(() => checkBlock({ label: 'c', contentOn: 'logs', before, after: logs(15, 15, 5, 5), expected: 5 })).not.toThrow();
-    expect(() => checkBlock({ label: 'c', contentOn: 'logs', before, after: logs(15, 15, 5, 0), expected: 5 })).toThrow(new Error('c: 0 log records carry the answer, expected 5'));
-    expect(() => checkBlock({ label: 'c', contentOn: 'logs', before, after: logs(15, 12, 5, 5), expected: 5 })).toThrow(new Error('c: 12 log records exported of 15 emitted (dropped)'));
+    expect(() => checkBlock({ label: 'c', contentOn: 'logs', before, after: logs(15, 15, 5, 0), expected: 5 })).toThrow(
+      new Error('c: 0 log records carry the answer, expected 5'),
+    );
+    expect(() => checkBlock({ label: 'c', contentOn: 'logs', before, after: logs(15, 12, 5, 5), expected: 5 })).toThrow(
+      new Error('c: 12 log records exported of 15 emitted (dropped)'),
+    );
   });
 });
 
@@ -77,9 +83,9 @@ describe('measureBlocks', () => {
       flush: () => counted.forceFlush(),
     };
     try {
-      await expect(measureBlocks({ setup, call: callFunction(client, { stream: false }), label: 'no-op', blockCalls: 3, warmupPairs: 1, pairs: 1 })).rejects.toThrow(
-        new Error('no-op, enabled block of 3 calls: 0 spans ended, expected 3; 0 exported spans carry the prompt and the answer, expected 3'),
-      );
+      await expect(
+        measureBlocks({ setup, call: callFunction(client, { stream: false }), label: 'no-op', blockCalls: 3, warmupPairs: 1, pairs: 1 }),
+      ).rejects.toThrow(new Error('no-op, enabled block of 3 calls: 0 spans ended, expected 3; 0 exported spans carry the prompt and the answer, expected 3'));
     } finally {
       instrumentation.disable();
     }
@@ -95,8 +101,18 @@ describe('worker', () => {
       const { stdout } = await run(process.execPath, [WORKER, id, mode], {
         env: { ...process.env, TMPDIR: tmp, BENCH_BLOCK_CALLS: '4', BENCH_WARMUP_PAIRS: '1', BENCH_PAIRS: '2' },
       });
-      const result = JSON.parse(stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '))!.slice('BENCH_RESULT '.length));
-      expect({ enabledCalls: result.enabledCalls, spansEnded: result.spansEnded, spansExported: result.spansExported, spansDropped: result.spansDropped }).toEqual({
+      const result = JSON.parse(
+        stdout
+          .split('\n')
+          .find((l) => l.startsWith('BENCH_RESULT '))!
+          .slice('BENCH_RESULT '.length),
+      );
+      expect({
+        enabledCalls: result.enabledCalls,
+        spansEnded: result.spansEnded,
+        spansExported: result.spansExported,
+        spansDropped: result.spansDropped,
+      }).toEqual({
         enabledCalls: 12,
         spansEnded: 12,
         spansExported: 12,

@@ -20,8 +20,19 @@ const OUTPUT = new Set(['gen_ai.output.messages', 'gen_ai.tool.call.result']);
 
 const ns = ([sec, n]) => (BigInt(sec) * 1_000_000_000n + BigInt(n)).toString();
 const cidOf = (code, bytes) => CID.create(1, code, sha256.digest(bytes));
-const leafHash = (leaf) => crypto.createHash('sha256').update(Buffer.from([0])).update(leaf).digest();
-const nodeHash = (l, r) => crypto.createHash('sha256').update(Buffer.from([1])).update(l).update(r).digest();
+const leafHash = (leaf) =>
+  crypto
+    .createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(leaf)
+    .digest();
+const nodeHash = (l, r) =>
+  crypto
+    .createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(l)
+    .update(r)
+    .digest();
 
 export class NaiveWriter {
   constructor(dir, logId) {
@@ -41,7 +52,11 @@ export class NaiveWriter {
     const key = cid.toString();
     if (this.packed.has(key)) return cid;
     this.packed.add(key);
-    sections.push(Buffer.from(varint.encodeTo(cid.bytes.length + bytes.length, new Uint8Array(varint.encodingLength(cid.bytes.length + bytes.length)))), cid.bytes, bytes);
+    sections.push(
+      Buffer.from(varint.encodeTo(cid.bytes.length + bytes.length, new Uint8Array(varint.encodingLength(cid.bytes.length + bytes.length)))),
+      cid.bytes,
+      bytes,
+    );
     return cid;
   }
 
@@ -99,7 +114,11 @@ export class NaiveWriter {
       status: { code: STATUS[span.status.code], message: span.status.message ?? null },
       attributes,
       resource: resource.cid,
-      scope: { name: span.instrumentationScope.name, version: span.instrumentationScope.version ?? null, schemaUrl: span.instrumentationScope.schemaUrl ?? null },
+      scope: {
+        name: span.instrumentationScope.name,
+        version: span.instrumentationScope.version ?? null,
+        schemaUrl: span.instrumentationScope.schemaUrl ?? null,
+      },
       events: [],
       links: [],
       input: link(input),

@@ -127,9 +127,17 @@ if (mode) {
     const { verifyStore } = await import(mode === 'verify' ? pathToFileURL(path.join(dist, 'verify', 'verify-store.js')).href : pathToFileURL(b).href);
     const t = cpu();
     const report = verifyStore(a, { chunkSize });
-    out({ cpu: cpu() - t, ok: report.ok, records: report.logs.reduce((n, l) => n + l.records, 0), blocks: report.blocks, failures: report.failures.slice(0, 3) });
+    out({
+      cpu: cpu() - t,
+      ok: report.ok,
+      records: report.logs.reduce((n, l) => n + l.records, 0),
+      blocks: report.blocks,
+      failures: report.failures.slice(0, 3),
+    });
   } else if (mode === 'export' || mode === 'before-export') {
-    const { exportCar } = await import(mode === 'export' ? pathToFileURL(path.join(dist, 'export', 'export-car.js')).href : pathToFileURL(process.argv[4]).href);
+    const { exportCar } = await import(
+      mode === 'export' ? pathToFileURL(path.join(dist, 'export', 'export-car.js')).href : pathToFileURL(process.argv[4]).href
+    );
     const t = cpu();
     const s = exportCar(a, b, { chunkSize });
     out({ cpu: cpu() - t, bytes: s.bytes, blocks: s.blocks });
@@ -161,8 +169,13 @@ fs.mkdirSync(work, { recursive: true });
 const pin = fs.existsSync('/usr/bin/taskset') && process.env.READ_BENCH_PIN !== '0';
 
 const SYSTEM = 'You are a careful assistant. Answer briefly and cite sources. '.repeat(4);
-const TOOLS = JSON.stringify([{ type: 'function', name: 'search', description: 'Search the web', parameters: { type: 'object', properties: { q: { type: 'string' } } } }]);
-const WORDS = 'the of and to in is that for it as was with be by on not he this are or his from at which but have an they you were her all she there would their we him been has when who will more no if out so said what up its about into than them can only other new some could time these two may then do first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three'.split(' ');
+const TOOLS = JSON.stringify([
+  { type: 'function', name: 'search', description: 'Search the web', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+]);
+const WORDS =
+  'the of and to in is that for it as was with be by on not he this are or his from at which but have an they you were her all she there would their we him been has when who will more no if out so said what up its about into than them can only other new some could time these two may then do first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three'.split(
+    ' ',
+  );
 function text(n, seed) {
   let s = '';
   let x = seed >>> 0;
@@ -216,7 +229,9 @@ function makeSpan(i, resource, scope) {
   };
 }
 
-const RESOURCE = { attributes: { 'service.name': 'bench', 'telemetry.sdk.name': 'opentelemetry', 'telemetry.sdk.language': 'nodejs', 'telemetry.sdk.version': '2.12.0' } };
+const RESOURCE = {
+  attributes: { 'service.name': 'bench', 'telemetry.sdk.name': 'opentelemetry', 'telemetry.sdk.language': 'nodejs', 'telemetry.sdk.version': '2.12.0' },
+};
 const SCOPE = { name: '@llm-provenance/instrumentation-openai', version: '0.1.0' };
 
 /** Writes spans through a package's CidSpanExporter until the store holds `mb` MB. */
@@ -267,7 +282,9 @@ async function writeWithSpecWriter(dir, mb) {
 }
 
 function child(modeName, args, extraEnv = {}) {
-  const cmd = pin ? ['/usr/bin/taskset', ['-c', '0', process.execPath, fileURLToPath(import.meta.url), ...args]] : [process.execPath, [fileURLToPath(import.meta.url), ...args]];
+  const cmd = pin
+    ? ['/usr/bin/taskset', ['-c', '0', process.execPath, fileURLToPath(import.meta.url), ...args]]
+    : [process.execPath, [fileURLToPath(import.meta.url), ...args]];
   const r = spawnSync(cmd[0], cmd[1], { encoding: 'utf8', env: { ...process.env, ...extraEnv, READ_BENCH_CHILD: modeName }, maxBuffer: 1 << 20 });
   if (r.status !== 0) {
     // another build may fail where this one does not: say how, and go on
@@ -285,7 +302,8 @@ const median = (xs) => {
 const { FORMAT_VERSION } = await import(pathToFileURL(path.join(dist, 'index.js')).href);
 const storeDir = path.join(work, `store-${MB}mb`);
 const carFile = path.join(work, `store-${MB}mb.car`);
-let writer = FORMAT_VERSION === 2 ? 'CidSpanExporter (format 2)' : 'spec writer (test/verify-fixture-writer.mjs), the package writer being at format ' + FORMAT_VERSION;
+let writer =
+  FORMAT_VERSION === 2 ? 'CidSpanExporter (format 2)' : 'spec writer (test/verify-fixture-writer.mjs), the package writer being at format ' + FORMAT_VERSION;
 if (!fs.existsSync(path.join(storeDir, '.complete'))) {
   fs.rmSync(storeDir, { recursive: true, force: true });
   const t = Date.now();
@@ -345,13 +363,19 @@ const row = (name, list, b = bytes) => {
   }
   const rate = b / median(list.map((x) => x.cpu));
   const toBound = median(list.map((x, r) => b / x.cpu / boundOf(r)));
-  const toFloor = median(list.map((x, r) => (b / x.cpu) / (bytes / runs.floor[r].cpu)));
+  const toFloor = median(list.map((x, r) => b / x.cpu / (bytes / runs.floor[r].cpu)));
   const rss = Math.max(...list.map((x) => x.rssMb));
-  console.log(`  ${name.padEnd(34)} ${(rate / 1e6).toFixed(0).padStart(6)} MB/cpu-s   / bound ${toBound.toFixed(3)}   / floor ${toFloor.toFixed(3)}   peak RSS ${rss.toFixed(0)} MB`);
+  console.log(
+    `  ${name.padEnd(34)} ${(rate / 1e6).toFixed(0).padStart(6)} MB/cpu-s   / bound ${toBound.toFixed(3)}   / floor ${toFloor.toFixed(3)}   peak RSS ${rss.toFixed(0)} MB`,
+  );
 };
-console.log(`  ${'bound: sha2-256, 1 KiB chunks'.padEnd(34)} ${(bound / 1e6).toFixed(0).padStart(6)} MB/cpu-s   ('latin1' ${(median(runs.bound.map((b) => b.latin1)) / 1e6).toFixed(0)}, 'buffer' ${(median(runs.bound.map((b) => b.buffer)) / 1e6).toFixed(0)})`);
+console.log(
+  `  ${'bound: sha2-256, 1 KiB chunks'.padEnd(34)} ${(bound / 1e6).toFixed(0).padStart(6)} MB/cpu-s   ('latin1' ${(median(runs.bound.map((b) => b.latin1)) / 1e6).toFixed(0)}, 'buffer' ${(median(runs.bound.map((b) => b.buffer)) / 1e6).toFixed(0)})`,
+);
 const floorToBound = median(runs.floor.map((f, r) => bytes / f.cpu / boundOf(r)));
-console.log(`  ${"floor: the store's items, 1 call each".padEnd(34)} ${(floorRate / 1e6).toFixed(0).padStart(6)} MB/cpu-s   / bound ${floorToBound.toFixed(3)}   (${runs.floor[0].items} items, ${(bytes / runs.floor[0].items).toFixed(0)} B each)`);
+console.log(
+  `  ${"floor: the store's items, 1 call each".padEnd(34)} ${(floorRate / 1e6).toFixed(0).padStart(6)} MB/cpu-s   / bound ${floorToBound.toFixed(3)}   (${runs.floor[0].items} items, ${(bytes / runs.floor[0].items).toFixed(0)} B each)`,
+);
 row('verifyStore', runs.verify);
 row('exportCar', runs.export);
 row('verifyCar (of that CAR)', runs.verifyCar, fs.statSync(carFile).size);
@@ -361,7 +385,12 @@ if (before) {
   row('before: exportCar', runs.beforeExport, beforeBytes);
 }
 console.log(`block index: ${index.blocks} blocks, ${(index.bytes / index.blocks).toFixed(1)} bytes per block (${(index.bytes / 1e6).toFixed(1)} MB)`);
-console.log(`load average during the run: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
+console.log(
+  `load average during the run: ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} on ${os.cpus().length} CPUs`,
+);
 fs.rmSync(carFile, { force: true });
 fs.rmSync(`${carFile}.before`, { force: true });
 if (!keep) fs.rmSync(work, { recursive: true, force: true });

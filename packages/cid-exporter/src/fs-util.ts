@@ -38,7 +38,7 @@ export function createExclusive(file: string, content: string | Uint8Array): boo
   }
   try {
     fs.fchmodSync(fd, FILE_MODE);
-    fs.writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
+    fs.writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -56,7 +56,7 @@ function writeTempBeside(file: string, content: string | Uint8Array): string {
   const fd = fs.openSync(tmp, 'wx', FILE_MODE);
   try {
     fs.fchmodSync(fd, FILE_MODE);
-    fs.writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
+    fs.writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

@@ -33,7 +33,16 @@ export { verifyCar } from './verify/verify-car.js';
 export { formatFailure, type FailureKind, type VerifyFailure, type VerifyNote } from './verify/failure.js';
 export type { VerifyReport, VerifyOptions, VerifiedLog } from './verify/report.js';
 export { DagJsonScan, canonicalProblem, isCanonicalDagJsonBytes } from './dag-json/validate.js';
-export { queryStore, query, formatQueryResult, formatDropSummary, type QueryFilter, type QueryResult, type QueryOutcome, type DropSummary } from './query/query.js';
+export {
+  queryStore,
+  query,
+  formatQueryResult,
+  formatDropSummary,
+  type QueryFilter,
+  type QueryResult,
+  type QueryOutcome,
+  type DropSummary,
+} from './query/query.js';
 export { readStoreRecords, type StoredRecord, type StoreRecords } from './query/read-records.js';
 export { openSource, type ProvenanceSource, type RecordPlace } from './read/source.js';
 export { DigestIndex, type DigestIndexOptions } from './read/digest-index.js';

@@ -50,7 +50,7 @@ export function scanPack(buf: Uint8Array): PackScan {
       [len, n] = decodeVarint(buf, pos);
     } catch (err) {
       if (err instanceof VarintError && err.truncated) return { sections, completeLength: pos, tornTail: { offset: pos, length: buf.length - pos } };
-      throw new Error(`pack: bad section length varint at byte ${pos}`);
+      throw new Error(`pack: bad section length varint at byte ${pos}`, { cause: err });
     }
     const end = pos + n + len;
     if (end > buf.length) return { sections, completeLength: pos, tornTail: { offset: pos, length: buf.length - pos } };
@@ -59,7 +59,7 @@ export function scanPack(buf: Uint8Array): PackScan {
     try {
       [cid, cidLen] = CID.decodeFirst(buf, pos + n);
     } catch (err) {
-      throw new Error(`pack: bad CID in section at byte ${pos}: ${(err as Error).message}`);
+      throw new Error(`pack: bad CID in section at byte ${pos}: ${(err as Error).message}`, { cause: err });
     }
     if (cidLen > len) throw new Error(`pack: section at byte ${pos} shorter than its CID`);
     sections.push({ cid, bytes: buf.subarray(pos + n + cidLen, end), offset: pos, end });

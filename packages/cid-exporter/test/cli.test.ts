@@ -37,7 +37,9 @@ describe('llm-provenance verify', () => {
   it('uses LLM_PROVENANCE_DIR when no store is given', () => {
     const r = runCli(['verify'], { LLM_PROVENANCE_DIR: store });
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(`OK store ${store}: 1 log(s), ${N} record(s) (${N} under verified checkpoints), ${blockCount} block(s), 5 checkpoint(s)`);
+    expect(r.stdout.split('\n')[0]).toBe(
+      `OK store ${store}: 1 log(s), ${N} record(s) (${N} under verified checkpoints), ${blockCount} block(s), 5 checkpoint(s)`,
+    );
   });
 
   it('exits 1 and prints the first failure first: deleted', async () => {
@@ -93,10 +95,16 @@ describe('llm-provenance export and verify of the CAR', () => {
     const car = path.join(out, 'store.car');
     const e = runCli(['export', store, '--car', car]);
     expect(e.code).toBe(0);
-    expect(e.stdout).toMatch(new RegExp(`^car ${car}: root baguqeera[a-z2-7]{52}, 1 log\\(s\\), ${N} record\\(s\\), 5 checkpoint\\(s\\), ${blockCount} payload block\\(s\\), \\d+ block\\(s\\), \\d+ bytes\\n$`));
+    expect(e.stdout).toMatch(
+      new RegExp(
+        `^car ${car}: root baguqeera[a-z2-7]{52}, 1 log\\(s\\), ${N} record\\(s\\), 5 checkpoint\\(s\\), ${blockCount} payload block\\(s\\), \\d+ block\\(s\\), \\d+ bytes\\n$`,
+      ),
+    );
     const ok = runCli(['verify', car]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout.split('\n')[0]).toMatch(new RegExp(`^OK car ${car}: 1 log\\(s\\), ${N} record\\(s\\) \\(${N} under verified checkpoints\\), \\d+ block\\(s\\), 5 checkpoint\\(s\\)$`));
+    expect(ok.stdout.split('\n')[0]).toMatch(
+      new RegExp(`^OK car ${car}: 1 log\\(s\\), ${N} record\\(s\\) \\(${N} under verified checkpoints\\), \\d+ block\\(s\\), 5 checkpoint\\(s\\)$`),
+    );
 
     // without --key a CAR's signatures are checked against the keys it carries, and verify says so
     const fingerprint = /sha256 fingerprint ([0-9a-f]{64})\); pass --key to pin the signer$/m.exec(ok.stdout)?.[1];
@@ -107,7 +115,9 @@ describe('llm-provenance export and verify of the CAR', () => {
     const wrong = runCli(['verify', car, '--key', 'ab'.repeat(32)]);
     expect(wrong.code).toBe(1);
     expect(wrong.stdout.split('\n')[0]).toMatch(
-      new RegExp(`^FAIL bad signature: ${car} section \\d+ \\(byte \\d+\\) seq 199 cid baguqeera[a-z2-7]{52} - checkpoint at size 200 is signed by key ${fingerprint}, which is not a trusted key$`),
+      new RegExp(
+        `^FAIL bad signature: ${car} section \\d+ \\(byte \\d+\\) seq 199 cid baguqeera[a-z2-7]{52} - checkpoint at size 200 is signed by key ${fingerprint}, which is not a trusted key$`,
+      ),
     );
 
     const bytes = fs.readFileSync(car);
@@ -119,7 +129,9 @@ describe('llm-provenance export and verify of the CAR', () => {
     const r = runCli(['verify', bad]);
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toMatch(
-      new RegExp(`^FAIL modified: ${bad} section \\d+ \\(byte \\d+\\) cid ${await cidOf(needle)} - bytes hash to sha2-256 [0-9a-f]{64}, not the digest in the CID$`),
+      new RegExp(
+        `^FAIL modified: ${bad} section \\d+ \\(byte \\d+\\) cid ${await cidOf(needle)} - bytes hash to sha2-256 [0-9a-f]{64}, not the digest in the CID$`,
+      ),
     );
   });
 
@@ -202,6 +214,10 @@ describe('llm-provenance on a CAR export', () => {
     const e = runCli(['export', car, '--otlp-jsonl', otlp]);
     expect([e.code, e.stdout]).toEqual([0, `otlp-jsonl ${otlp}: ${N} span(s) in 2 line(s)\n`]);
     const again = runCli(['export', car, '--car', path.join(out, 'again.car')]);
-    expect([again.code, again.stdout, again.stderr]).toEqual([2, '', `llm-provenance export: ${car} is not a store directory (--car exports a store; a CAR export is one already)\n`]);
+    expect([again.code, again.stdout, again.stderr]).toEqual([
+      2,
+      '',
+      `llm-provenance export: ${car} is not a store directory (--car exports a store; a CAR export is one already)\n`,
+    ]);
   });
 });

@@ -44,7 +44,10 @@ describe('exportOtlpJsonLines', () => {
     expect(exportOtlpJsonLines(store, file, { spansPerLine: 4 })).toEqual({ file, spans: 11, units: 3 });
     const text = fs.readFileSync(file, 'utf8');
     expect(text.endsWith('\n')).toBe(true);
-    const requests = text.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const requests = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(requests.map((r) => r.resourceSpans[0].scopeSpans[0].spans.length)).toEqual([4, 4, 3]);
     const req = requests[2];
     expect(req.resourceSpans).toHaveLength(1);
@@ -179,7 +182,13 @@ describe('events and links', () => {
         start: ns(BASE_MS),
         end: ns(BASE_MS + 200),
         scope: { name: 'events-test', version: null, schemaUrl: null },
-        events: [{ name: 'gen_ai.choice', time: ns(BASE_MS + 100), attributes: { 'gen_ai.output.messages': w.block(0x55, Buffer.from('[{"role":"assistant"}]')), index: 0 } }],
+        events: [
+          {
+            name: 'gen_ai.choice',
+            time: ns(BASE_MS + 100),
+            attributes: { 'gen_ai.output.messages': w.block(0x55, Buffer.from('[{"role":"assistant"}]')), index: 0 },
+          },
+        ],
         links: [{ traceId: linked.traceId, spanId: linked.spanId, attributes: { 'link.reason': 'retry-of' } }],
         resource: RESOURCE,
       });

@@ -83,7 +83,11 @@ describe('queryStore', () => {
     ['since (inclusive)', { since: iso(BASE_MS + 250_000) }, (i) => i >= 250],
     ['until (exclusive)', { until: iso(BASE_MS + 10_000) }, (i) => i < 10],
     ['since + until with nanoseconds', { since: '2026-01-01T00:02:59.999999999Z', until: '2026-01-01T00:03:03.000000001Z' }, (i) => i >= 180 && i <= 183],
-    ['combined filters', { model: 'gpt-4o-mini', user: 'user-1', status: 'ok' }, (i) => spec(i).model === 'gpt-4o-mini' && spec(i).user === 'user-1' && !spec(i).error],
+    [
+      'combined filters',
+      { model: 'gpt-4o-mini', user: 'user-1', status: 'ok' },
+      (i) => spec(i).model === 'gpt-4o-mini' && spec(i).user === 'user-1' && !spec(i).error,
+    ],
     ['limit', { provider: 'openai', limit: 4 }, (i) => spec(i).provider === 'openai' && i >= 288],
     ['no match', { model: 'gpt-5', provider: 'openai' }, () => false],
   ])('filters by %s', (_name, filter, keep) => {
@@ -176,7 +180,9 @@ describe('query and dropped spans', () => {
     const cli = runCli(['query', dir]);
     expect(cli.code).toBe(0);
     expect(cli.stdout.split('\n')).toHaveLength(2);
-    expect(cli.stderr).toBe(`note: log ${w.logId} recorded 12 span(s) dropped by the exporter under back-pressure (1 dropped record(s)); they have no records to match\n`);
+    expect(cli.stderr).toBe(
+      `note: log ${w.logId} recorded 12 span(s) dropped by the exporter under back-pressure (1 dropped record(s)); they have no records to match\n`,
+    );
   });
 
   it('reports a record of another format version as an input error naming the version', () => {

@@ -28,7 +28,9 @@ const unit = fc.oneof(
 );
 const text = fc.string({ unit, maxLength: 12 });
 const key = text.filter((k) => k !== '/' && k !== '__proto__');
-const link = fc.tuple(fc.constantFrom(0x55, 0x0129), fc.uint8Array({ minLength: 32, maxLength: 32 })).map(([code, d]) => MfCID.createV1(code, createDigest(0x12, d)));
+const link = fc
+  .tuple(fc.constantFrom(0x55, 0x0129), fc.uint8Array({ minLength: 32, maxLength: 32 }))
+  .map(([code, d]) => MfCID.createV1(code, createDigest(0x12, d)));
 const number = fc.oneof(
   fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
   fc.integer({ min: -1000, max: 1000 }),
@@ -58,7 +60,8 @@ function ours(v: unknown): unknown {
   if (v instanceof Uint8Array || v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map(ours);
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: ours((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(v))
+    Object.defineProperty(out, k, { value: ours((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -126,7 +129,7 @@ describe('canonical DAG-JSON, cross-checked with @ipld/dag-json', () => {
     }
     return out;
   };
-  const pick = <T,>(xs: T[], r: number): T | undefined => (xs.length ? xs[r % xs.length] : undefined);
+  const pick = <T>(xs: T[], r: number): T | undefined => (xs.length ? xs[r % xs.length] : undefined);
 
   const mutations = (r: number): Record<string, Mutation> => ({
     whitespace: (s) => {
@@ -137,7 +140,10 @@ describe('canonical DAG-JSON, cross-checked with @ipld/dag-json', () => {
     'leading whitespace': (s) => ' ' + s,
     'reordered keys': (s) => {
       // two adjacent members of a map swapped: `"a":1,"b":2` -> `"b":2,"a":1`
-      const m = /\{("(?:[^"\\]|\\.)*":(?:-?[0-9.eE+]+|true|false|null|"(?:[^"\\]|\\.)*")),("(?:[^"\\]|\\.)*":(?:-?[0-9.eE+]+|true|false|null|"(?:[^"\\]|\\.)*"))([,}])/.exec(s);
+      const m =
+        /\{("(?:[^"\\]|\\.)*":(?:-?[0-9.eE+]+|true|false|null|"(?:[^"\\]|\\.)*")),("(?:[^"\\]|\\.)*":(?:-?[0-9.eE+]+|true|false|null|"(?:[^"\\]|\\.)*"))([,}])/.exec(
+          s,
+        );
       return m ? s.slice(0, m.index) + `{${m[2]},${m[1]}${m[3]}` + s.slice(m.index + m[0].length) : undefined;
     },
     'duplicate key': (s) => {
@@ -152,7 +158,8 @@ describe('canonical DAG-JSON, cross-checked with @ipld/dag-json', () => {
       return s.slice(0, at) + `\\u${m[2]!.charCodeAt(0).toString(16).padStart(4, '0')}` + s.slice(at + 1);
     },
     'escaped slash': (s) => (s.includes('/') && !s.includes('{"/"') ? s.replace(/\/(?=[^"]*")/, '\\/') : undefined),
-    'upper-case hex escape': (s) => (/\\u00[0-9a-f]*[a-f]/.test(s) ? s.replace(/\\u(00[0-9a-f]*[a-f][0-9a-f]*)/, (_m, h: string) => `\\u${h.toUpperCase()}`) : undefined),
+    'upper-case hex escape': (s) =>
+      /\\u00[0-9a-f]*[a-f]/.test(s) ? s.replace(/\\u(00[0-9a-f]*[a-f][0-9a-f]*)/, (_m, h: string) => `\\u${h.toUpperCase()}`) : undefined,
     'long escape for a short one': (s) => (s.includes('\\n') ? s.replace('\\n', '\\u000a') : undefined),
     'integer as float': (s) => {
       const positions = structural(s).filter((i) => /[0-9]/.test(s[i]!) && !/[0-9.eE+-]/.test(s[i + 1] ?? ''));
@@ -200,34 +207,48 @@ describe('canonical DAG-JSON, cross-checked with @ipld/dag-json', () => {
     const interesting = [...'{}[]:,"\\ \n0123456789.eE+-/abtnfru'].map((c) => c.charCodeAt(0)).concat([0x00, 0x1f, 0x7f, 0x80, 0xc3, 0xed, 0xf0, 0xff]);
     let agreedOnValid = 0;
     fc.assert(
-      fc.property(value, fc.array(fc.tuple(fc.nat(), fc.constantFrom(...interesting), fc.constantFrom('insert', 'replace', 'delete')), { minLength: 1, maxLength: 2 }), (v, edits) => {
-        let bytes = Buffer.from(dagJson.encode(v));
-        for (const [at, byte, op] of edits) {
-          const i = bytes.length ? at % (bytes.length + (op === 'insert' ? 1 : 0)) : 0;
-          if (op === 'insert') bytes = Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i)]);
-          else if (op === 'replace' && bytes.length) bytes = Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i + 1)]);
-          else if (bytes.length) bytes = Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + 1)]);
-        }
-        let decoded: unknown;
-        try {
-          decoded = dagJson.decode(bytes);
-        } catch {
-          decoded = undefined;
-        }
-        // maps with the key "/" round-trip in @ipld/dag-json but are reserved here; links are parsed by the caller
-        if (decoded !== undefined && hasReservedMap(decoded)) return;
-        const reference = roundTrips(bytes);
-        const ok = accepts(bytes);
-        if (ok && !reference) {
-          // accepted but not decodable by the reference: only a link text that is not a CID may do that
-          const linkTexts = [];
-          for (let k = 0; k < scan.linkCount; k++) linkTexts.push(bytes.toString('utf8', scan.linkStart[k], scan.linkEnd[k]));
-          expect(linkTexts.some((t) => { try { MfCID.parse(t); return false; } catch { return true; } }), bytes.toString('latin1')).toBe(true);
-          return;
-        }
-        if (reference) agreedOnValid++;
-        expect(ok, `${bytes.toString('latin1')} (${scan.error} at ${scan.errorAt})`).toBe(reference);
-      }),
+      fc.property(
+        value,
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom(...interesting), fc.constantFrom('insert', 'replace', 'delete')), { minLength: 1, maxLength: 2 }),
+        (v, edits) => {
+          let bytes = Buffer.from(dagJson.encode(v));
+          for (const [at, byte, op] of edits) {
+            const i = bytes.length ? at % (bytes.length + (op === 'insert' ? 1 : 0)) : 0;
+            if (op === 'insert') bytes = Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i)]);
+            else if (op === 'replace' && bytes.length) bytes = Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i + 1)]);
+            else if (bytes.length) bytes = Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + 1)]);
+          }
+          let decoded: unknown;
+          try {
+            decoded = dagJson.decode(bytes);
+          } catch {
+            decoded = undefined;
+          }
+          // maps with the key "/" round-trip in @ipld/dag-json but are reserved here; links are parsed by the caller
+          if (decoded !== undefined && hasReservedMap(decoded)) return;
+          const reference = roundTrips(bytes);
+          const ok = accepts(bytes);
+          if (ok && !reference) {
+            // accepted but not decodable by the reference: only a link text that is not a CID may do that
+            const linkTexts = [];
+            for (let k = 0; k < scan.linkCount; k++) linkTexts.push(bytes.toString('utf8', scan.linkStart[k], scan.linkEnd[k]));
+            expect(
+              linkTexts.some((t) => {
+                try {
+                  MfCID.parse(t);
+                  return false;
+                } catch {
+                  return true;
+                }
+              }),
+              bytes.toString('latin1'),
+            ).toBe(true);
+            return;
+          }
+          if (reference) agreedOnValid++;
+          expect(ok, `${bytes.toString('latin1')} (${scan.error} at ${scan.errorAt})`).toBe(reference);
+        },
+      ),
       { numRuns: 5000 },
     );
     expect(agreedOnValid).toBeGreaterThan(100);

@@ -234,7 +234,15 @@ describe('verifyCar: a re-rooted manifest that is malformed', () => {
     fs.writeFileSync(file, bytes);
     const report = verifyCar(file);
     expect(report.failures).toEqual([
-      { kind: 'modified', file, section: 0, offset: expect.any(Number), cid: cid.toString(), log: logId, detail: `manifest entry for log ${logId} is listed twice` },
+      {
+        kind: 'modified',
+        file,
+        section: 0,
+        offset: expect.any(Number),
+        cid: cid.toString(),
+        log: logId,
+        detail: `manifest entry for log ${logId} is listed twice`,
+      },
     ]);
   });
 

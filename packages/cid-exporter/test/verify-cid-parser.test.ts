@@ -11,7 +11,9 @@ import { create as createDigest } from 'multiformats/hashes/digest';
 import { base32DecodeBytes, decodeVarint, readCid, VarintError } from '@llm-provenance/cid-exporter';
 
 const cids = fc.oneof(
-  fc.tuple(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 0, max: 2 ** 20 }), fc.uint8Array({ minLength: 0, maxLength: 80 })).map(([codec, hash, digest]) => MfCID.createV1(codec, createDigest(hash, digest))),
+  fc
+    .tuple(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 0, max: 2 ** 20 }), fc.uint8Array({ minLength: 0, maxLength: 80 }))
+    .map(([codec, hash, digest]) => MfCID.createV1(codec, createDigest(hash, digest))),
   fc.uint8Array({ minLength: 32, maxLength: 32 }).map((d) => MfCID.createV0(createDigest(0x12, d))),
 );
 
@@ -87,17 +89,20 @@ describe('readCid', () => {
 describe('base32DecodeBytes', () => {
   it('decodes the base32 text of CIDs in place, and rejects non-canonical text', () => {
     fc.assert(
-      fc.property(cids.filter((c) => c.version === 1), (cid) => {
-        const text = Buffer.from(cid.toString(base32), 'latin1');
-        const out = new Uint8Array(200);
-        const n = base32DecodeBytes(text, 1, text.length, out, 3);
-        expect(Array.from(out.subarray(3, 3 + n))).toEqual(Array.from(cid.bytes));
-        // an upper-case letter, a padding '=' or non-zero spare bits are not canonical base32
-        const upper = Buffer.from(text);
-        upper[1] = upper[1]! >= 0x61 ? upper[1]! - 0x20 : 0x41;
-        expect(base32DecodeBytes(upper, 1, upper.length, out, 0)).toBe(-1);
-        expect(base32DecodeBytes(Buffer.concat([text, Buffer.from('=')]), 1, text.length + 1, out, 0)).toBe(-1);
-      }),
+      fc.property(
+        cids.filter((c) => c.version === 1),
+        (cid) => {
+          const text = Buffer.from(cid.toString(base32), 'latin1');
+          const out = new Uint8Array(200);
+          const n = base32DecodeBytes(text, 1, text.length, out, 3);
+          expect(Array.from(out.subarray(3, 3 + n))).toEqual(Array.from(cid.bytes));
+          // an upper-case letter, a padding '=' or non-zero spare bits are not canonical base32
+          const upper = Buffer.from(text);
+          upper[1] = upper[1]! >= 0x61 ? upper[1]! - 0x20 : 0x41;
+          expect(base32DecodeBytes(upper, 1, upper.length, out, 0)).toBe(-1);
+          expect(base32DecodeBytes(Buffer.concat([text, Buffer.from('=')]), 1, text.length + 1, out, 0)).toBe(-1);
+        },
+      ),
       { numRuns: 300 },
     );
   });

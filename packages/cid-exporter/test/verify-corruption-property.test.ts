@@ -22,7 +22,10 @@ beforeAll(async () => {
   store = path.join(tmpDir('corrupt'), 'store');
   await writeSpans(store, 0, 60, { checkpointEvery: 1000 });
   // every file verify reads: log, pack, checkpoints (the key file is the trust anchor, not evidence)
-  files = walk(store).filter((f) => !f.endsWith('.pem')).map((f) => path.relative(store, f)).sort();
+  files = walk(store)
+    .filter((f) => !f.endsWith('.pem'))
+    .map((f) => path.relative(store, f))
+    .sort();
   scratch = tmpDir('corrupt-runs');
   const carFile = path.join(scratch, 'base.car');
   exportCar(store, carFile);

@@ -62,7 +62,10 @@ export function storeKey(dir) {
 let counter = 0;
 /** A log id as FORMAT.md section 1 shapes them, unique within this process. */
 export function newLogId(date = new Date()) {
-  const t = date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const t = date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const rnd = crypto.createHash('sha256').update(`${process.pid}-${Date.now()}-${counter++}-${Math.random()}`).digest('hex').slice(0, 8);
   return `${t}-${process.pid}-${rnd}`;
 }

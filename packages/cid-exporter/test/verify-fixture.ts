@@ -99,7 +99,10 @@ function writeSpansSpec(dir: string, from: number, to: number, opts: { checkpoin
     const ns = (ms: number): string => (BigInt(ms) * 1_000_000n).toString();
     w.appendSpan({
       traceId: s.traceId,
-      spanId: createHash('sha256').update(`span ${i} ${opts.salt ?? ''}`).digest('hex').slice(0, 16),
+      spanId: createHash('sha256')
+        .update(`span ${i} ${opts.salt ?? ''}`)
+        .digest('hex')
+        .slice(0, 16),
       parentSpanId: PARENT_SPAN_ID,
       name: `${s.operation} ${s.model}`,
       start: ns(BASE_MS + i * 1000),

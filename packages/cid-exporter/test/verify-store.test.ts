@@ -13,7 +13,21 @@ import { sha256 } from 'multiformats/hashes/sha2';
 import * as dagJson from '@ipld/dag-json';
 import { ProvenanceStore, verifyStore, type VerifyFailure } from '@llm-provenance/cid-exporter';
 import { SpecLogWriter } from './verify-fixture-writer.mjs';
-import { checkpointName, copyStore, deadPid, lines, logPath, packPath, packSections, recoverAbandoned, runCli, tmpDir, WRITER, writeLines, writeSpans } from './verify-fixture.js';
+import {
+  checkpointName,
+  copyStore,
+  deadPid,
+  lines,
+  logPath,
+  packPath,
+  packSections,
+  recoverAbandoned,
+  runCli,
+  tmpDir,
+  WRITER,
+  writeLines,
+  writeSpans,
+} from './verify-fixture.js';
 
 const N = 2000;
 let base: string;
@@ -57,12 +71,20 @@ describe('verifyStore on an untouched store', () => {
     const ls = lines(base, logId);
     // leaf i = the binary CID of record i
     const cids = await Promise.all(ls.map(async (l) => MfCID.create(1, 0x0129, await sha256.digest(l)).bytes));
-    const leaf = (b: Uint8Array): Buffer => createHash('sha256').update(Buffer.from([0])).update(b).digest();
+    const leaf = (b: Uint8Array): Buffer =>
+      createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(b)
+        .digest();
     const mth = (hs: Buffer[]): Buffer => {
       if (hs.length === 1) return hs[0]!;
       let k = 1;
       while (k * 2 < hs.length) k *= 2;
-      return createHash('sha256').update(Buffer.from([1])).update(mth(hs.slice(0, k))).update(mth(hs.slice(k))).digest();
+      return createHash('sha256')
+        .update(Buffer.from([1]))
+        .update(mth(hs.slice(0, k)))
+        .update(mth(hs.slice(k)))
+        .digest();
     };
     for (const size of [500, 1000, 1500, 2000]) {
       const cp = dagJson.decode<any>(fs.readFileSync(path.join(base, checkpointName(logId, size))));
@@ -145,7 +167,14 @@ describe('verifyStore names each kind of tampering', () => {
     const ls = lines(dir, logId);
     writeLines(dir, logId, ls.slice(0, 1234));
     const f = first(dir);
-    expect(f).toMatchObject({ kind: 'truncated since checkpoint', checkpoint: 1500, file: `logs/${logId}.jsonl`, line: 1235, seq: 1234, cid: await cidOf(ls[1499]!) });
+    expect(f).toMatchObject({
+      kind: 'truncated since checkpoint',
+      checkpoint: 1500,
+      file: `logs/${logId}.jsonl`,
+      line: 1235,
+      seq: 1234,
+      cid: await cidOf(ls[1499]!),
+    });
     expect(f.detail).toContain(checkpointName(logId, 1500));
   });
 
@@ -192,7 +221,14 @@ describe('verifyStore names each kind of tampering', () => {
     const raw = sections.find((x) => MfCID.decode(x.cidBytes).equals(rawCid))!;
     pack[raw.dataOffset + 5] ^= 0x20;
     fs.writeFileSync(packPath(dir, logId), pack);
-    expect(first(dir)).toMatchObject({ kind: 'modified', file: `blocks/${logId}.blocks`, section: sections.indexOf(raw), offset: raw.offset, seq: 42, cid: rawCid.toString() });
+    expect(first(dir)).toMatchObject({
+      kind: 'modified',
+      file: `blocks/${logId}.blocks`,
+      section: sections.indexOf(raw),
+      offset: raw.offset,
+      seq: 42,
+      cid: rawCid.toString(),
+    });
   });
 
   it('bad signature: a checkpoint whose signature was altered', () => {
@@ -230,7 +266,9 @@ describe('verifyStore names each kind of tampering', () => {
     fs.writeFileSync(file, text.slice(0, start) + twin + text.slice(end));
     const f = first(dir);
     expect(f).toMatchObject({ kind: 'non-canonical encoding', file: checkpointName(logId, 1500), seq: 1499 });
-    expect(f.detail).toBe(`checkpoint at size 1500: checkpoint is not canonical DAG-JSON: bytes: non-zero trailing bits in base64 (byte ${text.indexOf('"', start) - 1})`);
+    expect(f.detail).toBe(
+      `checkpoint at size 1500: checkpoint is not canonical DAG-JSON: bytes: non-zero trailing bits in base64 (byte ${text.indexOf('"', start) - 1})`,
+    );
   });
 
   it('non-canonical encoding: same content, different bytes', async () => {
@@ -325,7 +363,7 @@ describe('verifyStore: tampering with closed logs, recovered logs, keys and stor
     });
   });
 
-  it('modified: a partial section appended to a closed log\'s pack is a failure; with a live lock it is a torn write', () => {
+  it("modified: a partial section appended to a closed log's pack is a failure; with a live lock it is a torn write", () => {
     const dir = copyStore(base, 'closed-pack-tail');
     const pack = packPath(dir, logId);
     const before = fs.readFileSync(pack);
@@ -377,7 +415,9 @@ describe('verifyStore: tampering with closed logs, recovered logs, keys and stor
   it('inserted: a fabricated closed log with a valid chain but no checkpoint', async () => {
     const dir = copyStore(base, 'fabricated');
     const fake = '20991231T235959Z-1-0badc0de';
-    const ls = lines(dir, logId).slice(0, 2).map((l) => dagJson.decode<any>(l));
+    const ls = lines(dir, logId)
+      .slice(0, 2)
+      .map((l) => dagJson.decode<any>(l));
     ls[0].log = fake;
     const first0 = Buffer.from(dagJson.encode(ls[0]));
     ls[1].log = fake;
@@ -391,11 +431,12 @@ describe('verifyStore: tampering with closed logs, recovered logs, keys and stor
       log: fake,
       seq: 0,
       cid: await cidOf(first0),
-      detail: 'log was closed (no lock file) but 2 record(s) from seq 0 on are not covered by a signed checkpoint (largest: size 0): added after close, or the final checkpoint was removed',
+      detail:
+        'log was closed (no lock file) but 2 record(s) from seq 0 on are not covered by a signed checkpoint (largest: size 0): added after close, or the final checkpoint was removed',
     });
   });
 
-  it('deleted: a whole log removed (file, pack, checkpoints, lock) that a recovering log\'s cut record names', async () => {
+  it("deleted: a whole log removed (file, pack, checkpoints, lock) that a recovering log's cut record names", async () => {
     const dir = copyStore(base, 'cut-target-gone');
     fs.appendFileSync(logPath(dir, logId), '{"attributes":{"enduser.id":"us');
     const recoverer = await recoverAbandoned(dir, logId);
@@ -448,7 +489,14 @@ describe('verifyStore: tampering with closed logs, recovered logs, keys and stor
     await next.close();
     const after = verifyStore(dir);
     expect(after.failures).toEqual([]);
-    expect(after.logs.find((l) => l.log === failed)).toEqual({ log: failed, file: `logs/${failed}.jsonl`, records: 1, checkpoints: 1, signedSize: 1, dropped: 0 });
+    expect(after.logs.find((l) => l.log === failed)).toEqual({
+      log: failed,
+      file: `logs/${failed}.jsonl`,
+      records: 1,
+      checkpoints: 1,
+      signedSize: 1,
+      dropped: 0,
+    });
   });
 
   it('names the key file when it is not an Ed25519 private key (API and CLI, exit 2)', async () => {
@@ -517,7 +565,13 @@ describe('verifyStore: format version 2', () => {
     fs.writeFileSync(packPath(dir, second), pack);
     const report = verifyStore(dir);
     expect(report.failures).toHaveLength(1);
-    expect(report.failures[0]).toMatchObject({ kind: 'modified', file: `blocks/${second}.blocks`, section: s, offset: sections[s]!.offset, cid: rec.output.toString() });
+    expect(report.failures[0]).toMatchObject({
+      kind: 'modified',
+      file: `blocks/${second}.blocks`,
+      section: s,
+      offset: sections[s]!.offset,
+      cid: rec.output.toString(),
+    });
     expect(report.failures[0]!.detail).toMatch(/bytes hash to sha2-256 [0-9a-f]{64}, not the digest in the CID$/);
   });
 
@@ -543,7 +597,9 @@ describe('verifyStore: format version 2', () => {
     ]);
     const cli = runCli(['verify', dir]);
     expect(cli.code).toBe(0);
-    expect(cli.stdout.split('\n')[0]).toBe(`OK store ${dir}: 1 log(s), 4 record(s) (4 under verified checkpoints), 3 block(s), 1 checkpoint(s); the exporter recorded 10 dropped span(s)`);
+    expect(cli.stdout.split('\n')[0]).toBe(
+      `OK store ${dir}: 1 log(s), 4 record(s) (4 under verified checkpoints), 3 block(s), 1 checkpoint(s); the exporter recorded 10 dropped span(s)`,
+    );
   });
 
   it('checks the resource block like every linked block: present', async () => {

@@ -38,9 +38,15 @@ const idx = fc.integer({ min: 0, max: N - 1 });
 const ops: fc.Arbitrary<Op> = fc.oneof(
   idx.map((i) => ({ op: 'delete' as const, i })),
   fc.integer({ min: 0, max: N - 2 }).map((i) => ({ op: 'swap' as const, i })),
-  fc.tuple(idx, fc.integer({ min: 0, max: N })).filter(([i, j]) => j !== i && j !== i + 1).map(([i, j]) => ({ op: 'duplicate' as const, i, j })),
+  fc
+    .tuple(idx, fc.integer({ min: 0, max: N }))
+    .filter(([i, j]) => j !== i && j !== i + 1)
+    .map(([i, j]) => ({ op: 'duplicate' as const, i, j })),
   idx.map((i) => ({ op: 'modify' as const, i })),
-  fc.tuple(idx, fc.integer({ min: 0, max: N - 1 })).filter(([i, j]) => i !== j).map(([i, j]) => ({ op: 'move' as const, i, j })),
+  fc
+    .tuple(idx, fc.integer({ min: 0, max: N - 1 }))
+    .filter(([i, j]) => i !== j)
+    .map(([i, j]) => ({ op: 'move' as const, i, j })),
   fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: N })).map(([k, j]) => ({ op: 'foreign' as const, k, j })),
 );
 

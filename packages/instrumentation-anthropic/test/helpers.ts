@@ -23,7 +23,7 @@ export function setupTracing(config: AnthropicInstrumentationConfig = {}, option
   return { ...tracing, spans: () => tracing.exporter.getFinishedSpans() };
 }
 
-/** Resolves once `count` spans have ended (span ends can trail the user's await by a tick). */
+/** Exactly `count` finished spans, once they have ended (span ends can trail the user's await by a tick). */
 export function waitForSpans(tracing: Tracing, count: number): Promise<ReadableSpan[]> {
   return support.waitForSpans(tracing.exporter, count);
 }

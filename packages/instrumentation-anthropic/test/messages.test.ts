@@ -99,7 +99,13 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
     const messages = [
       { role: 'user', content: 'weather in Paris?' },
       { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_0', name: 'get_weather', input: { city: 'Rome' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_0', content: 'sunny' }, { type: 'text', text: 'and Paris?' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_0', content: 'sunny' },
+          { type: 'text', text: 'and Paris?' },
+        ],
+      },
     ];
     const message = await client().messages.create({ model: MODEL, max_tokens: 100, tools, messages });
     expect(message.stop_reason).toBe('tool_use');
@@ -107,13 +113,17 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
     expect(span.attributes).toEqual({
       ...base(),
       'gen_ai.request.max_tokens': 100,
-      'gen_ai.tool.definitions': JSON.stringify([
-        { type: 'function', name: 'get_weather', description: 'Current weather', parameters: tools[0].input_schema },
-      ]),
+      'gen_ai.tool.definitions': JSON.stringify([{ type: 'function', name: 'get_weather', description: 'Current weather', parameters: tools[0].input_schema }]),
       'gen_ai.input.messages': JSON.stringify([
         { role: 'user', parts: [{ type: 'text', content: 'weather in Paris?' }] },
         { role: 'assistant', parts: [{ type: 'tool_call', id: 'toolu_0', name: 'get_weather', arguments: { city: 'Rome' } }] },
-        { role: 'user', parts: [{ type: 'tool_call_response', id: 'toolu_0', response: 'sunny' }, { type: 'text', content: 'and Paris?' }] },
+        {
+          role: 'user',
+          parts: [
+            { type: 'tool_call_response', id: 'toolu_0', response: 'sunny' },
+            { type: 'text', content: 'and Paris?' },
+          ],
+        },
       ]),
       'gen_ai.response.id': 'msg_emu_1',
       'gen_ai.response.model': MODEL,
@@ -261,7 +271,6 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
       expect(json.join('')).toBe('{"q":"otel"}');
       expect(final.content).toEqual([{ type: 'tool_use', id: 'toolu_emu_1', name: 'lookup', input: { q: 'otel' } }]);
       const spans = await waitForSpans(tracing, 1);
-      await new Promise((r) => setTimeout(r, 20));
       expect(tracing.spans()).toHaveLength(1);
       expect(spans[0].attributes).toEqual({
         ...base(),

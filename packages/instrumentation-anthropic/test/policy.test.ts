@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { collectDiagWarnings, resetBeforeEach, useEmulator } from '@llm-provenance/test-support';
+import { collectDiagWarnings, resetBeforeEach, testTempDir, useEmulator } from '@llm-provenance/test-support';
 import { loadAnthropic, SDKS, setupTracing, waitForSpans } from './helpers.js';
 
 const warnings = collectDiagWarnings();
@@ -65,7 +64,6 @@ describe('robustness', () => {
     const client = new Anthropic({ baseURL: emu.url, apiKey: 'k', maxRetries: 0 });
     await client.messages.create({ model: MODEL, max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
     await waitForSpans(tracing, 1);
-    await new Promise((r) => setTimeout(r, 30));
     expect(tracing.spans()).toHaveLength(1);
   });
 
@@ -82,7 +80,7 @@ describe('robustness', () => {
 describe('unsupported SDK versions', () => {
   it('leaves a version outside the supported range unpatched and says so through OTel diag', () => {
     // A stand-in package that calls itself @anthropic-ai/sdk 0.20.0 (older than 0.33.0).
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'anthropic-old-'));
+    const dir = testTempDir('anthropic-old-');
     const pkg = path.join(dir, 'node_modules/@anthropic-ai/sdk');
     mkdirSync(pkg, { recursive: true });
     writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@anthropic-ai/sdk', version: '0.20.0', main: 'index.js' }));

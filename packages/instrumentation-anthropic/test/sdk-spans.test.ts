@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resetBeforeEach, useEmulator } from '@llm-provenance/test-support';
-import { loadAnthropic, SDKS, setupTracing, waitForSpans } from './helpers.js';
+import { loadAnthropic, SDKS, setupTracing } from './helpers.js';
 
 // A GLOBAL tracer provider: with one registered, @anthropic-ai/sdk >= 0.134 emits its own
 // `anthropic.messages.*` spans unless told not to. This file runs in its own process (pool: forks).
@@ -13,10 +13,14 @@ const body = { model: MODEL, max_tokens: 20, messages: [{ role: 'user', content:
 const emu = useEmulator();
 resetBeforeEach(emu, tracing.exporter);
 
-/** Waits for `count` spans, then a little longer, and returns every span: extra ones must show up. */
+/**
+ * Every span, once `count` have ended and every ended span has been exported (forceFlush). Call it after
+ * the calls under test have returned and their streams were drained: the SDK's own spans end inside the
+ * calls they trace, so a duplicate has ended by then and is in the list.
+ */
 async function allSpans(count: number) {
-  await waitForSpans(tracing, count);
-  await new Promise((r) => setTimeout(r, 50));
+  await tracing.exporter.whenSpans(count, 5000);
+  await tracing.provider.forceFlush();
   return tracing.spans().map((s) => `${s.instrumentationScope.name} ${s.name}`);
 }
 
@@ -53,10 +57,7 @@ describe('with a global tracer provider and @anthropic-ai/sdk 1.x', () => {
     const client = new Anthropic({ baseURL: emu.url, apiKey: 'k' });
     await client.beta.messages.create(body);
     await client.beta.messages.stream(body).finalMessage();
-    expect(await allSpans(2)).toEqual([
-      `@llm-provenance/instrumentation-anthropic chat ${MODEL}`,
-      `@llm-provenance/instrumentation-anthropic chat ${MODEL}`,
-    ]);
+    expect(await allSpans(2)).toEqual([`@llm-provenance/instrumentation-anthropic chat ${MODEL}`, `@llm-provenance/instrumentation-anthropic chat ${MODEL}`]);
   });
 
   it('records one span even for a client given its own tracer provider explicitly', async () => {

@@ -19,7 +19,16 @@ const overloadedMidStream: ProviderModule = {
       async handle(ctx) {
         const sse = ctx.sse({ 'request-id': 'req_err_1' });
         const usage = { input_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 };
-        const message = { id: 'msg_err_1', type: 'message', role: 'assistant', model: ctx.body.model, content: [], stop_reason: null, stop_sequence: null, usage };
+        const message = {
+          id: 'msg_err_1',
+          type: 'message',
+          role: 'assistant',
+          model: ctx.body.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage,
+        };
         await sse.send({ type: 'message_start', message }, 'message_start');
         await sse.send({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start');
         await sse.send({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Partial' } }, 'content_block_delta');
@@ -53,7 +62,9 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('overloaded_error');
     expect(span.attributes['gen_ai.response.id']).toBe('msg_err_1');
-    expect(span.attributes['gen_ai.output.messages']).toBe(JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Partial' }], finish_reason: 'error' }]));
+    expect(span.attributes['gen_ai.output.messages']).toBe(
+      JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Partial' }], finish_reason: 'error' }]),
+    );
     expect(span.attributes['provenance.provider.request_id']).toBe('req_err_1');
   });
 });

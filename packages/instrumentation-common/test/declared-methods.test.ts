@@ -100,7 +100,7 @@ function complete(client: AcmeClient, body: { model: string; prompt: string; fai
 describe('a method declared with callback: true', () => {
   afterEach(() => exporter.reset());
 
-  it('ends the span with the value passed to the callback, which runs after it, unchanged, in the caller\'s context', async () => {
+  it("ends the span with the value passed to the callback, which runs after it, unchanged, in the caller's context", async () => {
     const outcome = await complete(new AcmeClient('acme-key-0123456789'), { model: 'acme-1', prompt: 'hi' });
     expect(outcome).toEqual({
       err: null,
@@ -151,7 +151,7 @@ describe('a method declared with callback: true', () => {
     }
   });
 
-  it('is restored to the SDK\'s own method by unpatch', () => {
+  it("is restored to the SDK's own method by unpatch", () => {
     const patched = AcmeClient.prototype.complete;
     definition.unpatch(sdk, '1.2.0');
     try {

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { testTempDir } from '@llm-provenance/test-support';
 import {
   BUILTIN_PRICE_TABLE,
   FINGERPRINT_DOMAIN,
@@ -102,7 +102,18 @@ describe('error.type', () => {
 describe('request attribute helpers', () => {
   it('keep 0 and false, drop only absent values, and record choice.count only when it is not 1', () => {
     expect(
-      genAIRequestAttributes({ temperature: 0, topP: 0, maxTokens: 0, seed: 0, frequencyPenalty: 0, presencePenalty: 0, topK: 0, stream: false, choiceCount: 1, stopSequences: 'x' }),
+      genAIRequestAttributes({
+        temperature: 0,
+        topP: 0,
+        maxTokens: 0,
+        seed: 0,
+        frequencyPenalty: 0,
+        presencePenalty: 0,
+        topK: 0,
+        stream: false,
+        choiceCount: 1,
+        stopSequences: 'x',
+      }),
     ).toEqual({
       'gen_ai.request.temperature': 0,
       'gen_ai.request.top_p': 0,
@@ -166,7 +177,12 @@ describe('price table', () => {
       currency: 'USD',
       source: 'price_table',
     });
-    expect(computeCost({ input: 3, cachedInput: 0.3, cacheCreationInput: 3.75, output: 15 }, { inputTokens: 100, cacheReadInputTokens: 50, cacheCreationInputTokens: 20, outputTokens: 10 })?.amount).toBe(
+    expect(
+      computeCost(
+        { input: 3, cachedInput: 0.3, cacheCreationInput: 3.75, output: 15 },
+        { inputTokens: 100, cacheReadInputTokens: 50, cacheCreationInputTokens: 20, outputTokens: 10 },
+      )?.amount,
+    ).toBe(
       0.00033, // 30 * 3 + 50 * 0.3 + 20 * 3.75 + 10 * 15 per 1M
     );
     expect(computeCost(price, {})).toBeUndefined();
@@ -175,7 +191,7 @@ describe('price table', () => {
   });
 
   it('merges built-in < LLM_PROVENANCE_PRICE_TABLE file < option', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'prices-'));
+    const dir = testTempDir('prices-');
     const file = path.join(dir, 'prices.json');
     writeFileSync(file, JSON.stringify({ openai: { 'gpt-4o': { input: 1, output: 2 } }, acme: { 'acme-1': { input: 5, output: 6, currency: 'EUR' } } }));
     const table = resolvePriceTable({ acme: { 'acme-1': { input: 7, output: 8 } } }, { LLM_PROVENANCE_PRICE_TABLE: file });
@@ -198,7 +214,7 @@ describe('price table', () => {
   });
 
   it('reports a bad env file through diag, naming the file, and falls back to the built-in table', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'prices-'));
+    const dir = testTempDir('prices-');
     const file = path.join(dir, 'broken.json');
     writeFileSync(file, '{ not json');
     const logged: string[] = [];

@@ -23,7 +23,10 @@ describe('supportedModuleDefinition', () => {
   it('patches versions in range, and leaves others untouched with one diag warning', () => {
     const warnings: string[] = [];
     const noop = () => {};
-    diag.setLogger({ warn: (...a: unknown[]) => warnings.push(a.join(' ')), error: noop, info: noop, debug: noop, verbose: noop }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    diag.setLogger(
+      { warn: (...a: unknown[]) => warnings.push(a.join(' ')), error: noop, info: noop, debug: noop, verbose: noop },
+      { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+    );
     try {
       const patched: string[] = [];
       const definition = supportedModuleDefinition(diag, 'acme-sdk', '>=2 <3', (exports, version) => {

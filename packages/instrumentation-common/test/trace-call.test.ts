@@ -1,7 +1,9 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it, beforeEach } from 'vitest';
 import { context, propagation, SpanKind, SpanStatusCode, trace as traceApi } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { SpanRecorder, waitForSpans } from '@llm-provenance/test-support';
 import {
   BUILTIN_PRICE_TABLE,
   InternalErrorReporter,
@@ -14,7 +16,7 @@ import {
   type TraceCallOptions,
 } from '@llm-provenance/instrumentation-common';
 
-const exporter = new InMemorySpanExporter();
+const exporter = new SpanRecorder();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 traceApi.setGlobalTracerProvider(provider);
@@ -48,10 +50,9 @@ function trace<T>(over: Partial<TraceCallOptions<T>> & { invoke: () => T }, p = 
   return traceGenAICall({ tracer, policy: p, errors: new InternalErrorReporter(), request: () => request, ...over });
 }
 
-const tick = (ms = 2) => new Promise((r) => setTimeout(r, ms));
 async function* chunks(words: string[], failAfter?: number) {
   for (const [i, w] of words.entries()) {
-    await tick();
+    await nextTurn(); // chunks arrive on later turns of the event loop, as from a socket
     if (i === failAfter) throw Object.assign(new Error('stream broke: Bearer sk-leaked-123456'), { status: 502 });
     yield { text: w };
   }
@@ -68,7 +69,11 @@ class TextAccumulator implements StreamAccumulator<{ text: string }> {
     return this.done;
   }
   result() {
-    return { id: 'r1', usage: { inputTokens: 1, outputTokens: this.text.split(' ').filter(Boolean).length }, outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: this.text }], finish_reason: 'stop' }] };
+    return {
+      id: 'r1',
+      usage: { inputTokens: 1, outputTokens: this.text.split(' ').filter(Boolean).length },
+      outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: this.text }], finish_reason: 'stop' }],
+    };
   }
 }
 
@@ -79,11 +84,18 @@ describe('traceGenAICall', () => {
     const sdkPromise = (async () => ({ id: 'x1', model: 'gpt-4o-mini-2024-07-18', usage: { in: 10, out: 5 } }))();
     const returned = trace({
       invoke: () => sdkPromise,
-      response: (r: any) => ({ id: r.id, model: r.model, finishReasons: ['stop'], usage: { inputTokens: r.usage.in, outputTokens: r.usage.out }, requestId: 'req-1', outputMessages: [{ role: 'assistant', parts: [], finish_reason: 'stop' }] }),
+      response: (r: any) => ({
+        id: r.id,
+        model: r.model,
+        finishReasons: ['stop'],
+        usage: { inputTokens: r.usage.in, outputTokens: r.usage.out },
+        requestId: 'req-1',
+        outputMessages: [{ role: 'assistant', parts: [], finish_reason: 'stop' }],
+      }),
     });
     expect(returned).toBe(sdkPromise);
     await returned;
-    await tick();
+    await waitForSpans(exporter, 1);
     const [span] = exporter.getFinishedSpans();
     expect(span.name).toBe('chat gpt-4o-mini');
     expect(span.kind).toBe(SpanKind.CLIENT);
@@ -104,18 +116,28 @@ describe('traceGenAICall', () => {
   });
 
   it('records no content with capture off, even content a backend put among its attributes', async () => {
-    await trace({ invoke: async () => ({}), response: () => ({ outputMessages: [{ role: 'assistant', parts: [], finish_reason: 'stop' }] }) }, policy({ captureContent: false }));
-    await tick();
+    await trace(
+      { invoke: async () => ({}), response: () => ({ outputMessages: [{ role: 'assistant', parts: [], finish_reason: 'stop' }] }) },
+      policy({ captureContent: false }),
+    );
+    await waitForSpans(exporter, 1);
     expect(exporter.getFinishedSpans()[0].attributes).toEqual(requestAttributes);
   });
 
   it('prefers a provider-reported cost, and omits cost for an unknown model', async () => {
-    await trace({ invoke: async () => ({}), response: () => ({ usage: { inputTokens: 1 }, providerCost: { amount: 0.5, currency: 'EUR' } }) }, policy({ captureContent: false }));
     await trace(
-      { invoke: async () => ({}), request: () => ({ ...request, requestModel: 'unknown-model' }), response: () => ({ usage: { inputTokens: 1000, outputTokens: 1 } }) },
+      { invoke: async () => ({}), response: () => ({ usage: { inputTokens: 1 }, providerCost: { amount: 0.5, currency: 'EUR' } }) },
       policy({ captureContent: false }),
     );
-    await tick();
+    await trace(
+      {
+        invoke: async () => ({}),
+        request: () => ({ ...request, requestModel: 'unknown-model' }),
+        response: () => ({ usage: { inputTokens: 1000, outputTokens: 1 } }),
+      },
+      policy({ captureContent: false }),
+    );
+    await waitForSpans(exporter, 2);
     const [reported, unknown] = exporter.getFinishedSpans();
     expect(reported.attributes['gen_ai.usage.cost.amount']).toBe(0.5);
     expect(reported.attributes['gen_ai.usage.cost.currency']).toBe('EUR');
@@ -126,7 +148,7 @@ describe('traceGenAICall', () => {
 
   it('applies the providerName override', async () => {
     await trace({ invoke: async () => ({}) }, policy({ captureContent: false, providerName: 'vllm' }));
-    await tick();
+    await waitForSpans(exporter, 1);
     expect(exporter.getFinishedSpans()[0].attributes['gen_ai.provider.name']).toBe('vllm');
   });
 
@@ -137,7 +159,7 @@ describe('traceGenAICall', () => {
         trace({ invoke: async () => ({}) }, policy({ captureContent: false })),
       ),
     );
-    await tick();
+    await waitForSpans(exporter, 1);
     const attrs = exporter.getFinishedSpans()[0].attributes;
     expect(attrs['enduser.id']).toBe('u-1');
     expect(attrs['provenance.task.id']).toBe('task-b');
@@ -150,7 +172,7 @@ describe('traceGenAICall', () => {
   it('records a rejection with error.type, the status code and a scrubbed message, and rethrows it unchanged', async () => {
     const err = Object.assign(new Error('Incorrect API key provided: sk-abcdefghijkl'), { status: 401 });
     await expect(trace({ invoke: () => Promise.reject(err) }, policy({ captureContent: false }))).rejects.toBe(err);
-    await tick();
+    await waitForSpans(exporter, 1);
     const [span] = exporter.getFinishedSpans();
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Incorrect API key provided: [REDACTED]' });
     expect(span.attributes).toEqual({ ...requestAttributes, 'error.type': '401', 'http.response.status_code': 401 });
@@ -159,12 +181,26 @@ describe('traceGenAICall', () => {
 
   it('records a synchronous throw and rethrows it', () => {
     const err = new RangeError('bad');
-    expect(() => trace({ invoke: () => { throw err; } }, policy({ captureContent: false }))).toThrow(err);
+    expect(() =>
+      trace(
+        {
+          invoke: () => {
+            throw err;
+          },
+        },
+        policy({ captureContent: false }),
+      ),
+    ).toThrow(err);
     expect(exporter.getFinishedSpans()[0].attributes['error.type']).toBe('RangeError');
   });
 
   it('lets the call proceed untraced when the request mapper throws', async () => {
-    const value = await trace({ invoke: async () => 'result', request: () => { throw new Error('mapper bug'); } });
+    const value = await trace({
+      invoke: async () => 'result',
+      request: () => {
+        throw new Error('mapper bug');
+      },
+    });
     expect(value).toBe('result');
     expect(exporter.getFinishedSpans()).toHaveLength(0);
   });
@@ -180,7 +216,9 @@ describe('traceGenAICall', () => {
       expect(out).toEqual(['a', ' b', ' c']);
       const [span] = exporter.getFinishedSpans();
       expect(span.status.code).toBe(SpanStatusCode.UNSET);
-      expect(span.attributes['gen_ai.output.messages']).toBe(JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'a b c' }], finish_reason: 'stop' }]));
+      expect(span.attributes['gen_ai.output.messages']).toBe(
+        JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'a b c' }], finish_reason: 'stop' }]),
+      );
       expect(span.attributes['gen_ai.usage.output_tokens']).toBe(3);
       expect(span.attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThan(0);
     });
@@ -215,7 +253,8 @@ describe('traceGenAICall', () => {
         if (ac.signal.aborted) return; // the SDK swallows its own abort and just ends
         yield { text: ' b' };
       }
-      for await (const c of trace({ invoke: () => abortable(), stream: { ...stream(), abortSignal: () => ac.signal, abortErrorType: 'APIUserAbortError' } })) void c;
+      for await (const c of trace({ invoke: () => abortable(), stream: { ...stream(), abortSignal: () => ac.signal, abortErrorType: 'APIUserAbortError' } }))
+        void c;
       const done = new AbortController();
       async function* finishedThenAborted() {
         yield { text: 'a' };
@@ -232,7 +271,14 @@ describe('traceGenAICall', () => {
     });
 
     it('passes every chunk through unchanged when the accumulator throws', async () => {
-      const broken: StreamAccumulator = { onChunk: () => { throw new Error('mapper bug'); }, result: () => { throw new Error('mapper bug'); } };
+      const broken: StreamAccumulator = {
+        onChunk: () => {
+          throw new Error('mapper bug');
+        },
+        result: () => {
+          throw new Error('mapper bug');
+        },
+      };
       const out: string[] = [];
       for await (const c of trace({ invoke: () => chunks(['a', ' b']), stream: { accumulator: () => broken } })) out.push(c.text);
       expect(out).toEqual(['a', ' b']);

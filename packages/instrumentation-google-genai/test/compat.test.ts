@@ -18,7 +18,8 @@ for (const folder of ['google-genai-1', 'google-genai-3']) {
   const req = compatRequire(folder);
   const version = installedVersion(req, '@google/genai');
   // @google/genai 3.x declares engines.node >= 22.
-  const skip = Number(version.split('.')[0]) >= 3 && nodeMajor < 22 ? `@google/genai ${version} requires Node >= 22, this is Node ${process.versions.node}` : false;
+  const skip =
+    Number(version.split('.')[0]) >= 3 && nodeMajor < 22 ? `@google/genai ${version} requires Node >= 22, this is Node ${process.versions.node}` : false;
   googleGenAISuite(`${version} (test/compat/${folder})`, () => req('@google/genai'), tracing, skip);
 }
 

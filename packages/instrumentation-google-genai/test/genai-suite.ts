@@ -184,7 +184,11 @@ export function googleGenAISuite(label: string, load: () => any, tracing: Tracin
       const slow = await startEmulator({ chunkDelayMs: 30 });
       const slowAi = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: slow.url } });
       const controller = new AbortController();
-      const stream = await slowAi.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'abort me soon', config: { abortSignal: controller.signal } });
+      const stream = await slowAi.models.generateContentStream({
+        model: 'gemini-2.5-flash',
+        contents: 'abort me soon',
+        config: { abortSignal: controller.signal },
+      });
       const pieces: string[] = [];
       let caught: any;
       try {
@@ -246,15 +250,25 @@ export function googleGenAISuite(label: string, load: () => any, tracing: Tracin
 
     it('records function declarations and the function call the model makes', async () => {
       emu.enqueue({ kind: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } });
-      const declaration = { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, required: ['city'] } };
-      const response = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Weather in Paris?', config: { tools: [{ functionDeclarations: [declaration] }] } });
+      const declaration = {
+        name: 'get_weather',
+        description: 'Weather for a city',
+        parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, required: ['city'] },
+      };
+      const response = await ai.models.generateContent({
+        model: 'gemini-2.5-flash',
+        contents: 'Weather in Paris?',
+        config: { tools: [{ functionDeclarations: [declaration] }] },
+      });
       expect(response.functionCalls).toEqual([{ name: 'get_weather', args: { city: 'Paris' } }]);
       const [span] = await waitForSpans(tracing.exporter, 1);
       expect(span.attributes).toEqual({
         ...base(emu, 'gemini-2.5-flash'),
         'gen_ai.request.stream': false,
         'gen_ai.input.messages': JSON.stringify([user('Weather in Paris?')]),
-        'gen_ai.tool.definitions': JSON.stringify([{ type: 'function', name: 'get_weather', description: 'Weather for a city', parameters: declaration.parameters }]),
+        'gen_ai.tool.definitions': JSON.stringify([
+          { type: 'function', name: 'get_weather', description: 'Weather for a city', parameters: declaration.parameters },
+        ]),
         'gen_ai.response.id': 'gemini-emu-1',
         'gen_ai.response.model': 'gemini-2.5-flash',
         'gen_ai.response.finish_reasons': ['STOP'],
@@ -340,20 +354,40 @@ export function googleGenAISuite(label: string, load: () => any, tracing: Tracin
       expect(span.name).toBe('embeddings text-embedding-004');
       expect(span.attributes).toEqual({
         ...base(emu, 'text-embedding-004', 'gcp.gemini', 'embeddings'),
-        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'first text' }, { type: 'text', content: 'second' }] }]),
+        'gen_ai.input.messages': JSON.stringify([
+          {
+            role: 'user',
+            parts: [
+              { type: 'text', content: 'first text' },
+              { type: 'text', content: 'second' },
+            ],
+          },
+        ]),
         'gen_ai.embeddings.dimension.count': 32,
       });
     });
 
     it('takes Vertex AI embedding token counts from the per-input statistics', async () => {
       const vertex = new GoogleGenAI({ vertexai: true, apiKey: API_KEY, httpOptions: { baseUrl: emu.url } });
-      const result = await vertex.models.embedContent({ model: 'text-embedding-005', contents: ['one two three', 'four'], config: { outputDimensionality: 16 } });
+      const result = await vertex.models.embedContent({
+        model: 'text-embedding-005',
+        contents: ['one two three', 'four'],
+        config: { outputDimensionality: 16 },
+      });
       expect(result.embeddings.map((e: any) => e.statistics.tokenCount)).toEqual([3, 1]);
       expect(emu.requests[0].path).toBe('/v1beta1/publishers/google/models/text-embedding-005:predict');
       const [span] = await waitForSpans(tracing.exporter, 1);
       expect(span.attributes).toEqual({
         ...base(emu, 'text-embedding-005', 'gcp.vertex_ai', 'embeddings'),
-        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'one two three' }, { type: 'text', content: 'four' }] }]),
+        'gen_ai.input.messages': JSON.stringify([
+          {
+            role: 'user',
+            parts: [
+              { type: 'text', content: 'one two three' },
+              { type: 'text', content: 'four' },
+            ],
+          },
+        ]),
         'gen_ai.usage.input_tokens': 4,
         'gen_ai.embeddings.dimension.count': 16,
       });

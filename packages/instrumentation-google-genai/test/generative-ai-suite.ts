@@ -83,6 +83,8 @@ export function generativeAISuite(label: string, load: () => any, tracing: Traci
         void chunk;
         break;
       }
+      // The span of the broken stream ends when its aggregated response settles, not at the break.
+      expect((await broken.response).text()).toBe('Echo: break early please');
       const spans = await waitForSpans(tracing.exporter, 2);
       // The aggregated response carries no responseId/modelVersion, so streamed spans have none.
       const streamed = (prompt: string, reply: string, input: number, output: number) => ({
@@ -128,7 +130,12 @@ export function generativeAISuite(label: string, load: () => any, tracing: Traci
     });
 
     it('records chats: sendMessage and sendMessageStream carry the session history', async () => {
-      const chat = model.startChat({ history: [{ role: 'user', parts: [{ text: 'Hi' }] }, { role: 'model', parts: [{ text: 'Hello!' }] }] });
+      const chat = model.startChat({
+        history: [
+          { role: 'user', parts: [{ text: 'Hi' }] },
+          { role: 'model', parts: [{ text: 'Hello!' }] },
+        ],
+      });
       expect((await chat.sendMessage('How are you?')).response.text()).toBe('Echo: How are you?');
       const streamed = await chat.sendMessageStream('And now?');
       let text = '';
@@ -236,7 +243,8 @@ export function generativeAISuite(label: string, load: () => any, tracing: Traci
       emu.enqueue({ kind: 'hang' });
       const controller = new AbortController();
       const pending = model.generateContent('never answered', { signal: controller.signal });
-      setTimeout(() => controller.abort(), 20);
+      // Abort once the emulator holds the request, so the abort lands while the SDK awaits the response.
+      void emu.received().then(() => controller.abort());
       const err = (await pending.catch((e: unknown) => e)) as Error;
       // 0.22+ throws GoogleGenerativeAIAbortError; 0.21 wraps the abort in a plain GoogleGenerativeAIError.
       const hasAbortClass = typeof load().GoogleGenerativeAIAbortError === 'function';
@@ -259,7 +267,9 @@ export function generativeAISuite(label: string, load: () => any, tracing: Traci
       const embedModel = genAI.getGenerativeModel({ model: 'text-embedding-004' }, { baseUrl: emu.url });
       const single = await embedModel.embedContent('embed this text');
       expect(single.embedding.values).toHaveLength(768);
-      const batch = await embedModel.batchEmbedContents({ requests: [{ content: { role: 'user', parts: [{ text: 'a' }] } }, { content: { role: 'user', parts: [{ text: 'b c' }] } }] });
+      const batch = await embedModel.batchEmbedContents({
+        requests: [{ content: { role: 'user', parts: [{ text: 'a' }] } }, { content: { role: 'user', parts: [{ text: 'b c' }] } }],
+      });
       expect(batch.embeddings).toHaveLength(2);
       const [a, b] = await waitForSpans(tracing.exporter, 2);
       expect(a.attributes).toEqual({
@@ -269,7 +279,15 @@ export function generativeAISuite(label: string, load: () => any, tracing: Traci
       });
       expect(b.attributes).toEqual({
         ...base(emu, 'text-embedding-004', 'embeddings'),
-        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'a' }, { type: 'text', content: 'b c' }] }]),
+        'gen_ai.input.messages': JSON.stringify([
+          {
+            role: 'user',
+            parts: [
+              { type: 'text', content: 'a' },
+              { type: 'text', content: 'b c' },
+            ],
+          },
+        ]),
         'gen_ai.embeddings.dimension.count': 768,
       });
     });

@@ -1,4 +1,4 @@
-import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import * as support from '@llm-provenance/test-support';
 import { GoogleGenAIInstrumentation, type GoogleGenAIInstrumentationConfig } from '@llm-provenance/instrumentation-google-genai';
 
@@ -12,9 +12,9 @@ export function setupTracing(config: GoogleGenAIInstrumentationConfig = {}): Tra
 export type Tracing = support.Tracing<GoogleGenAIInstrumentation>;
 
 /**
- * Waits until `count` spans have ended (streams end after the consumer stops), then lets a late extra
- * span (there must be none) show up before the caller counts.
+ * Exactly `count` finished spans, once they have ended (streams end after the consumer stops); a span
+ * beyond `count` that has ended by then fails the test.
  */
-export function waitForSpans(exporter: InMemorySpanExporter, count: number): Promise<ReadableSpan[]> {
-  return support.waitForSpans(exporter, count, { pollMs: 10, settleMs: 20 });
+export function waitForSpans(exporter: support.SpanRecorder, count: number): Promise<ReadableSpan[]> {
+  return support.waitForSpans(exporter, count);
 }

@@ -138,8 +138,7 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
       'gen_ai.response.time_to_first_chunk': expect.any(Number),
       'provenance.provider.request_id': 'req_emu_1',
     });
-    const create = (url = emu.url) =>
-      client(url).chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: 'a b c' }] });
+    const create = (url = emu.url) => client(url).chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: 'a b c' }] });
 
     it('takes usage from the last chunk x_groq.usage when the stream completes', async () => {
       let text = '';
@@ -192,9 +191,7 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
       expect(span.attributes).toEqual({
         ...streamed(),
-        'gen_ai.output.messages': JSON.stringify([
-          { role: 'assistant', parts: received ? [{ type: 'text', content: received }] : [], finish_reason: 'error' },
-        ]),
+        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: received ? [{ type: 'text', content: received }] : [], finish_reason: 'error' }]),
         'error.type': (err as Error).constructor.name,
       });
     });
@@ -239,7 +236,14 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
       ...usageAttrs(1, 4),
       'gen_ai.usage.reasoning.output_tokens': 2,
       'gen_ai.output.messages': JSON.stringify([
-        { role: 'assistant', parts: [{ type: 'reasoning', content: 'step1 step2' }, { type: 'text', content: 'Echo: q' }], finish_reason: 'stop' },
+        {
+          role: 'assistant',
+          parts: [
+            { type: 'reasoning', content: 'step1 step2' },
+            { type: 'text', content: 'Echo: q' },
+          ],
+          finish_reason: 'stop',
+        },
       ]),
       'provenance.provider.request_id': `req_emu_${n}`,
     });

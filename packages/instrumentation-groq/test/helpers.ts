@@ -20,7 +20,7 @@ export function setupTracing(config: GroqInstrumentationConfig = {}): Tracing {
   return support.setupTracing(new GroqInstrumentation(config));
 }
 
-/** Resolves once `count` spans have ended (span ends can trail the user's await by a tick). */
+/** Exactly `count` finished spans, once they have ended (span ends can trail the user's await by a tick). */
 export function waitForSpans(tracing: Tracing, count: number): Promise<ReadableSpan[]> {
   return support.waitForSpans(tracing.exporter, count);
 }

@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectDiagWarnings, resetBeforeEach, useEmulator } from '@llm-provenance/test-support';
+import { collectDiagWarnings, resetBeforeEach, testTempDir, useEmulator } from '@llm-provenance/test-support';
 import { loadGroq, SDKS, setupTracing, waitForSpans } from './helpers.js';
 
 const warnings = collectDiagWarnings();
@@ -52,7 +51,7 @@ describe('robustness', () => {
 describe('unsupported SDK versions', () => {
   it('leaves a version outside the supported range unpatched and says so through OTel diag', () => {
     // A stand-in package that calls itself groq-sdk 0.4.0 (older than 0.5.0).
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'groq-old-'));
+    const dir = testTempDir('groq-old-');
     const pkg = path.join(dir, 'node_modules/groq-sdk');
     mkdirSync(pkg, { recursive: true });
     writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'groq-sdk', version: '0.4.0', main: 'index.js' }));

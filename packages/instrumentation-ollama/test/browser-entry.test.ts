@@ -35,7 +35,9 @@ describe('ollama/browser entry', () => {
       'gen_ai.usage.cost.amount': 0,
       'gen_ai.usage.cost.currency': 'USD',
       'gen_ai.usage.cost.source': 'price_table',
-      'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Echo: from the browser build' }], finish_reason: 'stop' }]),
+      'gen_ai.output.messages': JSON.stringify([
+        { role: 'assistant', parts: [{ type: 'text', content: 'Echo: from the browser build' }], finish_reason: 'stop' },
+      ]),
     });
   });
 });

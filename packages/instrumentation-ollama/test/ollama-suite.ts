@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
 import { useEmulator } from '@llm-provenance/test-support';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
-import { setupTracing, waitForSpans } from './tracing.js';
+import { type setupTracing, waitForSpans } from './tracing.js';
 
 type Tracing = ReturnType<typeof setupTracing>;
 
@@ -64,7 +64,17 @@ export function ollamaSuite(label: string, load: () => any, tracing: Tracing) {
           { role: 'system', content: 'You are terse.' },
           { role: 'user', content: 'Say hello' },
         ],
-        options: { temperature: 0, top_p: 0.9, top_k: 40, num_predict: 50, stop: ['END'], seed: 7, frequency_penalty: 0.1, presence_penalty: 0.2, num_ctx: 4096 },
+        options: {
+          temperature: 0,
+          top_p: 0.9,
+          top_k: 40,
+          num_predict: 50,
+          stop: ['END'],
+          seed: 7,
+          frequency_penalty: 0.1,
+          presence_penalty: 0.2,
+          num_ctx: 4096,
+        },
         keep_alive: '5m',
       });
       expect(response.message).toEqual({ role: 'assistant', content: 'Echo: Say hello' });
@@ -210,7 +220,10 @@ export function ollamaSuite(label: string, load: () => any, tracing: Tracing) {
       const second = await client.generate({ model: 'llama3.2', prompt: 'never read either', stream: true });
       client.abort();
       const spans = await waitForSpans(tracing.exporter, 2);
-      for (const [span, prompt] of [[spans[0], 'never read'], [spans[1], 'never read either']] as const) {
+      for (const [span, prompt] of [
+        [spans[0], 'never read'],
+        [spans[1], 'never read either'],
+      ] as const) {
         expect(span.status.code).toBe(SpanStatusCode.ERROR);
         expect(span.attributes).toEqual({
           ...base(emu, 'text_completion', 'llama3.2'),
@@ -220,7 +233,11 @@ export function ollamaSuite(label: string, load: () => any, tracing: Tracing) {
           'error.type': 'AbortError',
         });
       }
-      await expect((async () => { for await (const _ of second) void _; })()).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(
+        (async () => {
+          for await (const _ of second) void _;
+        })(),
+      ).rejects.toMatchObject({ name: 'AbortError' });
     });
 
     it('records an error when the connection drops mid-stream, and rethrows it unchanged', async () => {
@@ -254,7 +271,11 @@ export function ollamaSuite(label: string, load: () => any, tracing: Tracing) {
       const tools = [
         {
           type: 'function',
-          function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+          function: {
+            name: 'get_weather',
+            description: 'Weather for a city',
+            parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
         },
       ];
       const response = await client.chat({ model: 'llama3.2', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools });
@@ -385,7 +406,15 @@ export function ollamaSuite(label: string, load: () => any, tracing: Tracing) {
       expect(a.name).toBe('embeddings nomic-embed-text');
       expect(a.attributes).toEqual({
         ...base(emu, 'embeddings', 'nomic-embed-text'),
-        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'first text' }, { type: 'text', content: 'second one here' }] }]),
+        'gen_ai.input.messages': JSON.stringify([
+          {
+            role: 'user',
+            parts: [
+              { type: 'text', content: 'first text' },
+              { type: 'text', content: 'second one here' },
+            ],
+          },
+        ]),
         'gen_ai.response.model': 'nomic-embed-text',
         'gen_ai.usage.input_tokens': 5,
         'gen_ai.embeddings.dimension.count': 16,

@@ -17,7 +17,12 @@ describe('ollama instrumentation policy', () => {
 
   it('records no content attributes when capture is off, and prices a model the user priced', async () => {
     const client = new Ollama({ host: emu.url });
-    const stream = await client.chat({ model: 'llama3.2', messages: [{ role: 'user', content: 'secret prompt text' }], stream: true, tools: [{ type: 'function', function: { name: 'f' } }] });
+    const stream = await client.chat({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: 'secret prompt text' }],
+      stream: true,
+      tools: [{ type: 'function', function: { name: 'f' } }],
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.message.content;
     expect(text).toBe('Echo: secret prompt text');
@@ -106,7 +111,9 @@ describe('ollama instrumentation policy', () => {
     const warnings = await captureDiagWarnings(() => {
       expect(definition.patch(exports, '0.4.9')).toBe(exports);
     });
-    expect(warnings).toEqual([`@llm-provenance/instrumentation-ollama ollama@0.4.9 is outside the supported range "${SUPPORTED_OLLAMA_VERSIONS}"; it is not instrumented`]);
+    expect(warnings).toEqual([
+      `@llm-provenance/instrumentation-ollama ollama@0.4.9 is outside the supported range "${SUPPORTED_OLLAMA_VERSIONS}"; it is not instrumented`,
+    ]);
     expect(FakeOllama.prototype.chat()).toBe('original');
     expect((FakeOllama.prototype.chat as any).__wrapped).toBeUndefined();
   });

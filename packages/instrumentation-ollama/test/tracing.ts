@@ -1,4 +1,4 @@
-import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import * as support from '@llm-provenance/test-support';
 import { OllamaInstrumentation, type OllamaInstrumentationConfig } from '@llm-provenance/instrumentation-ollama';
 
@@ -10,15 +10,18 @@ export function setupTracing(config: OllamaInstrumentationConfig = {}) {
   const tracing = support.setupTracing(new OllamaInstrumentation(config), { global: true });
   return {
     ...tracing,
-    /** The finished spans so far, after letting pending microtasks/IO settle. */
+    /**
+     * Every span ended so far, once their exports are done (forceFlush). Call it after the calls under
+     * test have returned: their spans have ended by then, so the list is final.
+     */
     async spans(): Promise<ReadableSpan[]> {
-      await new Promise((r) => setTimeout(r, 20));
+      await tracing.provider.forceFlush();
       return tracing.exporter.getFinishedSpans();
     },
   };
 }
 
-/** Waits until `count` spans have ended (streams end asynchronously after the consumer stops). */
-export function waitForSpans(exporter: InMemorySpanExporter, count: number): Promise<ReadableSpan[]> {
-  return support.waitForSpans(exporter, count, { pollMs: 10 });
+/** Exactly `count` finished spans, once they have ended (streams end asynchronously after the consumer stops). */
+export function waitForSpans(exporter: support.SpanRecorder, count: number): Promise<ReadableSpan[]> {
+  return support.waitForSpans(exporter, count);
 }

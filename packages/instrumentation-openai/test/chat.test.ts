@@ -124,7 +124,11 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
       model: 'gpt-4o-mini',
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
         { role: 'user', content: 'And in Rome?' },
       ],
@@ -239,7 +243,8 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
 
   it.skipIf(!available)('traces the parse helper once and keeps its parsed result (structured output)', async () => {
     const schema = { type: 'object', properties: { greeting: { type: 'string' } }, required: ['greeting'], additionalProperties: false };
-    const parse = major >= 5 ? client.chat.completions.parse.bind(client.chat.completions) : client.beta.chat.completions.parse.bind(client.beta.chat.completions);
+    const parse =
+      major >= 5 ? client.chat.completions.parse.bind(client.chat.completions) : client.beta.chat.completions.parse.bind(client.beta.chat.completions);
     const result = await parse({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Greet me' }],

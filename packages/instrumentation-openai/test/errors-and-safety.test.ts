@@ -116,7 +116,8 @@ describe.each(MAJORS)('errors, secrets and transparency, openai $label', ({ from
   it.skipIf(!available)('records an abort before the response as APIUserAbortError', async () => {
     emu.enqueue({ kind: 'hang' });
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 50);
+    // Abort once the emulator holds the request, so the abort lands while the SDK awaits the response.
+    void emu.received().then(() => ac.abort());
     const err = await failure(() => client.chat.completions.create(request, { signal: ac.signal }));
     expect(err).toBeInstanceOf(OpenAI.APIUserAbortError);
     const [span] = await finishedSpans(exporter);
@@ -147,7 +148,7 @@ describe.each(MAJORS)('errors, secrets and transparency, openai $label', ({ from
     expect(spans[4].status.message).toBe(`401 Incorrect API key provided: [REDACTED]. Authorization: Bearer [REDACTED]`);
   });
 
-  it.skipIf(!available)('removes the client\'s own API key from error messages even when it has no well-known shape', async () => {
+  it.skipIf(!available)("removes the client's own API key from error messages even when it has no well-known shape", async () => {
     // A self-hosted OpenAI-compatible gateway's token matches none of the secret patterns; the
     // instrumentation knows the credential, so its literal value must never reach the span.
     const planted = 'gw.0123456789abcdefXYZ';

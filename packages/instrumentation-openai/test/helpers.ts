@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import * as support from '@llm-provenance/test-support';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@llm-provenance/instrumentation-openai';
 
@@ -33,9 +33,9 @@ export function loadOpenAI(from: string): any {
   return support.loadSdk(from, 'openai', 'OpenAI');
 }
 
-/** Finished spans, waiting briefly for stream spans that end asynchronously. */
-export function finishedSpans(exporter: InMemorySpanExporter, count = 1, timeoutMs = 2000): Promise<ReadableSpan[]> {
-  return support.waitForSpans(exporter, count, { timeoutMs, onTimeout: 'return' });
+/** Exactly `count` finished spans, once they have ended (stream spans end when the stream does). */
+export function finishedSpans(exporter: support.SpanRecorder, count = 1): Promise<ReadableSpan[]> {
+  return support.waitForSpans(exporter, count);
 }
 
 /** Content attributes as parsed JSON, for readable assertions. */

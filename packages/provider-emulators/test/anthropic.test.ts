@@ -44,7 +44,13 @@ describe('anthropic emulator: POST /v1/messages', () => {
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'three' }] },
         { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'f', input: {} }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'four five' }, { type: 'text', text: 'six' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_1', content: 'four five' },
+            { type: 'text', text: 'six' },
+          ],
+        },
       ],
     });
     expect(message.content).toEqual([{ type: 'text', text: 'Echo: four five six' }]);

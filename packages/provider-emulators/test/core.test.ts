@@ -61,7 +61,11 @@ const acme: ProviderModule = {
   headers: ({ n }) => ({ 'acme-request-id': `acme_${n}` }),
   authenticate: (ctx) => (ctx.headers['x-acme-key'] ? undefined : { status: 401, message: 'no key' }),
   sendError: (ctx, spec) =>
-    ctx.json(spec.status, { acme_error: spec.message ?? 'error', code: spec.code ?? null }, spec.retryAfter !== undefined ? { 'retry-after': String(spec.retryAfter) } : {}),
+    ctx.json(
+      spec.status,
+      { acme_error: spec.message ?? 'error', code: spec.code ?? null },
+      spec.retryAfter !== undefined ? { 'retry-after': String(spec.retryAfter) } : {},
+    ),
 };
 
 let emu: Emulator;
@@ -73,7 +77,7 @@ beforeEach(() => emu.reset());
 
 const key = { 'x-acme-key': 'k', 'content-type': 'application/json' };
 const post = (path: string, body: string, headers: Record<string, string> = key) => fetch(`${emu.url}${path}`, { method: 'POST', headers, body });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by value below
+const postTo = (url: string, body: string) => fetch(`${url}/acme/models/m:generate`, { method: 'POST', headers: key, body }).then((res) => res.text());
 const json = async (res: Response): Promise<any> => res.json();
 
 describe('route table', () => {
@@ -83,12 +87,10 @@ describe('route table', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('acme-request-id')).toBe('acme_1');
     expect(await res.json()).toEqual({ n: 1, model: 'big one', query: { x: '1', y: '2' }, scenario: { kind: 'text', text: 't' } });
-    expect(emu.requests).toEqual([
-      expect.objectContaining({ method: 'POST', path: '/acme/models/big%20one:generate', query: { x: '1', y: '2' }, body: {} }),
-    ]);
+    expect(emu.requests).toEqual([expect.objectContaining({ method: 'POST', path: '/acme/models/big%20one:generate', query: { x: '1', y: '2' }, body: {} })]);
   });
 
-  it('checks credentials, then the route, then the JSON body, each in the owner module\'s error shape', async () => {
+  it("checks credentials, then the route, then the JSON body, each in the owner module's error shape", async () => {
     const noKey = await post('/acme/models/m:generate', '{}', { 'content-type': 'application/json' });
     expect([noKey.status, await noKey.json()]).toEqual([401, { acme_error: 'no key', code: null }]);
     const missing = await post('/acme/nothing', '{}');
@@ -151,8 +153,10 @@ describe('scenarios in the core', () => {
   it('keeps a hanging request open until the client aborts, and stays usable', async () => {
     emu.enqueue({ kind: 'hang' });
     const controller = new AbortController();
-    const hung = fetch(`${emu.url}/acme/models/m:generate`, { method: 'POST', headers: key, body: '{}', signal: controller.signal }).catch((e: Error) => e.name);
-    while (emu.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const hung = fetch(`${emu.url}/acme/models/m:generate`, { method: 'POST', headers: key, body: '{}', signal: controller.signal }).catch(
+      (e: Error) => e.name,
+    );
+    await emu.received();
     controller.abort();
     expect(await hung).toBe('AbortError');
     const next = await post('/acme/models/m:generate', '{}');
@@ -163,9 +167,28 @@ describe('scenarios in the core', () => {
     const own = await startEmulator({ providers: [acme] });
     own.enqueue({ kind: 'hang' });
     const hung = fetch(`${own.url}/acme/models/m:generate`, { method: 'POST', headers: key, body: '{}' }).catch((e: Error) => e.message);
-    while (own.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await own.received();
     await own.close();
     expect(await hung).toBe('fetch failed');
+  });
+
+  it('tells when a number of requests have arrived, counting again after reset(), and rejects when closed first', async () => {
+    const own = await startEmulator({ providers: [acme] });
+    let second = false;
+    const two = own.received(2).then(() => (second = true));
+    await postTo(own.url, '{}');
+    await own.received(1);
+    expect(second).toBe(false);
+    await postTo(own.url, '{}');
+    await two;
+    own.reset();
+    const afterReset = own.received(1);
+    await postTo(own.url, '{}');
+    await afterReset;
+    await expect(own.received(0)).rejects.toThrow('emulator.received: count must be an integer >= 1, got 0');
+    const never = own.received(5);
+    await own.close();
+    await expect(never).rejects.toThrow('emulator closed before 5 requests arrived (1 did)');
   });
 
   it('frames SSE events with event:, multi-line data and comments', async () => {
@@ -179,7 +202,9 @@ describe('startEmulator() options', () => {
   it('rejects bad options with a message naming the option', async () => {
     await expect(startEmulator({ port: 70000 })).rejects.toThrow('startEmulator: port must be an integer 0..65535, got 70000');
     await expect(startEmulator({ chunkDelayMs: -1 })).rejects.toThrow('startEmulator: chunkDelayMs must be a number >= 0, got -1');
-    await expect(startEmulator({ providers: [{ name: 'x' } as never] })).rejects.toThrow('startEmulator: provider "x" must have name, routes, owns() and sendError()');
+    await expect(startEmulator({ providers: [{ name: 'x' } as never] })).rejects.toThrow(
+      'startEmulator: provider "x" must have name, routes, owns() and sendError()',
+    );
   });
 
   it('keeps numbering requests when recording is off', async () => {
@@ -280,9 +305,15 @@ describe('module systems', () => {
 
   it('loads under require() and under import in a child process', async () => {
     const run = promisify(execFile);
-    const cjs = await run(process.execPath, ['-e', `(async () => { ${script("const { startEmulator } = require('@llm-provenance/provider-emulators');")} })()`], { cwd: packageDir });
+    const cjs = await run(
+      process.execPath,
+      ['-e', `(async () => { ${script("const { startEmulator } = require('@llm-provenance/provider-emulators');")} })()`],
+      { cwd: packageDir },
+    );
     expect(cjs.stdout).toBe('req_emu_1 Echo: cjs or esm\n');
-    const esm = await run(process.execPath, ['--input-type=module', '-e', script("import { startEmulator } from '@llm-provenance/provider-emulators';")], { cwd: packageDir });
+    const esm = await run(process.execPath, ['--input-type=module', '-e', script("import { startEmulator } from '@llm-provenance/provider-emulators';")], {
+      cwd: packageDir,
+    });
     expect(esm.stdout).toBe('req_emu_1 Echo: cjs or esm\n');
   });
 });
@@ -295,10 +326,7 @@ describe('command line', () => {
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d));
     // Fail fast (with the child's stderr) if it exits instead of printing its address.
-    const first = await Promise.race([
-      once(child.stdout!, 'data').then(([d]) => String(d)),
-      once(child, 'exit').then(([code]) => `exited ${code}: ${stderr}`),
-    ]);
+    const first = await Promise.race([once(child.stdout!, 'data').then(([d]) => String(d)), once(child, 'exit').then(([code]) => `exited ${code}: ${stderr}`)]);
     const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(first)?.[1];
     expect(first).toMatch(/^listening on /);
     expect(url).toBeDefined();

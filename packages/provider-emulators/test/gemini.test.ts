@@ -21,13 +21,22 @@ beforeEach(() => emu.reset());
 
 const MODEL = 'gemini-2.5-flash';
 const post = (p: string, body: unknown, headers: Record<string, string> = { 'x-goog-api-key': 'k' }) =>
-  fetch(`${emu.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${emu.url}${p}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 describe('gemini emulator: generateContent', () => {
   it('answers a GenerateContentResponse echoing the last user turn, with usageMetadata', async () => {
     const response = await ai.models.generateContent({ model: MODEL, contents: 'hello there', config: { systemInstruction: 'Be terse.' } });
     expect(response.candidates).toEqual([{ content: { parts: [{ text: 'Echo: hello there' }], role: 'model' }, finishReason: 'STOP', index: 0 }]);
-    expect(response.usageMetadata).toEqual({ promptTokenCount: 4, candidatesTokenCount: 3, totalTokenCount: 7, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 4 }] });
+    expect(response.usageMetadata).toEqual({
+      promptTokenCount: 4,
+      candidatesTokenCount: 3,
+      totalTokenCount: 7,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: 4 }],
+    });
     expect(response.modelVersion).toBe(MODEL);
     expect(response.responseId).toBe('gemini-emu-1');
     expect(emu.requests[0]).toMatchObject({ method: 'POST', path: `/v1beta/models/${MODEL}:generateContent` });
@@ -47,7 +56,10 @@ describe('gemini emulator: generateContent', () => {
     const response = await ai.models.generateContent({
       model: MODEL,
       contents: 'give json',
-      config: { responseMimeType: 'application/json', responseJsonSchema: { type: 'object', properties: { answer: { type: 'string' }, n: { type: 'integer' } } } },
+      config: {
+        responseMimeType: 'application/json',
+        responseJsonSchema: { type: 'object', properties: { answer: { type: 'string' }, n: { type: 'integer' } } },
+      },
     });
     expect(JSON.parse(response.text)).toEqual({ answer: 'Echo: give json', n: 1 });
   });
@@ -59,7 +71,13 @@ describe('gemini emulator: generateContent', () => {
     expect(call.candidates[0].finishReason).toBe('STOP');
     emu.enqueue({ kind: 'reasoning', tokens: 5 });
     const thought = await ai.models.generateContent({ model: MODEL, contents: 'think' });
-    expect(thought.usageMetadata).toEqual({ promptTokenCount: 1, candidatesTokenCount: 2, totalTokenCount: 8, thoughtsTokenCount: 5, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 1 }] });
+    expect(thought.usageMetadata).toEqual({
+      promptTokenCount: 1,
+      candidatesTokenCount: 2,
+      totalTokenCount: 8,
+      thoughtsTokenCount: 5,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: 1 }],
+    });
     emu.enqueue({ kind: 'cache', read: 10 });
     const cached = await ai.models.generateContent({ model: MODEL, contents: 'cached' });
     expect(cached.usageMetadata).toEqual({
@@ -143,7 +161,11 @@ describe('gemini emulator: embeddings, countTokens, Vertex AI', () => {
     const response = await vertex.models.generateContent({ model: MODEL, contents: 'vertex' });
     expect(response.text).toBe('Echo: vertex');
     expect(emu.requests[0].path).toBe(`/v1beta1/publishers/google/models/${MODEL}:generateContent`);
-    const res = await post('/v1/projects/p/locations/us-central1/publishers/google/models/text-embedding-005:predict', { instances: [{ content: 'a b c' }], parameters: { outputDimensionality: 2 } }, { authorization: 'Bearer t' });
+    const res = await post(
+      '/v1/projects/p/locations/us-central1/publishers/google/models/text-embedding-005:predict',
+      { instances: [{ content: 'a b c' }], parameters: { outputDimensionality: 2 } },
+      { authorization: 'Bearer t' },
+    );
     expect(await res.json()).toEqual({
       predictions: [{ embeddings: { values: embeddingFor('a b c', 2), statistics: { token_count: 3, truncated: false } } }],
       metadata: { billableCharacterCount: 5 },
@@ -181,6 +203,8 @@ describe('gemini emulator: errors', () => {
     expect(badJson.status).toBe(400);
     expect((await badJson.json()).error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
     const empty = await post(`/v1beta/models/${MODEL}:generateContent`, { contents: [] });
-    expect(await empty.json()).toEqual({ error: { code: 400, message: '* GenerateContentRequest.contents: contents is not specified\n', status: 'INVALID_ARGUMENT' } });
+    expect(await empty.json()).toEqual({
+      error: { code: 400, message: '* GenerateContentRequest.contents: contents is not specified\n', status: 'INVALID_ARGUMENT' },
+    });
   });
 });

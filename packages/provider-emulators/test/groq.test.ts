@@ -32,7 +32,13 @@ function usage(prompt: number, completion: number, cached = 0, reasoning = 0) {
 describe('groq emulator: POST /openai/v1/chat/completions', () => {
   it('answers with a chat.completion carrying Groq usage timings and x_groq.id', async () => {
     const { data, response } = await client.chat.completions
-      .create({ model: MODEL, messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hello there' }] })
+      .create({
+        model: MODEL,
+        messages: [
+          { role: 'system', content: 'be brief' },
+          { role: 'user', content: 'hello there' },
+        ],
+      })
       .withResponse();
     expect(data).toEqual({
       id: 'chatcmpl-emu-1',
@@ -76,14 +82,7 @@ describe('groq emulator: POST /openai/v1/chat/completions', () => {
     expect(data.choices[0].message).toEqual({ role: 'assistant', content: 'Echo: q', reasoning: 'step1 step2' });
     const deltas: unknown[] = [];
     for await (const chunk of await client.chat.completions.create({ ...params, stream: true })) deltas.push(chunk.choices[0].delta);
-    expect(deltas).toEqual([
-      { role: 'assistant', content: '' },
-      { reasoning: 'step1' },
-      { reasoning: ' step2' },
-      { content: 'Echo:' },
-      { content: ' q' },
-      {},
-    ]);
+    expect(deltas).toEqual([{ role: 'assistant', content: '' }, { reasoning: 'step1' }, { reasoning: ' step2' }, { content: 'Echo:' }, { content: ' q' }, {}]);
   });
 
   it('truncates at max_tokens with finish_reason length', async () => {

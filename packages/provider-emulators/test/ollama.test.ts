@@ -21,7 +21,8 @@ afterAll(() => emu.close());
 beforeEach(() => emu.reset());
 
 const MODEL = 'llama3.2';
-const post = (p: string, body: unknown) => fetch(`${emu.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const post = (p: string, body: unknown) =>
+  fetch(`${emu.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 /** load 1 ms + 1 ms per prompt token + 2 ms per generated token, in ns. */
 const metrics = (prompt: number, out: number) => ({
   total_duration: 1_000_000 + prompt * 1_000_000 + out * 2_000_000,
@@ -34,7 +35,13 @@ const metrics = (prompt: number, out: number) => ({
 
 describe('ollama emulator: /api/chat', () => {
   it('answers a complete chat response with counts and durations', async () => {
-    const response = await client.chat({ model: MODEL, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hello there' }] });
+    const response = await client.chat({
+      model: MODEL,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hello there' },
+      ],
+    });
     expect(response).toEqual({
       model: MODEL,
       created_at: CREATED,
@@ -96,7 +103,15 @@ describe('ollama emulator: /api/chat', () => {
 describe('ollama emulator: /api/generate, /api/embed, /api/embeddings, /api/version', () => {
   it('answers generate with response, context and metrics; streamed ends with a done line', async () => {
     const result = await client.generate({ model: MODEL, prompt: 'write', system: 'be short' });
-    expect(result).toEqual({ model: MODEL, created_at: CREATED, response: 'Echo: write', done: true, done_reason: 'stop', ...metrics(3, 2), context: [1, 3, 2] });
+    expect(result).toEqual({
+      model: MODEL,
+      created_at: CREATED,
+      response: 'Echo: write',
+      done: true,
+      done_reason: 'stop',
+      ...metrics(3, 2),
+      context: [1, 3, 2],
+    });
     const parts: any[] = [];
     for await (const part of await client.generate({ model: MODEL, prompt: 'go', stream: true })) parts.push(part);
     expect(parts.map((p) => p.response)).toEqual(['Echo:', ' go', '']);

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { embeddingFor, startEmulator, type Emulator } from '@llm-provenance/provider-emulators';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const loadCompat = (major: number) =>
-  createRequire(path.join(repoRoot, `test/compat/openai-${major}/package.json`))('openai') as typeof OpenAI;
+const loadCompat = (major: number) => createRequire(path.join(repoRoot, `test/compat/openai-${major}/package.json`))('openai') as typeof OpenAI;
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 
 // A fixed clock makes every `created` field predictable, so whole bodies can be compared.
@@ -109,7 +108,10 @@ describe('chat completions', () => {
     expect(scripted.usage).toMatchObject({ prompt_tokens: 2, completion_tokens: 2, total_tokens: 4 });
 
     const many = await c.chat.completions.create({ model: 'm', n: 2, messages: [{ role: 'user', content: 'a b' }] });
-    expect(many.choices.map((ch) => [ch.index, ch.message.content])).toEqual([[0, 'Echo: a b'], [1, 'Echo: a b']]);
+    expect(many.choices.map((ch) => [ch.index, ch.message.content])).toEqual([
+      [0, 'Echo: a b'],
+      [1, 'Echo: a b'],
+    ]);
     expect(many.usage).toMatchObject({ prompt_tokens: 2, completion_tokens: 6, total_tokens: 8 });
 
     const cut = await c.chat.completions.create({ model: 'm', max_completion_tokens: 2, messages: [{ role: 'user', content: 'a b c d' }] });
@@ -125,7 +127,14 @@ describe('chat completions', () => {
     });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
-    const base = { id: 'chatcmpl-emu-1', object: 'chat.completion.chunk', created: CREATED, model: 'gpt-4o-mini', service_tier: 'default', system_fingerprint: 'fp_emu' };
+    const base = {
+      id: 'chatcmpl-emu-1',
+      object: 'chat.completion.chunk',
+      created: CREATED,
+      model: 'gpt-4o-mini',
+      service_tier: 'default',
+      system_fingerprint: 'fp_emu',
+    };
     const choice = (delta: object, finish_reason: string | null = null) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason }] });
     expect(chunks).toEqual([
       choice({ role: 'assistant', content: '', refusal: null }),
@@ -315,7 +324,14 @@ describe('forced tool choice', () => {
       model: 'gpt-4.1',
       input: 'go',
       tool_choice: 'required',
-      tools: [{ type: 'function', name: 'count', strict: true, parameters: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'], additionalProperties: false } }],
+      tools: [
+        {
+          type: 'function',
+          name: 'count',
+          strict: true,
+          parameters: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'], additionalProperties: false },
+        },
+      ],
     });
     expect(res.output).toEqual([{ id: 'fc-emu-1', type: 'function_call', call_id: 'call-emu-1', name: 'count', arguments: '{"n":1}', status: 'completed' }]);
   });
@@ -562,7 +578,11 @@ describe('responses', () => {
     ]);
     const deltas = events.filter((e) => e.type === 'response.output_text.delta').map((e) => (e as { delta: string }).delta);
     expect(deltas).toEqual(['Echo:', ' hi', ' you']);
-    expect(events[0]).toEqual({ type: 'response.created', sequence_number: 0, response: { ...responseBase, status: 'in_progress', incomplete_details: null, output: [], usage: null } });
+    expect(events[0]).toEqual({
+      type: 'response.created',
+      sequence_number: 0,
+      response: { ...responseBase, status: 'in_progress', incomplete_details: null, output: [], usage: null },
+    });
     expect(events[3]).toEqual({
       type: 'response.content_part.added',
       item_id: 'msg-emu-1',
@@ -579,7 +599,13 @@ describe('responses', () => {
         status: 'completed',
         incomplete_details: null,
         output: [message('Echo: hi you')],
-        usage: { input_tokens: 4, input_tokens_details: { cached_tokens: 0 }, output_tokens: 3, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 7 },
+        usage: {
+          input_tokens: 4,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens: 3,
+          output_tokens_details: { reasoning_tokens: 0 },
+          total_tokens: 7,
+        },
       },
     });
   });
@@ -616,7 +642,9 @@ describe('responses', () => {
       'response.output_item.done',
       'response.completed',
     ]);
-    expect(final.output).toEqual([{ id: 'fc-emu-1', type: 'function_call', call_id: 'call-emu-1', name: 'lookup', arguments: '{"q":"x"}', status: 'completed', parsed_arguments: null }]);
+    expect(final.output).toEqual([
+      { id: 'fc-emu-1', type: 'function_call', call_id: 'call-emu-1', name: 'lookup', arguments: '{"q":"x"}', status: 'completed', parsed_arguments: null },
+    ]);
   });
 
   it('reports reasoning with a reasoning item and cached input tokens in usage', async () => {
@@ -624,9 +652,21 @@ describe('responses', () => {
     const c = client();
     const reasoned = await c.responses.create({ model: 'o4-mini', input: 'think hard' });
     expect(reasoned.output.map((o) => o.type)).toEqual(['reasoning', 'message']);
-    expect(reasoned.usage).toEqual({ input_tokens: 2, input_tokens_details: { cached_tokens: 0 }, output_tokens: 10, output_tokens_details: { reasoning_tokens: 7 }, total_tokens: 12 });
+    expect(reasoned.usage).toEqual({
+      input_tokens: 2,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 10,
+      output_tokens_details: { reasoning_tokens: 7 },
+      total_tokens: 12,
+    });
     const cached = await c.responses.create({ model: 'gpt-4.1', input: 'think hard' });
-    expect(cached.usage).toEqual({ input_tokens: 2, input_tokens_details: { cached_tokens: 2 }, output_tokens: 3, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 5 });
+    expect(cached.usage).toEqual({
+      input_tokens: 2,
+      input_tokens_details: { cached_tokens: 2 },
+      output_tokens: 3,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 5,
+    });
   });
 });
 
@@ -640,7 +680,12 @@ describe('responses structured output', () => {
           type: 'json_schema',
           name: 'rating',
           strict: true,
-          schema: { type: 'object', properties: { stars: { type: 'integer' }, ok: { type: 'boolean' } }, required: ['stars', 'ok'], additionalProperties: false },
+          schema: {
+            type: 'object',
+            properties: { stars: { type: 'integer' }, ok: { type: 'boolean' } },
+            required: ['stars', 'ok'],
+            additionalProperties: false,
+          },
         },
       },
     });
@@ -675,7 +720,13 @@ describe('responses reasoning stream', () => {
     const done = events.at(-1) as { type: string; response: { usage: unknown; output: { type: string }[] } };
     expect(done.type).toBe('response.completed');
     expect(done.response.output.map((o) => o.type)).toEqual(['reasoning', 'message']);
-    expect(done.response.usage).toEqual({ input_tokens: 1, input_tokens_details: { cached_tokens: 0 }, output_tokens: 6, output_tokens_details: { reasoning_tokens: 4 }, total_tokens: 7 });
+    expect(done.response.usage).toEqual({
+      input_tokens: 1,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 6,
+      output_tokens_details: { reasoning_tokens: 4 },
+      total_tokens: 7,
+    });
   });
 });
 
@@ -698,7 +749,12 @@ describe('errors and failure scenarios', () => {
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     const e = err as InstanceType<typeof OpenAI.RateLimitError>;
     expect(e.status).toBe(429);
-    expect(e.error).toEqual({ message: 'Rate limit reached for requests. Please try again later.', type: 'requests', param: null, code: 'rate_limit_exceeded' });
+    expect(e.error).toEqual({
+      message: 'Rate limit reached for requests. Please try again later.',
+      type: 'requests',
+      param: null,
+      code: 'rate_limit_exceeded',
+    });
     expect(e.code).toBe('rate_limit_exceeded');
     expect(e.type).toBe('requests');
     expect(e.requestID).toBe('req_emu_1');
@@ -714,7 +770,12 @@ describe('errors and failure scenarios', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
-    expect((err as InstanceType<typeof OpenAI.APIError>).error).toEqual({ message: 'The server is overloaded or not ready yet.', type: 'server_error', param: null, code: null });
+    expect((err as InstanceType<typeof OpenAI.APIError>).error).toEqual({
+      message: 'The server is overloaded or not ready yet.',
+      type: 'server_error',
+      param: null,
+      code: null,
+    });
   });
 
   it('lets the SDK retry a 429 after retry-after and succeed on the default reply', async () => {
@@ -853,7 +914,9 @@ describe('errors and failure scenarios', () => {
   it('rejects malformed scenarios when they are queued', () => {
     expect(() => emu.enqueue({ kind: 'explode' } as never)).toThrow(/unknown scenario \{"kind":"explode"\}; kind must be one of error, tool_call/);
     expect(() => emu.enqueue({ kind: 'error', status: 200 })).toThrow('emulator.enqueue: error scenario needs an integer status 400..599');
-    expect(() => emu.enqueue({ kind: 'tool_call', name: 'f', arguments: [] as never })).toThrow('emulator.enqueue: tool_call scenario needs an arguments object');
+    expect(() => emu.enqueue({ kind: 'tool_call', name: 'f', arguments: [] as never })).toThrow(
+      'emulator.enqueue: tool_call scenario needs an arguments object',
+    );
     expect(() => emu.enqueue({ kind: 'stream_error_after', chunks: -1 })).toThrow('emulator.enqueue: stream_error_after scenario needs chunks >= 0');
     // A rejected call queues nothing, not even its valid scenarios.
     expect(() => emu.enqueue({ kind: 'text', text: 'ok' }, { kind: 'cache', read: -1 })).toThrow('emulator.enqueue: cache scenario needs read >= 0');
@@ -941,9 +1004,7 @@ for (const sdk of compat) {
       const c = client(Sdk) as OpenAI & { beta: { chat?: { completions: OpenAI['chat']['completions'] } } };
       // openai 4 has the stream helper under beta; 5+ moved it to chat.completions.
       const completions = typeof c.chat.completions.stream === 'function' ? c.chat.completions : c.beta.chat!.completions;
-      const final = await completions
-        .stream({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'w?' }], tools: [weatherTool] })
-        .finalChatCompletion();
+      const final = await completions.stream({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'w?' }], tools: [weatherTool] }).finalChatCompletion();
       expect(final.choices[0].message.tool_calls?.map((t) => [t.id, t.function.name, t.function.arguments])).toEqual([
         ['call-emu-1', 'get_weather', '{"city":"Oslo"}'],
       ]);

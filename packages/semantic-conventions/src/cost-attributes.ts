@@ -1,6 +1,7 @@
 /**
  * Cost of a model call. Ours (llm-provenance); the GenAI conventions do not define cost yet, so the names
- * sit under `gen_ai.usage.cost.*` as DESIGN.md "Span contract" fixes them.
+ * sit under `gen_ai.usage.cost.*`, next to the token counts they are computed from
+ * (packages/instrumentation-common/README.md "Cost").
  */
 
 /** Ours. Cost of the call as a double, in {@link ATTR_GEN_AI_USAGE_COST_CURRENCY}. */

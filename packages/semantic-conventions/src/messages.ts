@@ -61,15 +61,7 @@ export interface GenericPart {
   [key: string]: unknown;
 }
 
-export type MessagePart =
-  | TextPart
-  | ToolCallRequestPart
-  | ToolCallResponsePart
-  | BlobPart
-  | UriPart
-  | FilePart
-  | ReasoningPart
-  | GenericPart;
+export type MessagePart = TextPart | ToolCallRequestPart | ToolCallResponsePart | BlobPart | UriPart | FilePart | ReasoningPart | GenericPart;
 
 export interface ChatMessage {
   role: Role;

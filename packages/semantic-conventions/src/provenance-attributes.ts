@@ -1,5 +1,7 @@
 /**
- * The `provenance.*` namespace. Ours (llm-provenance, DESIGN.md "Span contract").
+ * The `provenance.*` namespace. Ours (llm-provenance): attribution read from context/baggage
+ * (packages/instrumentation-common/README.md "Attribution"), call facts the instrumentations record, and
+ * what the cid-exporter adds to the spans it forwards (packages/cid-exporter/FORMAT.md section 5.4).
  */
 
 /** Ours. Task the call belongs to; read from context/baggage set by the app. */

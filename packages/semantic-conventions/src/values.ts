@@ -37,7 +37,7 @@ export const GenAiProviderName = {
   OPENAI: 'openai',
   PERPLEXITY: 'perplexity',
   X_AI: 'x_ai',
-  // Ours: self-hosted servers the registry has no value for (DESIGN.md "Span contract").
+  // Ours: self-hosted servers the registry has no value for.
   OLLAMA: 'ollama',
   VLLM: 'vllm',
   HF_TGI: 'hf.tgi',

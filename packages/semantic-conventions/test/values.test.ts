@@ -36,7 +36,9 @@ describe('semantic-conventions', () => {
   });
 
   it('has no two constants with the same attribute name', () => {
-    const attrs = Object.entries(esm).filter(([k]) => k.startsWith('ATTR_')).map(([, v]) => v);
+    const attrs = Object.entries(esm)
+      .filter(([k]) => k.startsWith('ATTR_'))
+      .map(([, v]) => v);
     expect(new Set(attrs).size).toBe(attrs.length);
   });
 });

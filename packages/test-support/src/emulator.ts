@@ -29,6 +29,7 @@ export function useEmulator(options: EmulatorOptions = {}): Emulator {
       return current().requests;
     },
     enqueue: (...scenarios) => current().enqueue(...scenarios),
+    received: (count) => current().received(count),
     reset: () => current().reset(),
     close: () => current().close(),
   };

@@ -1,5 +1,5 @@
 export { repoRoot, nodeMajor, compatPackage, loadSdk, installedVersion } from './repo.js';
-export { registerGlobally, setupTracing, waitForSpans, type Tracing, type TracingOptions, type WaitForSpansOptions } from './tracing.js';
+export { registerGlobally, setupTracing, SpanRecorder, waitForSpans, type Tracing, type TracingOptions, type WaitForSpansOptions } from './tracing.js';
 export { captureDiagWarnings, collectDiagWarnings } from './diag.js';
 export { useEmulator, resetBeforeEach } from './emulator.js';
 export { testTempDir } from './temp-dir.js';

@@ -18,20 +18,30 @@ export function compatPackage(folder: string): string {
 /**
  * Loads `moduleName` through `require` resolved from `from` (a package.json path), i.e. through the
  * require hook that patches it, and returns its `exportName` export (else the default export, else the
- * module). vitest loads bare imports natively as ESM, which require-in-the-middle cannot see.
+ * module). vitest loads bare imports natively as ESM, which require-in-the-middle cannot see. The caller
+ * states the SDK's type (tests drive several majors of an SDK through one helper, so no one type fits).
  */
-export function loadSdk(from: string, moduleName: string, exportName: string): any {
-  const mod = createRequire(from)(moduleName);
+export function loadSdk(from: string, moduleName: string, exportName: string): unknown {
+  const mod = createRequire(from)(moduleName) as Record<string, unknown>;
   return mod[exportName] ?? mod.default ?? mod;
+}
+
+/** The `name` and `version` fields of the package.json in `dir`, if there is one. */
+function packageJson(dir: string): { name?: unknown; version?: unknown } | undefined {
+  const file = path.join(dir, 'package.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown }) : undefined;
 }
 
 /** The installed version of `name` as `req` resolves it (some SDKs do not export their package.json). */
 export function installedVersion(req: NodeRequire, name: string): string {
   let dir = path.dirname(req.resolve(name));
-  while (!existsSync(path.join(dir, 'package.json')) || JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name !== name) {
+  let pkg = packageJson(dir);
+  while (pkg?.name !== name) {
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`no package.json for ${name}`);
     dir = parent;
+    pkg = packageJson(dir);
   }
-  return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+  if (typeof pkg.version !== 'string') throw new Error(`${path.join(dir, 'package.json')} has no version`);
+  return pkg.version;
 }

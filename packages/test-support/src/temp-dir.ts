@@ -1,6 +1,6 @@
 /**
- * Temp directories that never outlive their test: .ci/run fails a run that leaves anything new in the
- * temp folder (os.tmpdir()).
+ * Temp directories that never outlive their test: .ci/run lists anything a test run leaves in the temp
+ * folder (os.tmpdir()), and with TEMP_LEAKS=fail fails the run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

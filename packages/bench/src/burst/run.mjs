@@ -37,7 +37,9 @@ export async function runBurst({ scratch, env, rounds, log }) {
           if (!readers) readers = await measureReaders(storeDir, scratch, env, log);
         }
         runs[kind].push(result);
-        log(`burst round ${round + 1}/${rounds} ${kind}: peak RSS ${((usage.maxRssKiB * 1024) / 1e6).toFixed(0)} MB, ${usage.calls} calls${kind === 'storeOn' ? `, ${result.storedSpans} spans stored` : ''}`);
+        log(
+          `burst round ${round + 1}/${rounds} ${kind}: peak RSS ${((usage.maxRssKiB * 1024) / 1e6).toFixed(0)} MB, ${usage.calls} calls${kind === 'storeOn' ? `, ${result.storedSpans} spans stored` : ''}`,
+        );
       } finally {
         fs.rmSync(storeDir, { recursive: true, force: true });
         fs.rmSync(usageFile, { force: true });
@@ -57,7 +59,14 @@ export async function runBurst({ scratch, env, rounds, log }) {
     storedSpans: runs.storeOn.map((r) => r.storedSpans),
     missingSpans: runs.storeOn.map((r) => r.missingSpans),
     storeRecordTypes: runs.storeOn.map((r) => r.storeRecords),
-    stderr: [...new Set(runs.storeOn.concat(runs.uninstrumented).map((r) => r.stderr).filter(Boolean))],
+    stderr: [
+      ...new Set(
+        runs.storeOn
+          .concat(runs.uninstrumented)
+          .map((r) => r.stderr)
+          .filter(Boolean),
+      ),
+    ],
     readers,
   };
 }
@@ -68,7 +77,9 @@ async function measureReaders(storeDir, scratch, env, log) {
   const out = {};
   for (const operation of ['bound', 'verify', 'export']) {
     out[operation] = resultOf(`store reader ${operation}`, await runNode([READERS, operation, storeDir, carFile], { cwd: BENCH_PACKAGE, env, pin: true }));
-    log(`readers on the burst's store: ${operation} ${out[operation].mbPerCpuSecond.toFixed(1)} MB per CPU-second, peak RSS ${((out[operation].maxRssKiB * 1024) / 1e6).toFixed(0)} MB`);
+    log(
+      `readers on the burst's store: ${operation} ${out[operation].mbPerCpuSecond.toFixed(1)} MB per CPU-second, peak RSS ${((out[operation].maxRssKiB * 1024) / 1e6).toFixed(0)} MB`,
+    );
   }
   fs.rmSync(carFile, { force: true });
   return out;

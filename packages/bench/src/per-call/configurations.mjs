@@ -88,7 +88,17 @@ export const CONFIGURATIONS = [
       return {
         instrumentation,
         contentOn: 'logs',
-        counts: () => ({ ended: ended.ended, exported: sink.exported, withContent: 0, bytes: sink.bytes, logsEmitted: emitted.emitted, logsExported: logSink.exported, logsWithInput: logSink.withInput, logsWithOutput: logSink.withOutput, logBytes: logSink.bytes }),
+        counts: () => ({
+          ended: ended.ended,
+          exported: sink.exported,
+          withContent: 0,
+          bytes: sink.bytes,
+          logsEmitted: emitted.emitted,
+          logsExported: logSink.exported,
+          logsWithInput: logSink.withInput,
+          logsWithOutput: logSink.withOutput,
+          logBytes: logSink.bytes,
+        }),
         flush: () => Promise.all([provider.forceFlush(), loggerProvider.forceFlush()]),
         shutdown: () => Promise.all([provider.shutdown(), loggerProvider.shutdown()]),
       };
@@ -145,8 +155,9 @@ export const CONFIGURATIONS = [
       const hasContent = contentAttributes('gen_ai.input.messages', 'gen_ai.output.messages')(stream ? STREAM_TEXT : PLAIN_TEXT);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-bench-store-'));
       // A real store (fdatasync per batch), forwarding every stored span, content kept, to the same sink.
-      const { provider, ended, sink } = tracing(hasContent, (downstream) =>
-        new CidSpanProcessor(new CidSpanExporter({ dir, durability: 'batch', forwardTo: [downstream], forwardContent: true }), BATCH_SETTINGS),
+      const { provider, ended, sink } = tracing(
+        hasContent,
+        (downstream) => new CidSpanProcessor(new CidSpanExporter({ dir, durability: 'batch', forwardTo: [downstream], forwardContent: true }), BATCH_SETTINGS),
       );
       const instrumentation = attach(new OpenAIInstrumentation({ captureMessageContent: true }), provider);
       return {

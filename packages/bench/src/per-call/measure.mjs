@@ -17,7 +17,13 @@ export async function measureBlocks({ setup, call, label, blockCalls, warmupPair
     for (let i = 0; i < blockCalls; i++) await call();
     await setup.flush();
     const cpu = process.cpuUsage(cpu0);
-    checkBlock({ label: `${label}, ${enabled ? 'enabled' : 'disabled'} block of ${blockCalls} calls`, contentOn: setup.contentOn, before, after: setup.counts(), expected: enabled ? blockCalls : 0 });
+    checkBlock({
+      label: `${label}, ${enabled ? 'enabled' : 'disabled'} block of ${blockCalls} calls`,
+      contentOn: setup.contentOn,
+      before,
+      after: setup.counts(),
+      expected: enabled ? blockCalls : 0,
+    });
     if (enabled) enabledCalls += blockCalls;
     return (cpu.user + cpu.system) / blockCalls;
   };
@@ -50,9 +56,11 @@ export function checkBlock({ label, contentOn, before, after, expected }) {
   const problems = [];
   if (delta('ended') !== expected) problems.push(`${delta('ended')} spans ended, expected ${expected}`);
   if (delta('exported') !== delta('ended')) problems.push(`${delta('exported')} spans exported of ${delta('ended')} ended (dropped)`);
-  if (contentOn === 'spans' && delta('withContent') !== expected) problems.push(`${delta('withContent')} exported spans carry the prompt and the answer, expected ${expected}`);
+  if (contentOn === 'spans' && delta('withContent') !== expected)
+    problems.push(`${delta('withContent')} exported spans carry the prompt and the answer, expected ${expected}`);
   if (contentOn === 'logs') {
-    if (delta('logsExported') !== delta('logsEmitted')) problems.push(`${delta('logsExported')} log records exported of ${delta('logsEmitted')} emitted (dropped)`);
+    if (delta('logsExported') !== delta('logsEmitted'))
+      problems.push(`${delta('logsExported')} log records exported of ${delta('logsEmitted')} emitted (dropped)`);
     if (delta('logsWithInput') !== expected) problems.push(`${delta('logsWithInput')} log records carry the prompt, expected ${expected}`);
     if (delta('logsWithOutput') !== expected) problems.push(`${delta('logsWithOutput')} log records carry the answer, expected ${expected}`);
   }

@@ -25,7 +25,9 @@ export async function runPerCall({ rounds, ids, env, log }) {
         const what = `per-call worker ${configuration.id} ${mode}`;
         const result = resultOf(what, await runNode([WORKER, configuration.id, mode], { env, pin: true }));
         runs.get(`${configuration.id} ${mode}`).push(result);
-        log(`round ${round + 1}/${rounds} ${mode.padEnd(6)} ${configuration.id.padEnd(15)} +${result.addedMicros.toFixed(1)} us/call (uninstrumented ${result.baseMicros.toFixed(1)} us)`);
+        log(
+          `round ${round + 1}/${rounds} ${mode.padEnd(6)} ${configuration.id.padEnd(15)} +${result.addedMicros.toFixed(1)} us/call (uninstrumented ${result.baseMicros.toFixed(1)} us)`,
+        );
       }
     }
   }
@@ -48,9 +50,16 @@ function summarise(selected, runs) {
         spansDropped: sum('spansDropped'),
         otlpBytesPerSpan: median(results.map((r) => r.otlpBytesPerSpan)),
         ...(results[0].logsEmitted !== undefined
-          ? { logsEmitted: sum('logsEmitted'), logsExported: sum('logsExported'), logsDropped: sum('logsDropped'), otlpLogBytesPerCall: median(results.map((r) => r.otlpLogBytesPerCall)) }
+          ? {
+              logsEmitted: sum('logsEmitted'),
+              logsExported: sum('logsExported'),
+              logsDropped: sum('logsDropped'),
+              otlpLogBytesPerCall: median(results.map((r) => r.otlpLogBytesPerCall)),
+            }
           : {}),
-        ...(results[0].storeRecords !== undefined ? { storeSpanRecords: results.reduce((t, r) => t + (r.storeRecords.span ?? 0), 0), storeVerified: results.every((r) => r.storeVerified) } : {}),
+        ...(results[0].storeRecords !== undefined
+          ? { storeSpanRecords: results.reduce((t, r) => t + (r.storeRecords.span ?? 0), 0), storeVerified: results.every((r) => r.storeVerified) }
+          : {}),
         blockCalls: results[0].blockCalls,
         enabledBlocks: results[0].enabledMicros.length,
       };

@@ -25,7 +25,8 @@ const CHAT_STREAM = (() => {
   const chunk = (choices, extra = {}) =>
     `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1764172112, model: 'gpt-4o-mini-2024-07-18', choices, ...extra })}\n\n`;
   const events = [];
-  for (let i = 0; i < 20; i++) events.push(chunk([{ index: 0, delta: i === 0 ? { role: 'assistant', content: `word${i} ` } : { content: `word${i} ` }, finish_reason: null }]));
+  for (let i = 0; i < 20; i++)
+    events.push(chunk([{ index: 0, delta: i === 0 ? { role: 'assistant', content: `word${i} ` } : { content: `word${i} ` }, finish_reason: null }]));
   events.push(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
   events.push(chunk([], { usage: { prompt_tokens: 20, completion_tokens: 20, total_tokens: 40 } }));
   events.push('data: [DONE]\n\n');

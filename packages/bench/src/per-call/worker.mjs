@@ -53,7 +53,12 @@ try {
     spansDropped: counts.ended - counts.exported,
     otlpBytesPerSpan: counts.exported > 0 ? counts.bytes / counts.exported : 0,
     ...(setup.contentOn === 'logs'
-      ? { logsEmitted: counts.logsEmitted, logsExported: counts.logsExported, logsDropped: counts.logsEmitted - counts.logsExported, otlpLogBytesPerCall: counts.logBytes / enabledCalls }
+      ? {
+          logsEmitted: counts.logsEmitted,
+          logsExported: counts.logsExported,
+          logsDropped: counts.logsEmitted - counts.logsExported,
+          otlpLogBytesPerCall: counts.logBytes / enabledCalls,
+        }
       : {}),
     ...after,
   };

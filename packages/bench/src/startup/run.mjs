@@ -20,9 +20,21 @@ const USAGE_AT_EXIT = path.join(here, '../usage-at-exit.mjs');
 
 export const STARTUP_CASES = [
   { id: 'node', label: '`node -e 0`', flags: [] },
-  { id: 'llmp-require', label: '`--require @llm-provenance/auto-instrumentations/register`', flags: ['--require', '@llm-provenance/auto-instrumentations/register'] },
-  { id: 'llmp-import', label: '`--import @llm-provenance/auto-instrumentations/register`', flags: ['--import', '@llm-provenance/auto-instrumentations/register'] },
-  { id: 'otel-require', label: '`--require @opentelemetry/auto-instrumentations-node/register`', flags: ['--require', '@opentelemetry/auto-instrumentations-node/register'] },
+  {
+    id: 'llmp-require',
+    label: '`--require @llm-provenance/auto-instrumentations/register`',
+    flags: ['--require', '@llm-provenance/auto-instrumentations/register'],
+  },
+  {
+    id: 'llmp-import',
+    label: '`--import @llm-provenance/auto-instrumentations/register`',
+    flags: ['--import', '@llm-provenance/auto-instrumentations/register'],
+  },
+  {
+    id: 'otel-require',
+    label: '`--require @opentelemetry/auto-instrumentations-node/register`',
+    flags: ['--require', '@opentelemetry/auto-instrumentations-node/register'],
+  },
   {
     id: 'otel-esm',
     label: '`--experimental-loader=@opentelemetry/instrumentation/hook.mjs --require @opentelemetry/auto-instrumentations-node/register`',
@@ -49,7 +61,8 @@ export async function runStartup({ scratch, env, runs, usageRuns, log }) {
       const usageFile = path.join(scratch, `startup-usage-${startupCase.id}.json`);
       const args = [...startupCase.flags, ...(preload ? ['--import', USAGE_AT_EXIT] : []), '-e', '0'];
       const run = await runNode(args, { cwd: BENCH_PACKAGE, env: { ...caseEnv, BENCH_USAGE_FILE: usageFile } });
-      if (run.code !== 0 || run.stderr.trim() !== '') throw new Error(`start-up case ${startupCase.id} failed (exit ${run.code ?? run.signal}):\n${run.stderr.trim()}`);
+      if (run.code !== 0 || run.stderr.trim() !== '')
+        throw new Error(`start-up case ${startupCase.id} failed (exit ${run.code ?? run.signal}):\n${run.stderr.trim()}`);
       if (!preload) return run.wallMs;
       const measured = JSON.parse(fs.readFileSync(usageFile, 'utf8'));
       fs.rmSync(usageFile);
@@ -66,7 +79,8 @@ export async function runStartup({ scratch, env, runs, usageRuns, log }) {
       peakRssMB: (median(usage.get(c.id).map((u) => u.maxRssKiB)) * 1024) / 1e6,
       cpuMs: median(usage.get(c.id).map((u) => u.cpuMicros)) / 1000,
     }));
-    for (const row of rows) log(`start-up ${row.id}: ${row.wallMs.toFixed(0)} ms wall, ${row.cpuMs.toFixed(0)} ms CPU, peak RSS ${row.peakRssMB.toFixed(0)} MB`);
+    for (const row of rows)
+      log(`start-up ${row.id}: ${row.wallMs.toFixed(0)} ms wall, ${row.cpuMs.toFixed(0)} ms CPU, peak RSS ${row.peakRssMB.toFixed(0)} MB`);
     return { runs, usageRuns, rows, storeLogs };
   } finally {
     fs.rmSync(storeDir, { recursive: true, force: true });

@@ -45,14 +45,19 @@ if (operation === 'bound') {
   const chunks = Array.from({ length: 1024 }, (_, i) => buffer.subarray(i * 1024, (i + 1) * 1024));
   const chunkCount = Math.ceil(inputBytes / 1024);
   // One-shot crypto.hash where Node has it (>= 20.12), else createHash.
-  const sha256 = crypto.hash ? (bytes, encoding) => crypto.hash('sha256', bytes, encoding) : (bytes, encoding) => crypto.createHash('sha256').update(bytes).digest(encoding);
+  const sha256 = crypto.hash
+    ? (bytes, encoding) => crypto.hash('sha256', bytes, encoding)
+    : (bytes, encoding) => crypto.createHash('sha256').update(bytes).digest(encoding);
   const hashAll = (encoding) => () => {
     for (let i = 0; i < chunkCount; i++) sha256(chunks[i & 1023], encoding);
   };
   // Node offers two digest forms; 'latin1' (a string) is cheaper than 'buffer' here: the faster is the bound.
   const asBuffer = await cpuSecondsOf(hashAll('buffer'));
   const asLatin1 = await cpuSecondsOf(hashAll('latin1'));
-  measured = { seconds: Math.min(asBuffer.seconds, asLatin1.seconds), detail: { bufferDigestSeconds: asBuffer.seconds, latin1DigestSeconds: asLatin1.seconds } };
+  measured = {
+    seconds: Math.min(asBuffer.seconds, asLatin1.seconds),
+    detail: { bufferDigestSeconds: asBuffer.seconds, latin1DigestSeconds: asLatin1.seconds },
+  };
 } else if (operation === 'verify') {
   const { seconds, last } = await cpuSecondsOf(() => verifyStore(storeDir));
   if (last.ok !== true) throw new Error(`verifyStore rejected the burst's store: ${JSON.stringify(last).slice(0, 2000)}`);
@@ -68,4 +73,6 @@ if (operation === 'bound') {
   throw new Error(`usage: readers.mjs bound|verify|export <storeDir> <carFile> (got ${JSON.stringify(operation)})`);
 }
 const maxRssKiB = process.resourceUsage().maxRSS;
-console.log(`BENCH_RESULT ${JSON.stringify({ operation, repeats: REPEATS, inputBytes, cpuSeconds: measured.seconds, mbPerCpuSecond: inputBytes / 1e6 / measured.seconds, maxRssKiB, ...measured.detail })}`);
+console.log(
+  `BENCH_RESULT ${JSON.stringify({ operation, repeats: REPEATS, inputBytes, cpuSeconds: measured.seconds, mbPerCpuSecond: inputBytes / 1e6 / measured.seconds, maxRssKiB, ...measured.detail })}`,
+);

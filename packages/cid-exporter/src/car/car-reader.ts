@@ -175,10 +175,7 @@ export function openPack(path: string, options: ChunkedFileOptions = {}, firstIn
 export class SectionFetcher {
   readonly reader: SectionReader;
 
-  constructor(
-    path: string,
-    options: ChunkedFileOptions = {},
-  ) {
+  constructor(path: string, options: ChunkedFileOptions = {}) {
     this.reader = new SectionReader(ChunkedFile.open(path, options));
   }
 

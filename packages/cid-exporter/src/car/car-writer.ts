@@ -66,9 +66,9 @@ export class CarFileWriter {
 
   /**
    * Appends sections already encoded (`varint | CID | block`, e.g. copied from a store pack, whose
-   * sections are CAR sections): bytes[start, end).
+   * sections are CAR sections): bytes[start, end). A Buffer, so the copy needs no view object per call.
    */
-  writeSections(bytes: Uint8Array, start: number, end: number): void {
+  writeSections(bytes: Buffer, start: number, end: number): void {
     if (this.fd === undefined) throw new Error('CarFileWriter: already closed');
     const n = end - start;
     if (this.used + n > this.out.length) {
@@ -78,8 +78,7 @@ export class CarFileWriter {
         return;
       }
     }
-    // Buffer.prototype.copy: a copy between two regions without a view object per call
-    Buffer.prototype.copy.call(bytes, this.out, this.used, start, end);
+    bytes.copy(this.out, this.used, start, end);
     this.used += n;
   }
 
@@ -102,7 +101,8 @@ export class CarFileWriter {
     if (this.fd === undefined) return;
     this.flush();
     if (this.rootPending !== undefined) {
-      if (!root || root.length !== this.rootPending) throw new Error(`CarFileWriter: close() needs the ${this.rootPending}-byte root CID reserved in the header`);
+      if (!root || root.length !== this.rootPending)
+        throw new Error(`CarFileWriter: close() needs the ${this.rootPending}-byte root CID reserved in the header`);
       const header = encodeCarHeader([root]);
       const head = Buffer.from([...encodeVarint(header.length), ...header]);
       if (head.length !== this.headerLength) throw new Error('CarFileWriter: root header changed size');

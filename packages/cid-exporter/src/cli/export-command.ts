@@ -41,8 +41,11 @@ export function runExport(args: string[], io: CliIO): number {
     }
     if (isFile) throw new UsageError(`${store} is not a store directory (--car exports a store; a CAR export is one already)`);
     const s = exportCar(store, values.car);
-    io.out(`car ${s.file}: root ${s.root}, ${s.logs} log(s), ${s.records} record(s), ${s.checkpoints} checkpoint(s), ${s.payloadBlocks} payload block(s), ${s.blocks} block(s), ${s.bytes} bytes`);
-    if (s.largeBlocks.length) io.err(`warning: ${s.largeBlocks.length} block(s) larger than 1 MiB (IPFS nodes may refuse or not transfer them): ${s.largeBlocks.join(', ')}`);
+    io.out(
+      `car ${s.file}: root ${s.root}, ${s.logs} log(s), ${s.records} record(s), ${s.checkpoints} checkpoint(s), ${s.payloadBlocks} payload block(s), ${s.blocks} block(s), ${s.bytes} bytes`,
+    );
+    if (s.largeBlocks.length)
+      io.err(`warning: ${s.largeBlocks.length} block(s) larger than 1 MiB (IPFS nodes may refuse or not transfer them): ${s.largeBlocks.join(', ')}`);
     if (s.skipped.length) io.err(`warning: ${s.skipped.length} damaged block(s) left out: ${s.skipped.join(', ')}; run llm-provenance verify ${store}`);
   }
   if (values['otlp-jsonl']) {

@@ -23,8 +23,15 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => number> = {
   export: runExport,
 };
 
-/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without node and script); resolves to the exit code. The commands run
+ * synchronously today; the promise keeps the API open to commands that do not.
+ */
+export function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  return new Promise((resolve) => resolve(runCommand(argv, io)));
+}
+
+function runCommand(argv: string[], io: CliIO): number {
   const [command, ...rest] = argv;
   if (command === undefined) {
     io.err(USAGE);

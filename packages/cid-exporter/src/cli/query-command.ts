@@ -56,7 +56,7 @@ export function runQuery(args: string[], io: CliIO): number {
     traceId: values['trace-id'],
     since: values.since,
     until: values.until,
-    status: values.status as QueryFilter['status'],
+    status: values.status,
     inputCid: values['input-cid'],
     outputCid: values['output-cid'],
     limit,

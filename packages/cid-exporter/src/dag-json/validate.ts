@@ -224,7 +224,7 @@ export class DagJsonScan {
     }
     for (;;) {
       this.value(depth + 1);
-      if (this.i >= this.end) this.fail("the input ends inside an array");
+      if (this.i >= this.end) this.fail('the input ends inside an array');
       const c = this.b[this.i]!;
       if (c === 0x2c) {
         this.i++;
@@ -290,7 +290,7 @@ export class DagJsonScan {
       const n = this.linkText(s);
       if (n < 0) this.string();
       const e = this.i - 1;
-      this.expect(0x7d, "'}' after a link (a link map has only the key \"/\")");
+      this.expect(0x7d, '\'}\' after a link (a link map has only the key "/")');
       this.linkLength[this.linkCount - 1] = n;
       this.linkStart[this.linkCount - 1] = s;
       this.linkEnd[this.linkCount - 1] = e;

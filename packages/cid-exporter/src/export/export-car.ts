@@ -10,7 +10,7 @@
  * Memory: a page of CIDs and the index of blocks written (about 13 bytes per block, ../read/digest-index.ts).
  */
 import { join } from 'node:path';
-import { base32Encode, CID, CODEC_DAG_JSON, dagJsonCid } from '../cid.js';
+import { base32Encode, type CID, CODEC_DAG_JSON, dagJsonCid } from '../cid.js';
 import { openPack } from '../car/car-reader.js';
 import { CarFileWriter } from '../car/car-writer.js';
 import { MANIFEST_TYPE, PAGE_SIZE } from '../car/manifest.js';
@@ -93,7 +93,18 @@ export function exportCar(storeDir: string, file: string, options: CarExportOpti
   const checkpointFiles = listCheckpoints(storeDir);
   const logIds = listLogIds(storeDir);
   const writer = new CarFileWriter(file, { rootLength: DAG_JSON_PREFIX.length + 32 });
-  const summary: CarExportSummary = { file, root: '', logs: logIds.length, records: 0, checkpoints: 0, payloadBlocks: 0, blocks: 0, bytes: 0, skipped: [], largeBlocks: [] };
+  const summary: CarExportSummary = {
+    file,
+    root: '',
+    logs: logIds.length,
+    records: 0,
+    checkpoints: 0,
+    payloadBlocks: 0,
+    blocks: 0,
+    bytes: 0,
+    skipped: [],
+    largeBlocks: [],
+  };
   const recordCid = new Uint8Array(DAG_JSON_PREFIX.length + 32);
   recordCid.set(DAG_JSON_PREFIX);
   const recordCidView = Buffer.from(recordCid.buffer);

@@ -6,7 +6,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fsyncDir, tempName } from '../fs-util.js';
-import type { SpanRecord } from '../record.js';
 import { forEachRecord, ResourceReader } from '../query/read-records.js';
 import { openSource } from '../read/source.js';
 import { toJaegerDocument } from './jaeger-json.js';
@@ -37,7 +36,7 @@ export function storeSpanViews(path: string, options: ViewerExportOptions = {}):
     const block = options.content === false ? undefined : (cid: string): Uint8Array | undefined => source.block(cid);
     forEachRecord(source, (r) => {
       if (r.record.type !== 'span') return true;
-      const record = r.record as SpanRecord;
+      const record = r.record;
       views.push(recordToSpanView(record, r.cid, { block, resource: resources.attributes((record as unknown as { resource: unknown }).resource) }));
       return true;
     });

@@ -6,12 +6,7 @@
  */
 import type { SpanAttributeValue, SpanView } from './span-view.js';
 
-type AnyValue =
-  | { stringValue: string }
-  | { boolValue: boolean }
-  | { intValue: string }
-  | { doubleValue: number }
-  | { arrayValue: { values: AnyValue[] } };
+type AnyValue = { stringValue: string } | { boolValue: boolean } | { intValue: string } | { doubleValue: number } | { arrayValue: { values: AnyValue[] } };
 
 export interface OtlpKeyValue {
   key: string;

@@ -1,7 +1,7 @@
 /**
- * Maps a stored span record (FORMAT.md section 3.1) back to a span for viewers, with the exporter's
- * `provenance.*` attributes (DESIGN.md "Span contract") and, optionally, the payload attributes read
- * back from their raw blocks.
+ * Maps a stored span record (FORMAT.md section 3.1) back to a span for viewers, with the `provenance.*`
+ * attributes the exporter adds to the spans it forwards (FORMAT.md section 5.4) and, optionally, the payload
+ * attributes read back from their raw blocks.
  */
 import {
   ATTR_PROVENANCE_INPUT_CID,
@@ -37,8 +37,12 @@ function attributeValue(v: unknown): SpanAttributeValue | undefined {
   if (v === null) return undefined;
   if (primitive(v)) return v;
   if (isLink(v)) return v['/'];
-  if (Array.isArray(v) && v.every((x) => primitive(x)) && (v.every((x) => typeof x === 'string') || v.every((x) => typeof x === 'number') || v.every((x) => typeof x === 'boolean'))) {
-    return v as SpanAttributeValue;
+  if (
+    Array.isArray(v) &&
+    v.every((x) => primitive(x)) &&
+    (v.every((x) => typeof x === 'string') || v.every((x) => typeof x === 'number') || v.every((x) => typeof x === 'boolean'))
+  ) {
+    return v;
   }
   return encodeDagJsonString(v);
 }

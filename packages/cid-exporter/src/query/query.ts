@@ -1,8 +1,9 @@
 /**
  * `queryStore(path, filter)`: span records of a store directory or CAR export matching every given
- * criterion, newest first. Attribute names follow the span contract (DESIGN.md): gen_ai.request.model /
- * gen_ai.response.model, gen_ai.provider.name, gen_ai.operation.name, enduser.id, provenance.task.id,
- * provenance.worker.id, provenance.route.backend. `dropped` records (spans the exporter had to drop)
+ * criterion, newest first. Criteria match the attributes the instrumentations put on spans:
+ * gen_ai.request.model / gen_ai.response.model, gen_ai.provider.name, gen_ai.operation.name, and the
+ * attribution (enduser.id, provenance.task.id, provenance.worker.id, provenance.route.backend; see
+ * packages/instrumentation-common/README.md "Attribution"). `dropped` records (spans the exporter had to drop)
  * match no filter; `query` also returns how many spans each log recorded as dropped.
  */
 import {

@@ -42,7 +42,7 @@ export function spanRecordProblem(r: Record<string, unknown>): string | undefine
   for (const k of ['traceId', 'spanId', 'name'] as const) if (typeof r[k] !== 'string') return `${k} is not a string`;
   if (r.parentSpanId !== undefined && r.parentSpanId !== null && typeof r.parentSpanId !== 'string') return 'parentSpanId is neither a string nor null';
   for (const k of ['start', 'end'] as const) {
-    if (typeof r[k] !== 'string' || !NANOS.test(r[k] as string)) return `${k} is ${JSON.stringify(r[k])}, not a decimal nanosecond string`;
+    if (typeof r[k] !== 'string' || !NANOS.test(r[k])) return `${k} is ${JSON.stringify(r[k])}, not a decimal nanosecond string`;
   }
   if (!isMap(r.status) || typeof r.status.code !== 'string') return 'status is not a map with a string code';
   if (!isMap(r.scope) || typeof r.scope.name !== 'string') return 'scope is not a map with a string name';
@@ -84,7 +84,9 @@ export function forEachRecord(source: ProvenanceSource, visit: (r: StoredRecord)
       return true;
     }
     if (value.v !== QUERY_FORMAT_VERSION) {
-      throw new Error(`${placeText(place)}: record format version ${JSON.stringify(value.v)} is not supported (this version of llm-provenance reads format version ${QUERY_FORMAT_VERSION})`);
+      throw new Error(
+        `${placeText(place)}: record format version ${JSON.stringify(value.v)} is not supported (this version of llm-provenance reads format version ${QUERY_FORMAT_VERSION})`,
+      );
     }
     const problem = value.type === 'span' ? spanRecordProblem(value) : undefined;
     if (problem) throw new Error(`${placeText(place)}: span record cannot be read: ${problem}; run llm-provenance verify ${source.path}`);

@@ -61,7 +61,9 @@ const PACK_OFFSET = 2 ** 40;
 /** The codec and digest offset (in cidScratch) of a sha2-256 CIDv1 string, or undefined. */
 function parseCid(cid: string): { codec: number; digestOffset: number } | undefined {
   const p = parseCidString(cid);
-  return typeof p !== 'string' && p.version === 1 && p.hashCode === 0x12 && p.digestLength === 32 ? { codec: p.codec, digestOffset: p.digestOffset } : undefined;
+  return typeof p !== 'string' && p.version === 1 && p.hashCode === 0x12 && p.digestLength === 32
+    ? { codec: p.codec, digestOffset: p.digestOffset }
+    : undefined;
 }
 
 /** Block index shared by both sources: per codec, digest -> location. */
@@ -112,12 +114,7 @@ class StoreSource implements ProvenanceSource {
   forEachRecord(visit: SourceRecordVisitor): void {
     for (const log of listLogIds(this.path)) {
       let go = true;
-      forEachLogLine(
-        this.path,
-        log,
-        (bytes, start, end, line) => (go = visit(bytes, start, end, { log, file: `logs/${log}.jsonl`, line })),
-        this.options,
-      );
+      forEachLogLine(this.path, log, (bytes, start, end, line) => (go = visit(bytes, start, end, { log, file: `logs/${log}.jsonl`, line })), this.options);
       if (!go) return;
     }
   }

@@ -181,20 +181,31 @@ export class BlockTable {
       } catch (err) {
         parts = `${textOf(bytes, scan.linkStart[k]!, scan.linkEnd[k]!)} is not a CID: ${(err as Error).message.replace(/^CID at byte \d+: /, '')}`;
       }
-      if (typeof parts === 'string') return { type: 'disallowed', cid: textOf(bytes, scan.linkStart[k]!, scan.linkEnd[k]!), path: paths.path(k), reason: parts };
+      if (typeof parts === 'string')
+        return { type: 'disallowed', cid: textOf(bytes, scan.linkStart[k]!, scan.linkEnd[k]!), path: paths.path(k), reason: parts };
       return this.lookup(parts.codec, src, parts.digestOffset, bytes, scan.linkStart[k]!, scan.linkEnd[k]!, paths, k, parent);
     }
     return this.resolve(bytes, scan.linkStart[k]!, scan.linkEnd[k]!, () => paths.path(k), parent);
   }
 
-  private lookup(codec: number, digest: Uint8Array, at: number, bytes: Uint8Array, s: number, e: number, paths: LinkPaths, k: number, parent?: () => string): LinkProblem | null {
+  private lookup(
+    codec: number,
+    digest: Uint8Array,
+    at: number,
+    bytes: Uint8Array,
+    s: number,
+    e: number,
+    paths: LinkPaths,
+    k: number,
+    parent?: () => string,
+  ): LinkProblem | null {
     const index = this.indexFor(codec);
     let id = index.find(digest, at);
     if (id < 0 && this.catchUp && !this.catchingUp) {
       // the catch-up reads blocks (and checks their links) itself: never re-entered
       this.catchingUp = true;
       const copy = digest.slice(at, at + 32);
-      let added = false;
+      let added: boolean;
       try {
         added = this.catchUp();
       } finally {
@@ -235,7 +246,7 @@ export class BlockTable {
       // the catch-up reads blocks (and checks their links) itself: never re-entered
       this.catchingUp = true;
       const digest = linkScratch.slice(0, parts.digestOffset + 32);
-      let added = false;
+      let added: boolean;
       try {
         added = this.catchUp();
       } finally {
@@ -263,7 +274,7 @@ export class BlockTable {
 
   /** Carries faults of dag-json blocks up to the dag-json blocks linking them (after pass 2). */
   finish(): void {
-    for (let changed = true; changed && this.pending.length; ) {
+    for (let changed = true; changed && this.pending.length;) {
       changed = false;
       for (const p of this.pending) {
         const fault = this.faults.get(p.child);
@@ -295,7 +306,14 @@ export class BlockTable {
           detail: `block linked at ${problem.path}: ${problem.copy.problem.detail}`,
         };
       case 'content':
-        return { kind: 'non-canonical encoding', ...problem.where, log: owner.log, seq: owner.seq, cid: problem.cid, detail: `dag-json block linked at ${problem.path}: ${problem.detail}` };
+        return {
+          kind: 'non-canonical encoding',
+          ...problem.where,
+          log: owner.log,
+          seq: owner.seq,
+          cid: problem.cid,
+          detail: `dag-json block linked at ${problem.path}: ${problem.detail}`,
+        };
     }
   }
 

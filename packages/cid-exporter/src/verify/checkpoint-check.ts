@@ -56,7 +56,7 @@ function parseStatement(s: unknown): CheckpointStatement | string {
   if (st.last !== null) {
     const l = st.last as Record<string, unknown> | undefined;
     if (!l || typeof l !== 'object' || typeof l['/'] !== 'string') return 'statement last is neither a link nor null';
-    last = l['/'] as string;
+    last = l['/'];
   }
   return { log: st.log, size: st.size as number, root: st.root, last, time: String(st.time), key: st.key };
 }
@@ -76,7 +76,8 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointReading {
   const cp = value as Record<string, unknown>;
   const statement = parseStatement(cp.statement);
   if (typeof statement === 'string') return { ok: false, kind: 'modified', detail: statement };
-  if (!scan.scan(bytes)) return { ok: false, kind: 'non-canonical encoding', detail: `checkpoint is not canonical DAG-JSON: ${scan.error} (byte ${scan.errorAt})`, statement };
+  if (!scan.scan(bytes))
+    return { ok: false, kind: 'non-canonical encoding', detail: `checkpoint is not canonical DAG-JSON: ${scan.error} (byte ${scan.errorAt})`, statement };
   const publicKey = bytesField(cp.publicKey);
   const signature = bytesField(cp.signature);
   if (!publicKey || publicKey.length !== 32) return { ok: false, kind: 'bad signature', detail: 'publicKey is not 32 bytes', statement };
@@ -87,7 +88,7 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointReading {
   }
   const m = scan.member(bytes, 'statement');
   const signed = Buffer.from(bytes.buffer, bytes.byteOffset + scan.valueStart[m]!, scan.valueEnd[m]! - scan.valueStart[m]!);
-  let valid = false;
+  let valid: boolean;
   try {
     valid = verifySignature(null, signed, ed25519PublicKey(publicKey), signature);
   } catch (err) {

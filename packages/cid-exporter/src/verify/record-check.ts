@@ -62,7 +62,8 @@ export class RecordCheck {
     if (!scan.rootIsMap) return this.shape('not a map');
     const w = scan.wanted;
     const v = w[V]!;
-    if (v < 0 || scan.valueKind[v] !== ValueKind.Integer) return this.shape(`unsupported record version ${v < 0 ? 'undefined' : textOf(bytes, scan.valueStart[v]!, scan.valueEnd[v]!)}`);
+    if (v < 0 || scan.valueKind[v] !== ValueKind.Integer)
+      return this.shape(`unsupported record version ${v < 0 ? 'undefined' : textOf(bytes, scan.valueStart[v]!, scan.valueEnd[v]!)}`);
     this.version = scan.valueNumber[v]!;
     if (this.version !== READ_FORMAT_VERSION) return this.shape(`unsupported record version ${this.version}`);
     const t = w[TYPE]!;

@@ -54,7 +54,8 @@ function readSections(reader: SectionReader, state: PackState, blocks: BlockTabl
   if (e) {
     const size = f.base + f.end;
     if (e.kind === 'truncated') state.torn = { section: e.section ?? state.sections, offset: e.offset, length: size - e.offset };
-    else state.failure = { kind: 'modified', file: state.file, section: e.section, offset: e.offset, detail: `pack cannot be read past this point: ${e.message}` };
+    else
+      state.failure = { kind: 'modified', file: state.file, section: e.section, offset: e.offset, detail: `pack cannot be read past this point: ${e.message}` };
   }
   return added;
 }
@@ -90,7 +91,11 @@ export function checkPackContent(storeDir: string, states: readonly PackState[],
         if (reader.cid.codec !== CODEC_DAG_JSON || state.damaged.has(reader.offset)) continue;
         const cidStart = reader.cidStart;
         const cid = reader.cid;
-        blocks.checkContent(f.buf, reader.dataStart, reader.dataEnd, () => cidText(f.buf, cidStart, cid.length), { file: state.file, section: reader.index, offset: reader.offset });
+        blocks.checkContent(f.buf, reader.dataStart, reader.dataEnd, () => cidText(f.buf, cidStart, cid.length), {
+          file: state.file,
+          section: reader.index,
+          offset: reader.offset,
+        });
       }
     } catch (err) {
       throw storeReadError(storeDir, state.file, err);
@@ -122,7 +127,11 @@ export function catchUpPack(storeDir: string, state: PackState, blocks: BlockTab
       for (const at of dagJson) {
         if (!fetcher.at(at.offset, at.index)) continue;
         const r = fetcher.reader;
-        blocks.checkContent(r.file.buf, r.dataStart, r.dataEnd, () => cidText(r.file.buf, r.cidStart, r.cid.length), { file: state.file, section: at.index, offset: at.offset });
+        blocks.checkContent(r.file.buf, r.dataStart, r.dataEnd, () => cidText(r.file.buf, r.cidStart, r.cid.length), {
+          file: state.file,
+          section: at.index,
+          offset: at.offset,
+        });
       }
     } finally {
       fetcher.close();

@@ -13,13 +13,13 @@ export function storePublicKeyHex(pemPath: string): string | undefined {
     pem = readFileSync(pemPath, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read store key ${pemPath}: ${(err as Error).message}`);
+    throw new Error(`cannot read store key ${pemPath}: ${(err as Error).message}`, { cause: err });
   }
   let jwk: { kty?: string; crv?: string; x?: string };
   try {
     jwk = createPublicKey(createPrivateKey(pem)).export({ format: 'jwk' });
   } catch (err) {
-    throw new Error(`store key ${pemPath} is not a PKCS#8 PEM private key: ${(err as Error).message}`);
+    throw new Error(`store key ${pemPath} is not a PKCS#8 PEM private key: ${(err as Error).message}`, { cause: err });
   }
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !jwk.x) {
     throw new Error(`store key ${pemPath} is not an Ed25519 private key (found ${jwk.crv ?? jwk.kty ?? 'unknown'})`);
@@ -34,7 +34,8 @@ export class TrustedKeys {
   constructor(keys: readonly string[]) {
     this.wanted = new Set(keys.map((k) => k.toLowerCase()));
     for (const k of this.wanted) {
-      if (!/^[0-9a-f]{64}$/.test(k)) throw new Error(`trusted key ${JSON.stringify(k)} is not 64 hex digits (raw Ed25519 public key or its sha256 fingerprint)`);
+      if (!/^[0-9a-f]{64}$/.test(k))
+        throw new Error(`trusted key ${JSON.stringify(k)} is not 64 hex digits (raw Ed25519 public key or its sha256 fingerprint)`);
     }
   }
 

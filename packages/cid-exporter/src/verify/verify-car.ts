@@ -52,7 +52,6 @@ function linkList(value: unknown): string[] | undefined {
 
 const scan = new DagJsonScan();
 
-
 export function verifyCar(file: string, options: VerifyOptions = {}): VerifyReport {
   const read = { chunkSize: options.chunkSize };
   const car = openCar(file, read);
@@ -62,7 +61,16 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
   const publicKeys = new Set<string>();
   // dag-json blocks are fetched again by the walk (where they are: 12 bytes more each); raw ones only looked up
   const blocks = new BlockTable({ locations: true, aux: true, marks: true }, { marks: true });
-  const report = (): VerifyReport => ({ ok: failures.length === 0, type: 'car', source: file, logs, blocks: blocks.sections, publicKeys: [...publicKeys], failures, notes });
+  const report = (): VerifyReport => ({
+    ok: failures.length === 0,
+    type: 'car',
+    source: file,
+    logs,
+    blocks: blocks.sections,
+    publicKeys: [...publicKeys],
+    failures,
+    notes,
+  });
 
   if (!car.header) {
     car.file.close();
@@ -74,7 +82,12 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
   if (roots.length === 0) failures.push({ kind: 'missing root', file, offset: 0, detail: 'the CAR header lists no root' });
   if (roots.length > 1) {
     const names = roots.map((r) => cidText(r, 0, r.length));
-    failures.push({ kind: 'multiple roots', file, offset: 0, detail: `the CAR header lists ${roots.length} roots (${names.join(', ')}); an export has exactly one` });
+    failures.push({
+      kind: 'multiple roots',
+      file,
+      offset: 0,
+      detail: `the CAR header lists ${roots.length} roots (${names.join(', ')}); an export has exactly one`,
+    });
   }
 
   // Pass 1: every section against its CID, into the table (location = offset, aux = section index).
@@ -85,7 +98,10 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
     while (s.next()) {
       const problem = blocks.add(s.cid, f.buf, f.buf.subarray(s.dataStart, s.dataEnd), file, s.index, s.offset, s.offset, s.index);
       if (problem) {
-        container.push({ section: s.index, failure: { kind: problem.kind, file, section: s.index, offset: s.offset, cid: cidText(f.buf, s.cidStart, s.cid.length), detail: problem.detail } });
+        container.push({
+          section: s.index,
+          failure: { kind: problem.kind, file, section: s.index, offset: s.offset, cid: cidText(f.buf, s.cidStart, s.cid.length), detail: problem.detail },
+        });
       }
     }
   } finally {
@@ -98,7 +114,13 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
     container.sort((a, b) => a.section - b.section);
     failures.push(...container.map((c) => c.failure));
     if (s.error) {
-      failures.push({ kind: s.error.kind === 'truncated' ? 'truncated' : 'modified', file, section: s.error.section, offset: s.error.offset, detail: s.error.message });
+      failures.push({
+        kind: s.error.kind === 'truncated' ? 'truncated' : 'modified',
+        file,
+        section: s.error.section,
+        offset: s.error.offset,
+        detail: s.error.message,
+      });
     }
     walk(file, roots[0], fetcher, blocks, options, { failures, notes, logs, publicKeys }, car.sectionsStart);
   } finally {
@@ -119,7 +141,11 @@ function duplicateSections(file: string, fetcher: SectionFetcher, sectionsStart:
     const cid = cidText(r.file.buf, r.cidStart, r.cid.length);
     const before = firstAt.get(cid);
     if (before === undefined) firstAt.set(cid, r.index);
-    else out.push({ section: r.index, failure: { kind: 'duplicate block', file, section: r.index, offset: r.offset, cid, detail: `same CID as section ${before}` } });
+    else
+      out.push({
+        section: r.index,
+        failure: { kind: 'duplicate block', file, section: r.index, offset: r.offset, cid, detail: `same CID as section ${before}` },
+      });
   }
   return out;
 }
@@ -143,7 +169,15 @@ interface Fetched {
 
 const pageScan = new DagJsonScan(['blocks', 'records']);
 
-function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetcher, blocks: BlockTable, options: VerifyOptions, out: Collected, sectionsStart: number): void {
+function walk(
+  file: string,
+  root: Uint8Array | undefined,
+  fetcher: SectionFetcher,
+  blocks: BlockTable,
+  options: VerifyOptions,
+  out: Collected,
+  sectionsStart: number,
+): void {
   const { failures, notes } = out;
   const rd = fetcher.reader;
   const got: Fetched = { start: 0, end: 0, section: 0, offset: 0 };
@@ -197,7 +231,12 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
     if (found !== 'ok') return found === 'missing' ? 'missing' : undefined;
     const buf = rd.file.buf;
     if (!scan.scan(buf, got.start, got.end)) {
-      failures.push({ kind: 'non-canonical encoding', ...whereOf(got), cid, detail: `${what} is not canonical DAG-JSON: ${scan.error} (byte ${scan.errorAt - got.start})` });
+      failures.push({
+        kind: 'non-canonical encoding',
+        ...whereOf(got),
+        cid,
+        detail: `${what} is not canonical DAG-JSON: ${scan.error} (byte ${scan.errorAt - got.start})`,
+      });
       return undefined;
     }
     const value = parseJsonStrict(buf.toString('utf8', got.start, got.end));
@@ -228,7 +267,13 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
    * The links of the pages `pages` (a map whose one list `field` holds only links), visited page by page
    * straight from the validator's decoded CIDs: `each(bytes, at, length, text)` gets link k's binary CID.
    */
-  const pageLinks = (pages: string[], field: 'blocks' | 'records', what: string, each: (bytes: Uint8Array, at: number, length: number, text: () => string) => boolean, report = true): void => {
+  const pageLinks = (
+    pages: string[],
+    field: 'blocks' | 'records',
+    what: string,
+    each: (bytes: Uint8Array, at: number, length: number, text: () => string) => boolean,
+    report = true,
+  ): void => {
     for (const p of pages) {
       const found = locateText(p);
       if (found !== 'ok') {
@@ -237,7 +282,13 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
       }
       const buf = rd.file.buf;
       if (!pageScan.scan(buf, got.start, got.end)) {
-        if (report) failures.push({ kind: 'non-canonical encoding', ...whereOf(got), cid: p, detail: `${what} page is not canonical DAG-JSON: ${pageScan.error} (byte ${pageScan.errorAt - got.start})` });
+        if (report)
+          failures.push({
+            kind: 'non-canonical encoding',
+            ...whereOf(got),
+            cid: p,
+            detail: `${what} page is not canonical DAG-JSON: ${pageScan.error} (byte ${pageScan.errorAt - got.start})`,
+          });
         continue;
       }
       if (!isLinkList(buf, pageScan, field === 'blocks' ? 0 : 1)) {
@@ -258,7 +309,8 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
   const blockPages = linkList(manifest.blocks) ?? [];
   pageLinks(blockPages, 'blocks', 'block', (bytes, at, n, text) => {
     const found = locate(bytes, at, n, text, true);
-    if (found === 'missing') payloadMissing.push({ kind: 'missing block', file, cid: text(), detail: 'payload block linked by the manifest is not in the CAR' });
+    if (found === 'missing')
+      payloadMissing.push({ kind: 'missing block', file, cid: text(), detail: 'payload block linked by the manifest is not in the CAR' });
     else if (found === 'ok' && rd.cid.codec === CODEC_DAG_JSON && got.digest !== undefined) {
       const cid = text();
       blocks.checkContent(rd.file.buf, got.start, got.end, () => cid, whereOf(got));
@@ -275,11 +327,16 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
     const logId = typeof m.log === 'string' ? m.log : '?';
     // The manifest is not signed, but it must at least be well formed: a log listed twice, or a log whose
     // record or checkpoint list is not a list of links, would otherwise verify as "nothing there".
-    const malformed = typeof m.log !== 'string' ? 'has no log id'
-      : exported.has(logId) ? 'is listed twice'
-      : !linkList(m.records) ? 'has no "records" link list'
-      : !linkList(m.checkpoints) ? 'has no "checkpoints" link list'
-      : undefined;
+    const malformed =
+      typeof m.log !== 'string'
+        ? 'has no log id'
+        : exported.has(logId)
+          ? 'is listed twice'
+          : !linkList(m.records)
+            ? 'has no "records" link list'
+            : !linkList(m.checkpoints)
+              ? 'has no "checkpoints" link list'
+              : undefined;
     if (malformed) {
       failures.push({ kind: 'modified', ...manifestWhere, cid: rootCid, log: logId, detail: `manifest entry for log ${logId} ${malformed}` });
       if (typeof m.log !== 'string' || exported.has(logId)) continue;
@@ -346,7 +403,14 @@ function walk(file: string, root: Uint8Array | undefined, fetcher: SectionFetche
   // blocks nothing reaches
   const extras: VerifyFailure[] = [];
   const extra = (): void => {
-    extras.push({ kind: 'extra block', file, section: rd.index, offset: rd.offset, cid: cidText(rd.file.buf, rd.cidStart, rd.cid.length), detail: 'block is not reachable from the manifest' });
+    extras.push({
+      kind: 'extra block',
+      file,
+      section: rd.index,
+      offset: rd.offset,
+      cid: cidText(rd.file.buf, rd.cidStart, rd.cid.length),
+      detail: 'block is not reachable from the manifest',
+    });
   };
   for (const e of blocks.dagJson.unmarked()) if (fetcher.at(e.location, e.aux)) extra();
   if (blocks.raw.unmarked().length > 0) {

@@ -30,7 +30,8 @@ export function inputTexts(system: unknown, messages: MessageParam[]): string[] 
 /** Text of the last user message (blocks joined by a space); '' when there is none. */
 export function lastUserText(messages: MessageParam[]): string {
   for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]?.role === 'user') return blockTexts(messages[i].content).join(' ');
+    const message = messages[i];
+    if (message?.role === 'user') return blockTexts(message.content).join(' ');
   }
   return '';
 }

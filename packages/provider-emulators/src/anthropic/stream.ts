@@ -17,8 +17,7 @@ export async function streamMessage(sse: SseWriter, message: Message): Promise<v
   await send(sse, 'message_start', {
     message: { ...head, content: [], stop_reason: null, stop_sequence: null, ...(startUsage ? { usage: startUsage } : {}) },
   });
-  for (let index = 0; index < content.length; index++) {
-    const block = content[index];
+  for (const [index, block] of content.entries()) {
     await send(sse, 'content_block_start', { index, content_block: emptyBlock(block) });
     if (index === 0) await send(sse, 'ping', {});
     for (const delta of blockDeltas(block)) await send(sse, 'content_block_delta', { index, delta });
@@ -55,9 +54,6 @@ function blockDeltas(block: ContentBlock): Record<string, unknown>[] {
     case 'tool_use':
       return argumentFragments(JSON.stringify(block.input)).map((partial_json) => ({ type: 'input_json_delta', partial_json }));
     case 'thinking':
-      return [
-        ...splitWords(block.thinking).map((thinking) => ({ type: 'thinking_delta', thinking })),
-        { type: 'signature_delta', signature: block.signature },
-      ];
+      return [...splitWords(block.thinking).map((thinking) => ({ type: 'thinking_delta', thinking })), { type: 'signature_delta', signature: block.signature }];
   }
 }

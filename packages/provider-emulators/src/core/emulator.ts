@@ -7,15 +7,7 @@ import { NdjsonWriter } from './ndjson.js';
 import { compileRoutes, matchRoute } from './router.js';
 import { validateOptions, validateScenario } from './validate.js';
 import { SseWriter } from './sse.js';
-import type {
-  Emulator,
-  EmulatorOptions,
-  ErrorSpec,
-  ProviderModule,
-  RecordedRequest,
-  RouteContext,
-  Scenario,
-} from './types.js';
+import type { Emulator, EmulatorOptions, ErrorSpec, ProviderModule, RecordedRequest, RouteContext, Scenario } from './types.js';
 
 /** Answers requests no provider claims: a plain JSON error, since there is no provider shape to follow. */
 const unclaimed: ProviderModule = {
@@ -40,6 +32,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const queue: Scenario[] = [];
   const sockets = new Set<Socket>();
   let counter = 0;
+  /** Requests received in full since start or reset(), and who waits for a number of them (`received`). */
+  let arrived = 0;
+  const arrivalWaiters: Array<{ count: number; resolve: () => void; reject: (err: Error) => void }> = [];
   let closing = false;
   let closed: Promise<void> | undefined;
 
@@ -66,10 +61,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     }
     record.body = body;
+    arrived += 1;
+    for (const waiter of arrivalWaiters.filter((w) => w.count <= arrived)) {
+      arrivalWaiters.splice(arrivalWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
 
     const match = matchRoute(routes, method, path);
-    const provider =
-      match?.provider ?? providerList.find((p) => p.owns({ method, path, headers: req.headers })) ?? unclaimed;
+    const provider = match?.provider ?? providerList.find((p) => p.owns({ method, path, headers: req.headers })) ?? unclaimed;
 
     const cut = () => res.socket?.destroy();
     const ctx: RouteContext = {
@@ -86,9 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       req,
       res,
       json: (status, payload, headers) =>
-        scenario?.kind === 'stream_error_after'
-          ? sendTruncatedJson(res, status, payload, headers ?? {}, cut)
-          : sendJson(res, status, payload, headers),
+        scenario?.kind === 'stream_error_after' ? sendTruncatedJson(res, status, payload, headers ?? {}, cut) : sendJson(res, status, payload, headers),
       sse: (headers) => {
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
         return new SseWriter(res, streamOptions());
@@ -124,7 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     handle(req, res).catch((err: unknown) => {
       if (err instanceof StreamStopped || closing) return;
       // An emulator bug must surface in the test that hit it, not vanish: answer 500 with the reason.
-      if (!res.headersSent) sendJson(res, 500, { error: { message: `emulator failure: ${(err as Error)?.stack ?? err}` } });
+      if (!res.headersSent) sendJson(res, 500, { error: { message: `emulator failure: ${err instanceof Error && err.stack ? err.stack : String(err)}` } });
       else res.destroy();
     });
   });
@@ -152,13 +149,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const s of scenarios) validateScenario(s);
       queue.push(...scenarios);
     },
+    received(count = 1) {
+      if (!Number.isInteger(count) || count < 1)
+        return Promise.reject(new TypeError(`emulator.received: count must be an integer >= 1, got ${JSON.stringify(count)}`));
+      if (arrived >= count) return Promise.resolve();
+      if (closing) return Promise.reject(new Error('emulator.received: the emulator is closed'));
+      return new Promise<void>((resolve, reject) => arrivalWaiters.push({ count, resolve, reject }));
+    },
     reset() {
       requests.length = 0;
       queue.length = 0;
       counter = 0;
+      arrived = 0;
     },
     close() {
       closing = true;
+      for (const waiter of arrivalWaiters.splice(0)) waiter.reject(new Error(`emulator closed before ${waiter.count} requests arrived (${arrived} did)`));
       closed ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         for (const socket of sockets) socket.destroy();

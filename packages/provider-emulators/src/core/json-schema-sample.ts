@@ -14,40 +14,46 @@ export interface SampleSeed {
   number: number;
 }
 
-type Schema = Record<string, any> | boolean | undefined;
+/** A JSON Schema node as parsed from a request body: an object of keywords, a boolean schema, or absent. */
+type Schema = { readonly [keyword: string]: unknown } | boolean | undefined;
 
-export function sampleFromSchema(schema: Schema, seed: SampleSeed): unknown {
-  return sample(schema, seed, schema, 0);
+/** `schema` is whatever the request carried (parsed JSON); keywords other than those listed above are ignored. */
+export function sampleFromSchema(schema: unknown, seed: SampleSeed): unknown {
+  const root = asSchema(schema);
+  return sample(root, seed, root, 0);
 }
 
 function sample(schema: Schema, seed: SampleSeed, root: Schema, depth: number): unknown {
   if (depth > 32) throw new Error('JSON schema nests deeper than 32 levels (recursive $ref?)');
   if (schema === true || schema === undefined || schema === false) return seed.text;
   if ('const' in schema) return schema.const;
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0] as unknown;
   if (typeof schema.$ref === 'string') return sample(resolveRef(schema.$ref, root), seed, root, depth + 1);
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
-    if (Array.isArray(schema[key]) && schema[key].length > 0) {
+    const branches = schema[key];
+    if (Array.isArray(branches) && branches.length > 0) {
       // Prefer a non-null branch so optional-by-nullable fields still carry a value.
-      const branch = schema[key].find((b: Schema) => typeof b !== 'object' || b.type !== 'null') ?? schema[key][0];
+      const all = branches.map(asSchema);
+      const branch = all.find((b) => typeof b !== 'object' || b.type !== 'null') ?? all[0];
       return sample(branch, seed, root, depth + 1);
     }
   }
   let type = schema.type;
-  if (Array.isArray(type)) type = type.find((t) => t !== 'null') ?? 'null';
+  if (Array.isArray(type)) type = (type as unknown[]).find((t) => t !== 'null') ?? 'null';
   if (type === undefined) type = schema.properties ? 'object' : schema.items ? 'array' : 'string';
   switch (type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      const props: Record<string, Schema> = schema.properties ?? {};
+      const props = isObject(schema.properties) ? schema.properties : {};
+      const required = Array.isArray(schema.required) ? schema.required.filter((name): name is string => typeof name === 'string') : [];
       // Every listed property is filled (structured outputs require all of them; extra ones do no harm).
-      const names = new Set<string>([...Object.keys(props), ...(Array.isArray(schema.required) ? schema.required : [])]);
-      for (const name of names) out[name] = sample(props[name], seed, root, depth + 1);
+      const names = new Set<string>([...Object.keys(props), ...required]);
+      for (const name of names) out[name] = sample(asSchema(props[name]), seed, root, depth + 1);
       return out;
     }
     case 'array': {
-      const count = Math.min(Math.max(1, schema.minItems ?? 1), schema.maxItems ?? Infinity);
-      return Array.from({ length: count }, () => sample(schema.items, seed, root, depth + 1));
+      const count = Math.min(Math.max(1, numberKeyword(schema, 'minItems') ?? 1), numberKeyword(schema, 'maxItems') ?? Infinity);
+      return Array.from({ length: count }, () => sample(asSchema(schema.items), seed, root, depth + 1));
     }
     case 'integer':
       return clamp(Math.trunc(seed.number), schema, true);
@@ -64,14 +70,28 @@ function sample(schema: Schema, seed: SampleSeed, root: Schema, depth: number): 
   }
 }
 
+function isObject(value: unknown): value is { readonly [key: string]: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A schema node from parsed JSON: objects and booleans are schemas; anything else reads as "no constraint". */
+function asSchema(value: unknown): Schema {
+  return isObject(value) || typeof value === 'boolean' ? value : undefined;
+}
+
+function numberKeyword(schema: { readonly [keyword: string]: unknown }, keyword: string): number | undefined {
+  const value = schema[keyword];
+  return typeof value === 'number' ? value : undefined;
+}
+
 function resolveRef(ref: string, root: Schema): Schema {
   if (!ref.startsWith('#')) throw new Error(`JSON schema $ref ${ref} is not local`);
-  let node: any = root;
+  let node: unknown = root;
   for (const part of ref.slice(1).split('/').filter(Boolean)) {
-    node = node?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    node = isObject(node) ? node[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
   }
   if (node === undefined) throw new Error(`JSON schema $ref ${ref} does not resolve`);
-  return node;
+  return asSchema(node);
 }
 
 /** A fixed valid example per string format structured outputs support. */
@@ -88,20 +108,28 @@ const FORMAT_SAMPLES: Record<string, string> = {
   uri: 'https://example.com/',
 };
 
-function sampleString(schema: Record<string, any>, text: string): string {
-  let value = typeof schema.format === 'string' && FORMAT_SAMPLES[schema.format] !== undefined ? FORMAT_SAMPLES[schema.format] : text;
-  if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) value = value.slice(0, schema.maxLength);
-  if (typeof schema.minLength === 'number' && value.length < schema.minLength) value = value.padEnd(schema.minLength, 'x');
+function sampleString(schema: { readonly [keyword: string]: unknown }, text: string): string {
+  const format = typeof schema.format === 'string' ? FORMAT_SAMPLES[schema.format] : undefined;
+  let value = format ?? text;
+  const maxLength = numberKeyword(schema, 'maxLength');
+  const minLength = numberKeyword(schema, 'minLength');
+  if (maxLength !== undefined && value.length > maxLength) value = value.slice(0, maxLength);
+  if (minLength !== undefined && value.length < minLength) value = value.padEnd(minLength, 'x');
   return value;
 }
 
-function clamp(value: number, schema: Record<string, any>, integer: boolean): number {
+function clamp(value: number, schema: { readonly [keyword: string]: unknown }, integer: boolean): number {
   const step = integer ? 1 : Number.EPSILON * 2 ** 20;
+  const minimum = numberKeyword(schema, 'minimum');
+  const exclusiveMinimum = numberKeyword(schema, 'exclusiveMinimum');
+  const maximum = numberKeyword(schema, 'maximum');
+  const exclusiveMaximum = numberKeyword(schema, 'exclusiveMaximum');
+  const multipleOf = numberKeyword(schema, 'multipleOf');
   let v = value;
-  if (typeof schema.minimum === 'number' && v < schema.minimum) v = integer ? Math.ceil(schema.minimum) : schema.minimum;
-  if (typeof schema.exclusiveMinimum === 'number' && v <= schema.exclusiveMinimum) v = integer ? Math.floor(schema.exclusiveMinimum) + 1 : schema.exclusiveMinimum + step;
-  if (typeof schema.maximum === 'number' && v > schema.maximum) v = integer ? Math.floor(schema.maximum) : schema.maximum;
-  if (typeof schema.exclusiveMaximum === 'number' && v >= schema.exclusiveMaximum) v = integer ? Math.ceil(schema.exclusiveMaximum) - 1 : schema.exclusiveMaximum - step;
-  if (typeof schema.multipleOf === 'number' && schema.multipleOf > 0) v = Math.round(v / schema.multipleOf) * schema.multipleOf;
+  if (minimum !== undefined && v < minimum) v = integer ? Math.ceil(minimum) : minimum;
+  if (exclusiveMinimum !== undefined && v <= exclusiveMinimum) v = integer ? Math.floor(exclusiveMinimum) + 1 : exclusiveMinimum + step;
+  if (maximum !== undefined && v > maximum) v = integer ? Math.floor(maximum) : maximum;
+  if (exclusiveMaximum !== undefined && v >= exclusiveMaximum) v = integer ? Math.ceil(exclusiveMaximum) - 1 : exclusiveMaximum - step;
+  if (multipleOf !== undefined && multipleOf > 0) v = Math.round(v / multipleOf) * multipleOf;
   return v;
 }

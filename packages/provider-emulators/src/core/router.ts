@@ -23,7 +23,7 @@ export function compilePath(path: string | RegExp): RegExp {
   let last = 0;
   for (const m of path.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
     source += escapeRegExp(path.slice(last, m.index)) + `(?<${m[1]}>[^/]+?)`;
-    last = m.index! + m[0].length;
+    last = m.index + m[0].length;
   }
   source += escapeRegExp(path.slice(last));
   return new RegExp(`^${source}$`);

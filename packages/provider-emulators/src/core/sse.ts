@@ -19,7 +19,10 @@ export class SseWriter {
 
   /** Sends a data line verbatim (e.g. OpenAI's `[DONE]` sentinel). */
   sendRaw(data: string, event?: string): Promise<void> {
-    const lines = data.split('\n').map((line) => `data: ${line}\n`).join('');
+    const lines = data
+      .split('\n')
+      .map((line) => `data: ${line}\n`)
+      .join('');
     return this.stream.write(`${event === undefined ? '' : `event: ${event}\n`}${lines}\n`);
   }
 

@@ -34,21 +34,28 @@ export interface StreamErrorAfterScenario {
   /** Number of stream chunks (SSE events / NDJSON lines) written before the socket is destroyed. */
   chunks: number;
 }
-export interface NoUsageScenario { kind: 'no_usage' }
-export interface HangScenario { kind: 'hang' }
-export interface TextScenario { kind: 'text'; text: string }
-export interface CacheScenario { kind: 'cache'; read: number; creation?: number }
-export interface ReasoningScenario { kind: 'reasoning'; tokens: number }
+export interface NoUsageScenario {
+  kind: 'no_usage';
+}
+export interface HangScenario {
+  kind: 'hang';
+}
+export interface TextScenario {
+  kind: 'text';
+  text: string;
+}
+export interface CacheScenario {
+  kind: 'cache';
+  read: number;
+  creation?: number;
+}
+export interface ReasoningScenario {
+  kind: 'reasoning';
+  tokens: number;
+}
 
 export type Scenario =
-  | ErrorScenario
-  | ToolCallScenario
-  | StreamErrorAfterScenario
-  | NoUsageScenario
-  | HangScenario
-  | TextScenario
-  | CacheScenario
-  | ReasoningScenario;
+  ErrorScenario | ToolCallScenario | StreamErrorAfterScenario | NoUsageScenario | HangScenario | TextScenario | CacheScenario | ReasoningScenario;
 
 /** What a provider module's `sendError` renders (a scenario, a failed auth check, a 404, bad JSON ...). */
 export interface ErrorSpec {
@@ -71,8 +78,8 @@ export interface RouteContext {
   path: string;
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
-  /** Parsed JSON body (`undefined` when the body was empty). */
-  body: any;
+  /** Parsed JSON body (`undefined` when the body was empty); each route narrows it to the request shape it reads. */
+  body: unknown;
   rawBody: string;
   /** Values captured by `{name}` placeholders (or named groups of a RegExp path). */
   params: Record<string, string>;
@@ -142,6 +149,12 @@ export interface Emulator {
   readonly requests: RecordedRequest[];
   /** The next request (FIFO) gets this scenario instead of the default reply. */
   enqueue(...scenarios: Scenario[]): void;
+  /**
+   * Resolves once `count` requests (default 1) have arrived in full, headers and body, since start or the
+   * last `reset()`: the moment to act on a request the emulator is holding (abort a `hang`, close the
+   * server under it). Rejects if the emulator is closed first.
+   */
+  received(count?: number): Promise<void>;
   /** Clears recorded requests and queued scenarios (the request counter restarts at 1). */
   reset(): void;
   /** Stops listening and destroys every open connection, including hanging and streaming ones. */

@@ -37,9 +37,11 @@ export function validateScenario(s: Scenario): void {
 export function validateOptions(o: EmulatorOptions): void {
   const bad = (msg: string) => new TypeError(`startEmulator: ${msg}`);
   if (o === null || typeof o !== 'object') throw bad('options must be an object');
-  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)) throw bad(`port must be an integer 0..65535, got ${JSON.stringify(o.port)}`);
+  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535))
+    throw bad(`port must be an integer 0..65535, got ${JSON.stringify(o.port)}`);
   if (o.now !== undefined && typeof o.now !== 'function') throw bad('now must be a function returning milliseconds');
-  if (o.chunkDelayMs !== undefined && !(typeof o.chunkDelayMs === 'number' && o.chunkDelayMs >= 0)) throw bad(`chunkDelayMs must be a number >= 0, got ${JSON.stringify(o.chunkDelayMs)}`);
+  if (o.chunkDelayMs !== undefined && !(typeof o.chunkDelayMs === 'number' && o.chunkDelayMs >= 0))
+    throw bad(`chunkDelayMs must be a number >= 0, got ${JSON.stringify(o.chunkDelayMs)}`);
   if (o.providers !== undefined) {
     if (!Array.isArray(o.providers)) throw bad('providers must be an array of provider modules');
     for (const p of o.providers) {

@@ -3,7 +3,7 @@ import { countWordsIn } from '../core/tokens.js';
 /** A `Content` on the wire: https://ai.google.dev/api/caching#Content */
 export interface WireContent {
   role?: string;
-  parts?: Array<Record<string, any>>;
+  parts?: Array<{ text?: unknown; [field: string]: unknown }>;
 }
 
 /** Text of every `text` part of the given contents (function calls/responses and blobs carry no words). */
@@ -19,8 +19,8 @@ export function textsOf(contents: WireContent[] | undefined): string[] {
 export function lastUserText(contents: WireContent[] | undefined): string {
   const list = contents ?? [];
   for (let i = list.length - 1; i >= 0; i--) {
-    const role = list[i]?.role ?? 'user';
-    if (role === 'user') return textsOf([list[i]]).join('');
+    const turn = list[i];
+    if (turn !== undefined && (turn.role ?? 'user') === 'user') return textsOf([turn]).join('');
   }
   return '';
 }

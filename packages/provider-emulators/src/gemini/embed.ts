@@ -38,16 +38,17 @@ export function batchEmbedContents(ctx: RouteContext): void {
  */
 export function predictEmbeddings(ctx: RouteContext): void {
   const body = ctx.body as { instances?: Array<{ content?: string }>; parameters?: { outputDimensionality?: number } } | undefined;
-  if (!Array.isArray(body?.instances) || body!.instances.length === 0) return ctx.error({ status: 400, message: 'instances is required' });
-  const predictions = body!.instances.map((instance) => {
+  const instances = body?.instances;
+  if (!Array.isArray(instances) || instances.length === 0) return ctx.error({ status: 400, message: 'instances is required' });
+  const predictions = instances.map((instance) => {
     const text = typeof instance?.content === 'string' ? instance.content : '';
     return {
       embeddings: {
-        values: embeddingFor(text, dimensionsOf(body!.parameters?.outputDimensionality)),
+        values: embeddingFor(text, dimensionsOf(body?.parameters?.outputDimensionality)),
         statistics: { token_count: countWords(text), truncated: false },
       },
     };
   });
-  const billable = body!.instances.reduce((n, i) => n + (typeof i?.content === 'string' ? i.content.length : 0), 0);
+  const billable = instances.reduce((n, i) => n + (typeof i?.content === 'string' ? i.content.length : 0), 0);
   ctx.json(200, { predictions, metadata: { billableCharacterCount: billable } });
 }

@@ -20,27 +20,43 @@ interface Plan {
   createTime?: string;
 }
 
-export function validateGenerateRequest(body: any): string | undefined {
+/** The fields of a GenerateContentRequest's `generationConfig` the emulator honours. */
+interface GenerationConfig {
+  candidateCount?: unknown;
+  maxOutputTokens?: unknown;
+  responseMimeType?: unknown;
+  responseSchema?: unknown;
+  responseJsonSchema?: unknown;
+}
+
+/** `body` is the parsed request body; returns the API's error message for a request it would reject. */
+export function validateGenerateRequest(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return 'Invalid JSON payload: expected a GenerateContentRequest object.';
-  if (!Array.isArray(body.contents) || body.contents.length === 0) {
+  const request = body as { contents?: unknown; generationConfig?: GenerationConfig };
+  if (!Array.isArray(request.contents) || request.contents.length === 0) {
     return '* GenerateContentRequest.contents: contents is not specified\n';
   }
-  const max = body.generationConfig?.maxOutputTokens;
-  if (max !== undefined && (!Number.isInteger(max) || max < 1)) {
+  const max = request.generationConfig?.maxOutputTokens;
+  if (max !== undefined && !(isInteger(max) && max >= 1)) {
     return '* GenerateContentRequest.generation_config.max_output_tokens: must be a positive integer\n';
   }
   return undefined;
 }
 
+function isInteger(value: unknown): value is number {
+  return Number.isInteger(value);
+}
+
 function plan(ctx: RouteContext, vertex: boolean): Plan {
-  const body = ctx.body as { contents: WireContent[]; systemInstruction?: WireContent; generationConfig?: Record<string, any> };
+  // Only requests validateGenerateRequest accepted get here.
+  const body = ctx.body as { contents: WireContent[]; systemInstruction?: WireContent; generationConfig?: GenerationConfig };
   const config = body.generationConfig ?? {};
-  const candidateCount = Number.isInteger(config.candidateCount) && config.candidateCount > 1 ? config.candidateCount : 1;
+  const candidateCount = isInteger(config.candidateCount) && config.candidateCount > 1 ? config.candidateCount : 1;
   const inputWords = promptWords(body.contents, body.systemInstruction);
   const scenario = ctx.scenario;
   const base = {
     candidateCount,
-    modelVersion: bareModel(ctx.params.model),
+    modelVersion: bareModel(ctx.params.model!), // the route's path has {model}
     responseId: `gemini-emu-${ctx.n}`,
     ...(vertex ? { createTime: new Date(ctx.now()).toISOString() } : {}),
   };
@@ -59,7 +75,7 @@ function plan(ctx: RouteContext, vertex: boolean): Plan {
     if (scenario?.kind === 'text') text = scenario.text;
     else if (config.responseMimeType === 'application/json') text = JSON.stringify(sampleFromSchema(schema, { text: echo, number: 1 }));
     else text = echo;
-    if (Number.isInteger(config.maxOutputTokens) && countWords(text) > config.maxOutputTokens) {
+    if (isInteger(config.maxOutputTokens) && countWords(text) > config.maxOutputTokens) {
       text = truncateWords(text, config.maxOutputTokens);
       finishReason = 'MAX_TOKENS';
     }

@@ -1,6 +1,6 @@
 import { countWordsIn, splitWords } from '../core/tokens.js';
 import type { Route, RouteContext } from '../core/types.js';
-import { chatInputTexts, lastUserText } from '../openai/content.js';
+import { chatInputTexts, echoedModel, lastUserText } from '../openai/content.js';
 import { invalidParameter, missingParameter } from '../openai/errors.js';
 import { unixSeconds } from '../openai/flavor.js';
 import { planReply, replyWords } from '../openai/reply.js';
@@ -52,7 +52,7 @@ async function handleChat(ctx: RouteContext): Promise<void> {
   const common = {
     id: `chatcmpl-emu-${ctx.n}`,
     created: unixSeconds(ctx.now()),
-    model: String(body.model),
+    model: echoedModel(body.model),
     system_fingerprint: GROQ_FLAVOR.systemFingerprint,
   };
   const toolCallId = `call_emu_${ctx.n}`;

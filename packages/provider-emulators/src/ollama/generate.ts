@@ -37,7 +37,11 @@ export async function chat(ctx: RouteContext): Promise<void> {
   if (messages !== undefined && !Array.isArray(messages)) return ctx.error({ status: 400, message: 'messages must be an array' });
   const list = messages ?? [];
   const lastUser = [...list].reverse().find((m) => m?.role === 'user');
-  const plan = planReply(ctx, list.map((m) => (typeof m?.content === 'string' ? m.content : '')), lastUser?.content ?? '');
+  const plan = planReply(
+    ctx,
+    list.map((m) => (typeof m?.content === 'string' ? m.content : '')),
+    lastUser?.content ?? '',
+  );
   const message = (content: string, extra: Record<string, unknown> = {}) => ({ role: 'assistant', content, ...extra });
 
   if (!isStreaming(ctx)) {

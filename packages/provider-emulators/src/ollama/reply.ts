@@ -61,7 +61,7 @@ export function planReply(ctx: RouteContext, inputTexts: string[], echoOf: strin
   } else {
     const echo = `Echo: ${echoOf}`;
     if (scenario?.kind === 'text') text = scenario.text;
-    else if (body.format && typeof body.format === 'object') text = JSON.stringify(sampleFromSchema(body.format as Record<string, unknown>, { text: echo, number: 1 }));
+    else if (body.format && typeof body.format === 'object') text = JSON.stringify(sampleFromSchema(body.format, { text: echo, number: 1 }));
     else if (body.format === 'json') text = JSON.stringify({ text: echo });
     else text = echo;
     const limit = body.options?.num_predict;

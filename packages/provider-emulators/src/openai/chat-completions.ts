@@ -1,6 +1,6 @@
 import { countWordsIn, splitWords } from '../core/tokens.js';
 import type { Route, RouteContext } from '../core/types.js';
-import { chatInputTexts, lastUserText } from './content.js';
+import { chatInputTexts, echoedModel, lastUserText } from './content.js';
 import { invalidParameter, missingParameter } from './errors.js';
 import { unixSeconds, type OpenAiFlavor } from './flavor.js';
 import { argumentFragments, planReply, replyWords, type Reply } from './reply.js';
@@ -36,7 +36,8 @@ async function handleChat(ctx: RouteContext, flavor: OpenAiFlavor): Promise<void
   if (body.model === undefined) return ctx.error({ status: 400, message: 'you must provide a model parameter', type: 'invalid_request_error', code: null });
   if (body.messages === undefined) return ctx.error(missingParameter('messages'));
   if (!Array.isArray(body.messages)) return ctx.error(invalidParameter('messages', "Invalid type for 'messages': expected an array."));
-  if (body.messages.length === 0) return ctx.error(invalidParameter('messages', "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead."));
+  if (body.messages.length === 0)
+    return ctx.error(invalidParameter('messages', "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead."));
   const n = body.n ?? 1;
   if (!Number.isInteger(n) || n < 1 || n > 128) return ctx.error(invalidParameter('n', `Invalid 'n': integer ${n} is not between 1 and 128.`));
 
@@ -55,7 +56,7 @@ async function handleChat(ctx: RouteContext, flavor: OpenAiFlavor): Promise<void
   const common = {
     id: `chatcmpl-emu-${ctx.n}`,
     created: unixSeconds(ctx.now()),
-    model: String(body.model),
+    model: echoedModel(body.model),
     service_tier: body.service_tier && body.service_tier !== 'auto' ? body.service_tier : 'default',
     system_fingerprint: flavor.systemFingerprint,
   };

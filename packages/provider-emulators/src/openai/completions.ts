@@ -1,5 +1,6 @@
 import { countWords, countWordsIn, splitWords } from '../core/tokens.js';
 import type { Route, RouteContext } from '../core/types.js';
+import { echoedModel } from './content.js';
 import { invalidParameter, missingParameter } from './errors.js';
 import { unixSeconds, type OpenAiFlavor } from './flavor.js';
 import { planReply } from './reply.js';
@@ -39,8 +40,18 @@ async function handleCompletions(ctx: RouteContext, flavor: OpenAiFlavor): Promi
     if (r.kind !== 'text') throw new Error('unreachable: completions never plan tool calls');
     return { text: body.echo ? prompt + r.text : r.text, words: countWords(r.text), finish: r.truncated ? 'length' : 'stop' };
   });
-  const usage = chatUsage(countWordsIn(prompts), replies.reduce((sum, r) => sum + r.words, 0), scenario);
-  const common = { id: `cmpl-emu-${ctx.n}`, object: 'text_completion', created: unixSeconds(ctx.now()), model: String(body.model), system_fingerprint: flavor.systemFingerprint };
+  const usage = chatUsage(
+    countWordsIn(prompts),
+    replies.reduce((sum, r) => sum + r.words, 0),
+    scenario,
+  );
+  const common = {
+    id: `cmpl-emu-${ctx.n}`,
+    object: 'text_completion',
+    created: unixSeconds(ctx.now()),
+    model: echoedModel(body.model),
+    system_fingerprint: flavor.systemFingerprint,
+  };
   const withUsage = ctx.scenario?.kind !== 'no_usage';
 
   if (!body.stream) {

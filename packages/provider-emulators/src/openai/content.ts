@@ -30,7 +30,8 @@ export function chatInputTexts(messages: Message[]): string[] {
 /** Text of the last user message (parts joined by a space); '' when there is none. */
 export function lastUserText(messages: Message[]): string {
   for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]?.role === 'user') return partsText(messages[i].content).join(' ');
+    const message = messages[i];
+    if (message?.role === 'user') return partsText(message.content).join(' ');
   }
   return '';
 }
@@ -43,13 +44,19 @@ export function responsesInput(input: unknown, instructions: unknown): { texts: 
   if (Array.isArray(input)) {
     for (const item of input) {
       if (!item || typeof item !== 'object') continue;
-      if (typeof item.output === 'string') texts.push(item.output); // function_call_output
-      const t = partsText(item.content);
+      const { output, content, role } = item as { output?: unknown; content?: unknown; role?: unknown };
+      if (typeof output === 'string') texts.push(output); // function_call_output
+      const t = partsText(content);
       texts.push(...t);
-      if (item.role === 'user') lastUser = t.join(' ');
+      if (role === 'user') lastUser = t.join(' ');
     }
   }
   return { texts, lastUser };
+}
+
+/** The `model` a response repeats: the request's own string (a non-string, which the API rejects, as JSON). */
+export function echoedModel(model: unknown): string {
+  return typeof model === 'string' ? model : JSON.stringify(model);
 }
 
 /** The default reply every OpenAI route gives: `Echo: <last user text>`. */

@@ -1,6 +1,7 @@
 import { embeddingFor, float32Base64 } from '../core/embedding.js';
 import { countWords } from '../core/tokens.js';
 import type { Route, RouteContext } from '../core/types.js';
+import { echoedModel } from './content.js';
 import { invalidParameter, missingParameter } from './errors.js';
 import type { OpenAiFlavor } from './flavor.js';
 
@@ -22,29 +23,40 @@ function handleEmbeddings(ctx: RouteContext): void {
   if (body.model === undefined) return ctx.error({ status: 400, message: 'you must provide a model parameter', type: 'invalid_request_error', code: null });
   if (body.input === undefined) return ctx.error(missingParameter('input'));
   const inputs = normalizeInputs(body.input);
-  if (!inputs) return ctx.error(invalidParameter('input', "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."));
+  if (!inputs)
+    return ctx.error(invalidParameter('input', "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."));
   const dimensions = body.dimensions ?? DEFAULT_EMBEDDING_DIMENSIONS;
-  if (!Number.isInteger(dimensions) || (dimensions as number) < 1) {
-    return ctx.error(invalidParameter('dimensions', `Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got ${dimensions} instead.`));
+  if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 1) {
+    return ctx.error(
+      invalidParameter(
+        'dimensions',
+        `Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(dimensions)} instead.`,
+      ),
+    );
   }
   const format = body.encoding_format ?? 'float';
   if (format !== 'float' && format !== 'base64') {
-    return ctx.error(invalidParameter('encoding_format', `Invalid value: '${format}'. Supported values are: 'float' and 'base64'.`));
+    return ctx.error(
+      invalidParameter(
+        'encoding_format',
+        `Invalid value: '${typeof format === 'string' ? format : JSON.stringify(format)}'. Supported values are: 'float' and 'base64'.`,
+      ),
+    );
   }
   let tokens = 0;
   const data = inputs.map((input, index) => {
     tokens += typeof input === 'string' ? countWords(input) : input.length;
-    const vector = embeddingFor(typeof input === 'string' ? input : input.join(' '), dimensions as number);
+    const vector = embeddingFor(typeof input === 'string' ? input : input.join(' '), dimensions);
     return { object: 'embedding', index, embedding: format === 'base64' ? float32Base64(vector) : vector };
   });
-  ctx.json(200, { object: 'list', data, model: String(body.model), usage: { prompt_tokens: tokens, total_tokens: tokens } });
+  ctx.json(200, { object: 'list', data, model: echoedModel(body.model), usage: { prompt_tokens: tokens, total_tokens: tokens } });
 }
 
 function normalizeInputs(input: unknown): (string | number[])[] | undefined {
   if (typeof input === 'string') return [input];
   if (!Array.isArray(input) || input.length === 0) return undefined;
-  if (input.every((x) => typeof x === 'number')) return [input as number[]];
-  if (input.every((x) => typeof x === 'string')) return input as string[];
-  if (input.every((x) => Array.isArray(x) && x.every((t) => typeof t === 'number'))) return input as number[][];
+  if (input.every((x) => typeof x === 'number')) return [input];
+  if (input.every((x) => typeof x === 'string')) return input;
+  if (input.every((x): x is number[] => Array.isArray(x) && x.every((t) => typeof t === 'number'))) return input;
   return undefined;
 }

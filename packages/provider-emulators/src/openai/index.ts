@@ -15,13 +15,7 @@ export function createOpenAiCompatibleModule(flavor: OpenAiFlavor): ProviderModu
   const prefix = `${flavor.basePath}/`;
   return {
     name: flavor.name,
-    routes: [
-      chatCompletionsRoute(flavor),
-      completionsRoute(flavor),
-      embeddingsRoute(flavor),
-      responsesRoute(flavor),
-      ...modelRoutes(flavor),
-    ],
+    routes: [chatCompletionsRoute(flavor), completionsRoute(flavor), embeddingsRoute(flavor), responsesRoute(flavor), ...modelRoutes(flavor)],
     owns: ({ path }) => path.startsWith(prefix),
     headers: ({ n }) => ({
       'x-request-id': `req_emu_${n}`,

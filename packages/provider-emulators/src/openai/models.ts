@@ -12,6 +12,6 @@ export function modelRoutes(flavor: OpenAiFlavor): Route[] {
   const model = (id: string) => ({ id, object: 'model', created: MODEL_CREATED, owned_by: flavor.ownedBy });
   return [
     { method: 'GET', path: `${flavor.basePath}/models`, handle: (ctx) => ctx.json(200, { object: 'list', data: flavor.models.map(model) }) },
-    { method: 'GET', path: `${flavor.basePath}/models/{model}`, handle: (ctx) => ctx.json(200, model(ctx.params.model)) },
+    { method: 'GET', path: `${flavor.basePath}/models/{model}`, handle: (ctx) => ctx.json(200, model(ctx.params.model!) /* the path has {model} */) },
   ];
 }

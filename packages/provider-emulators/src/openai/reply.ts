@@ -4,9 +4,7 @@ import type { Scenario } from '../core/types.js';
 import { echo } from './content.js';
 
 /** What the emulated model says, before it is framed as a chat completion, completion or response. */
-export type Reply =
-  | { kind: 'text'; text: string; truncated: boolean }
-  | { kind: 'tool_call'; name: string; arguments: string };
+export type Reply = { kind: 'text'; text: string; truncated: boolean } | { kind: 'tool_call'; name: string; arguments: string };
 
 export interface ReplyRequest {
   scenario: Scenario | undefined;
@@ -27,13 +25,13 @@ export function planReply(r: ReplyRequest): Reply {
   if (s?.kind === 'tool_call') return { kind: 'tool_call', name: s.name, arguments: JSON.stringify(s.arguments) };
   if (r.forcedTool && s?.kind !== 'text') {
     const parameters = r.forcedTool.parameters ?? { type: 'object', properties: {} };
-    const args = sampleFromSchema(parameters as Record<string, unknown>, { text: echo(r.userText), number: countWords(r.userText) });
+    const args = sampleFromSchema(parameters, { text: echo(r.userText), number: countWords(r.userText) });
     return { kind: 'tool_call', name: r.forcedTool.name, arguments: JSON.stringify(args) };
   }
   let text: string;
   if (s?.kind === 'text') text = s.text;
   else if (r.schema !== undefined) {
-    text = JSON.stringify(sampleFromSchema(r.schema as Record<string, unknown>, { text: echo(r.userText), number: countWords(r.userText) }));
+    text = JSON.stringify(sampleFromSchema(r.schema, { text: echo(r.userText), number: countWords(r.userText) }));
   } else if (r.jsonObject) text = JSON.stringify({ echo: r.userText });
   else text = echo(r.userText);
   if (typeof r.maxTokens === 'number' && countWords(text) > r.maxTokens) {

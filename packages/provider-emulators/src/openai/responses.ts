@@ -160,4 +160,3 @@ function responseObject(ctx: RouteContext, body: ResponsesRequest) {
     metadata: body.metadata ?? {},
   };
 }
-

@@ -7,8 +7,8 @@
  */
 export function forcedTool(toolChoice: unknown, tools: unknown): { name: string; parameters?: unknown } | undefined {
   if (!Array.isArray(tools)) return undefined;
-  const functions = tools
-    .filter((t) => t && typeof t === 'object' && t.type === 'function')
+  const functions = (tools as unknown[])
+    .filter((t): t is { type?: unknown; function?: unknown } => !!t && typeof t === 'object' && (t as { type?: unknown }).type === 'function')
     .map((t) => (t.function && typeof t.function === 'object' ? t.function : t) as { name?: unknown; parameters?: unknown })
     .filter((f): f is { name: string; parameters?: unknown } => typeof f.name === 'string');
   if (toolChoice === 'required') return functions[0];

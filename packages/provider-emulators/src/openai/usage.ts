@@ -9,7 +9,15 @@ export function scenarioTokens(s: Scenario | undefined): { cached: number; reaso
  * Chat / legacy completions usage (https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage).
  * Reasoning tokens are part of completion_tokens, cached tokens part of prompt_tokens, as in the API.
  */
-export function chatUsage(input: number, output: number, s: Scenario | undefined) {
+export interface ChatUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details: { cached_tokens: number; audio_tokens: number };
+  completion_tokens_details: { reasoning_tokens: number; audio_tokens: number; accepted_prediction_tokens: number; rejected_prediction_tokens: number };
+}
+
+export function chatUsage(input: number, output: number, s: Scenario | undefined): ChatUsage {
   const { cached, reasoning } = scenarioTokens(s);
   const completion = output + reasoning;
   return {
@@ -27,7 +35,15 @@ export function chatUsage(input: number, output: number, s: Scenario | undefined
 }
 
 /** Responses API usage (https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage). */
-export function responsesUsage(input: number, output: number, s: Scenario | undefined) {
+export interface ResponsesUsage {
+  input_tokens: number;
+  input_tokens_details: { cached_tokens: number };
+  output_tokens: number;
+  output_tokens_details: { reasoning_tokens: number };
+  total_tokens: number;
+}
+
+export function responsesUsage(input: number, output: number, s: Scenario | undefined): ResponsesUsage {
   const { cached, reasoning } = scenarioTokens(s);
   const out = output + reasoning;
   return {
