@@ -22,7 +22,10 @@ import * as path from 'node:path';
 import { NaiveWriter } from './naive-writer.mjs';
 
 if (!process.env.BENCH_PINNED && fs.existsSync('/usr/bin/taskset')) {
-  const r = spawnSync('/usr/bin/taskset', ['-c', '0', process.execPath, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } });
+  const r = spawnSync('/usr/bin/taskset', ['-c', '0', process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_PINNED: '1' },
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -35,7 +38,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BATCH = Number(process.env.BENCH_BATCH ?? 512);
 
 const SYSTEM = JSON.stringify([{ type: 'text', content: 'You are a careful assistant. Answer briefly and cite sources. '.repeat(4) }]);
-const TOOLS = JSON.stringify([{ type: 'function', name: 'search', description: 'Search the web', parameters: { type: 'object', properties: { q: { type: 'string' } } } }]);
+const TOOLS = JSON.stringify([
+  { type: 'function', name: 'search', description: 'Search the web', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+]);
 
 // One resource and one scope object shared by all spans, as a TracerProvider does; the resource is what
 // the NodeSDK's default detectors report for a service.
@@ -93,8 +98,16 @@ function makeSpans(from, to) {
         'server.port': 8080,
         'gen_ai.system_instructions': SYSTEM,
         'gen_ai.tool.definitions': TOOLS,
-        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `Question number ${i}: what is the capital of country ${i % 197}? Please explain.` }] }]),
-        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: `Answer ${i}: the capital is City-${i % 197}. It has a long history.` }], finish_reason: 'stop' }]),
+        'gen_ai.input.messages': JSON.stringify([
+          { role: 'user', parts: [{ type: 'text', content: `Question number ${i}: what is the capital of country ${i % 197}? Please explain.` }] },
+        ]),
+        'gen_ai.output.messages': JSON.stringify([
+          {
+            role: 'assistant',
+            parts: [{ type: 'text', content: `Answer ${i}: the capital is City-${i % 197}. It has a long history.` }],
+            finish_reason: 'stop',
+          },
+        ]),
       },
       links: [],
       events: [],
@@ -151,7 +164,7 @@ async function timeNaive(count, logId = '20261126T154832Z-1-00000000') {
 function readStored(dir, logId) {
   const log = fs.readFileSync(path.join(dir, 'logs', `${logId}.jsonl`));
   const lines = [];
-  for (let pos = 0; pos < log.length; ) {
+  for (let pos = 0; pos < log.length;) {
     const nl = log.indexOf(0x0a, pos);
     lines.push(log.subarray(pos, nl));
     pos = nl + 1;
@@ -181,7 +194,8 @@ const clean = (...dirs) => dirs.forEach((d) => fs.rmSync(d, { recursive: true, f
   const n = await timeNaive(BATCH, o.logId);
   const a = readStored(o.dir, o.logId);
   const b = readStored(n.dir, n.logId);
-  if (a.lines.length !== BATCH || a.lines.some((l, i) => !l.equals(b.lines[i]))) throw new Error('ours and @ipld/dag-json (naive) wrote different record lines');
+  if (a.lines.length !== BATCH || a.lines.some((l, i) => !l.equals(b.lines[i])))
+    throw new Error('ours and @ipld/dag-json (naive) wrote different record lines');
   if (a.blocks.size !== b.blocks.size || [...a.blocks].some(([k, v]) => !b.blocks.get(k)?.equals(v))) throw new Error('ours and naive stored different blocks');
   clean(o.dir, n.dir);
 }
@@ -229,7 +243,9 @@ const naive = median(rows.naive);
 const exact = median(rows.boundExact);
 const chunks = median(rows.boundChunks);
 const mb = (rate) => ((rate * bytesPerRecord) / 1e6).toFixed(1);
-console.log(`cid-exporter bench: ${ROUNDS} rounds x ${N} GenAI spans, batches of ${BATCH}, durability=batch, node ${process.version}, pinned=${process.env.BENCH_PINNED ? 'cpu0' : 'no'}`);
+console.log(
+  `cid-exporter bench: ${ROUNDS} rounds x ${N} GenAI spans, batches of ${BATCH}, durability=batch, node ${process.version}, pinned=${process.env.BENCH_PINNED ? 'cpu0' : 'no'}`,
+);
 console.log(`stored per record: ${bytesPerRecord.toFixed(0)} bytes (record line + ${blocksPerRecord.toFixed(2)} new blocks), each hashed once by the bound`);
 const col = (x) => String(x).padStart(12);
 console.log(`  ${''.padEnd(58)}${col('rec/cpu-s')}${col('MB/cpu-s')}${col('/ bound(b)')}`);
@@ -239,6 +255,13 @@ row('naive: @ipld/dag-json encode + multiformats CIDs', naive);
 if (before) row(`before: ${process.env.BENCH_BEFORE}`, median(rows.before));
 row('bound (a): sha2-256 over the same bytes in 1 KiB chunks', chunks);
 row('bound (b): sha2-256 over exactly the bytes stored', exact);
-console.log(`  ours / naive = ${(ours / naive).toFixed(1)}x;  ours / bound(a) = ${(ours / chunks).toFixed(3)};  ours / bound(b) = ${(ours / exact).toFixed(3)}${before ? `;  ours / before = ${(ours / median(rows.before)).toFixed(2)}x` : ''}`);
+console.log(
+  `  ours / naive = ${(ours / naive).toFixed(1)}x;  ours / bound(a) = ${(ours / chunks).toFixed(3)};  ours / bound(b) = ${(ours / exact).toFixed(3)}${before ? `;  ours / before = ${(ours / median(rows.before)).toFixed(2)}x` : ''}`,
+);
 console.log(`  sha2-256 per call (crypto.hash on 64 B): ${median(rows.perCall).toFixed(0)} ns; per round ours: ${rows.ours.map(fmt).join(' ')}`);
-console.log(`load average during the run: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
+console.log(
+  `load average during the run: ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} on ${os.cpus().length} CPUs`,
+);

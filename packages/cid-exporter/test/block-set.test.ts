@@ -7,7 +7,10 @@ describe('BlockSet (blocks already in a pack)', () => {
     fc.assert(
       fc.property(
         // Few distinct digests, many repeats; digests sharing their first bytes (the hash) on purpose.
-        fc.array(fc.tuple(fc.constantFrom(0x55, 0x0129, 0x71), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 6000 }),
+        fc.array(fc.tuple(fc.constantFrom(0x55, 0x0129, 0x71), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 3 })), {
+          minLength: 1,
+          maxLength: 6000,
+        }),
         (ops) => {
           const set = new BlockSet();
           const ref = new Set<string>();

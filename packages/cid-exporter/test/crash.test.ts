@@ -14,7 +14,11 @@ interface Acked {
 }
 
 /** Runs the child; resolves with its acknowledged records once it exits (or after we kill it). */
-function runChild(dir: string, args: string[], killAfterAcks?: number): Promise<{ acked: Acked[]; code: number | null; signal: string | null; lines: string[] }> {
+function runChild(
+  dir: string,
+  args: string[],
+  killAfterAcks?: number,
+): Promise<{ acked: Acked[]; code: number | null; signal: string | null; lines: string[] }> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, [CHILD, dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acked: Acked[] = [];
@@ -79,7 +83,11 @@ describe('crash safety (real child processes, SIGKILL)', () => {
         expect(await mfCid(0x0129, line!.bytes)).toBe(a.cid);
       }
       ackedTotal += acked.length;
-      const ownLines = fs.readFileSync(path.join(dir, 'logs', `${store.logId}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const ownLines = fs
+        .readFileSync(path.join(dir, 'logs', `${store.logId}.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
       cuts += ownLines.filter((r) => r.type === 'cut').length;
       expect(ownLines.filter((r) => r.type === 'damage')).toEqual([]);
       // The killed log is now committed to by a checkpoint over exactly its intact records.
@@ -92,7 +100,10 @@ describe('crash safety (real child processes, SIGKILL)', () => {
     // Every record's payload links resolve to blocks in the packs.
     const blocks = await readAllBlocks(dir);
     for (const f of fs.readdirSync(path.join(dir, 'logs')).filter((n) => n.endsWith('.jsonl'))) {
-      for (const l of fs.readFileSync(path.join(dir, 'logs', f), 'utf8').split('\n').filter(Boolean)) {
+      for (const l of fs
+        .readFileSync(path.join(dir, 'logs', f), 'utf8')
+        .split('\n')
+        .filter(Boolean)) {
         const r = JSON.parse(l);
         for (const k of ['input', 'output', 'params', 'block']) if (r[k]) expect(blocks.has(r[k]['/']), `${f} seq ${r.seq} ${k}`).toBe(true);
       }
@@ -108,7 +119,10 @@ describe('crash safety (real child processes, SIGKILL)', () => {
     const logA = a.acked[0]!.log;
     const logB = b.acked[0]!.log;
     expect(logA).not.toBe(logB);
-    for (const [logId, run] of [[logA, a], [logB, b]] as const) {
+    for (const [logId, run] of [
+      [logA, a],
+      [logB, b],
+    ] as const) {
       const scan = checkLogIntact(dir, logId);
       expect(scan.lines.length).toBe(300);
       expect(run.acked.map((x) => x.seq)).toEqual([...Array(300).keys()]);

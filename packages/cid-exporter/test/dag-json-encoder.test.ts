@@ -33,7 +33,8 @@ function toIpld(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toIpld);
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: toIpld((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+    for (const k of Object.keys(v))
+      Object.defineProperty(out, k, { value: toIpld((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return v;
@@ -53,7 +54,10 @@ const num = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.constantFrom(0.1, 0.7, 1e-7, 1.5e300, 5e-324, -2.5, 1e21, 2 ** 60, -(2 ** 60), 123456789.123),
 );
-const key = fc.oneof(str.filter((k) => k !== '/' && k !== '__proto__'), fc.constantFrom('a', 'aa', 'b', 'A', '_', 'gen_ai.request.model', 'é', '\ud83d\ude00', '\uffff'));
+const key = fc.oneof(
+  str.filter((k) => k !== '/' && k !== '__proto__'),
+  fc.constantFrom('a', 'aa', 'b', 'A', '_', 'gen_ai.request.model', 'é', '\ud83d\ude00', '\uffff'),
+);
 const value = fc.letrec((tie) => ({
   leaf: fc.oneof(fc.constant(null), fc.boolean(), num, str, ourCid, fc.uint8Array({ maxLength: 64 })),
   node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 6 }), fc.dictionary(key, tie('node'), { maxKeys: 6 })),
@@ -215,8 +219,10 @@ describe('CIDs', () => {
   });
 
   it('base32 round-trips arbitrary bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 100 }), (b) => {
-      expect(Array.from(base32Decode(base32Encode(b)))).toEqual(Array.from(b));
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (b) => {
+        expect(Array.from(base32Decode(base32Encode(b)))).toEqual(Array.from(b));
+      }),
+    );
   });
 });

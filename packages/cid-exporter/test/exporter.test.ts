@@ -16,7 +16,9 @@ const SYSTEM = '[{"type":"text","content":"Be brief."}]';
 const OUTPUT = '[{"role":"assistant","parts":[{"type":"text","content":"Hi!"}],"finish_reason":"stop"}]';
 
 /** A finished span as any instrumentation could hand it to an exporter (fixed ids and times). */
-function makeSpan(over: { attributes?: Attributes; name?: string; spanId?: string; events?: ReadableSpan['events']; status?: ReadableSpan['status'] } = {}): ReadableSpan {
+function makeSpan(
+  over: { attributes?: Attributes; name?: string; spanId?: string; events?: ReadableSpan['events']; status?: ReadableSpan['status'] } = {},
+): ReadableSpan {
   const spanId = over.spanId ?? 'b7ad6b7169203331';
   return {
     name: over.name ?? 'chat gpt-4o-mini',
@@ -130,7 +132,14 @@ describe('CidSpanExporter', () => {
     const { dir, memory, exporter } = newExporter('chain');
     const second = { ...chatAttributes, 'gen_ai.output.messages': '[]' };
     expect((await exportSpans(exporter, [makeSpan({ attributes: chatAttributes })])).code).toBe(ExportResultCode.SUCCESS);
-    expect((await exportSpans(exporter, [makeSpan({ attributes: second, spanId: '00f067aa0ba902b7' }), makeSpan({ attributes: chatAttributes, spanId: '1111111111111111' })])).code).toBe(ExportResultCode.SUCCESS);
+    expect(
+      (
+        await exportSpans(exporter, [
+          makeSpan({ attributes: second, spanId: '00f067aa0ba902b7' }),
+          makeSpan({ attributes: chatAttributes, spanId: '1111111111111111' }),
+        ])
+      ).code,
+    ).toBe(ExportResultCode.SUCCESS);
 
     const lines = readLines(dir, exporter.store.logId);
     expect(lines.length).toBe(3);
@@ -168,7 +177,16 @@ describe('CidSpanExporter', () => {
     const tracer = provider.getTracer('manual-test', '2.0.0');
     const parent = tracer.startSpan('GET /answer', { kind: SpanKind.SERVER, attributes: { 'http.route': '/answer' } });
     parent.end();
-    const llm = tracer.startSpan('chat llama3', { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'ollama', 'gen_ai.request.model': 'llama3', 'gen_ai.input.messages': INPUT, 'gen_ai.output.messages': OUTPUT } });
+    const llm = tracer.startSpan('chat llama3', {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'ollama',
+        'gen_ai.request.model': 'llama3',
+        'gen_ai.input.messages': INPUT,
+        'gen_ai.output.messages': OUTPUT,
+      },
+    });
     llm.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
     llm.end();
     await exporter.forceFlush();
@@ -230,7 +248,9 @@ describe('CidSpanExporter', () => {
     });
     expect(span.events).toEqual([{ name: 'gen_ai.choice', time: [1764172112, 9], attributes: { index: 0 } }]);
     // In the record the event's content is a link to the same raw block as the span's output messages.
-    expect(record.events).toEqual([{ name: 'gen_ai.choice', time: '1764172112000000009', attributes: { index: 0, 'gen_ai.output.messages': { '/': await mfCid(RAW, enc(OUTPUT)) } } }]);
+    expect(record.events).toEqual([
+      { name: 'gen_ai.choice', time: '1764172112000000009', attributes: { index: 0, 'gen_ai.output.messages': { '/': await mfCid(RAW, enc(OUTPUT)) } } },
+    ]);
     const blocks = await readAllBlocks(dir);
     expect(blocks.get(await mfCid(RAW, enc(OUTPUT)))!.toString()).toBe(OUTPUT);
   });
@@ -297,7 +317,11 @@ describe('CidSpanExporter', () => {
     const circular: Record<string, unknown> = { a: 1 };
     circular['self'] = circular;
     const hostile = makeSpan({ name: 'hostile', spanId: '2222222222222222' });
-    Object.defineProperty(hostile, 'attributes', { get: () => { throw new Error('attribute getter exploded'); } });
+    Object.defineProperty(hostile, 'attributes', {
+      get: () => {
+        throw new Error('attribute getter exploded');
+      },
+    });
     const spans = [
       makeSpan({ name: 'first', spanId: '1111111111111111' }),
       makeSpan({ name: 'circular', spanId: '3333333333333333', attributes: { loop: circular as unknown as string } }),

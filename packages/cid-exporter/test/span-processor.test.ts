@@ -38,7 +38,10 @@ afterEach(() => {
   warnings.length = 0;
 });
 function captureWarnings() {
-  diag.setLogger({ warn: (m: string) => warnings.push(m), error: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  diag.setLogger(
+    { warn: (m: string) => warnings.push(m), error: () => {}, info: () => {}, debug: () => {}, verbose: () => {} },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
 }
 
 /** A full garbage collection, to count which spans are still referenced (V8's gc, made reachable here). */
@@ -53,7 +56,13 @@ function setup(label: string, options: ConstructorParameters<typeof CidSpanProce
   const exporter = new CidSpanExporter({ dir, forwardTo: [forwarded], durability: 'batch' });
   const processor = new CidSpanProcessor(exporter, options);
   const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('processor-test', '1.0.0');
-  const endSpan = (name: string) => tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': `[{"role":"user","content":"${name}"}]` } }).end();
+  const endSpan = (name: string) =>
+    tracer
+      .startSpan(name, {
+        kind: SpanKind.CLIENT,
+        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': `[{"role":"user","content":"${name}"}]` },
+      })
+      .end();
   return { dir, forwarded, exporter, processor, tracer, endSpan };
 }
 
@@ -158,7 +167,10 @@ describe('CidSpanProcessor', () => {
       const refs: WeakRef<object>[] = [];
       const held: number[] = [];
       for (let i = 0; i < 20; i++) {
-        const span = tracer.startSpan(`call ${i}`, { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': `[{"role":"user","content":"${i}"}]` } });
+        const span = tracer.startSpan(`call ${i}`, {
+          kind: SpanKind.CLIENT,
+          attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': `[{"role":"user","content":"${i}"}]` },
+        });
         refs.push(new WeakRef(span));
         span.end();
         held.push(processor.heldCount);
@@ -200,10 +212,23 @@ describe('CidSpanProcessor', () => {
     const logId = store.logId;
     const lines = readLines(dir, logId);
     const records = lines.map((l) => JSON.parse(l.toString('utf8')));
-    expect(records.map((r) => (r.type === 'span' ? r.name : `${r.type} ${r.count}`))).toEqual(['call 0', 'call 1', 'call 2', 'call 3', 'dropped 12', 'call 4', 'call 5', 'call 6', 'call 7', 'after the burst']);
+    expect(records.map((r) => (r.type === 'span' ? r.name : `${r.type} ${r.count}`))).toEqual([
+      'call 0',
+      'call 1',
+      'call 2',
+      'call 3',
+      'dropped 12',
+      'call 4',
+      'call 5',
+      'call 6',
+      'call 7',
+      'after the burst',
+    ]);
     const dropped = lines[4]!.toString('utf8');
     const time = records[4].time as string;
-    expect(dropped).toBe(`{"count":12,"log":"${logId}","prev":{"/":"${await mfCid(0x0129, lines[3]!)}"},"reason":"queue full","seq":4,"time":"${time}","type":"dropped","v":2}`);
+    expect(dropped).toBe(
+      `{"count":12,"log":"${logId}","prev":{"/":"${await mfCid(0x0129, lines[3]!)}"},"reason":"queue full","seq":4,"time":"${time}","type":"dropped","v":2}`,
+    );
     expect(Buffer.from(dagJson.encode(dagJson.decode(lines[4]!))).equals(lines[4]!)).toBe(true);
     expect(BigInt(time) >= before && BigInt(time) <= after).toBe(true);
     expectClosed(dir, logId, 10);
@@ -255,7 +280,9 @@ describe('CidSpanProcessor', () => {
     const dir = tmpStoreDir('proc-options');
     const exporter = new CidSpanExporter({ dir });
     expect(() => new CidSpanProcessor(exporter, { maxExportBatchSize: 0 })).toThrow('CidSpanProcessor: maxExportBatchSize must be a positive integer, got 0');
-    expect(() => new CidSpanProcessor(exporter, { scheduledDelayMillis: 1.5 })).toThrow('CidSpanProcessor: scheduledDelayMillis must be a positive integer, got 1.5');
+    expect(() => new CidSpanProcessor(exporter, { scheduledDelayMillis: 1.5 })).toThrow(
+      'CidSpanProcessor: scheduledDelayMillis must be a positive integer, got 1.5',
+    );
     exporter.store.closeSync();
   });
 });

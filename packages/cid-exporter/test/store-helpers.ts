@@ -33,7 +33,10 @@ export async function mfCidBytes(code: number, bytes: Uint8Array): Promise<Buffe
 }
 
 export function logFiles(dir: string): string[] {
-  return fs.readdirSync(path.join(dir, 'logs')).filter((f) => f.endsWith('.jsonl')).sort();
+  return fs
+    .readdirSync(path.join(dir, 'logs'))
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
 }
 
 /** Lines of a log file (bytes without newline), and whether the file ends with a newline. */

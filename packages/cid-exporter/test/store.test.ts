@@ -300,7 +300,11 @@ describe('ProvenanceStore', () => {
     await r.durable;
     expect(store.logId).not.toBe(oldId);
     expect(store.logIds).toEqual([oldId, store.logId]);
-    expect(readLines(dir, store.logId).map((l) => JSON.parse(l.toString())).map((x) => [x.seq, x.name])).toEqual([[0, 'next']]);
+    expect(
+      readLines(dir, store.logId)
+        .map((l) => JSON.parse(l.toString()))
+        .map((x) => [x.seq, x.name]),
+    ).toEqual([[0, 'next']]);
     expect(readLines(dir, oldId).map((l) => JSON.parse(l.toString()).name)).toEqual(['good']);
     expect(fs.existsSync(path.join(dir, 'logs', `${oldId}.lock`))).toBe(false);
     expect(verifyCheckpointBytes(fs.readFileSync(path.join(dir, 'checkpoints', `${oldId}.000000000001.json`))).ok).toBe(true);
@@ -318,7 +322,11 @@ describe('ProvenanceStore', () => {
     expect(warnings[0]).toMatch(new RegExp(`^write to log ${oldId} failed \\(.*\\); the next append starts a new log$`));
     await store.append([draft('next')]).durable;
     expect(store.logId).not.toBe(oldId);
-    expect(readLines(dir, store.logId).map((l) => JSON.parse(l.toString())).map((x) => [x.seq, x.prev, x.name])).toEqual([[0, null, 'next']]);
+    expect(
+      readLines(dir, store.logId)
+        .map((l) => JSON.parse(l.toString()))
+        .map((x) => [x.seq, x.prev, x.name]),
+    ).toEqual([[0, null, 'next']]);
     expect(readLines(dir, oldId).map((l) => JSON.parse(l.toString()).name)).toEqual(['good']);
     await store.close();
     const report = verifyStore(dir);
@@ -333,7 +341,17 @@ describe('ProvenanceStore', () => {
   });
 
   it('reads options from the environment and rejects bad values by name', () => {
-    expect(resolveStoreOptions({}, { LLM_PROVENANCE_DIR: '/tmp/x', LLM_PROVENANCE_DURABILITY: 'interval', LLM_PROVENANCE_CHECKPOINT_EVERY: '5', LLM_PROVENANCE_CHECKPOINT_INTERVAL_MS: '0' })).toMatchObject({
+    expect(
+      resolveStoreOptions(
+        {},
+        {
+          LLM_PROVENANCE_DIR: '/tmp/x',
+          LLM_PROVENANCE_DURABILITY: 'interval',
+          LLM_PROVENANCE_CHECKPOINT_EVERY: '5',
+          LLM_PROVENANCE_CHECKPOINT_INTERVAL_MS: '0',
+        },
+      ),
+    ).toMatchObject({
       dir: '/tmp/x',
       durability: 'interval',
       checkpointEvery: 5,
@@ -341,8 +359,12 @@ describe('ProvenanceStore', () => {
       fsyncIntervalMs: 1000,
     });
     expect(resolveStoreOptions({}, {}).dir).toBe(path.resolve('.llm-provenance'));
-    expect(() => resolveStoreOptions({}, { LLM_PROVENANCE_DURABILITY: 'sometimes' })).toThrow(`durability must be 'batch', 'interval' or 'none', got "sometimes"`);
-    expect(() => resolveStoreOptions({}, { LLM_PROVENANCE_CHECKPOINT_EVERY: 'ten' })).toThrow('LLM_PROVENANCE_CHECKPOINT_EVERY must be a non-negative integer, got "ten"');
+    expect(() => resolveStoreOptions({}, { LLM_PROVENANCE_DURABILITY: 'sometimes' })).toThrow(
+      `durability must be 'batch', 'interval' or 'none', got "sometimes"`,
+    );
+    expect(() => resolveStoreOptions({}, { LLM_PROVENANCE_CHECKPOINT_EVERY: 'ten' })).toThrow(
+      'LLM_PROVENANCE_CHECKPOINT_EVERY must be a non-negative integer, got "ten"',
+    );
     expect(() => resolveStoreOptions({ checkpointEvery: -1 })).toThrow('option checkpointEvery must be a non-negative integer, got -1');
   });
 });

@@ -1,4 +1,11 @@
-import { GenAIInstrumentationBase, type GenAIBackend, stainlessModule, type GenAIInstrumentationConfig, type ModulePatch, type StainlessOperation } from '@llm-provenance/instrumentation-common';
+import {
+  GenAIInstrumentationBase,
+  type GenAIBackend,
+  stainlessModule,
+  type GenAIInstrumentationConfig,
+  type ModulePatch,
+  type StainlessOperation,
+} from '@llm-provenance/instrumentation-common';
 import { chatRequest, countTokensRequest } from './request.js';
 import { chatResponse, countTokensResponse, errorType } from './response.js';
 import { withoutSdkSpans } from './sdk-spans.js';

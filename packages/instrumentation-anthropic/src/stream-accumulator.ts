@@ -70,9 +70,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
       model: this.model,
       finishReasons: finishReason ? [finishReason] : undefined,
       usage: tokenUsageOf(this.usage),
-      outputMessages: this.captureContent
-        ? [{ role: 'assistant', parts: this.parts(), finish_reason: finishReason ?? UNKNOWN_FINISH_REASON }]
-        : undefined,
+      outputMessages: this.captureContent ? [{ role: 'assistant', parts: this.parts(), finish_reason: finishReason ?? UNKNOWN_FINISH_REASON }] : undefined,
     };
   }
 

@@ -105,7 +105,12 @@ export class GenAISpan {
    */
   readonly #credential: string | undefined;
 
-  constructor(tracer: Tracer, request: GenAIRequest, private readonly policy: GenAIPolicy, parent: Context = otelContext.active()) {
+  constructor(
+    tracer: Tracer,
+    request: GenAIRequest,
+    private readonly policy: GenAIPolicy,
+    parent: Context = otelContext.active(),
+  ) {
     this.captureContent = policy.captureContent;
     this.providerName = policy.providerName ?? request.providerName;
     this.requestModel = request.requestModel;

@@ -2,25 +2,11 @@ export { GenAIInstrumentationBase, type GenAIBackend, type GenAIInstrumentationC
 export { traceGenAICall, type TraceCallOptions, type TraceTarget } from './trace-call.js';
 export type { CallHandling, StreamHandling, StreamAccumulator } from './call-handling.js';
 export type { ModulePatch, PatchTarget, MethodPatch, TracedMethod, WrappedMethod, Around } from './patch-list.js';
-export {
-  GenAISpan,
-  requestContentAttributes,
-  type GenAIRequest,
-  type GenAIRequestContent,
-  type GenAIResponse,
-  type GenAIPolicy,
-} from './genai-span.js';
+export { GenAISpan, requestContentAttributes, type GenAIRequest, type GenAIRequestContent, type GenAIResponse, type GenAIPolicy } from './genai-span.js';
 export { observeAsyncIterable, isAsyncIterable, type StreamObserver, type StreamOutcome } from './stream.js';
 export { makeApiPromiseParseIdempotent, isStainlessApiPromise, observeApiPromise, type ApiPromiseObserver } from './api-promise.js';
 export { resolveCaptureContent, ENV_CAPTURE_MESSAGE_CONTENT } from './capture-policy.js';
-export {
-  fingerprintCredential,
-  scrubSecrets,
-  redactUrl,
-  redactHeaders,
-  FINGERPRINT_DOMAIN,
-  REDACTED,
-} from './redaction.js';
+export { fingerprintCredential, scrubSecrets, redactUrl, redactHeaders, FINGERPRINT_DOMAIN, REDACTED } from './redaction.js';
 export {
   resolvePriceTable,
   loadPriceTableFile,
@@ -37,25 +23,12 @@ export {
 } from './pricing.js';
 export { BUILTIN_PRICE_TABLE } from './builtin-prices.js';
 export { withAttribution, setAttribution, readAttribution, type Attribution } from './attribution.js';
-export {
-  definedAttributes,
-  toAttributeValue,
-  toStringArray,
-  genAIRequestAttributes,
-  serverAttributesFromUrl,
-  type GenAIRequestParams,
-} from './attributes.js';
+export { definedAttributes, toAttributeValue, toStringArray, genAIRequestAttributes, serverAttributesFromUrl, type GenAIRequestParams } from './attributes.js';
 export { providerFromUrl } from './provider-hosts.js';
 export { errorTypeOf, exceptionTypeOf, httpStatusOf, safeErrorMessage, recordSpanError, ERROR_TYPE_OTHER } from './errors.js';
 export { InternalErrorReporter } from './internal-errors.js';
 export { versionSatisfies, supportedModuleDefinition } from './supported-versions.js';
-export {
-  stainlessModule,
-  stainlessStreamHandling,
-  type StainlessSdk,
-  type StainlessResource,
-  type StainlessOperation,
-} from './stainless-sdk.js';
+export { stainlessModule, stainlessStreamHandling, type StainlessSdk, type StainlessResource, type StainlessOperation } from './stainless-sdk.js';
 export { headerValue, requestIdFromApiError, requestIdFromResponseHeader } from './stainless-request-id.js';
 // The OpenAI wire format's mappings, shared by every SDK that speaks it (openai, groq-sdk).
 export * from './openai-compatible/index.js';

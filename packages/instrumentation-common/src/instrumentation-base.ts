@@ -44,9 +44,7 @@ export interface GenAIBackend {
  * declaration is static because OTel's InstrumentationBase asks for the module definitions (`init()`)
  * from inside its constructor, before any instance field of a subclass exists.
  */
-export abstract class GenAIInstrumentationBase<
-  C extends GenAIInstrumentationConfig = GenAIInstrumentationConfig,
-> extends InstrumentationBase<C> {
+export abstract class GenAIInstrumentationBase<C extends GenAIInstrumentationConfig = GenAIInstrumentationConfig> extends InstrumentationBase<C> {
   // No initialisers on these fields: InstrumentationBase's constructor runs init()/enable() before
   // subclass initialisers would run, so everything here is created lazily or in setConfig().
   private _genAIPolicy?: GenAIPolicy;

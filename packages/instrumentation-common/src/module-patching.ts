@@ -27,18 +27,28 @@ export function moduleDefinitions(modules: readonly ModulePatch[], host: PatchHo
     };
     const patch = (exports: any) => {
       let patched = 0;
-      host.errors.guard(`patching ${module.module}`, () => forEachMethod(module, exports, (target, name, method) => {
-        if (isWrapped((target as Record<string, unknown>)[name])) wrapper.unwrap(target, name);
-        wrapper.wrap(target, name, factoryOf(method));
-        patched += 1;
-      }), undefined);
+      host.errors.guard(
+        `patching ${module.module}`,
+        () =>
+          forEachMethod(module, exports, (target, name, method) => {
+            if (isWrapped((target as Record<string, unknown>)[name])) wrapper.unwrap(target, name);
+            wrapper.wrap(target, name, factoryOf(method));
+            patched += 1;
+          }),
+        undefined,
+      );
       if (patched === 0) diag.warn(module.notFound ?? `${module.module} loaded, but none of the methods to trace was found; nothing is traced`);
       return exports;
     };
     const unpatch = (exports: any) => {
-      host.errors.guard(`unpatching ${module.module}`, () => forEachMethod(module, exports, (target, name) => {
-        if (isWrapped((target as Record<string, unknown>)[name])) wrapper.unwrap(target, name);
-      }), undefined);
+      host.errors.guard(
+        `unpatching ${module.module}`,
+        () =>
+          forEachMethod(module, exports, (target, name) => {
+            if (isWrapped((target as Record<string, unknown>)[name])) wrapper.unwrap(target, name);
+          }),
+        undefined,
+      );
     };
     const files = (module.files ?? []).map((file) => new InstrumentationNodeModuleFile(file, [module.versions], patch, unpatch));
     return supportedModuleDefinition(diag, module.module, module.versions, patch, unpatch, files);

@@ -23,7 +23,10 @@ const FINGERPRINTS = new BoundedCache<string, string>(32);
 export function fingerprintCredential(credential: string | null | undefined): string | undefined {
   if (typeof credential !== 'string' || credential.length === 0) return undefined;
   // The first 8 bytes as hex: the first 16 hex digits, as a string of its own (not a slice of a longer one).
-  return FINGERPRINTS.get(credential) ?? FINGERPRINTS.set(credential, createHmac('sha256', FINGERPRINT_DOMAIN).update(credential, 'utf8').digest().toString('hex', 0, 8));
+  return (
+    FINGERPRINTS.get(credential) ??
+    FINGERPRINTS.set(credential, createHmac('sha256', FINGERPRINT_DOMAIN).update(credential, 'utf8').digest().toString('hex', 0, 8))
+  );
 }
 
 export const REDACTED = '[REDACTED]';

@@ -81,12 +81,7 @@ function addRequestContent(content: GenAIRequestContent | undefined, out: Attrib
 }
 
 /** What a response adds: ids, finish reasons, usage, cost (provider's, else the price table's), output. */
-export function responseSpanAttributes(
-  response: GenAIResponse,
-  policy: GenAIPolicy,
-  providerName: string,
-  requestModel: string | undefined,
-): Attributes {
+export function responseSpanAttributes(response: GenAIResponse, policy: GenAIPolicy, providerName: string, requestModel: string | undefined): Attributes {
   const out: Attributes = {};
   copyWithoutContent(response.attributes, out);
   setDefined(out, ATTR_GEN_AI_RESPONSE_ID, response.id);

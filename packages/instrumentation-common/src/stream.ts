@@ -189,9 +189,7 @@ function observingIterator<T>(inner: AnyAsyncIterator<T>, state: StreamState<T>,
 /** True for objects that can be read with for-await (and are not strings/arrays). */
 export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return (
-    !!value &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function'
+    !!value && (typeof value === 'object' || typeof value === 'function') && typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function'
   );
 }
 

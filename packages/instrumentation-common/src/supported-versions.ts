@@ -18,11 +18,16 @@ export function versionSatisfies(version: string, range: string): boolean {
       if (!m) throw new TypeError(`version range "${range}": cannot read comparator "${c}"`);
       const cmp = compare(v, parseVersion(m[2])!);
       switch (m[1] ?? '=') {
-        case '>=': return cmp >= 0;
-        case '>': return cmp > 0;
-        case '<=': return cmp <= 0;
-        case '<': return cmp < 0;
-        default: return cmp === 0;
+        case '>=':
+          return cmp >= 0;
+        case '>':
+          return cmp > 0;
+        case '<=':
+          return cmp <= 0;
+        case '<':
+          return cmp < 0;
+        default:
+          return cmp === 0;
       }
     });
   });

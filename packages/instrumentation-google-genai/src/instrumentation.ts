@@ -1,4 +1,10 @@
-import { GenAIInstrumentationBase, type GenAIBackend, type GenAIInstrumentationConfig, type ModulePatch, type TracedMethod } from '@llm-provenance/instrumentation-common';
+import {
+  GenAIInstrumentationBase,
+  type GenAIBackend,
+  type GenAIInstrumentationConfig,
+  type ModulePatch,
+  type TracedMethod,
+} from '@llm-provenance/instrumentation-common';
 import { genaiAbortSignal, genaiEmbedCall, genaiGenerateCall } from './genai-call.js';
 import { legacyChatCall, legacyEmbedCall, legacyGenerateCall } from './legacy-request.js';
 import { embedContentRequest, generateContentRequest } from './request.js';
@@ -45,7 +51,12 @@ const GOOGLE_GENAI_MODULE: ModulePatch = {
     const models = exports?.Models?.prototype;
     // embedContentInternal since 1.2x; before that embedContent was the prototype method itself.
     const embed = typeof models?.embedContentInternal === 'function' ? 'embedContentInternal' : 'embedContent';
-    return [{ target: models, methods: { generateContentInternal: GENERATE_CONTENT, generateContentStreamInternal: GENERATE_CONTENT_STREAM, [embed]: EMBED_CONTENT } }];
+    return [
+      {
+        target: models,
+        methods: { generateContentInternal: GENERATE_CONTENT, generateContentStreamInternal: GENERATE_CONTENT_STREAM, [embed]: EMBED_CONTENT },
+      },
+    ];
   },
   notFound: '@google/genai: no Models class in the module exports; not instrumented',
 };

@@ -82,11 +82,7 @@ export function inputMessagesOf(contents: unknown): ChatMessage[] {
 /** `systemInstruction` (string, Part, Part[] or Content) as the conventions' list of parts. */
 export function systemInstructionsOf(instruction: unknown): SystemInstructions | undefined {
   if (instruction === undefined || instruction === null || instruction === '') return undefined;
-  const parts = isContent(instruction)
-    ? instruction.parts ?? []
-    : Array.isArray(instruction)
-      ? instruction.map(asPart)
-      : [asPart(instruction)];
+  const parts = isContent(instruction) ? (instruction.parts ?? []) : Array.isArray(instruction) ? instruction.map(asPart) : [asPart(instruction)];
   return parts.map(partOf);
 }
 

@@ -141,7 +141,9 @@ export class GenerateContentStreamAccumulator implements StreamAccumulator<Gemin
  * EmbedContentResponse: `embeddings[].values`; Vertex AI adds per-input `statistics.tokenCount`
  * (summed into input tokens). The Gemini API reports no usage for embeddings.
  */
-export function embedContentResponse(r: { embeddings?: Array<{ values?: number[]; statistics?: { tokenCount?: number } }>; embedding?: { values?: number[] } } | undefined): GenAIResponse | undefined {
+export function embedContentResponse(
+  r: { embeddings?: Array<{ values?: number[]; statistics?: { tokenCount?: number } }>; embedding?: { values?: number[] } } | undefined,
+): GenAIResponse | undefined {
   if (!r) return undefined;
   const vectors = r.embeddings ?? (r.embedding ? [r.embedding] : []);
   const counts = vectors.map((v) => (v as { statistics?: { tokenCount?: number } })?.statistics?.tokenCount);

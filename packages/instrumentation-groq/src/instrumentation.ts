@@ -1,4 +1,10 @@
-import { GenAIInstrumentationBase, type GenAIBackend, stainlessModule, type GenAIInstrumentationConfig, type ModulePatch } from '@llm-provenance/instrumentation-common';
+import {
+  GenAIInstrumentationBase,
+  type GenAIBackend,
+  stainlessModule,
+  type GenAIInstrumentationConfig,
+  type ModulePatch,
+} from '@llm-provenance/instrumentation-common';
 import { CHAT, EMBEDDINGS, groqClient } from './mapping.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';
 

@@ -47,18 +47,18 @@ function parameterAttributes(request: OllamaRequest, operation: OllamaOperation)
   const o = request.options ?? {};
   const streams = operation === 'chat' || operation === 'generate';
   const attributes = genAIRequestAttributes({
-      maxTokens: typeof o.num_predict === 'number' && o.num_predict >= 0 ? o.num_predict : undefined,
-      temperature: o.temperature,
-      topP: o.top_p,
-      topK: o.top_k,
-      frequencyPenalty: o.frequency_penalty,
-      presencePenalty: o.presence_penalty,
-      stopSequences: o.stop,
-      seed: o.seed,
-      // ollama-js sends `stream: false` when the caller leaves it out.
-      stream: streams ? request.stream === true : undefined,
-      outputType: request.format === undefined || request.format === null || request.format === '' ? undefined : GenAiOutputType.JSON,
-    });
+    maxTokens: typeof o.num_predict === 'number' && o.num_predict >= 0 ? o.num_predict : undefined,
+    temperature: o.temperature,
+    topP: o.top_p,
+    topK: o.top_k,
+    frequencyPenalty: o.frequency_penalty,
+    presencePenalty: o.presence_penalty,
+    stopSequences: o.stop,
+    seed: o.seed,
+    // ollama-js sends `stream: false` when the caller leaves it out.
+    stream: streams ? request.stream === true : undefined,
+    outputType: request.format === undefined || request.format === null || request.format === '' ? undefined : GenAiOutputType.JSON,
+  });
   return Object.assign(
     attributes,
     definedAttributes({

@@ -66,7 +66,13 @@ export const chatResponse = (r: OllamaFinal): GenAIResponse => completionRespons
 export const generateResponse = (r: OllamaFinal): GenAIResponse => completionResponse(r, 'generate');
 
 /** /api/embed: `embeddings` (one vector per input) and prompt_eval_count. */
-export function embedResponse(r: { model?: string; embeddings?: number[][]; prompt_eval_count?: number; total_duration?: number; load_duration?: number }): GenAIResponse {
+export function embedResponse(r: {
+  model?: string;
+  embeddings?: number[][];
+  prompt_eval_count?: number;
+  total_duration?: number;
+  load_duration?: number;
+}): GenAIResponse {
   return {
     model: r.model,
     usage: typeof r.prompt_eval_count === 'number' ? { inputTokens: r.prompt_eval_count } : undefined,

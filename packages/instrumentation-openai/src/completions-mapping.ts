@@ -16,16 +16,16 @@ import type { ClientInfo } from './client-info.js';
 export function completionRequest(body: any, client: ClientInfo): GenAIRequest {
   const request = openAiRequestTarget(GenAiOperationName.TEXT_COMPLETION, body, client);
   request.attributes = genAIRequestAttributes({
-      maxTokens: body.max_tokens,
-      temperature: body.temperature,
-      topP: body.top_p,
-      frequencyPenalty: body.frequency_penalty,
-      presencePenalty: body.presence_penalty,
-      stopSequences: body.stop,
-      seed: body.seed,
-      choiceCount: body.n,
-      stream: body.stream,
-    });
+    maxTokens: body.max_tokens,
+    temperature: body.temperature,
+    topP: body.top_p,
+    frequencyPenalty: body.frequency_penalty,
+    presencePenalty: body.presence_penalty,
+    stopSequences: body.stop,
+    seed: body.seed,
+    choiceCount: body.n,
+    stream: body.stream,
+  });
   // Each prompt (string, string[], token array, token arrays) as one user message.
   request.content = () => ({ inputMessages: openAiUserInputMessages(body?.prompt) });
   return request;
@@ -33,10 +33,11 @@ export function completionRequest(body: any, client: ClientInfo): GenAIRequest {
 
 /** A `text_completion` object. */
 export function completionResponse(result: any): GenAIResponse | undefined {
-  return openAiChoicesResponse(
-    result,
-    (c): OutputMessage => ({ role: 'assistant', parts: [{ type: 'text', content: String(c?.text ?? '') }], finish_reason: conventionFinishReason(c?.finish_reason) }),
-  );
+  return openAiChoicesResponse(result, (c): OutputMessage => ({
+    role: 'assistant',
+    parts: [{ type: 'text', content: String(c?.text ?? '') }],
+    finish_reason: conventionFinishReason(c?.finish_reason),
+  }));
 }
 
 /** Accumulates legacy completion chunks: text per choice index, finish reasons, the optional usage chunk. */

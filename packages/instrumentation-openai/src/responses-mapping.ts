@@ -74,7 +74,10 @@ function inputItemMessage(item: any): ChatMessage | undefined {
     case 'message':
       return { role: String(item.role ?? 'user'), parts: toParts(item.content) };
     case 'function_call':
-      return { role: 'assistant', parts: [{ type: 'tool_call', id: item.call_id ?? null, name: String(item.name ?? ''), arguments: parseArguments(item.arguments) }] };
+      return {
+        role: 'assistant',
+        parts: [{ type: 'tool_call', id: item.call_id ?? null, name: String(item.name ?? ''), arguments: parseArguments(item.arguments) }],
+      };
     case 'function_call_output':
       return { role: 'tool', parts: [{ type: 'tool_call_response', id: item.call_id ?? null, response: contentText(item.output) }] };
     case 'reasoning':
@@ -197,7 +200,9 @@ export class ResponsesStreamAccumulator implements StreamAccumulator<any> {
       id: this.latest.id,
       model: this.latest.model,
       attributes: definedAttributes({ [ATTR_OPENAI_RESPONSE_SERVICE_TIER]: this.latest.service_tier }),
-      outputMessages: this.captureContent ? [{ role: 'assistant', parts: this.text ? [{ type: 'text', content: this.text }] : [], finish_reason: 'error' }] : undefined,
+      outputMessages: this.captureContent
+        ? [{ role: 'assistant', parts: this.text ? [{ type: 'text', content: this.text }] : [], finish_reason: 'error' }]
+        : undefined,
     };
   }
 }

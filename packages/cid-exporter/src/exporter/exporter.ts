@@ -95,7 +95,10 @@ export class CidSpanExporter implements SpanExporter {
   exportBatch(spans: ReadableSpan[], droppedSpans = 0): BatchExport {
     if (this.shutdownPromise) {
       const error = new Error('CidSpanExporter is shut down');
-      return { stored: Promise.resolve({ outcomes: spans.map((span) => ({ span, error })), droppedRecorded: false }), done: Promise.resolve({ code: ExportResultCode.FAILED, error }) };
+      return {
+        stored: Promise.resolve({ outcomes: spans.map((span) => ({ span, error })), droppedRecorded: false }),
+        done: Promise.resolve({ code: ExportResultCode.FAILED, error }),
+      };
     }
     const stored = this.settle(this.append(spans, droppedSpans));
     const done = stored.then((batch) => this.finish(spans, batch.outcomes)).catch((error: Error) => ({ code: ExportResultCode.FAILED, error }) as ExportResult);
@@ -149,7 +152,10 @@ export class CidSpanExporter implements SpanExporter {
     const errors = outcomes.filter((o) => o.error).map((o) => o.error!);
     errors.push(...(await this.forwarder.forward(outcomes)));
     if (errors.length === 0) return { code: ExportResultCode.SUCCESS };
-    const error = errors.length === 1 ? errors[0]! : new AggregateError(errors, `${errors.length} problems exporting ${spans.length} spans: ${errors.map((e) => e.message).join('; ')}`);
+    const error =
+      errors.length === 1
+        ? errors[0]!
+        : new AggregateError(errors, `${errors.length} problems exporting ${spans.length} spans: ${errors.map((e) => e.message).join('; ')}`);
     diag.error(`CidSpanExporter: ${error.message}`);
     return { code: ExportResultCode.FAILED, error };
   }

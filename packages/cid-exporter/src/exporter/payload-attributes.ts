@@ -39,7 +39,8 @@ export function payloadTable(extra: Record<string, PayloadDirection> = {}): Map<
   const table = new Map<string, PayloadDirection>();
   for (const name of GEN_AI_CONTENT_ATTRIBUTES as readonly string[]) table.set(name, KNOWN[name] ?? 'input');
   for (const [name, dir] of Object.entries(extra)) {
-    if (dir !== 'input' && dir !== 'output') throw new Error(`payloadAttributes[${JSON.stringify(name)}] must be 'input' or 'output', got ${JSON.stringify(dir)}`);
+    if (dir !== 'input' && dir !== 'output')
+      throw new Error(`payloadAttributes[${JSON.stringify(name)}] must be 'input' or 'output', got ${JSON.stringify(dir)}`);
     table.set(name, dir);
   }
   return table;

@@ -70,7 +70,9 @@ export class CidSpanProcessor implements SpanProcessor {
     if (this.heldCount >= this.options.maxQueueSize) {
       this.dropped++;
       if (this.droppedInEpisode++ === 0) {
-        diag.warn(`CidSpanProcessor: queue full (${this.options.maxQueueSize} spans held while the store writes), dropping spans; the count goes into the store`);
+        diag.warn(
+          `CidSpanProcessor: queue full (${this.options.maxQueueSize} spans held while the store writes), dropping spans; the count goes into the store`,
+        );
       }
       return;
     }

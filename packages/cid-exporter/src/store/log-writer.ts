@@ -57,7 +57,15 @@ export class LogWriter {
       encoded.buffers.forEach((b) => this.pool.give(b));
       return { records: encoded.records, durable: Promise.resolve() };
     }
-    const job: WriteJob = { log, generation: log.generation, state: 'queued', pack: encoded.pack, lines: encoded.lines, snapshot: encoded.snapshot, buffers: encoded.buffers };
+    const job: WriteJob = {
+      log,
+      generation: log.generation,
+      state: 'queued',
+      pack: encoded.pack,
+      lines: encoded.lines,
+      snapshot: encoded.snapshot,
+      buffers: encoded.buffers,
+    };
     return { records: encoded.records, durable: this.queue.enqueue(job) };
   }
 
@@ -66,7 +74,15 @@ export class LogWriter {
     const log = this.logForAppend();
     const encoded = encodeAppend(log, inputs, this.pool);
     if (encoded.lines !== null) {
-      this.queue.writeSync({ log, generation: log.generation, state: 'queued', pack: encoded.pack, lines: encoded.lines, snapshot: encoded.snapshot, buffers: encoded.buffers });
+      this.queue.writeSync({
+        log,
+        generation: log.generation,
+        state: 'queued',
+        pack: encoded.pack,
+        lines: encoded.lines,
+        snapshot: encoded.snapshot,
+        buffers: encoded.buffers,
+      });
     }
     for (const r of encoded.records) if (r instanceof Error) throw r;
     return encoded.records as AppendedRecord[];

@@ -34,17 +34,17 @@ export type ChatCompletionClient = OpenAiCompatibleClient;
 export function chatCompletionRequest(body: any, client: ChatCompletionClient): GenAIRequest {
   const request = requestTarget(GenAiOperationName.CHAT, body, client);
   request.attributes = genAIRequestAttributes({
-      maxTokens: body?.max_completion_tokens ?? body?.max_tokens,
-      temperature: body?.temperature,
-      topP: body?.top_p,
-      frequencyPenalty: body?.frequency_penalty,
-      presencePenalty: body?.presence_penalty,
-      stopSequences: body?.stop,
-      seed: body?.seed,
-      choiceCount: body?.n,
-      outputType: chatOutputTypeOf(body?.response_format?.type),
-      stream: body?.stream,
-    });
+    maxTokens: body?.max_completion_tokens ?? body?.max_tokens,
+    temperature: body?.temperature,
+    topP: body?.top_p,
+    frequencyPenalty: body?.frequency_penalty,
+    presencePenalty: body?.presence_penalty,
+    stopSequences: body?.stop,
+    seed: body?.seed,
+    choiceCount: body?.n,
+    outputType: chatOutputTypeOf(body?.response_format?.type),
+    stream: body?.stream,
+  });
   request.content = () => chatCompletionRequestContentJson(body);
   return request;
 }

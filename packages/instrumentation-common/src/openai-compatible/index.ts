@@ -7,7 +7,12 @@ export {
   ChatCompletionStreamAccumulator,
   type ChatCompletionClient,
 } from './chat-completions.js';
-export { toParts as openAiContentParts, parseArguments as parseToolArguments, contentText as toolResultContent, conventionFinishReason } from './content-parts.js';
+export {
+  toParts as openAiContentParts,
+  parseArguments as parseToolArguments,
+  contentText as toolResultContent,
+  conventionFinishReason,
+} from './content-parts.js';
 export {
   requestTarget as openAiRequestTarget,
   userInputMessages as openAiUserInputMessages,

@@ -59,7 +59,10 @@ export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string 
   protected usage?: TokenUsage;
   private readonly choices: StreamChoices<S>;
 
-  constructor(protected readonly captureContent: boolean, newState: () => S) {
+  constructor(
+    protected readonly captureContent: boolean,
+    newState: () => S,
+  ) {
     this.choices = new StreamChoices(newState);
   }
 
