@@ -5,7 +5,8 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as dagJson from '@ipld/dag-json';
 import { diag, DiagLogLevel, SpanKind } from '@opentelemetry/api';
-import { TracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import type { ExportResult } from '@opentelemetry/core';
+import { TracerProvider, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { CidSpanExporter, CidSpanProcessor, ProvenanceStore, verifyStore, type AppendResult, type RecordInput } from '@llm-provenance/cid-exporter';
 import { mfCid, readLines, tmpStoreDir } from './store-helpers.js';
 
@@ -44,6 +45,23 @@ function captureWarnings() {
   );
 }
 
+/** An in-memory exporter that says when it has received a number of spans. */
+class ForwardedSpans extends InMemorySpanExporter {
+  private waiting: { count: number; resolve: () => void }[] = [];
+
+  override export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    super.export(spans, resultCallback);
+    const have = this.getFinishedSpans().length;
+    this.waiting = this.waiting.filter((w) => (have >= w.count ? (w.resolve(), false) : true));
+  }
+
+  /** Resolves once `count` spans have been exported (the test's own timeout bounds a failing wait). */
+  received(count: number): Promise<void> {
+    if (this.getFinishedSpans().length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push({ count, resolve }));
+  }
+}
+
 /** A full garbage collection, to count which spans are still referenced (V8's gc, made reachable here). */
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
@@ -52,7 +70,7 @@ function collectGarbage(): void {
 
 function setup(label: string, options: ConstructorParameters<typeof CidSpanProcessor>[1]) {
   const dir = tmpStoreDir(label);
-  const forwarded = new InMemorySpanExporter();
+  const forwarded = new ForwardedSpans();
   const exporter = new CidSpanExporter({ dir, forwardTo: [forwarded], durability: 'batch' });
   const processor = new CidSpanProcessor(exporter, options);
   const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('processor-test', '1.0.0');
@@ -122,7 +140,8 @@ describe('CidSpanProcessor', () => {
     endSpan('three');
     expect(processor.bufferedCount).toBe(0);
     expect(processor.flushSync()).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A flush would write anything still held: there is nothing.
+    await processor.forceFlush();
     expect(storedNames(dir, logId)).toEqual(['one', 'two']);
     expectClosed(dir, logId, 2);
   });
@@ -142,7 +161,7 @@ describe('CidSpanProcessor', () => {
     expectClosed(dir, logId, 3);
     // Should the event loop run again, the taken-over async write changes nothing; the first batch is then
     // forwarded with the CIDs it was stored under.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await forwarded.received(2);
     expect(fs.readFileSync(path.join(dir, 'logs', `${logId}.jsonl`))).toEqual(bytesAtExit);
     expectClosed(dir, logId, 3);
     const lines = readLines(dir, logId);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -269,20 +269,42 @@ describe('ProvenanceStore', () => {
     await none.append([draft('n1', 'np')]).durable;
     await none.flush();
     expect(readLines(dir, none.logId).map((l) => JSON.parse(l.toString()).name)).toEqual(['n1']);
-    const interval = open(dir, { durability: 'interval', fsyncIntervalMs: 20 });
-    await interval.append([draft('i1')]).durable;
-    expect(readLines(dir, interval.logId).length).toBe(1);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(interval.durableSize).toBe(1);
+    // The interval timer is driven by hand: its tick starts a flush, which the test awaits.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const interval = open(dir, { durability: 'interval', fsyncIntervalMs: 20 });
+      const writer = (interval as unknown as { writer: { flush(): Promise<void>; current: { dirty: boolean } } }).writer;
+      const flushes = promisesReturnedBy(writer, 'flush');
+      await interval.append([draft('i1')]).durable;
+      expect(readLines(dir, interval.logId).length).toBe(1);
+      // Written, not yet fsynced: the log is dirty until the timer's flush.
+      expect(writer.current.dirty).toBe(true);
+      vi.advanceTimersByTime(20);
+      expect(flushes).toHaveLength(1);
+      await flushes[0];
+      expect(writer.current.dirty).toBe(false);
+      expect(interval.durableSize).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('writes a checkpoint on the interval timer when records were added', async () => {
     const dir = tmpStoreDir('ckpt-interval');
-    const store = open(dir, { checkpointEvery: 0, checkpointIntervalMs: 30 });
-    await store.append([draft('a'), draft('b')]).durable;
-    const file = path.join(dir, 'checkpoints', `${store.logId}.000000000002.json`);
-    for (let i = 0; i < 50 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(verifyCheckpointBytes(fs.readFileSync(file)).checkpoint!.statement.size).toBe(2);
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const store = open(dir, { checkpointEvery: 0, checkpointIntervalMs: 30 });
+      const checkpoints = promisesReturnedBy(store, 'checkpoint');
+      await store.append([draft('a'), draft('b')]).durable;
+      const file = path.join(dir, 'checkpoints', `${store.logId}.000000000002.json`);
+      expect(fs.existsSync(file)).toBe(false);
+      vi.advanceTimersByTime(30);
+      expect(checkpoints).toHaveLength(1);
+      await checkpoints[0];
+      expect(verifyCheckpointBytes(fs.readFileSync(file)).checkpoint!.statement.size).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('after a failed write, fails that append and continues in a new log with a closing checkpoint for the old one', async () => {
@@ -368,3 +390,15 @@ describe('ProvenanceStore', () => {
     expect(() => resolveStoreOptions({ checkpointEvery: -1 })).toThrow('option checkpointEvery must be a non-negative integer, got -1');
   });
 });
+
+/** Wraps `obj[method]` so that every promise it returns is collected, in call order. */
+function promisesReturnedBy<T extends object, K extends keyof T>(obj: T, method: K): Promise<unknown>[] {
+  const returned: Promise<unknown>[] = [];
+  const original = obj[method] as unknown as (...args: unknown[]) => Promise<unknown>;
+  (obj as Record<K, unknown>)[method] = (...args: unknown[]) => {
+    const p = original.apply(obj, args);
+    returned.push(p);
+    return p;
+  };
+  return returned;
+}
