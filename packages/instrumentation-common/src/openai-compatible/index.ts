@@ -24,3 +24,4 @@ export { choicesResponse as openAiChoicesResponse } from './choices-response.js'
 export { ChoiceStreamAccumulator as OpenAiChoiceStreamAccumulator } from './stream-choices.js';
 export { embeddingsRequest as openAiEmbeddingsRequest, embeddingsResponse as openAiEmbeddingsResponse } from './embeddings.js';
 export { addCallerIdentity, type CallerIdentityFields } from './caller-identity.js';
+export { requestStreamUsage, requestedUsageChunks } from './stream-usage.js';
