@@ -364,6 +364,8 @@ export function googleGenAISuite(label: string, load: () => any, tracing: Tracin
           },
         ]),
         'gen_ai.embeddings.dimension.count': 32,
+        // The Gemini API reports no token counts for embeddings: marked unknown, not silently absent.
+        'provenance.usage.unknown': true,
       });
     });
 
