@@ -338,7 +338,13 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
       const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello world' }], stream: true });
       for await (const _ of stream) void _;
       const [span] = await finishedSpans(exporter);
-      expect(span.attributes).toEqual({ ...streamBase(), ...askedUsage, ...responseMeta(), 'gen_ai.response.finish_reasons': ['stop'], ...usage(3, 4, 0.00000285) });
+      expect(span.attributes).toEqual({
+        ...streamBase(),
+        ...askedUsage,
+        ...responseMeta(),
+        'gen_ai.response.finish_reasons': ['stop'],
+        ...usage(3, 4, 0.00000285),
+      });
     });
 
     it.skipIf(!available)('marks the tokens unknown when the provider sends no usage chunk although asked', async () => {
@@ -441,7 +447,13 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
       expect(lines.join('')).toContain('"content":" hi"');
       expect(lines.join('')).not.toContain('usage');
       const [span] = await finishedSpans(exporter);
-      expect(span.attributes).toEqual({ ...streamBase(), ...askedUsage, ...responseMeta(), 'gen_ai.response.finish_reasons': ['stop'], ...usage(1, 2, 0.00000135) });
+      expect(span.attributes).toEqual({
+        ...streamBase(),
+        ...askedUsage,
+        ...responseMeta(),
+        'gen_ai.response.finish_reasons': ['stop'],
+        ...usage(1, 2, 0.00000135),
+      });
     });
 
     it.skipIf(!available)('does not break withResponse() on a stream', async () => {
@@ -455,7 +467,13 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
       for await (const chunk of data) out += chunk.choices[0]?.delta?.content ?? '';
       expect(out).toBe('Echo: hi');
       const [span] = await finishedSpans(exporter);
-      expect(span.attributes).toEqual({ ...streamBase(), ...askedUsage, ...responseMeta(), 'gen_ai.response.finish_reasons': ['stop'], ...usage(1, 2, 0.00000135) });
+      expect(span.attributes).toEqual({
+        ...streamBase(),
+        ...askedUsage,
+        ...responseMeta(),
+        'gen_ai.response.finish_reasons': ['stop'],
+        ...usage(1, 2, 0.00000135),
+      });
     });
 
     it.skipIf(!available)('records an error mid-stream and rethrows it unchanged', async () => {
