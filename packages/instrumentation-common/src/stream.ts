@@ -214,7 +214,7 @@ class HidingIterator<T> implements AsyncIterableIterator<T> {
   ) {}
 
   next(value?: unknown): Promise<IteratorResult<T>> {
-    const p = arguments.length === 0 ? this.inner.next() : this.inner.next(value as undefined);
+    const p = arguments.length === 0 ? this.inner.next() : this.inner.next(value);
     return p.then((result) => (result && !result.done && this.state.hides(result.value) ? this.next() : result));
   }
 

@@ -132,7 +132,8 @@ function finishReason(response: any): string | undefined {
  * response `incomplete_details.reason` (`max_output_tokens`, `content_filter`). The output message's
  * `finish_reason` carries the conventions' value (`finishReason`).
  */
-function providerFinishReasons(response: { status?: unknown; incomplete_details?: { reason?: unknown } | null }): string[] {
+function providerFinishReasons(result: unknown): string[] {
+  const response = result as { status?: unknown; incomplete_details?: { reason?: unknown } | null };
   const status = response.status;
   if (status === 'incomplete') {
     const reason = response.incomplete_details?.reason;

@@ -19,8 +19,9 @@ export interface CallerIdentityFields {
  * non-empty strings are recorded. They describe what the provider was told; `enduser.id` stays the
  * app's own attribution.
  */
-export function addCallerIdentity(body: CallerIdentityFields | null | undefined, out: Attributes): Attributes {
-  if (!body || typeof body !== 'object') return out;
+export function addCallerIdentity(request: unknown, out: Attributes): Attributes {
+  if (!request || typeof request !== 'object') return out;
+  const body = request as CallerIdentityFields;
   setString(out, ATTR_PROVENANCE_REQUEST_USER, body.user);
   setString(out, ATTR_PROVENANCE_REQUEST_SAFETY_IDENTIFIER, body.safety_identifier);
   setString(out, ATTR_PROVENANCE_REQUEST_PROMPT_CACHE_KEY, body.prompt_cache_key);
