@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { useEmulator } from '@llm-provenance/test-support';
+import { loadSdk, useEmulator } from '@llm-provenance/test-support';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
 import { MAJORS, finishedSpans, loadOpenAI, setupTracing } from './helpers.js';
 
@@ -181,6 +181,79 @@ describe.each(MAJORS)('stream usage, openai $label', ({ from, available }) => {
     expect(span.attributes).toEqual({
       ...chatBase(),
       'provenance.usage.requested': true,
+      'gen_ai.response.finish_reasons': ['stop'],
+      'provenance.usage.unknown': true,
+    });
+  });
+
+  /** A client for `baseURL` whose requests really go to the emulator (the path after the host kept, or `path`). */
+  const redirected = (OpenAIClass: any, options: Record<string, unknown>, path?: string) =>
+    new OpenAIClass({
+      apiKey: 'sk-test',
+      maxRetries: 0,
+      ...options,
+      fetch: (url: string | URL, init: RequestInit) => {
+        const target = new URL(String(url));
+        // Azure sends its key as `api-key`; the emulator checks the OpenAI header.
+        const headers = new Headers(init.headers);
+        if (headers.has('api-key')) headers.set('authorization', `Bearer ${headers.get('api-key')}`);
+        return fetch(`${emu.url}${path ?? target.pathname}`, { ...init, headers });
+      },
+    });
+
+  it.skipIf(!available)('asks nothing of a known host that may reject stream_options (Mistral): the tokens are unknown', async () => {
+    instrumentation.setConfig({ captureMessageContent: false });
+    const mistral = redirected(loadOpenAI(from), { baseURL: 'https://api.mistral.ai/v1' });
+    const request = { model: 'mistral-small', messages: [{ role: 'user', content: 'hi' }], stream: true };
+    for await (const _ of await mistral.chat.completions.create(request)) void _;
+    expect(emu.requests[0].body).toEqual(request);
+    const [span] = await finishedSpans(exporter);
+    expect(span.attributes).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'mistral_ai',
+      'gen_ai.request.model': 'mistral-small',
+      'server.address': 'api.mistral.ai',
+      'server.port': 443,
+      'openai.api.type': 'chat_completions',
+      'provenance.credential.fingerprint': FP,
+      'gen_ai.request.stream': true,
+      'gen_ai.response.time_to_first_chunk': expect.any(Number),
+      'gen_ai.response.id': 'chatcmpl-emu-1',
+      'gen_ai.response.model': 'mistral-small',
+      'openai.response.service_tier': 'default',
+      'openai.response.system_fingerprint': 'fp_emu',
+      'provenance.provider.request_id': 'req_emu_1',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'provenance.usage.unknown': true,
+    });
+  });
+
+  it.skipIf(!available)('asks nothing of an AzureOpenAI client (older API versions reject stream_options)', async () => {
+    instrumentation.setConfig({ captureMessageContent: false });
+    const azure = redirected(
+      loadSdk(from, 'openai', 'AzureOpenAI'),
+      { endpoint: 'https://res.openai.azure.com', apiVersion: '2024-06-01', deployment: 'gpt-4o-mini' },
+      '/v1/chat/completions',
+    );
+    const request = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true };
+    for await (const _ of await azure.chat.completions.create(request)) void _;
+    expect(emu.requests[0].body).toEqual(request);
+    const [span] = await finishedSpans(exporter);
+    expect(span.attributes).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'azure.ai.openai',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'server.address': 'res.openai.azure.com',
+      'server.port': 443,
+      'openai.api.type': 'chat_completions',
+      'provenance.credential.fingerprint': FP,
+      'gen_ai.request.stream': true,
+      'gen_ai.response.time_to_first_chunk': expect.any(Number),
+      'gen_ai.response.id': 'chatcmpl-emu-1',
+      'gen_ai.response.model': 'gpt-4o-mini',
+      'openai.response.service_tier': 'default',
+      'openai.response.system_fingerprint': 'fp_emu',
+      'provenance.provider.request_id': 'req_emu_1',
       'gen_ai.response.finish_reasons': ['stop'],
       'provenance.usage.unknown': true,
     });

@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR_PROVENANCE_USAGE_REQUESTED } from '@llm-provenance/semantic-conventions';
+import { ATTR_PROVENANCE_USAGE_REQUESTED, GenAiProviderName } from '@llm-provenance/semantic-conventions';
+import { providerFromUrl } from '../provider-hosts.js';
 
 /**
  * Token usage of a streamed OpenAI call the app did not ask usage for. Chat Completions and legacy
@@ -16,6 +17,32 @@ import { ATTR_PROVENANCE_USAGE_REQUESTED } from '@llm-provenance/semantic-conven
 
 /** The request bodies we made (copies with `include_usage` added): their streams get the chunk filter. */
 const REQUESTED = new WeakSet<object>();
+
+/**
+ * Known hosts that document `stream_options.include_usage` (OpenAI; Groq
+ * https://console.groq.com/docs/api-reference#chat-create; DeepSeek
+ * https://api-docs.deepseek.com/api/create-chat-completion; xAI https://docs.x.ai/docs/api-reference;
+ * Ollama's OpenAI compatibility https://github.com/ollama/ollama/blob/main/docs/openai.md). Other
+ * known hosts (Azure OpenAI, Mistral, ...) may reject the field, so it is not sent there; a host we do
+ * not know (a self-hosted server, a gateway) speaks the OpenAI protocol as far as we can tell and gets it.
+ */
+const ACCEPTS_STREAM_USAGE = new Set<string>([
+  GenAiProviderName.OPENAI,
+  GenAiProviderName.GROQ,
+  GenAiProviderName.DEEPSEEK,
+  GenAiProviderName.X_AI,
+  GenAiProviderName.OLLAMA,
+]);
+
+/** Whether the SDK client talks to a server that accepts `stream_options` (see `ACCEPTS_STREAM_USAGE`). */
+function acceptsStreamUsage(sdkClient: unknown): boolean {
+  if (!isObject(sdkClient)) return true;
+  // The openai SDK's AzureOpenAI client: API versions before 2024-09-01 reject `stream_options`.
+  if (typeof sdkClient.apiVersion === 'string') return false;
+  const baseUrl = sdkClient.baseURL;
+  const provider = typeof baseUrl === 'string' ? providerFromUrl(baseUrl) : undefined;
+  return provider === undefined || ACCEPTS_STREAM_USAGE.has(provider);
+}
 
 interface StreamingBody {
   stream?: unknown;
@@ -34,15 +61,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /**
  * `TracedMethod.prepareArgs` of a streamable OpenAI call: when `args[0]` streams without
  * `include_usage: true`, replaces it with a copy that asks for usage, and returns the attribute saying
- * so. Not for an Azure OpenAI client (`apiVersion` set): API versions before 2024-09-01 reject
- * `stream_options`, and the instrumentation must never make a call fail.
+ * so. Only for servers known to accept the option (`acceptsStreamUsage`): the instrumentation must
+ * never make a call fail; elsewhere the tokens stay unknown (`provenance.usage.unknown`).
  */
 export function requestStreamUsage(args: unknown[], sdkClient: unknown): Attributes | undefined {
   const body = args[0] as StreamingBody | undefined;
   if (!isObject(body) || body.stream !== true) return undefined;
   const options = body.stream_options;
   if (isObject(options) && options.include_usage === true) return undefined;
-  if (isObject(sdkClient) && typeof sdkClient.apiVersion === 'string') return undefined;
+  if (!acceptsStreamUsage(sdkClient)) return undefined;
   const copy = { ...body, stream_options: { ...(isObject(options) ? options : {}), include_usage: true } };
   REQUESTED.add(copy);
   args[0] = copy;
