@@ -60,7 +60,7 @@ function expectedSpans(run: AppRun): Record<string, unknown>[] {
       ]),
       'gen_ai.input.messages': userMessages('weather in Paris?'),
       ...answered(1, 3, 2),
-      'gen_ai.response.finish_reasons': ['tool_call'],
+      'gen_ai.response.finish_reasons': ['tool_use'],
       'gen_ai.output.messages': output([{ type: 'tool_call', id: 'toolu_emu_1', name: 'get_weather', arguments: { city: 'Paris' } }], 'tool_call'),
     },
     {
@@ -83,13 +83,13 @@ function expectedSpans(run: AppRun): Record<string, unknown>[] {
       'gen_ai.system_instructions': JSON.stringify(text('You are terse.')),
       'gen_ai.input.messages': userMessages('Say hello to the provenance store'),
       ...answered(4, 9, 7),
-      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.response.finish_reasons': ['end_turn'],
       'gen_ai.output.messages': output(text('Echo: Say hello to the provenance store'), 'stop'),
     },
     {
       ...streamed(5),
       ...answered(5, 3, 4),
-      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.response.finish_reasons': ['end_turn'],
       'gen_ai.output.messages': output(text('Echo: a b c'), 'stop'),
     },
     {
@@ -101,7 +101,7 @@ function expectedSpans(run: AppRun): Record<string, unknown>[] {
       // What arrived before the abort depends on how much the client had buffered: the app reports it.
       ...streamed(7),
       ...answered(7, 3, seen.abort.output_tokens),
-      ...(abortFinished ? { 'gen_ai.response.finish_reasons': ['stop'] } : {}),
+      ...(abortFinished ? { 'gen_ai.response.finish_reasons': ['end_turn'] } : {}),
       'gen_ai.output.messages': output(text(seen.abort.text), abortFinished ? 'stop' : 'error'),
       // An abort that came after the final message_delta cut nothing off: not an error.
       ...(abortFinished ? {} : { 'error.type': 'APIUserAbortError' }),
@@ -113,7 +113,7 @@ function expectedSpans(run: AppRun): Record<string, unknown>[] {
       'gen_ai.input.messages': userMessages('stream helper'),
       'gen_ai.response.time_to_first_chunk': expect.any(Number),
       ...answered(8, 2, 3),
-      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.response.finish_reasons': ['end_turn'],
       'gen_ai.output.messages': output(text('Echo: stream helper'), 'stop'),
     },
     {

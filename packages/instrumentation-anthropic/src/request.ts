@@ -1,5 +1,6 @@
 import { genAIRequestAttributes, type GenAIRequest } from '@llm-provenance/instrumentation-common';
 import { GenAiOperationName, GenAiOutputType, GenAiProviderName } from '@llm-provenance/semantic-conventions';
+import { addMetadataUserId } from './caller-identity.js';
 import { inputMessagesOf, systemInstructionsOf, toolDefinitionsOf } from './content.js';
 
 /** The parts of a `messages.create` / `countTokens` body this mapping reads. */
@@ -16,6 +17,7 @@ export interface MessageCreateBody {
   tools?: unknown;
   output_format?: { type?: string } | null;
   output_config?: { format?: { type?: string } | null } | null;
+  metadata?: { user_id?: unknown } | null;
 }
 
 /** What the instrumentation reads from the client (`this._client` of a resource). */
@@ -57,16 +59,19 @@ export function chatRequest(body: MessageCreateBody, client: AnthropicClientLike
     operationName: GenAiOperationName.CHAT,
     requestModel: body.model,
     ...clientBase(client),
-    attributes: genAIRequestAttributes({
-      maxTokens: body.max_tokens,
-      temperature: body.temperature,
-      topP: body.top_p,
-      topK: body.top_k,
-      stopSequences: body.stop_sequences,
-      stream: body.stream,
-      outputType: outputTypeOf(body),
-      conversationId: options?.openTelemetry?.conversationId,
-    }),
+    attributes: addMetadataUserId(
+      body.metadata,
+      genAIRequestAttributes({
+        maxTokens: body.max_tokens,
+        temperature: body.temperature,
+        topP: body.top_p,
+        topK: body.top_k,
+        stopSequences: body.stop_sequences,
+        stream: body.stream,
+        outputType: outputTypeOf(body),
+        conversationId: options?.openTelemetry?.conversationId,
+      }),
+    ),
     content: () => ({
       inputMessages: inputMessagesOf(body.messages),
       systemInstructions: systemInstructionsOf(body.system),

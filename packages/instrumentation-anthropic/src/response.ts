@@ -1,7 +1,7 @@
 import { type GenAIResponse } from '@llm-provenance/instrumentation-common';
 import { ATTR_GEN_AI_USAGE_INPUT_TOKENS } from '@llm-provenance/semantic-conventions';
 import { outputMessageOf } from './content.js';
-import { finishReasonOf } from './finish-reasons.js';
+import { finishReasonOf, providerFinishReasons } from './finish-reasons.js';
 import { tokenUsageOf, type AnthropicUsage } from './usage.js';
 
 /** The parts of an Anthropic `message` (https://docs.anthropic.com/en/api/messages#response) we read. */
@@ -21,7 +21,7 @@ export function chatResponse(message: AnthropicMessage | null | undefined): GenA
   return {
     id: message.id,
     model: message.model,
-    finishReasons: finishReason ? [finishReason] : undefined,
+    finishReasons: providerFinishReasons(message.stop_reason),
     usage: tokenUsageOf(message.usage),
     requestId: message._request_id,
     outputMessages: message.content !== undefined ? [outputMessageOf(message.content, finishReason)] : undefined,

@@ -1,7 +1,7 @@
 import type { GenAIResponse, StreamAccumulator } from '@llm-provenance/instrumentation-common';
 import type { MessagePart } from '@llm-provenance/semantic-conventions';
 import { partOf, UNKNOWN_FINISH_REASON } from './content.js';
-import { finishReasonOf } from './finish-reasons.js';
+import { finishReasonOf, providerFinishReasons } from './finish-reasons.js';
 import { mergeUsage, tokenUsageOf, type AnthropicUsage } from './usage.js';
 
 /** A content block being streamed: its start block plus what its deltas added. */
@@ -68,7 +68,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
     return {
       id: this.id,
       model: this.model,
-      finishReasons: finishReason ? [finishReason] : undefined,
+      finishReasons: providerFinishReasons(this.stopReason),
       usage: tokenUsageOf(this.usage),
       outputMessages: this.captureContent ? [{ role: 'assistant', parts: this.parts(), finish_reason: finishReason ?? UNKNOWN_FINISH_REASON }] : undefined,
     };

@@ -37,6 +37,12 @@ export interface StreamHandling<TStream = any, TChunk = any> {
    * read, or a normal completion when the rest had already been buffered (`isComplete()`).
    */
   abortMethods?: readonly string[];
+  /**
+   * Chunks the app must not see because the instrumentation asked for them (`TracedMethod.prepareArgs`):
+   * given the traced call's arguments, a predicate that is true for such a chunk (it may also remove from
+   * a chunk what the change added), or undefined when nothing is hidden. The accumulator sees every chunk.
+   */
+  hiddenChunks?: (args: readonly unknown[]) => ((chunk: unknown) => boolean) | undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import { SpanKind, context as otelContext, trace, type Attributes, type Context,
 import {
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   ATTR_PROVENANCE_PROVIDER_REQUEST_ID,
+  ATTR_PROVENANCE_USAGE_UNKNOWN,
   type InputMessages,
   type OutputMessages,
   type SystemInstructions,
@@ -11,6 +12,7 @@ import { recordSpanError } from './errors.js';
 import type { PriceTable, TokenUsage } from './pricing.js';
 import { requestSpanAttributes, responseSpanAttributes } from './span-attributes.js';
 import { headerValue } from './stainless-request-id.js';
+import { isUsageUnknown } from './usage-policy.js';
 
 export { requestContentAttributes } from './span-attributes.js';
 
@@ -87,6 +89,7 @@ export class GenAISpan {
   readonly context: Context;
   readonly captureContent: boolean;
   private readonly providerName: string;
+  private readonly operationName: string;
   private readonly requestModel: string | undefined;
   private readonly startedAt = performance.now();
   private firstChunkAt: number | undefined;
@@ -113,6 +116,7 @@ export class GenAISpan {
   ) {
     this.captureContent = policy.captureContent;
     this.providerName = policy.providerName ?? request.providerName;
+    this.operationName = request.operationName;
     this.requestModel = request.requestModel;
     this.#credential = typeof request.credential === 'string' && request.credential !== '' ? request.credential : undefined;
     const attributes = requestSpanAttributes(request, policy, this.providerName, parent);
@@ -161,12 +165,14 @@ export class GenAISpan {
   /**
    * Records response attributes, usage, cost and (under the capture policy) output messages, with the
    * request id and a stream's time to first chunk when known: one `setAttributes` for everything the
-   * response adds.
+   * response adds. `complete` (default: yes) says the response is whole, e.g. a stream's terminal chunk
+   * arrived: one without token counts then has none to come (`provenance.usage.unknown`).
    */
-  recordResponse(response: GenAIResponse | undefined): void {
+  recordResponse(response: GenAIResponse | undefined, complete = true): void {
     if (this.ended || !response) return;
     if (typeof response.requestId === 'string' && response.requestId !== '') this.requestId = response.requestId;
     const attributes = responseSpanAttributes(response, this.policy, this.providerName, this.requestModel);
+    if (complete && isUsageUnknown(this.operationName, response.usage)) attributes[ATTR_PROVENANCE_USAGE_UNKNOWN] = true;
     const requestId = this.knownRequestId();
     if (requestId) attributes[ATTR_PROVENANCE_PROVIDER_REQUEST_ID] = this.recordedRequestId = requestId;
     if (this.firstChunkAt !== undefined) {

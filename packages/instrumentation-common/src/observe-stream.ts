@@ -23,6 +23,7 @@ export interface StreamCall {
 export function observeStream(stream: object, handling: StreamHandling, call: StreamCall): boolean {
   const observer = new StreamCallObserver(call, handling.accumulator({ captureContent: call.span.captureContent }), handling.abortErrorType ?? 'AbortError');
   observer.signal = readAbortSignal(handling, stream, call);
+  if (handling.hiddenChunks) observer.hides = readHiddenChunks(handling.hiddenChunks, call);
   if (handling.abortMethods) interposeAbortMethods(stream, handling.abortMethods, observer);
   return observeAsyncIterable(stream, observer);
 }
@@ -32,6 +33,8 @@ class StreamCallObserver implements StreamObserver<unknown> {
   chunks = 0;
   /** The AbortSignal that cancels the stream, if the handling names one. */
   signal: AbortSignal | undefined = undefined;
+  /** Chunks the app must not see (see `StreamHandling.hiddenChunks`); undefined: every chunk passes. */
+  hides: ((chunk: unknown) => boolean) | undefined = undefined;
 
   constructor(
     readonly call: StreamCall,
@@ -48,7 +51,7 @@ class StreamCallObserver implements StreamObserver<unknown> {
   onEnd(outcome: StreamOutcome): void {
     const { call, abortErrorType } = this;
     const span = call.span;
-    this.recordResult();
+    this.recordResult(this.isComplete());
     if (outcome.kind === 'error') {
       call.recordFailure(outcome.error);
     } else if (outcome.kind === 'completed' && this.signal?.aborted && !this.isComplete()) {
@@ -73,9 +76,10 @@ class StreamCallObserver implements StreamObserver<unknown> {
     span.end();
   }
 
-  private recordResult(): void {
+  /** `complete`: the provider's terminal chunk was seen, so a response without usage has none to come. */
+  private recordResult(complete = false): void {
     try {
-      this.call.span.recordResponse(this.accumulator.result());
+      this.call.span.recordResponse(this.accumulator.result(), complete);
     } catch (err) {
       this.call.errors.report('stream result', err);
     }
@@ -96,6 +100,15 @@ function namedError(message: string, name: string): Error {
   const err = new Error(message);
   err.name = name;
   return err;
+}
+
+function readHiddenChunks(hiddenChunks: NonNullable<StreamHandling['hiddenChunks']>, call: StreamCall): ((chunk: unknown) => boolean) | undefined {
+  try {
+    return hiddenChunks(call.args);
+  } catch (err) {
+    call.errors.report('hidden chunks', err);
+    return undefined;
+  }
 }
 
 function readAbortSignal(handling: StreamHandling, stream: object, call: StreamCall): AbortSignal | undefined {

@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import type { CallHandling } from './call-handling.js';
 import type { GenAIRequest } from './genai-span.js';
 
@@ -49,6 +50,13 @@ export interface TracedMethod<TSelf = any> extends CallHandling {
   request(self: TSelf, args: unknown[]): GenAIRequest;
   /** Surrounds the original call (also when the call runs untraced because the mapping failed). */
   around?: Around<TSelf>;
+  /**
+   * Runs only for a traced call, after its span started and before the SDK sees the arguments: may
+   * replace an argument with a changed COPY (never change the app's own objects), e.g. to ask for stream
+   * usage; what it returns is added to the span's attributes. Its stream handling must then hide from
+   * the app whatever the change added (`StreamHandling.hiddenChunks`).
+   */
+  prepareArgs?(self: TSelf, args: unknown[]): Attributes | undefined;
   /**
    * The method reports its result through a node-style callback, its last argument
    * (`(err, value) => ...`): when one is passed, the span ends as the callback is called and the

@@ -37,6 +37,7 @@ function tracedMethod(host: PatchHost, method: TracedMethod, original: AnyFuncti
       host.errors.report('request mapping', err);
     }
     if (!call) return invoke();
+    if (method.prepareArgs) prepareArgs(host, method, self, args, call);
     const last = args.length - 1;
     if (method.callback && last >= 0 && typeof args[last] === 'function') {
       args[last] = call.wrapCallback(args[last] as AnyFunction, context.active());
@@ -46,6 +47,16 @@ function tracedMethod(host: PatchHost, method: TracedMethod, original: AnyFuncti
     call.observe(result);
     return result;
   };
+}
+
+/** `method.prepareArgs` of a traced call; a failure of ours leaves the arguments as the app passed them. */
+function prepareArgs(host: PatchHost, method: TracedMethod, self: unknown, args: unknown[], call: TracedCall): void {
+  try {
+    const attributes = method.prepareArgs!(self, args);
+    if (attributes) call.span.span.setAttributes(attributes);
+  } catch (err) {
+    host.errors.report('argument preparation', err);
+  }
 }
 
 /** No span: only `around` runs the original (e.g. Anthropic's `messages.stream()`, traced through `create`). */

@@ -1,6 +1,7 @@
 import type { StreamAccumulator, StreamHandling } from './call-handling.js';
 import type { GenAIRequest, GenAIResponse } from './genai-span.js';
 import type { MethodPatch, ModulePatch, TracedMethod } from './patch-list.js';
+import { requestStreamUsage, requestedUsageChunks } from './openai-compatible/stream-usage.js';
 import { requestIdFromApiError } from './stainless-request-id.js';
 
 /**
@@ -17,6 +18,12 @@ export interface StainlessOperation<TClient = any> {
   response(result: any): GenAIResponse | undefined;
   /** A new accumulator for one stream; only for operations that can stream. */
   accumulator?: (captureContent: boolean) => StreamAccumulator<any>;
+  /**
+   * An OpenAI Chat Completions / Completions stream reports usage only when asked: a traced call that
+   * streams without `stream_options.include_usage` is sent with it and the extra usage chunk is hidden
+   * from the app (openai-compatible/stream-usage.ts).
+   */
+  requestsStreamUsage?: boolean;
 }
 
 export interface StainlessResource<TClient = any> {
@@ -53,11 +60,12 @@ export interface StainlessSdk<TClient = any> {
  * `stream.controller.abort()`, or a helper's `abort()`), so the controller's signal tells an abort from
  * a normal end; the SDK's own name for an abort is `APIUserAbortError`.
  */
-export function stainlessStreamHandling(accumulator: (captureContent: boolean) => StreamAccumulator<any>): StreamHandling {
+export function stainlessStreamHandling(accumulator: (captureContent: boolean) => StreamAccumulator<any>, requestsStreamUsage = false): StreamHandling {
   return {
     accumulator: ({ captureContent }) => accumulator(captureContent),
     abortSignal: (stream: any) => stream?.controller?.signal,
     abortErrorType: 'APIUserAbortError',
+    hiddenChunks: requestsStreamUsage ? requestedUsageChunks : undefined,
   };
 }
 
@@ -70,7 +78,8 @@ export function stainlessModule<TClient>(sdk: StainlessSdk<TClient>): ModulePatc
   const traced = (op: StainlessOperation<TClient>): TracedMethod => ({
     request: (self: any, args: unknown[]) => op.request(args[0] ?? {}, readClient(self?._client), args[1]),
     response: op.response,
-    stream: op.accumulator ? stainlessStreamHandling(op.accumulator) : undefined,
+    stream: op.accumulator ? stainlessStreamHandling(op.accumulator, op.requestsStreamUsage) : undefined,
+    prepareArgs: op.requestsStreamUsage ? (self: { _client?: unknown } | undefined, args: unknown[]) => requestStreamUsage(args, self?._client) : undefined,
     requestIdHeader: sdk.requestIdHeader,
     onError,
     errorType: sdk.errorType,

@@ -22,6 +22,12 @@ export interface StreamObserver<TChunk> {
   onEnd(outcome: StreamOutcome): void;
   /** Called when observer code threw; the stream itself is unaffected. */
   onInternalError?(where: string, err: unknown): void;
+  /**
+   * Chunks the consumer must not see (ones the instrumentation itself asked the provider for): called
+   * after `onChunk`; true hides the chunk and the consumer's read goes on to the next one. Read once,
+   * when the stream is observed; absent, every chunk passes (and no filtering iterator is made).
+   */
+  hides?: ((chunk: TChunk) => boolean) | undefined;
 }
 
 const COMPLETED: StreamOutcome = Object.freeze({ kind: 'completed' });
@@ -53,6 +59,21 @@ class StreamState<TChunk> {
     } catch (err) {
       this.internalError('stream end', err);
     }
+  }
+
+  /** Whether the consumer must not see `value` (see `StreamObserver.hides`); a failing filter hides nothing. */
+  hides(value: TChunk): boolean {
+    try {
+      return this.observer.hides?.(value) === true;
+    } catch (err) {
+      this.internalError('stream chunk filter', err);
+      return false;
+    }
+  }
+
+  /** Whether the observer filters chunks at all. */
+  get filters(): boolean {
+    return typeof this.observer.hides === 'function';
   }
 
   internalError(where: string, err: unknown): void {
@@ -181,9 +202,43 @@ function settle<T>(p: unknown, state: StreamState<T>, onValue: (r: IteratorResul
   );
 }
 
+/**
+ * Serves the chunks of an observing iterator except those the observer hides: a read that meets a
+ * hidden chunk goes on to the next one, so the consumer never learns it existed. Made only for an
+ * observer that filters.
+ */
+class HidingIterator<T> implements AsyncIterableIterator<T> {
+  constructor(
+    protected readonly inner: AsyncIterableIterator<T> & { throw?: (e?: unknown) => Promise<IteratorResult<T>> },
+    protected readonly state: StreamState<T>,
+  ) {}
+
+  next(value?: unknown): Promise<IteratorResult<T>> {
+    const p = arguments.length === 0 ? this.inner.next() : this.inner.next(value);
+    return p.then((result) => (result && !result.done && this.state.hides(result.value) ? this.next() : result));
+  }
+
+  return(value?: unknown): Promise<IteratorResult<T>> {
+    return this.inner.return!(value);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+class HidingIteratorWithThrow<T> extends HidingIterator<T> {
+  throw(e?: unknown): Promise<IteratorResult<T>> {
+    return this.inner.throw!(e);
+  }
+}
+
 /** An iterator that forwards to `inner` and reports to `state`, keeping `source` alive. */
 function observingIterator<T>(inner: AnyAsyncIterator<T>, state: StreamState<T>, source: object): AsyncIterableIterator<T> {
-  return typeof inner.throw === 'function' ? new ObservingIteratorWithThrow(inner, state, source) : new ObservingIterator(inner, state, source);
+  const hasThrow = typeof inner.throw === 'function';
+  const observed = hasThrow ? new ObservingIteratorWithThrow(inner, state, source) : new ObservingIterator(inner, state, source);
+  if (!state.filters) return observed;
+  return hasThrow ? new HidingIteratorWithThrow(observed, state) : new HidingIterator(observed, state);
 }
 
 /** True for objects that can be read with for-await (and are not strings/arrays). */

@@ -121,7 +121,8 @@ describe('traceGenAICall', () => {
       policy({ captureContent: false }),
     );
     await waitForSpans(exporter, 1);
-    expect(exporter.getFinishedSpans()[0].attributes).toEqual(requestAttributes);
+    // A response without token counts says so (provenance.usage.unknown).
+    expect(exporter.getFinishedSpans()[0].attributes).toEqual({ ...requestAttributes, 'provenance.usage.unknown': true });
   });
 
   it('prefers a provider-reported cost, and omits cost for an unknown model', async () => {

@@ -92,6 +92,26 @@ export function googleGenAISuite(label: string, load: () => any, tracing: Tracin
       });
     });
 
+    it('keeps Gemini’s own finishReason in finish_reasons and the conventions’ value in the output message, streamed', async () => {
+      const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'one two three', config: { maxOutputTokens: 2 } });
+      for await (const _ of stream) void _;
+      const [span] = await waitForSpans(tracing.exporter, 1);
+      expect(span.attributes).toEqual({
+        ...base(emu, 'gemini-2.5-flash'),
+        'gen_ai.request.max_tokens': 2,
+        'gen_ai.request.stream': true,
+        'gen_ai.input.messages': JSON.stringify([user('one two three')]),
+        'gen_ai.response.id': 'gemini-emu-1',
+        'gen_ai.response.model': 'gemini-2.5-flash',
+        'gen_ai.response.finish_reasons': ['MAX_TOKENS'],
+        'gen_ai.usage.input_tokens': 3,
+        'gen_ai.usage.output_tokens': 2,
+        ...flashCost(3, 2),
+        'gen_ai.output.messages': JSON.stringify([answer('Echo: one', 'length')]),
+        'gen_ai.response.time_to_first_chunk': expect.any(Number),
+      });
+    });
+
     it('counts thinking tokens in output_tokens and reports cached and reasoning tokens', async () => {
       emu.enqueue({ kind: 'reasoning', tokens: 10 });
       await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'think about it' });
@@ -364,6 +384,8 @@ export function googleGenAISuite(label: string, load: () => any, tracing: Tracin
           },
         ]),
         'gen_ai.embeddings.dimension.count': 32,
+        // The Gemini API reports no token counts for embeddings: marked unknown, not silently absent.
+        'provenance.usage.unknown': true,
       });
     });
 

@@ -344,6 +344,7 @@ export function ollamaSuite(label: string, load: () => any, tracing: Tracing) {
         ...fingerprint,
         'gen_ai.input.messages': userMessages('hi'),
         'gen_ai.embeddings.dimension.count': 768,
+        'provenance.usage.unknown': true,
       });
       expect(failed.attributes).toEqual({
         ...base(emu, 'embeddings', 'nomic-embed-text'),
@@ -426,6 +427,8 @@ export function ollamaSuite(label: string, load: () => any, tracing: Tracing) {
         ...base(emu, 'embeddings', 'nomic-embed-text'),
         'gen_ai.input.messages': userMessages('legacy text'),
         'gen_ai.embeddings.dimension.count': 768,
+        // The legacy endpoint reports no token counts: marked unknown, not silently absent.
+        'provenance.usage.unknown': true,
       });
     });
   });

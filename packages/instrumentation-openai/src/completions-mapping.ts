@@ -1,6 +1,7 @@
 import type { OutputMessage } from '@llm-provenance/semantic-conventions';
 import { GenAiOperationName } from '@llm-provenance/semantic-conventions';
 import {
+  addCallerIdentity,
   conventionFinishReason,
   genAIRequestAttributes,
   OpenAiChoiceStreamAccumulator,
@@ -26,6 +27,7 @@ export function completionRequest(body: any, client: ClientInfo): GenAIRequest {
     choiceCount: body.n,
     stream: body.stream,
   });
+  addCallerIdentity(body, request.attributes);
   // Each prompt (string, string[], token array, token arrays) as one user message.
   request.content = () => ({ inputMessages: openAiUserInputMessages(body?.prompt) });
   return request;

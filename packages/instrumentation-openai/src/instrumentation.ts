@@ -18,8 +18,14 @@ export type OpenAIInstrumentationConfig = GenAIInstrumentationConfig;
 
 type Operation = StainlessOperation<ClientInfo>;
 
-const CHAT: Operation = { request: chatRequest, response: chatResponse, accumulator: (c) => new ChatStreamAccumulator(c) };
-const COMPLETIONS: Operation = { request: completionRequest, response: completionResponse, accumulator: (c) => new CompletionStreamAccumulator(c) };
+// A stream without `stream_options.include_usage` is sent with it, the extra usage chunk hidden from the app.
+const CHAT: Operation = { request: chatRequest, response: chatResponse, accumulator: (c) => new ChatStreamAccumulator(c), requestsStreamUsage: true };
+const COMPLETIONS: Operation = {
+  request: completionRequest,
+  response: completionResponse,
+  accumulator: (c) => new CompletionStreamAccumulator(c),
+  requestsStreamUsage: true,
+};
 // Embeddings share the OpenAI wire-format mapping in instrumentation-common (groq uses it too).
 const EMBEDDINGS: Operation = { request: openAiEmbeddingsRequest, response: openAiEmbeddingsResponse };
 const RESPONSES: Operation = { request: responsesRequest, response: responsesResponse, accumulator: (c) => new ResponsesStreamAccumulator(c) };

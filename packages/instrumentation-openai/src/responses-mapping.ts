@@ -11,6 +11,7 @@ import {
   type ToolDefinitions,
 } from '@llm-provenance/semantic-conventions';
 import {
+  addCallerIdentity,
   chatOutputTypeOf as outputTypeOf,
   definedAttributes,
   toAttributeValue,
@@ -45,6 +46,7 @@ export function responsesRequest(body: any, client: ClientInfo): GenAIRequest {
   attributes[ATTR_OPENAI_API_TYPE] = API_TYPE_RESPONSES;
   const serviceTier = toAttributeValue(body.service_tier);
   if (serviceTier !== undefined) attributes[ATTR_OPENAI_REQUEST_SERVICE_TIER] = serviceTier;
+  addCallerIdentity(body, attributes);
   request.attributes = attributes;
   request.content = () => responsesRequestContent(body);
   return request;
@@ -124,6 +126,22 @@ function finishReason(response: any): string | undefined {
   return undefined;
 }
 
+/**
+ * `gen_ai.response.finish_reasons` of a response: the Responses API's own words for how it ended. It has
+ * no finish_reason; its `status` (`completed`, `failed`, `cancelled`) says it, and for an `incomplete`
+ * response `incomplete_details.reason` (`max_output_tokens`, `content_filter`). The output message's
+ * `finish_reason` carries the conventions' value (`finishReason`).
+ */
+function providerFinishReasons(result: unknown): string[] {
+  const response = result as { status?: unknown; incomplete_details?: { reason?: unknown } | null };
+  const status = response.status;
+  if (status === 'incomplete') {
+    const reason = response.incomplete_details?.reason;
+    return [typeof reason === 'string' && reason !== '' ? reason : status];
+  }
+  return status === 'completed' || status === 'failed' || status === 'cancelled' ? [status] : [];
+}
+
 function responsesUsage(usage: any): TokenUsage | undefined {
   if (!usage || typeof usage !== 'object') return undefined;
   return {
@@ -153,7 +171,7 @@ export function responsesResponse(result: any): GenAIResponse | undefined {
   return {
     id: result.id,
     model: result.model,
-    finishReasons: reason ? [reason] : [],
+    finishReasons: providerFinishReasons(result),
     usage: responsesUsage(result.usage),
     requestId: result._request_id,
     attributes: definedAttributes({ [ATTR_OPENAI_RESPONSE_SERVICE_TIER]: result.service_tier }),

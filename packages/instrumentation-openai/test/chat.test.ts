@@ -307,6 +307,8 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
 
   describe('streaming', () => {
     const streamBase = () => ({ ...base(), 'gen_ai.request.stream': true, 'gen_ai.response.time_to_first_chunk': expect.any(Number) });
+    /** A stream the app asked no usage for: the instrumentation asked for it (stream-usage.test.ts). */
+    const askedUsage = { 'provenance.usage.requested': true };
 
     it.skipIf(!available)('records usage from the usage chunk (stream_options.include_usage), content on', async () => {
       const stream = await client.chat.completions.create({
@@ -331,15 +333,21 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
       expect(span.attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThan(0);
     });
 
-    it.skipIf(!available)('records a stream without include_usage: no usage, no cost; content off', async () => {
+    it.skipIf(!available)('records usage and cost of a stream without include_usage (asked for on its behalf); content off', async () => {
       instrumentation.setConfig({ captureMessageContent: false });
       const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello world' }], stream: true });
       for await (const _ of stream) void _;
       const [span] = await finishedSpans(exporter);
-      expect(span.attributes).toEqual({ ...streamBase(), ...responseMeta(), 'gen_ai.response.finish_reasons': ['stop'] });
+      expect(span.attributes).toEqual({
+        ...streamBase(),
+        ...askedUsage,
+        ...responseMeta(),
+        'gen_ai.response.finish_reasons': ['stop'],
+        ...usage(3, 4, 0.00000285),
+      });
     });
 
-    it.skipIf(!available)('records no usage when the provider sends no usage chunk although asked', async () => {
+    it.skipIf(!available)('marks the tokens unknown when the provider sends no usage chunk although asked', async () => {
       instrumentation.setConfig({ captureMessageContent: false });
       emu.enqueue({ kind: 'no_usage' });
       const stream = await client.chat.completions.create({
@@ -350,7 +358,7 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
       });
       for await (const _ of stream) void _;
       const [span] = await finishedSpans(exporter);
-      expect(span.attributes).toEqual({ ...streamBase(), ...responseMeta(), 'gen_ai.response.finish_reasons': ['stop'] });
+      expect(span.attributes).toEqual({ ...streamBase(), ...responseMeta(), 'gen_ai.response.finish_reasons': ['stop'], 'provenance.usage.unknown': true });
     });
 
     it.skipIf(!available)('ends the span when the consumer breaks out of the loop, keeping what was streamed', async () => {
@@ -364,6 +372,7 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
       expect(span.status.code).toBe(SpanStatusCode.UNSET);
       expect(span.attributes).toEqual({
         ...streamBase(),
+        ...askedUsage,
         'gen_ai.input.messages': JSON.stringify([user('one two three four')]),
         ...responseMeta(),
         'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [text('Echo:')], finish_reason: 'error' }]),
@@ -391,6 +400,7 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
       expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: expect.any(String) });
       expect(span.attributes).toEqual({
         ...streamBase(),
+        ...askedUsage,
         'server.port': slowEmu.port,
         ...responseMeta(),
         'error.type': 'APIUserAbortError',
@@ -435,8 +445,15 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
         lines.push(new TextDecoder().decode(value));
       }
       expect(lines.join('')).toContain('"content":" hi"');
+      expect(lines.join('')).not.toContain('usage');
       const [span] = await finishedSpans(exporter);
-      expect(span.attributes).toEqual({ ...streamBase(), ...responseMeta(), 'gen_ai.response.finish_reasons': ['stop'] });
+      expect(span.attributes).toEqual({
+        ...streamBase(),
+        ...askedUsage,
+        ...responseMeta(),
+        'gen_ai.response.finish_reasons': ['stop'],
+        ...usage(1, 2, 0.00000135),
+      });
     });
 
     it.skipIf(!available)('does not break withResponse() on a stream', async () => {
@@ -450,7 +467,13 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
       for await (const chunk of data) out += chunk.choices[0]?.delta?.content ?? '';
       expect(out).toBe('Echo: hi');
       const [span] = await finishedSpans(exporter);
-      expect(span.attributes).toEqual({ ...streamBase(), ...responseMeta(), 'gen_ai.response.finish_reasons': ['stop'] });
+      expect(span.attributes).toEqual({
+        ...streamBase(),
+        ...askedUsage,
+        ...responseMeta(),
+        'gen_ai.response.finish_reasons': ['stop'],
+        ...usage(1, 2, 0.00000135),
+      });
     });
 
     it.skipIf(!available)('records an error mid-stream and rethrows it unchanged', async () => {
@@ -471,7 +494,7 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
       expect(seen).toBe(3);
       const [span] = await finishedSpans(exporter);
       expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: caught.message });
-      expect(span.attributes).toEqual({ ...streamBase(), ...responseMeta(), 'error.type': caught.constructor.name });
+      expect(span.attributes).toEqual({ ...streamBase(), ...askedUsage, ...responseMeta(), 'error.type': caught.constructor.name });
     });
 
     it.skipIf(!available)('traces the chat.completions.stream() helper once', async () => {
@@ -480,9 +503,17 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
       const runner = completions.stream({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi there' }] });
       const final = await runner.finalChatCompletion();
       expect(final.choices[0].message.content).toBe('Echo: hi there');
+      // The usage chunk the instrumentation asked for is hidden from the helper too.
+      expect(final.usage).toBeUndefined();
       const spans = await finishedSpans(exporter);
       expect(spans).toHaveLength(1);
-      expect(spans[0].attributes).toEqual({ ...streamBase(), ...responseMeta(), 'gen_ai.response.finish_reasons': ['stop'] });
+      expect(spans[0].attributes).toEqual({
+        ...streamBase(),
+        ...askedUsage,
+        ...responseMeta(),
+        'gen_ai.response.finish_reasons': ['stop'],
+        ...usage(2, 3, 0.0000021),
+      });
     });
   });
 });

@@ -151,7 +151,7 @@ describe.each(MAJORS)('completions, embeddings and responses, openai $label', ({
     const result = (n = 1) => ({
       'gen_ai.response.id': `resp-emu-${n}`,
       'gen_ai.response.model': 'gpt-4o-mini',
-      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.response.finish_reasons': ['completed'],
       'openai.response.service_tier': 'default',
       'gen_ai.usage.input_tokens': 5,
       'gen_ai.usage.output_tokens': 4,
@@ -227,7 +227,7 @@ describe.each(MAJORS)('completions, embeddings and responses, openai $label', ({
         'gen_ai.tool.definitions': JSON.stringify([{ type: 'function', name: 'get_weather', description: 'Weather', parameters }]),
         'gen_ai.response.id': 'resp-emu-1',
         'gen_ai.response.model': 'gpt-4o-mini',
-        'gen_ai.response.finish_reasons': ['tool_call'],
+        'gen_ai.response.finish_reasons': ['completed'],
         'openai.response.service_tier': 'default',
         'gen_ai.usage.input_tokens': 8,
         'gen_ai.usage.output_tokens': 2,

@@ -18,6 +18,31 @@ export const ATTR_PROVENANCE_CREDENTIAL_FINGERPRINT = 'provenance.credential.fin
 /** Ours. The provider's own request id (e.g. OpenAI's `x-request-id` header). */
 export const ATTR_PROVENANCE_PROVIDER_REQUEST_ID = 'provenance.provider.request_id';
 
+/**
+ * Ours. True when the instrumentation asked the provider for token usage the app did not ask for
+ * (OpenAI `stream_options.include_usage` on a streamed call) and hid the provider's extra usage chunk
+ * from the app (packages/instrumentation-common/README.md "Token usage").
+ */
+export const ATTR_PROVENANCE_USAGE_REQUESTED = 'provenance.usage.requested';
+/**
+ * Ours. True when a call completed but its response carried no token counts (and none could be
+ * requested): `gen_ai.usage.*` and the cost are absent because the tokens are unknown, not zero.
+ */
+export const ATTR_PROVENANCE_USAGE_UNKNOWN = 'provenance.usage.unknown';
+
+/**
+ * Ours. What the app told the provider about its caller, recorded as sent; the GenAI conventions name
+ * none of these. `enduser.id` still comes from attribution only (context/baggage), never from these.
+ */
+/** Ours. The request's `user` field (OpenAI and Groq chat, completions and responses requests). */
+export const ATTR_PROVENANCE_REQUEST_USER = 'provenance.request.user';
+/** Ours. The request's `safety_identifier` (OpenAI chat completions and responses). */
+export const ATTR_PROVENANCE_REQUEST_SAFETY_IDENTIFIER = 'provenance.request.safety_identifier';
+/** Ours. The request's `prompt_cache_key` (OpenAI chat completions and responses). */
+export const ATTR_PROVENANCE_REQUEST_PROMPT_CACHE_KEY = 'provenance.request.prompt_cache_key';
+/** Ours. The request's `metadata.user_id` (Anthropic messages). */
+export const ATTR_PROVENANCE_REQUEST_METADATA_USER_ID = 'provenance.request.metadata.user_id';
+
 /** Ours. Added by the cid-exporter: CID of the provenance record of this span. */
 export const ATTR_PROVENANCE_RECORD_CID = 'provenance.record.cid';
 /** Ours. Added by the cid-exporter: CID of the input payload block. */

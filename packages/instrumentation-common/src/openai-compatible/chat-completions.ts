@@ -13,6 +13,7 @@ import { genAIRequestAttributes } from '../attributes.js';
 import type { GenAIRequest, GenAIRequestContent, GenAIResponse } from '../genai-span.js';
 import type { StreamAccumulator } from '../trace-call.js';
 import { jsonArray, jsonString, textPartJson } from '../json-text.js';
+import { addCallerIdentity } from './caller-identity.js';
 import { contentText, conventionFinishReason, parseArguments, toParts } from './content-parts.js';
 import { requestTarget, type OpenAiCompatibleClient } from './request-target.js';
 import { ChoiceStreamAccumulator } from './stream-choices.js';
@@ -45,6 +46,7 @@ export function chatCompletionRequest(body: any, client: ChatCompletionClient): 
     outputType: chatOutputTypeOf(body?.response_format?.type),
     stream: body?.stream,
   });
+  addCallerIdentity(body, request.attributes);
   request.content = () => chatCompletionRequestContentJson(body);
   return request;
 }

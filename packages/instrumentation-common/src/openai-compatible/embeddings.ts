@@ -1,6 +1,7 @@
 import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, GenAiOperationName } from '@llm-provenance/semantic-conventions';
 import { definedAttributes, genAIRequestAttributes, toAttributeValue } from '../attributes.js';
 import type { GenAIRequest, GenAIResponse } from '../genai-span.js';
+import { addCallerIdentity } from './caller-identity.js';
 import { requestTarget, userInputMessages, type OpenAiCompatibleClient } from './request-target.js';
 
 /**
@@ -15,6 +16,7 @@ export function embeddingsRequest(body: any, client: OpenAiCompatibleClient): Ge
   const attributes = genAIRequestAttributes({ encodingFormats: body?.encoding_format });
   const dimensions = toAttributeValue(body?.dimensions);
   if (dimensions !== undefined) attributes[ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT] = dimensions;
+  addCallerIdentity(body, attributes);
   request.attributes = attributes;
   request.content = () => ({ inputMessages: userInputMessages(body?.input) });
   return request;

@@ -23,3 +23,5 @@ export { chatCompletionUsage } from './usage.js';
 export { choicesResponse as openAiChoicesResponse } from './choices-response.js';
 export { ChoiceStreamAccumulator as OpenAiChoiceStreamAccumulator } from './stream-choices.js';
 export { embeddingsRequest as openAiEmbeddingsRequest, embeddingsResponse as openAiEmbeddingsResponse } from './embeddings.js';
+export { addCallerIdentity, type CallerIdentityFields } from './caller-identity.js';
+export { requestStreamUsage, requestedUsageChunks } from './stream-usage.js';
