@@ -1,7 +1,7 @@
 /**
  * Encodes one append: chains each record to the log (`log`, `seq`, `prev`), writes its line into one
- * buffer and the blocks it links into one pack buffer, hashes the line once for its CID and adds the
- * CID's leaf to the log's Merkle accumulator (FORMAT.md sections 3, 5.1 and 6). Synchronous; no I/O.
+ * buffer and the blocks it links into one pack buffer, hashes the line once for its CID and adds that
+ * digest to the log's Merkle accumulator as the record's leaf hash (FORMAT.md sections 3, 5.1 and 6). Synchronous; no I/O.
  */
 import { CID, CODEC_DAG_JSON, cidLength, cidTextAt, writeCid } from '../cid.js';
 import { sha256Text } from '../sha256.js';
@@ -52,8 +52,8 @@ class AppendContext implements RecordContext {
 }
 
 const RECORD_CID_LENGTH = cidLength(CODEC_DAG_JSON);
-/** 0x00 || the record's binary CID: the Merkle leaf hash input (FORMAT.md section 6). */
-const leafInput = new Uint8Array(1 + RECORD_CID_LENGTH);
+/** Where a record's binary CID is made, to read its string form from. */
+const cidBytes = new Uint8Array(RECORD_CID_LENGTH);
 
 function linkText(cid: CID | null): string {
   return cid === null ? 'null' : '{"/":"' + cid.toString() + '"}';
@@ -103,13 +103,12 @@ export function encodeAppend(log: OpenLog, inputs: Iterable<RecordInput>, pool: 
     }
     lines.writeUtf8(text);
     lines.writeByte(0x0a);
-    // The line is hashed once, as the string it is (the same UTF-8 bytes as written): its CID. The
-    // Merkle leaf is the CID's 37 bytes, not the line again; they are made once, after the leaf's 0x00,
-    // and the CID's string form is read from there too.
+    // The line is hashed once, as the string it is (the same UTF-8 bytes as written): its CID's digest,
+    // which is also its Merkle leaf hash (FORMAT.md section 6).
     const digest = sha256Text(text);
-    writeCid(leafInput, 1, CODEC_DAG_JSON, digest);
-    log.merkle.addPrefixedLeaf(leafInput);
-    const cid = new CID(CODEC_DAG_JSON, digest, cidTextAt(leafInput, 1, RECORD_CID_LENGTH));
+    log.merkle.addLeafHashText(digest);
+    writeCid(cidBytes, 0, CODEC_DAG_JSON, digest);
+    const cid = new CID(CODEC_DAG_JSON, digest, cidTextAt(cidBytes, 0, RECORD_CID_LENGTH));
     records.push({ cid, log: log.id, seq: log.size });
     log.size++;
     log.head = cid;
