@@ -7,6 +7,7 @@ export * from './normalise.js';
 export { ProvenanceStore } from './store/store.js';
 export { newLogId } from './store/open-log.js';
 export type { AppendResult, AppendedRecord, BlockInput, RecordContext, RecordDraft, RecordInput, RecordWriter } from './store/record-input.js';
+export { ByteBatch } from './store/byte-batch.js';
 export { BlockSet } from './store/block-set.js';
 export { resolveStoreOptions, type Durability, type ProvenanceStoreOptions, type ResolvedStoreOptions } from './store/options.js';
 export { scanLog, type LogLine, type LogScan } from './store/log-scan.js';
@@ -33,7 +34,16 @@ export { verifyCar } from './verify/verify-car.js';
 export { formatFailure, type FailureKind, type VerifyFailure, type VerifyNote } from './verify/failure.js';
 export type { VerifyReport, VerifyOptions, VerifiedLog } from './verify/report.js';
 export { DagJsonScan, canonicalProblem, isCanonicalDagJsonBytes } from './dag-json/validate.js';
-export { queryStore, query, formatQueryResult, formatDropSummary, type QueryFilter, type QueryResult, type QueryOutcome, type DropSummary } from './query/query.js';
+export {
+  queryStore,
+  query,
+  formatQueryResult,
+  formatDropSummary,
+  type QueryFilter,
+  type QueryResult,
+  type QueryOutcome,
+  type DropSummary,
+} from './query/query.js';
 export { readStoreRecords, type StoredRecord, type StoreRecords } from './query/read-records.js';
 export { openSource, type ProvenanceSource, type RecordPlace } from './read/source.js';
 export { DigestIndex, type DigestIndexOptions } from './read/digest-index.js';
