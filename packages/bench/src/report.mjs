@@ -58,13 +58,21 @@ function targetsSection(results) {
       const lightest = perCall.lightest[mode];
       if (!lightest) continue;
       const r = storeOn[mode].ratioToLightest;
-      rows.push([`added CPU per call with the store on ≤ the lightest peer's, ${MODE_LABEL[mode]}`, `${micros(storeOn[mode].addedMicros)} = ${ratio(r)} the lightest peer's (${lightest.id}, ${micros(lightest.addedMicros)})`, status(r <= 1)]);
+      rows.push([
+        `added CPU per call with the store on ≤ the lightest peer's, ${MODE_LABEL[mode]}`,
+        `${micros(storeOn[mode].addedMicros)} = ${ratio(r)} the lightest peer's (${lightest.id}, ${micros(lightest.addedMicros)})`,
+        status(r <= 1),
+      ]);
     }
   }
   const burst = results.burst;
   if (burst) {
     const extraMB = burst.storeOnPeakMB - burst.uninstrumentedPeakMB;
-    rows.push([`burst of ${int(burst.calls)} calls, store on: ≤ 100 MB more peak RSS than uninstrumented`, `${extraMB >= 0 ? '+' : ''}${extraMB.toFixed(0)} MB (${burst.storeOnPeakMB.toFixed(0)} MB against ${burst.uninstrumentedPeakMB.toFixed(0)} MB)`, status(extraMB <= 100)]);
+    rows.push([
+      `burst of ${int(burst.calls)} calls, store on: ≤ 100 MB more peak RSS than uninstrumented`,
+      `${extraMB >= 0 ? '+' : ''}${extraMB.toFixed(0)} MB (${burst.storeOnPeakMB.toFixed(0)} MB against ${burst.uninstrumentedPeakMB.toFixed(0)} MB)`,
+      status(extraMB <= 100),
+    ]);
     const missing = Math.max(...burst.missingSpans);
     rows.push([
       'burst: every span stored, or its drop counted in the store',
@@ -74,15 +82,31 @@ function targetsSection(results) {
     const readers = burst.readers;
     if (readers) {
       const bound = readers.bound.mbPerCpuSecond;
-      rows.push(['`verifyStore` ≥ 0.8 of the sha2-256 bound (store of the burst)', ratio(readers.verify.mbPerCpuSecond / bound), status(readers.verify.mbPerCpuSecond / bound >= 0.8)]);
-      rows.push(['`exportCar` ≥ 0.5 of the sha2-256 bound (store of the burst)', ratio(readers.export.mbPerCpuSecond / bound), status(readers.export.mbPerCpuSecond / bound >= 0.5)]);
+      rows.push([
+        '`verifyStore` ≥ 0.8 of the sha2-256 bound (store of the burst)',
+        ratio(readers.verify.mbPerCpuSecond / bound),
+        status(readers.verify.mbPerCpuSecond / bound >= 0.8),
+      ]);
+      rows.push([
+        '`exportCar` ≥ 0.5 of the sha2-256 bound (store of the burst)',
+        ratio(readers.export.mbPerCpuSecond / bound),
+        status(readers.export.mbPerCpuSecond / bound >= 0.5),
+      ]);
       const verifyMB = mb(readers.verify.maxRssKiB);
       const exportMB = mb(readers.export.maxRssKiB);
-      rows.push([`verify and export under 100 MB RSS (store of ${(readers.verify.inputBytes / 1e6).toFixed(0)} MB)`, `verify ${verifyMB.toFixed(0)} MB, export ${exportMB.toFixed(0)} MB`, status(verifyMB < 100 && exportMB < 100)]);
+      rows.push([
+        `verify and export under 100 MB RSS (store of ${(readers.verify.inputBytes / 1e6).toFixed(0)} MB)`,
+        `verify ${verifyMB.toFixed(0)} MB, export ${exportMB.toFixed(0)} MB`,
+        status(verifyMB < 100 && exportMB < 100),
+      ]);
     }
   }
   if (results.storeBenches) {
-    rows.push(['exporter ≥ 100,000 records per CPU-second, ≥ 14x naive `@ipld/dag-json`', 'in the output of `packages/cid-exporter/bench/bench.mjs` (section 2.2)', 'see there']);
+    rows.push([
+      'exporter ≥ 100,000 records per CPU-second, ≥ 14x naive `@ipld/dag-json`',
+      'in the output of `packages/cid-exporter/bench/bench.mjs` (section 2.2)',
+      'see there',
+    ]);
   }
   if (rows.length === 0) return ['## Targets', '', 'No section that measures a target was run.'];
   return ['## Targets', '', '| target | this run | |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
@@ -93,15 +117,26 @@ function perCallSection(perCall, settings) {
   const header = ['configuration', 'version', ...MODES.flatMap((m) => [`${MODE_LABEL[m]}: added CPU per call`, 'ratio to the lightest peer'])];
   out.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
   for (const row of perCall.rows) {
-    const cells = [row.label, installedVersion(row.packageName), ...MODES.flatMap((m) => [micros(row[m].addedMicros), row[m].ratioToLightest !== undefined ? ratio(row[m].ratioToLightest) : '–'])];
+    const cells = [
+      row.label,
+      installedVersion(row.packageName),
+      ...MODES.flatMap((m) => [micros(row[m].addedMicros), row[m].ratioToLightest !== undefined ? ratio(row[m].ratioToLightest) : '–']),
+    ];
     out.push(`| ${cells.join(' | ')} |`);
   }
   out.push('');
   const lightest = MODES.filter((m) => perCall.lightest[m]).map((m) => `${MODE_LABEL[m]}: ${perCall.lightest[m].id}`);
-  if (lightest.length > 0) out.push(`Lightest peer: ${lightest.join('; ')}. Uninstrumented, the call itself costs ${MODES.map((m) => `${micros(median(perCall.rows.map((r) => r[m].baseMicros))).slice(1)} (${MODE_LABEL[m]})`).join(' and ')} of CPU (median of the configurations' disabled blocks).`, '');
+  if (lightest.length > 0)
+    out.push(
+      `Lightest peer: ${lightest.join('; ')}. Uninstrumented, the call itself costs ${MODES.map((m) => `${micros(median(perCall.rows.map((r) => r[m].baseMicros))).slice(1)} (${MODE_LABEL[m]})`).join(' and ')} of CPU (median of the configurations' disabled blocks).`,
+      '',
+    );
 
   out.push('**Checks** (every block is checked; a failed check fails the run):', '');
-  out.push('| configuration | calls traced (plain + streamed) | spans exported | spans dropped | content carried | OTLP bytes per span (plain / streamed) | also |', '|---|---|---|---|---|---|---|');
+  out.push(
+    '| configuration | calls traced (plain + streamed) | spans exported | spans dropped | content carried | OTLP bytes per span (plain / streamed) | also |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const row of perCall.rows) {
     const traced = MODES.reduce((t, m) => t + row[m].enabledCalls, 0);
     const exported = MODES.reduce((t, m) => t + row[m].spansExported, 0);
@@ -109,9 +144,17 @@ function perCallSection(perCall, settings) {
     const logs = row.plain.logsEmitted !== undefined;
     const content = logs ? 'in log events: one user message and one choice per call' : 'on the span: prompt and answer';
     const also = [];
-    if (logs) also.push(`${int(MODES.reduce((t, m) => t + row[m].logsExported, 0))} log records exported, ${int(MODES.reduce((t, m) => t + row[m].logsDropped, 0))} dropped; OTLP log bytes per call ${MODES.map((m) => int(row[m].otlpLogBytesPerCall)).join(' / ')}`);
-    if (row.plain.storeSpanRecords !== undefined) also.push(`store: ${int(MODES.reduce((t, m) => t + row[m].storeSpanRecords, 0))} span records, verifyStore ${MODES.every((m) => row[m].storeVerified) ? 'ok' : 'FAILED'}`);
-    out.push(`| ${row.id} | ${int(traced)} | ${int(exported)} | ${int(dropped)} | ${content} | ${MODES.map((m) => int(row[m].otlpBytesPerSpan)).join(' / ')} | ${also.join('; ') || '–'} |`);
+    if (logs)
+      also.push(
+        `${int(MODES.reduce((t, m) => t + row[m].logsExported, 0))} log records exported, ${int(MODES.reduce((t, m) => t + row[m].logsDropped, 0))} dropped; OTLP log bytes per call ${MODES.map((m) => int(row[m].otlpLogBytesPerCall)).join(' / ')}`,
+      );
+    if (row.plain.storeSpanRecords !== undefined)
+      also.push(
+        `store: ${int(MODES.reduce((t, m) => t + row[m].storeSpanRecords, 0))} span records, verifyStore ${MODES.every((m) => row[m].storeVerified) ? 'ok' : 'FAILED'}`,
+      );
+    out.push(
+      `| ${row.id} | ${int(traced)} | ${int(exported)} | ${int(dropped)} | ${content} | ${MODES.map((m) => int(row[m].otlpBytesPerSpan)).join(' / ')} | ${also.join('; ') || '–'} |`,
+    );
   }
   out.push('');
   out.push('Added CPU per call in each round (µs), to show the spread:', '');
@@ -120,22 +163,26 @@ function perCallSection(perCall, settings) {
   out.push('');
   const sample = perCall.rows[0].plain;
   out.push(
-    '**Method.** The real `openai` SDK (' + installedVersion('openai') + ") with an in-process transport: the client's `fetch` option returns a `Response` built in memory, so there is no network and no server. " +
+    '**Method.** The real `openai` SDK (' +
+      installedVersion('openai') +
+      ") with an in-process transport: the client's `fetch` option returns a `Response` built in memory, so there is no network and no server. " +
       'A plain call sends a system and a user message and gets one choice; a streamed call reads 20 content chunks, a finish chunk and a usage chunk (`stream_options.include_usage`). ' +
       'Content capture is on for every configuration (`captureMessageContent: true` for llm-provenance and OpenTelemetry contrib, `traceContent: true` for openllmetry, OpenInference captures by default).',
     '',
     'Every configuration has the same pipeline: a `TracerProvider` of `@opentelemetry/sdk-trace` (registered globally and handed to the instrumentation with `setTracerProvider`, so a second copy of `@opentelemetry/api` could not leave it a no-op tracer), ' +
       `a span processor with \`maxQueueSize\` ${int(BATCH_SETTINGS.maxQueueSize)} and \`maxExportBatchSize\` ${BATCH_SETTINGS.maxExportBatchSize} (nothing is dropped; checked), and one downstream sink that serialises each batch with the official OTLP protobuf serializer ` +
-      '(`ProtobufTraceSerializer` of `@opentelemetry/otlp-transformer` ' + installedVersion('@opentelemetry/otlp-transformer') + ') and discards the bytes. ' +
+      '(`ProtobufTraceSerializer` of `@opentelemetry/otlp-transformer` ' +
+      installedVersion('@opentelemetry/otlp-transformer') +
+      ') and discards the bytes. ' +
       'The peers and "store off" use the SDK\'s `BatchSpanProcessor`. OpenTelemetry contrib puts content in log events, so it also gets a `LoggerProvider` with a `BatchLogRecordProcessor` (same sizes) and the same kind of sink (`ProtobufLogsSerializer`). ' +
       '"Store on" is `CidSpanProcessor` → `CidSpanExporter` writing a real store in a temp dir (durability `batch`: fdatasync per batch; default checkpoints) and forwarding every span, content kept, to the same sink. ' +
-      'No metrics are collected for anyone (the meter provider is the API\'s no-op one; contrib records its histograms into it).',
+      "No metrics are collected for anyone (the meter provider is the API's no-op one; contrib records its histograms into it).",
     '',
     `Each configuration and kind of call runs in its own process, pinned to one CPU, which creates the instrumentation and then \`require\`s \`openai\` (so the require hook patches it). Blocks of ${sample.blockCalls} calls alternate between \`instrumentation.enable()\` and \`disable()\` (which re-patch and unpatch the loaded module); ` +
       `a block's CPU time (\`process.cpuUsage()\`, user + system) includes the \`forceFlush\` that exports its spans, so export is inside the measured window. After ${settings.warmupPairs} warm-up pairs, ${sample.enabledBlocks} enabled and ${sample.enabledBlocks} disabled blocks alternate (which comes first alternating too); ` +
       `added CPU per call = median(enabled) − median(disabled). ${settings.rounds} rounds, the configurations' order rotating from round to round; the table shows the median over rounds, and each configuration's ratio to the lightest peer's.`,
     '',
-    'After every block the worker checks the counts: an enabled block must have ended and exported exactly one span per call, each carrying this call\'s prompt and full answer (for contrib: one user-message and one choice log record per call instead), and a disabled block none. ' +
+    "After every block the worker checks the counts: an enabled block must have ended and exported exactly one span per call, each carrying this call's prompt and full answer (for contrib: one user-message and one choice log record per call instead), and a disabled block none. " +
       '"Spans dropped" is spans ended minus spans exported. With the store on, the store must hold one span record per traced call and `verifyStore` must accept it.',
   );
   return out;
@@ -149,8 +196,11 @@ function storeSection(storeBenches, burst) {
     const types = burst.storeRecordTypes[0];
     out.push('### 2.1 Readers on the store the burst wrote', '');
     out.push(
-      `The store written by the register during the burst (section 3): ${Object.entries(types).map(([t, n]) => `${int(n)} ${t} records`).join(', ')}, ${(readers.verify.inputBytes / 1e6).toFixed(1)} MB of logs, block packs and checkpoints. ` +
-        'Each operation runs in its own process pinned to one CPU (so its peak RSS is its own), best of ' + `${readers.verify.repeats ?? 'the'} runs, in CPU seconds. ` +
+      `The store written by the register during the burst (section 3): ${Object.entries(types)
+        .map(([t, n]) => `${int(n)} ${t} records`)
+        .join(', ')}, ${(readers.verify.inputBytes / 1e6).toFixed(1)} MB of logs, block packs and checkpoints. ` +
+        'Each operation runs in its own process pinned to one CPU (so its peak RSS is its own), best of ' +
+        `${readers.verify.repeats ?? 'the'} runs, in CPU seconds. ` +
         'The bound is sha2-256 (`crypto.hash`) over 1 KiB chunks of as many bytes, measured in the same run: the most a reader that hashes every byte once could do here.',
       '',
       '| operation | MB per CPU-second | ratio to the sha2-256 bound | peak RSS |',
@@ -162,7 +212,7 @@ function storeSection(storeBenches, burst) {
     );
   }
   if (storeBenches) {
-    out.push('### 2.2 cid-exporter\'s own benchmarks, verbatim', '');
+    out.push("### 2.2 cid-exporter's own benchmarks, verbatim", '');
     out.push('Run as child processes from `packages/cid-exporter` in this same run; their output is copied as it was printed.', '');
     for (const bench of storeBenches) {
       out.push(`#### \`packages/cid-exporter/${bench.script}\``, '');
@@ -187,8 +237,8 @@ function burstSection(burst, settings) {
     `Spans in the store: ${burst.storedSpans.map(int).join(' / ')} of ${int(burst.calls)} calls; missing (dropped): ${burst.missingSpans.map(int).join(' / ')}; records by type: ${burst.storeRecordTypes.map((t) => `\`${JSON.stringify(t)}\``).join(' / ')}.`,
     '',
     `**Method.** One app makes ${int(burst.calls)} plain chat calls through the real \`openai\` SDK, at most ${int(settings.burstConcurrency)} in flight, each answered in memory after a ${settings.burstLatencyMs} ms timer (so the calls really are in flight together). ` +
-      'It runs uninstrumented, and under the register entry with the store on in a temp dir at its defaults (durability `batch`, `OTEL_BSP_*` defaults) and OTLP not configured. ' +
-      'Peak RSS is `process.resourceUsage().maxRSS` read in an `exit` handler installed after the register\'s, so it includes the final store flush. ' +
+      `It runs uninstrumented, and under the register entry with the store on in a temp dir (durability \`batch\`, \`OTEL_BSP_MAX_QUEUE_SIZE=${int(burst.maxQueueSize)}\` so that no span has to be dropped, other \`OTEL_BSP_*\` at their defaults) and OTLP not configured. ` +
+      "Peak RSS is `process.resourceUsage().maxRSS` read in an `exit` handler installed after the register's, so it includes the final store flush. " +
       `The store is read back afterwards and its span records counted. ${burst.rounds} run(s) of each, alternating; medians.`,
   ];
   if (burst.stderr.length > 0) out.push('', 'What the apps printed on stderr:', '', '```text', ...burst.stderr, '```');
@@ -199,7 +249,12 @@ function startupSection(startup) {
   const rows = startup.rows;
   const node = rows.find((r) => r.id === 'node');
   const by = (id) => rows.find((r) => r.id === id);
-  const out = ['## 4. Start-up time and memory', '', '| `node ... -e 0` | wall time (median) | added to `node -e 0` | CPU | peak RSS | added to `node -e 0` |', '|---|---|---|---|---|---|'];
+  const out = [
+    '## 4. Start-up time and memory',
+    '',
+    '| `node ... -e 0` | wall time (median) | added to `node -e 0` | CPU | peak RSS | added to `node -e 0` |',
+    '|---|---|---|---|---|---|',
+  ];
   for (const r of rows) {
     const added = r.id === 'node' ? ['–', '–'] : [`+${(r.wallMs - node.wallMs).toFixed(0)} ms`, `+${(r.peakRssMB - node.peakRssMB).toFixed(0)} MB`];
     out.push(`| ${r.label} | ${r.wallMs.toFixed(0)} ms | ${added[0]} | ${r.cpuMs.toFixed(0)} ms | ${r.peakRssMB.toFixed(0)} MB | ${added[1]} |`);
@@ -210,7 +265,11 @@ function startupSection(startup) {
     ['llmp-import', 'otel-esm', 'ES module entry (loader hook)'],
   ].filter(([a, b]) => by(a) && by(b));
   out.push('');
-  if (pairs.length > 0) out.push(`Added start-up time, llm-provenance over OpenTelemetry's register: ${pairs.map(([a, b, what]) => `${what} ${ratio(overhead(a) / overhead(b))}`).join('; ')}.`, '');
+  if (pairs.length > 0)
+    out.push(
+      `Added start-up time, llm-provenance over OpenTelemetry's register: ${pairs.map(([a, b, what]) => `${what} ${ratio(overhead(a) / overhead(b))}`).join('; ')}.`,
+      '',
+    );
   out.push(
     `**Method.** ${startup.runs} runs of each case, the cases interleaved run by run, median wall time from spawn to exit; peak RSS (\`maxRSS\`) and CPU from ${startup.usageRuns} further runs each with a tiny preload that reads \`process.resourceUsage()\` at exit, median. ` +
       'llm-provenance runs with the store on, in a temp dir. Nothing is exported by anyone: `OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER` and `OTEL_LOGS_EXPORTER` are `none` for every case ' +
