@@ -16,7 +16,9 @@ const SYSTEM = '[{"type":"text","content":"Be brief."}]';
 const OUTPUT = '[{"role":"assistant","parts":[{"type":"text","content":"Hi!"}],"finish_reason":"stop"}]';
 
 /** A finished span as any instrumentation could hand it to an exporter (fixed ids and times). */
-function makeSpan(over: { attributes?: Attributes; name?: string; spanId?: string; events?: ReadableSpan['events']; status?: ReadableSpan['status'] } = {}): ReadableSpan {
+function makeSpan(
+  over: { attributes?: Attributes; name?: string; spanId?: string; events?: ReadableSpan['events']; status?: ReadableSpan['status'] } = {},
+): ReadableSpan {
   const spanId = over.spanId ?? 'b7ad6b7169203331';
   return {
     name: over.name ?? 'chat gpt-4o-mini',
@@ -130,7 +132,14 @@ describe('CidSpanExporter', () => {
     const { dir, memory, exporter } = newExporter('chain');
     const second = { ...chatAttributes, 'gen_ai.output.messages': '[]' };
     expect((await exportSpans(exporter, [makeSpan({ attributes: chatAttributes })])).code).toBe(ExportResultCode.SUCCESS);
-    expect((await exportSpans(exporter, [makeSpan({ attributes: second, spanId: '00f067aa0ba902b7' }), makeSpan({ attributes: chatAttributes, spanId: '1111111111111111' })])).code).toBe(ExportResultCode.SUCCESS);
+    expect(
+      (
+        await exportSpans(exporter, [
+          makeSpan({ attributes: second, spanId: '00f067aa0ba902b7' }),
+          makeSpan({ attributes: chatAttributes, spanId: '1111111111111111' }),
+        ])
+      ).code,
+    ).toBe(ExportResultCode.SUCCESS);
 
     const lines = readLines(dir, exporter.store.logId);
     expect(lines.length).toBe(3);
@@ -168,7 +177,16 @@ describe('CidSpanExporter', () => {
     const tracer = provider.getTracer('manual-test', '2.0.0');
     const parent = tracer.startSpan('GET /answer', { kind: SpanKind.SERVER, attributes: { 'http.route': '/answer' } });
     parent.end();
-    const llm = tracer.startSpan('chat llama3', { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'ollama', 'gen_ai.request.model': 'llama3', 'gen_ai.input.messages': INPUT, 'gen_ai.output.messages': OUTPUT } });
+    const llm = tracer.startSpan('chat llama3', {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'ollama',
+        'gen_ai.request.model': 'llama3',
+        'gen_ai.input.messages': INPUT,
+        'gen_ai.output.messages': OUTPUT,
+      },
+    });
     llm.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
     llm.end();
     await exporter.forceFlush();
@@ -230,9 +248,45 @@ describe('CidSpanExporter', () => {
     });
     expect(span.events).toEqual([{ name: 'gen_ai.choice', time: [1764172112, 9], attributes: { index: 0 } }]);
     // In the record the event's content is a link to the same raw block as the span's output messages.
-    expect(record.events).toEqual([{ name: 'gen_ai.choice', time: '1764172112000000009', attributes: { index: 0, 'gen_ai.output.messages': { '/': await mfCid(RAW, enc(OUTPUT)) } } }]);
+    expect(record.events).toEqual([
+      { name: 'gen_ai.choice', time: '1764172112000000009', attributes: { index: 0, 'gen_ai.output.messages': { '/': await mfCid(RAW, enc(OUTPUT)) } } },
+    ]);
     const blocks = await readAllBlocks(dir);
     expect(blocks.get(await mfCid(RAW, enc(OUTPUT)))!.toString()).toBe(OUTPUT);
+  });
+
+  it('forwards every span of a key order with its own attributes in order, then provenance.*, as a spread would', async () => {
+    for (const forwardContent of [true, false]) {
+      const { dir, memory, exporter } = newExporter(`order-${forwardContent}`, { forwardContent });
+      // Three spans of one key order (the second without output), one of another order that already has a provenance.* key.
+      const own = { 'app.step': 'retrieve', 'provenance.log.seq': 'theirs', 'gen_ai.input.messages': INPUT };
+      const withoutOutput = { ...chatAttributes, 'gen_ai.output.messages': undefined };
+      const spans = [chatAttributes, withoutOutput, chatAttributes, own].map((attributes, i) => makeSpan({ attributes, spanId: `b7ad6b716920333${i}` }));
+      await exportSpans(exporter, spans);
+      const lines = readLines(dir, exporter.store.logId);
+      const forwarded = memory.getFinishedSpans();
+      expect(forwarded).toHaveLength(4);
+      for (let i = 0; i < 4; i++) {
+        const record = JSON.parse(lines[i]!.toString());
+        const base = Object.fromEntries(
+          Object.entries(spans[i]!.attributes).filter(
+            ([k]) =>
+              forwardContent ||
+              (!k.startsWith('gen_ai.input.') && !k.startsWith('gen_ai.output.') && k !== 'gen_ai.system_instructions' && k !== 'gen_ai.tool.definitions'),
+          ),
+        );
+        const expected: Attributes = {
+          ...base,
+          'provenance.record.cid': await mfCid(DAG_JSON, lines[i]!),
+          ...(record.input ? { 'provenance.input.cid': record.input['/'] } : {}),
+          ...(record.output ? { 'provenance.output.cid': record.output['/'] } : {}),
+          'provenance.log.id': exporter.store.logId,
+          'provenance.log.seq': i,
+        };
+        // Same keys in the same order with the same values (toEqual alone would not see the order).
+        expect(Object.entries(forwarded[i]!.attributes)).toEqual(Object.entries(expected));
+      }
+    }
   });
 
   it('treats attributes marked by the user as payloads', async () => {
@@ -297,7 +351,11 @@ describe('CidSpanExporter', () => {
     const circular: Record<string, unknown> = { a: 1 };
     circular['self'] = circular;
     const hostile = makeSpan({ name: 'hostile', spanId: '2222222222222222' });
-    Object.defineProperty(hostile, 'attributes', { get: () => { throw new Error('attribute getter exploded'); } });
+    Object.defineProperty(hostile, 'attributes', {
+      get: () => {
+        throw new Error('attribute getter exploded');
+      },
+    });
     const spans = [
       makeSpan({ name: 'first', spanId: '1111111111111111' }),
       makeSpan({ name: 'circular', spanId: '3333333333333333', attributes: { loop: circular as unknown as string } }),

@@ -18,12 +18,15 @@ export interface SpanOutcome {
   /** The CIDs of the record's input and output blocks, when it has them. */
   input?: string;
   output?: string;
+  /** The span's attribute keys in order, when the record was written (the same array for spans of one key order). */
+  keys?: readonly string[] | null;
   error?: Error;
 }
 
 class SpanEntry implements SpanOutcome, RecordWriter {
   record?: AppendedRecord;
   error?: Error;
+  keys: readonly string[] | null = null;
   private inputCid: CID | null = null;
   private outputCid: CID | null = null;
 
@@ -46,6 +49,7 @@ class SpanEntry implements SpanOutcome, RecordWriter {
     this.builder.write(this.span, ctx, out, this.links);
     this.inputCid = this.links.input;
     this.outputCid = this.links.output;
+    this.keys = this.builder.keyOrder;
   }
 }
 

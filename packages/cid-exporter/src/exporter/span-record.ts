@@ -150,6 +150,11 @@ export class SpanRecordBuilder {
   /** Reused for every span (the builder writes one record at a time). */
   private readonly n = new Normaliser();
   private readonly segments = new RecordSegments();
+  /**
+   * The span's attribute keys in its own order, of the record written last: one array per key order (the
+   * same array for every span of that order), so forwarding can reuse what it worked out for it.
+   */
+  keyOrder: readonly string[] | null = null;
   /** The payloads' raw block CIDs of the record being written, per plan entry (scratch). */
   private linked: (CID | null)[] = [];
 
@@ -190,6 +195,7 @@ export class SpanRecordBuilder {
 
     const attrs = (span.attributes ?? {}) as Record<string, unknown>;
     const plan = this.attributes.plan(attrs);
+    this.keyOrder = plan.order;
     out.bytes(OPEN);
     const params = this.attributes.write(attrs, plan, n, out);
 
