@@ -237,7 +237,7 @@ function burstSection(burst, settings) {
     `Spans in the store: ${burst.storedSpans.map(int).join(' / ')} of ${int(burst.calls)} calls; missing (dropped): ${burst.missingSpans.map(int).join(' / ')}; records by type: ${burst.storeRecordTypes.map((t) => `\`${JSON.stringify(t)}\``).join(' / ')}.`,
     '',
     `**Method.** One app makes ${int(burst.calls)} plain chat calls through the real \`openai\` SDK, at most ${int(settings.burstConcurrency)} in flight, each answered in memory after a ${settings.burstLatencyMs} ms timer (so the calls really are in flight together). ` +
-      'It runs uninstrumented, and under the register entry with the store on in a temp dir at its defaults (durability `batch`, `OTEL_BSP_*` defaults) and OTLP not configured. ' +
+      `It runs uninstrumented, and under the register entry with the store on in a temp dir (durability \`batch\`, \`OTEL_BSP_MAX_QUEUE_SIZE=${int(burst.maxQueueSize)}\` so that no span has to be dropped, other \`OTEL_BSP_*\` at their defaults) and OTLP not configured. ` +
       "Peak RSS is `process.resourceUsage().maxRSS` read in an `exit` handler installed after the register's, so it includes the final store flush. " +
       `The store is read back afterwards and its span records counted. ${burst.rounds} run(s) of each, alternating; medians.`,
   ];

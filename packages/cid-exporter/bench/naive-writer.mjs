@@ -1,6 +1,6 @@
 // The naive way to write the same store (FORMAT.md version 2), for bench.mjs to compare against: every
 // record and link block built as an object and encoded with @ipld/dag-json, every CID made with
-// multiformats, Merkle leaves hashed over the record CIDs, blocks deduplicated by CID string, one write
+// multiformats, Merkle leaf hashes the record CIDs' digests, blocks deduplicated by CID string, one write
 // and one fdatasync per batch and file (the same durability as the exporter's 'batch').
 // Handles the spans bench.mjs makes (plain attribute values, no events or links).
 import * as crypto from 'node:crypto';
@@ -20,12 +20,6 @@ const OUTPUT = new Set(['gen_ai.output.messages', 'gen_ai.tool.call.result']);
 
 const ns = ([sec, n]) => (BigInt(sec) * 1_000_000_000n + BigInt(n)).toString();
 const cidOf = (code, bytes) => CID.create(1, code, sha256.digest(bytes));
-const leafHash = (leaf) =>
-  crypto
-    .createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(leaf)
-    .digest();
 const nodeHash = (l, r) =>
   crypto
     .createHash('sha256')
@@ -61,7 +55,7 @@ export class NaiveWriter {
   }
 
   addLeaf(cid) {
-    let node = { size: 1, hash: leafHash(cid.bytes) };
+    let node = { size: 1, hash: cid.multihash.digest };
     while (this.stack.length > 0 && this.stack.at(-1).size === node.size) {
       const left = this.stack.pop();
       node = { size: left.size * 2, hash: nodeHash(left.hash, node.hash) };

@@ -3,7 +3,7 @@
  * dependency (multiformats is ESM-only). Byte layout: https://github.com/multiformats/cid#cidv1 ;
  * string form: multibase base32 (RFC 4648 lower case, no padding, prefix `b`).
  */
-import { multibase32 } from './multibase.js';
+import { base32Into, multibase32 } from './multibase.js';
 import { sha256Text } from './sha256.js';
 import { encodeVarint } from './varint.js';
 
@@ -199,6 +199,9 @@ export function cidTextAt(bytes: Uint8Array, offset: number, length: number): st
   return multibase32(bytes, length, offset);
 }
 
+/** Buffer's latin1 writer without write()'s argument handling (every Node version this package supports has it). */
+const latin1Write = (Buffer.prototype as unknown as { latin1Write?: (this: Buffer, s: string, offset: number) => number }).latin1Write;
+
 /** Binary CID of the CID being stringified, when its `bytes` were never asked for. */
 const cidScratch = new Uint8Array(64);
 
@@ -310,6 +313,23 @@ export class CID {
     return j - offset;
   }
 
+  /**
+   * Writes the string form's bytes (`b` + base32, all ASCII, at most 64 bytes for a sha2-256 CID) into
+   * `target` at `offset`, without making the string; returns the end offset. For a writer putting a
+   * link straight into its buffer.
+   */
+  writeString(target: Uint8Array, offset: number): number {
+    const s = this._string;
+    if (s !== undefined) {
+      if (latin1Write !== undefined && target instanceof Buffer) return offset + latin1Write.call(target, s, offset);
+      let j = offset;
+      for (let i = 0; i < s.length; i++) target[j++] = s.charCodeAt(i);
+      return j;
+    }
+    target[offset] = 0x62; // 'b'
+    return base32Into(cidScratch, target, offset + 1, this.copyBytesTo(cidScratch, 0));
+  }
+
   toString(): string {
     if (this._string === undefined) {
       // From a scratch copy: most CIDs are only ever stringified, and need no `bytes` array of their own.
@@ -331,7 +351,8 @@ export class CID {
 
   /** Parses a base32 CIDv1 string (sha2-256 only). */
   static parse(text: string): CID {
-    if (typeof text !== 'string' || text[0] !== 'b') throw new Error(`CID.parse: expected a base32 CIDv1 string starting with "b", got ${JSON.stringify(text)}`);
+    if (typeof text !== 'string' || text[0] !== 'b')
+      throw new Error(`CID.parse: expected a base32 CIDv1 string starting with "b", got ${JSON.stringify(text)}`);
     return CID.decode(base32Decode(text.slice(1)));
   }
 

@@ -7,6 +7,7 @@ export * from './normalise.js';
 export { ProvenanceStore } from './store/store.js';
 export { newLogId } from './store/open-log.js';
 export type { AppendResult, AppendedRecord, BlockInput, RecordContext, RecordDraft, RecordInput, RecordWriter } from './store/record-input.js';
+export { ByteBatch } from './store/byte-batch.js';
 export { BlockSet } from './store/block-set.js';
 export { resolveStoreOptions, type Durability, type ProvenanceStoreOptions, type ResolvedStoreOptions } from './store/options.js';
 export { scanLog, type LogLine, type LogScan } from './store/log-scan.js';

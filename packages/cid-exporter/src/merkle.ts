@@ -1,11 +1,13 @@
 /**
- * RFC 6962 (Certificate Transparency) Merkle tree hash, section 2.1:
- * https://www.rfc-editor.org/rfc/rfc6962#section-2.1
+ * The Merkle tree of a log's checkpoints (FORMAT.md section 6): RFC 6962 (Certificate Transparency)
+ * section 2.1 (https://www.rfc-editor.org/rfc/rfc6962#section-2.1) with the leaf hashes given directly:
  *   MTH({})      = SHA-256()
- *   MTH({d0})    = SHA-256(0x00 || d0)
+ *   MTH({d0})    = the leaf hash of d0: for a store, the sha2-256 digest inside record 0's CID
  *   MTH(D[n])    = SHA-256(0x01 || MTH(D[0:k]) || MTH(D[k:n])),  k = largest power of two < n
- * Works for any size, not only powers of two. A store's leaves are the binary CIDs of its records
- * (FORMAT.md section 6); the functions here take any leaf bytes.
+ * Works for any size, not only powers of two. RFC 6962 hashes each leaf as SHA-256(0x00 || leaf) so that
+ * no leaf can pass for an interior node; here the leaf hash is the record's own digest, which is safe
+ * because a record line begins with `{` (FORMAT.md section 6 gives the argument), and saves a hash per
+ * record: a root can be recomputed from the record CIDs alone.
  */
 import type { CID } from './cid.js';
 import { sha256Text } from './sha256.js';
@@ -13,25 +15,8 @@ import { sha256Text } from './sha256.js';
 /** Hashes are kept as 32 latin1 characters inside (see sha256Text); Buffers at the API. */
 type HashText = string;
 
-const leafInput = Buffer.alloc(1 + 64);
 const nodeInput = Buffer.alloc(65);
 nodeInput[0] = 0x01;
-
-function leafHashText(leaf: Uint8Array): HashText {
-  if (leaf.length > 64) return sha256Text(Buffer.concat([Buffer.from([0x00]), leaf]));
-  leafInput[0] = 0x00;
-  leafInput.set(leaf, 1);
-  return sha256Text(leafInput.subarray(0, 1 + leaf.length));
-}
-
-/** Leaf hash of a record given by its CID: sha256(0x00 || binary CID), without allocating the CID bytes. */
-function cidLeafHashText(cid: CID): HashText {
-  leafInput[0] = 0x00;
-  const n = cid.copyBytesTo(leafInput, 1);
-  // A dag-json CID is 37 bytes: the view is the same 38 bytes every time, so keep it.
-  return sha256Text(n === 37 ? cidLeafView : leafInput.subarray(0, 1 + n));
-}
-const cidLeafView = leafInput.subarray(0, 38);
 
 function nodeHashText(left: HashText, right: HashText): HashText {
   // One buffer 0x01 || left || right, hashed in one call (no Hash object per node).
@@ -45,15 +30,17 @@ function nodeHashText(left: HashText, right: HashText): HashText {
 const toText = (hash: Uint8Array): HashText => Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('latin1');
 const toBuffer = (hash: HashText): Buffer => Buffer.from(hash, 'latin1');
 
-export function leafHash(leaf: Uint8Array): Buffer {
-  return toBuffer(leafHashText(leaf));
+function checkHash(hash: Uint8Array): Uint8Array {
+  if (hash.length !== 32) throw new Error(`Merkle tree: a leaf or node hash is 32 bytes, got ${hash.length}`);
+  return hash;
 }
 
+/** Interior node hash sha256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  if (left.length !== 32 || right.length !== 32) return toBuffer(sha256Text(Buffer.concat([Buffer.from([0x01]), left, right])));
-  return toBuffer(nodeHashText(toText(left), toText(right)));
+  return toBuffer(nodeHashText(toText(checkHash(left)), toText(checkHash(right))));
 }
 
+/** Root of the empty tree: sha256(""). */
 export function emptyRoot(): Buffer {
   return toBuffer(sha256Text(new Uint8Array(0)));
 }
@@ -66,22 +53,35 @@ function rootOfHashes(hashes: HashText[], start: number, end: number): HashText 
   return nodeHashText(rootOfHashes(hashes, start, start + k), rootOfHashes(hashes, start + k, end));
 }
 
-/** Root over the leaves (each leaf: its bytes, e.g. a record's binary CID). */
-export function merkleRoot(leaves: Uint8Array[]): Buffer {
-  if (leaves.length === 0) return emptyRoot();
-  return toBuffer(rootOfHashes(leaves.map(leafHashText), 0, leaves.length));
+/** Root over leaf hashes (for a store: the records' sha2-256 digests, in seq order). */
+export function merkleRoot(leafHashes: Uint8Array[]): Buffer {
+  if (leafHashes.length === 0) return emptyRoot();
+  return toBuffer(
+    rootOfHashes(
+      leafHashes.map((h) => toText(checkHash(h))),
+      0,
+      leafHashes.length,
+    ),
+  );
 }
 
-/** Root over already computed leaf hashes. */
-export function merkleRootFromLeafHashes(hashes: Uint8Array[]): Buffer {
-  if (hashes.length === 0) return emptyRoot();
-  return toBuffer(rootOfHashes(hashes.map(toText), 0, hashes.length));
+/** Root over records given by their CIDs (the leaf hash of a record is the digest inside its CID). */
+export function merkleRootOfRecords(cids: CID[]): Buffer {
+  if (cids.length === 0) return emptyRoot();
+  return toBuffer(
+    rootOfHashes(
+      cids.map((c) => c.digestText),
+      0,
+      cids.length,
+    ),
+  );
 }
 
 /**
- * Incremental RFC 6962 root in O(log n) memory: keeps the roots of the perfect subtrees that make up the
- * binary decomposition of n (largest first). The root of all n leaves folds them right to left, which is
- * exactly the recursive split at the largest power of two. Adding a leaf allocates nothing but its hash.
+ * Incremental root in O(log n) memory: keeps the roots of the perfect subtrees that make up the binary
+ * decomposition of n (largest first). The root of all n leaves folds them right to left, which is exactly
+ * the recursive split at the largest power of two. Adding a leaf hashes only the nodes it completes
+ * (one on average).
  */
 export class MerkleAccumulator {
   private readonly sizes: number[] = [];
@@ -92,28 +92,18 @@ export class MerkleAccumulator {
     return this.count;
   }
 
-  /** Adds a leaf given by its bytes. */
-  add(leaf: Uint8Array): void {
-    this.push(leafHashText(leaf));
-  }
-
-  /** Adds a leaf given by its hash sha256(0x00 || leaf). */
+  /** Adds a leaf given by its hash. */
   addLeafHash(hash: Uint8Array): void {
-    this.push(toText(hash));
+    this.addLeafHashText(toText(checkHash(hash)));
   }
 
-  /** Adds the leaf of a record: its binary CID (FORMAT.md section 6). */
+  /** Adds a record by its CID (leaf hash = its digest, FORMAT.md section 6). */
   addCid(cid: CID): void {
-    this.push(cidLeafHashText(cid));
+    this.addLeafHashText(cid.digestText);
   }
 
-  /** Adds a leaf given as the hash input 0x00 || leaf, already in one buffer (no copy is made). */
-  addPrefixedLeaf(input: Uint8Array): void {
-    if (input[0] !== 0x00) throw new Error('MerkleAccumulator.addPrefixedLeaf: the input must start with 0x00');
-    this.push(sha256Text(input));
-  }
-
-  private push(leaf: HashText): void {
+  /** Adds a leaf hash given as 32 latin1 characters (as sha256Text returns it). */
+  addLeafHashText(leaf: HashText): void {
     const sizes = this.sizes;
     const hashes = this.hashes;
     let size = 1;

@@ -11,7 +11,7 @@ const scratch = Buffer.allocUnsafeSlow(128);
  * Writes the base32 characters of `bytes` into `out` from `j`; returns the end. Whole 5-byte groups
  * (8 characters) are done without a bit loop: CIDs are stringified for every record and block.
  */
-export function base32Into(bytes: Uint8Array, out: Buffer, j: number, length = bytes.length, from = 0): number {
+export function base32Into(bytes: Uint8Array, out: Uint8Array, j: number, length = bytes.length, from = 0): number {
   const C = BASE32_CODES;
   const end = from + length;
   const whole = end - (length % 5);

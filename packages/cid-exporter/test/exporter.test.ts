@@ -255,6 +255,40 @@ describe('CidSpanExporter', () => {
     expect(blocks.get(await mfCid(RAW, enc(OUTPUT)))!.toString()).toBe(OUTPUT);
   });
 
+  it('forwards every span of a key order with its own attributes in order, then provenance.*, as a spread would', async () => {
+    for (const forwardContent of [true, false]) {
+      const { dir, memory, exporter } = newExporter(`order-${forwardContent}`, { forwardContent });
+      // Three spans of one key order (the second without output), one of another order that already has a provenance.* key.
+      const own = { 'app.step': 'retrieve', 'provenance.log.seq': 'theirs', 'gen_ai.input.messages': INPUT };
+      const withoutOutput = { ...chatAttributes, 'gen_ai.output.messages': undefined };
+      const spans = [chatAttributes, withoutOutput, chatAttributes, own].map((attributes, i) => makeSpan({ attributes, spanId: `b7ad6b716920333${i}` }));
+      await exportSpans(exporter, spans);
+      const lines = readLines(dir, exporter.store.logId);
+      const forwarded = memory.getFinishedSpans();
+      expect(forwarded).toHaveLength(4);
+      for (let i = 0; i < 4; i++) {
+        const record = JSON.parse(lines[i]!.toString());
+        const base = Object.fromEntries(
+          Object.entries(spans[i]!.attributes).filter(
+            ([k]) =>
+              forwardContent ||
+              (!k.startsWith('gen_ai.input.') && !k.startsWith('gen_ai.output.') && k !== 'gen_ai.system_instructions' && k !== 'gen_ai.tool.definitions'),
+          ),
+        );
+        const expected: Attributes = {
+          ...base,
+          'provenance.record.cid': await mfCid(DAG_JSON, lines[i]!),
+          ...(record.input ? { 'provenance.input.cid': record.input['/'] } : {}),
+          ...(record.output ? { 'provenance.output.cid': record.output['/'] } : {}),
+          'provenance.log.id': exporter.store.logId,
+          'provenance.log.seq': i,
+        };
+        // Same keys in the same order with the same values (toEqual alone would not see the order).
+        expect(Object.entries(forwarded[i]!.attributes)).toEqual(Object.entries(expected));
+      }
+    }
+  });
+
   it('treats attributes marked by the user as payloads', async () => {
     const { dir, memory, exporter } = newExporter('marked', { payloadAttributes: { 'app.prompt': 'input', 'app.answer': 'output' } });
     await exportSpans(exporter, [makeSpan({ name: 'rag step', attributes: { 'app.prompt': 'What is 2+2?', 'app.answer': 4, 'app.step': 'retrieve' } })]);

@@ -4,9 +4,21 @@ import * as dagJson from '@ipld/dag-json';
 import { CID as MfCID } from 'multiformats/cid';
 import { sha256 as mfSha256 } from 'multiformats/hashes/sha2';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { CID, Normaliser, SpanRecordBuilder, payloadTable, rawCid, sha256Text, wellFormed, type BlockInput, type RecordContext, type SpanLinks } from '@llm-provenance/cid-exporter';
+import {
+  ByteBatch,
+  CID,
+  Normaliser,
+  SpanRecordBuilder,
+  payloadTable,
+  rawCid,
+  sha256Text,
+  wellFormed,
+  type BlockInput,
+  type RecordContext,
+  type SpanLinks,
+} from '@llm-provenance/cid-exporter';
 
-// The span record writer builds canonical DAG-JSON text directly. Here a reference written from
+// The span record writer writes canonical DAG-JSON bytes directly. Here a reference written from
 // FORMAT.md section 3.1 builds the record as an object and lets @ipld/dag-json encode it, with
 // multiformats computing every CID. Fed the same spans, both must give exactly the same line, the same
 // blocks (CID -> bytes) and the same input / params / output links, or the same error.
@@ -114,24 +126,41 @@ type Written = { line: string; blocks: Record<string, string>; links: string[] }
 /** Ours: the builder writing into a record context that collects the blocks. */
 function ours(builder: SpanRecordBuilder, s: ReadableSpan): Written {
   const blocks: Record<string, string> = {};
+  const keep = (codec: number, bytes: Uint8Array) => {
+    const cid = new CID(codec, sha256Text(bytes));
+    blocks[cid.toString()] = Buffer.from(bytes).toString('base64');
+    return cid;
+  };
+  // A block written in place starts at a random offset of a small buffer, so writes that grow it are exercised.
+  let block: { codec: number; batch: ByteBatch; start: number } | undefined;
   const ctx: RecordContext = {
-    logText: JSON.stringify(LOG),
-    prevText: `{"/":"${PREV}"}`,
+    log: LOG,
+    logBytes: Buffer.from(JSON.stringify(LOG)),
+    prev: CID.parse(PREV),
     seq: SEQ,
-    putText(codec: number, text: string) {
-      const cid = new CID(codec, sha256Text(text));
-      blocks[cid.toString()] = Buffer.from(text, 'utf8').toString('base64');
-      return cid;
+    putText: (codec: number, text: string) => keep(codec, Buffer.from(text, 'utf8')),
+    put(b: BlockInput) {
+      blocks[b.cid.toString()] = Buffer.from(b.bytes).toString('base64');
+      return b.cid;
     },
-    put(block: BlockInput) {
-      blocks[block.cid.toString()] = Buffer.from(block.bytes).toString('base64');
-      return block.cid;
+    beginBlock(codec: number) {
+      const batch = new ByteBatch(Buffer.alloc(16));
+      batch.pos = 16 - Math.floor(Math.random() * 8);
+      block = { codec, batch, start: batch.pos };
+      return batch;
+    },
+    endBlock() {
+      const b = block!;
+      block = undefined;
+      return keep(b.codec, b.batch.view(b.start));
     },
   };
   const links: SpanLinks = { input: null, params: null, output: null };
+  const out = new ByteBatch(Buffer.alloc(32));
+  out.pos = 5;
   try {
-    const line = builder.write(s, ctx, links);
-    return { line, blocks, links: [links.input, links.params, links.output].map(String) };
+    builder.write(s, ctx, out, links);
+    return { line: out.view(5).toString('utf8'), blocks, links: [links.input, links.params, links.output].map(String) };
   } catch (err) {
     return { error: (err as Error).message };
   }
@@ -153,7 +182,11 @@ async function reference(s: ReadableSpan): Promise<Written> {
   const ctx = s.spanContext();
   const prefix = `span ${JSON.stringify(s.name)} (trace ${ctx.traceId}, span ${ctx.spanId}) cannot be stored: `;
   try {
-    for (const [name, id] of [['traceId', ctx.traceId], ['spanId', ctx.spanId]] as const) if (typeof id !== 'string') throw new Error(`${name} is not a string (${typeof id})`);
+    for (const [name, id] of [
+      ['traceId', ctx.traceId],
+      ['spanId', ctx.spanId],
+    ] as const)
+      if (typeof id !== 'string') throw new Error(`${name} is not a string (${typeof id})`);
     const flags = ctx.traceFlags ?? 0;
     const resNormaliser = new Normaliser();
     const resource = await put(DAG_JSON, dagJson.encode(resNormaliser.map(s.resource.attributes as Record<string, unknown>, 'resource')));
@@ -186,7 +219,11 @@ async function reference(s: ReadableSpan): Promise<Written> {
       }
       events.push({ attributes: map, name: wellFormed(String(ev.name)), time: ns(ev.time as [number, number]) });
     }
-    const links = s.links.map((l, i) => ({ attributes: n.map(l.attributes as Record<string, unknown>, `links.${i}.attributes`), spanId: l.context.spanId, traceId: l.context.traceId }));
+    const links = s.links.map((l, i) => ({
+      attributes: n.map(l.attributes as Record<string, unknown>, `links.${i}.attributes`),
+      spanId: l.context.spanId,
+      traceId: l.context.traceId,
+    }));
     const scope = s.instrumentationScope;
     const record = {
       v: 2,
@@ -205,7 +242,11 @@ async function reference(s: ReadableSpan): Promise<Written> {
       status: { code: STATUS[s.status.code] ?? 'UNSET', message: typeof s.status.message === 'string' ? wellFormed(s.status.message) : null },
       attributes: attributesMap,
       resource,
-      scope: { name: wellFormed(scope.name), version: typeof scope.version === 'string' ? wellFormed(scope.version) : null, schemaUrl: typeof scope.schemaUrl === 'string' ? wellFormed(scope.schemaUrl) : null },
+      scope: {
+        name: wellFormed(scope.name),
+        version: typeof scope.version === 'string' ? wellFormed(scope.version) : null,
+        schemaUrl: typeof scope.schemaUrl === 'string' ? wellFormed(scope.schemaUrl) : null,
+      },
       events,
       links,
       input,
@@ -220,7 +261,7 @@ async function reference(s: ReadableSpan): Promise<Written> {
   }
 }
 
-describe('span records written as text', () => {
+describe('span records written as bytes', () => {
   it('are byte-identical to @ipld/dag-json on the record FORMAT.md describes, with the same blocks and links', async () => {
     let stored = 0;
     // One long-lived builder, as in an exporter: its caches (key plans, block memos, the resource and

@@ -4,7 +4,18 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import * as dagJson from '@ipld/dag-json';
-import { ProvenanceStore, merkleRoot, rawCid, resolveStoreOptions, verifyCheckpointBytes, verifyStore, type RecordDraft } from '@llm-provenance/cid-exporter';
+import {
+  MerkleAccumulator,
+  ProvenanceStore,
+  dagJsonCid,
+  merkleRoot,
+  merkleRootOfRecords,
+  rawCid,
+  resolveStoreOptions,
+  verifyCheckpointBytes,
+  verifyStore,
+  type RecordDraft,
+} from '@llm-provenance/cid-exporter';
 import { logFiles, mfCid, mfCidBytes, mode, readAllBlocks, readLines, tmpStoreDir } from './store-helpers.js';
 
 const DAG_JSON = 0x0129;
@@ -26,17 +37,17 @@ function draft(name: string, payload?: string): RecordDraft {
   return { fields: { type: 'span', name, input: payload === undefined ? null : rawCid(payload) }, blocks };
 }
 
-/** RFC 6962 MTH written out independently of src/merkle.ts. */
-function referenceRoot(leaves: Buffer[]): string {
+/** RFC 6962 MTH written out independently of src/merkle.ts, over leaf hashes over leaf hashes given directly (FORMAT.md section 6: a record's leaf hash is its digest). */
+function referenceRoot(leafHashes: Buffer[]): string {
   const h = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
   const mth = (d: Buffer[]): Buffer => {
     if (d.length === 0) return h();
-    if (d.length === 1) return h(Buffer.from([0]), d[0]!);
+    if (d.length === 1) return d[0]!;
     let k = 1;
     while (k * 2 < d.length) k *= 2;
     return h(Buffer.from([1]), mth(d.slice(0, k)), mth(d.slice(k)));
   };
-  return mth(leaves).toString('hex');
+  return mth(leafHashes).toString('hex');
 }
 
 /** A pid that certainly belonged to a process that has exited. */
@@ -53,16 +64,38 @@ function abandon(dir: string, logId: string): void {
 }
 
 describe('merkle root', () => {
-  it('matches the RFC 6962 definition for every size from 0 to 70', () => {
-    const leaves: Buffer[] = [];
+  it('matches the RFC 6962 tree over the given leaf hashes for every size from 0 to 70, at once and incrementally', () => {
+    const leafHashes: Buffer[] = [];
+    const acc = new MerkleAccumulator();
     for (let n = 0; n <= 70; n++) {
-      expect(merkleRoot(leaves).toString('hex')).toBe(referenceRoot(leaves));
-      leaves.push(Buffer.from(`leaf ${n}`));
+      expect(merkleRoot(leafHashes).toString('hex')).toBe(referenceRoot(leafHashes));
+      expect(acc.root().toString('hex')).toBe(referenceRoot(leafHashes));
+      const h = createHash('sha256').update(`leaf ${n}`).digest();
+      leafHashes.push(h);
+      acc.addLeafHash(h);
     }
   });
-  it('has the RFC 6962 empty and single-leaf values', () => {
+  it("takes a record's leaf hash from its CID: the root over record CIDs is the root over their digests", () => {
+    const lines = ['{"a":1}', '{"b":2}', '{"c":3}'];
+    const cids = lines.map((l) => dagJsonCid(l));
+    const digests = lines.map((l) => createHash('sha256').update(l).digest());
+    expect(merkleRootOfRecords(cids).toString('hex')).toBe(referenceRoot(digests));
+    // Two leaves: sha256(0x01 || d0 || d1), with no 0x00-prefixed leaf hash.
+    expect(merkleRootOfRecords(cids.slice(0, 2)).toString('hex')).toBe(
+      createHash('sha256')
+        .update(Buffer.from([1]))
+        .update(digests[0]!)
+        .update(digests[1]!)
+        .digest('hex'),
+    );
+  });
+  it('has the empty-tree value sha256("") and a single leaf as its own hash', () => {
     expect(merkleRoot([]).toString('hex')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-    expect(merkleRoot([Buffer.alloc(0)]).toString('hex')).toBe('6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d');
+    const one = createHash('sha256').update('{"a":1}').digest();
+    expect(merkleRoot([one]).equals(one)).toBe(true);
+  });
+  it('rejects a leaf hash that is not 32 bytes, naming the length', () => {
+    expect(() => merkleRoot([Buffer.alloc(31)])).toThrow('a leaf or node hash is 32 bytes, got 31');
   });
 });
 
@@ -118,11 +151,12 @@ describe('ProvenanceStore', () => {
     expect(Object.keys(cp.statement)).toEqual(['key', 'last', 'log', 'root', 'size', 'time', 'type', 'v']);
     expect(cp.statement.log).toBe(id);
     expect(cp.statement.size).toBe(7);
-    // Leaves are the records' binary CIDs (37 bytes: 0x01 0xa9 0x02 0x12 0x20 + sha2-256 of the line).
-    const leaves = await Promise.all(lines.map((l) => mfCidBytes(DAG_JSON, l)));
-    expect(leaves.map((b) => b.subarray(0, 5).toString('hex'))).toEqual(lines.map(() => '01a9021220'));
-    expect(leaves.every((b) => b.length === 37)).toBe(true);
-    expect(cp.statement.root).toBe(referenceRoot(leaves));
+    // A record's leaf hash is the sha2-256 digest inside its CID (37 bytes: 0x01 0xa9 0x02 0x12 0x20 + the digest of the line).
+    const cids = await Promise.all(lines.map((l) => mfCidBytes(DAG_JSON, l)));
+    expect(cids.map((b) => b.subarray(0, 5).toString('hex'))).toEqual(lines.map(() => '01a9021220'));
+    expect(cids.every((b) => b.length === 37)).toBe(true);
+    expect(cids.map((b) => b.subarray(5).toString('hex'))).toEqual(lines.map((l) => createHash('sha256').update(l).digest('hex')));
+    expect(cp.statement.root).toBe(referenceRoot(cids.map((b) => b.subarray(5))));
     expect(cp.statement.v).toBe(2);
     expect(cp.statement.last).toEqual({ '/': await mfCid(DAG_JSON, lines[6]!) });
     const pub = Buffer.from(cp.publicKey['/'].bytes, 'base64');
@@ -182,7 +216,7 @@ describe('ProvenanceStore', () => {
     expect(fs.existsSync(path.join(dir, 'logs', `${oldId}.recovered`))).toBe(true);
     // The abandoned log got a checkpoint over its two intact records.
     const cp = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoints', `${oldId}.000000000002.json`), 'utf8'));
-    expect(cp.statement.root).toBe(referenceRoot(await Promise.all(readLines(dir, oldId).map((l) => mfCidBytes(DAG_JSON, l)))));
+    expect(cp.statement.root).toBe(referenceRoot((await Promise.all(readLines(dir, oldId).map((l) => mfCidBytes(DAG_JSON, l)))).map((b) => b.subarray(5))));
     // A third store does not recover it again.
     const third = open(dir);
     expect(readLines(dir, third.logId).length).toBe(0);

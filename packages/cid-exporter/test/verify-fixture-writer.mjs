@@ -12,7 +12,8 @@
  *  - blocks/<log>.blocks: CARv1 sections, each block at most once per pack, an append's blocks before
  *    its record line;
  *  - checkpoints/<log>.<size 12 digits>.json: {publicKey, signature, statement} with statement
- *    {v:2, type:"checkpoint", log, size, root, last, time, key}; Merkle leaf i = the binary CID of record i;
+ *    {v:2, type:"checkpoint", log, size, root, last, time, key}; the Merkle leaf hash of record i is the
+ *    sha2-256 digest of its line (the digest inside its CID);
  *  - keys/ed25519.pem: PKCS#8 PEM.
  */
 import * as crypto from 'node:crypto';
@@ -70,14 +71,14 @@ export function newLogId(date = new Date()) {
   return `${t}-${process.pid}-${rnd}`;
 }
 
-/** RFC 6962 tree hash kept incrementally (stack of perfect subtree roots). */
+/** RFC 6962 tree hash over given leaf hashes, kept incrementally (stack of perfect subtree roots). */
 class Merkle {
   constructor() {
     this.stack = [];
     this.size = 0;
   }
-  add(leaf) {
-    let node = { n: 1, h: sha256(Buffer.concat([Buffer.from([0]), leaf])) };
+  add(leafHash) {
+    let node = { n: 1, h: leafHash };
     while (this.stack.length && this.stack[this.stack.length - 1].n === node.n) {
       const left = this.stack.pop();
       node = { n: left.n * 2, h: sha256(Buffer.concat([Buffer.from([1]), left.h, node.h])) };
@@ -161,7 +162,7 @@ export class SpecLogWriter {
     const cid = cidOf(DAG_JSON, bytes);
     this.lines.push(bytes, NEWLINE);
     this.buffered += bytes.length;
-    this.merkle.add(Buffer.from(cid.bytes));
+    this.merkle.add(Buffer.from(cid.multihash.digest));
     this.prev = cid;
     this.seq++;
     if (this.buffered > 1 << 20) this.flush();

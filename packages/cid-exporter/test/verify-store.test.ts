@@ -69,13 +69,9 @@ describe('verifyStore on an untouched store', () => {
 
   it('accepts checkpoints a third party can check with standard libraries (RFC 6962 root over record CIDs, Ed25519)', async () => {
     const ls = lines(base, logId);
-    // leaf i = the binary CID of record i
-    const cids = await Promise.all(ls.map(async (l) => MfCID.create(1, 0x0129, await sha256.digest(l)).bytes));
-    const leaf = (b: Uint8Array): Buffer =>
-      createHash('sha256')
-        .update(Buffer.from([0]))
-        .update(b)
-        .digest();
+    // the leaf hash of record i = the sha2-256 digest inside its CID
+    const cids = await Promise.all(ls.map(async (l) => MfCID.create(1, 0x0129, await sha256.digest(l))));
+    const leaf = (cid: MfCID): Buffer => Buffer.from(cid.multihash.digest);
     const mth = (hs: Buffer[]): Buffer => {
       if (hs.length === 1) return hs[0]!;
       let k = 1;

@@ -1,6 +1,7 @@
 // Memory under a burst: the burst app uninstrumented and under the register entry with the store on (OTLP
-// not configured), alternating, BENCH_BURST_ROUNDS times each (default 1). Peak RSS of each, how many
-// spans the store holds (read back from it) and how many are missing (dropped). Then the store readers
+// not configured, OTEL_BSP_MAX_QUEUE_SIZE as large as the burst, so that no span has to be dropped),
+// alternating, BENCH_BURST_ROUNDS times each (default 1). Peak RSS of each, how many spans the store holds
+// (read back from it) and how many are missing (dropped). Then the store readers
 // (verifyStore, exportCar) on the first instrumented run's store, against the sha2-256 bound.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +18,8 @@ const READERS = path.join(here, '../store/readers.mjs');
 const REGISTER = '@llm-provenance/auto-instrumentations/register';
 
 export async function runBurst({ scratch, env, rounds, log }) {
+  // The queue may hold every call of the burst: the figure is what storing all of them costs.
+  const storeOnEnv = { ...env, OTEL_BSP_MAX_QUEUE_SIZE: env.BENCH_BURST_CALLS };
   const runs = { uninstrumented: [], storeOn: [] };
   let readers;
   for (let round = 0; round < rounds; round++) {
@@ -26,7 +29,10 @@ export async function runBurst({ scratch, env, rounds, log }) {
       const usageFile = path.join(scratch, `burst-usage-${kind}-${round}.json`);
       try {
         const args = kind === 'storeOn' ? ['--import', REGISTER, '--import', USAGE_AT_EXIT, APP] : ['--import', USAGE_AT_EXIT, APP];
-        const run = await runNode(args, { cwd: BENCH_PACKAGE, env: { ...env, BENCH_USAGE_FILE: usageFile, LLM_PROVENANCE_DIR: storeDir } });
+        const run = await runNode(args, {
+          cwd: BENCH_PACKAGE,
+          env: { ...(kind === 'storeOn' ? storeOnEnv : env), BENCH_USAGE_FILE: usageFile, LLM_PROVENANCE_DIR: storeDir },
+        });
         if (run.code !== 0) throw new Error(`burst app (${kind}) failed (exit ${run.code ?? run.signal}):\n${run.stderr.trim()}`);
         const usage = JSON.parse(fs.readFileSync(usageFile, 'utf8'));
         const result = { ...usage, wallMs: run.wallMs, stderr: run.stderr.trim() };
@@ -34,6 +40,11 @@ export async function runBurst({ scratch, env, rounds, log }) {
           result.storeRecords = countStoreRecords(storeDir);
           result.storedSpans = result.storeRecords.span ?? 0;
           result.missingSpans = usage.calls - result.storedSpans;
+          // The queue holds the whole burst: a missing span is a defect, not a drop the settings allow.
+          if (result.missingSpans !== 0)
+            throw new Error(
+              `burst app (storeOn): ${result.missingSpans} of ${usage.calls} spans are missing from the store (OTEL_BSP_MAX_QUEUE_SIZE=${storeOnEnv.OTEL_BSP_MAX_QUEUE_SIZE})`,
+            );
           if (!readers) readers = await measureReaders(storeDir, scratch, env, log);
         }
         runs[kind].push(result);
@@ -49,6 +60,7 @@ export async function runBurst({ scratch, env, rounds, log }) {
   const peakMB = (kind) => (median(runs[kind].map((r) => r.maxRssKiB)) * 1024) / 1e6;
   return {
     calls: runs.storeOn[0].calls,
+    maxQueueSize: Number(storeOnEnv.OTEL_BSP_MAX_QUEUE_SIZE),
     rounds,
     uninstrumentedPeakMB: peakMB('uninstrumented'),
     storeOnPeakMB: peakMB('storeOn'),

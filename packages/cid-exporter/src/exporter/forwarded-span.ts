@@ -1,6 +1,7 @@
 /**
- * The span handed to wrapped exporters: the original span with `provenance.*` attributes added and, when
- * `forwardContent` is false, payload attributes removed (from the span and its events).
+ * The span handed to wrapped exporters: the original span with the attributes given (its own with
+ * `provenance.*` added and, when `forwardContent` is false, payloads removed) and, in that case, payload
+ * attributes removed from its events too.
  */
 import type { Attributes, HrTime, Link, SpanContext, SpanKind, SpanStatus } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
@@ -18,13 +19,13 @@ export class ForwardedSpan implements ReadableSpan {
   readonly attributes: Attributes;
   readonly events: TimedEvent[];
 
+  /** `attributes`: the span's forwarded attributes, made by ForwardedAttributes (forwarded-attributes.ts). */
   constructor(
     private readonly span: ReadableSpan,
-    extra: Attributes,
+    attributes: Attributes,
     stripPayload: ((key: string) => boolean) | null,
   ) {
-    const base = stripPayload ? withoutKeys(span.attributes, stripPayload) : span.attributes;
-    this.attributes = { ...base, ...extra };
+    this.attributes = attributes;
     this.events = stripPayload
       ? span.events.map((e) => ({ ...e, attributes: e.attributes ? withoutKeys(e.attributes, stripPayload) : e.attributes }))
       : span.events;

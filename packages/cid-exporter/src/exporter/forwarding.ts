@@ -3,16 +3,9 @@
  * attributes exactly equal to what the store holds, and without its payload attributes when
  * `forwardContent` is false.
  */
-import type { Attributes } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import {
-  ATTR_PROVENANCE_INPUT_CID,
-  ATTR_PROVENANCE_LOG_ID,
-  ATTR_PROVENANCE_LOG_SEQ,
-  ATTR_PROVENANCE_OUTPUT_CID,
-  ATTR_PROVENANCE_RECORD_CID,
-} from '@llm-provenance/semantic-conventions';
+import { ForwardedAttributes } from './forwarded-attributes.js';
 import { ForwardedSpan } from './forwarded-span.js';
 import type { SpanOutcome } from './span-batch.js';
 
@@ -27,11 +20,15 @@ function exportTo(exporter: SpanExporter, spans: ReadableSpan[]): Promise<Export
 }
 
 export class Forwarder {
+  private readonly attributes: ForwardedAttributes;
+
   /** `strip`: tells payload attributes, to leave out of forwarded spans (null: keep them). */
   constructor(
     readonly targets: SpanExporter[],
     private readonly strip: ((key: string) => boolean) | null,
-  ) {}
+  ) {
+    this.attributes = new ForwardedAttributes(strip);
+  }
 
   /** Forwards every readable span of the batch; returns the problems (never rejects). */
   async forward(outcomes: SpanOutcome[]): Promise<Error[]> {
@@ -39,16 +36,16 @@ export class Forwarder {
     const errors: Error[] = [];
     const spans: ReadableSpan[] = [];
     for (const o of outcomes) {
-      const extra: Attributes = {};
-      if (o.record) {
-        extra[ATTR_PROVENANCE_RECORD_CID] = o.record.cid.toString();
-        if (o.input) extra[ATTR_PROVENANCE_INPUT_CID] = o.input;
-        if (o.output) extra[ATTR_PROVENANCE_OUTPUT_CID] = o.output;
-        extra[ATTR_PROVENANCE_LOG_ID] = o.record.log;
-        extra[ATTR_PROVENANCE_LOG_SEQ] = o.record.seq;
-      }
       try {
-        spans.push(new ForwardedSpan(o.span, extra, this.strip));
+        const r = o.record;
+        const attributes = this.attributes.make(o.span.attributes ?? {}, o.keys ?? null, {
+          record: r?.cid.toString(),
+          input: r ? o.input || undefined : undefined,
+          output: r ? o.output || undefined : undefined,
+          log: r?.log ?? '',
+          seq: r?.seq ?? 0,
+        });
+        spans.push(new ForwardedSpan(o.span, attributes, this.strip));
       } catch (err) {
         // A span we cannot even read is not forwarded; its storing error already names it.
         if (!o.error) errors.push(new Error(`span could not be forwarded: ${(err as Error).message}`));

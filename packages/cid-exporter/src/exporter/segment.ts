@@ -1,25 +1,26 @@
 /**
- * A one-entry cache for a stretch of record text that is usually the same from span to span (kind, log
- * and name; params link; resource and scope; status and flags): while its parts are the same strings it
- * returns the same string object, so the stretch is concatenated and flattened once, not per record.
+ * A one-entry cache for a stretch of record bytes that is usually the same from span to span (kind,
+ * links, log and name; resource and scope; status and flags): while its parts are the same strings it
+ * returns the same bytes, so the stretch is built and encoded once, not per record.
  */
-export class Segment {
+export class ByteSegment {
   private k0: string | undefined;
   private k1 = '';
   private k2 = '';
   private k3 = '';
-  private text = '';
+  private bytes: Uint8Array = new Uint8Array(0);
 
+  /** `build` returns the stretch as text (UTF-8 encoded here; lone surrogates must already be replaced). */
   constructor(private readonly build: (a: string, b: string, c: string, d: string) => string) {}
 
-  get(a: string, b = '', c = '', d = ''): string {
+  get(a: string, b = '', c = '', d = ''): Uint8Array {
     if (a !== this.k0 || b !== this.k1 || c !== this.k2 || d !== this.k3) {
       this.k0 = a;
       this.k1 = b;
       this.k2 = c;
       this.k3 = d;
-      this.text = this.build(a, b, c, d);
+      this.bytes = Buffer.from(this.build(a, b, c, d), 'utf8');
     }
-    return this.text;
+    return this.bytes;
   }
 }

@@ -4,6 +4,8 @@
  * the span processor had to drop spans, and what became of each span.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { CID } from '../cid.js';
+import type { ByteBatch } from '../store/byte-batch.js';
 import type { AppendedRecord, RecordContext, RecordInput, RecordWriter } from '../store/record-input.js';
 import type { ProvenanceStore } from '../store/store.js';
 import { droppedRecord } from './dropped-record.js';
@@ -13,16 +15,20 @@ import type { SpanLinks, SpanRecordBuilder } from './span-record.js';
 export interface SpanOutcome {
   span: ReadableSpan;
   record?: AppendedRecord;
+  /** The CIDs of the record's input and output blocks, when it has them. */
   input?: string;
   output?: string;
+  /** The span's attribute keys in order, when the record was written (the same array for spans of one key order). */
+  keys?: readonly string[] | null;
   error?: Error;
 }
 
 class SpanEntry implements SpanOutcome, RecordWriter {
   record?: AppendedRecord;
-  input?: string;
-  output?: string;
   error?: Error;
+  keys: readonly string[] | null = null;
+  private inputCid: CID | null = null;
+  private outputCid: CID | null = null;
 
   constructor(
     readonly span: ReadableSpan,
@@ -30,11 +36,20 @@ class SpanEntry implements SpanOutcome, RecordWriter {
     private readonly links: SpanLinks,
   ) {}
 
-  writeRecord(ctx: RecordContext): string {
-    const text = this.builder.write(this.span, ctx, this.links);
-    this.input = this.links.input?.toString();
-    this.output = this.links.output?.toString();
-    return text;
+  // The strings are made only if asked for (by forwarding).
+  get input(): string | undefined {
+    return this.inputCid?.toString();
+  }
+
+  get output(): string | undefined {
+    return this.outputCid?.toString();
+  }
+
+  writeRecord(ctx: RecordContext, out: ByteBatch): void {
+    this.builder.write(this.span, ctx, out, this.links);
+    this.inputCid = this.links.input;
+    this.outputCid = this.links.output;
+    this.keys = this.builder.keyOrder;
   }
 }
 

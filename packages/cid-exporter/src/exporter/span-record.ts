@@ -1,8 +1,9 @@
 /**
- * Writes a finished span as its record (FORMAT.md section 3.1), straight to canonical DAG-JSON text at
- * the chain position the store gives, putting the blocks it links (resource, payloads, input / params /
- * output maps, section 5) into the store's pack as it goes. This is the one place the span record's
- * layout is written down: keys in DAG-JSON order, `log` / `prev` / `seq` from the store.
+ * Writes a finished span as its record (FORMAT.md section 3.1), straight to canonical DAG-JSON bytes in
+ * the store's line buffer at the chain position the store gives, putting the blocks it links (resource,
+ * payloads, input / params / output maps, section 5) into the store's pack as it goes, also as bytes
+ * written in place. This is the one place the span record's layout is written down: keys in DAG-JSON
+ * order, `log` / `prev` / `seq` from the store.
  */
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -10,25 +11,46 @@ import { CODEC_DAG_JSON, CODEC_RAW, type CID } from '../cid.js';
 import { encodeDagJsonString, quoteString } from '../dag-json/encode.js';
 import { Normaliser, UnstorableValueError, wellFormed } from '../normalise.js';
 import { FORMAT_VERSION, type DagMap, type DagValue } from '../record.js';
-import type { BlockInput, RecordContext } from '../store/record-input.js';
-import { AttributeWriter, ROLE_INPUT, ROLE_OUTPUT, type AttributeText } from './attribute-text.js';
+import type { ByteBatch } from '../store/byte-batch.js';
+import type { RecordContext } from '../store/record-input.js';
+import { AttributeWriter, ROLE_INPUT, ROLE_OUTPUT, type KeyPlan } from './attribute-text.js';
 import { BlockMemo } from './block-memo.js';
-import { Segment } from './segment.js';
+import { ByteSegment } from './segment.js';
 import { REPEATING_PAYLOADS, type PayloadDirection } from './payload-attributes.js';
 import { resourcePart, scopeText } from './shared-parts.js';
 
+/** Longest repeating payload (in UTF-16 units) remembered by its text. */
+const MEMO_MAX_LENGTH = 1 << 14;
 const KIND_NAMES = ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 const STATUS_NAMES = ['UNSET', 'OK', 'ERROR'];
-const TAIL = '","type":"span","v":' + FORMAT_VERSION + '}';
+
+// The fixed stretches of a span record, in key order, as bytes.
+const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
+const OPEN = utf8('{"attributes":');
+const NO_DROPPED_END = utf8(',"dropped":[],"end":"');
+const DROPPED = utf8(',"dropped":');
+const END = utf8(',"end":"');
+const NO_EVENTS_INPUT = utf8('","events":[],"input":');
+const EVENTS = utf8('","events":');
+const INPUT = utf8(',"input":');
+const PARAMS = utf8(',"params":');
+const PARENT = utf8(',"parentSpanId":');
+const PREV = utf8(',"prev":');
+const SPAN_ID = utf8(',"spanId":"');
+const START = utf8('","start":"');
+const TAIL = utf8('","type":"span","v":' + FORMAT_VERSION + '}');
+const NULL = utf8('null');
 
 /** The record's stretches that usually repeat from span to span. */
 class RecordSegments {
-  readonly kindToOutput = new Segment((kind, links, log, name) => `,"kind":"${kind}","links":${links},"log":${log},"name":${quoteString(wellFormed(name))},"output":`);
-  readonly params = new Segment((cid) => `,"params":${cid === 'null' ? 'null' : `{"/":"${cid}"}`},"parentSpanId":`);
-  readonly resourceScope = new Segment((resource, scope) => `,"resource":${resource},"scope":${scope},"seq":`);
+  readonly kindToOutput = new ByteSegment(
+    (kind, links, log, name) => `,"kind":"${kind}","links":${links},"log":${quoteString(log)},"name":${quoteString(wellFormed(name))},"output":`,
+  );
+  readonly resourceScope = new ByteSegment((resource, scope) => `,"resource":${resource},"scope":${scope},"seq":`);
   /** `has`: 'y' when the status has a message (`message`), 'n' for null. */
-  readonly statusFlags = new Segment(
-    (code, has, message, flags) => `","status":{"code":"${code}","message":${has === 'y' ? quoteString(wellFormed(message)) : 'null'}},"traceFlags":${flags},"traceId":"`,
+  readonly statusFlags = new ByteSegment(
+    (code, has, message, flags) =>
+      `","status":{"code":"${code}","message":${has === 'y' ? quoteString(wellFormed(message)) : 'null'}},"traceFlags":${flags},"traceId":"`,
   );
 }
 
@@ -42,46 +64,99 @@ export interface SpanLinks {
 let lastSec = -1;
 let lastSecText = '';
 
+const exactTime = (sec: number, ns: number): boolean => Number.isSafeInteger(sec) && sec > 0 && Number.isSafeInteger(ns) && ns >= 0 && ns < 1e9;
+
 /** Unix nanoseconds of an HrTime as a decimal string (exact: no float rounding). */
 export function hrTimeToNsString(t: HrTime): string {
   const sec = t[0];
   const ns = t[1];
-  if (Number.isSafeInteger(sec) && sec > 0 && Number.isSafeInteger(ns) && ns >= 0 && ns < 1e9) {
-    // Spans end close together: the seconds' digits are usually those of the last call.
-    if (sec !== lastSec) {
-      lastSec = sec;
-      lastSecText = '' + sec;
-    }
-    // 1e9 + ns has exactly ten digits; its last nine are ns zero-padded.
-    return lastSecText + ('' + (1_000_000_000 + ns)).slice(1);
-  }
+  // 1e9 + ns has exactly ten digits; its last nine are ns zero-padded.
+  if (exactTime(sec, ns)) return '' + sec + ('' + (1_000_000_000 + ns)).slice(1);
   return (BigInt(Math.trunc(sec)) * 1_000_000_000n + BigInt(Math.trunc(ns))).toString();
 }
 
-const linkText = (cid: CID | null): string => (cid === null ? 'null' : '{"/":"' + cid.toString() + '"}');
+/** Writes the digits of {@link hrTimeToNsString} without making the string. */
+function writeNs(out: ByteBatch, t: HrTime): void {
+  const sec = t[0];
+  const ns = t[1];
+  if (!exactTime(sec, ns)) {
+    out.ascii(hrTimeToNsString(t));
+    return;
+  }
+  // Spans end close together: the seconds' digits are usually those of the last call.
+  if (sec !== lastSec) {
+    lastSec = sec;
+    lastSecText = '' + sec;
+  }
+  out.ascii(lastSecText);
+  out.ensure(9);
+  const buf = out.buf;
+  let v = ns;
+  for (let p = out.pos + 8; p >= out.pos; p--) {
+    buf[p] = 48 + (v % 10);
+    v = (v / 10) | 0;
+  }
+  out.pos += 9;
+}
 
-/** Ids are hex: written as they are; anything else escaped as a DAG-JSON string would be. */
-const PLAIN_ID = /^[0-9A-Za-z]*$/;
+/** `{"/":"<cid>"}` or `null`. */
+function writeLink(out: ByteBatch, cid: CID | null): void {
+  if (cid === null) {
+    out.bytes(NULL);
+    return;
+  }
+  out.ensure(72);
+  const buf = out.buf;
+  let p = out.pos;
+  buf[p++] = 123; // {"/":"
+  buf[p++] = 34;
+  buf[p++] = 47;
+  buf[p++] = 34;
+  buf[p++] = 58;
+  buf[p++] = 34;
+  p = cid.writeString(buf, p);
+  buf[p++] = 34; // "}
+  buf[p++] = 125;
+  out.pos = p;
+}
 
-/** The text of an id between its quotes. */
-function idInner(name: string, id: unknown): string {
+/**
+ * Writes an id's text between its quotes. Ids are hex, copied as they are (checked as they are copied);
+ * anything else is escaped as a DAG-JSON string would be.
+ */
+function writeId(out: ByteBatch, name: string, id: unknown): void {
   if (typeof id !== 'string') throw new Error(`${name} is not a string (${typeof id})`);
-  if (PLAIN_ID.test(id)) return id;
-  const quoted = quoteString(wellFormed(id));
-  return quoted.slice(1, -1);
+  const n = id.length;
+  out.ensure(n);
+  const buf = out.buf;
+  const start = out.pos;
+  let p = start;
+  for (let i = 0; i < n; i++) {
+    const c = id.charCodeAt(i);
+    // [0-9A-Za-z]
+    if (c < 48 || c > 122 || (c > 57 && c < 65) || (c > 90 && c < 97)) {
+      out.writeUtf8(quoteString(wellFormed(id)).slice(1, -1));
+      return;
+    }
+    buf[p++] = c;
+  }
+  out.pos = p;
 }
 
 export class SpanRecordBuilder {
   private readonly attributes: AttributeWriter;
   // Bounded: at most 256 entries of at most 16K characters each (a few MB at worst).
-  private readonly rawMemo = new BlockMemo(256, 1 << 14);
-  private readonly paramsMemo = new BlockMemo(256, 1 << 14);
+  private readonly rawMemo = new BlockMemo(256, MEMO_MAX_LENGTH);
   /** Reused for every span (the builder writes one record at a time). */
   private readonly n = new Normaliser();
-  private readonly text: AttributeText = { attributes: '', params: '' };
   private readonly segments = new RecordSegments();
-  private lastParams = '';
-  private lastParamsBlock: BlockInput | undefined;
+  /**
+   * The span's attribute keys in its own order, of the record written last: one array per key order (the
+   * same array for every span of that order), so forwarding can reuse what it worked out for it.
+   */
+  keyOrder: readonly string[] | null = null;
+  /** The payloads' raw block CIDs of the record being written, per plan entry (scratch). */
+  private linked: (CID | null)[] = [];
 
   constructor(private readonly payloads: ReadonlyMap<string, PayloadDirection>) {
     this.attributes = new AttributeWriter(payloads);
@@ -90,12 +165,13 @@ export class SpanRecordBuilder {
   isPayload = (key: string): boolean => this.payloads.has(key);
 
   /**
-   * The record text of `span` at `ctx`'s chain position; its blocks go to `ctx`, its links to `links`.
-   * Throws (an UnstorableValueError for values DAG-JSON cannot carry) with a message naming the span.
+   * Writes the record of `span` at `ctx`'s chain position into `out`; its blocks go to `ctx`, its links
+   * to `links`. Throws (an UnstorableValueError for values DAG-JSON cannot carry) with a message naming
+   * the span; the caller takes back what was written.
    */
-  write(span: ReadableSpan, ctx: RecordContext, links: SpanLinks): string {
+  write(span: ReadableSpan, ctx: RecordContext, out: ByteBatch, links: SpanLinks): void {
     try {
-      return this.writeRecord(span, ctx, links);
+      this.writeRecord(span, ctx, out, links);
     } catch (err) {
       const ids = safeIds(span);
       const msg = `span ${JSON.stringify(safeName(span))} (trace ${ids.traceId}, span ${ids.spanId}) cannot be stored: ${(err as Error).message}`;
@@ -103,12 +179,12 @@ export class SpanRecordBuilder {
     }
   }
 
-  private writeRecord(span: ReadableSpan, ctx: RecordContext, links: SpanLinks): string {
+  private writeRecord(span: ReadableSpan, ctx: RecordContext, out: ByteBatch, links: SpanLinks): void {
     const sc = span.spanContext();
-    const traceId = idInner('traceId', sc.traceId);
-    const spanId = idInner('spanId', sc.spanId);
-    const parent = span.parentSpanContext?.spanId;
-    const parentText = parent === undefined || parent === null ? 'null' : '"' + idInner('parentSpanId', parent) + '"';
+    const traceId = sc.traceId;
+    const spanId = sc.spanId;
+    if (typeof traceId !== 'string') throw new Error(`traceId is not a string (${typeof traceId})`);
+    if (typeof spanId !== 'string') throw new Error(`spanId is not a string (${typeof spanId})`);
     const n = this.n;
     n.reset();
     const flags = sc.traceFlags ?? 0;
@@ -118,91 +194,130 @@ export class SpanRecordBuilder {
     ctx.put(resource.block);
 
     const attrs = (span.attributes ?? {}) as Record<string, unknown>;
-    const plan = this.attributes.plan(Object.keys(attrs));
-    const text = this.text;
-    this.attributes.write(attrs, plan, n, text);
+    const plan = this.attributes.plan(attrs);
+    this.keyOrder = plan.order;
+    out.bytes(OPEN);
+    const params = this.attributes.write(attrs, plan, n, out);
 
-    // Payloads: a raw block each, linked from the input / output map under the attribute's name.
-    let input = '';
-    let output = '';
-    const { keys, quoted, role } = plan;
-    for (let i = 0; i < keys.length; i++) {
-      const r = role[i]!;
-      if (r < ROLE_INPUT) continue;
-      const key = keys[i]!;
-      const value = attrs[key];
-      if (value === undefined) continue;
-      const cid = this.rawBlock(ctx, value, key);
-      // A remembered block (system prompt, tools) is the same CID object again: so is its map entry.
-      if (plan.lastLinks[i] !== cid) {
-        plan.lastLinks[i] = cid;
-        plan.lastLinkEntries[i] = quoted[i]! + ':{"/":"' + cid.toString() + '"}';
+    // Payloads: a raw block each (in key order, which is also the order of their `dropped` paths), then
+    // the input / output maps linking them under the attribute's name.
+    let inputs = 0;
+    let outputs = 0;
+    if (plan.hasInput || plan.hasOutput) {
+      const { keys, role } = plan;
+      const linked = this.linked;
+      for (let i = 0; i < keys.length; i++) {
+        const r = role[i]!;
+        if (r < ROLE_INPUT) continue;
+        const value = attrs[keys[i]!];
+        if (value === undefined) {
+          linked[i] = null;
+          continue;
+        }
+        linked[i] = this.rawBlock(ctx, value, keys[i]!);
+        if (r === ROLE_INPUT) inputs++;
+        else outputs++;
       }
-      const entry = plan.lastLinkEntries[i]!;
-      if (r === ROLE_OUTPUT) output += output.length === 0 ? entry : ',' + entry;
-      else input += input.length === 0 ? entry : ',' + entry;
     }
-    links.input = input.length === 0 ? null : ctx.putText(CODEC_DAG_JSON, '{' + input + '}');
-    links.params = text.params.length === 0 ? null : this.paramsBlock(ctx, text.params);
-    links.output = output.length === 0 ? null : ctx.putText(CODEC_DAG_JSON, '{' + output + '}');
+    links.input = inputs > 0 ? this.linkMap(ctx, plan, ROLE_INPUT) : null;
+    links.params = params === null ? null : ctx.put(params);
+    links.output = outputs > 0 ? this.linkMap(ctx, plan, ROLE_OUTPUT) : null;
 
     // Events and links are rare on GenAI spans: built as maps and encoded.
-    const eventsText = span.events && span.events.length > 0 ? encodeDagJsonString(this.events(span, ctx)) : '[]';
+    const hasEvents = span.events !== undefined && span.events.length > 0;
+    const eventsText = hasEvents ? encodeDagJsonString(this.events(span, ctx)) : '';
     const spanLinksText = span.links && span.links.length > 0 ? encodeDagJsonString(this.spanLinks(span)) : '[]';
     const dropped = resource.dropped.length > 0 ? n.dropped.concat(resource.dropped) : n.dropped;
     const status = span.status ?? { code: 0 };
     const seg = this.segments;
-    // Keys in DAG-JSON order; stretches that usually repeat come from one-entry caches (see Segment).
-    return (
-      '{"attributes":' + text.attributes +
-      (dropped.length === 0 ? ',"dropped":[],"end":"' : ',"dropped":' + encodeDagJsonString(dropped) + ',"end":"') +
-      hrTimeToNsString(span.endTime) +
-      (eventsText === '[]' ? '","events":[],"input":' : '","events":' + eventsText + ',"input":') +
-      linkText(links.input) +
-      seg.kindToOutput.get(KIND_NAMES[span.kind] ?? 'INTERNAL', spanLinksText, ctx.logText, String(span.name)) +
-      linkText(links.output) +
-      seg.params.get(links.params === null ? 'null' : links.params.toString()) +
-      parentText +
-      ',"prev":' + ctx.prevText +
-      seg.resourceScope.get(resource.linkText, scopeText(span)) +
-      ctx.seq +
-      ',"spanId":"' + spanId +
-      '","start":"' + hrTimeToNsString(span.startTime) +
-      (typeof status.message === 'string'
+    // Keys in DAG-JSON order; stretches that usually repeat come from one-entry caches (see ByteSegment).
+    if (dropped.length === 0) out.bytes(NO_DROPPED_END);
+    else {
+      out.bytes(DROPPED);
+      out.writeUtf8(encodeDagJsonString(dropped));
+      out.bytes(END);
+    }
+    writeNs(out, span.endTime);
+    if (!hasEvents) out.bytes(NO_EVENTS_INPUT);
+    else {
+      out.bytes(EVENTS);
+      out.writeUtf8(eventsText);
+      out.bytes(INPUT);
+    }
+    writeLink(out, links.input);
+    out.bytes(seg.kindToOutput.get(KIND_NAMES[span.kind] ?? 'INTERNAL', spanLinksText, ctx.log, String(span.name)));
+    writeLink(out, links.output);
+    out.bytes(PARAMS);
+    writeLink(out, links.params);
+    out.bytes(PARENT);
+    const parent = span.parentSpanContext?.spanId;
+    if (parent === undefined || parent === null) out.bytes(NULL);
+    else {
+      out.writeByte(34);
+      writeId(out, 'parentSpanId', parent);
+      out.writeByte(34);
+    }
+    out.bytes(PREV);
+    writeLink(out, ctx.prev);
+    out.bytes(seg.resourceScope.get(resource.linkText, scopeText(span)));
+    out.digits(ctx.seq);
+    out.bytes(SPAN_ID);
+    writeId(out, 'spanId', spanId);
+    out.bytes(START);
+    writeNs(out, span.startTime);
+    out.bytes(
+      typeof status.message === 'string'
         ? seg.statusFlags.get(STATUS_NAMES[status.code] ?? 'UNSET', 'y', status.message, flagsText)
-        : seg.statusFlags.get(STATUS_NAMES[status.code] ?? 'UNSET', 'n', '', flagsText)) +
-      traceId +
-      TAIL
+        : seg.statusFlags.get(STATUS_NAMES[status.code] ?? 'UNSET', 'n', '', flagsText),
     );
+    writeId(out, 'traceId', traceId);
+    out.bytes(TAIL);
+  }
+
+  /** The input or output map of the span (FORMAT.md 5.2): the raw blocks of that direction linked under their names. */
+  private linkMap(ctx: RecordContext, plan: KeyPlan, which: number): CID {
+    const { keys, role, linkKeyBytes } = plan;
+    const linked = this.linked;
+    const out = ctx.beginBlock(CODEC_DAG_JSON);
+    out.writeByte(123); // {
+    let first = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (role[i] !== which) continue;
+      const cid = linked[i]!;
+      if (cid === null) continue;
+      if (!first) out.writeByte(44);
+      first = false;
+      out.bytes(linkKeyBytes[i]!);
+      out.ensure(66);
+      out.pos = cid.writeString(out.buf, out.pos);
+      out.buf[out.pos++] = 34; // "}
+      out.buf[out.pos++] = 125;
+    }
+    out.writeByte(125); // }
+    return ctx.endBlock();
   }
 
   /** Raw block of a payload value: a string's UTF-8 bytes, any other value's DAG-JSON encoding (FORMAT.md 5.2). */
   private rawBlock(ctx: RecordContext, value: unknown, key: string, parent = 'attributes'): CID {
     if (typeof value === 'string') {
-      const text = wellFormed(value);
-      return REPEATING_PAYLOADS.has(key) ? this.memoBlock(ctx, this.rawMemo, CODEC_RAW, text) : ctx.putText(CODEC_RAW, text);
+      if (REPEATING_PAYLOADS.has(key) && value.length <= MEMO_MAX_LENGTH) return this.memoBlock(ctx, value);
+      // UTF-8 encoding writes a lone surrogate as U+FFFD: the bytes of wellFormed(value), without the check.
+      ctx.beginBlock(CODEC_RAW).writeUtf8(value);
+      return ctx.endBlock();
     }
     const v = this.n.value(value, parent, key);
     return ctx.putText(CODEC_RAW, encodeDagJsonString(v === undefined ? null : v));
   }
 
-  /** The params block; the same params text as the last span's (the same string) is not even looked up. */
-  private paramsBlock(ctx: RecordContext, entries: string): CID {
-    if (entries !== this.lastParams) {
-      const text = '{' + entries + '}';
-      this.lastParamsBlock = this.paramsMemo.get(text) ?? { cid: ctx.putText(CODEC_DAG_JSON, text), bytes: Buffer.from(text, 'utf8') };
-      this.paramsMemo.remember(text, this.lastParamsBlock);
-      this.lastParams = entries;
-    }
-    return ctx.put(this.lastParamsBlock!);
-  }
-
-  /** A block whose text repeats: hashed the first time, then only looked up (and put once per pack). */
-  private memoBlock(ctx: RecordContext, memo: BlockMemo, codec: number, text: string): CID {
-    const known = memo.get(text);
+  /** A payload whose text repeats (system prompt, tools): hashed the first time, then only looked up (and put once per pack). */
+  private memoBlock(ctx: RecordContext, text: string): CID {
+    const known = this.rawMemo.get(text);
     if (known !== undefined) return ctx.put(known);
-    const cid = ctx.putText(codec, text);
-    memo.remember(text, { cid, bytes: Buffer.from(text, 'utf8') });
+    const bytes = Buffer.from(text, 'utf8');
+    const cid = ctx.putText(CODEC_RAW, text);
+    // Linked from every record that repeats it: its string form is made once.
+    cid.toString();
+    this.rawMemo.remember(text, { cid, bytes });
     return cid;
   }
 

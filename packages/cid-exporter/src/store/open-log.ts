@@ -52,6 +52,8 @@ export class OpenLog {
    * lock-less log always ends at its final checkpoint.
    */
   keepLock = false;
+  /** The log id as DAG-JSON bytes (`"<log id>"`). */
+  readonly idBytes: Uint8Array;
 
   private constructor(
     readonly dir: string,
@@ -62,6 +64,7 @@ export class OpenLog {
     public generation: number,
   ) {
     this.durable = { size: 0, root: this.merkle.root(), last: null };
+    this.idBytes = Buffer.from(JSON.stringify(id), 'utf8');
   }
 
   /** Creates the lock, then the log file and the pack (O_EXCL, 0600), and fsyncs their directories. */

@@ -1,21 +1,33 @@
 /**
  * The pack sections of one append (FORMAT.md 5.1: `uvarint(len(cid) + len(block)) || cid || block`, a
- * block at most once per pack), written into one buffer. Text blocks are hashed as strings and written
- * straight into the buffer: no Buffer per block. A record that fails part-way is rolled back with
- * {@link PackBatch.mark} and {@link PackBatch.rollback}, so none of its blocks stays in the pack.
+ * block at most once per pack), written into one buffer. A block's bytes are written straight into the
+ * buffer where the section will hold them ({@link PackBatch.begin}), hashed there, and the CID is put in
+ * front ({@link PackBatch.end}); a block the pack already holds is taken back out. No string or Buffer
+ * per block. A record that fails part-way is rolled back with {@link PackBatch.mark} and
+ * {@link PackBatch.rollback}, so none of its blocks stays in the pack.
  */
-import { CID, cidTextAt, writeCid } from '../cid.js';
+import { CID, cidLength, writeCid } from '../cid.js';
 import { sha256Text } from '../sha256.js';
 import { varintLength, writeVarint } from '../varint.js';
 import type { BlockSet } from './block-set.js';
 import { ByteBatch } from './byte-batch.js';
 import type { BlockInput } from './record-input.js';
 
+/**
+ * Bytes reserved for the section length: 2 covers sections of 128 B to 16 KB (the CID alone is 36-37
+ * bytes, so only blocks under ~92 B or over 16 KB need the section moved once their length is known).
+ */
+const LENGTH_BYTES = 2;
+
 export class PackBatch {
   readonly bytes: ByteBatch;
   private markPos = 0;
   private markKnown = 0;
   private readonly recent: BlockInput[] = [];
+  /** The block being written: its codec, where its section starts and where its bytes start. */
+  private codec = 0;
+  private sectionStart = -1;
+  private dataStart = 0;
 
   constructor(
     private readonly known: BlockSet,
@@ -24,27 +36,52 @@ export class PackBatch {
     this.bytes = new ByteBatch(buf);
   }
 
-  /** Stores the UTF-8 bytes of `text` (well-formed) as a block of `codec` unless the pack has it. */
-  putText(codec: number, text: string): CID {
-    const digest = sha256Text(text);
+  /**
+   * Starts a block of `codec`: write its bytes into the returned batch, then call {@link end}. One block
+   * at a time.
+   */
+  begin(codec: number): ByteBatch {
+    if (this.sectionStart >= 0) throw new Error('PackBatch: a block is already being written');
     const b = this.bytes;
-    // The section is `length || CID || text`; the length is known only once the text is encoded, so the
-    // CID and text are written after a 2-byte length (blocks of 92 B to 16 KB) and moved in the rare
-    // other case. Room for the longest length and the most bytes UTF-8 can need is made first.
-    b.ensure(10 + 64 + text.length * 3);
-    const start = b.pos;
-    const at = start + 2;
-    // The CID's bytes are made once, in place: the duplicate check and the string form read them there.
-    const n = writeCid(b.buf, at, codec, digest);
-    const cid = new CID(codec, digest, cidTextAt(b.buf, at, n));
-    if (!this.known.add(codec, b.buf, at + n - 32)) return cid;
-    const textBytes = b.buf.write(text, at + n, 'utf8');
-    const length = n + textBytes;
+    const n = cidLength(codec);
+    b.ensure(LENGTH_BYTES + n);
+    this.codec = codec;
+    this.sectionStart = b.pos;
+    this.dataStart = b.pos + LENGTH_BYTES + n;
+    b.pos = this.dataStart;
+    return b;
+  }
+
+  /** Ends the block begun last: hashes the bytes written since, keeps the section unless the pack has it; its CID. */
+  end(): CID {
+    const b = this.bytes;
+    const codec = this.codec;
+    const start = this.sectionStart;
+    const dataStart = this.dataStart;
+    this.sectionStart = -1;
+    const digest = sha256Text(b.buf.subarray(dataStart, b.pos));
+    const cidAt = start + LENGTH_BYTES;
+    const n = writeCid(b.buf, cidAt, codec, digest);
+    const cid = new CID(codec, digest);
+    if (!this.known.add(codec, b.buf, cidAt + n - 32)) {
+      b.pos = start;
+      return cid;
+    }
+    const length = b.pos - cidAt;
     const lengthBytes = varintLength(length);
-    if (lengthBytes !== 2) b.buf.copyWithin(start + lengthBytes, at, at + length);
+    if (lengthBytes !== LENGTH_BYTES) {
+      b.ensure(lengthBytes);
+      b.buf.copyWithin(start + lengthBytes, cidAt, b.pos);
+      b.pos = start + lengthBytes + length;
+    }
     writeVarint(b.buf, start, length);
-    b.pos = start + lengthBytes + length;
     return cid;
+  }
+
+  /** Stores the UTF-8 bytes of `text` (lone surrogates become U+FFFD) as a block of `codec` unless the pack has it. */
+  putText(codec: number, text: string): CID {
+    this.begin(codec).writeUtf8(text);
+    return this.end();
   }
 
   /** Stores a block whose CID is known unless the pack has it. */
@@ -63,8 +100,8 @@ export class PackBatch {
     const n = cid.copyBytesTo(b.buf, at);
     if (!this.known.add(cid.code, b.buf, at + n - 32)) return cid;
     writeVarint(b.buf, start, length);
-    b.buf.set(block.bytes, at + n);
-    b.pos = at + length;
+    b.pos = at + n;
+    b.bytes(block.bytes);
     return cid;
   }
 
@@ -76,6 +113,7 @@ export class PackBatch {
 
   /** Takes out every section written since {@link mark}. */
   rollback(): void {
+    this.sectionStart = -1;
     this.bytes.pos = this.markPos;
     this.known.truncate(this.markKnown);
     this.recent.length = 0;

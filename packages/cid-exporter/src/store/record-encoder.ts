@@ -1,11 +1,11 @@
 /**
- * Encodes one append: chains each record to the log (`log`, `seq`, `prev`), writes its line into one
- * buffer and the blocks it links into one pack buffer, hashes the line once for its CID and adds the
- * CID's leaf to the log's Merkle accumulator (FORMAT.md sections 3, 5.1 and 6). Synchronous; no I/O.
+ * Encodes one append: chains each record to the log (`log`, `seq`, `prev`), has it written straight into
+ * one line buffer and the blocks it links into one pack buffer, hashes the line once for its CID and adds that
+ * digest to the log's Merkle accumulator as the record's leaf hash (FORMAT.md sections 3, 5.1 and 6). Synchronous; no I/O.
  */
-import { CID, CODEC_DAG_JSON, cidLength, cidTextAt, writeCid } from '../cid.js';
+import { CID, CODEC_DAG_JSON } from '../cid.js';
 import { sha256Text } from '../sha256.js';
-import { encodeDagJsonString, quoteString } from '../dag-json/encode.js';
+import { encodeDagJsonString } from '../dag-json/encode.js';
 import { FORMAT_VERSION } from '../record.js';
 import type { BufferPool } from './buffer-pool.js';
 import { ByteBatch } from './byte-batch.js';
@@ -27,8 +27,8 @@ export interface EncodedAppend {
 
 /** The chain position handed to record writers; one per append, advanced record by record. */
 class AppendContext implements RecordContext {
-  readonly logText: string;
-  prevText: string;
+  readonly log: string;
+  readonly logBytes: Uint8Array;
   prev: CID | null;
   seq: number;
 
@@ -36,9 +36,9 @@ class AppendContext implements RecordContext {
     log: OpenLog,
     readonly pack: PackBatch,
   ) {
-    this.logText = quoteString(log.id);
+    this.log = log.id;
+    this.logBytes = log.idBytes;
     this.prev = log.head;
-    this.prevText = linkText(log.head);
     this.seq = log.size;
   }
 
@@ -49,14 +49,14 @@ class AppendContext implements RecordContext {
   put(block: BlockInput): CID {
     return this.pack.put(block);
   }
-}
 
-const RECORD_CID_LENGTH = cidLength(CODEC_DAG_JSON);
-/** 0x00 || the record's binary CID: the Merkle leaf hash input (FORMAT.md section 6). */
-const leafInput = new Uint8Array(1 + RECORD_CID_LENGTH);
+  beginBlock(codec: number): ByteBatch {
+    return this.pack.begin(codec);
+  }
 
-function linkText(cid: CID | null): string {
-  return cid === null ? 'null' : '{"/":"' + cid.toString() + '"}';
+  endBlock(): CID {
+    return this.pack.end();
+  }
 }
 
 function isWriter(input: RecordInput): input is RecordWriter {
@@ -64,15 +64,15 @@ function isWriter(input: RecordInput): input is RecordWriter {
 }
 
 /** A field-map record: the store's keys set in place (the store owns the draft), then encoded. */
-function draftText(draft: RecordDraft, ctx: AppendContext, logId: string): string {
+function writeDraft(draft: RecordDraft, ctx: AppendContext, out: ByteBatch): void {
   const value = draft.fields;
-  value['log'] = logId;
+  value['log'] = ctx.log;
   value['prev'] = ctx.prev;
   value['seq'] = ctx.seq;
   value['v'] = FORMAT_VERSION;
   const text = encodeDagJsonString(value);
   for (const block of draft.blocks) ctx.put(block);
-  return text;
+  out.writeUtf8(text);
 }
 
 /**
@@ -93,29 +93,27 @@ export function encodeAppend(log: OpenLog, inputs: Iterable<RecordInput>, pool: 
   const records: (AppendedRecord | Error)[] = [];
   for (const input of inputs) {
     pack.mark();
-    let text: string;
+    const start = lines.pos;
     try {
-      text = isWriter(input) ? input.writeRecord(ctx) : draftText(input, ctx, log.id);
+      if (isWriter(input)) input.writeRecord(ctx, lines);
+      else writeDraft(input, ctx, lines);
     } catch (err) {
       pack.rollback();
+      lines.pos = start;
       records.push(err instanceof Error ? err : new Error(String(err)));
       continue;
     }
-    lines.writeUtf8(text);
+    // The line is hashed once, where it was written: its CID's digest, which is also its Merkle leaf
+    // hash (FORMAT.md section 6).
+    const digest = sha256Text(lines.buf.subarray(start, lines.pos));
     lines.writeByte(0x0a);
-    // The line is hashed once, as the string it is (the same UTF-8 bytes as written): its CID. The
-    // Merkle leaf is the CID's 37 bytes, not the line again; they are made once, after the leaf's 0x00,
-    // and the CID's string form is read from there too.
-    const digest = sha256Text(text);
-    writeCid(leafInput, 1, CODEC_DAG_JSON, digest);
-    log.merkle.addPrefixedLeaf(leafInput);
-    const cid = new CID(CODEC_DAG_JSON, digest, cidTextAt(leafInput, 1, RECORD_CID_LENGTH));
+    log.merkle.addLeafHashText(digest);
+    const cid = new CID(CODEC_DAG_JSON, digest);
     records.push({ cid, log: log.id, seq: log.size });
     log.size++;
     log.head = cid;
     ctx.seq = log.size;
     ctx.prev = cid;
-    ctx.prevText = linkText(cid);
   }
   log.encodedLineBytes += lines.pos;
   log.encodedPackBytes += pack.bytes.pos;

@@ -4,6 +4,7 @@
  * position the store assigns and a sink for the blocks it links.
  */
 import type { CID } from '../cid.js';
+import type { ByteBatch } from './byte-batch.js';
 import type { DagValue } from '../record.js';
 
 export interface BlockInput {
@@ -22,27 +23,35 @@ export interface RecordDraft {
 
 /** The chain position of the record being written, and where its blocks go. */
 export interface RecordContext {
-  /** The log id as DAG-JSON text (`"<log id>"`). */
-  readonly logText: string;
-  /** The `prev` value as DAG-JSON text: `null`, or `{"/":"<CID of the previous record>"}`. */
-  readonly prevText: string;
+  /** The log id. */
+  readonly log: string;
+  /** The log id as DAG-JSON bytes (`"<log id>"`). */
+  readonly logBytes: Uint8Array;
   readonly seq: number;
+  /** The previous record, or null at seq 0. */
+  readonly prev: CID | null;
   /**
-   * Stores the UTF-8 bytes of `text` (well-formed: no lone surrogates) as a block of `codec` in this log's
+   * Stores the UTF-8 bytes of `text` (lone surrogates become U+FFFD) as a block of `codec` in this log's
    * pack, unless the pack already holds it; returns its CID.
    */
   putText(codec: number, text: string): CID;
   /** Stores a block whose CID is already known (once per pack); returns its CID. */
   put(block: BlockInput): CID;
+  /**
+   * Starts a block of `codec` written straight into the pack: write its bytes into the returned batch,
+   * then call {@link RecordContext.endBlock} for its CID (the block is dropped again if the pack has it).
+   */
+  beginBlock(codec: number): ByteBatch;
+  endBlock(): CID;
 }
 
 /**
- * A record that writes itself. `writeRecord` returns the record's canonical DAG-JSON text (FORMAT.md
- * section 8) with `log`, `prev` and `seq` from `ctx` and `"v":2`. If it throws, the record and every
- * block it put are left out of the log, and the error is that record's result.
+ * A record that writes itself. `writeRecord` writes the record's canonical DAG-JSON bytes (FORMAT.md
+ * section 8; no newline) into `out`, with `log`, `prev` and `seq` from `ctx` and `"v":2`. If it throws,
+ * the record and every block it put are left out of the log, and the error is that record's result.
  */
 export interface RecordWriter {
-  writeRecord(ctx: RecordContext): string;
+  writeRecord(ctx: RecordContext, out: ByteBatch): void;
 }
 
 export type RecordInput = RecordDraft | RecordWriter;

@@ -94,7 +94,7 @@ export function recoverLog(storeDir: string, logId: string, host: RecoveryHost):
   }
   const size = scan.lines.length;
   if (!fs.existsSync(path.join(storeDir, storePaths.checkpoint(logId, size)))) {
-    // Leaves are the records' binary CIDs (FORMAT.md section 6).
+    // Leaf hashes are the records' digests (FORMAT.md section 6).
     const tree = new MerkleAccumulator();
     for (const line of scan.lines) tree.addCid(line.cid);
     const root = tree.root();

@@ -14,7 +14,7 @@ import type { VerifyFailure } from './failure.js';
 import type { LogInput, LogVerifyOptions, LogVerifyResult, OrderedFailure, ReadCheckpoint, Where } from './log-input.js';
 import { LazyLinkPaths } from './block-table.js';
 import { MerkleTree } from './merkle-tree.js';
-import { DAG_JSON_CID_PREFIX, READ_FORMAT_VERSION, RECORD_TYPES } from './record-check.js';
+import { READ_FORMAT_VERSION, RECORD_TYPES } from './record-check.js';
 import { RecordNotes } from './record-notes.js';
 import { recordCid } from './log-stream.js';
 
@@ -169,10 +169,10 @@ export function forensicLog(input: LogInput, readings: readonly ReadCheckpoint[]
   const rootAt = (n: number): string => {
     if (n < tree.size) {
       const t = new MerkleTree();
-      for (let i = 0; i < n; i++) t.addCid(DAG_JSON_CID_PREFIX, parsed[accepted[i]!.index]!.digest);
+      for (let i = 0; i < n; i++) t.addRecord(parsed[accepted[i]!.index]!.digest);
       return t.rootHex();
     }
-    while (tree.size < n) tree.addCid(DAG_JSON_CID_PREFIX, parsed[accepted[tree.size]!.index]!.digest);
+    while (tree.size < n) tree.addRecord(parsed[accepted[tree.size]!.index]!.digest);
     return tree.rootHex();
   };
   const firstChainBreak = chain.failures.reduce((m, f) => Math.min(m, f.index), Number.POSITIVE_INFINITY);

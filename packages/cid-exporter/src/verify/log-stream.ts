@@ -71,7 +71,7 @@ export function streamLog(input: LogInput, readings: readonly ReadCheckpoint[], 
       broken = true;
       return false;
     }
-    tree.addCid(DAG_JSON_CID_PREFIX, digest);
+    tree.addRecord(digest);
     prev = digest;
     const scan = check.scan;
     let cid: string | undefined;

@@ -1,11 +1,11 @@
 /**
  * Verify's own RFC 6962 Merkle tree hash (https://www.rfc-editor.org/rfc/rfc6962#section-2.1), kept
  * incrementally in O(log n) digests: the writer's tree (src/merkle.ts) is not reused, so a bug shared by
- * both cannot pass unnoticed. Leaf i is the binary CID of record i (FORMAT.md section 6):
- *   leaf hash = sha256(0x00 || cid), node = sha256(0x01 || left || right), MTH({}) = sha256().
- * Digests are 32-character latin1 strings (see ../read/sha256.ts). A plain-JS SHA-256 for these 38- and
- * 65-byte inputs was tried and is slower than crypto.hash here (about 950 ns against 420 ns for 65 bytes
- * on Node 20.20), so crypto.hash it is.
+ * both cannot pass unnoticed. The leaf hash of record i is the sha2-256 digest of its line, the digest
+ * inside its CID (FORMAT.md section 6): no hash per leaf; node = sha256(0x01 || left || right),
+ * MTH({}) = sha256(). Digests are 32-character latin1 strings (see ../read/sha256.ts). A plain-JS
+ * SHA-256 for the 65-byte node inputs was tried and is slower than crypto.hash here (about 950 ns
+ * against 420 ns on Node 20.20), so crypto.hash it is.
  */
 import { sha256Latin1, writeLatin1 } from '../read/sha256.js';
 
@@ -16,9 +16,6 @@ export class MerkleTree {
   private readonly hashes: string[] = [];
   private readonly sizes: number[] = [];
   private count = 0;
-  private readonly leafInput = Buffer.alloc(1 + 64);
-  private leafPrefix: Uint8Array | undefined;
-  private leafView: Buffer = this.leafInput;
   private readonly nodeInput = Buffer.alloc(65);
 
   constructor() {
@@ -29,17 +26,9 @@ export class MerkleTree {
     return this.count;
   }
 
-  /** Adds the leaf whose bytes are `prefix` (the binary CID's bytes before the digest) then `digest`. */
-  addCid(prefix: Uint8Array, digest: string): void {
-    if (prefix !== this.leafPrefix) {
-      // 0x00 || prefix is the same for every leaf of a log: written once, with a view of the right length
-      this.leafInput[0] = 0x00;
-      this.leafInput.set(prefix, 1);
-      this.leafPrefix = prefix;
-      this.leafView = this.leafInput.subarray(0, 1 + prefix.length + 32);
-    }
-    writeLatin1(this.leafView, digest, 1 + prefix.length);
-    this.addLeafHash(sha256Latin1(this.leafView));
+  /** Adds a record by the sha2-256 digest of its line (32 latin1 characters): its leaf hash. */
+  addRecord(digest: string): void {
+    this.addLeafHash(digest);
   }
 
   addLeafHash(hash: string): void {
