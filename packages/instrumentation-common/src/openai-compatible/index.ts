@@ -21,5 +21,5 @@ export {
 } from './request-target.js';
 export { chatCompletionUsage } from './usage.js';
 export { choicesResponse as openAiChoicesResponse } from './choices-response.js';
-export { ChoiceStreamAccumulator as OpenAiChoiceStreamAccumulator } from './stream-choices.js';
+export { ChoiceStreamAccumulator as OpenAiChoiceStreamAccumulator, type ChoiceChunkWire as OpenAiChoiceChunkWire } from './stream-choices.js';
 export { embeddingsRequest as openAiEmbeddingsRequest, embeddingsResponse as openAiEmbeddingsResponse } from './embeddings.js';

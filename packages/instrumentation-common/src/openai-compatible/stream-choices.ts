@@ -104,7 +104,7 @@ export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string 
   }
 
   /** Provider-specific fields of a chunk; the base reads none. */
-  protected onChunkExtras(_chunk: ChoiceChunkWire<C>): void {}
+  protected onChunkExtras(_chunk: ChoiceChunkWire): void {}
 
   /** Provider-specific response attributes; the base has none. */
   protected responseAttributes(): Attributes | undefined {
