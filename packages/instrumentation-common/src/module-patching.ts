@@ -1,7 +1,7 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import { InstrumentationNodeModuleFile, isWrapped, type InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { patchedMethod, type PatchHost } from './patched-method.js';
-import type { MethodPatch, ModulePatch } from './patch-list.js';
+import type { MethodPatch, ModulePatch, SdkMembers } from './patch-list.js';
 import { supportedModuleDefinition } from './supported-versions.js';
 
 /** A method as the patching sees it: any `this`, any arguments, any result. */
@@ -58,7 +58,7 @@ export function moduleDefinitions(modules: readonly ModulePatch[], host: PatchHo
 
 /** Every declared method that the module's exports actually have, as a function. */
 function forEachMethod(module: ModulePatch, exports: unknown, visit: (target: object, name: string, method: MethodPatch) => void): void {
-  for (const { target, methods } of module.targets(exports) ?? []) {
+  for (const { target, methods } of module.targets(exports as SdkMembers | undefined) ?? []) {
     if (!target || (typeof target !== 'object' && typeof target !== 'function')) continue;
     for (const [name, method] of Object.entries(methods)) {
       if (typeof (target as Record<string, unknown>)[name] === 'function') visit(target, name, method);

@@ -7,6 +7,15 @@ import type { GenAIRequest } from './genai-span.js';
  * the span around every call) is instrumentation-common's; a backend never writes a patched method.
  */
 
+/**
+ * A module's exports as a patch reads them: classes and namespaces reached by property paths
+ * (`exports.OpenAI.Chat.Completions.prototype`), any step of which an installed version may lack. Read
+ * through optional chaining only; what is found at the end is checked before it is patched.
+ */
+export interface SdkMembers {
+  readonly [member: string]: SdkMembers | undefined;
+}
+
 /** One npm package (and optionally some of its files) to patch. */
 export interface ModulePatch {
   /** The package name as `require` / `import` sees it, e.g. 'openai'. */
@@ -23,7 +32,7 @@ export interface ModulePatch {
    * so clients created before or after enabling are traced alike. A method a target lacks (a resource
    * the installed version does not have) is skipped.
    */
-  targets(moduleExports: unknown): ReadonlyArray<PatchTarget>;
+  targets(moduleExports: SdkMembers | undefined): ReadonlyArray<PatchTarget>;
   /** Warned through diag when the module loads but no method was found to patch. */
   notFound?: string;
 }

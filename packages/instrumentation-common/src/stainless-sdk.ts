@@ -1,6 +1,6 @@
 import type { StreamAccumulator, StreamHandling } from './call-handling.js';
 import type { GenAIRequest, GenAIResponse } from './genai-span.js';
-import type { MethodPatch, ModulePatch, TracedMethod } from './patch-list.js';
+import type { MethodPatch, ModulePatch, SdkMembers, TracedMethod } from './patch-list.js';
 import { requestIdFromApiError } from './stainless-request-id.js';
 
 /**
@@ -9,15 +9,6 @@ import { requestIdFromApiError } from './stainless-request-id.js';
  * take `(body, options)` and read the client from `this._client`, they return an APIPromise (see
  * api-promise.ts) of a value or of a `Stream`, and the request id is a response header.
  */
-
-/**
- * A module's exports as a patch reads them: classes and namespaces reached by property paths
- * (`exports.OpenAI.Chat.Completions.prototype`), any step of which an installed version may lack. Read
- * through optional chaining only; what is found at the end is checked before it is patched.
- */
-export interface SdkMembers {
-  readonly [member: string]: SdkMembers | undefined;
-}
 
 /** What a resource instance holds: its client (`this._client`). */
 interface StainlessResourceInstance {
@@ -108,7 +99,7 @@ export function stainlessModule<TClient>(sdk: StainlessSdk<TClient>): ModulePatc
     versions: sdk.versions,
     notFound: sdk.notFound,
     targets(moduleExports) {
-      const clientClass = sdk.clientClass(moduleExports as SdkMembers | undefined);
+      const clientClass = sdk.clientClass(moduleExports);
       return resources.map((r) => ({ target: r.resource(clientClass)?.prototype, methods: r.methods }));
     },
   };
