@@ -55,7 +55,7 @@ export class Normaliser {
         seen.add(v);
         try {
           if (Array.isArray(v)) {
-            const out: DagValue[] = new Array(v.length);
+            const out: DagValue[] = new Array<DagValue>(v.length);
             for (let i = 0; i < v.length; i++) {
               const x = this.value(v[i], path, i);
               out[i] = x === undefined ? null : x;

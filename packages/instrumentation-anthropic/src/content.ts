@@ -14,7 +14,37 @@ import type {
  * of text blocks; tools carry `input_schema`.
  */
 
-type Block = Record<string, any>;
+/** A content block (text, tool_use, tool_result, thinking, image, document, ...); every field may be missing. */
+export interface Block {
+  type?: string;
+  text?: string;
+  id?: string | null;
+  name?: string;
+  input?: unknown;
+  tool_use_id?: string | null;
+  /** A tool_result's content: a string or a list of blocks. */
+  content?: unknown;
+  thinking?: string;
+  source?: MediaSource | null;
+  [field: string]: unknown;
+}
+
+/** Where an image or document comes from: inline base64 or text, a URL, or a Files API id. */
+interface MediaSource {
+  type?: string;
+  media_type?: string | null;
+  data?: string;
+  url?: string;
+  file_id?: string;
+}
+
+/** A tool definition: a client tool (`input_schema`) or a server tool of its own `type`. */
+interface ToolWire {
+  type?: string;
+  name?: string;
+  description?: string | null;
+  input_schema?: unknown;
+}
 
 /** One content block as a conventions part. Unknown block types are kept under their own `type`. */
 export function partOf(block: unknown): MessagePart | undefined {
@@ -44,7 +74,7 @@ export function partOf(block: unknown): MessagePart | undefined {
 /** Image / document blocks: inline base64 -> blob, URL -> uri, Files API id -> file. */
 function mediaPart(b: Block): MessagePart {
   const modality = b.type === 'image' ? 'image' : 'document';
-  const source = (b.source ?? {}) as Block;
+  const source: MediaSource = b.source ?? {};
   switch (source.type) {
     case 'base64':
       return { type: 'blob', modality, mime_type: source.media_type ?? null, content: String(source.data ?? '') };
@@ -55,7 +85,7 @@ function mediaPart(b: Block): MessagePart {
     case 'text':
       return { type: 'text', content: String(source.data ?? '') };
     default:
-      return { type: b.type, source };
+      return { type: String(b.type), source };
   }
 }
 
@@ -77,10 +107,16 @@ export function partsOf(content: unknown): MessagePart[] {
   return content.map(partOf).filter((p): p is MessagePart => p !== undefined);
 }
 
+/** A request message: `role` and `content` (a string or a list of blocks). */
+interface MessageWire {
+  role?: string;
+  content?: unknown;
+}
+
 /** `messages` as `gen_ai.input.messages` (roles kept as sent: `user` / `assistant`). */
 export function inputMessagesOf(messages: unknown): InputMessages {
   if (!Array.isArray(messages)) return [];
-  return messages.map((m): ChatMessage => ({ role: String((m as Block)?.role ?? 'user'), parts: partsOf((m as Block)?.content) }));
+  return messages.map((m): ChatMessage => ({ role: String((m as MessageWire)?.role ?? 'user'), parts: partsOf((m as MessageWire)?.content) }));
 }
 
 /** `system` (string or text blocks) as `gen_ai.system_instructions`. */
@@ -96,7 +132,7 @@ export function systemInstructionsOf(system: unknown): SystemInstructions | unde
 export function toolDefinitionsOf(tools: unknown): ToolDefinitions | undefined {
   if (!Array.isArray(tools)) return undefined;
   return tools.map((t): FunctionToolDefinition => {
-    const tool = (t ?? {}) as Block;
+    const tool = (t ?? {}) as ToolWire;
     if (tool.input_schema !== undefined || tool.type === undefined || tool.type === 'custom') {
       return {
         type: 'function',

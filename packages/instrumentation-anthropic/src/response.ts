@@ -15,8 +15,9 @@ export interface AnthropicMessage {
   _request_id?: string | null;
 }
 
-export function chatResponse(message: AnthropicMessage | null | undefined): GenAIResponse | undefined {
-  if (!message || typeof message !== 'object') return undefined;
+export function chatResponse(value: unknown): GenAIResponse | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const message = value as AnthropicMessage;
   const finishReason = finishReasonOf(message.stop_reason);
   return {
     id: message.id,
@@ -33,8 +34,9 @@ export function chatResponse(message: AnthropicMessage | null | undefined): GenA
  * (https://docs.anthropic.com/en/docs/build-with-claude/token-counting#pricing-and-rate-limits), so no
  * cost may be derived from it.
  */
-export function countTokensResponse(result: { input_tokens?: number; _request_id?: string | null } | null | undefined): GenAIResponse | undefined {
-  if (!result || typeof result !== 'object') return undefined;
+export function countTokensResponse(value: unknown): GenAIResponse | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const result = value as { input_tokens?: number; _request_id?: string | null };
   return {
     requestId: result._request_id,
     attributes: typeof result.input_tokens === 'number' ? { [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: result.input_tokens } : undefined,

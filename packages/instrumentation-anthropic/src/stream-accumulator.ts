@@ -1,14 +1,24 @@
 import type { GenAIResponse, StreamAccumulator } from '@llm-provenance/instrumentation-common';
 import type { MessagePart } from '@llm-provenance/semantic-conventions';
-import { partOf, UNKNOWN_FINISH_REASON } from './content.js';
+import { partOf, UNKNOWN_FINISH_REASON, type Block } from './content.js';
 import { finishReasonOf, providerFinishReasons } from './finish-reasons.js';
 import { mergeUsage, tokenUsageOf, type AnthropicUsage } from './usage.js';
 
 /** A content block being streamed: its start block plus what its deltas added. */
 interface OpenBlock {
-  block: Record<string, any>;
+  block: Block;
   text: string;
   json: string;
+}
+
+/** A Messages API stream event, as far as it is read here. */
+interface StreamEventWire {
+  type?: string;
+  index?: number;
+  message?: { id?: string; model?: string; usage?: AnthropicUsage | null } | null;
+  content_block?: Block | null;
+  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; stop_reason?: string | null } | null;
+  usage?: AnthropicUsage | null;
 }
 
 /**
@@ -27,11 +37,12 @@ export class ChatStreamAccumulator implements StreamAccumulator {
 
   constructor(private readonly captureContent: boolean) {}
 
-  onChunk(event: any): void {
-    if (!event || typeof event !== 'object') return;
+  onChunk(value: unknown): void {
+    if (!value || typeof value !== 'object') return;
+    const event = value as StreamEventWire;
     switch (event.type) {
       case 'message_start': {
-        const message = event.message ?? {};
+        const message: NonNullable<StreamEventWire['message']> = event.message ?? {};
         this.id = message.id;
         this.model = message.model;
         this.usage = mergeUsage(undefined, message.usage);
@@ -43,8 +54,8 @@ export class ChatStreamAccumulator implements StreamAccumulator {
         }
         break;
       case 'content_block_delta': {
-        const open = this.captureContent ? this.blocks[event.index] : undefined;
-        const delta = event.delta ?? {};
+        const open = this.captureContent && typeof event.index === 'number' ? this.blocks[event.index] : undefined;
+        const delta: NonNullable<StreamEventWire['delta']> = event.delta ?? {};
         if (!open) break;
         if (delta.type === 'text_delta') open.text += delta.text ?? '';
         else if (delta.type === 'input_json_delta') open.json += delta.partial_json ?? '';

@@ -39,7 +39,8 @@ type AnyMethod = ((this: unknown, ...args: unknown[]) => unknown) & { [INTERPOSE
 type ParseResponse = ((...args: unknown[]) => unknown) & { [MEMOISED]?: true; [OBSERVATION]?: Observation };
 
 interface StainlessApiPromise {
-  responsePromise: Promise<{ response?: unknown } | unknown>;
+  /** Resolves with `{ response, ... }` once the headers arrived (the shape is read where it is used). */
+  responsePromise: Promise<unknown>;
   parseResponse: ParseResponse;
   parsedPromise?: unknown;
   asResponse?: (...args: unknown[]) => unknown;
@@ -174,7 +175,7 @@ function observationOf(promise: unknown): Observation | undefined {
 /** Interposes `hook` on `promise[name]`: on the instance if it has its own, else once on the prototype defining it. */
 function interpose(promise: object, name: string, hook: (original: AnyMethod) => AnyMethod): void {
   let owner: object | null = promise;
-  while (owner && !Object.hasOwn(owner, name)) owner = Object.getPrototypeOf(owner);
+  while (owner && !Object.hasOwn(owner, name)) owner = Object.getPrototypeOf(owner) as object | null;
   const original = owner && ((owner as Record<string, unknown>)[name] as AnyMethod);
   if (typeof original !== 'function' || original[INTERPOSED]) return;
   const interposed = hook(original);

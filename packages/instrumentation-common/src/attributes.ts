@@ -33,6 +33,7 @@ export function definedAttributes(values: Record<string, unknown>): Attributes {
 }
 
 /** `value` as an attribute value, or undefined when it cannot be one. Arrays must be homogeneous. */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- `AttributeValue` is `unknown` from @opentelemetry/api 1.10 on, but a union without `undefined` in the 1.9 line this package also supports
 export function toAttributeValue(value: unknown): AttributeValue | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number') return Number.isNaN(value) ? undefined : value;

@@ -4,7 +4,7 @@ import type { GenAIResponse, GenAISpan } from './genai-span.js';
  * Maps the chunks of ONE stream to a response. A fresh one is made per stream; it must not keep a
  * reference to the stream object (that would defeat abandonment detection).
  */
-export interface StreamAccumulator<TChunk = any> {
+export interface StreamAccumulator<TChunk = unknown> {
   onChunk(chunk: TChunk): void;
   /** The response so far; called once when the stream ends (completed, failed, stopped or abandoned). */
   result(): GenAIResponse | undefined;
@@ -16,7 +16,7 @@ export interface StreamAccumulator<TChunk = any> {
   isComplete?(): boolean;
 }
 
-export interface StreamHandling<TStream = any, TChunk = any> {
+export interface StreamHandling<TStream = unknown, TChunk = unknown> {
   /** Whether a (resolved) result is a stream; default: it is async-iterable. */
   isStream?: (value: unknown) => boolean;
   /** A new accumulator for one stream. `captureContent` says whether output text is wanted at all. */
@@ -51,7 +51,7 @@ export interface StreamHandling<TStream = any, TChunk = any> {
  */
 export interface CallHandling {
   /** Maps a resolved non-stream result. */
-  response?: (value: any) => GenAIResponse | undefined;
+  response?: (value: unknown) => GenAIResponse | undefined;
   /** How to observe a streamed result; without it, every result is treated as non-stream. */
   stream?: StreamHandling;
   /**
@@ -60,7 +60,7 @@ export interface CallHandling {
    * SDK has read the whole body): return that promise and the span ends when it settles, its value
    * mapped by `response`, its rejection recorded as the error. Return undefined for ordinary results.
    */
-  deferredResponse?: (value: any) => PromiseLike<unknown> | undefined;
+  deferredResponse?: (value: unknown) => PromiseLike<unknown> | undefined;
   /** Overrides `error.type` for an error (return undefined for the default mapping). */
   errorType?: (err: unknown) => string | undefined;
   /**
@@ -72,7 +72,7 @@ export interface CallHandling {
    * Sees the value the SDK call returned (the promise itself), before anything else. Must not consume
    * the body.
    */
-  onReturned?: (returned: any, span: GenAISpan) => void;
+  onReturned?: (returned: unknown, span: GenAISpan) => void;
   /** Sees a failure (call or stream) before the span ends, e.g. to read a request id off the error. */
-  onError?: (err: any, span: GenAISpan) => void;
+  onError?: (err: unknown, span: GenAISpan) => void;
 }

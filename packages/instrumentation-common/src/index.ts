@@ -1,7 +1,7 @@
 export { GenAIInstrumentationBase, type GenAIBackend, type GenAIInstrumentationConfig } from './instrumentation-base.js';
 export { traceGenAICall, type TraceCallOptions, type TraceTarget } from './trace-call.js';
 export type { CallHandling, StreamHandling, StreamAccumulator } from './call-handling.js';
-export type { ModulePatch, PatchTarget, MethodPatch, TracedMethod, WrappedMethod, Around } from './patch-list.js';
+export type { ModulePatch, PatchTarget, MethodPatch, TracedMethod, WrappedMethod, Around, SdkMembers } from './patch-list.js';
 export { GenAISpan, requestContentAttributes, type GenAIRequest, type GenAIRequestContent, type GenAIResponse, type GenAIPolicy } from './genai-span.js';
 export { observeAsyncIterable, isAsyncIterable, type StreamObserver, type StreamOutcome } from './stream.js';
 export { makeApiPromiseParseIdempotent, isStainlessApiPromise, observeApiPromise, type ApiPromiseObserver } from './api-promise.js';

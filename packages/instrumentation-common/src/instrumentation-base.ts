@@ -1,9 +1,9 @@
-import type { Tracer, TracerProvider } from '@opentelemetry/api';
+import type { TracerProvider } from '@opentelemetry/api';
 import { InstrumentationBase, type InstrumentationConfig, type InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { resolveCaptureContent } from './capture-policy.js';
 import type { GenAIPolicy, GenAIRequest } from './genai-span.js';
 import { InternalErrorReporter } from './internal-errors.js';
-import { moduleDefinitions } from './module-patching.js';
+import { moduleDefinitions, type PatchableFunction, type Wrapper } from './module-patching.js';
 import type { ModulePatch, TracedMethod } from './patch-list.js';
 import type { PatchHost } from './patched-method.js';
 import { resolvePriceTable, type PriceTable } from './pricing.js';
@@ -63,9 +63,9 @@ export abstract class GenAIInstrumentationBase<C extends GenAIInstrumentationCon
   }
 
   protected init(): InstrumentationModuleDefinition[] {
-    const wrapper = {
-      wrap: (target: object, name: string, wrap: (original: any) => any) => this._wrap(target as any, name, wrap),
-      unwrap: (target: object, name: string) => this._unwrap(target as any, name),
+    const wrapper: Wrapper = {
+      wrap: (target, name, wrap) => this._wrap(target as Record<string, PatchableFunction>, name, wrap),
+      unwrap: (target, name) => this._unwrap(target as Record<string, PatchableFunction>, name),
     };
     return moduleDefinitions(backendOf(this.constructor).modules, this.patchHost(), wrapper, this._diag);
   }
@@ -102,14 +102,14 @@ export abstract class GenAIInstrumentationBase<C extends GenAIInstrumentationCon
 
   /** What the patched methods of this instrumentation call back into. */
   private patchHost(): PatchHost {
-    const instrumentation = this;
+    const errors = (): InternalErrorReporter => this.internalErrors;
     return {
-      isEnabled: () => instrumentation.isEnabled(),
+      isEnabled: () => this.isEnabled(),
       get errors() {
-        return instrumentation.internalErrors;
+        return errors();
       },
-      startCall(method: TracedMethod, request: GenAIRequest, args: unknown[]): TracedCall | undefined {
-        const target = instrumentation.traceTarget();
+      startCall: (method: TracedMethod, request: GenAIRequest, args: unknown[]): TracedCall | undefined => {
+        const target = this.traceTarget();
         return target && startTracedCall(target, method, request, args);
       },
     };
@@ -118,7 +118,7 @@ export abstract class GenAIInstrumentationBase<C extends GenAIInstrumentationCon
   private traceTarget(): TraceTarget | undefined {
     if (this._traceTarget) return this._traceTarget;
     try {
-      return (this._traceTarget = { tracer: this.tracer as Tracer, policy: this.genAIPolicy, errors: this.internalErrors });
+      return (this._traceTarget = { tracer: this.tracer, policy: this.genAIPolicy, errors: this.internalErrors });
     } catch (err) {
       this.internalErrors.report('policy', err);
       return undefined;

@@ -8,6 +8,7 @@
  */
 
 /** Characters `JSON.stringify` escapes: `"`, `\`, control characters, and surrogates (escaped when unpaired). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON text must escape
 const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** `JSON.stringify(text)`: most strings need no escaping, and checking that is cheaper than the serialiser. */

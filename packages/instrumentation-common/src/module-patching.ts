@@ -1,14 +1,15 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import { InstrumentationNodeModuleFile, isWrapped, type InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { patchedMethod, type PatchHost } from './patched-method.js';
-import type { MethodPatch, ModulePatch } from './patch-list.js';
+import type { MethodPatch, ModulePatch, SdkMembers } from './patch-list.js';
 import { supportedModuleDefinition } from './supported-versions.js';
 
-type AnyFunction = (this: unknown, ...args: any[]) => any;
+/** A method as the patching sees it: any `this`, any arguments, any result. */
+export type PatchableFunction = (this: unknown, ...args: unknown[]) => unknown;
 
 /** The instrumentation's own wrap and unwrap (OTel's `_wrap` / `_unwrap`, shimmer underneath). */
 export interface Wrapper {
-  wrap(target: object, name: string, wrapper: (original: AnyFunction) => AnyFunction): void;
+  wrap(target: object, name: string, wrapper: (original: PatchableFunction) => PatchableFunction): void;
   unwrap(target: object, name: string): void;
 }
 
@@ -19,13 +20,13 @@ export interface Wrapper {
  */
 export function moduleDefinitions(modules: readonly ModulePatch[], host: PatchHost, wrapper: Wrapper, diag: DiagLogger): InstrumentationNodeModuleDefinition[] {
   return modules.map((module) => {
-    const factories = new Map<MethodPatch, (original: AnyFunction) => AnyFunction>();
+    const factories = new Map<MethodPatch, (original: PatchableFunction) => PatchableFunction>();
     const factoryOf = (method: MethodPatch) => {
       let factory = factories.get(method);
       if (!factory) factories.set(method, (factory = patchedMethod(host, method)));
       return factory;
     };
-    const patch = (exports: any) => {
+    const patch = (exports: unknown): unknown => {
       let patched = 0;
       host.errors.guard(
         `patching ${module.module}`,
@@ -40,7 +41,7 @@ export function moduleDefinitions(modules: readonly ModulePatch[], host: PatchHo
       if (patched === 0) diag.warn(module.notFound ?? `${module.module} loaded, but none of the methods to trace was found; nothing is traced`);
       return exports;
     };
-    const unpatch = (exports: any) => {
+    const unpatch = (exports: unknown): void => {
       host.errors.guard(
         `unpatching ${module.module}`,
         () =>
@@ -57,7 +58,7 @@ export function moduleDefinitions(modules: readonly ModulePatch[], host: PatchHo
 
 /** Every declared method that the module's exports actually have, as a function. */
 function forEachMethod(module: ModulePatch, exports: unknown, visit: (target: object, name: string, method: MethodPatch) => void): void {
-  for (const { target, methods } of module.targets(exports) ?? []) {
+  for (const { target, methods } of module.targets(exports as SdkMembers | undefined) ?? []) {
     if (!target || (typeof target !== 'object' && typeof target !== 'function')) continue;
     for (const [name, method] of Object.entries(methods)) {
       if (typeof (target as Record<string, unknown>)[name] === 'function') visit(target, name, method);

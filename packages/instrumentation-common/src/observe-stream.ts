@@ -138,7 +138,7 @@ function wrapAbortMethod(stream: object, method: string, onAborted: () => void):
   if (typeof original !== 'function') return;
   Object.defineProperty(stream, method, {
     value: function abortAndEndSpan(this: unknown, ...args: unknown[]) {
-      const result = original.apply(this, args);
+      const result = (original as (this: unknown, ...args: unknown[]) => unknown).apply(this, args);
       try {
         onAborted();
       } catch {

@@ -8,6 +8,15 @@ import type { GenAIRequest } from './genai-span.js';
  * the span around every call) is instrumentation-common's; a backend never writes a patched method.
  */
 
+/**
+ * A module's exports as a patch reads them: classes and namespaces reached by property paths
+ * (`exports.OpenAI.Chat.Completions.prototype`), any step of which an installed version may lack. Read
+ * through optional chaining only; what is found at the end is checked before it is patched.
+ */
+export interface SdkMembers {
+  readonly [member: string]: SdkMembers | undefined;
+}
+
 /** One npm package (and optionally some of its files) to patch. */
 export interface ModulePatch {
   /** The package name as `require` / `import` sees it, e.g. 'openai'. */
@@ -24,7 +33,7 @@ export interface ModulePatch {
    * so clients created before or after enabling are traced alike. A method a target lacks (a resource
    * the installed version does not have) is skipped.
    */
-  targets(moduleExports: any): ReadonlyArray<PatchTarget>;
+  targets(moduleExports: SdkMembers | undefined): ReadonlyArray<PatchTarget>;
   /** Warned through diag when the module loads but no method was found to patch. */
   notFound?: string;
 }
@@ -42,10 +51,10 @@ export type MethodPatch = TracedMethod | WrappedMethod;
  * Runs the SDK's own method. Default: `invoke()` directly. For work that must surround the original
  * call but is no mapping (e.g. hiding an SDK's own tracer for the duration of the call).
  */
-export type Around<TSelf = any> = <T>(self: TSelf, args: unknown[], invoke: () => T) => T;
+export type Around<TSelf = unknown> = <T>(self: TSelf, args: unknown[], invoke: () => T) => T;
 
 /** A method whose calls get a span. */
-export interface TracedMethod<TSelf = any> extends CallHandling {
+export interface TracedMethod<TSelf = unknown> extends CallHandling {
   /** Maps a call (the method's `this` and arguments) to the span's request; if it throws, the call runs untraced. */
   request(self: TSelf, args: unknown[]): GenAIRequest;
   /** Surrounds the original call (also when the call runs untraced because the mapping failed). */
@@ -66,7 +75,7 @@ export interface TracedMethod<TSelf = any> extends CallHandling {
 }
 
 /** A method that gets no span of its own, only `around` (e.g. a helper whose request goes through a traced method). */
-export interface WrappedMethod<TSelf = any> {
+export interface WrappedMethod<TSelf = unknown> {
   around: Around<TSelf>;
 }
 

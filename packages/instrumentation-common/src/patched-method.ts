@@ -4,7 +4,7 @@ import { isTracedMethod, type MethodPatch, type TracedMethod, type WrappedMethod
 import type { TracedCall } from './traced-call.js';
 import type { InternalErrorReporter } from './internal-errors.js';
 
-type AnyFunction = (this: unknown, ...args: any[]) => any;
+type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
 /** What a patched method needs from its instrumentation. */
 export interface PatchHost {
@@ -28,16 +28,15 @@ function tracedMethod(host: PatchHost, method: TracedMethod, original: AnyFuncti
   const around = method.around;
   return function patchedGenAIMethod(this: unknown, ...args: unknown[]) {
     if (!host.isEnabled()) return original.apply(this, args);
-    const self = this;
-    const invoke = around ? () => around(self, args, () => original.apply(self, args)) : () => original.apply(self, args);
+    const invoke = around ? () => around(this, args, () => original.apply(this, args)) : () => original.apply(this, args);
     let call: TracedCall | undefined;
     try {
-      call = host.startCall(method, method.request(self, args), args);
+      call = host.startCall(method, method.request(this, args), args);
     } catch (err) {
       host.errors.report('request mapping', err);
     }
     if (!call) return invoke();
-    if (method.prepareArgs) prepareArgs(host, method, self, args, call);
+    if (method.prepareArgs) prepareArgs(host, method, this, args, call);
     const last = args.length - 1;
     if (method.callback && last >= 0 && typeof args[last] === 'function') {
       args[last] = call.wrapCallback(args[last] as AnyFunction, context.active());
@@ -64,7 +63,6 @@ function wrappedMethod(host: PatchHost, method: WrappedMethod, original: AnyFunc
   const around = method.around;
   return function patchedMethod(this: unknown, ...args: unknown[]) {
     if (!host.isEnabled()) return original.apply(this, args);
-    const self = this;
-    return around(self, args, () => original.apply(self, args));
+    return around(this, args, () => original.apply(this, args));
   };
 }

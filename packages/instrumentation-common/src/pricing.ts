@@ -65,12 +65,12 @@ export function validatePriceTable(table: unknown, where = 'price table'): Price
       const at = `${where}: ${provider} / ${model}`;
       if (!p || typeof p !== 'object') throw new TypeError(`${at}: expected { input, output }`);
       for (const field of ['input', 'output'] as const) {
-        if (typeof p[field] !== 'number' || !Number.isFinite(p[field] as number) || (p[field] as number) < 0) {
+        if (typeof p[field] !== 'number' || !Number.isFinite(p[field]) || p[field] < 0) {
           throw new TypeError(`${at}: "${field}" must be a non-negative number (USD per 1M tokens)`);
         }
       }
       for (const field of ['cachedInput', 'cacheCreationInput'] as const) {
-        if (p[field] !== undefined && (typeof p[field] !== 'number' || !Number.isFinite(p[field] as number) || (p[field] as number) < 0)) {
+        if (p[field] !== undefined && (typeof p[field] !== 'number' || !Number.isFinite(p[field]) || p[field] < 0)) {
           throw new TypeError(`${at}: "${field}" must be a non-negative number when given`);
         }
       }
@@ -88,13 +88,13 @@ export function loadPriceTableFile(path: string): PriceTable {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${ENV_PRICE_TABLE}: cannot read price table file ${path}: ${(err as Error).message}`);
+    throw new Error(`${ENV_PRICE_TABLE}: cannot read price table file ${path}: ${(err as Error).message}`, { cause: err });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${ENV_PRICE_TABLE}: price table file ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`${ENV_PRICE_TABLE}: price table file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   return validatePriceTable(parsed, `price table file ${path}`);
 }
@@ -166,7 +166,7 @@ export function cachedPrice(table: PriceTable, provider: string, model: string |
 
 function cachedPriceOf(table: PriceTable, provider: string, model: string | undefined): ModelPrice | undefined {
   let byProvider = PRICES.get(table);
-  if (!byProvider) PRICES.set(table, (byProvider = new Map()));
+  if (!byProvider) PRICES.set(table, (byProvider = new Map<string, BoundedCache<string, ModelPrice | null>>()));
   let byModel = byProvider.get(provider);
   if (!byModel) byProvider.set(provider, (byModel = new BoundedCache(256)));
   const key = model ?? '';

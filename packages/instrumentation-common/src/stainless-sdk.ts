@@ -1,6 +1,6 @@
 import type { StreamAccumulator, StreamHandling } from './call-handling.js';
 import type { GenAIRequest, GenAIResponse } from './genai-span.js';
-import type { MethodPatch, ModulePatch, TracedMethod } from './patch-list.js';
+import type { MethodPatch, ModulePatch, SdkMembers, TracedMethod } from './patch-list.js';
 import { requestStreamUsage, requestedUsageChunks } from './openai-compatible/stream-usage.js';
 import { requestIdFromApiError } from './stainless-request-id.js';
 
@@ -11,13 +11,24 @@ import { requestIdFromApiError } from './stainless-request-id.js';
  * api-promise.ts) of a value or of a `Stream`, and the request id is a response header.
  */
 
+/** What a resource instance holds: its client (`this._client`). */
+interface StainlessResourceInstance {
+  _client?: unknown;
+}
+
+/** The part of a Stainless `Stream` read here. */
+interface StainlessStream {
+  controller?: { signal?: AbortSignal };
+}
+
 /** One traced method of a resource: the mapping of its body, response and (if it streams) chunks. */
-export interface StainlessOperation<TClient = any> {
+export interface StainlessOperation<TClient = unknown> {
   /** `body` is the first argument (`{}` when absent), `options` the second (request options). */
-  request(body: any, client: TClient, options?: any): GenAIRequest;
-  response(result: any): GenAIResponse | undefined;
+  request(body: unknown, client: TClient, options?: unknown): GenAIRequest;
+  /** A property, not a method: it is handed on unbound as the traced method's `response`. */
+  response: (result: unknown) => GenAIResponse | undefined;
   /** A new accumulator for one stream; only for operations that can stream. */
-  accumulator?: (captureContent: boolean) => StreamAccumulator<any>;
+  accumulator?: (captureContent: boolean) => StreamAccumulator;
   /**
    * An OpenAI Chat Completions / Completions stream reports usage only when asked: a traced call that
    * streams without `stream_options.include_usage` is sent with it and the extra usage chunk is hidden
@@ -26,31 +37,31 @@ export interface StainlessOperation<TClient = any> {
   requestsStreamUsage?: boolean;
 }
 
-export interface StainlessResource<TClient = any> {
+export interface StainlessResource<TClient = unknown> {
   /** The resource class, reached from the client class, e.g. `(OpenAI) => OpenAI?.Chat?.Completions`. */
-  resource: (clientClass: any) => any;
+  resource: (clientClass: SdkMembers | undefined) => SdkMembers | undefined;
   /** Traced methods by name; a method the installed version lacks is skipped. */
   methods: Readonly<Record<string, StainlessOperation<TClient>>>;
   /** Methods that get no span of their own, only the SDK's `around` (their request goes through a traced method). */
   passThrough?: readonly string[];
 }
 
-export interface StainlessSdk<TClient = any> {
+export interface StainlessSdk<TClient = unknown> {
   /** npm package name. */
   module: string;
   /** Supported versions (npm range). */
   versions: string;
   /** The client class in the module's exports (CJS: a property or `default`; ESM namespace: both). */
-  clientClass: (moduleExports: any) => any;
+  clientClass: (moduleExports: SdkMembers | undefined) => SdkMembers | undefined;
   /** What the mapping reads from the SDK client (`this._client` of a resource); default: the client itself. */
-  client?: (sdkClient: any) => TClient;
+  client?: (sdkClient: unknown) => TClient;
   /** Response header with the provider's request id (also read off API errors). */
   requestIdHeader: string;
   resources: ReadonlyArray<StainlessResource<TClient>>;
   /** `error.type` for errors the common mapping does not name well. */
   errorType?: (err: unknown) => string | undefined;
   /** Surrounds every patched call (e.g. hiding the SDK's own tracer); gets the SDK client. */
-  around?: <T>(sdkClient: any, invoke: () => T) => T;
+  around?: <T>(sdkClient: unknown, invoke: () => T) => T;
   /** Warned when the module loads but none of its methods was found. */
   notFound?: string;
 }
@@ -60,10 +71,10 @@ export interface StainlessSdk<TClient = any> {
  * `stream.controller.abort()`, or a helper's `abort()`), so the controller's signal tells an abort from
  * a normal end; the SDK's own name for an abort is `APIUserAbortError`.
  */
-export function stainlessStreamHandling(accumulator: (captureContent: boolean) => StreamAccumulator<any>, requestsStreamUsage = false): StreamHandling {
+export function stainlessStreamHandling(accumulator: (captureContent: boolean) => StreamAccumulator, requestsStreamUsage = false): StreamHandling {
   return {
     accumulator: ({ captureContent }) => accumulator(captureContent),
-    abortSignal: (stream: any) => stream?.controller?.signal,
+    abortSignal: (stream: unknown) => (stream as StainlessStream | null | undefined)?.controller?.signal,
     abortErrorType: 'APIUserAbortError',
     hiddenChunks: requestsStreamUsage ? requestedUsageChunks : undefined,
   };
@@ -71,15 +82,18 @@ export function stainlessStreamHandling(accumulator: (captureContent: boolean) =
 
 /** The module patch of a Stainless SDK: each resource's prototype, its methods mapped by `sdk`. */
 export function stainlessModule<TClient>(sdk: StainlessSdk<TClient>): ModulePatch {
-  const readClient = sdk.client ?? ((client: any) => client as TClient);
+  const readClient = sdk.client ?? ((client: unknown) => client as TClient);
   const onError = requestIdFromApiError(sdk.requestIdHeader);
   const sdkAround = sdk.around;
-  const around = sdkAround && (<T>(self: any, _args: unknown[], invoke: () => T): T => sdkAround(self?._client, invoke));
+  const around =
+    sdkAround && (<T>(self: unknown, _args: unknown[], invoke: () => T): T => sdkAround((self as StainlessResourceInstance | undefined)?._client, invoke));
   const traced = (op: StainlessOperation<TClient>): TracedMethod => ({
-    request: (self: any, args: unknown[]) => op.request(args[0] ?? {}, readClient(self?._client), args[1]),
+    request: (self: unknown, args: unknown[]) => op.request(args[0] ?? {}, readClient((self as StainlessResourceInstance | undefined)?._client), args[1]),
     response: op.response,
     stream: op.accumulator ? stainlessStreamHandling(op.accumulator, op.requestsStreamUsage) : undefined,
-    prepareArgs: op.requestsStreamUsage ? (self: { _client?: unknown } | undefined, args: unknown[]) => requestStreamUsage(args, self?._client) : undefined,
+    prepareArgs: op.requestsStreamUsage
+      ? (self: unknown, args: unknown[]) => requestStreamUsage(args, (self as StainlessResourceInstance | undefined)?._client)
+      : undefined,
     requestIdHeader: sdk.requestIdHeader,
     onError,
     errorType: sdk.errorType,

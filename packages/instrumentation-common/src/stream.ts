@@ -110,12 +110,12 @@ class StreamState<TChunk> {
  */
 const abandonment =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<StreamState<unknown>>((state) => {
+    ? new FinalizationRegistry<Pick<StreamState<unknown>, 'finished' | 'lastActivity' | 'finish'>>((state) => {
         if (!state.finished) state.finish({ kind: 'abandoned', lastActivity: new Date(state.lastActivity) });
       })
     : undefined;
 
-function track(state: StreamState<any>, stream: object): void {
+function track<T>(state: StreamState<T>, stream: object): void {
   abandonment?.register(stream, state, state);
 }
 
@@ -138,7 +138,7 @@ class ObservingIterator<T> implements AsyncIterableIterator<T> {
     let p: unknown;
     try {
       // `next()` and `next(undefined)` differ for some iterators: pass on exactly what we were given.
-      p = arguments.length === 0 ? inner.next() : inner.next(value as undefined);
+      p = arguments.length === 0 ? inner.next() : inner.next(value);
     } catch (err) {
       state.finish({ kind: 'error', error: err });
       throw err;
@@ -260,7 +260,7 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown>
  */
 export function observeAsyncIterable<TChunk = unknown>(stream: object, observer: StreamObserver<TChunk>): boolean {
   const state = new StreamState<TChunk>(observer);
-  const target = stream as Record<string | symbol, any>;
+  const target = stream as Record<string | symbol, unknown>;
   if (Object.hasOwn(target, 'iterator') && typeof target.iterator === 'function' && typeof target[Symbol.asyncIterator] === 'function') {
     const factory = target.iterator as (this: unknown) => AnyAsyncIterator<TChunk>;
     target.iterator = function observedIterator(this: object) {
@@ -272,9 +272,9 @@ export function observeAsyncIterable<TChunk = unknown>(stream: object, observer:
   if (typeof target.next === 'function') {
     // The stream is its own iterator: its methods are replaced by bound ones of an observing iterator
     // (which then needs no reference back to the stream).
-    const inner: AnyAsyncIterator<TChunk> = { next: target.next.bind(stream) };
-    if (typeof target.return === 'function') inner.return = target.return.bind(stream);
-    if (typeof target.throw === 'function') inner.throw = target.throw.bind(stream);
+    const inner: AnyAsyncIterator<TChunk> = { next: (target.next as AnyAsyncIterator<TChunk>['next']).bind(stream) };
+    if (typeof target.return === 'function') inner.return = (target.return as NonNullable<AnyAsyncIterator<TChunk>['return']>).bind(stream);
+    if (typeof target.throw === 'function') inner.throw = (target.throw as NonNullable<AnyAsyncIterator<TChunk>['throw']>).bind(stream);
     const observed = observingIterator(inner, state, NO_SOURCE) as unknown as Record<string, (...args: unknown[]) => unknown>;
     for (const method of ['next', 'return', 'throw']) {
       if (typeof observed[method] === 'function' && (method === 'next' || typeof target[method] === 'function')) {

@@ -52,22 +52,22 @@ export function supportedModuleDefinition(
   diag: DiagLogger,
   name: string,
   supportedRange: string,
-  patch: (exports: any, version?: string) => any,
-  unpatch?: (exports: any, version?: string) => void,
+  patch: (exports: unknown, version?: string) => unknown,
+  unpatch?: (exports: unknown, version?: string) => void,
   files: InstrumentationNodeModuleFile[] = [],
 ): InstrumentationNodeModuleDefinition {
   const supported = (version: string | undefined) => version !== undefined && versionSatisfies(version, supportedRange);
   return new InstrumentationNodeModuleDefinition(
     name,
     ['*'],
-    (exports, version) => {
+    (exports: unknown, version?: string): unknown => {
       if (!supported(version)) {
         diag.warn(`${name}@${version ?? 'unknown version'} is outside the supported range "${supportedRange}"; it is not instrumented`);
         return exports;
       }
       return patch(exports, version);
     },
-    (exports, version) => {
+    (exports: unknown, version?: string): void => {
       if (supported(version)) unpatch?.(exports, version);
     },
     files,

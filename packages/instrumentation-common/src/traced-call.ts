@@ -62,6 +62,7 @@ export class TracedCall implements ApiPromiseObserver, StreamCall {
    * context, not inside our span.
    */
   wrapCallback(callback: (...args: unknown[]) => unknown, parent: Context): (...args: unknown[]) => unknown {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrapper is a `function` (it passes the caller's `this` on to the callback), so it cannot see this call as `this`
     const call = this;
     const bound = context.bind(parent, callback);
     return function tracedCallback(this: unknown, ...results: unknown[]) {

@@ -1,11 +1,36 @@
-import type { EmbedCall, GenerateCall } from './request.js';
+import type { EmbedCall, GenerateCall, GenerationParams } from './request.js';
+
+/** What a `Models` instance holds: its `apiClient`, whose methods may be missing in some versions. */
+interface ModelsWire {
+  apiClient?: {
+    isVertexAI?: () => unknown;
+    getBaseUrl?: () => string | undefined;
+    getApiKey?: () => unknown;
+  } | null;
+}
+
+/** The `params` of a `Models` call (https://googleapis.github.io/js-genai/): `content` is the early 1.x name of `contents`. */
+interface ParamsWire {
+  model?: unknown;
+  contents?: unknown;
+  content?: unknown;
+  config?: ConfigWire | null;
+}
+
+/** A call's `config`: generation parameters plus what is not one. */
+interface ConfigWire extends GenerationParams {
+  systemInstruction?: unknown;
+  tools?: unknown;
+  httpOptions?: { baseUrl?: string };
+  abortSignal?: AbortSignal;
+}
 
 /**
  * What a call of `@google/genai`'s `Models` reads: the `params` argument, and from `this.apiClient`
  * whether it goes to Vertex AI or the Gemini API (`apiClient.isVertexAI()`), the base URL (a per-request
  * `config.httpOptions.baseUrl` wins) and the API key (fingerprinted only).
  */
-function clientInfo(apiClient: any, config: { httpOptions?: { baseUrl?: string } }) {
+function clientInfo(apiClient: ModelsWire['apiClient'], config: ConfigWire) {
   const vertex = typeof apiClient?.isVertexAI === 'function' ? apiClient.isVertexAI() === true : false;
   let baseUrl: string | undefined = config?.httpOptions?.baseUrl;
   if (!baseUrl && typeof apiClient?.getBaseUrl === 'function') baseUrl = apiClient.getBaseUrl();
@@ -14,8 +39,10 @@ function clientInfo(apiClient: any, config: { httpOptions?: { baseUrl?: string }
 }
 
 /** `Models.prototype.generateContentInternal` / `generateContentStreamInternal(params)`. */
-export function genaiGenerateCall(models: any, params: any, stream: boolean): GenerateCall {
-  const config = params?.config ?? {};
+export function genaiGenerateCall(self: unknown, value: unknown, stream: boolean): GenerateCall {
+  const models = self as ModelsWire | null | undefined;
+  const params = value as ParamsWire | null | undefined;
+  const config: ConfigWire = params?.config ?? {};
   return {
     model: params?.model,
     contents: params?.contents,
@@ -28,11 +55,13 @@ export function genaiGenerateCall(models: any, params: any, stream: boolean): Ge
 }
 
 /** `Models.prototype.embedContentInternal(params)` (`embedContent` in early 1.x). */
-export function genaiEmbedCall(models: any, params: any): EmbedCall {
+export function genaiEmbedCall(self: unknown, value: unknown): EmbedCall {
+  const models = self as ModelsWire | null | undefined;
+  const params = value as ParamsWire | null | undefined;
   return { model: params?.model, contents: params?.contents ?? params?.content, ...clientInfo(models?.apiClient, params?.config ?? {}) };
 }
 
 /** https://googleapis.github.io/js-genai/ — `config.abortSignal` cancels the request. */
-export function genaiAbortSignal(params: any): AbortSignal | undefined {
-  return params?.config?.abortSignal;
+export function genaiAbortSignal(params: unknown): AbortSignal | undefined {
+  return (params as ParamsWire | null | undefined)?.config?.abortSignal;
 }

@@ -6,9 +6,9 @@ import {
   type TracedMethod,
 } from '@llm-provenance/instrumentation-common';
 import { genaiAbortSignal, genaiEmbedCall, genaiGenerateCall } from './genai-call.js';
-import { legacyChatCall, legacyEmbedCall, legacyGenerateCall } from './legacy-request.js';
+import { legacyChatCall, legacyEmbedCall, legacyGenerateCall, type LegacyTarget } from './legacy-request.js';
 import { embedContentRequest, generateContentRequest } from './request.js';
-import { embedContentResponse, errorType, generateContentResponse, GenerateContentStreamAccumulator, joinTextParts } from './response.js';
+import { embedContentResponse, errorType, generateContentResponse, GenerateContentStreamAccumulator, joinTextParts, type GeminiResponse } from './response.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';
 
 export type GoogleGenAIInstrumentationConfig = GenAIInstrumentationConfig;
@@ -61,6 +61,16 @@ const GOOGLE_GENAI_MODULE: ModulePatch = {
   notFound: '@google/genai: no Models class in the module exports; not instrumented',
 };
 
+/** What the legacy methods resolve to: `{ response }`. */
+interface LegacyResultWire {
+  response?: unknown;
+}
+
+/** What the legacy stream methods resolve to: `{ stream, response }`, `response` settling once the body was read. */
+interface LegacyStreamResultWire {
+  response?: PromiseLike<unknown>;
+}
+
 /**
  * Legacy GenerativeModel.generateContent(Stream) and ChatSession.sendMessage(Stream). They resolve to
  * `{ response }`; streamed, to `{ stream, response }` where `response` settles once the SDK has read the
@@ -69,15 +79,21 @@ const GOOGLE_GENAI_MODULE: ModulePatch = {
 function legacyGenerate(kind: 'model' | 'chat', stream: boolean): TracedMethod {
   const call = kind === 'model' ? legacyGenerateCall : legacyChatCall;
   return {
-    request: (target, args) => generateContentRequest(call(target, args[0], args[1], stream)),
-    response: stream ? (value) => generateContentResponse(joinTextParts(value)) : (value) => generateContentResponse(value?.response),
-    deferredResponse: stream ? (value) => value?.response : undefined,
+    request: (target, args) => generateContentRequest(call(target as LegacyTarget, args[0], args[1], stream)),
+    response: stream
+      ? (value) => generateContentResponse(joinTextParts(value as GeminiResponse | undefined))
+      : (value) => generateContentResponse((value as LegacyResultWire | null | undefined)?.response),
+    deferredResponse: stream ? (value) => (value as LegacyStreamResultWire | null | undefined)?.response : undefined,
     errorType,
   };
 }
 
 function legacyEmbed(kind: 'single' | 'batch'): TracedMethod {
-  return { request: (target, args) => embedContentRequest(legacyEmbedCall(target, kind, args[0], args[1])), response: embedContentResponse, errorType };
+  return {
+    request: (target, args) => embedContentRequest(legacyEmbedCall(target as LegacyTarget, kind, args[0], args[1])),
+    response: embedContentResponse,
+    errorType,
+  };
 }
 
 const LEGACY_MODEL_METHODS: Record<string, TracedMethod> = {

@@ -17,7 +17,16 @@ export interface LegacyTarget {
   _requestOptions?: { baseUrl?: string };
 }
 
-function baseUrlOf(target: LegacyTarget, requestOptions: { baseUrl?: string } | undefined): string {
+/** A legacy generate request given as an object (`GenerateContentRequest`) rather than as its contents. */
+interface LegacyGenerateRequestWire {
+  contents?: unknown;
+  generationConfig?: GenerationParams;
+  systemInstruction?: unknown;
+  tools?: unknown;
+}
+
+function baseUrlOf(target: LegacyTarget, options: unknown): string {
+  const requestOptions = options as { baseUrl?: string } | null | undefined;
   return requestOptions?.baseUrl ?? target._requestOptions?.baseUrl ?? DEFAULT_BASE_URL;
 }
 
@@ -25,8 +34,10 @@ function baseUrlOf(target: LegacyTarget, requestOptions: { baseUrl?: string } | 
  * GenerativeModel.generateContent(request, requestOptions): the model's own generationConfig,
  * systemInstruction and tools apply unless the request object sets its own (the SDK merges the same way).
  */
-export function legacyGenerateCall(target: LegacyTarget, request: any, requestOptions: any, stream: boolean): GenerateCall {
-  const req = request && typeof request === 'object' && !Array.isArray(request) && 'contents' in request ? request : { contents: request };
+export function legacyGenerateCall(target: LegacyTarget, request: unknown, requestOptions: unknown, stream: boolean): GenerateCall {
+  const req = (
+    request && typeof request === 'object' && !Array.isArray(request) && 'contents' in request ? request : { contents: request }
+  ) as LegacyGenerateRequestWire;
   return {
     model: target.model,
     contents: req.contents,
@@ -41,7 +52,7 @@ export function legacyGenerateCall(target: LegacyTarget, request: any, requestOp
 }
 
 /** ChatSession.sendMessage(request): the session's history plus the new user turn. */
-export function legacyChatCall(target: LegacyTarget, request: any, requestOptions: any, stream: boolean): GenerateCall {
+export function legacyChatCall(target: LegacyTarget, request: unknown, requestOptions: unknown, stream: boolean): GenerateCall {
   const history = Array.isArray(target._history) ? target._history : [];
   const params = target.params ?? {};
   return {
@@ -60,10 +71,11 @@ export function legacyChatCall(target: LegacyTarget, request: any, requestOption
 /**
  * embedContent(request) takes a string, parts or `{ content }`; batchEmbedContents(`{ requests: [{ content }] }`).
  */
-export function legacyEmbedCall(target: LegacyTarget, kind: 'single' | 'batch', request: any, requestOptions: any): EmbedCall {
+export function legacyEmbedCall(target: LegacyTarget, kind: 'single' | 'batch', request: unknown, requestOptions: unknown): EmbedCall {
+  const batch = request as { requests?: Array<{ content?: unknown } | null> } | null | undefined;
   const contents =
     kind === 'batch'
-      ? (Array.isArray(request?.requests) ? request.requests : []).map((r: any) => r?.content)
+      ? (Array.isArray(batch?.requests) ? batch.requests : []).map((r) => r?.content)
       : request && typeof request === 'object' && !Array.isArray(request) && 'content' in request
         ? [request.content]
         : request;

@@ -15,6 +15,14 @@ export interface GeminiPart {
   codeExecutionResult?: { outcome?: string; output?: string };
   [key: string]: unknown;
 }
+/** A `functionDeclarations` entry of a tool: its JSON schema as `parameters` (OpenAPI subset) or `parametersJsonSchema`. */
+interface FunctionDeclarationWire {
+  name?: string;
+  description?: string;
+  parameters?: unknown;
+  parametersJsonSchema?: unknown;
+}
+
 export interface GeminiContent {
   role?: string;
   parts?: GeminiPart[];
@@ -61,7 +69,7 @@ export function normalizeContents(contents: unknown): GeminiContent[] {
   if (contents === undefined || contents === null) return [];
   if (Array.isArray(contents)) {
     if (contents.length === 0) return [];
-    if (contents.every(isContent)) return contents as GeminiContent[];
+    if (contents.every(isContent)) return contents;
     return [{ role: 'user', parts: contents.map(asPart) }];
   }
   if (isContent(contents)) return [contents];
@@ -98,11 +106,11 @@ export function toolDefinitionsOf(tools: unknown): ToolDefinitions | undefined {
     for (const [kind, value] of Object.entries(tool as Record<string, unknown>)) {
       if (value === undefined) continue;
       if (kind === 'functionDeclarations' && Array.isArray(value)) {
-        for (const fn of value as Array<Record<string, unknown>>) {
+        for (const fn of value as Array<FunctionDeclarationWire | null>) {
           out.push({
             type: 'function',
             name: String(fn?.name ?? ''),
-            ...(fn?.description !== undefined ? { description: fn.description as string } : {}),
+            ...(fn?.description !== undefined ? { description: fn.description } : {}),
             ...(fn?.parameters !== undefined || fn?.parametersJsonSchema !== undefined ? { parameters: fn.parameters ?? fn.parametersJsonSchema } : {}),
           });
         }

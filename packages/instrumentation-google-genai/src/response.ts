@@ -84,8 +84,9 @@ export function joinTextParts(r: GeminiResponse | undefined): GeminiResponse | u
   return { ...r, candidates };
 }
 
-export function generateContentResponse(r: GeminiResponse | undefined): GenAIResponse | undefined {
-  if (!r) return undefined;
+export function generateContentResponse(value: unknown): GenAIResponse | undefined {
+  if (!value) return undefined;
+  const r = value as GeminiResponse;
   const finishReasons = (r.candidates ?? []).map((c) => c?.finishReason).filter((f): f is string => typeof f === 'string');
   return {
     id: r.responseId,
@@ -102,7 +103,7 @@ export function generateContentResponse(r: GeminiResponse | undefined): GenAIRes
  * (consecutive text of one kind is joined at the end), the last a finishReason; usageMetadata is
  * cumulative, so the last one seen wins.
  */
-export class GenerateContentStreamAccumulator implements StreamAccumulator<GeminiResponse> {
+export class GenerateContentStreamAccumulator implements StreamAccumulator {
   private id: string | undefined;
   private model: string | undefined;
   private usage: GeminiUsage | undefined;
@@ -110,8 +111,9 @@ export class GenerateContentStreamAccumulator implements StreamAccumulator<Gemin
 
   constructor(private readonly captureContent: boolean) {}
 
-  onChunk(chunk: GeminiResponse): void {
-    if (!chunk || typeof chunk !== 'object') return;
+  onChunk(value: unknown): void {
+    if (!value || typeof value !== 'object') return;
+    const chunk = value as GeminiResponse;
     if (typeof chunk.responseId === 'string') this.id = chunk.responseId;
     if (typeof chunk.modelVersion === 'string') this.model = chunk.modelVersion;
     if (chunk.usageMetadata) this.usage = chunk.usageMetadata;
@@ -141,15 +143,14 @@ export class GenerateContentStreamAccumulator implements StreamAccumulator<Gemin
  * EmbedContentResponse: `embeddings[].values`; Vertex AI adds per-input `statistics.tokenCount`
  * (summed into input tokens). The Gemini API reports no usage for embeddings.
  */
-export function embedContentResponse(
-  r: { embeddings?: Array<{ values?: number[]; statistics?: { tokenCount?: number } }>; embedding?: { values?: number[] } } | undefined,
-): GenAIResponse | undefined {
-  if (!r) return undefined;
+export function embedContentResponse(value: unknown): GenAIResponse | undefined {
+  if (!value) return undefined;
+  const r = value as { embeddings?: Array<{ values?: number[]; statistics?: { tokenCount?: number } }>; embedding?: { values?: number[] } };
   const vectors = r.embeddings ?? (r.embedding ? [r.embedding] : []);
   const counts = vectors.map((v) => (v as { statistics?: { tokenCount?: number } })?.statistics?.tokenCount);
   const known = counts.every((n) => typeof n === 'number') && counts.length > 0;
   return {
-    usage: known ? { inputTokens: (counts as number[]).reduce((a, b) => a + b, 0) } : undefined,
+    usage: known ? { inputTokens: counts.reduce((a, b) => a + b, 0) } : undefined,
     attributes: definedAttributes({ [ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: vectors[0]?.values?.length }),
   };
 }

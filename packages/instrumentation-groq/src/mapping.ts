@@ -8,6 +8,7 @@ import {
   openAiEmbeddingsRequest,
   openAiEmbeddingsResponse,
   type GenAIResponse,
+  type OpenAiChoiceChunkWire,
   type StainlessOperation,
 } from '@llm-provenance/instrumentation-common';
 import { GenAiProviderName, type OutputMessage } from '@llm-provenance/semantic-conventions';
@@ -20,6 +21,22 @@ import { GenAiProviderName, type OutputMessage } from '@llm-provenance/semantic-
  * `x_groq.usage`.
  */
 
+/** Groq's own object on a completion and on chunks; the usage arrives in the last chunk's. */
+interface XGroqWire {
+  x_groq?: { id?: string; usage?: unknown } | null;
+}
+
+/** The Groq-only fields of a `chat.completion` read here: `x_groq`, and each choice's parsed reasoning. */
+interface GroqChatCompletionWire extends XGroqWire {
+  choices?: Array<{ message?: { reasoning?: unknown } | null } | null>;
+}
+
+/** A chunk's `choices[]` entry as far as Groq adds to it: the reasoning delta. */
+interface GroqChunkChoiceWire {
+  index?: number;
+  delta?: { reasoning?: unknown } | null;
+}
+
 /** What the span needs from the client (`this._client` of a groq-sdk resource). */
 export const groqClient = openAiCompatibleClient(GenAiProviderName.GROQ);
 
@@ -31,11 +48,12 @@ export const chatRequest = chatCompletionRequest;
  * `reasoning_format: 'parsed'` Groq returns it in `message.reasoning`
  * (https://console.groq.com/docs/reasoning#reasoning-format); it becomes a `reasoning` part first.
  */
-export function chatResponse(result: any): GenAIResponse | undefined {
-  const response = chatCompletionResponse(result);
+export function chatResponse(value: unknown): GenAIResponse | undefined {
+  const response = chatCompletionResponse(value);
   if (!response) return response;
+  const result = value as GroqChatCompletionWire;
   if (typeof result?.x_groq?.id === 'string') response.requestId = result.x_groq.id;
-  const choices: any[] = Array.isArray(result?.choices) ? result.choices : [];
+  const choices = Array.isArray(result?.choices) ? result.choices : [];
   const reasoning = choices.map((c) => c?.message?.reasoning);
   // The shared mapping writes the messages as JSON text; with reasoning they are rebuilt as objects.
   if (reasoning.some(isReasoning)) {
@@ -65,7 +83,7 @@ export class ChatStreamAccumulator extends ChatCompletionStreamAccumulator {
   private groqRequestId?: string;
   private readonly reasoning: string[] = [];
 
-  protected override onChunkExtras(chunk: any): void {
+  protected override onChunkExtras(chunk: OpenAiChoiceChunkWire<GroqChunkChoiceWire> & XGroqWire): void {
     const xGroq = chunk?.x_groq;
     if (xGroq && typeof xGroq === 'object') {
       if (typeof xGroq.id === 'string') this.groqRequestId = xGroq.id;

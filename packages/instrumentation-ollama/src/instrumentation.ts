@@ -5,6 +5,7 @@ import {
   type GenAIRequest,
   type GenAIResponse,
   type ModulePatch,
+  type SdkMembers,
   type StreamAccumulator,
   type StreamHandling,
   type TracedMethod,
@@ -26,18 +27,23 @@ function streamOf(accumulator: new (captureContent: boolean) => StreamAccumulato
   return {
     accumulator: ({ captureContent }) => new accumulator(captureContent),
     // The iterator's own controller: `abort()` aborts it, and so does `ollama.abort()`.
-    abortSignal: (stream: any) => stream?.abortController?.signal,
+    abortSignal: (stream: unknown) => (stream as { abortController?: AbortController } | null | undefined)?.abortController?.signal,
     abortMethods: ['abort'],
   };
+}
+
+/** What an `Ollama` instance holds: the options it was created with. */
+interface OllamaClient {
+  config?: OllamaClientConfig;
 }
 
 /** One method of the client: a single HTTP call to Ollama's native API, `(request)` on an `Ollama` instance. */
 function method(
   request: (request: OllamaRequest, config?: OllamaClientConfig) => GenAIRequest,
-  response: (value: any) => GenAIResponse,
+  response: (value: unknown) => GenAIResponse,
   stream?: StreamHandling,
 ): TracedMethod {
-  return { request: (client, args) => request((args[0] ?? {}) as OllamaRequest, client?.config), response, stream, errorType };
+  return { request: (client, args) => request(args[0] ?? {}, (client as OllamaClient | null | undefined)?.config), response, stream, errorType };
 }
 
 const METHODS: Record<string, TracedMethod> = {
@@ -48,12 +54,15 @@ const METHODS: Record<string, TracedMethod> = {
 };
 
 /** The prototype that defines `chat` (the browser base class), reached from the package's exports. */
-function clientPrototype(exports: any): object | undefined {
-  const candidates = [exports?.Ollama?.prototype, exports?.default && Object.getPrototypeOf(exports.default)];
+function clientPrototype(exports: SdkMembers | undefined): object | undefined {
+  const candidates: Array<object | null | undefined> = [
+    exports?.Ollama?.prototype,
+    exports?.default && (Object.getPrototypeOf(exports.default) as object | null),
+  ];
   for (let proto of candidates) {
     while (proto && proto !== Object.prototype) {
       if (Object.hasOwn(proto, 'chat')) return proto;
-      proto = Object.getPrototypeOf(proto);
+      proto = Object.getPrototypeOf(proto) as object | null;
     }
   }
   return undefined;

@@ -92,13 +92,13 @@ function ollamaRequest(operation: OllamaOperation, request: OllamaRequest, confi
 }
 
 /** `chat(request)`: /api/chat. */
-export const chatRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('chat', request, config);
+export const chatRequest = (request: OllamaRequest, config?: OllamaClientConfig): GenAIRequest => ollamaRequest('chat', request, config);
 /** `generate(request)`: /api/generate. */
-export const generateRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('generate', request, config);
+export const generateRequest = (request: OllamaRequest, config?: OllamaClientConfig): GenAIRequest => ollamaRequest('generate', request, config);
 /** `embed(request)`: /api/embed. */
-export const embedRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('embed', request, config);
+export const embedRequest = (request: OllamaRequest, config?: OllamaClientConfig): GenAIRequest => ollamaRequest('embed', request, config);
 /** `embeddings(request)`: /api/embeddings (legacy). */
-export const embeddingsRequest = (request: OllamaRequest, config?: OllamaClientConfig) => ollamaRequest('embeddings', request, config);
+export const embeddingsRequest = (request: OllamaRequest, config?: OllamaClientConfig): GenAIRequest => ollamaRequest('embeddings', request, config);
 
 function requestContent(operation: OllamaOperation, request: OllamaRequest) {
   switch (operation) {

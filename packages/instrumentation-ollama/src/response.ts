@@ -61,18 +61,13 @@ function completionResponse(r: OllamaFinal, kind: 'chat' | 'generate'): GenAIRes
 }
 
 /** /api/chat's result: the assistant `message`. */
-export const chatResponse = (r: OllamaFinal): GenAIResponse => completionResponse(r, 'chat');
+export const chatResponse = (r: unknown): GenAIResponse => completionResponse(r as OllamaFinal, 'chat');
 /** /api/generate's result: the `response` text (and `thinking`). */
-export const generateResponse = (r: OllamaFinal): GenAIResponse => completionResponse(r, 'generate');
+export const generateResponse = (r: unknown): GenAIResponse => completionResponse(r as OllamaFinal, 'generate');
 
 /** /api/embed: `embeddings` (one vector per input) and prompt_eval_count. */
-export function embedResponse(r: {
-  model?: string;
-  embeddings?: number[][];
-  prompt_eval_count?: number;
-  total_duration?: number;
-  load_duration?: number;
-}): GenAIResponse {
+export function embedResponse(value: unknown): GenAIResponse {
+  const r = value as { model?: string; embeddings?: number[][]; prompt_eval_count?: number; total_duration?: number; load_duration?: number };
   return {
     model: r.model,
     usage: typeof r.prompt_eval_count === 'number' ? { inputTokens: r.prompt_eval_count } : undefined,
@@ -84,7 +79,8 @@ export function embedResponse(r: {
 }
 
 /** /api/embeddings (legacy): one `embedding`, no model, no usage. */
-export function embeddingsResponse(r: { embedding?: number[] }): GenAIResponse {
+export function embeddingsResponse(value: unknown): GenAIResponse {
+  const r = value as { embedding?: number[] };
   return { attributes: definedAttributes({ [ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: r.embedding?.length }) };
 }
 
@@ -92,7 +88,7 @@ export function embeddingsResponse(r: { embedding?: number[] }): GenAIResponse {
  * Folds a streamed chat/generate response: text and thinking pieces are concatenated, tool calls
  * collected, and the final `done` line supplies model, done_reason, counts and durations.
  */
-class CompletionStreamAccumulator implements StreamAccumulator<OllamaFinal> {
+class CompletionStreamAccumulator implements StreamAccumulator {
   private text = '';
   private thinking = '';
   private readonly toolCalls: NonNullable<OllamaMessage['tool_calls']> = [];
@@ -105,8 +101,9 @@ class CompletionStreamAccumulator implements StreamAccumulator<OllamaFinal> {
     private readonly captureContent: boolean,
   ) {}
 
-  onChunk(chunk: OllamaFinal): void {
-    if (!chunk || typeof chunk !== 'object') return;
+  onChunk(value: unknown): void {
+    if (!value || typeof value !== 'object') return;
+    const chunk = value as OllamaFinal;
     if (typeof chunk.model === 'string') this.model = chunk.model;
     if (chunk.done) this.final = chunk;
     if (!this.captureContent) return;
@@ -114,7 +111,7 @@ class CompletionStreamAccumulator implements StreamAccumulator<OllamaFinal> {
     if (typeof piece === 'string') this.text += piece;
     const thought = this.kind === 'chat' ? chunk.message?.thinking : chunk.thinking;
     if (typeof thought === 'string') this.thinking += thought;
-    if (this.kind === 'chat' && Array.isArray(chunk.message?.tool_calls)) this.toolCalls.push(...chunk.message!.tool_calls!);
+    if (this.kind === 'chat' && Array.isArray(chunk.message?.tool_calls)) this.toolCalls.push(...chunk.message.tool_calls);
   }
 
   /** Whether the `done` line arrived (an abort after it does not make the call aborted). */

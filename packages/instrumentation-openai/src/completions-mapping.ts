@@ -13,8 +13,32 @@ import {
 } from '@llm-provenance/instrumentation-common';
 import type { ClientInfo } from './client-info.js';
 
+/** The fields of a legacy completions request read here (https://platform.openai.com/docs/api-reference/completions/create). */
+interface CompletionRequestWire {
+  model?: string;
+  /** A string, string[], token array or token arrays. */
+  prompt?: unknown;
+  max_tokens?: number | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  frequency_penalty?: number | null;
+  presence_penalty?: number | null;
+  stop?: string | string[] | null;
+  seed?: number | null;
+  n?: number | null;
+  stream?: boolean | null;
+}
+
+/** A `choices[]` entry of a `text_completion` object or chunk. */
+interface CompletionChoiceWire {
+  index?: number;
+  text?: string;
+  finish_reason?: string | null;
+}
+
 /** Request of the legacy `completions.create` (https://platform.openai.com/docs/api-reference/completions/create). */
-export function completionRequest(body: any, client: ClientInfo): GenAIRequest {
+export function completionRequest(value: unknown, client: ClientInfo): GenAIRequest {
+  const body = value as CompletionRequestWire;
   const request = openAiRequestTarget(GenAiOperationName.TEXT_COMPLETION, body, client);
   request.attributes = genAIRequestAttributes({
     maxTokens: body.max_tokens,
@@ -34,21 +58,24 @@ export function completionRequest(body: any, client: ClientInfo): GenAIRequest {
 }
 
 /** A `text_completion` object. */
-export function completionResponse(result: any): GenAIResponse | undefined {
-  return openAiChoicesResponse(result, (c): OutputMessage => ({
-    role: 'assistant',
-    parts: [{ type: 'text', content: String(c?.text ?? '') }],
-    finish_reason: conventionFinishReason(c?.finish_reason),
-  }));
+export function completionResponse(result: unknown): GenAIResponse | undefined {
+  return openAiChoicesResponse(result, (choice): OutputMessage => {
+    const c = choice as CompletionChoiceWire | null | undefined;
+    return {
+      role: 'assistant',
+      parts: [{ type: 'text', content: String(c?.text ?? '') }],
+      finish_reason: conventionFinishReason(c?.finish_reason),
+    };
+  });
 }
 
 /** Accumulates legacy completion chunks: text per choice index, finish reasons, the optional usage chunk. */
-export class CompletionStreamAccumulator extends OpenAiChoiceStreamAccumulator<{ text: string; finishReason?: string }> {
+export class CompletionStreamAccumulator extends OpenAiChoiceStreamAccumulator<{ text: string; finishReason?: string }, CompletionChoiceWire> {
   constructor(captureContent: boolean) {
     super(captureContent, () => ({ text: '' }));
   }
 
-  protected onChoice(state: { text: string; finishReason?: string }, c: any): void {
+  protected onChoice(state: { text: string; finishReason?: string }, c: CompletionChoiceWire): void {
     if (this.captureContent && typeof c.text === 'string') state.text += c.text;
     if (typeof c.finish_reason === 'string') state.finishReason = c.finish_reason;
   }

@@ -28,11 +28,79 @@ import {
 } from '@llm-provenance/instrumentation-common';
 import type { ClientInfo } from './client-info.js';
 
+/** The fields of a `responses.create` request read here (https://platform.openai.com/docs/api-reference/responses/create). */
+interface ResponsesRequestWire {
+  model?: string;
+  /** A conversation id, or `{ id }`. */
+  conversation?: string | { id?: string } | null;
+  max_output_tokens?: number | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  text?: { format?: { type?: string } | null } | null;
+  stream?: boolean | null;
+  service_tier?: string | null;
+  instructions?: string | null;
+  /** A string, or a list of input items. */
+  input?: string | Array<ResponseItemWire | null> | null;
+  tools?: Array<ResponsesToolWire | null> | null;
+}
+
+/**
+ * An input or output item: a message (`type` absent or 'message'), a function call or its output,
+ * reasoning, or an item of another type, kept with whatever fields it has.
+ */
+interface ResponseItemWire {
+  type?: string;
+  role?: string;
+  content?: unknown;
+  call_id?: string | null;
+  name?: string;
+  arguments?: unknown;
+  output?: unknown;
+  summary?: Array<{ text?: string } | null>;
+  [field: string]: unknown;
+}
+
+interface ResponsesToolWire {
+  type?: string;
+  name?: string;
+  description?: string;
+  parameters?: unknown;
+}
+
+/** The fields of a `response` object read here (https://platform.openai.com/docs/api-reference/responses/object). */
+interface ResponseWire {
+  id?: string;
+  model?: string;
+  status?: string;
+  output?: Array<ResponseItemWire | null>;
+  incomplete_details?: { reason?: string } | null;
+  usage?: ResponsesUsageWire | null;
+  service_tier?: string | null;
+  /** Set by the SDK from the `x-request-id` header. */
+  _request_id?: string | null;
+}
+
+interface ResponsesUsageWire {
+  input_tokens?: number;
+  output_tokens?: number;
+  input_tokens_details?: { cached_tokens?: number } | null;
+  output_tokens_details?: { reasoning_tokens?: number } | null;
+}
+
+/** A streaming event (https://platform.openai.com/docs/api-reference/responses-streaming), as far as it is read here. */
+interface ResponsesStreamEventWire {
+  type?: string;
+  response?: ResponseWire | null;
+  delta?: unknown;
+}
+
 /** `openai.api.type` of the Responses API. */
 export const API_TYPE_RESPONSES = 'responses';
 
 /** Request of `responses.create` (https://platform.openai.com/docs/api-reference/responses/create). */
-export function responsesRequest(body: any, client: ClientInfo): GenAIRequest {
+export function responsesRequest(value: unknown, client: ClientInfo): GenAIRequest {
+  const body = value as ResponsesRequestWire;
   const conversation = typeof body?.conversation === 'string' ? body.conversation : body?.conversation?.id;
   const request = openAiRequestTarget(GenAiOperationName.CHAT, body, client);
   const attributes = genAIRequestAttributes({
@@ -53,7 +121,8 @@ export function responsesRequest(body: any, client: ClientInfo): GenAIRequest {
 }
 
 /** `instructions` and system/developer input items -> system instructions; other items -> chat history. */
-export function responsesRequestContent(body: any): GenAIRequestContent {
+export function responsesRequestContent(value: unknown): GenAIRequestContent {
+  const body = value as ResponsesRequestWire | null | undefined;
   const systemInstructions: SystemInstructions = typeof body?.instructions === 'string' ? [{ type: 'text', content: body.instructions }] : [];
   const inputMessages: InputMessages = [];
   const input = body?.input;
@@ -70,7 +139,7 @@ export function responsesRequestContent(body: any): GenAIRequestContent {
   return { inputMessages, systemInstructions, toolDefinitions: responsesTools(body?.tools) };
 }
 
-function inputItemMessage(item: any): ChatMessage | undefined {
+function inputItemMessage(item: ResponseItemWire): ChatMessage | undefined {
   switch (item.type) {
     case undefined:
     case 'message':
@@ -89,12 +158,12 @@ function inputItemMessage(item: any): ChatMessage | undefined {
   }
 }
 
-function reasoningParts(item: any): MessagePart[] {
+function reasoningParts(item: ResponseItemWire): MessagePart[] {
   const summary = Array.isArray(item?.summary) ? item.summary : [];
-  return summary.map((s: any) => ({ type: 'reasoning', content: String(s?.text ?? '') }));
+  return summary.map((s) => ({ type: 'reasoning', content: String(s?.text ?? '') }));
 }
 
-function responsesTools(tools: unknown): ToolDefinitions {
+function responsesTools(tools: ResponsesRequestWire['tools']): ToolDefinitions {
   const out: ToolDefinitions = [];
   for (const tool of Array.isArray(tools) ? tools : []) {
     if (!tool || typeof tool !== 'object') continue;
@@ -112,10 +181,10 @@ function responsesTools(tools: unknown): ToolDefinitions {
  * The Responses API has no finish_reason; derived from status: completed -> stop (tool_call when the
  * output asks for a function call), incomplete -> its reason (max_output_tokens -> length), failed -> error.
  */
-function finishReason(response: any): string | undefined {
+function finishReason(response: ResponseWire): string | undefined {
   const status = response?.status;
   if (status === 'completed') {
-    const output: any[] = Array.isArray(response.output) ? response.output : [];
+    const output = Array.isArray(response.output) ? response.output : [];
     return output.some((o) => o?.type === 'function_call') ? 'tool_call' : 'stop';
   }
   if (status === 'incomplete') {
@@ -142,7 +211,7 @@ function providerFinishReasons(result: unknown): string[] {
   return status === 'completed' || status === 'failed' || status === 'cancelled' ? [status] : [];
 }
 
-function responsesUsage(usage: any): TokenUsage | undefined {
+function responsesUsage(usage: ResponsesUsageWire | null | undefined): TokenUsage | undefined {
   if (!usage || typeof usage !== 'object') return undefined;
   return {
     inputTokens: usage.input_tokens,
@@ -152,7 +221,7 @@ function responsesUsage(usage: any): TokenUsage | undefined {
   };
 }
 
-function outputMessage(response: any, reason: string | undefined): OutputMessage {
+function outputMessage(response: ResponseWire, reason: string | undefined): OutputMessage {
   const parts: MessagePart[] = [];
   for (const item of Array.isArray(response?.output) ? response.output : []) {
     if (item?.type === 'message') parts.push(...toParts(item.content));
@@ -165,8 +234,9 @@ function outputMessage(response: any, reason: string | undefined): OutputMessage
 }
 
 /** A `response` object (https://platform.openai.com/docs/api-reference/responses/object). */
-export function responsesResponse(result: any): GenAIResponse | undefined {
-  if (!result || typeof result !== 'object') return undefined;
+export function responsesResponse(value: unknown): GenAIResponse | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const result = value as ResponseWire;
   const reason = finishReason(result);
   return {
     id: result.id,
@@ -185,15 +255,16 @@ export function responsesResponse(result: any): GenAIResponse | undefined {
  * response (usage included); until then `response.created` gives id/model and text deltas are kept so a
  * stream stopped early still records what was said.
  */
-export class ResponsesStreamAccumulator implements StreamAccumulator<any> {
-  private latest?: any;
-  private final?: any;
+export class ResponsesStreamAccumulator implements StreamAccumulator {
+  private latest?: ResponseWire;
+  private final?: ResponseWire;
   private text = '';
 
   constructor(private readonly captureContent: boolean) {}
 
-  onChunk(event: any): void {
-    if (!event || typeof event !== 'object') return;
+  onChunk(value: unknown): void {
+    if (!value || typeof value !== 'object') return;
+    const event = value as ResponsesStreamEventWire;
     if (event.response && typeof event.response === 'object') {
       this.latest = event.response;
       if (event.type === 'response.completed' || event.type === 'response.incomplete' || event.type === 'response.failed') {

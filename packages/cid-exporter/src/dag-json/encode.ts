@@ -24,6 +24,7 @@ const keyCache = new Map<string, string>();
  * without any are quoted by concatenation, which is several times faster than JSON.stringify for
  * payload-sized strings; the output is the same (FORMAT.md section 8).
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON text must escape
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** The DAG-JSON (= JSON.stringify) form of a string. */

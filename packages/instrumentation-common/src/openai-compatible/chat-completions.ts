@@ -1,4 +1,3 @@
-import type { Attributes } from '@opentelemetry/api';
 import {
   GenAiOperationName,
   GenAiOutputType,
@@ -11,7 +10,6 @@ import {
 } from '@llm-provenance/semantic-conventions';
 import { genAIRequestAttributes } from '../attributes.js';
 import type { GenAIRequest, GenAIRequestContent, GenAIResponse } from '../genai-span.js';
-import type { StreamAccumulator } from '../trace-call.js';
 import { jsonArray, jsonString, textPartJson } from '../json-text.js';
 import { addCallerIdentity } from './caller-identity.js';
 import { contentText, conventionFinishReason, parseArguments, toParts } from './content-parts.js';
@@ -25,6 +23,86 @@ import { chatCompletionUsage } from './usage.js';
  * stay in the backend packages, which extend these mappings.
  */
 
+/** The fields of a chat request read here (https://platform.openai.com/docs/api-reference/chat/create); any may be missing. */
+interface ChatCompletionRequestWire {
+  model?: string;
+  messages?: Array<ChatMessageWire | null>;
+  max_completion_tokens?: number | null;
+  max_tokens?: number | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  frequency_penalty?: number | null;
+  presence_penalty?: number | null;
+  stop?: string | string[] | null;
+  seed?: number | null;
+  n?: number | null;
+  response_format?: { type?: string } | null;
+  stream?: boolean | null;
+  tools?: Array<ToolWire | null>;
+  /** Deprecated form of `tools`. */
+  functions?: Array<FunctionWire | null>;
+}
+
+/** A request message, or the `message` of a response choice. */
+interface ChatMessageWire {
+  role?: string;
+  /** A string, an array of content parts (content-parts.ts), or null. */
+  content?: unknown;
+  name?: string;
+  refusal?: string | null;
+  tool_calls?: Array<ToolCallWire | null> | null;
+  /** Deprecated form of `tool_calls`. */
+  function_call?: { name?: string; arguments?: unknown } | null;
+  tool_call_id?: string | null;
+}
+
+/** A tool call of a message: a function call, or (newer models) a custom tool's free-form input. */
+interface ToolCallWire {
+  id?: string;
+  function?: { name?: string; arguments?: unknown } | null;
+  custom?: { name?: string; input?: unknown } | null;
+}
+
+/** A tool definition: `{ type: 'function', function }`, or another type whose spec sits under its type's name. */
+interface ToolWire {
+  type?: string;
+  function?: FunctionWire | null;
+  [typeName: string]: unknown;
+}
+
+interface FunctionWire {
+  name?: string;
+  description?: string;
+  parameters?: unknown;
+}
+
+/** The fields of a `chat.completion` read here (https://platform.openai.com/docs/api-reference/chat/object). */
+interface ChatCompletionWire {
+  id?: string;
+  model?: string;
+  choices?: Array<ChatChoiceWire | null>;
+  usage?: unknown;
+  /** Set by the SDK from the `x-request-id` header. */
+  _request_id?: string | null;
+}
+
+interface ChatChoiceWire {
+  finish_reason?: string | null;
+  message?: ChatMessageWire | null;
+}
+
+/** A `choices[]` entry of a `chat.completion.chunk` (https://platform.openai.com/docs/api-reference/chat-streaming). */
+interface ChatChunkChoiceWire {
+  index?: number;
+  finish_reason?: string | null;
+  delta?: {
+    role?: string;
+    content?: string | null;
+    refusal?: string | null;
+    tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } | null }>;
+  } | null;
+}
+
 /** What a chat request needs from the client it goes through. */
 export type ChatCompletionClient = OpenAiCompatibleClient;
 
@@ -32,7 +110,8 @@ export type ChatCompletionClient = OpenAiCompatibleClient;
  * Request of `chat.completions.create` (https://platform.openai.com/docs/api-reference/chat/create).
  * `max_completion_tokens` (the current name) wins over the deprecated `max_tokens`.
  */
-export function chatCompletionRequest(body: any, client: ChatCompletionClient): GenAIRequest {
+export function chatCompletionRequest(value: unknown, client: ChatCompletionClient): GenAIRequest {
+  const body = value as ChatCompletionRequestWire | null | undefined;
   const request = requestTarget(GenAiOperationName.CHAT, body, client);
   request.attributes = genAIRequestAttributes({
     maxTokens: body?.max_completion_tokens ?? body?.max_tokens,
@@ -59,7 +138,8 @@ export function chatOutputTypeOf(formatType: unknown): string | undefined {
 }
 
 /** System/developer messages become `gen_ai.system_instructions`; the rest is the chat history. */
-export function chatCompletionRequestContent(body: any): GenAIRequestContent {
+export function chatCompletionRequestContent(value: unknown): GenAIRequestContent {
+  const body = value as ChatCompletionRequestWire | null | undefined;
   const inputMessages: InputMessages = [];
   for (const message of Array.isArray(body?.messages) ? body.messages : []) {
     if (!message || typeof message !== 'object' || isSystemMessage(message)) continue;
@@ -74,12 +154,13 @@ export function chatCompletionRequestContent(body: any): GenAIRequestContent {
  * directly (json-text.ts); any other message goes through the object mapping, and so do system
  * instructions as soon as one has content parts.
  */
-export function chatCompletionRequestContentJson(body: any): GenAIRequestContent {
-  const messages: unknown[] = Array.isArray(body?.messages) ? body.messages : [];
+export function chatCompletionRequestContentJson(value: unknown): GenAIRequestContent {
+  const body = value as ChatCompletionRequestWire | null | undefined;
+  const messages = Array.isArray(body?.messages) ? body.messages : [];
   const input: string[] = [];
   let system: string[] | undefined;
   let systemParts = false;
-  for (const message of messages as any[]) {
+  for (const message of messages) {
     if (!message || typeof message !== 'object') continue;
     if (isSystemMessage(message)) {
       const content = message.content;
@@ -104,11 +185,11 @@ export function chatCompletionRequestContentJson(body: any): GenAIRequestContent
   return { inputMessagesJson: jsonArray(input), systemInstructionsJson, toolDefinitionsJson };
 }
 
-function isSystemMessage(message: any): boolean {
+function isSystemMessage(message: ChatMessageWire): boolean {
   return message.role === 'system' || message.role === 'developer';
 }
 
-function systemInstructions(body: any): SystemInstructions {
+function systemInstructions(body: ChatCompletionRequestWire | null | undefined): SystemInstructions {
   const parts: SystemInstructions = [];
   for (const message of Array.isArray(body?.messages) ? body.messages : []) {
     if (message && typeof message === 'object' && isSystemMessage(message)) parts.push(...toParts(message.content));
@@ -121,12 +202,12 @@ function hasItems(value: unknown): boolean {
 }
 
 /** Whether a message (or completion message) carries tool calls: they need the object mapping. */
-function hasToolCalls(message: any): boolean {
+function hasToolCalls(message: ChatMessageWire): boolean {
   return hasItems(message.tool_calls) || (!!message.function_call && typeof message.function_call === 'object');
 }
 
 /** `JSON.stringify(chatMessage(message))`. */
-function chatMessageJson(message: any): string {
+function chatMessageJson(message: ChatMessageWire): string {
   const { role, content } = message;
   if (typeof role !== 'string' || role === 'tool' || role === 'function' || typeof message.refusal === 'string' || hasToolCalls(message)) {
     return JSON.stringify(chatMessage(message));
@@ -139,7 +220,7 @@ function chatMessageJson(message: any): string {
   return `{"role":${jsonString(role)},"parts":[${parts}]${name}}`;
 }
 
-function chatMessage(message: any): ChatMessage {
+function chatMessage(message: ChatMessageWire): ChatMessage {
   const named = typeof message.name === 'string' ? { name: message.name } : {};
   if (message.role === 'tool') {
     return { role: 'tool', parts: [{ type: 'tool_call_response', id: message.tool_call_id ?? null, response: contentText(message.content) }], ...named };
@@ -153,7 +234,7 @@ function chatMessage(message: any): ChatMessage {
   return { role: String(message.role ?? 'user'), parts, ...named };
 }
 
-function toolCallParts(toolCalls: unknown, functionCall?: any): MessagePart[] {
+function toolCallParts(toolCalls: ChatMessageWire['tool_calls'], functionCall?: ChatMessageWire['function_call']): MessagePart[] {
   const parts: MessagePart[] = [];
   for (const call of Array.isArray(toolCalls) ? toolCalls : []) {
     if (!call || typeof call !== 'object') continue;
@@ -170,13 +251,13 @@ function toolCallParts(toolCalls: unknown, functionCall?: any): MessagePart[] {
 }
 
 /** `tools` (and the deprecated `functions`) as the conventions' tool definitions. */
-function toolDefinitions(body: any): ToolDefinitions {
+function toolDefinitions(body: ChatCompletionRequestWire | null | undefined): ToolDefinitions {
   const out: ToolDefinitions = [];
   for (const tool of Array.isArray(body?.tools) ? body.tools : []) {
     if (tool?.type === 'function' && tool.function) {
       out.push(definedTool({ type: 'function', name: tool.function.name, description: tool.function.description, parameters: tool.function.parameters }));
     } else if (tool && typeof tool === 'object') {
-      const spec = tool[tool.type] ?? {};
+      const spec = (tool[tool.type as string] ?? {}) as { name?: string; description?: unknown };
       out.push(definedTool({ type: String(tool.type), name: spec.name ?? tool.type, description: spec.description }));
     }
   }
@@ -186,7 +267,7 @@ function toolDefinitions(body: any): ToolDefinitions {
   return out;
 }
 
-function definedTool(tool: { type: string; name: unknown; description?: unknown; parameters?: unknown }) {
+function definedTool(tool: { type: string; name: string | undefined; description?: unknown; parameters?: unknown }) {
   return {
     type: tool.type,
     name: String(tool.name ?? ''),
@@ -199,9 +280,10 @@ function definedTool(tool: { type: string; name: unknown; description?: unknown;
  * A `chat.completion` object (https://platform.openai.com/docs/api-reference/chat/object): id, model, each
  * choice's finish reason, usage, the SDK's `_request_id`, and one output message per choice (as JSON text).
  */
-export function chatCompletionResponse(result: any): GenAIResponse | undefined {
-  if (!result || typeof result !== 'object') return undefined;
-  const choices: any[] = Array.isArray(result.choices) ? result.choices : [];
+export function chatCompletionResponse(value: unknown): GenAIResponse | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const result = value as ChatCompletionWire;
+  const choices = Array.isArray(result.choices) ? result.choices : [];
   const finishReasons: string[] = [];
   const messages: string[] = [];
   for (const choice of choices) {
@@ -220,8 +302,9 @@ export function chatCompletionResponse(result: any): GenAIResponse | undefined {
 }
 
 /** The output message of one choice of a `chat.completion` (`chatCompletionResponse` writes it as JSON text). */
-export function chatCompletionOutputMessage(choice: any): OutputMessage {
-  const m = choice?.message ?? {};
+export function chatCompletionOutputMessage(value: unknown): OutputMessage {
+  const choice = value as ChatChoiceWire | null | undefined;
+  const m: ChatMessageWire = choice?.message ?? {};
   const parts: MessagePart[] = toParts(m.content);
   if (typeof m.refusal === 'string') parts.push({ type: 'refusal', content: m.refusal });
   parts.push(...toolCallParts(m.tool_calls, m.function_call));
@@ -229,8 +312,8 @@ export function chatCompletionOutputMessage(choice: any): OutputMessage {
 }
 
 /** `JSON.stringify(chatCompletionOutputMessage(choice))`, written directly for a message of text (or nothing) only. */
-function chatOutputMessageJson(choice: any): string {
-  const m = choice?.message ?? {};
+function chatOutputMessageJson(choice: ChatChoiceWire | null): string {
+  const m: ChatMessageWire = choice?.message ?? {};
   const role = m.role ?? 'assistant';
   const content = m.content;
   if (typeof role !== 'string' || typeof m.refusal === 'string' || hasToolCalls(m)) return JSON.stringify(chatCompletionOutputMessage(choice));
@@ -260,12 +343,12 @@ interface ChoiceState {
  * Subclasses read provider extras: `onChunkExtras` sees every chunk, `responseAttributes` adds
  * attributes, and `usage` may be set from elsewhere (Groq: `x_groq.usage`).
  */
-export class ChatCompletionStreamAccumulator extends ChoiceStreamAccumulator<ChoiceState> {
+export class ChatCompletionStreamAccumulator extends ChoiceStreamAccumulator<ChoiceState, ChatChunkChoiceWire> {
   constructor(captureContent: boolean) {
     super(captureContent, () => ({ text: '', refusal: '', toolCalls: new Map() }));
   }
 
-  protected onChoice(state: ChoiceState, c: any): void {
+  protected onChoice(state: ChoiceState, c: ChatChunkChoiceWire): void {
     if (typeof c.finish_reason === 'string') state.finishReason = c.finish_reason;
     const delta = c.delta;
     if (!delta || !this.captureContent) return;

@@ -9,13 +9,39 @@ import type { MessagePart } from '@llm-provenance/semantic-conventions';
 export function toParts(content: unknown): MessagePart[] {
   if (content === undefined || content === null) return [];
   if (typeof content === 'string') return [{ type: 'text', content }];
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- content of no known shape is recorded as its string form, whatever that is
   if (!Array.isArray(content)) return [{ type: 'text', content: String(content) }];
   return content.map(toPart).filter((p): p is MessagePart => p !== undefined);
 }
 
-function toPart(part: any): MessagePart | undefined {
-  if (typeof part === 'string') return { type: 'text', content: part };
-  if (!part || typeof part !== 'object') return undefined;
+/**
+ * One content part as the SDKs send it: Chat Completions (`text`, `image_url`, `input_audio`, `file`,
+ * `refusal`) and Responses (`input_text`, `output_text`, `input_image`, `input_file`) shapes; every
+ * field may be missing, and a part of another type is kept with whatever fields it has.
+ */
+interface ContentPartWire {
+  type?: string;
+  text?: string;
+  refusal?: string;
+  /** Chat Completions: `{ url }`; Responses `input_image`: the URL itself. */
+  image_url?: { url?: unknown } | string | null;
+  file_id?: unknown;
+  input_audio?: { format?: string; data?: string } | null;
+  file?: FileWire | null;
+  [field: string]: unknown;
+}
+
+/** A file reference: an uploaded file's id, a URL, or inline `data:` URL text. */
+interface FileWire {
+  file_id?: unknown;
+  file_url?: unknown;
+  file_data?: unknown;
+}
+
+function toPart(item: unknown): MessagePart | undefined {
+  if (typeof item === 'string') return { type: 'text', content: item };
+  if (!item || typeof item !== 'object') return undefined;
+  const part = item as ContentPartWire;
   switch (part.type) {
     case 'text':
     case 'input_text':
@@ -24,7 +50,7 @@ function toPart(part: any): MessagePart | undefined {
     case 'refusal':
       return { type: 'refusal', content: String(part.refusal ?? '') };
     case 'image_url':
-      return imagePart(part.image_url?.url);
+      return imagePart(typeof part.image_url === 'string' ? undefined : part.image_url?.url);
     case 'input_image':
       if (typeof part.file_id === 'string') return { type: 'file', modality: 'image', file_id: part.file_id };
       return imagePart(part.image_url);
@@ -52,7 +78,7 @@ function imagePart(url: unknown): MessagePart {
   return { type: 'uri', modality: 'image', uri: value };
 }
 
-function filePart(file: any): MessagePart {
+function filePart(file: FileWire): MessagePart {
   if (typeof file.file_id === 'string') return { type: 'file', modality: 'document', file_id: file.file_id };
   if (typeof file.file_url === 'string') return { type: 'uri', modality: 'document', uri: file.file_url };
   const data = typeof file.file_data === 'string' ? file.file_data : '';
@@ -74,7 +100,7 @@ export function parseArguments(args: unknown): unknown {
 export function contentText(content: unknown): unknown {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    if (content.every((p) => p && typeof p === 'object' && typeof p.text === 'string')) {
+    if (content.every((p: unknown): p is { text: string } => !!p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string')) {
       return content.map((p) => p.text).join('');
     }
   }

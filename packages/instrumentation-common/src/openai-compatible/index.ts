@@ -21,7 +21,7 @@ export {
 } from './request-target.js';
 export { chatCompletionUsage } from './usage.js';
 export { choicesResponse as openAiChoicesResponse } from './choices-response.js';
-export { ChoiceStreamAccumulator as OpenAiChoiceStreamAccumulator } from './stream-choices.js';
+export { ChoiceStreamAccumulator as OpenAiChoiceStreamAccumulator, type ChoiceChunkWire as OpenAiChoiceChunkWire } from './stream-choices.js';
 export { embeddingsRequest as openAiEmbeddingsRequest, embeddingsResponse as openAiEmbeddingsResponse } from './embeddings.js';
 export { addCallerIdentity, type CallerIdentityFields } from './caller-identity.js';
 export { requestStreamUsage, requestedUsageChunks } from './stream-usage.js';

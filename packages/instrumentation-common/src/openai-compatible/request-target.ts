@@ -14,11 +14,12 @@ export interface OpenAiCompatibleClient {
  * `attributes` and `content` on the object (assigning them, not spreading this object into a new one:
  * a spread followed by new keys takes V8's slow path, about 1 µs, on every call).
  */
-export function requestTarget(operationName: string, body: any, client: OpenAiCompatibleClient): GenAIRequest {
+export function requestTarget(operationName: string, body: unknown, client: OpenAiCompatibleClient): GenAIRequest {
+  const model = (body as { model?: unknown } | null | undefined)?.model;
   return {
     operationName,
     providerName: client.providerName,
-    requestModel: typeof body?.model === 'string' ? body.model : undefined,
+    requestModel: typeof model === 'string' ? model : undefined,
     baseUrl: client.baseUrl,
     credential: client.apiKey,
     attributes: undefined,
@@ -41,7 +42,7 @@ export function userInputMessages(input: unknown): InputMessages {
  * `baseURL`, `apiKey`): for `StainlessSdk.client`. `providerName` is the provider's name, or a function
  * of the base URL when one SDK reaches several providers (the openai SDK pointed at Groq, Azure ...).
  */
-export function openAiCompatibleClient(providerName: string | ((baseUrl: string | undefined) => string)): (sdkClient: any) => OpenAiCompatibleClient {
+export function openAiCompatibleClient(providerName: string | ((baseUrl: string | undefined) => string)): (sdkClient: unknown) => OpenAiCompatibleClient {
   // The provider of the base URL asked for last: a process mostly talks to one endpoint.
   let lastBaseUrl: string | undefined;
   let lastProvider: string | undefined;
@@ -54,8 +55,9 @@ export function openAiCompatibleClient(providerName: string | ((baseUrl: string 
     return lastProvider;
   };
   return (sdkClient) => {
-    const baseUrl = typeof sdkClient?.baseURL === 'string' ? sdkClient.baseURL : undefined;
-    const apiKey = typeof sdkClient?.apiKey === 'string' && sdkClient.apiKey !== '' ? sdkClient.apiKey : undefined;
+    const client = sdkClient as { baseURL?: unknown; apiKey?: unknown } | null | undefined;
+    const baseUrl = typeof client?.baseURL === 'string' ? client.baseURL : undefined;
+    const apiKey = typeof client?.apiKey === 'string' && client.apiKey !== '' ? client.apiKey : undefined;
     return { baseUrl, apiKey, providerName: providerOf(baseUrl) };
   };
 }

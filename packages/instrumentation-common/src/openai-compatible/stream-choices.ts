@@ -16,12 +16,13 @@ export class StreamChoices<S extends { finishReason?: string }> {
   constructor(private readonly newState: () => S) {}
 
   /** The state of a chunk's choice entry (index 0 when it has none), created when first seen. */
-  of(choice: any): S {
-    const index = typeof choice?.index === 'number' ? choice.index : 0;
-    let state = this.byIndex.get(index);
+  of(choice: unknown): S {
+    const index = (choice as { index?: unknown } | null | undefined)?.index;
+    const key = typeof index === 'number' ? index : 0;
+    let state = this.byIndex.get(key);
     if (!state) {
       state = this.newState();
-      this.byIndex.set(index, state);
+      this.byIndex.set(key, state);
     }
     return state;
   }
@@ -47,13 +48,24 @@ export function finishReasonsOf(ordered: Array<{ finishReason?: string }>): stri
 }
 
 /**
+ * The fields of a stream chunk the base reads; `C` is the subclass's view of a `choices[]` entry, and
+ * a subclass may read more of the chunk in `onChunkExtras`.
+ */
+export interface ChoiceChunkWire<C = unknown> {
+  id?: string;
+  model?: string;
+  usage?: unknown;
+  choices?: C[];
+}
+
+/**
  * Accumulates an OpenAI wire-format stream whose chunks carry `id`, `model`, an optional `usage` (the usage
  * chunk of `stream_options.include_usage`) and `choices[]` by index. A subclass reads each choice entry into
  * its state (`onChoice`) and turns a finished state into an output message (`outputMessage`); provider
  * extras come through `onChunkExtras` (every chunk), `responseAttributes` and `requestId`, and a subclass
  * may set `usage` from elsewhere (Groq: `x_groq.usage`).
  */
-export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string }> implements StreamAccumulator<any> {
+export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string }, C = unknown> implements StreamAccumulator {
   protected id?: string;
   protected model?: string;
   protected usage?: TokenUsage;
@@ -66,8 +78,9 @@ export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string 
     this.choices = new StreamChoices(newState);
   }
 
-  onChunk(chunk: any): void {
-    if (!chunk || typeof chunk !== 'object') return;
+  onChunk(value: unknown): void {
+    if (!value || typeof value !== 'object') return;
+    const chunk = value as ChoiceChunkWire<C>;
     this.id ??= chunk.id;
     this.model ??= chunk.model;
     if (chunk.usage) this.usage = chatCompletionUsage(chunk.usage);
@@ -77,7 +90,7 @@ export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string 
   }
 
   /** Reads one `choices[]` entry of a chunk into that choice's state. */
-  protected abstract onChoice(state: S, choice: any): void;
+  protected abstract onChoice(state: S, choice: C): void;
 
   /** The output message of one choice (only called when content is captured). */
   protected abstract outputMessage(state: S): OutputMessage;
@@ -91,7 +104,7 @@ export abstract class ChoiceStreamAccumulator<S extends { finishReason?: string 
   }
 
   /** Provider-specific fields of a chunk; the base reads none. */
-  protected onChunkExtras(_chunk: any): void {}
+  protected onChunkExtras(_chunk: ChoiceChunkWire): void {}
 
   /** Provider-specific response attributes; the base has none. */
   protected responseAttributes(): Attributes | undefined {

@@ -1,5 +1,15 @@
 import type { TokenUsage } from '../pricing.js';
 
+/** `usage` of a Chat Completions or legacy completions response (or usage chunk); every field may be missing. */
+interface ChatCompletionUsageWire {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
+  /** DeepSeek's count of cache reads. */
+  prompt_cache_hit_tokens?: number;
+}
+
 /**
  * Usage of Chat Completions / legacy completions (cached and reasoning tokens are included in the totals).
  * Cache reads: OpenAI's `prompt_tokens_details.cached_tokens`, or — from servers that speak the format
@@ -7,8 +17,9 @@ import type { TokenUsage } from '../pricing.js';
  * (https://api-docs.deepseek.com/api/create-chat-completion; also part of `prompt_tokens`). Without it
  * a cache hit would be priced as uncached input.
  */
-export function chatCompletionUsage(usage: any): TokenUsage | undefined {
-  if (!usage || typeof usage !== 'object') return undefined;
+export function chatCompletionUsage(value: unknown): TokenUsage | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const usage = value as ChatCompletionUsageWire;
   return {
     inputTokens: usage.prompt_tokens,
     outputTokens: usage.completion_tokens,
