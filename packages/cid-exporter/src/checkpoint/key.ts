@@ -39,7 +39,7 @@ export function loadOrCreateKey(storeDir: string): StoreKey {
   if (!fs.existsSync(file)) {
     ensureDir(path.dirname(file));
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileOnce(file, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
+    writeFileOnce(file, privateKey.export({ format: 'pem', type: 'pkcs8' }));
   }
   const privateKey = createPrivateKey(fs.readFileSync(file));
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file} is not an Ed25519 private key (found ${privateKey.asymmetricKeyType})`);

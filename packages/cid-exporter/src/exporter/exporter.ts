@@ -101,7 +101,7 @@ export class CidSpanExporter implements SpanExporter {
       };
     }
     const stored = this.settle(this.append(spans, droppedSpans));
-    const done = stored.then((batch) => this.finish(spans, batch.outcomes)).catch((error: Error) => ({ code: ExportResultCode.FAILED, error }) as ExportResult);
+    const done = stored.then((batch) => this.finish(spans, batch.outcomes)).catch((error: Error): ExportResult => ({ code: ExportResultCode.FAILED, error }));
     this.pending.add(done);
     void done.then(() => this.pending.delete(done));
     return { stored, done };

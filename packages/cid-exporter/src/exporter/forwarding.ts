@@ -62,7 +62,7 @@ export class Forwarder {
   }
 
   async forceFlush(): Promise<void> {
-    await Promise.all(this.targets.map((e) => e.forceFlush?.()));
+    await Promise.all(this.targets.map((e) => e.forceFlush?.() ?? Promise.resolve()));
   }
 
   async shutdown(): Promise<void> {

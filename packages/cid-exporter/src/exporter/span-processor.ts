@@ -123,7 +123,7 @@ export class CidSpanProcessor implements SpanProcessor {
     const pending = batch.spans.filter((span) => span.resource.asyncAttributesPending);
     if (pending.length > 0) {
       try {
-        await Promise.all(pending.map((span) => span.resource.waitForAsyncAttributes?.()));
+        await Promise.all(pending.map((span) => span.resource.waitForAsyncAttributes?.() ?? Promise.resolve()));
       } catch (error) {
         diag.error(`CidSpanProcessor: resource detection failed: ${(error as Error).message}`);
       }

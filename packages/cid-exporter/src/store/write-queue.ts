@@ -146,7 +146,7 @@ export class WriteQueue {
     // Fixed now: a takeover advances the durable offsets meanwhile.
     const packAt = log.durablePackBytes;
     const logAt = log.durableLogBytes;
-    const takenOver = () => (job.state as WriteJob['state']) === 'taken';
+    const takenOver = () => job.state === 'taken';
     try {
       if (job.pack) {
         await writeAll(log.packFd, job.pack, packAt);
