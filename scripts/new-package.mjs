@@ -23,7 +23,7 @@ const pkg = {
     '.': { types: './dist/esm/index.d.ts', import: './dist/esm/index.js', require: './dist/cjs/index.js' },
     './package.json': './package.json',
   },
-  files: ['dist', 'README.md'],
+  files: ['dist', '!dist/.build-stamp', 'README.md'],
   scripts: { build: 'node ../../scripts/build-package.mjs', typecheck: 'tsc -p tsconfig.json --noEmit' },
   engines: { node: '>=20.6.0' },
   dependencies: {},

@@ -15,7 +15,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import Groq from 'groq-sdk';
 import { Ollama } from 'ollama';
-import { withAttribution } from '@llm-provenance/instrumentation-common';
+import { withAttribution } from '@llm-provenance/auto-instrumentations';
 
 const openai = new OpenAI();
 const anthropic = new Anthropic();

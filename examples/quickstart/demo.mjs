@@ -206,7 +206,7 @@ console.log(`   ${green('✔')} Ed25519 signatures valid ${dim(`(public key ${re
 step(8, 'Verify it yourself');
 const cli = relative(path.join(repoRoot, 'packages/cid-exporter/bin/llm-provenance.cjs'));
 console.log(`   ${dim('$')} node ${cli} verify ${relative(storeDir)}`);
-console.log(`   ${dim('$')} cd ${relative(here)} && npx llm-provenance verify ${path.relative(here, storeDir)}`);
+console.log(`   ${dim('$')} cd ${relative(here)} && npm exec llm-provenance -- verify ${path.relative(here, storeDir)}`);
 console.log(dim('\n   Change one byte in a logs/*.jsonl file and run it again: verify names the record and what broke.'));
 
 /** Calls, tokens and cost per group, as an aligned table. */

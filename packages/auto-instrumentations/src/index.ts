@@ -8,3 +8,4 @@ export { backend, type InstrumentationEntry } from './backend.js';
 export { loadInstrumentations, type LoadInstrumentationsOptions, type LoadedInstrumentations, type SkippedInstrumentation } from './load-instrumentations.js';
 export { buildResource, type ResourceOptions } from './resource.js';
 export { appPackageName, UNKNOWN_SERVICE_NAME } from './service-name.js';
+export { withAttribution, setAttribution, readAttribution, type Attribution } from './attribution.js';
