@@ -165,9 +165,10 @@ describe('ProvenanceStore', () => {
     expect(next.logId).not.toBe(oldId);
     // Old log: cut back to its complete lines.
     expect(fs.readFileSync(logFile).equals(intact)).toBe(true);
-    // New log: seq 0 is the cut record, naming offset, length and sha256 of the cut bytes.
+    // New log: seq 0 is the cut record, naming offset, length and sha256 of the cut bytes; seq 1 records
+    // the two records no checkpoint signed as unverified.
     const lines = readLines(dir, next.logId);
-    expect(lines.length).toBe(1);
+    expect(lines.length).toBe(2);
     const cut = JSON.parse(lines[0]!.toString());
     const tornCid = await mfCid(RAW, torn);
     expect(cut).toEqual({
@@ -186,9 +187,25 @@ describe('ProvenanceStore', () => {
     });
     expect((await readAllBlocks(dir)).get(tornCid)!.equals(torn)).toBe(true);
     expect(fs.existsSync(path.join(dir, 'logs', `${oldId}.recovered`))).toBe(true);
-    // The abandoned log got a checkpoint over its two intact records.
-    const cp = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoints', `${oldId}.000000000002.json`), 'utf8'));
-    expect(cp.statement.root).toBe(referenceRoot(await Promise.all(readLines(dir, oldId).map((l) => mfCidBytes(DAG_JSON, l)))));
+    // Recovery signs nothing: the dead writer never checkpointed its two records, so they are pinned
+    // (Merkle root, last CID) by an `unverified` record, not vouched for by a checkpoint.
+    expect(fs.readdirSync(path.join(dir, 'checkpoints')).filter((f) => f.startsWith(oldId))).toEqual([]);
+    const oldLines = readLines(dir, oldId);
+    const unverified = JSON.parse(lines[1]!.toString());
+    expect(unverified).toEqual({
+      v: 2,
+      type: 'unverified',
+      log: next.logId,
+      seq: 1,
+      prev: { '/': await mfCid(DAG_JSON, lines[0]!) },
+      time: unverified.time,
+      target: oldId,
+      file: `logs/${oldId}.jsonl`,
+      from: 0,
+      size: 2,
+      root: referenceRoot(await Promise.all(oldLines.map((l) => mfCidBytes(DAG_JSON, l)))),
+      last: await mfCid(DAG_JSON, oldLines[1]!),
+    });
     // A third store does not recover it again.
     const third = open(dir);
     expect(readLines(dir, third.logId).length).toBe(0);

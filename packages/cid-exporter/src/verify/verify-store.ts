@@ -4,17 +4,23 @@
  * window: memory is the block table (about 14 bytes per block, ../read/digest-index.ts), the chain head
  * and Merkle state of one log, and the failures found.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { storePaths } from '../record.js';
 import { forEachLogLine } from '../read/log-lines.js';
 import { assertStore, listCheckpoints, listClosedLogs, listLockedLogs, listLogIds, readStoreFile } from '../read/store-files.js';
 import { BlockTable } from './block-table.js';
+import type { Seal } from './checkpoint-eval.js';
 import type { VerifyFailure, VerifyNote } from './failure.js';
 import type { LogInput, Where } from './log-input.js';
 import { verifyLog } from './log-verify.js';
 import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
 import { catchUpPack, checkPackContent, hashPacks, tornPackNote, type PackState } from './store-packs.js';
 import { storePublicKeyHex, TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
+
+function packSize(dir: string, file: string): number {
+  return statSync(join(dir, file), { throwIfNoEntry: false })?.size ?? 0;
+}
 
 export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyReport {
   assertStore(dir);
@@ -48,6 +54,8 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   const logs: VerifiedLog[] = [];
   const publicKeys = new Set<string>();
   const logFileExists = new Set<string>();
+  /** Logs sealed by a verified final checkpoint (FORMAT.md 6.1): closed whatever lock files say. */
+  const seals = new Map<string, Seal>();
 
   logIds.forEach((log, logIndex) => {
     const file = storePaths.log(log);
@@ -93,8 +101,9 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
         },
       });
     }
+    if (result.seal) seals.set(log, result.seal);
     const truncated = result.failures.some((f) => f.failure.kind === 'truncated since checkpoint');
-    if (tail && exists && closed && !truncated) {
+    if (tail && exists && (closed || result.seal) && !truncated) {
       // Only a writer that died mid-write leaves a torn tail, and then its lock stays (FORMAT.md section 2);
       // after a truncation the partial line is what is left of the cut, already reported.
       ordered.push({
@@ -105,7 +114,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
           line: result.records + 1,
           log,
           seq: result.records,
-          detail: `${tail.length} bytes after the last newline (byte ${tail.offset}) of a closed log (no lock file): a writer that closes leaves no partial line`,
+          detail: `${tail.length} bytes after the last newline (byte ${tail.offset}) of a closed log (${result.seal ? 'sealed by its final checkpoint' : 'no lock file'}): a writer that closes leaves no partial line`,
         },
       });
     } else if (tail) {
@@ -132,7 +141,25 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   };
   const packNotes: VerifyNote[] = [];
   for (const p of packs) {
-    const closedPack = isClosed(p.log) && logFileExists.has(p.log);
+    const seal = seals.get(p.log);
+    if (seal) {
+      const size = packSize(dir, p.file);
+      if (size !== seal.packBytes) {
+        ordered.push({
+          key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER],
+          failure: {
+            kind: size > seal.packBytes ? 'inserted' : 'truncated since checkpoint',
+            file: p.file,
+            offset: Math.min(size, seal.packBytes),
+            log: p.log,
+            detail: `pack is ${size} bytes but the log's final checkpoint sealed it at ${seal.packBytes}: ${size > seal.packBytes ? `${size - seal.packBytes} bytes added after close` : 'bytes removed after close'}`,
+          },
+        });
+        if (p.failure) ordered.push({ key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER], failure: p.failure });
+        continue;
+      }
+    }
+    const closedPack = (isClosed(p.log) && logFileExists.has(p.log)) || seal !== undefined;
     if (p.torn && closedPack) {
       ordered.push({
         key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER],
