@@ -116,4 +116,33 @@ describe('storage faults (fault-injecting fs preload in a child process)', () =>
     expect(lines[0]).toMatch(new RegExp(`^provenance store: log ${logs[0]} failed \\(${fault}: .*\\): .*records are not stored until a new log opens`));
     expect(lines[1]).toMatch(new RegExp(`^provenance store: writing again, to new log ${logs[1]}: 9 records could not be stored since `));
   });
+
+  it('a store directory deleted mid-run is noticed, said once, and a new log in the recreated directory counts what went with it', async () => {
+    const dir = tmpStoreDir('deleted');
+    const child = startChild(dir);
+    const before = await child.send<Exported>('export 3');
+    expect(before.code).toBe(0);
+    const key = fs.readFileSync(path.join(dir, 'keys', 'ed25519.pem'), 'utf8');
+    fs.rmSync(dir, { recursive: true });
+
+    const after = await child.send<Exported>('export 2');
+    expect(after.code).toBe(0);
+    const { logIds } = await child.send<{ logIds: string[] }>('shutdown');
+    expect(await child.exited).toBe(0);
+
+    expect(logIds).toHaveLength(2);
+    expect(logFiles(dir)).toEqual([`${logIds[1]}.jsonl`]);
+    const stored = await storedRecordCids(dir);
+    for (const cid of after.forwarded) expect(stored.has(cid!)).toBe(true);
+    const records = readLines(dir, logIds[1]!).map((l) => JSON.parse(l.toString()) as Record<string, unknown>);
+    expect(records.map((r) => r['type'])).toEqual(['dropped', 'span', 'span']);
+    expect(records[0]).toMatchObject({ count: 3, reason: 'store unavailable', error: `the store directory ${dir} was deleted or replaced` });
+    // the same key signs in the recreated directory
+    expect(fs.readFileSync(path.join(dir, 'keys', 'ed25519.pem'), 'utf8')).toBe(key);
+    expect(verifyStore(dir).failures).toEqual([]);
+    expect(child.stderr().trimEnd().split('\n')).toEqual([
+      `provenance store: log ${logIds[0]} failed (the store directory ${dir} was deleted or replaced): its 3 records were deleted with it; records are not stored until a new log opens (retrying)`,
+      expect.stringMatching(new RegExp(`^provenance store: writing again, to new log ${logIds[1]}: 3 records could not be stored since `)),
+    ]);
+  });
 });
