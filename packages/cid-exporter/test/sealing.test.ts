@@ -69,3 +69,40 @@ describe('sealing: a clean close marks the log closed in its final checkpoint', 
     expect(verifyStore(dir).failures).toEqual(expected);
   });
 });
+
+describe('verify rejects edits a lenient parser would forgive', () => {
+  it.each([
+    ['a trailing blank line', (pem: string) => pem + '\n'],
+    ['CRLF line ends', (pem: string) => pem.replace(/\n/g, '\r\n')],
+    ['text before the block', (pem: string) => 'key:\n' + pem],
+  ])('a store key edited with %s is an input error naming the file', async (_what, edit) => {
+    const { dir } = await closedLog('pem-edit');
+    const file = path.join(dir, 'keys', 'ed25519.pem');
+    expect(verifyStore(dir).ok).toBe(true);
+    fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+    expect(() => verifyStore(dir)).toThrow(
+      `store key ${file} was edited: it is not byte for byte the PKCS#8 PEM the writer writes (whitespace or text changed)`,
+    );
+  });
+
+  it('a torn pack of a log already recovered is noted as staying, not as cut at the next open', async () => {
+    const dir = tmpStoreDir('recovered-torn');
+    const store = ProvenanceStore.open({ dir, checkpointIntervalMs: 0 });
+    await store.append([draft('a')]).durable;
+    const logId = store.logId;
+    store.closeSync();
+    // a recovery that claimed the log and was interrupted before it cut the torn section
+    fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: deadPid(), start: '1' }) + '\n');
+    fs.writeFileSync(path.join(dir, 'logs', `${logId}.recovered`), JSON.stringify({ by: 'x', pid: deadPid(), time: '1' }) + '\n');
+    const pack = path.join(dir, 'blocks', `${logId}.blocks`);
+    for (const f of fs.readdirSync(path.join(dir, 'checkpoints'))) fs.rmSync(path.join(dir, 'checkpoints', f));
+    const size = fs.statSync(pack).size;
+    fs.appendFileSync(pack, Buffer.from([0x40, 0x01]));
+    const report = verifyStore(dir);
+    expect(report.failures).toEqual([]);
+    expect(report.notes).toContainEqual({
+      file: `blocks/${logId}.blocks`,
+      detail: `torn final section at byte ${size} (2 bytes) of a log already recovered: its recovery did not cut it (interrupted, or these bytes came after it) and no later open will; not part of the log`,
+    });
+  });
+});

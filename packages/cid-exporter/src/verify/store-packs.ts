@@ -141,11 +141,18 @@ export function catchUpPack(storeDir: string, state: PackState, blocks: BlockTab
   return added > 0;
 }
 
-/** Notes for packs that end inside a section. */
-export function tornPackNote(state: PackState): VerifyNote | undefined {
+/**
+ * Notes for packs that end inside a section. A log already recovered (`logs/<id>.recovered`) is never
+ * recovered again, so its torn section stays: recovery was interrupted before cutting it, or the bytes
+ * were written after it.
+ */
+export function tornPackNote(state: PackState, recovered = false): VerifyNote | undefined {
   if (!state.torn) return undefined;
+  const what = `torn final section at byte ${state.torn.offset} (${state.torn.length} bytes)`;
   return {
     file: state.file,
-    detail: `torn final section at byte ${state.torn.offset} (${state.torn.length} bytes): a write was cut short; the next store open records and cuts it`,
+    detail: recovered
+      ? `${what} of a log already recovered: its recovery did not cut it (interrupted, or these bytes came after it) and no later open will; not part of the log`
+      : `${what}: a write was cut short; the next store open records and cuts it`,
   };
 }

@@ -4,7 +4,7 @@
  * window: memory is the block table (about 14 bytes per block, ../read/digest-index.ts), the chain head
  * and Merkle state of one log, and the failures found.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { storePaths } from '../record.js';
 import { forEachLogLine } from '../read/log-lines.js';
@@ -118,12 +118,13 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
         },
       });
     } else if (tail) {
+      const recovered = existsSync(join(dir, storePaths.recovered(log)));
       notes.push({
         file,
         line: result.records + 1,
         log,
         seq: result.records,
-        detail: `torn last line: ${tail.length} bytes after the last newline (byte ${tail.offset}); not part of the log, the next store open cuts and records it`,
+        detail: `torn last line: ${tail.length} bytes after the last newline (byte ${tail.offset}); not part of the log, ${recovered ? 'and the log was already recovered: its recovery did not cut them (interrupted, or they came after it) and no later open will' : 'the next store open cuts and records it'}`,
       });
     }
     for (const f of result.failures) ordered.push({ key: [logIndex, f.order], failure: f.failure });
@@ -172,7 +173,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
         },
       });
     } else {
-      const n = tornPackNote(p);
+      const n = tornPackNote(p, existsSync(join(dir, storePaths.recovered(p.log))));
       if (n) packNotes.push(n);
     }
     if (p.failure) ordered.push({ key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER], failure: p.failure });
