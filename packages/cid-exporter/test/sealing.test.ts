@@ -47,15 +47,27 @@ describe('sealing: a clean close marks the log closed in its final checkpoint', 
     ]);
   });
 
-  it('a well-formed block appended to a closed log’s pack fails verify, whatever lock files say', async () => {
+  it('a well-formed block appended to a closed log’s pack fails verify (sealed length, and reached by no record), whatever lock files say', async () => {
     const { dir, logId } = await closedLog('seal-pack');
     const pack = path.join(dir, 'blocks', `${logId}.blocks`);
     const before = fs.statSync(pack).size;
+    // the drafts link no blocks: the pack was empty
+    const sectionsBefore = 0;
+    expect(before).toBe(0);
     const bytes = Buffer.from('planted payload');
     const cid = rawCid(bytes).bytes;
     // one CARv1 section: uvarint(length) || CID || bytes (length < 128: one byte)
     fs.appendFileSync(pack, Buffer.concat([Buffer.from([cid.length + bytes.length]), Buffer.from(cid), bytes]));
     const expected = [
+      {
+        kind: 'extra block',
+        file: `blocks/${logId}.blocks`,
+        section: sectionsBefore,
+        offset: before,
+        cid: rawCid(bytes).toString(),
+        log: logId,
+        detail: 'block of a closed log that no record reaches (directly or through a block it links): added after close',
+      },
       {
         kind: 'inserted',
         file: `blocks/${logId}.blocks`,

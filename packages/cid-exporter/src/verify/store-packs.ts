@@ -156,3 +156,35 @@ export function tornPackNote(state: PackState, recovered = false): VerifyNote | 
       : `${what}: a write was cut short; the next store open records and cuts it`,
   };
 }
+
+/**
+ * The first good copy of every block no link marked (the table must have been built with marks, and
+ * every record's links resolved), by pack section. Reads the packs again only when there is one.
+ */
+export function unreachedBlocks(
+  storeDir: string,
+  states: readonly PackState[],
+  blocks: BlockTable,
+  options: PackReadOptions = {},
+): Array<{ pack: PackState; section: number; offset: number; cid: string }> {
+  const out: Array<{ pack: PackState; section: number; offset: number; cid: string }> = [];
+  if (blocks.raw.unmarked().length === 0 && blocks.dagJson.unmarked().length === 0) return out;
+  for (const state of states) {
+    const reader = openPack(join(storeDir, state.file), { chunkSize: options.chunkSize });
+    try {
+      while (reader.next() && reader.next_ <= state.end) {
+        if (state.damaged.has(reader.offset)) continue;
+        const index = blocks.indexFor(reader.cid.codec);
+        const id = index.find(reader.file.buf, reader.cid.digestOffset);
+        // mark() says whether it was marked already: a reached block, or a copy reported before
+        if (id < 0 || index.mark(id)) continue;
+        out.push({ pack: state, section: reader.index, offset: reader.offset, cid: cidText(reader.file.buf, reader.cidStart, reader.cid.length) });
+      }
+    } catch (err) {
+      throw storeReadError(storeDir, state.file, err);
+    } finally {
+      reader.file.close();
+    }
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import type { VerifyFailure, VerifyNote } from './failure.js';
 import type { LogInput, Where } from './log-input.js';
 import { verifyLog } from './log-verify.js';
 import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
-import { catchUpPack, checkPackContent, hashPacks, tornPackNote, type PackState } from './store-packs.js';
+import { catchUpPack, checkPackContent, hashPacks, tornPackNote, unreachedBlocks, type PackState } from './store-packs.js';
 import { storePublicKeyHex, TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
 
 function packSize(dir: string, file: string): number {
@@ -35,7 +35,8 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   const checkpoints = listCheckpoints(dir);
   const logIds = listLogIds(dir);
   const knownLogs = new Set(logIds);
-  const blocks = new BlockTable();
+  // marks: which blocks a record reaches, directly or through the dag-json blocks it links
+  const blocks = new BlockTable({ marks: true });
   const packs = hashPacks(dir, blocks, read);
   blocks.seal();
   checkPackContent(dir, packs, blocks, read);
@@ -186,6 +187,27 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
       key: [i < 0 ? logIds.length : i, Number.MAX_SAFE_INTEGER - 1],
       failure: { kind: copy.problem.kind, ...copy.where, cid, detail: `block (linked by no record, or another copy is intact): ${copy.problem.detail}` },
     });
+  }
+  // Blocks no record reaches: a closed log's writer only ever packs blocks with the records that link
+  // them (a failed write is cut back), so there they were added; a live or crashed writer's pack may hold
+  // the blocks of records it had not written yet.
+  for (const u of unreachedBlocks(dir, packs, blocks, read)) {
+    const p = u.pack;
+    const closedPack = (isClosed(p.log) && logFileExists.has(p.log)) || seals.has(p.log);
+    const where = { file: p.file, section: u.section, offset: u.offset, cid: u.cid };
+    if (closedPack) {
+      ordered.push({
+        key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER - 2],
+        failure: {
+          kind: 'extra block',
+          ...where,
+          log: p.log,
+          detail: 'block of a closed log that no record reaches (directly or through a block it links): added after close',
+        },
+      });
+    } else {
+      packNotes.push({ ...where, detail: 'block no record reaches yet: the writer packs blocks before the records that link them' });
+    }
   }
   if (!trusted && publicKeys.size > 0) notes.push(untrustedKeysNote(dir, publicKeys));
   ordered.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
