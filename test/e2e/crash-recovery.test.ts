@@ -1,7 +1,8 @@
 /**
  * A traced process killed without warning (SIGKILL: no exit hook can run) keeps what it had already
- * exported, and the next process that opens the same store recovers its log: claims it, checkpoints it at
- * its intact size, and everything verifies.
+ * exported, and the next process that opens the same store recovers its log: claims it and, since only the
+ * dead writer could have signed its records, records them as unverified (an `unverified` record pinning
+ * them) instead of signing them; everything verifies.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { verifyStore } from '@llm-provenance/cid-exporter';
 import { readStore, runApp } from '../harness/index.js';
 
 describe('a process killed with SIGKILL', () => {
-  it('keeps its exported records, and the next process recovers and checkpoints its log', async () => {
+  it('keeps its exported records, and the next process recovers its log and records its unsigned records as unverified', async () => {
     const killed = await runApp({
       module: 'cjs',
       app: 'fixtures/openai-then-linger.cjs',
@@ -35,16 +36,17 @@ describe('a process killed with SIGKILL', () => {
     const after = await readStore(storeDir);
     expect(after.logs.map((log) => [log.logId, log.records.length])).toEqual([
       [crashedLog, 1],
-      [next.spans[0]!.attributes['provenance.log.id'], 1],
+      [next.spans[0]!.attributes['provenance.log.id'], 2],
     ]);
     expect(after.logs[0]!.lines).toEqual(before.logs[0]!.lines);
     expect(readdirSync(path.join(storeDir, 'logs'))).toContain(`${crashedLog}.recovered`);
-    expect(after.checkpoints).toContain(`${crashedLog}.000000000001.json`);
+    expect(after.checkpoints.filter((c) => c.startsWith(crashedLog))).toEqual([]);
     const report = verifyStore(storeDir);
     expect(report.failures).toEqual([]);
     expect(report.logs.map((log) => [log.log, log.records, log.signedSize])).toEqual([
-      [crashedLog, 1, 1],
-      [after.logs[1]!.logId, 1, 1],
+      [crashedLog, 1, 0],
+      [after.logs[1]!.logId, 2, 2],
     ]);
+    expect(report.notes.find((n) => n.detail.startsWith('recorded unverified tail'))).toMatchObject({ log: after.logs[1]!.logId, seq: 0 });
   });
 });

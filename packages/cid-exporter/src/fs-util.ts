@@ -58,9 +58,13 @@ function writeTempBeside(file: string, content: string | Uint8Array): string {
     fs.fchmodSync(fd, FILE_MODE);
     fs.writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     fs.fsyncSync(fd);
-  } finally {
+  } catch (err) {
+    // A full disk or a failed fsync leaves no partial temp file behind.
     fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
   }
+  fs.closeSync(fd);
   return tmp;
 }
 

@@ -90,6 +90,13 @@ export interface CheckpointStatement {
   time: string;
   /** sha256 of the raw public key, 64 lower-case hex. */
   key: string;
+  /** Present only on a log's final checkpoint (FORMAT.md section 6.1): the log is sealed at this size. */
+  closed?: CheckpointSeal;
+}
+
+/** What a final checkpoint seals besides the records: the byte length of the log's pack. */
+export interface CheckpointSeal {
+  packBytes: number;
 }
 
 export interface CheckpointFile {

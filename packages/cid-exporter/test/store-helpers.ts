@@ -27,7 +27,7 @@ export async function mfCid(code: number, bytes: Uint8Array): Promise<string> {
   return MfCID.create(1, code, await sha256.digest(bytes)).toString();
 }
 
-/** Independent binary CID of bytes (multiformats), e.g. a record's Merkle leaf. */
+/** Independent binary CID of bytes (multiformats); its last 32 bytes are a record's Merkle leaf hash. */
 export async function mfCidBytes(code: number, bytes: Uint8Array): Promise<Buffer> {
   return Buffer.from(MfCID.create(1, code, await sha256.digest(bytes)).bytes);
 }

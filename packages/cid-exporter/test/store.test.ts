@@ -123,7 +123,10 @@ describe('ProvenanceStore', () => {
     const dir = tmpStoreDir('lock');
     const store = open(dir);
     const lock = JSON.parse(fs.readFileSync(path.join(dir, 'logs', `${store.logId}.lock`), 'utf8'));
-    expect(Object.keys(lock)).toEqual(['host', 'log', 'pid', 'start']);
+    // boot id and process start time (Linux): the lock names one incarnation of the writer
+    expect(Object.keys(lock)).toEqual(['boot', 'host', 'log', 'pid', 'pstart', 'start']);
+    expect(lock.boot).toBe(fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+    expect(lock.pstart).toBe(fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[19]);
     expect(lock.pid).toBe(process.pid);
     expect(lock.log).toBe(store.logId);
     expect(/^\d{19}$/.test(lock.start)).toBe(true);
@@ -148,7 +151,10 @@ describe('ProvenanceStore', () => {
     // The file is canonical DAG-JSON as @ipld/dag-json writes it.
     expect(Buffer.from(dagJson.encode(dagJson.decode(bytes))).equals(bytes)).toBe(true);
     const cp = JSON.parse(bytes.toString());
-    expect(Object.keys(cp.statement)).toEqual(['key', 'last', 'log', 'root', 'size', 'time', 'type', 'v']);
+    // the final checkpoint seals the log: its size and its pack's length (FORMAT.md section 6.1)
+    expect(Object.keys(cp.statement)).toEqual(['closed', 'key', 'last', 'log', 'root', 'size', 'time', 'type', 'v']);
+    expect(cp.statement.closed).toEqual({ packBytes: fs.statSync(path.join(dir, 'blocks', `${id}.blocks`)).size });
+    for (const f of files.slice(0, 2)) expect(JSON.parse(fs.readFileSync(path.join(dir, 'checkpoints', f), 'utf8')).statement.closed).toBe(undefined);
     expect(cp.statement.log).toBe(id);
     expect(cp.statement.size).toBe(7);
     // A record's leaf hash is the sha2-256 digest inside its CID (37 bytes: 0x01 0xa9 0x02 0x12 0x20 + the digest of the line).
@@ -193,9 +199,10 @@ describe('ProvenanceStore', () => {
     expect(next.logId).not.toBe(oldId);
     // Old log: cut back to its complete lines.
     expect(fs.readFileSync(logFile).equals(intact)).toBe(true);
-    // New log: seq 0 is the cut record, naming offset, length and sha256 of the cut bytes.
+    // New log: seq 0 is the cut record, naming offset, length and sha256 of the cut bytes; seq 1 records
+    // the two records no checkpoint signed as unverified.
     const lines = readLines(dir, next.logId);
-    expect(lines.length).toBe(1);
+    expect(lines.length).toBe(2);
     const cut = JSON.parse(lines[0]!.toString());
     const tornCid = await mfCid(RAW, torn);
     expect(cut).toEqual({
@@ -214,9 +221,25 @@ describe('ProvenanceStore', () => {
     });
     expect((await readAllBlocks(dir)).get(tornCid)!.equals(torn)).toBe(true);
     expect(fs.existsSync(path.join(dir, 'logs', `${oldId}.recovered`))).toBe(true);
-    // The abandoned log got a checkpoint over its two intact records.
-    const cp = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoints', `${oldId}.000000000002.json`), 'utf8'));
-    expect(cp.statement.root).toBe(referenceRoot((await Promise.all(readLines(dir, oldId).map((l) => mfCidBytes(DAG_JSON, l)))).map((b) => b.subarray(5))));
+    // Recovery signs nothing: the dead writer never checkpointed its two records, so they are pinned
+    // (Merkle root, last CID) by an `unverified` record, not vouched for by a checkpoint.
+    expect(fs.readdirSync(path.join(dir, 'checkpoints')).filter((f) => f.startsWith(oldId))).toEqual([]);
+    const oldLines = readLines(dir, oldId);
+    const unverified = JSON.parse(lines[1]!.toString());
+    expect(unverified).toEqual({
+      v: 2,
+      type: 'unverified',
+      log: next.logId,
+      seq: 1,
+      prev: { '/': await mfCid(DAG_JSON, lines[0]!) },
+      time: unverified.time,
+      target: oldId,
+      file: `logs/${oldId}.jsonl`,
+      from: 0,
+      size: 2,
+      root: referenceRoot((await Promise.all(oldLines.map((l) => mfCidBytes(DAG_JSON, l)))).map((b) => b.subarray(5))),
+      last: await mfCid(DAG_JSON, oldLines[1]!),
+    });
     // A third store does not recover it again.
     const third = open(dir);
     expect(readLines(dir, third.logId).length).toBe(0);
@@ -351,16 +374,23 @@ describe('ProvenanceStore', () => {
     fs.closeSync((store as unknown as { writer: { current: { logFd: number } } }).writer.current.logFd);
     (store as unknown as { writer: { current: { logFd: number } } }).writer.current.logFd = fs.openSync(path.join(dir, 'logs', `${oldId}.jsonl`), 'r');
     await expect(store.append([draft('lost')]).durable).rejects.toThrow(/EBADF|bad file descriptor/i);
-    expect(warnings[0]).toMatch(new RegExp(`^write to log ${oldId} failed \\(.*\\); the next append starts a new log$`));
+    expect(warnings).toEqual([
+      `log ${oldId} failed (EBADF: bad file descriptor, write): its first 1 records are kept and sealed; records are not stored until a new log opens (retrying)`,
+    ]);
     const r = store.append([draft('next')]);
     await r.durable;
     expect(store.logId).not.toBe(oldId);
     expect(store.logIds).toEqual([oldId, store.logId]);
+    // the new log's first record counts what could not be stored
     expect(
       readLines(dir, store.logId)
         .map((l) => JSON.parse(l.toString()))
-        .map((x) => [x.seq, x.name]),
-    ).toEqual([[0, 'next']]);
+        .map((x) => [x.seq, x.type, x.name ?? x.count]),
+    ).toEqual([
+      [0, 'dropped', 1],
+      [1, 'span', 'next'],
+    ]);
+    expect(warnings[1]).toMatch(new RegExp(`^writing again, to new log ${store.logId}: 1 records could not be stored since `));
     expect(readLines(dir, oldId).map((l) => JSON.parse(l.toString()).name)).toEqual(['good']);
     expect(fs.existsSync(path.join(dir, 'logs', `${oldId}.lock`))).toBe(false);
     expect(verifyCheckpointBytes(fs.readFileSync(path.join(dir, 'checkpoints', `${oldId}.000000000001.json`))).ok).toBe(true);
@@ -375,14 +405,19 @@ describe('ProvenanceStore', () => {
     fs.closeSync((store as unknown as { writer: { current: { logFd: number } } }).writer.current.logFd);
     (store as unknown as { writer: { current: { logFd: number } } }).writer.current.logFd = fs.openSync(path.join(dir, 'logs', `${oldId}.jsonl`), 'r');
     expect(() => store.appendSync([draft('lost')])).toThrow(/EBADF|bad file descriptor/i);
-    expect(warnings[0]).toMatch(new RegExp(`^write to log ${oldId} failed \\(.*\\); the next append starts a new log$`));
+    expect(warnings).toEqual([
+      `log ${oldId} failed (EBADF: bad file descriptor, write): its first 1 records are kept and sealed; records are not stored until a new log opens (retrying)`,
+    ]);
     await store.append([draft('next')]).durable;
     expect(store.logId).not.toBe(oldId);
     expect(
       readLines(dir, store.logId)
         .map((l) => JSON.parse(l.toString()))
-        .map((x) => [x.seq, x.prev, x.name]),
-    ).toEqual([[0, null, 'next']]);
+        .map((x) => [x.seq, x.type, x.name ?? x.reason]),
+    ).toEqual([
+      [0, 'dropped', 'store unavailable'],
+      [1, 'span', 'next'],
+    ]);
     expect(readLines(dir, oldId).map((l) => JSON.parse(l.toString()).name)).toEqual(['good']);
     await store.close();
     const report = verifyStore(dir);
@@ -391,7 +426,7 @@ describe('ProvenanceStore', () => {
     expect(report.logs.map((l) => [l.log, l.records, l.signedSize])).toEqual(
       [
         [oldId, 1, 1],
-        [store.logId, 1, 1],
+        [store.logId, 2, 2],
       ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
     );
   });

@@ -19,7 +19,15 @@ import { afterAll } from 'vitest';
 import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import { SDK_INFO } from '@opentelemetry/core';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { CidSpanExporter, FORMAT_VERSION, ProvenanceStore } from '@llm-provenance/cid-exporter';
+import {
+  CidSpanExporter,
+  encodeCheckpoint,
+  FORMAT_VERSION,
+  loadOrCreateKey,
+  ProvenanceStore,
+  signStatement,
+  verifyCheckpointBytes,
+} from '@llm-provenance/cid-exporter';
 import { cidOf, DAG_JSON, SpecLogWriter } from './verify-fixture-writer.mjs';
 
 /** Which writer builds the stores: the package's own once it writes format 2, else the spec writer. */
@@ -250,11 +258,27 @@ export function resourceOf(dir: string, logId: string, record: { resource: unkno
 }
 
 /**
+ * Turns `logId`'s final checkpoint back into a plain one (re-signed with the store key), as if its writer
+ * had crashed right after a checkpoint instead of closing: a sealed log is closed whatever lock files say
+ * (FORMAT.md section 6.1), so a crash can only be staged on an unsealed log.
+ */
+export function unseal(dir: string, logId: string): void {
+  const cpDir = path.join(dir, 'checkpoints');
+  for (const name of fs.readdirSync(cpDir).filter((n) => n.startsWith(`${logId}.`))) {
+    const cp = verifyCheckpointBytes(fs.readFileSync(path.join(cpDir, name))).checkpoint;
+    if (!cp?.statement.closed) continue;
+    const { closed: _closed, ...statement } = cp.statement;
+    fs.writeFileSync(path.join(cpDir, name), encodeCheckpoint(signStatement(statement, loadOrCreateKey(dir))));
+  }
+}
+
+/**
  * Makes `logId` look abandoned by a crashed writer (lock naming a dead pid), then has a new writer open
  * the store and recover it (FORMAT.md section 2): a torn tail is cut and recorded in the recovering log
  * (`cut`), damage before the last newline is recorded and left (`damage`). Returns the recovering log.
  */
 export async function recoverAbandoned(dir: string, logId: string): Promise<string> {
+  unseal(dir, logId);
   fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: deadPid(), start: '1' }) + '\n');
   if (WRITER === 'real') {
     const store = ProvenanceStore.open({ dir, checkpointIntervalMs: 0 });

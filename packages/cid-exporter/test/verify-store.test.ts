@@ -16,6 +16,7 @@ import { SpecLogWriter } from './verify-fixture-writer.mjs';
 import {
   checkpointName,
   copyStore,
+  unseal,
   deadPid,
   lines,
   logPath,
@@ -282,7 +283,8 @@ describe('verifyStore: torn and cut records', () => {
   it('reports a torn last line of a log whose writer still holds its lock as a note, not a failure', () => {
     const dir = copyStore(base, 'torn');
     fs.appendFileSync(logPath(dir, logId), '{"attributes":{"enduser.id":"us');
-    // a writer mid-write: its lock names a live process (this one)
+    // a writer mid-write (it has not sealed the log): its lock names a live process (this one)
+    unseal(dir, logId);
     fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: process.pid, start: '1' }) + '\n');
     const report = verifyStore(dir);
     expect(report.ok).toBe(true);
@@ -355,7 +357,7 @@ describe('verifyStore: tampering with closed logs, recovered logs, keys and stor
       line: N + 1,
       log: logId,
       seq: N,
-      detail: `7 bytes after the last newline (byte ${size}) of a closed log (no lock file): a writer that closes leaves no partial line`,
+      detail: `7 bytes after the last newline (byte ${size}) of a closed log (${WRITER === 'real' ? 'sealed by its final checkpoint' : 'no lock file'}): a writer that closes leaves no partial line`,
     });
   });
 
@@ -365,6 +367,23 @@ describe('verifyStore: tampering with closed logs, recovered logs, keys and stor
     const before = fs.readFileSync(pack);
     const sections = packSections(before).length;
     fs.appendFileSync(pack, Buffer.from([0x40, 0x01, 0x55]));
+    const lockFile = path.join(dir, 'logs', `${logId}.lock`);
+    const liveLock = JSON.stringify({ host: os.hostname(), log: logId, pid: process.pid, start: '1' }) + '\n';
+    if (WRITER === 'real') {
+      // sealed by its final checkpoint (FORMAT.md 6.1): bytes past the sealed length fail, lock or no lock
+      const sealed = {
+        kind: 'inserted',
+        file: `blocks/${logId}.blocks`,
+        offset: before.length,
+        log: logId,
+        detail: `pack is ${before.length + 3} bytes but the log's final checkpoint sealed it at ${before.length}: 3 bytes added after close`,
+      };
+      expect(verifyStore(dir).failures).toEqual([sealed]);
+      fs.writeFileSync(lockFile, liveLock);
+      expect(verifyStore(dir).failures).toEqual([sealed]);
+      fs.rmSync(lockFile);
+      unseal(dir, logId);
+    }
     expect(verifyStore(dir).failures).toEqual([
       {
         kind: 'modified',
@@ -374,7 +393,7 @@ describe('verifyStore: tampering with closed logs, recovered logs, keys and stor
         detail: `pack of a closed log (no lock file) ends inside a section: 3 bytes from byte ${before.length} are not a whole section; a writer that closes leaves no partial section`,
       },
     ]);
-    fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: process.pid, start: '1' }) + '\n');
+    fs.writeFileSync(lockFile, liveLock);
     const live = verifyStore(dir);
     expect(live.failures).toEqual([]);
     expect(live.notes).toEqual([
@@ -403,9 +422,16 @@ describe('verifyStore: tampering with closed logs, recovered logs, keys and stor
         log: logId,
         seq: N,
         cid: await cidOf(bytes),
-        detail: `log was closed (no lock file) but 1 record(s) from seq ${N} on are not covered by a signed checkpoint (largest: size ${N}): added after close, or the final checkpoint was removed`,
+        detail:
+          WRITER === 'real'
+            ? `log was sealed at size ${N} by its final checkpoint, but 1 record(s) from seq ${N} on follow it: added after close`
+            : `log was closed (no lock file) but 1 record(s) from seq ${N} on are not covered by a signed checkpoint (largest: size ${N}): added after close, or the final checkpoint was removed`,
       },
     ]);
+    if (WRITER !== 'real') return;
+    // a planted lock (naming a live process) does not reopen a sealed log
+    fs.writeFileSync(path.join(dir, 'logs', `${logId}.lock`), JSON.stringify({ host: os.hostname(), log: logId, pid: process.pid, start: '1' }) + '\n');
+    expect(verifyStore(dir).failures.map((f) => f.kind)).toEqual(['inserted']);
   });
 
   it('inserted: a fabricated closed log with a valid chain but no checkpoint', async () => {
@@ -459,41 +485,48 @@ describe('verifyStore: tampering with closed logs, recovered logs, keys and stor
   });
 
   // ProvenanceStore's own behaviour: runs once the package writes format 2 (see ./verify-fixture.ts)
-  it.runIf(WRITER === 'real')('a log whose final checkpoint failed keeps its lock; the next open recovers and checkpoints it', async () => {
-    const dir = path.join(tmpDir('final-cp-fails'), 'store');
-    const warnings: string[] = [];
-    const store = ProvenanceStore.open({ dir, checkpointEvery: 0, checkpointIntervalMs: 0, onWarning: (w) => warnings.push(w) });
-    const failed = store.logId;
-    await store.append([{ fields: { type: 'span', name: 'a', input: null }, blocks: [] }]).durable;
-    // the checkpoints directory becomes unwritable (a file where the directory was)
-    fs.rmSync(path.join(dir, 'checkpoints'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'checkpoints'), '');
-    await store.close();
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`^final checkpoint of log ${failed} failed: .*; its lock stays so the next open recovers it$`));
-    expect(fs.existsSync(path.join(dir, 'logs', `${failed}.lock`))).toBe(true);
-    fs.rmSync(path.join(dir, 'checkpoints'));
-    fs.mkdirSync(path.join(dir, 'checkpoints'));
-    const before = verifyStore(dir);
-    expect(before.failures).toEqual([]);
-    expect(before.notes).toEqual([
-      { file: `logs/${failed}.jsonl`, line: 2, log: failed, detail: '1 record(s) after seq -1 are chained but not yet covered by a signed checkpoint' },
-    ]);
-    // the lock names this (live) process; rewrite it as a dead writer's so the next open recovers it
-    fs.writeFileSync(path.join(dir, 'logs', `${failed}.lock`), JSON.stringify({ host: os.hostname(), log: failed, pid: deadPid(), start: '1' }) + '\n');
-    const next = ProvenanceStore.open({ dir, checkpointIntervalMs: 0 });
-    await next.close();
-    const after = verifyStore(dir);
-    expect(after.failures).toEqual([]);
-    expect(after.logs.find((l) => l.log === failed)).toEqual({
-      log: failed,
-      file: `logs/${failed}.jsonl`,
-      records: 1,
-      checkpoints: 1,
-      signedSize: 1,
-      dropped: 0,
-    });
-  });
+  it.runIf(WRITER === 'real')(
+    'a log whose final checkpoint failed keeps its lock; the next open recovers it and records its unsigned records as unverified',
+    async () => {
+      const dir = path.join(tmpDir('final-cp-fails'), 'store');
+      const warnings: string[] = [];
+      const store = ProvenanceStore.open({ dir, checkpointEvery: 0, checkpointIntervalMs: 0, onWarning: (w) => warnings.push(w) });
+      const failed = store.logId;
+      await store.append([{ fields: { type: 'span', name: 'a', input: null }, blocks: [] }]).durable;
+      // the checkpoints directory becomes unwritable (a file where the directory was)
+      fs.rmSync(path.join(dir, 'checkpoints'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'checkpoints'), '');
+      await store.close();
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(new RegExp(`^final checkpoint of log ${failed} failed: .*; its lock stays so the next open recovers it$`));
+      expect(fs.existsSync(path.join(dir, 'logs', `${failed}.lock`))).toBe(true);
+      fs.rmSync(path.join(dir, 'checkpoints'));
+      fs.mkdirSync(path.join(dir, 'checkpoints'));
+      const before = verifyStore(dir);
+      expect(before.failures).toEqual([]);
+      expect(before.notes).toEqual([
+        { file: `logs/${failed}.jsonl`, line: 2, log: failed, detail: '1 record(s) after seq -1 are chained but not yet covered by a signed checkpoint' },
+      ]);
+      // the lock names this (live) process; rewrite it as a dead writer's so the next open recovers it
+      fs.writeFileSync(path.join(dir, 'logs', `${failed}.lock`), JSON.stringify({ host: os.hostname(), log: failed, pid: deadPid(), start: '1' }) + '\n');
+      const next = ProvenanceStore.open({ dir, checkpointIntervalMs: 0 });
+      await next.close();
+      const after = verifyStore(dir);
+      expect(after.failures).toEqual([]);
+      // recovery never signs what only the dead writer could vouch for: no checkpoint, an `unverified` record
+      expect(after.logs.find((l) => l.log === failed)).toEqual({
+        log: failed,
+        file: `logs/${failed}.jsonl`,
+        records: 1,
+        checkpoints: 0,
+        signedSize: 0,
+        dropped: 0,
+      });
+      const recorded = after.notes.find((n) => n.detail.startsWith('recorded unverified tail'));
+      expect(recorded).toMatchObject({ log: next.logId, seq: 0 });
+      expect(recorded!.detail).toContain(`records 0 to 0 of log ${failed} follow its last signed checkpoint`);
+    },
+  );
 
   it('names the key file when it is not an Ed25519 private key (API and CLI, exit 2)', async () => {
     const dir = copyStore(base, 'bad-key');

@@ -8,12 +8,32 @@ import { sign, verify } from 'node:crypto';
 import type { CID } from '../cid.js';
 import { encodeDagJson } from '../dag-json/encode.js';
 import { decodeDagJson } from '../dag-json/decode.js';
-import { FORMAT_VERSION, nowNs, storePaths, type CheckpointFile, type CheckpointStatement } from '../record.js';
+import { FORMAT_VERSION, nowNs, storePaths, type CheckpointFile, type CheckpointSeal, type CheckpointStatement } from '../record.js';
 import { ensureDir, writeFileAtomic } from '../fs-util.js';
 import { keyFingerprint, publicKeyFromRaw, type StoreKey } from './key.js';
 
-export function buildStatement(logId: string, size: number, root: Uint8Array, last: CID | null, key: StoreKey, time = nowNs()): CheckpointStatement {
-  return { v: FORMAT_VERSION, type: 'checkpoint', log: logId, size, root: Buffer.from(root).toString('hex'), last, time, key: key.fingerprint };
+/** `seal`: for a log's final checkpoint, which marks it closed (FORMAT.md section 6.1). */
+export function buildStatement(
+  logId: string,
+  size: number,
+  root: Uint8Array,
+  last: CID | null,
+  key: StoreKey,
+  time = nowNs(),
+  seal?: CheckpointSeal,
+): CheckpointStatement {
+  const statement: CheckpointStatement = {
+    v: FORMAT_VERSION,
+    type: 'checkpoint',
+    log: logId,
+    size,
+    root: Buffer.from(root).toString('hex'),
+    last,
+    time,
+    key: key.fingerprint,
+  };
+  if (seal) statement.closed = { packBytes: seal.packBytes };
+  return statement;
 }
 
 export function signStatement(statement: CheckpointStatement, key: StoreKey): CheckpointFile {

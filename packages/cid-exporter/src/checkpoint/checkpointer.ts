@@ -5,7 +5,7 @@
  * {@link CheckpointedLog}, so it depends on nothing in the store.
  */
 import type { CID } from '../cid.js';
-import type { CheckpointFile } from '../record.js';
+import type { CheckpointFile, CheckpointSeal } from '../record.js';
 import { buildStatement, signStatement, writeCheckpoint } from './checkpoint.js';
 import type { StoreKey } from './key.js';
 
@@ -14,6 +14,8 @@ export interface CheckpointedLog {
   readonly id: string;
   /** The prefix known to be written: what a checkpoint may sign. */
   readonly durable: { size: number; root: Uint8Array; last: CID | null };
+  /** Byte length of the pack up to the durable prefix: what a final checkpoint seals. */
+  readonly durablePackBytes: number;
   /** Size of the last checkpoint written by this process, -1 for none. */
   checkpointedSize: number;
   readonly closed: boolean;
@@ -38,9 +40,12 @@ export class Checkpointer {
     private readonly options: CheckpointerOptions,
   ) {}
 
-  /** Signs and writes a checkpoint of the first `size` records of `logId`. Throws when it cannot. */
-  sign(logId: string, size: number, root: Uint8Array, last: CID | null): CheckpointFile {
-    const cp = signStatement(buildStatement(logId, size, root, last, this.key), this.key);
+  /**
+   * Signs and writes a checkpoint of the first `size` records of `logId` (with `seal`: the log's final
+   * checkpoint, marking it closed). Throws when it cannot.
+   */
+  sign(logId: string, size: number, root: Uint8Array, last: CID | null, seal?: CheckpointSeal): CheckpointFile {
+    const cp = signStatement(buildStatement(logId, size, root, last, this.key, undefined, seal), this.key);
     writeCheckpoint(this.dir, cp);
     return cp;
   }
@@ -66,13 +71,17 @@ export class Checkpointer {
   }
 
   /**
-   * The final checkpoint of a log being closed (its files already fsynced). Returns false, with a
+   * The final checkpoint of a log being closed (its files already fsynced). With `seal` it marks the log
+   * closed at its durable size and pack length (FORMAT.md section 6.1), so anything appended later is
+   * tampering; without (the files may extend past the durable prefix) it is a plain checkpoint. Always
+   * written, even at a size already checkpointed, so the seal replaces that file. Returns false, with a
    * warning, when it could not be written: the log's lock must then stay (FORMAT.md section 2).
    */
-  final(log: CheckpointedLog): boolean {
+  final(log: CheckpointedLog, seal = true): boolean {
     try {
-      if (log.checkpointedSize !== log.durable.size) this.sign(log.id, log.durable.size, log.durable.root, log.durable.last);
-      log.checkpointedSize = log.durable.size;
+      const d = log.durable;
+      if (seal || log.checkpointedSize !== d.size) this.sign(log.id, d.size, d.root, d.last, seal ? { packBytes: log.durablePackBytes } : undefined);
+      log.checkpointedSize = d.size;
       return true;
     } catch (err) {
       this.options.onWarning(`final checkpoint of log ${log.id} failed: ${(err as Error).message}; its lock stays so the next open recovers it`);

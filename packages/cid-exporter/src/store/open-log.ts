@@ -54,6 +54,8 @@ export class OpenLog {
   keepLock = false;
   /** The log id as DAG-JSON bytes (`"<log id>"`). */
   readonly idBytes: Uint8Array;
+  /** The log file's inode: a store directory deleted or replaced under us no longer has it at its path. */
+  inode = 0;
 
   private constructor(
     readonly dir: string,
@@ -67,17 +69,38 @@ export class OpenLog {
     this.idBytes = Buffer.from(JSON.stringify(id), 'utf8');
   }
 
-  /** Creates the lock, then the log file and the pack (O_EXCL, 0600), and fsyncs their directories. */
+  /**
+   * Creates the lock, then the log file and the pack (O_EXCL, 0600), and fsyncs their directories. When
+   * any step fails (a full or read-only disk) nothing of the log is left behind: no empty lock or file.
+   */
   static create(dir: string, generation: number): OpenLog {
     const id = newLogId();
-    createLock(path.join(dir, storePaths.lock(id)), id);
-    const logFd = fs.openSync(path.join(dir, storePaths.log(id)), 'wx', FILE_MODE);
-    const packFd = fs.openSync(path.join(dir, storePaths.pack(id)), 'wx', FILE_MODE);
-    fs.fchmodSync(logFd, FILE_MODE);
-    fs.fchmodSync(packFd, FILE_MODE);
-    fsyncDir(path.join(dir, storePaths.logsDir));
-    fsyncDir(path.join(dir, storePaths.blocksDir));
-    return new OpenLog(dir, id, logFd, packFd, generation);
+    const made: string[] = [];
+    const fds: number[] = [];
+    try {
+      createLock(path.join(dir, storePaths.lock(id)), id);
+      made.push(storePaths.lock(id));
+      for (const rel of [storePaths.log(id), storePaths.pack(id)]) {
+        fds.push(fs.openSync(path.join(dir, rel), 'wx', FILE_MODE));
+        made.push(rel);
+        fs.fchmodSync(fds[fds.length - 1]!, FILE_MODE);
+      }
+      fsyncDir(path.join(dir, storePaths.logsDir));
+      fsyncDir(path.join(dir, storePaths.blocksDir));
+    } catch (err) {
+      for (const fd of fds) fs.closeSync(fd);
+      for (const rel of made.reverse()) fs.rmSync(path.join(dir, rel), { force: true });
+      throw err;
+    }
+    const log = new OpenLog(dir, id, fds[0]!, fds[1]!, generation);
+    log.inode = fs.fstatSync(log.logFd).ino;
+    return log;
+  }
+
+  /** True when the log file is still at its path in the store (not deleted, not replaced). */
+  stillInPlace(): boolean {
+    const st = fs.statSync(path.join(this.dir, storePaths.log(this.id)), { throwIfNoEntry: false });
+    return st !== undefined && st.ino === this.inode;
   }
 
   /** fdatasyncs the pack, then the log, if anything was written without a sync. */
@@ -112,9 +135,19 @@ export class OpenLog {
     }
   }
 
+  /** Closes both files for good: a later write through this log fails (EBADF), never reaching a reused fd. */
   closeFiles(): void {
-    fs.closeSync(this.logFd);
-    fs.closeSync(this.packFd);
+    const fds = [this.logFd, this.packFd];
+    this.logFd = -1;
+    this.packFd = -1;
+    for (const fd of fds) {
+      if (fd < 0) continue;
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* closed either way */
+      }
+    }
   }
 
   /** Removes the lock (after the final checkpoint), unless the log must be recovered by the next open. */

@@ -18,6 +18,12 @@ export interface ProvenanceStoreOptions {
   checkpointEvery?: number;
   /** Checkpoint this often (ms) when records were added; 0 disables. Default 60000. Env LLM_PROVENANCE_CHECKPOINT_INTERVAL_MS. */
   checkpointIntervalMs?: number;
+  /**
+   * After a storage fault (ENOSPC, EIO, EROFS, a failed fsync, the store directory deleted) the failed log
+   * is closed for good and appends fail until a new log opens; a new log is tried at the first append after
+   * this back-off, doubling per failed try up to 30 s. Default 100. Env LLM_PROVENANCE_REOPEN_BACKOFF_MS.
+   */
+  reopenBackoffMs?: number;
   /** Recover abandoned logs (torn tails, final checkpoint) on open. Default true. */
   recover?: boolean;
   /** Receives warnings (damaged logs found, failed checkpoint). Default: none. */
@@ -30,6 +36,7 @@ export interface ResolvedStoreOptions {
   fsyncIntervalMs: number;
   checkpointEvery: number;
   checkpointIntervalMs: number;
+  reopenBackoffMs: number;
   recover: boolean;
   onWarning: (message: string) => void;
 }
@@ -58,6 +65,7 @@ export function resolveStoreOptions(options: ProvenanceStoreOptions = {}, env: N
     fsyncIntervalMs: checkInt('fsyncIntervalMs', options.fsyncIntervalMs) ?? envInt('LLM_PROVENANCE_FSYNC_INTERVAL_MS', env) ?? 1000,
     checkpointEvery: checkInt('checkpointEvery', options.checkpointEvery) ?? envInt('LLM_PROVENANCE_CHECKPOINT_EVERY', env) ?? 1000,
     checkpointIntervalMs: checkInt('checkpointIntervalMs', options.checkpointIntervalMs) ?? envInt('LLM_PROVENANCE_CHECKPOINT_INTERVAL_MS', env) ?? 60_000,
+    reopenBackoffMs: checkInt('reopenBackoffMs', options.reopenBackoffMs) ?? envInt('LLM_PROVENANCE_REOPEN_BACKOFF_MS', env) ?? 100,
     recover: options.recover ?? true,
     onWarning: options.onWarning ?? (() => {}),
   };

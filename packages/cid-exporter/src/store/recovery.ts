@@ -3,15 +3,19 @@
  * host. A torn tail (bytes after the last newline, or a partial last pack section) is saved as a raw
  * block, recorded as a `cut` record in the recovering store's own log (fsynced), and only then cut.
  * Damage before the last line is never repaired: the files stay untouched and a `damage` record says so.
+ * Recovery never signs: records after the log's last signed checkpoint (which only the dead writer could
+ * have vouched for, and which anyone could have appended) are recorded by an `unverified` record that
+ * pins them without vouching for them. A sealed log (a final checkpoint) is closed: its lock is ignored.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { rawCid, type CID } from '../cid.js';
+import { readCheckpointFile } from '../checkpoint/checkpoint.js';
 import { encodeDagJsonString } from '../dag-json/encode.js';
 import { MerkleAccumulator } from '../merkle.js';
 import { scanPack } from '../pack.js';
-import { LOG_ID_PATTERN, nowNs, storePaths } from '../record.js';
+import { LOG_ID_PATTERN, nowNs, storePaths, type Link } from '../record.js';
 import { createExclusive, fsyncDir } from '../fs-util.js';
 import { lockHolderAlive, readLock } from './lock.js';
 import { scanLog } from './log-scan.js';
@@ -19,7 +23,8 @@ import type { AppendedRecord, RecordDraft } from './record-input.js';
 
 export interface RecoveryHost {
   appendSync(drafts: RecordDraft[]): AppendedRecord[];
-  checkpoint(logId: string, size: number, root: Uint8Array, last: CID | null): unknown;
+  /** Fingerprint of the store key: only checkpoints it signed count. */
+  keyFingerprint: string;
   warn(message: string): void;
 }
 
@@ -27,6 +32,54 @@ export interface RecoveryReport {
   log: string;
   cut: { file: string; offset: number; length: number }[];
   damage: { file: string; line: number; reason: string } | null;
+  /** Records after the last signed checkpoint, recorded as unverified: [from, size). */
+  unverified: { from: number; size: number } | null;
+}
+
+/** The log's checkpoints signed with the store key, largest size first. */
+function signedCheckpoints(storeDir: string, logId: string, keyFingerprint: string) {
+  const dir = path.join(storeDir, storePaths.checkpointsDir);
+  const found = [];
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.startsWith(logId + '.') || !/^\.[0-9]{12}\.json$/.test(name.slice(logId.length))) continue;
+    let check;
+    try {
+      check = readCheckpointFile(path.join(dir, name));
+    } catch {
+      continue;
+    }
+    const st = check.checkpoint?.statement;
+    if (check.ok && st && st.log === logId && st.key === keyFingerprint) found.push(st);
+  }
+  return found.sort((a, b) => b.size - a.size);
+}
+
+/** True when the log has a final checkpoint signed with the store key: it was closed (FORMAT.md 6.1). */
+export function isSealed(storeDir: string, logId: string, keyFingerprint: string): boolean {
+  return signedCheckpoints(storeDir, logId, keyFingerprint).some((st) => st.closed !== undefined);
+}
+
+function linkText(link: Link | null): string | null {
+  if (link === null) return null;
+  return '/' in link ? link['/'] : link.toString();
+}
+
+/** The largest size a store-key checkpoint signs whose root and last record match these lines (0 if none). */
+function lastSignedSize(storeDir: string, logId: string, lines: readonly { cid: CID }[], keyFingerprint: string): number {
+  const wanted = new Map<number, { root: string; last: string | null }>();
+  for (const st of signedCheckpoints(storeDir, logId, keyFingerprint)) {
+    if (st.size <= lines.length) wanted.set(st.size, { root: st.root, last: linkText(st.last) });
+  }
+  const tree = new MerkleAccumulator();
+  let best = 0;
+  for (let size = 0; size <= lines.length; size++) {
+    if (size > 0) tree.addCid(lines[size - 1]!.cid);
+    const w = wanted.get(size);
+    if (!w) continue;
+    const last = size > 0 ? lines[size - 1]!.cid.toString() : null;
+    if (Buffer.from(tree.root()).toString('hex') === w.root && last === w.last) best = size;
+  }
+  return best;
 }
 
 function cutTail(storeDir: string, host: RecoveryHost, logId: string, rel: string, buf: Buffer, offset: number): void {
@@ -64,7 +117,7 @@ function recordDamage(host: RecoveryHost, logId: string, rel: string, line: numb
 
 /** Recovers one abandoned log that this process has claimed. */
 export function recoverLog(storeDir: string, logId: string, host: RecoveryHost): RecoveryReport {
-  const report: RecoveryReport = { log: logId, cut: [], damage: null };
+  const report: RecoveryReport = { log: logId, cut: [], damage: null, unverified: null };
   const logRel = storePaths.log(logId);
   const packRel = storePaths.pack(logId);
   const logFile = path.join(storeDir, logRel);
@@ -93,12 +146,28 @@ export function recoverLog(storeDir: string, logId: string, host: RecoveryHost):
     report.cut.push({ file: packRel, ...packScan.tornTail });
   }
   const size = scan.lines.length;
-  if (!fs.existsSync(path.join(storeDir, storePaths.checkpoint(logId, size)))) {
+  const signed = lastSignedSize(storeDir, logId, scan.lines, host.keyFingerprint);
+  if (size > signed) {
     // Leaf hashes are the records' digests (FORMAT.md section 6).
     const tree = new MerkleAccumulator();
     for (const line of scan.lines) tree.addCid(line.cid);
-    const root = tree.root();
-    host.checkpoint(logId, size, root, size > 0 ? scan.lines[size - 1]!.cid : null);
+    host.appendSync([
+      {
+        fields: {
+          type: 'unverified',
+          time: nowNs(),
+          target: logId,
+          file: logRel,
+          from: signed,
+          size,
+          root: Buffer.from(tree.root()).toString('hex'),
+          // a CID string, not a link: the record is not a block any pack holds
+          last: scan.lines[size - 1]!.cid.toString(),
+        },
+        blocks: [],
+      },
+    ]);
+    report.unverified = { from: signed, size };
   }
   return report;
 }
@@ -112,6 +181,8 @@ export function recoverAbandonedLogs(storeDir: string, ownLogId: string, host: R
     const logId = name.slice(0, -'.lock'.length);
     if (logId === ownLogId || !LOG_ID_PATTERN.test(logId)) continue;
     if (fs.existsSync(path.join(storeDir, storePaths.recovered(logId)))) continue;
+    // Closed by its writer (which died before removing its lock), or the lock was planted: not ours to touch.
+    if (isSealed(storeDir, logId, host.keyFingerprint)) continue;
     const lock = readLock(path.join(logsDir, name));
     // An unreadable lock (torn while being created) counts as abandoned only if its file is old enough
     // that its creator must have finished writing it.

@@ -41,7 +41,7 @@ export class ProvenanceStore {
     if (store.options.recover) {
       recoverAbandonedLogs(store.dir, store.logId, {
         appendSync: (drafts) => store.appendSync(drafts),
-        checkpoint: (logId, size, root, last) => store.writeSignedCheckpoint(logId, size, root, last),
+        keyFingerprint: store.publicKeyFingerprint,
         warn: store.options.onWarning,
       });
     }

@@ -16,6 +16,8 @@ export interface CheckpointStatement {
   last: string | null;
   time: string;
   key: string;
+  /** Only on a log's final checkpoint: the log is sealed (closed) at `size`, its pack at `packBytes`. */
+  closed?: { packBytes: number };
 }
 
 export type CheckpointReading =
@@ -58,7 +60,22 @@ function parseStatement(s: unknown): CheckpointStatement | string {
     if (!l || typeof l !== 'object' || typeof l['/'] !== 'string') return 'statement last is neither a link nor null';
     last = l['/'];
   }
-  return { log: st.log, size: st.size as number, root: st.root, last, time: String(st.time), key: st.key };
+  const statement: CheckpointStatement = { log: st.log, size: st.size as number, root: st.root, last, time: String(st.time), key: st.key };
+  // FORMAT.md section 6.1: a final checkpoint seals the log, `{"packBytes": <int>}` and nothing else
+  if (st.closed !== undefined) {
+    const c = st.closed as Record<string, unknown> | null;
+    if (
+      c === null ||
+      typeof c !== 'object' ||
+      Array.isArray(c) ||
+      Object.keys(c).length !== 1 ||
+      !Number.isSafeInteger(c.packBytes) ||
+      (c.packBytes as number) < 0
+    )
+      return 'statement closed is not {"packBytes": <non-negative integer>}';
+    statement.closed = { packBytes: c.packBytes as number };
+  }
+  return statement;
 }
 
 const scan = new DagJsonScan(['statement']);

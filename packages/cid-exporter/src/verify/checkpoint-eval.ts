@@ -6,6 +6,12 @@
 import type { VerifyFailure } from './failure.js';
 import type { LogVerifyOptions, ReadCheckpoint, Where } from './log-input.js';
 
+/** A verified final checkpoint (FORMAT.md section 6.1): the log was closed at `size` records, its pack at `packBytes`. */
+export interface Seal {
+  size: number;
+  packBytes: number;
+}
+
 /** An accepted record, as checkpoint failures name it. */
 export interface AcceptedRecord {
   index: number;
@@ -47,8 +53,9 @@ export function evaluateCheckpoints(
   ctx: CheckpointContext,
   opts: Pick<LogVerifyOptions, 'trustedKeys'>,
   add: (index: number, phase: number, failure: VerifyFailure) => void,
-): { signedSize: number; publicKeys: Set<string> } {
+): { signedSize: number; publicKeys: Set<string>; seal?: Seal } {
   let signedSize = 0;
+  let seal: Seal | undefined;
   const publicKeys = new Set<string>();
   let truncationReported = false;
   let mismatchReported = false;
@@ -110,13 +117,16 @@ export function evaluateCheckpoints(
       continue;
     }
     signedSize = Math.max(signedSize, st.size);
+    if (st.closed && (!seal || st.size < seal.size)) seal = { size: st.size, packBytes: st.closed.packBytes };
   }
-  return { signedSize, publicKeys };
+  return { signedSize, publicKeys, seal };
 }
 
 /**
  * After the checkpoints: records past the largest signed size are `inserted` in a closed log (its
- * final checkpoint covers everything), and only a note in a log a writer may still be adding to.
+ * final checkpoint covers everything), and only a note in a log a writer may still be adding to. A
+ * sealed log (a verified final checkpoint) is closed whatever lock files say: every record after the
+ * seal was added after close.
  */
 export function coverage(
   ctx: CheckpointContext,
@@ -125,8 +135,23 @@ export function coverage(
   closed: boolean | undefined,
   add: (index: number, phase: number, failure: VerifyFailure) => void,
   note: (n: { detail: string }) => void,
+  seal?: Seal,
 ): void {
-  if (failures !== 0 || ctx.acceptedCount <= signedSize) return;
+  if (failures !== 0) return;
+  if (seal) {
+    if (ctx.acceptedCount <= seal.size) return;
+    const e = ctx.recordAt(seal.size);
+    add(e.index, 4, {
+      kind: 'inserted',
+      ...e.where,
+      log: ctx.logId,
+      seq: e.seq,
+      cid: e.cid,
+      detail: `log was sealed at size ${seal.size} by its final checkpoint, but ${ctx.acceptedCount - seal.size} record(s) from seq ${seal.size} on follow it: added after close`,
+    });
+    return;
+  }
+  if (ctx.acceptedCount <= signedSize) return;
   if (closed) {
     const e = ctx.recordAt(signedSize);
     add(e.index, 4, {

@@ -189,15 +189,16 @@ export function forensicLog(input: LogInput, readings: readonly ReadCheckpoint[]
       return { index: e.index, where: e.where, seq: e.seq, cid: e.cid };
     },
   };
-  const { signedSize, publicKeys } = evaluateCheckpoints(readings, ctx, opts, add);
+  const { signedSize, publicKeys, seal } = evaluateCheckpoints(readings, ctx, opts, add);
   const noteList = notes.notes;
   notes.finish();
-  coverage(ctx, signedSize, failures.length, opts.closed, add, (n) => noteList.push({ ...ctx.end, log: input.logId, ...n }));
+  coverage(ctx, signedSize, failures.length, opts.closed, add, (n) => noteList.push({ ...ctx.end, log: input.logId, ...n }), seal);
   return {
     log: input.logId,
     records: parsed.length,
     checkpoints: readings.length,
     signedSize,
+    seal,
     dropped: notes.dropped,
     publicKeys: [...publicKeys],
     failures,

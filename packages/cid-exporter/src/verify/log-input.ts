@@ -1,6 +1,7 @@
 /** What verifying one log takes and gives, for stores (lines of a .jsonl file) and CAR exports alike. */
 import type { BlockTable } from './block-table.js';
 import type { CheckpointReading } from './checkpoint-check.js';
+import type { Seal } from './checkpoint-eval.js';
 import type { FailureKind, VerifyFailure, VerifyNote } from './failure.js';
 
 export type Where = Pick<VerifyFailure, 'file' | 'line' | 'section' | 'offset'>;
@@ -60,7 +61,7 @@ export interface OrderedFailure {
 /** A cut or damage record: names another log, which must still exist. */
 export interface TargetRef {
   target: string;
-  type: 'cut' | 'damage';
+  type: 'cut' | 'damage' | 'unverified';
   seq: number;
   cid: string;
   where: Where;
@@ -72,6 +73,8 @@ export interface LogVerifyResult {
   checkpoints: number;
   /** Largest checkpoint size that verified (records covered by a good signature). */
   signedSize: number;
+  /** The log's verified final checkpoint, if it was closed by a writer that sealed it (FORMAT.md 6.1). */
+  seal?: Seal;
   /** Spans the exporter recorded as dropped (sum of `dropped` records' counts). */
   dropped: number;
   publicKeys: string[];

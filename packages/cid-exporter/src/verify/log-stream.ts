@@ -109,15 +109,16 @@ export function streamLog(input: LogInput, readings: readonly ReadCheckpoint[], 
     rootAt: (size) => roots.get(size)!,
     recordAt: (i) => kept.get(i)!,
   };
-  const { signedSize, publicKeys } = evaluateCheckpoints(readings, ctx, opts, add);
+  const { signedSize, publicKeys, seal } = evaluateCheckpoints(readings, ctx, opts, add);
   const noteList = notes.notes;
   notes.finish();
-  coverage(ctx, signedSize, failures.length, opts.closed, add, (n) => noteList.push({ ...ctx.end, log: input.logId, ...n }));
+  coverage(ctx, signedSize, failures.length, opts.closed, add, (n) => noteList.push({ ...ctx.end, log: input.logId, ...n }), seal);
   return {
     log: input.logId,
     records: index,
     checkpoints: readings.length,
     signedSize,
+    seal,
     dropped: notes.dropped,
     publicKeys: [...publicKeys],
     failures,

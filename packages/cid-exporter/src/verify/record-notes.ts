@@ -1,7 +1,7 @@
 /**
- * What verify says about the records that are not spans (FORMAT.md sections 3.2, 3.3 and the `dropped`
- * record): a recorded cut or damage is a note (and names a log that must still exist); drops are summed
- * per log and summarised in one note.
+ * What verify says about the records that are not spans (FORMAT.md sections 3.2-3.5): a recorded cut,
+ * damage or unverified tail is a note (and names a log that must still exist); drops are summed per log
+ * and summarised in one note.
  */
 import type { VerifyNote } from './failure.js';
 import type { TargetRef, Where } from './log-input.js';
@@ -29,13 +29,21 @@ export class RecordNotes {
       });
     } else if (type === 'damage') {
       this.notes.push({ ...where, log: this.logId, seq, detail: `recorded damage: ${String(r.file)} line ${String(r.line)}: ${String(r.reason)}` });
+    } else if (type === 'unverified') {
+      this.notes.push({
+        ...where,
+        log: this.logId,
+        seq,
+        detail: `recorded unverified tail: records ${String(r.from)} to ${Number(r.size) - 1} of log ${String(r.target)} follow its last signed checkpoint; the writer died before signing them and recovery did not (their Merkle root then: ${String(r.root)})`,
+      });
     } else if (type === 'dropped') {
       const count = Number.isSafeInteger(r.count) && (r.count as number) > 0 ? (r.count as number) : 0;
       this.dropped += count;
       this.dropRecords++;
       this.firstDrop ??= { where, seq, count, reason: String(r.reason) };
     }
-    if ((type === 'cut' || type === 'damage') && typeof r.target === 'string') this.targets.push({ target: r.target, type, seq, cid, where });
+    if ((type === 'cut' || type === 'damage' || type === 'unverified') && typeof r.target === 'string')
+      this.targets.push({ target: r.target, type, seq, cid, where });
   }
 
   /** The drop summary note, if any record said spans were dropped. */

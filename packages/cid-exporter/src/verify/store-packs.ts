@@ -141,11 +141,50 @@ export function catchUpPack(storeDir: string, state: PackState, blocks: BlockTab
   return added > 0;
 }
 
-/** Notes for packs that end inside a section. */
-export function tornPackNote(state: PackState): VerifyNote | undefined {
+/**
+ * Notes for packs that end inside a section. A log already recovered (`logs/<id>.recovered`) is never
+ * recovered again, so its torn section stays: recovery was interrupted before cutting it, or the bytes
+ * were written after it.
+ */
+export function tornPackNote(state: PackState, recovered = false): VerifyNote | undefined {
   if (!state.torn) return undefined;
+  const what = `torn final section at byte ${state.torn.offset} (${state.torn.length} bytes)`;
   return {
     file: state.file,
-    detail: `torn final section at byte ${state.torn.offset} (${state.torn.length} bytes): a write was cut short; the next store open records and cuts it`,
+    detail: recovered
+      ? `${what} of a log already recovered: its recovery did not cut it (interrupted, or these bytes came after it) and no later open will; not part of the log`
+      : `${what}: a write was cut short; the next store open records and cuts it`,
   };
+}
+
+/**
+ * The first good copy of every block no link marked (the table must have been built with marks, and
+ * every record's links resolved), by pack section. Reads the packs again only when there is one.
+ */
+export function unreachedBlocks(
+  storeDir: string,
+  states: readonly PackState[],
+  blocks: BlockTable,
+  options: PackReadOptions = {},
+): Array<{ pack: PackState; section: number; offset: number; cid: string }> {
+  const out: Array<{ pack: PackState; section: number; offset: number; cid: string }> = [];
+  if (blocks.raw.unmarked().length === 0 && blocks.dagJson.unmarked().length === 0) return out;
+  for (const state of states) {
+    const reader = openPack(join(storeDir, state.file), { chunkSize: options.chunkSize });
+    try {
+      while (reader.next() && reader.next_ <= state.end) {
+        if (state.damaged.has(reader.offset)) continue;
+        const index = blocks.indexFor(reader.cid.codec);
+        const id = index.find(reader.file.buf, reader.cid.digestOffset);
+        // mark() says whether it was marked already: a reached block, or a copy reported before
+        if (id < 0 || index.mark(id)) continue;
+        out.push({ pack: state, section: reader.index, offset: reader.offset, cid: cidText(reader.file.buf, reader.cidStart, reader.cid.length) });
+      }
+    } catch (err) {
+      throw storeReadError(storeDir, state.file, err);
+    } finally {
+      reader.file.close();
+    }
+  }
+  return out;
 }

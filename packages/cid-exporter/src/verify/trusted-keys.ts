@@ -16,13 +16,20 @@ export function storePublicKeyHex(pemPath: string): string | undefined {
     throw new Error(`cannot read store key ${pemPath}: ${(err as Error).message}`, { cause: err });
   }
   let jwk: { kty?: string; crv?: string; x?: string };
+  let privateKey: ReturnType<typeof createPrivateKey>;
   try {
-    jwk = createPublicKey(createPrivateKey(pem)).export({ format: 'jwk' });
+    privateKey = createPrivateKey(pem);
+    jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   } catch (err) {
     throw new Error(`store key ${pemPath} is not a PKCS#8 PEM private key: ${(err as Error).message}`, { cause: err });
   }
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !jwk.x) {
     throw new Error(`store key ${pemPath} is not an Ed25519 private key (found ${jwk.crv ?? jwk.kty ?? 'unknown'})`);
+  }
+  // The parser forgives whitespace, line lengths and text around the PEM block; the writer never writes
+  // those (FORMAT.md section 7), so the file must be byte for byte what the key exports as.
+  if (privateKey.export({ format: 'pem', type: 'pkcs8' }) !== pem) {
+    throw new Error(`store key ${pemPath} was edited: it is not byte for byte the PKCS#8 PEM the writer writes (whitespace or text changed)`);
   }
   return Buffer.from(jwk.x, 'base64url').toString('hex');
 }

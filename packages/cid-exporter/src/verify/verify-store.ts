@@ -4,17 +4,23 @@
  * window: memory is the block table (about 14 bytes per block, ../read/digest-index.ts), the chain head
  * and Merkle state of one log, and the failures found.
  */
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { storePaths } from '../record.js';
 import { forEachLogLine } from '../read/log-lines.js';
 import { assertStore, listCheckpoints, listClosedLogs, listLockedLogs, listLogIds, readStoreFile } from '../read/store-files.js';
 import { BlockTable } from './block-table.js';
+import type { Seal } from './checkpoint-eval.js';
 import type { VerifyFailure, VerifyNote } from './failure.js';
 import type { LogInput, Where } from './log-input.js';
 import { verifyLog } from './log-verify.js';
 import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
-import { catchUpPack, checkPackContent, hashPacks, tornPackNote, type PackState } from './store-packs.js';
+import { catchUpPack, checkPackContent, hashPacks, tornPackNote, unreachedBlocks, type PackState } from './store-packs.js';
 import { storePublicKeyHex, TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
+
+function packSize(dir: string, file: string): number {
+  return statSync(join(dir, file), { throwIfNoEntry: false })?.size ?? 0;
+}
 
 export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyReport {
   assertStore(dir);
@@ -29,7 +35,8 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   const checkpoints = listCheckpoints(dir);
   const logIds = listLogIds(dir);
   const knownLogs = new Set(logIds);
-  const blocks = new BlockTable();
+  // marks: which blocks a record reaches, directly or through the dag-json blocks it links
+  const blocks = new BlockTable({ marks: true });
   const packs = hashPacks(dir, blocks, read);
   blocks.seal();
   checkPackContent(dir, packs, blocks, read);
@@ -48,6 +55,8 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   const logs: VerifiedLog[] = [];
   const publicKeys = new Set<string>();
   const logFileExists = new Set<string>();
+  /** Logs sealed by a verified final checkpoint (FORMAT.md 6.1): closed whatever lock files say. */
+  const seals = new Map<string, Seal>();
 
   logIds.forEach((log, logIndex) => {
     const file = storePaths.log(log);
@@ -93,8 +102,9 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
         },
       });
     }
+    if (result.seal) seals.set(log, result.seal);
     const truncated = result.failures.some((f) => f.failure.kind === 'truncated since checkpoint');
-    if (tail && exists && closed && !truncated) {
+    if (tail && exists && (closed || result.seal) && !truncated) {
       // Only a writer that died mid-write leaves a torn tail, and then its lock stays (FORMAT.md section 2);
       // after a truncation the partial line is what is left of the cut, already reported.
       ordered.push({
@@ -105,16 +115,17 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
           line: result.records + 1,
           log,
           seq: result.records,
-          detail: `${tail.length} bytes after the last newline (byte ${tail.offset}) of a closed log (no lock file): a writer that closes leaves no partial line`,
+          detail: `${tail.length} bytes after the last newline (byte ${tail.offset}) of a closed log (${result.seal ? 'sealed by its final checkpoint' : 'no lock file'}): a writer that closes leaves no partial line`,
         },
       });
     } else if (tail) {
+      const recovered = existsSync(join(dir, storePaths.recovered(log)));
       notes.push({
         file,
         line: result.records + 1,
         log,
         seq: result.records,
-        detail: `torn last line: ${tail.length} bytes after the last newline (byte ${tail.offset}); not part of the log, the next store open cuts and records it`,
+        detail: `torn last line: ${tail.length} bytes after the last newline (byte ${tail.offset}); not part of the log, ${recovered ? 'and the log was already recovered: its recovery did not cut them (interrupted, or they came after it) and no later open will' : 'the next store open cuts and records it'}`,
       });
     }
     for (const f of result.failures) ordered.push({ key: [logIndex, f.order], failure: f.failure });
@@ -132,7 +143,25 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   };
   const packNotes: VerifyNote[] = [];
   for (const p of packs) {
-    const closedPack = isClosed(p.log) && logFileExists.has(p.log);
+    const seal = seals.get(p.log);
+    if (seal) {
+      const size = packSize(dir, p.file);
+      if (size !== seal.packBytes) {
+        ordered.push({
+          key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER],
+          failure: {
+            kind: size > seal.packBytes ? 'inserted' : 'truncated since checkpoint',
+            file: p.file,
+            offset: Math.min(size, seal.packBytes),
+            log: p.log,
+            detail: `pack is ${size} bytes but the log's final checkpoint sealed it at ${seal.packBytes}: ${size > seal.packBytes ? `${size - seal.packBytes} bytes added after close` : 'bytes removed after close'}`,
+          },
+        });
+        if (p.failure) ordered.push({ key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER], failure: p.failure });
+        continue;
+      }
+    }
+    const closedPack = (isClosed(p.log) && logFileExists.has(p.log)) || seal !== undefined;
     if (p.torn && closedPack) {
       ordered.push({
         key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER],
@@ -145,7 +174,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
         },
       });
     } else {
-      const n = tornPackNote(p);
+      const n = tornPackNote(p, existsSync(join(dir, storePaths.recovered(p.log))));
       if (n) packNotes.push(n);
     }
     if (p.failure) ordered.push({ key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER], failure: p.failure });
@@ -158,6 +187,27 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
       key: [i < 0 ? logIds.length : i, Number.MAX_SAFE_INTEGER - 1],
       failure: { kind: copy.problem.kind, ...copy.where, cid, detail: `block (linked by no record, or another copy is intact): ${copy.problem.detail}` },
     });
+  }
+  // Blocks no record reaches: a closed log's writer only ever packs blocks with the records that link
+  // them (a failed write is cut back), so there they were added; a live or crashed writer's pack may hold
+  // the blocks of records it had not written yet.
+  for (const u of unreachedBlocks(dir, packs, blocks, read)) {
+    const p = u.pack;
+    const closedPack = (isClosed(p.log) && logFileExists.has(p.log)) || seals.has(p.log);
+    const where = { file: p.file, section: u.section, offset: u.offset, cid: u.cid };
+    if (closedPack) {
+      ordered.push({
+        key: [logIndexOfPack(p), Number.MAX_SAFE_INTEGER - 2],
+        failure: {
+          kind: 'extra block',
+          ...where,
+          log: p.log,
+          detail: 'block of a closed log that no record reaches (directly or through a block it links): added after close',
+        },
+      });
+    } else {
+      packNotes.push({ ...where, detail: 'block no record reaches yet: the writer packs blocks before the records that link them' });
+    }
   }
   if (!trusted && publicKeys.size > 0) notes.push(untrustedKeysNote(dir, publicKeys));
   ordered.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
