@@ -67,6 +67,23 @@ describe('verify under random corruption', () => {
     );
   });
 
+  it("fails when any byte of the header's root CID is changed (links are looked up by the whole digest)", () => {
+    // The header is not hashed by anything, so only the lookup of its root can notice an edit there.
+    const rootDigestAt = car.indexOf(Buffer.from([0x01, 0xa9, 0x02, 0x12, 0x20])) + 5;
+    expect(rootDigestAt).toBeGreaterThan(5);
+    expect(rootDigestAt + 32).toBeLessThan(60);
+    for (let at = rootDigestAt; at < rootDigestAt + 32; at++) {
+      const bytes = Buffer.from(car);
+      bytes[at] ^= 0x01;
+      const file = path.join(scratch, `root${at}.car`);
+      fs.writeFileSync(file, bytes);
+      const report = verifyCar(file);
+      expect(report.ok, `root digest byte ${at - rootDigestAt}`).toBe(false);
+      expect(report.failures[0]?.kind).toBe('missing root');
+      fs.rmSync(file);
+    }
+  });
+
   it('fails for a CAR cut at any length', () => {
     let run = 0;
     fc.assert(

@@ -1,22 +1,23 @@
 /**
  * A compact, exact-enough set of sha2-256 digests for readers of stores and CARs of any size: "is a
- * block with this CID present?" for every link, in ~14 bytes per block and no object per block.
+ * block with this CID present?" for every link, in ~33 bytes per block and no object per block.
  *
  * Layout: 256 partitions by the digest's first byte; a partition keeps the next KEY_BYTES digest bytes
  * of each entry, appended while blocks are read to fixed-size chunks that never move, then sorted in
  * place (seal()), with a
  * directory of one 4-byte offset per ~16 entries (small enough to stay in the CPU cache), so a lookup
- * is a binary search over a few adjacent entries: one trip to memory rather than two. A key is thus
- * 8 + 96 = 104 bits of the digest. That is what a lookup can confuse: a block that is absent passes as
- * present only if another block's digest shares those 104 bits, i.e. a second preimage on 104 bits of
- * sha2-256 (about 2^104 hashes), while the present block itself was hashed in full against its own CID.
+ * is a binary search over a few adjacent entries: one trip to memory rather than two. The partition byte
+ * and the key are the whole digest, so a lookup is exact: a link whose CID differs from every block's in
+ * any byte is missing. (A key of a digest prefix would be smaller, but then a link edited in the bytes
+ * past the prefix would still resolve, and an edited CAR or store would verify.)
  * Entries added after seal() (a live store's catch-up) go to a small Map beside it.
  *
  * Optional columns: `marks` (1 bit per entry: e.g. reached from a CAR root, or already exported) and
  * `locations` (8 bytes per entry: where the block is, for readers that fetch block bytes later).
  */
 
-const KEY_BYTES = 12;
+/** Digest bytes after the partition byte: all of them (sha2-256, 32 bytes). */
+const KEY_BYTES = 31;
 const RECENT = 64;
 /** Entries per chunk (2^CHUNK_BITS): a partition is a list of chunks, so it never moves to grow. */
 const CHUNK_BITS = 9;

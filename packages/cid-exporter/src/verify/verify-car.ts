@@ -3,7 +3,7 @@
  * allowed codecs and hashes, one root, no duplicates, nothing unreferenced), then runs the same chain,
  * Merkle and signature checks as for a store, from the manifest (../car/manifest.ts).
  *
- * Two streaming passes: the first hashes every section into the block table (about 14 bytes per block,
+ * Two streaming passes: the first hashes every section into the block table (about 33 bytes per block,
  * plus 12 for where it is); the second walks from the root, fetching the blocks it needs by offset
  * (an export lists them in file order, so that is one more sequential read of them).
  */

@@ -1,7 +1,7 @@
 /**
  * `verifyStore(dir)`: verifies every log of a store from the bytes on disk (FORMAT.md), without
  * opening it as a writer (no lock, no recovery, nothing written), streaming every file through a reused
- * window: memory is the block table (about 14 bytes per block, ../read/digest-index.ts), the chain head
+ * window: memory is the block table (about 33 bytes per block, ../read/digest-index.ts), the chain head
  * and Merkle state of one log, and the failures found.
  */
 import { existsSync, statSync } from 'node:fs';
