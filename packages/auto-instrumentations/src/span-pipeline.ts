@@ -35,7 +35,10 @@ export function createSpanPipeline(config: ResolvedConfig, extraExporters: reado
   let storeProcessor: CidSpanProcessor | undefined;
   const store = config.store ? openStoreOrReport(config.store, downstream) : undefined;
   if (store) {
-    storeProcessor = new CidSpanProcessor(store.exporter);
+    storeProcessor = new CidSpanProcessor(store.exporter, {
+      storeShutdownTimeoutMillis: config.shutdownTimeoutMillis,
+      shutdownBudgetMillis: config.shutdownBudgetMillis,
+    });
     processors = [storeProcessor];
   } else {
     processors = downstream.map((exporter) =>
@@ -53,6 +56,11 @@ export function createSpanPipeline(config: ResolvedConfig, extraExporters: reado
     processors,
     store,
     async forceFlush() {
+      // The store first, checkpointed: a collector that is down delays the forwards only.
+      if (storeProcessor && store) {
+        await storeProcessor.storeBuffered();
+        await store.checkpoint();
+      }
       await Promise.all(processors.map((processor) => processor.forceFlush()));
       await store?.checkpoint();
     },

@@ -92,7 +92,8 @@ export function start(options: StartOptions = {}, internals: StartInternals = {}
   const uninstallExitHooks = config.exitHooks
     ? installExitHooks(
         { flush: forceFlush, shutdown: () => shutdown(), flushSync: () => pipeline.flushSync() },
-        { timeoutMillis: config.shutdownTimeoutMillis },
+        // A safety net only: the store processor bounds its own shutdown by the budget.
+        { timeoutMillis: Math.max(config.shutdownBudgetMillis, config.shutdownTimeoutMillis) + 2000 },
       )
     : () => {};
   const shutdown = () => {
