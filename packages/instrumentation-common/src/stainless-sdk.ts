@@ -68,7 +68,13 @@ export function stainlessModule<TClient>(sdk: StainlessSdk<TClient>): ModulePatc
   const sdkAround = sdk.around;
   const around = sdkAround && (<T>(self: any, _args: unknown[], invoke: () => T): T => sdkAround(self?._client, invoke));
   const traced = (op: StainlessOperation<TClient>): TracedMethod => ({
-    request: (self: any, args: unknown[]) => op.request(args[0] ?? {}, readClient(self?._client), args[1]),
+    request: (self: any, args: unknown[]) => {
+      const request = op.request(args[0] ?? {}, readClient(self?._client), args[1]);
+      // Read only if the call fails: the configured credentials to remove from its error.
+      request.sdkClient = self?._client;
+      request.requestOptions = args[1];
+      return request;
+    },
     response: op.response,
     stream: op.accumulator ? stainlessStreamHandling(op.accumulator) : undefined,
     requestIdHeader: sdk.requestIdHeader,

@@ -21,6 +21,8 @@ export function requestTarget(operationName: string, body: any, client: OpenAiCo
     requestModel: typeof body?.model === 'string' ? body.model : undefined,
     baseUrl: client.baseUrl,
     credential: client.apiKey,
+    sdkClient: undefined,
+    requestOptions: undefined,
     attributes: undefined,
     content: undefined,
   };
