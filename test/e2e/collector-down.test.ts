@@ -112,3 +112,22 @@ describe('SIGTERM to an app without a handler of its own while the collector is 
     },
   );
 });
+
+describe('SIGTERM to an app with a handler of its own while the collector never answers', () => {
+  it('stores and checkpoints first, says once that forwarding failed, and leaves exiting to the app', async () => {
+    const endpoint = await hangingEndpoint();
+    const run = await runApp({
+      module: 'cjs',
+      app: 'fixtures/openai-until-signal.cjs',
+      // The app's handler exits 1 s after the signal; forwarding gets 300 ms of it.
+      env: { HANDLE_SIGTERM: '1', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, LLM_PROVENANCE_SHUTDOWN_BUDGET_MS: '300' },
+      signal: { send: 'SIGTERM', whenStdout: 'CALLED' },
+    });
+    expect(run.stdout).toBe('CALLED chatcmpl-emu-1\napp handler ran\n');
+    expect(run.signal).toBeNull();
+    expect(run.exitCode).toBe(0);
+    await expectCompleteClosedStore(run, 1);
+    expectOneForwardingLine(run, 1);
+    expect(run.stderr).toContain('within the 300 ms shutdown budget');
+  });
+});

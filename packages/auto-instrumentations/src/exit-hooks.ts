@@ -2,7 +2,10 @@ import { diag } from '@opentelemetry/api';
 
 /** What the exit hooks drive (implemented by start()). */
 export interface ExitHookTarget {
-  /** Exports everything buffered and checkpoints the store; tracing keeps working afterwards. */
+  /**
+   * For a signal the app handles: stores and checkpoints everything buffered, then forwards within the
+   * shutdown budget; tracing keeps working afterwards.
+   */
   flush(): Promise<void>;
   /** Flushes, writes the final checkpoint, closes the store (removing its lock) and stops tracing. */
   shutdown(): Promise<void>;
@@ -28,7 +31,7 @@ export interface ExitHookOptions {
  *   process dies of that signal exactly as it would have without us (exit status 128 + signal number). A
  *   second signal while we wait re-raises at once.
  * - SIGTERM / SIGINT when the app has its own listener: the app decides when and whether to exit; we only
- *   flush and checkpoint, and keep tracing.
+ *   store and checkpoint (first), forward within the budget, and keep tracing.
  * - `exit` (also after `process.exit()` and an uncaught exception, which skip `beforeExit`): nothing can be
  *   awaited there, so every span that has ended is written to the store synchronously (fsynced, final signed
  *   checkpoint, lock removed). Spans not yet forwarded to OTLP/console then reach the store only.

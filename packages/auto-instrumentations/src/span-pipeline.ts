@@ -13,6 +13,8 @@ export interface SpanPipeline {
   store: StoreSink | undefined;
   /** Exports everything buffered, then checkpoints the store. */
   forceFlush(): Promise<void>;
+  /** On a signal the app handles: the store first (stored, checkpointed), forwarding within the shutdown budget. */
+  flushForSignal(): Promise<void>;
   /**
    * For `process.on('exit')`: every ended span reaches the store synchronously (written, fsynced, final
    * signed checkpoint, lock removed); those not yet forwarded stay in the store only. No-op without a store.
@@ -63,6 +65,10 @@ export function createSpanPipeline(config: ResolvedConfig, extraExporters: reado
       }
       await Promise.all(processors.map((processor) => processor.forceFlush()));
       await store?.checkpoint();
+    },
+    async flushForSignal() {
+      if (storeProcessor) await storeProcessor.flushStoreFirst();
+      else await Promise.all(processors.map((processor) => processor.forceFlush()));
     },
     flushSync() {
       storeProcessor?.flushSync();

@@ -209,6 +209,11 @@ export class CidSpanExporter implements SpanExporter {
     return this.storeClosing;
   }
 
+  /** Waits for every batch handed over to be written, fsyncs, and writes a checkpoint if records were added. */
+  async checkpointStore(): Promise<void> {
+    if (!this.storeClosing) await this.store.checkpoint();
+  }
+
   /**
    * {@link closeStore} done synchronously, e.g. when the asynchronous close did not finish in time: takes
    * over the writes still under way (ProvenanceStore.closeSync), also for a store passed in. Returns the
