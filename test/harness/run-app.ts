@@ -82,6 +82,10 @@ export interface AppRun {
   emulatorUrl: string;
   /** The environment the child ran with. */
   env: Record<string, string>;
+  /** Milliseconds from spawning the child to its exit. */
+  runMs: number;
+  /** Milliseconds from sending `signal` to the child's exit (undefined without `signal`). */
+  signalToExitMs: number | undefined;
 }
 
 /** Runs one app to completion (exit or signal) and returns everything it produced. */
@@ -111,6 +115,8 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
     });
     const preload = options.preload ?? REGISTER;
     const flags = options.module === 'both' ? ['--require', preload, '--import', preload] : [options.module === 'cjs' ? '--require' : '--import', preload];
+    const spawnedAt = performance.now();
+    let signalledAt: number | undefined;
     const child = spawn(process.execPath, [...flags, path.resolve(TEST_ROOT, options.app), ...(options.args ?? [])], {
       cwd: TEST_ROOT,
       env,
@@ -124,6 +130,7 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
     const signalWhenReady = () => {
       if (!options.signal || signalled || !printed || !spansReceived) return;
       signalled = true;
+      signalledAt = performance.now();
       child.kill(options.signal.send);
     };
     if (options.signal?.whenSpansReceived !== undefined) {
@@ -146,6 +153,7 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
       stderr += chunk.toString('utf8');
     });
     const timeoutMs = options.timeoutMs ?? 30_000;
+    let exitedAt = 0;
     const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
@@ -153,6 +161,7 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
       }, timeoutMs);
       child.on('error', reject);
       child.on('close', (exitCode, exitSignal) => {
+        exitedAt = performance.now();
         clearTimeout(timer);
         resolve({ code: exitCode, signal: exitSignal });
       });
@@ -176,6 +185,8 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
       emulatorRequests: [...emulator.requests],
       emulatorUrl: emulator.url,
       env,
+      runMs: exitedAt - spawnedAt,
+      signalToExitMs: signalledAt === undefined ? undefined : exitedAt - signalledAt,
     };
   } finally {
     await receiver.close();

@@ -18,11 +18,15 @@ export interface ResolvedConfig {
   enabledInstrumentations: string[] | undefined;
   disabledInstrumentations: string[] | undefined;
   exitHooks: boolean;
+  /** The store's share of shutdown: written, checkpointed and closed within this (LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMillis: number;
+  /** All of shutdown; forwarding (OTLP, console) gets what the store leaves of it (LLM_PROVENANCE_SHUTDOWN_BUDGET_MS). */
+  shutdownBudgetMillis: number;
 }
 
 export const DEFAULT_STORE_DIR = '.llm-provenance';
-export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 500;
+export const DEFAULT_SHUTDOWN_BUDGET_MILLIS = 1000;
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
 const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
 
@@ -51,6 +55,10 @@ export function resolveConfig(options: StartOptions = {}, env: Env = options.env
   if (!Number.isFinite(shutdownTimeoutMillis) || shutdownTimeoutMillis <= 0) {
     throw new ConfigError(`options.shutdownTimeoutMillis must be a positive number of milliseconds, got ${shutdownTimeoutMillis}`);
   }
+  const shutdownBudgetMillis = options.shutdownBudgetMillis ?? readPositiveInteger(env, 'LLM_PROVENANCE_SHUTDOWN_BUDGET_MS', DEFAULT_SHUTDOWN_BUDGET_MILLIS);
+  if (!Number.isFinite(shutdownBudgetMillis) || shutdownBudgetMillis <= 0) {
+    throw new ConfigError(`options.shutdownBudgetMillis must be a positive number of milliseconds, got ${shutdownBudgetMillis}`);
+  }
 
   return {
     disabled,
@@ -62,6 +70,7 @@ export function resolveConfig(options: StartOptions = {}, env: Env = options.env
     disabledInstrumentations: options.disabledInstrumentations ?? readList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS'),
     exitHooks: options.exitHooks ?? readOnOff(env, 'LLM_PROVENANCE_EXIT_HOOKS', true),
     shutdownTimeoutMillis,
+    shutdownBudgetMillis,
   };
 }
 

@@ -2,7 +2,10 @@ import { diag } from '@opentelemetry/api';
 
 /** What the exit hooks drive (implemented by start()). */
 export interface ExitHookTarget {
-  /** Exports everything buffered and checkpoints the store; tracing keeps working afterwards. */
+  /**
+   * For a signal the app handles: stores and checkpoints everything buffered, then forwards within the
+   * shutdown budget; tracing keeps working afterwards.
+   */
   flush(): Promise<void>;
   /** Flushes, writes the final checkpoint, closes the store (removing its lock) and stops tracing. */
   shutdown(): Promise<void>;
@@ -11,20 +14,24 @@ export interface ExitHookTarget {
 }
 
 export interface ExitHookOptions {
-  /** Longest wait on a signal before the process exits anyway. */
+  /** Longest wait on a signal before the process exits anyway (a safety net: shutdown bounds itself). */
   timeoutMillis: number;
   signals?: readonly NodeJS.Signals[];
 }
 
 /**
  * Makes a short script lose nothing, and leaves the store cleanly closed whenever the process lets us:
- * - `beforeExit` (the event loop ran dry, the app has nothing left to do): shut down. The shutdown's own I/O
- *   keeps the process alive until it is done; then it exits normally with the app's exit code.
- * - SIGTERM / SIGINT with no other listener: shut down (bounded by `timeoutMillis`), then re-raise the
- *   signal with our listener removed, so the process dies of that signal exactly as it would have without
- *   us (exit status 128 + signal number). A second signal while we wait re-raises at once.
+ * - `beforeExit` (the event loop ran dry, the app has nothing left to do): shut down (the store first,
+ *   then forwarding within the shutdown budget), then exit with the app's exit code, as Node would have:
+ *   an OTLP exporter still retrying a collector that is down must not keep the process alive. When the
+ *   app listens to `beforeExit` itself, the work it scheduled there may still be under way, so we do not
+ *   exit for it; the process ends when the event loop runs dry again.
+ * - SIGTERM / SIGINT with no other listener: shut down (the store first, then forwarding within the
+ *   budget; `timeoutMillis` is a safety net), then re-raise the signal with our listener removed, so the
+ *   process dies of that signal exactly as it would have without us (exit status 128 + signal number). A
+ *   second signal while we wait re-raises at once.
  * - SIGTERM / SIGINT when the app has its own listener: the app decides when and whether to exit; we only
- *   flush and checkpoint, and keep tracing.
+ *   store and checkpoint (first), forward within the budget, and keep tracing.
  * - `exit` (also after `process.exit()` and an uncaught exception, which skip `beforeExit`): nothing can be
  *   awaited there, so every span that has ended is written to the store synchronously (fsynced, final signed
  *   checkpoint, lock removed). Spans not yet forwarded to OTLP/console then reach the store only.
@@ -37,7 +44,13 @@ export function installExitHooks(target: ExitHookTarget, options: ExitHookOption
   const onBeforeExit = () => {
     if (shuttingDown) return;
     shuttingDown = true;
-    target.shutdown().catch(report('shutdown before exit'));
+    const appListens = process.listenerCount('beforeExit') > 1;
+    target
+      .shutdown()
+      .catch(report('shutdown before exit'))
+      .finally(() => {
+        if (!appListens) process.exit();
+      });
   };
 
   const onSignal = (signal: NodeJS.Signals) => {

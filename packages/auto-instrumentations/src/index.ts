@@ -1,7 +1,14 @@
 export { start, type ProvenanceSDK, type StartInternals } from './start.js';
 export { entryIsEsModule, patchedModuleNames } from './esm-hook.js';
 export { registerFromEnvironment, type RegisterOptions } from './register.js';
-export { resolveConfig, ConfigError, DEFAULT_STORE_DIR, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, type ResolvedConfig } from './config.js';
+export {
+  resolveConfig,
+  ConfigError,
+  DEFAULT_STORE_DIR,
+  DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
+  DEFAULT_SHUTDOWN_BUDGET_MILLIS,
+  type ResolvedConfig,
+} from './config.js';
 export type { StartOptions, StoreOptions, OtlpOptions, OtlpProtocol } from './options.js';
 export { INSTRUMENTATIONS } from './instrumentations.js';
 export { backend, type InstrumentationEntry } from './backend.js';

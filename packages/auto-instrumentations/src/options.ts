@@ -50,8 +50,16 @@ export interface StartOptions {
   instrumentationConfig?: Record<string, InstrumentationConfig & Record<string, unknown>>;
   /** Flush (and checkpoint the store) on beforeExit, SIGTERM and SIGINT. Default: LLM_PROVENANCE_EXIT_HOOKS, else true. */
   exitHooks?: boolean;
-  /** Longest wait for the flush on a signal before the process exits anyway. Default: LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS, else 5000. */
+  /**
+   * On shutdown the store is written, checkpointed and closed first, within this (else synchronously).
+   * Default: LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS, else 500.
+   */
   shutdownTimeoutMillis?: number;
+  /**
+   * All of shutdown: OTLP/console forwarding gets what the store leaves of it; spans not forwarded by
+   * then are in the store only. Default: LLM_PROVENANCE_SHUTDOWN_BUDGET_MS, else 1000.
+   */
+  shutdownBudgetMillis?: number;
   /** Turn everything off. Default: OTEL_SDK_DISABLED. */
   disabled?: boolean;
   /**

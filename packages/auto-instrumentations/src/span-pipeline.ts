@@ -13,6 +13,8 @@ export interface SpanPipeline {
   store: StoreSink | undefined;
   /** Exports everything buffered, then checkpoints the store. */
   forceFlush(): Promise<void>;
+  /** On a signal the app handles: the store first (stored, checkpointed), forwarding within the shutdown budget. */
+  flushForSignal(): Promise<void>;
   /**
    * For `process.on('exit')`: every ended span reaches the store synchronously (written, fsynced, final
    * signed checkpoint, lock removed); those not yet forwarded stay in the store only. No-op without a store.
@@ -35,7 +37,10 @@ export function createSpanPipeline(config: ResolvedConfig, extraExporters: reado
   let storeProcessor: CidSpanProcessor | undefined;
   const store = config.store ? openStoreOrReport(config.store, downstream) : undefined;
   if (store) {
-    storeProcessor = new CidSpanProcessor(store.exporter);
+    storeProcessor = new CidSpanProcessor(store.exporter, {
+      storeShutdownTimeoutMillis: config.shutdownTimeoutMillis,
+      shutdownBudgetMillis: config.shutdownBudgetMillis,
+    });
     processors = [storeProcessor];
   } else {
     processors = downstream.map((exporter) =>
@@ -53,8 +58,17 @@ export function createSpanPipeline(config: ResolvedConfig, extraExporters: reado
     processors,
     store,
     async forceFlush() {
+      // The store first, checkpointed: a collector that is down delays the forwards only.
+      if (storeProcessor && store) {
+        await storeProcessor.storeBuffered();
+        await store.checkpoint();
+      }
       await Promise.all(processors.map((processor) => processor.forceFlush()));
       await store?.checkpoint();
+    },
+    async flushForSignal() {
+      if (storeProcessor) await storeProcessor.flushStoreFirst();
+      else await Promise.all(processors.map((processor) => processor.forceFlush()));
     },
     flushSync() {
       storeProcessor?.flushSync();

@@ -91,8 +91,9 @@ export function start(options: StartOptions = {}, internals: StartInternals = {}
   const forceFlush = () => pipeline.forceFlush();
   const uninstallExitHooks = config.exitHooks
     ? installExitHooks(
-        { flush: forceFlush, shutdown: () => shutdown(), flushSync: () => pipeline.flushSync() },
-        { timeoutMillis: config.shutdownTimeoutMillis },
+        { flush: () => pipeline.flushForSignal(), shutdown: () => shutdown(), flushSync: () => pipeline.flushSync() },
+        // A safety net only: the store processor bounds its own shutdown by the budget.
+        { timeoutMillis: Math.max(config.shutdownBudgetMillis, config.shutdownTimeoutMillis) + 2000 },
       )
     : () => {};
   const shutdown = () => {

@@ -11,7 +11,8 @@ const defaults = {
   enabledInstrumentations: undefined,
   disabledInstrumentations: undefined,
   exitHooks: true,
-  shutdownTimeoutMillis: 5000,
+  shutdownTimeoutMillis: 500,
+  shutdownBudgetMillis: 1000,
 };
 
 describe('resolveConfig', () => {
@@ -103,7 +104,7 @@ describe('resolveConfig', () => {
     expect(resolveConfig({}, { OTEL_SDK_DISABLED: '1' }).disabled).toBe(false);
   });
 
-  it('reads instrumentation selections, exit hooks and the shutdown timeout', () => {
+  it('reads instrumentation selections, exit hooks, the store shutdown timeout and the shutdown budget', () => {
     expect(
       resolveConfig(
         {},
@@ -112,6 +113,7 @@ describe('resolveConfig', () => {
           OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'groq',
           LLM_PROVENANCE_EXIT_HOOKS: 'off',
           LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS: '1500',
+          LLM_PROVENANCE_SHUTDOWN_BUDGET_MS: '3000',
         },
       ),
     ).toEqual({
@@ -120,7 +122,11 @@ describe('resolveConfig', () => {
       disabledInstrumentations: ['groq'],
       exitHooks: false,
       shutdownTimeoutMillis: 1500,
+      shutdownBudgetMillis: 3000,
     });
+    expect(() => resolveConfig({}, { LLM_PROVENANCE_SHUTDOWN_BUDGET_MS: '0' })).toThrow(
+      'LLM_PROVENANCE_SHUTDOWN_BUDGET_MS: expected a positive whole number of milliseconds, got "0"',
+    );
     expect(() => resolveConfig({}, { LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS: '2s' })).toThrow(
       'LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS: expected a positive whole number of milliseconds, got "2s"',
     );

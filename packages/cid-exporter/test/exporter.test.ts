@@ -393,7 +393,7 @@ describe('CidSpanExporter', () => {
     exporters.push(exporter);
     const result = await exportSpans(exporter, [makeSpan()]);
     expect(result.code).toBe(ExportResultCode.FAILED);
-    expect(result.error!.message).toBe('forwarding to exporter #0 (Object) failed: collector down');
+    expect(result.error!.message).toBe('forwarding to exporter #0 failed: collector down');
     expect(readLines(dir, exporter.store.logId).length).toBe(1);
   });
 

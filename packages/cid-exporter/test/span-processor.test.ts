@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as dagJson from '@ipld/dag-json';
 import { diag, DiagLogLevel, SpanKind } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
-import { TracerProvider, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { TracerProvider, InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { CidSpanExporter, CidSpanProcessor, ProvenanceStore, verifyStore, type AppendResult, type RecordInput } from '@llm-provenance/cid-exporter';
 import { mfCid, readLines, tmpStoreDir } from './store-helpers.js';
 
@@ -109,6 +109,29 @@ describe('CidSpanProcessor', () => {
     expect(forwarded.getFinishedSpans().map((s) => s.name)).toEqual(['one', 'two']);
     await processor.shutdown();
     expectClosed(dir, exporter.store.logId, 2);
+  });
+
+  it('shuts down store first: the store is closed and checkpointed while a forward target never answers, which gets only the rest of the budget', async () => {
+    const errors: string[] = [];
+    diag.setLogger(
+      { warn: (m: string) => errors.push(m), error: (m: string) => errors.push(m), info: () => {}, debug: () => {}, verbose: () => {} },
+      { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+    );
+    const dir = tmpStoreDir('proc-hang');
+    // Takes every export and never calls back, like a collector that accepts connections and never answers.
+    const silent: SpanExporter = { export: () => {}, shutdown: () => Promise.resolve() };
+    const exporter = new CidSpanExporter({ dir, forwardTo: [silent], durability: 'batch' });
+    const processor = new CidSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxExportBatchSize: 2, shutdownBudgetMillis: 300 });
+    const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('processor-test');
+    for (const name of ['one', 'two', 'three']) tracer.startSpan(name).end();
+    await processor.shutdown();
+    expect(storedNames(dir, exporter.store.logId)).toEqual(['one', 'two', 'three']);
+    expectClosed(dir, exporter.store.logId, 3);
+    expect(errors).toEqual([
+      'CidSpanExporter: forwarding to exporter #0 failed: 3 spans not delivered within the 300 ms shutdown budget; the provenance store is complete (all 3 spans stored)',
+    ]);
+    tracer.startSpan('after shutdown').end();
+    expect(processor.bufferedCount).toBe(0);
   });
 
   it('exports a full batch at once, without waiting for the schedule', async () => {

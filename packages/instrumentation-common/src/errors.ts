@@ -1,6 +1,6 @@
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE } from '@llm-provenance/semantic-conventions';
-import { scrubSecrets } from './redaction.js';
+import { errorRedactor, type CredentialSources } from './error-redaction.js';
 
 /** `error.type` fallback (conventions: "_OTHER" when the type is not known). */
 export const ERROR_TYPE_OTHER = '_OTHER';
@@ -48,13 +48,27 @@ export function exceptionTypeOf(err: unknown, fallback: string): string {
   return fallback;
 }
 
+/** The call's credentials as error-redaction.ts reads them; a list is literal values (e.g. the API key). */
+export type KnownSecrets = CredentialSources | ReadonlyArray<string | null | undefined>;
+
+function redactorFor(known: KnownSecrets): (text: string) => string {
+  return errorRedactor(isValueList(known) ? { values: known } : known);
+}
+
+function isValueList(known: KnownSecrets): known is ReadonlyArray<string | null | undefined> {
+  return Array.isArray(known);
+}
+
 /**
- * The error's message with anything that looks like a credential removed, and every literal
- * occurrence of `knownSecrets` (e.g. the API key the call used).
+ * The error's message with every credential removed (error-redaction.ts): the values the call was
+ * configured with (`known`), credential-named pairs, and everything shaped like a key.
  */
-export function safeErrorMessage(err: unknown, knownSecrets: ReadonlyArray<string | null | undefined> = []): string {
-  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : safeString(err);
-  return scrubSecrets(message, knownSecrets);
+export function safeErrorMessage(err: unknown, known: KnownSecrets = []): string {
+  return redactorFor(known)(errorMessageOf(err));
+}
+
+function errorMessageOf(err: unknown): string {
+  return err instanceof Error ? err.message : typeof err === 'string' ? err : safeString(err);
 }
 
 function safeString(value: unknown): string {
@@ -67,16 +81,18 @@ function safeString(value: unknown): string {
 
 /**
  * Marks `span` as failed by `err`: `error.type` (or `errorType` when the caller knows better),
- * `http.response.status_code` when the error carries one, status ERROR with the scrubbed message, and an
- * exception event whose message and stack are scrubbed too. `knownSecrets` (the call's credential) are
- * removed literally besides everything that looks like a credential.
+ * `http.response.status_code` when the error carries one, status ERROR with the redacted message, and an
+ * exception event whose message and stack are redacted too (error-redaction.ts: the values of `known`,
+ * the call's credentials, wherever they appear, credential-named pairs, and key shapes). This is the one
+ * place an error's text reaches a span, so the store and OTLP only ever see the redacted form.
  */
-export function recordSpanError(span: Span, err: unknown, errorType?: string, knownSecrets: ReadonlyArray<string | null | undefined> = []): void {
-  const message = safeErrorMessage(err, knownSecrets);
+export function recordSpanError(span: Span, err: unknown, errorType?: string, known: KnownSecrets = []): void {
+  const redact = redactorFor(known);
+  const message = redact(errorMessageOf(err));
   span.setAttribute(ATTR_ERROR_TYPE, errorType ?? errorTypeOf(err));
   const status = httpStatusOf(err);
   if (status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-  const stack = err instanceof Error && typeof err.stack === 'string' ? scrubSecrets(err.stack, knownSecrets) : undefined;
+  const stack = err instanceof Error && typeof err.stack === 'string' ? redact(err.stack) : undefined;
   span.recordException({ name: exceptionTypeOf(err, errorType ?? errorTypeOf(err)), message, ...(stack ? { stack } : {}) });
   span.setStatus({ code: SpanStatusCode.ERROR, message });
 }

@@ -45,6 +45,13 @@ export interface GenAIRequest {
   attributes?: Attributes;
   /** The raw credential used (API key / token). Only its fingerprint is recorded, never the value. */
   credential?: string | null;
+  /**
+   * The SDK client and the call's request options: read only if the call fails, for the credential values
+   * they were configured with (headers, query parameters, base URL), which are removed from the error
+   * (error-redaction.ts). Never recorded.
+   */
+  sdkClient?: unknown;
+  requestOptions?: unknown;
   /** Request content, or a function computing it (called only when capture is on). */
   content?: GenAIRequestContent | (() => GenAIRequestContent | undefined);
   /** Other content attributes (e.g. `gen_ai.tool.call.arguments`); recorded only when capture is on. */
@@ -107,6 +114,9 @@ export class GenAISpan {
    * private field: no inspection, serialisation or property enumeration of the handle shows it.
    */
   readonly #credential: string | undefined;
+  /** Where the call's configured credentials are read from if it fails (never recorded). */
+  readonly #sdkClient: unknown;
+  readonly #requestOptions: unknown;
 
   constructor(
     tracer: Tracer,
@@ -119,6 +129,8 @@ export class GenAISpan {
     this.operationName = request.operationName;
     this.requestModel = request.requestModel;
     this.#credential = typeof request.credential === 'string' && request.credential !== '' ? request.credential : undefined;
+    this.#sdkClient = request.sdkClient;
+    this.#requestOptions = request.requestOptions;
     const attributes = requestSpanAttributes(request, policy, this.providerName, parent);
     this.span = tracer.startSpan(spanName(request.operationName, request.requestModel), { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span);
@@ -185,7 +197,7 @@ export class GenAISpan {
   /** Marks the span failed (`error.type`, status ERROR, scrubbed message). */
   recordError(err: unknown, errorType?: string): void {
     if (this.ended) return;
-    recordSpanError(this.span, err, errorType, [this.#credential]);
+    recordSpanError(this.span, err, errorType, { credential: this.#credential, sdkClient: this.#sdkClient, requestOptions: this.#requestOptions });
   }
 
   /** Ends the span (once). `endTime` lets an abandoned stream end at its last activity. */

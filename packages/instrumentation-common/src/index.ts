@@ -7,6 +7,7 @@ export { observeAsyncIterable, isAsyncIterable, type StreamObserver, type Stream
 export { makeApiPromiseParseIdempotent, isStainlessApiPromise, observeApiPromise, type ApiPromiseObserver } from './api-promise.js';
 export { resolveCaptureContent, ENV_CAPTURE_MESSAGE_CONTENT } from './capture-policy.js';
 export { fingerprintCredential, scrubSecrets, redactUrl, redactHeaders, FINGERPRINT_DOMAIN, REDACTED } from './redaction.js';
+export { errorRedactor, REDACT_NAMES_ENV, type CredentialSources } from './error-redaction.js';
 export {
   resolvePriceTable,
   loadPriceTableFile,
@@ -25,7 +26,7 @@ export { BUILTIN_PRICE_TABLE } from './builtin-prices.js';
 export { withAttribution, setAttribution, readAttribution, type Attribution } from './attribution.js';
 export { definedAttributes, toAttributeValue, toStringArray, genAIRequestAttributes, serverAttributesFromUrl, type GenAIRequestParams } from './attributes.js';
 export { providerFromUrl } from './provider-hosts.js';
-export { errorTypeOf, exceptionTypeOf, httpStatusOf, safeErrorMessage, recordSpanError, ERROR_TYPE_OTHER } from './errors.js';
+export { errorTypeOf, exceptionTypeOf, httpStatusOf, safeErrorMessage, recordSpanError, ERROR_TYPE_OTHER, type KnownSecrets } from './errors.js';
 export { InternalErrorReporter } from './internal-errors.js';
 export { versionSatisfies, supportedModuleDefinition } from './supported-versions.js';
 export { stainlessModule, stainlessStreamHandling, type StainlessSdk, type StainlessResource, type StainlessOperation } from './stainless-sdk.js';

@@ -88,7 +88,14 @@ export function stainlessModule<TClient>(sdk: StainlessSdk<TClient>): ModulePatc
   const around =
     sdkAround && (<T>(self: unknown, _args: unknown[], invoke: () => T): T => sdkAround((self as StainlessResourceInstance | undefined)?._client, invoke));
   const traced = (op: StainlessOperation<TClient>): TracedMethod => ({
-    request: (self: unknown, args: unknown[]) => op.request(args[0] ?? {}, readClient((self as StainlessResourceInstance | undefined)?._client), args[1]),
+    request: (self: unknown, args: unknown[]) => {
+      const client = (self as StainlessResourceInstance | undefined)?._client;
+      const request = op.request(args[0] ?? {}, readClient(client), args[1]);
+      // Read only if the call fails: the configured credentials to remove from its error.
+      request.sdkClient = client;
+      request.requestOptions = args[1];
+      return request;
+    },
     response: op.response,
     stream: op.accumulator ? stainlessStreamHandling(op.accumulator, op.requestsStreamUsage) : undefined,
     prepareArgs: op.requestsStreamUsage

@@ -62,12 +62,19 @@ export class CidSpanExporter implements SpanExporter {
   /** Where the builder leaves a record's links (records are written one at a time). */
   private readonly links: SpanLinks = { input: null, params: null, output: null };
   private readonly pending = new Set<Promise<unknown>>();
+  /** Spans handed to exportBatch whose forwarding has not completed. */
+  private forwardingSpans = 0;
+  /** Spans whose store write settled: stored, or not (with the first reason). */
+  private storedSpans = 0;
+  private unstoredSpans = 0;
+  private firstStoreError: string | undefined;
+  private storeClosing: Promise<void> | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(options: CidSpanExporterOptions = {}) {
     this.builder = new SpanRecordBuilder(payloadTable(options.payloadAttributes));
     const forwardContent = options.forwardContent ?? envBool('LLM_PROVENANCE_FORWARD_CONTENT') ?? true;
-    this.forwarder = new Forwarder(options.forwardTo ?? [], forwardContent ? null : this.builder.isPayload);
+    this.forwarder = new Forwarder(options.forwardTo ?? [], forwardContent ? null : this.builder.isPayload, () => this.storeState());
     this.ownsStore = options.store === undefined;
     this.store = options.store ?? ProvenanceStore.open(options);
   }
@@ -93,7 +100,7 @@ export class CidSpanExporter implements SpanExporter {
    * completes, `done` when forwarding does too. Never rejects: failures are in the result.
    */
   exportBatch(spans: ReadableSpan[], droppedSpans = 0): BatchExport {
-    if (this.shutdownPromise) {
+    if (this.storeClosing) {
       const error = new Error('CidSpanExporter is shut down');
       return {
         stored: Promise.resolve({ outcomes: spans.map((span) => ({ span, error })), droppedRecorded: false }),
@@ -103,7 +110,11 @@ export class CidSpanExporter implements SpanExporter {
     const stored = this.settle(this.append(spans, droppedSpans));
     const done = stored.then((batch) => this.finish(spans, batch.outcomes)).catch((error: Error): ExportResult => ({ code: ExportResultCode.FAILED, error }));
     this.pending.add(done);
-    void done.then(() => this.pending.delete(done));
+    this.forwardingSpans += spans.length;
+    void done.then(() => {
+      this.pending.delete(done);
+      this.forwardingSpans -= spans.length;
+    });
     return { stored, done };
   }
 
@@ -139,42 +150,102 @@ export class CidSpanExporter implements SpanExporter {
   }
 
   private async settle(batch: AppendedBatch): Promise<StoredBatch> {
+    let result: StoredBatch = { outcomes: batch.outcomes, droppedRecorded: batch.dropped };
     try {
       await batch.durable;
     } catch (err) {
       markWriteFailed(batch.outcomes, err as Error);
-      return { outcomes: batch.outcomes, droppedRecorded: false };
+      result = { outcomes: batch.outcomes, droppedRecorded: false };
     }
-    return { outcomes: batch.outcomes, droppedRecorded: batch.dropped };
+    this.tally(batch.outcomes);
+    return result;
+  }
+
+  private tally(outcomes: SpanOutcome[]): void {
+    for (const o of outcomes) {
+      if (o.error) {
+        this.unstoredSpans++;
+        this.firstStoreError ??= o.error.message;
+      } else {
+        this.storedSpans++;
+      }
+    }
+  }
+
+  /** How complete the store is, for messages: "the provenance store is complete (all 3 spans stored)". */
+  private storeState(): string {
+    if (this.unstoredSpans === 0) return `the provenance store is complete (all ${this.storedSpans} spans stored)`;
+    const total = this.storedSpans + this.unstoredSpans;
+    return `the provenance store is missing ${this.unstoredSpans} of ${total} spans (${this.firstStoreError ?? 'unknown reason'})`;
   }
 
   private async finish(spans: ReadableSpan[], outcomes: SpanOutcome[]): Promise<ExportResult> {
     const errors = outcomes.filter((o) => o.error).map((o) => o.error!);
+    // Store failures are said here; forwarding failures by the forwarder, once per change of state.
+    if (errors.length > 0) diag.error(`CidSpanExporter: ${errors.length} of ${spans.length} spans could not be stored: ${errors[0]!.message}`);
     errors.push(...(await this.forwarder.forward(outcomes)));
     if (errors.length === 0) return { code: ExportResultCode.SUCCESS };
     const error =
       errors.length === 1
         ? errors[0]!
         : new AggregateError(errors, `${errors.length} problems exporting ${spans.length} spans: ${errors.map((e) => e.message).join('; ')}`);
-    diag.error(`CidSpanExporter: ${error.message}`);
     return { code: ExportResultCode.FAILED, error };
   }
 
+  /** The store first (every batch handed over written and fsynced), then the forwards under way. */
   async forceFlush(): Promise<void> {
+    if (!this.storeClosing) await this.store.flush();
     await Promise.all([...this.pending]);
-    await this.store.flush();
     await this.forwarder.forceFlush();
   }
 
-  shutdown(): Promise<void> {
-    if (!this.shutdownPromise) {
-      this.shutdownPromise = (async () => {
-        await Promise.all([...this.pending]);
-        if (this.ownsStore) await this.store.close();
-        else await this.store.flush();
-        await this.forwarder.shutdown();
-      })();
+  /**
+   * The store part of shutdown: every batch already handed over is written, a final signed checkpoint
+   * written and the store closed (its lock removed); a store passed in is checkpointed, not closed.
+   * Forwarding goes on (see {@link finishForwarding}). Later exports are refused.
+   */
+  closeStore(): Promise<void> {
+    this.storeClosing ??= this.ownsStore ? this.store.close() : this.store.checkpoint().then(() => {});
+    return this.storeClosing;
+  }
+
+  /** Waits for every batch handed over to be written, fsyncs, and writes a checkpoint if records were added. */
+  async checkpointStore(): Promise<void> {
+    if (!this.storeClosing) await this.store.checkpoint();
+  }
+
+  /**
+   * {@link closeStore} done synchronously, e.g. when the asynchronous close did not finish in time: takes
+   * over the writes still under way (ProvenanceStore.closeSync), also for a store passed in. Returns the
+   * write failure, if any, instead of throwing.
+   */
+  closeStoreSync(): Error | undefined {
+    this.storeClosing ??= Promise.resolve();
+    try {
+      this.store.closeSync();
+      return undefined;
+    } catch (err) {
+      return err as Error;
     }
+  }
+
+  /** Waits for every forward under way, then shuts the wrapped exporters down. */
+  async finishForwarding(): Promise<void> {
+    await Promise.all([...this.pending]);
+    await this.forwarder.shutdown();
+  }
+
+  /** Says that forwarding did not finish within the shutdown budget (once per target), with the store's state. */
+  abandonForwarding(budgetMillis: number): void {
+    this.forwarder.abandoned(this.forwardingSpans, budgetMillis);
+  }
+
+  /** The store first ({@link closeStore}), then forwarding ({@link finishForwarding}), without time limits. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      await this.closeStore();
+      await this.finishForwarding();
+    })();
     return this.shutdownPromise;
   }
 }

@@ -2,7 +2,12 @@
  * Forwarding stored spans to the wrapped exporters (FORMAT.md 5.4): each span with `provenance.*`
  * attributes exactly equal to what the store holds, and without its payload attributes when
  * `forwardContent` is false.
+ *
+ * A forward that fails costs no record (the spans are stored before they are forwarded), so it is said
+ * once per change of state and per target, in one line that also says whether the store is complete:
+ * a collector that is down must not fill stderr with a line per batch.
  */
+import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { ForwardedAttributes } from './forwarded-attributes.js';
@@ -19,15 +24,33 @@ function exportTo(exporter: SpanExporter, spans: ReadableSpan[]): Promise<Export
   });
 }
 
+/** A reason on one line (an error message may span several). */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** A target's name for messages: its class (e.g. `OTLPTraceExporter`), else its position. */
+function targetName(target: SpanExporter, index: number): string {
+  const name = (target as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : `exporter #${index}`;
+}
+
 export class Forwarder {
   private readonly attributes: ForwardedAttributes;
+  /** Per target: failing since the last state change was reported. */
+  private readonly failing: boolean[];
 
-  /** `strip`: tells payload attributes, to leave out of forwarded spans (null: keep them). */
+  /**
+   * `strip`: tells payload attributes, to leave out of forwarded spans (null: keep them).
+   * `storeState`: how complete the store is, for the failure message (e.g. "the provenance store is complete (...)").
+   */
   constructor(
     readonly targets: SpanExporter[],
     private readonly strip: ((key: string) => boolean) | null,
+    private readonly storeState: () => string,
   ) {
     this.attributes = new ForwardedAttributes(strip);
+    this.failing = targets.map(() => false);
   }
 
   /** Forwards every readable span of the batch; returns the problems (never rejects). */
@@ -54,11 +77,35 @@ export class Forwarder {
     if (spans.length === 0) return errors;
     const results = await Promise.all(this.targets.map((e) => exportTo(e, spans)));
     results.forEach((r, i) => {
-      if (r.code !== ExportResultCode.SUCCESS) {
-        errors.push(new Error(`forwarding to exporter #${i} (${this.targets[i]!.constructor?.name}) failed: ${r.error?.message ?? 'FAILED'}`));
+      if (r.code === ExportResultCode.SUCCESS) {
+        this.delivered(i);
+        return;
       }
+      const reason = oneLine(r.error?.message ?? 'FAILED');
+      errors.push(new Error(`forwarding to ${targetName(this.targets[i]!, i)} failed: ${reason}`));
+      this.failed(i, reason);
     });
     return errors;
+  }
+
+  /**
+   * At shutdown, when the budget ran out with `count` spans still on their way: says so for every target
+   * not already reported as failing (their exports may still be retrying; the process will not wait).
+   */
+  abandoned(count: number, budgetMillis: number): void {
+    this.targets.forEach((_, i) => this.failed(i, `${count} spans not delivered within the ${budgetMillis} ms shutdown budget`));
+  }
+
+  private failed(index: number, reason: string): void {
+    if (this.failing[index]) return;
+    this.failing[index] = true;
+    diag.error(`CidSpanExporter: forwarding to ${targetName(this.targets[index]!, index)} failed: ${reason}; ${this.storeState()}`);
+  }
+
+  private delivered(index: number): void {
+    if (!this.failing[index]) return;
+    this.failing[index] = false;
+    diag.warn(`CidSpanExporter: forwarding to ${targetName(this.targets[index]!, index)} works again; ${this.storeState()}`);
   }
 
   async forceFlush(): Promise<void> {

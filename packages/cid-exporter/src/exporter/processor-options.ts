@@ -14,9 +14,22 @@ export interface CidSpanProcessorOptions {
   maxQueueSize?: number;
   /** Spans per export at most. Default OTEL_BSP_MAX_EXPORT_BATCH_SIZE or 512 (capped at maxQueueSize). */
   maxExportBatchSize?: number;
-  /** How long forceFlush/shutdown wait for the exports. Default OTEL_BSP_EXPORT_TIMEOUT or 30000 ms. */
+  /** How long forceFlush waits for the exports. Default OTEL_BSP_EXPORT_TIMEOUT or 30000 ms. */
   exportTimeoutMillis?: number;
+  /**
+   * shutdown(): how long the store gets to write every ended span, checkpoint and close (async) before it
+   * is closed synchronously instead. Default LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS or 500 ms.
+   */
+  storeShutdownTimeoutMillis?: number;
+  /**
+   * shutdown(): the whole of it. The store comes first; forwarding (e.g. to OTLP) gets what is left, and
+   * spans it has not delivered by then stay in the store only. Default LLM_PROVENANCE_SHUTDOWN_BUDGET_MS or 1000 ms.
+   */
+  shutdownBudgetMillis?: number;
 }
+
+export const DEFAULT_STORE_SHUTDOWN_TIMEOUT_MILLIS = 500;
+export const DEFAULT_SHUTDOWN_BUDGET_MILLIS = 1000;
 
 export type ResolvedProcessorOptions = Required<CidSpanProcessorOptions>;
 
@@ -43,5 +56,13 @@ export function resolveProcessorOptions(options: CidSpanProcessorOptions): Resol
     // Same rule as the BatchSpanProcessor: a batch never exceeds the queue.
     maxExportBatchSize: Math.min(batch, maxQueueSize),
     exportTimeoutMillis: checkPositiveInt('exportTimeoutMillis', options.exportTimeoutMillis ?? envPositiveInt('OTEL_BSP_EXPORT_TIMEOUT', 30000)),
+    storeShutdownTimeoutMillis: checkPositiveInt(
+      'storeShutdownTimeoutMillis',
+      options.storeShutdownTimeoutMillis ?? envPositiveInt('LLM_PROVENANCE_SHUTDOWN_TIMEOUT_MS', DEFAULT_STORE_SHUTDOWN_TIMEOUT_MILLIS),
+    ),
+    shutdownBudgetMillis: checkPositiveInt(
+      'shutdownBudgetMillis',
+      options.shutdownBudgetMillis ?? envPositiveInt('LLM_PROVENANCE_SHUTDOWN_BUDGET_MS', DEFAULT_SHUTDOWN_BUDGET_MILLIS),
+    ),
   };
 }

@@ -12,6 +12,9 @@
  * - flushSync() is exact because a batch handed to the exporter is encoded and queued in the store at
  *   once (CidSpanExporter.exportBatch appends synchronously): at exit the spans still held here are
  *   appended, and the store's closeSync writes every queued append whose write had not completed.
+ * - shutdown() puts the store first and is bounded: every ended span is stored, checkpointed and the
+ *   store closed within `storeShutdownTimeoutMillis` (else synchronously), and forwarding gets what is
+ *   left of `shutdownBudgetMillis`. A collector that is down costs the app that budget at most, and no record.
  * Interface followed: https://open-telemetry.github.io/opentelemetry-js/interfaces/_opentelemetry_sdk-trace.SpanProcessor.html
  * Settings: https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#batch-span-processor
  */
@@ -110,7 +113,7 @@ export class CidSpanProcessor implements SpanProcessor {
     this.dropped = 0;
     this.storing = batch;
     void this.store(batch)
-      .catch((error: Error) => diag.error(`CidSpanProcessor: export failed: ${error.message}`))
+      .catch((error: Error) => diag.error(`CidSpanProcessor: storing a batch failed: ${error.message}`))
       .finally(() => {
         this.storing = null;
         release();
@@ -139,37 +142,116 @@ export class CidSpanProcessor implements SpanProcessor {
     // Stored: the spans stay held until forwarding completes too, but the next batch may be stored.
     const count = batch.spans.length;
     this.forwardingCount += count;
-    const forwarded: Promise<void> = done.then((r) => {
-      if (r.error) diag.error(`CidSpanProcessor: export failed: ${r.error.message}`);
+    // Failures were reported by the exporter (store) and its forwarder (once per change of state).
+    const forwarded: Promise<void> = done.then(() => {
       this.forwardingCount -= count;
       this.forwarding.delete(forwarded);
     });
     this.forwarding.add(forwarded);
   }
 
-  /** Stores every span buffered now, one batch after the other, and waits for their forwarding. */
+  /**
+   * Stores every span buffered now, one batch after the other, then waits for their forwarding: the store
+   * first (written and fsynced), so a collector that is down delays the forwards only. Bounded by
+   * `exportTimeoutMillis`.
+   */
   async forceFlush(): Promise<void> {
-    await this.withTimeout(this.drain());
-    await this.exporter.forceFlush();
+    await this.withTimeout(
+      (async () => {
+        await this.storeBuffered();
+        await this.exporter.forceFlush();
+        await Promise.all([...this.forwarding]);
+      })(),
+    );
   }
 
-  private async drain(): Promise<void> {
+  /**
+   * For a signal the app handles itself (it decides when to exit; tracing goes on): every span buffered
+   * is stored and a checkpoint written first, then the forwards under way get what is left of
+   * `shutdownBudgetMillis`; if they are not done by then that is said once, in one line (they go on).
+   */
+  async flushStoreFirst(): Promise<void> {
+    const started = performance.now();
+    await this.storeBuffered();
+    await this.exporter.checkpointStore();
+    const left = Math.max(0, this.options.shutdownBudgetMillis - (performance.now() - started));
+    if (!(await settlesWithin(Promise.all([...this.forwarding]), left))) this.exporter.abandonForwarding(this.options.shutdownBudgetMillis);
+  }
+
+  /** Stores every span buffered now, one batch after the other; resolves once their store writes completed. */
+  async storeBuffered(): Promise<void> {
     let batches = Math.ceil(this.buffer.length / this.options.maxExportBatchSize);
     for (;;) {
       while (this.storing !== null) await this.storing.written;
       if (batches-- <= 0 || this.buffer.length === 0) break;
       this.exportOneBatch();
     }
-    await Promise.all([...this.forwarding]);
   }
 
+  /**
+   * Store first, then forwarding, within `shutdownBudgetMillis` in all:
+   * 1. Tracing stops (spans ending later are ignored, as by the BatchSpanProcessor). Every span that has
+   *    ended is handed to the store now, a final signed checkpoint is written and the store closed (its
+   *    lock removed). If that takes longer than `storeShutdownTimeoutMillis`, the store is closed
+   *    synchronously (ProvenanceStore.closeSync takes over the writes under way).
+   * 2. Forwarding (e.g. to OTLP) gets what is left of the budget. Spans it has not delivered by then are
+   *    in the store only; that is said once, in one line, with the store's state. It never rejects.
+   */
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= (async () => {
-      await this.forceFlush();
-      this.stopped = true;
-      await this.exporter.shutdown();
-    })();
+    this.shutdownPromise ??= this.shutdownStoreFirst();
     return this.shutdownPromise;
+  }
+
+  private async shutdownStoreFirst(): Promise<void> {
+    const started = performance.now();
+    const { storeShutdownTimeoutMillis, shutdownBudgetMillis } = this.options;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    // Like the BatchSpanProcessor, the records get the resource attributes still being detected (host.id)
+    // if they come in time; the store's share of the budget bounds the wait.
+    await settlesWithin(this.detectedResources(), storeShutdownTimeoutMillis);
+    this.handOverEverything();
+    const storeLeft = Math.max(0, storeShutdownTimeoutMillis - (performance.now() - started));
+    if (!(await settlesWithin(this.exporter.closeStore(), storeLeft))) {
+      const error = this.exporter.closeStoreSync();
+      diag.warn(
+        `CidSpanProcessor: the store did not close within ${storeShutdownTimeoutMillis} ms; closed it synchronously${error ? `, but a write failed: ${error.message}` : ''}`,
+      );
+    }
+    const left = Math.max(0, shutdownBudgetMillis - (performance.now() - started));
+    if (!(await settlesWithin(this.exporter.finishForwarding(), left))) this.exporter.abandonForwarding(shutdownBudgetMillis);
+  }
+
+  /** Settles once the resources of the spans not yet handed over have their detected attributes. */
+  private async detectedResources(): Promise<void> {
+    const waiting = this.storing !== null && !this.storing.handedOver ? this.storing.spans : [];
+    const resources = new Set([...waiting, ...this.buffer].map((span) => span.resource).filter((resource) => resource.asyncAttributesPending));
+    await Promise.all([...resources].map((resource) => resource.waitForAsyncAttributes?.() ?? Promise.resolve()));
+  }
+
+  /**
+   * Hands every ended span to the exporter now, in batches of `maxExportBatchSize` (each is appended to
+   * the store synchronously): the buffer, and a batch still waiting for resource detection (stored with
+   * the attributes detected so far, as by flushSync).
+   */
+  private handOverEverything(): void {
+    let spans = this.buffer;
+    let dropped = this.dropped;
+    const waiting = this.storing;
+    if (waiting !== null && !waiting.handedOver) {
+      waiting.handedOver = true;
+      spans = waiting.spans.concat(spans);
+      dropped += waiting.dropped;
+    }
+    this.buffer = [];
+    this.dropped = 0;
+    const size = this.options.maxExportBatchSize;
+    for (let i = 0; i < spans.length || dropped > 0; i += size) {
+      const batch = spans.slice(i, i + size);
+      void context.with(suppressTracing(context.active()), () => this.exporter.exportBatch(batch, dropped)).done;
+      dropped = 0;
+    }
   }
 
   /**
@@ -213,4 +295,21 @@ export class CidSpanProcessor implements SpanProcessor {
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
+}
+
+/**
+ * Whether `promise` settles (either way) within `millis`. The timer does not keep the process alive: the
+ * work being waited for does, for as long as it lasts.
+ */
+function settlesWithin(promise: Promise<unknown>, millis: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), millis);
+    timer.unref();
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
 }

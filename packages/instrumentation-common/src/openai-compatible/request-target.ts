@@ -22,6 +22,8 @@ export function requestTarget(operationName: string, body: unknown, client: Open
     requestModel: typeof model === 'string' ? model : undefined,
     baseUrl: client.baseUrl,
     credential: client.apiKey,
+    sdkClient: undefined,
+    requestOptions: undefined,
     attributes: undefined,
     content: undefined,
   };
