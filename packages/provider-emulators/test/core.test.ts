@@ -341,7 +341,7 @@ describe('command line', () => {
     const err = await promisify(execFile)(process.execPath, [cli, '--prot', '1']).catch((e: { code: number; stderr: string }) => e);
     expect(err).toMatchObject({
       code: 2,
-      stderr: 'llm-provenance-emulators: unknown argument "--prot"; usage: llm-provenance-emulators [--port N] [--chunk-delay-ms N]\n',
+      stderr: 'llm-provenance-emulators: unknown argument "--prot"; see --help\n',
     });
   });
 });
