@@ -41,7 +41,11 @@ const CALLS = [
       'provenance.task.id': 'fact-check',
       'provenance.worker.id': 'worker-1',
       'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: 'Answer tersely.' }]),
-      'gen_ai.input.messages': messages(['user', 'Hello'], ['assistant', 'Hi!'], ['user', 'In which year did the Berlin Wall fall?\nAnswer with the year only.']),
+      'gen_ai.input.messages': messages(
+        ['user', 'Hello'],
+        ['assistant', 'Hi!'],
+        ['user', 'In which year did the Berlin Wall fall?\nAnswer with the year only.'],
+      ),
       'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: '1989' }], finish_reason: 'stop' }]),
     },
   },
@@ -366,7 +370,9 @@ describe('one key form: did:key', () => {
 
     // blocks: 3 input maps, 4 input payloads (3 messages, 1 system instructions), 1 output map and payload,
     // 3 params blocks, 1 resource block
-    const okStore = [`OK store ${store}: 1 log(s), 3 record(s) (3 under verified checkpoints), 13 block(s), 1 checkpoint(s)`, `signed by ${didKey}`, ''].join('\n');
+    const okStore = [`OK store ${store}: 1 log(s), 3 record(s) (3 under verified checkpoints), 13 block(s), 1 checkpoint(s)`, `signed by ${didKey}`, ''].join(
+      '\n',
+    );
     expect(runCli(['verify', store])).toEqual({ code: 0, stdout: okStore, stderr: '' });
     expect(runCli(['verify', store, '--key', didKey])).toEqual({ code: 0, stdout: okStore, stderr: '' });
     expect(runCli(['verify', store, '--key', pinned])).toEqual({ code: 0, stdout: okStore, stderr: '' });
@@ -386,9 +392,15 @@ describe('one key form: did:key', () => {
   });
 
   it.each([
-    ['ab'.repeat(32), `--key ${'ab'.repeat(32)}: neither a did:key (did:key:z6Mk...) nor a file holding one (llm-provenance key export writes the store's public key as a did:key)`],
+    [
+      'ab'.repeat(32),
+      `--key ${'ab'.repeat(32)}: neither a did:key (did:key:z6Mk...) nor a file holding one (llm-provenance key export writes the store's public key as a did:key)`,
+    ],
     ['did:key:z6MkNOTBASE58l0', '--key: "did:key:z6MkNOTBASE58l0" is not a did:key: not base58btc after "did:key:z"'],
-    ['did:key:z2J9gaYxrKVpdoG9A4gRnmpnRCcxU6agDtFVVBVdn1JedouoZN7SzcyREXXzWgt3gGiwpoHq7K68X4m32D8HgzG8wv3sY5j7', expect.stringMatching(/^--key: ".*" is not an Ed25519 did:key \(expected 0xed01 and 32 key bytes, found \d+ bytes\)$/)],
+    [
+      'did:key:z2J9gaYxrKVpdoG9A4gRnmpnRCcxU6agDtFVVBVdn1JedouoZN7SzcyREXXzWgt3gGiwpoHq7K68X4m32D8HgzG8wv3sY5j7',
+      expect.stringMatching(/^--key: ".*" is not an Ed25519 did:key \(expected 0xed01 and 32 key bytes, found \d+ bytes\)$/),
+    ],
   ])('verify --key %s is an input error (exit 2)', (key, message) => {
     const r = runCli(['verify', store, '--key', key]);
     expect([r.code, r.stdout]).toEqual([2, '']);
@@ -418,7 +430,9 @@ describe('one key form: did:key', () => {
         expect([what, key.stdout]).toEqual([what, `${didKey}\n`]);
       } else {
         expect([what, verify.code, verify.stdout, key.code]).toEqual([what, 2, '', 2]);
-        expect(verify.stderr).toMatch(new RegExp(`^llm-provenance verify: store key ${pemOf(dir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a PKCS#8 PEM private key: .*\\n$`));
+        expect(verify.stderr).toMatch(
+          new RegExp(`^llm-provenance verify: store key ${pemOf(dir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a PKCS#8 PEM private key: .*\\n$`),
+        );
       }
       expect(verify.stdout).not.toContain('no trusted key');
     }

@@ -42,7 +42,7 @@ export function parsingArgs<T>(command: string, parse: () => T): T {
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       throw new UsageError(`unknown option ${named ?? e.message} (llm-provenance ${command} --help lists the options)`);
     }
-    throw new UsageError(e.message.split('\n')[0]!);
+    throw new UsageError(e.message.split('\n')[0]);
   }
 }
 

@@ -178,7 +178,8 @@ export function query(path: string, filter: QueryFilter = {}, options: QueryOpti
   const source = openSource(path);
   const results: QueryResult[] = [];
   const dropped = new Map<string, DropSummary>();
-  let matched = 0;
+  // set once every record was read, before `limit` cuts the results
+  const count = { matched: 0 };
   try {
     const resources = new ResourceReader(source);
     const payloads = new Map<string, Set<string>>();
@@ -244,13 +245,13 @@ export function query(path: string, filter: QueryFilter = {}, options: QueryOpti
       if (x.log !== y.log) return x.log > y.log ? -1 : 1;
       return y.seq - x.seq;
     });
-    matched = results.length;
+    count.matched = results.length;
     if (filter.limit !== undefined) results.length = Math.min(results.length, filter.limit);
     if (options.payloads) for (const r of results) r.payloads = { input: readPayloads(source, r.inputCid), output: readPayloads(source, r.outputCid) };
   } finally {
     source.close();
   }
-  return { results, matched, dropped: [...dropped.values()] };
+  return { results, matched: count.matched, dropped: [...dropped.values()] };
 }
 
 /** Payload attribute -> stored text of an input/output block; {} when the block is absent or does not decode. */

@@ -71,7 +71,11 @@ export function evaluateCheckpoints(
       continue;
     }
     if (opts.trustedKeys && opts.trustedKeys.size > 0 && !opts.trustedKeys.has(r.publicKeyHex)) {
-      add(order, 5, { kind: 'bad signature', ...base, detail: `checkpoint at size ${st.size} is signed by key ${didKeyOfHex(r.publicKeyHex)}, which is not a trusted key` });
+      add(order, 5, {
+        kind: 'bad signature',
+        ...base,
+        detail: `checkpoint at size ${st.size} is signed by key ${didKeyOfHex(r.publicKeyHex)}, which is not a trusted key`,
+      });
       continue;
     }
     publicKeys.add(r.publicKeyHex);
