@@ -251,14 +251,20 @@ describe('llm-provenance query answers in words', () => {
 });
 
 describe('llm-provenance exit codes and messages', () => {
-  it.each([['--help'], ['-h'], ['help'], ['help', 'query'], ['verify', '--help'], ['query', '--help'], ['export', '--help'], ['key', '--help']])(
-    '%s %s exits 0 with usage on stdout',
-    (...args) => {
-      const r = runCli(args);
-      expect([r.code, r.stderr]).toEqual([0, '']);
-      expect(r.stdout).toMatch(/^(usage: )?llm-provenance /);
-    },
-  );
+  it.each([
+    [['--help']],
+    [['-h']],
+    [['help']],
+    [['help', 'query']],
+    [['verify', '--help']],
+    [['query', '--help']],
+    [['export', '--help']],
+    [['key', '--help']],
+  ])('%j exits 0 with usage on stdout', (args) => {
+    const r = runCli(args);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^(usage: )?llm-provenance /);
+  });
 
   it('--version prints the package version', () => {
     const { version } = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
