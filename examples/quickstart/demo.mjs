@@ -201,7 +201,7 @@ for (const log of report.logs) {
   );
 }
 console.log(`   ${green('✔')} ${report.blocks} payload blocks re-hashed, every CID matches its bytes`);
-console.log(`   ${green('✔')} Ed25519 signatures valid ${dim(`(public key ${report.publicKeys.map((key) => key.slice(0, 16) + '…').join(', ')})`)}`);
+console.log(`   ${green('✔')} Ed25519 signatures valid ${dim(`(public key ${report.publicKeys.join(', ')}; llm-provenance key export prints it)`)}`);
 
 step(8, 'Verify it yourself');
 const cli = relative(path.join(repoRoot, 'packages/cid-exporter/bin/llm-provenance.cjs'));

@@ -2,6 +2,7 @@
 'use strict';
 // Thin shim: the CLI lives in the CommonJS build so it starts without ESM loader overhead.
 const { main } = require('../dist/cjs/cli/main.js');
+const { version } = require('../package.json');
 
 // `llm-provenance query ... | head` closes stdout early; that is not an error worth a stack trace.
 process.stdout.on('error', (err) => {
@@ -9,7 +10,7 @@ process.stdout.on('error', (err) => {
   throw err;
 });
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), undefined, { version }).then(
   (code) => {
     process.exitCode = code;
   },

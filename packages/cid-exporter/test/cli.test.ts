@@ -31,7 +31,11 @@ describe('llm-provenance verify', () => {
     const r = runCli(['verify', store]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`OK store ${store}: 1 log(s), ${N} record(s) (${N} under verified checkpoints), ${blockCount} block(s), 5 checkpoint(s)\n`);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^OK store ${store}: 1 log\\(s\\), ${N} record\\(s\\) \\(${N} under verified checkpoints\\), ${blockCount} block\\(s\\), 5 checkpoint\\(s\\)\\nsigned by did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}\\n$`,
+      ),
+    );
   });
 
   it('uses LLM_PROVENANCE_DIR when no store is given', () => {
@@ -107,16 +111,16 @@ describe('llm-provenance export and verify of the CAR', () => {
     );
 
     // without --key a CAR's signatures are checked against the keys it carries, and verify says so
-    const fingerprint = /sha256 fingerprint ([0-9a-f]{64})\); pass --key to pin the signer$/m.exec(ok.stdout)?.[1];
-    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
-    const pinned = runCli(['verify', car, '--key', fingerprint!]);
+    const signer = /\((did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44})\); pass --key to pin the signer$/m.exec(ok.stdout)?.[1];
+    expect(signer).toBeDefined();
+    const pinned = runCli(['verify', car, '--key', signer!]);
     expect(pinned.code).toBe(0);
     expect(pinned.stdout).not.toContain('no trusted key');
-    const wrong = runCli(['verify', car, '--key', 'ab'.repeat(32)]);
+    const wrong = runCli(['verify', car, '--key', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK']);
     expect(wrong.code).toBe(1);
     expect(wrong.stdout.split('\n')[0]).toMatch(
       new RegExp(
-        `^FAIL bad signature: ${car} section \\d+ \\(byte \\d+\\) seq 199 cid baguqeera[a-z2-7]{52} - checkpoint at size 200 is signed by key ${fingerprint}, which is not a trusted key$`,
+        `^FAIL bad signature: ${car} section \\d+ \\(byte \\d+\\) seq 199 cid baguqeera[a-z2-7]{52} - checkpoint at size 200 is signed by key ${signer}, which is not a trusted key$`,
       ),
     );
 
@@ -146,19 +150,32 @@ describe('llm-provenance export and verify of the CAR', () => {
 });
 
 describe('llm-provenance query', () => {
-  it('prints one line per record, newest first', async () => {
+  it('prints each record in words, newest first, then how many matched', async () => {
     const r = runCli(['query', store, '--model', 'llama3.1', '--status', 'error', '--limit', '2']);
     expect(r.code).toBe(0);
-    // newest spans with i % 3 == 2 and i % 10 == 9: 989, 959
+    // newest spans with i % 3 == 2 and i % 10 == 9: 989, 959 (33 of them: 29, 59, ..., 989)
     const expected = await Promise.all(
       [989, 959].map(async (i) => {
         const line = lines(store, logId)[i]!;
         const rec = dagJson.decode<any>(line);
+        const s = spec(i);
         const t = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString().replace('.000Z', '.000000000Z');
-        return `${t}  seq=${i}  model=llama3.1  op=${spec(i).operation}  status=error  record=${await cidOf(line)}  input=${rec.input}  output=${rec.output}  log=${logId}`;
+        return [
+          `${t}  ollama  llama3.1  ${s.operation}  error (rate limited)  250 ms`,
+          `  who         user ${s.user}, task ${s.task}, worker ${s.worker}, route ${s.route}`,
+          `  tokens      ${10 + (i % 13)} in, - out`,
+          '  cost        -',
+          `  last input  user: question ${i % 7}`,
+          `  output      assistant: answer ${i}`,
+          `  record      ${await cidOf(line)}`,
+          `  input cid   ${rec.input}`,
+          `  output cid  ${rec.output}`,
+          `  log         ${logId} seq ${i}`,
+          '',
+        ].join('\n');
       }),
     );
-    expect(r.stdout).toBe(expected.join('\n') + '\n');
+    expect(r.stdout).toBe(expected.join('\n') + '\n33 records match; the newest 2 shown\n');
   });
 
   it('--json prints the results', () => {
@@ -173,11 +190,11 @@ describe('llm-provenance query', () => {
 
 describe('llm-provenance usage errors', () => {
   it.each([
-    [['frobnicate'], 'llm-provenance: unknown command "frobnicate" (expected verify, query or export)'],
+    [['frobnicate'], 'llm-provenance: unknown command "frobnicate" (expected verify, query, export or key; llm-provenance --help lists them)'],
     [['query', '--status', 'maybe'], 'llm-provenance query: --status must be ok or error, got "maybe"'],
     [['query', '--limit', 'ten'], 'llm-provenance query: --limit must be a non-negative integer, got "ten"'],
     [['query', '--since', 'last week'], 'llm-provenance query: since: "last week" is not an ISO 8601 time'],
-    [['verify', '/nonexistent/store'], 'llm-provenance verify: /nonexistent/store does not exist (expected a store directory or a .car file)'],
+    [['verify', '/nonexistent/store'], 'llm-provenance verify: /nonexistent/store does not exist (expected a store directory or a CAR export)'],
     [['export'], 'llm-provenance export: export needs --car FILE, --otlp-jsonl FILE or --jaeger-json FILE'],
   ])('%j exits 2 naming the problem', (args, message) => {
     const r = runCli(args, { LLM_PROVENANCE_DIR: store });
@@ -199,7 +216,7 @@ describe('llm-provenance usage errors', () => {
   it('rejects unknown options with exit 2', () => {
     const r = runCli(['verify', store, '--frob']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^llm-provenance verify: Unknown option '--frob'/);
+    expect(r.stderr).toBe('llm-provenance verify: unknown option --frob (llm-provenance verify --help lists the options)\n');
   });
 });
 
@@ -217,7 +234,7 @@ describe('llm-provenance on a CAR export', () => {
     expect([again.code, again.stdout, again.stderr]).toEqual([
       2,
       '',
-      `llm-provenance export: ${car} is not a store directory (--car exports a store; a CAR export is one already)\n`,
+      `llm-provenance export: ${car} is a CAR export already (--car exports a store directory)\n`,
     ]);
   });
 });

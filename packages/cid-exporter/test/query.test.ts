@@ -61,7 +61,8 @@ describe('queryStore', () => {
       model: 'llama3.1',
       provider: 'ollama',
       operation: 'embeddings',
-      status: 'UNSET',
+      status: 'ok',
+      statusMessage: null,
       inputCid: record.input.toString(),
       outputCid: record.output.toString(),
       resource: RESOURCE_ATTRIBUTES(),
@@ -179,7 +180,7 @@ describe('query and dropped spans', () => {
     expect(outcome.dropped).toEqual([{ log: w.logId, spans: 12, records: 1 }]);
     const cli = runCli(['query', dir]);
     expect(cli.code).toBe(0);
-    expect(cli.stdout.split('\n')).toHaveLength(2);
+    expect(cli.stdout.split('\n').slice(-4)).toEqual([`  log         ${w.logId} seq 0`, '', '1 record matches', '']);
     expect(cli.stderr).toBe(
       `note: log ${w.logId} recorded 12 span(s) dropped by the exporter under back-pressure (1 dropped record(s)); they have no records to match\n`,
     );

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CarIndexer, CarReader, CarWriter } from '@ipld/car';
+import { base58btc } from 'multiformats/bases/base58';
 import { CID as MfCID } from 'multiformats/cid';
 import { decode as dagJsonDecode, encode as dagJsonEncode } from '@ipld/dag-json';
 import { sha256, sha512 } from 'multiformats/hashes/sha2';
@@ -164,16 +165,19 @@ describe('verifyCar runs the log checks from the manifest', () => {
     expect(f).toMatchObject({ kind: 'bad signature', file, cid: cid.toString(), seq: 399 });
   });
 
-  it('trusts only the given keys, as raw key or fingerprint', () => {
+  it('trusts only the given keys, given as did:key; hex keys are refused', () => {
     const base = path.join(outDir, 'base.car');
     const { publicKeys } = verifyCar(base);
     expect(publicKeys).toHaveLength(1);
-    const fingerprint = createHash('sha256').update(Buffer.from(publicKeys[0]!, 'hex')).digest('hex');
+    expect(publicKeys[0]).toMatch(/^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}$/);
     expect(verifyCar(base, { trustedKeys: publicKeys }).ok).toBe(true);
-    expect(verifyCar(base, { trustedKeys: [fingerprint] }).ok).toBe(true);
-    const untrusted = verifyCar(base, { trustedKeys: ['00'.repeat(32)] });
+    const raw = Buffer.from(base58btc.decode(publicKeys[0]!.slice('did:key:'.length)).subarray(2)).toString('hex');
+    const fingerprint = createHash('sha256').update(Buffer.from(raw, 'hex')).digest('hex');
+    for (const hex of [raw, fingerprint]) expect(() => verifyCar(base, { trustedKeys: [hex] })).toThrow(/is not a did:key/);
+    const other = `did:key:${base58btc.encode(Uint8Array.from([0xed, 0x01, ...Buffer.alloc(32)]))}`;
+    const untrusted = verifyCar(base, { trustedKeys: [other] });
     expect(untrusted.failures[0]).toMatchObject({ kind: 'bad signature', seq: 199 });
-    expect(untrusted.failures[0]!.detail).toBe(`checkpoint at size 200 is signed by key ${fingerprint}, which is not a trusted key`);
+    expect(untrusted.failures[0]!.detail).toBe(`checkpoint at size 200 is signed by key ${publicKeys[0]}, which is not a trusted key`);
   });
 });
 

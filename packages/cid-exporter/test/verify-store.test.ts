@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { base58btc } from 'multiformats/bases/base58';
 import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import * as dagJson from '@ipld/dag-json';
@@ -90,7 +91,8 @@ describe('verifyStore on an untouched store', () => {
       expect(cp.statement.v).toBe(2);
       const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), cp.publicKey]);
       expect(cryptoVerify(null, dagJson.encode(cp.statement), { key: spki, format: 'der', type: 'spki' }, cp.signature)).toBe(true);
-      expect(verifyStore(base).publicKeys).toEqual([Buffer.from(cp.publicKey).toString('hex')]);
+      // the key the checkpoint carries, as did:key (multicodec ed25519-pub 0xed 0x01, base58btc)
+      expect(verifyStore(base).publicKeys).toEqual([`did:key:${base58btc.encode(Uint8Array.from([0xed, 0x01, ...cp.publicKey]))}`]);
     }
   });
 });
@@ -246,7 +248,7 @@ describe('verifyStore names each kind of tampering', () => {
     fs.copyFileSync(path.join(otherLog.dir, 'keys', 'ed25519.pem'), path.join(dir, 'keys', 'ed25519.pem'));
     const f = first(dir);
     expect(f).toMatchObject({ kind: 'bad signature', file: checkpointName(logId, 500) });
-    expect(f.detail).toMatch(/is signed by key [0-9a-f]{64}, which is not a trusted key$/);
+    expect(f.detail).toMatch(/is signed by key did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}, which is not a trusted key$/);
   });
 
   it('non-canonical encoding: a signature whose base64 differs only in unused trailing bits', () => {

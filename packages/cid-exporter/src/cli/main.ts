@@ -1,13 +1,16 @@
 /**
- * The `llm-provenance` command: verify, query and export a provenance store.
- * Exit codes: 0 success, 1 verification failed, 2 bad usage or unreadable input.
+ * The `llm-provenance` command: verify, query and export a provenance store or a CAR export of one, and
+ * export the store's public key. Exit codes, the same in every command: 0 success, 1 verification
+ * failed (tampering or damage found), 2 usage or input error (one line on stderr naming the problem).
  */
 import { runExport, EXPORT_USAGE } from './export-command.js';
-import { processIO, type CliIO } from './io.js';
+import { EXIT_OK, EXIT_USAGE, processIO, UsageError, type CliIO } from './io.js';
+import { KEY_USAGE, runKey } from './key-command.js';
 import { runQuery, QUERY_USAGE } from './query-command.js';
 import { runVerify, VERIFY_USAGE } from './verify-command.js';
 
 export const USAGE = `usage: llm-provenance <command> [options]
+       llm-provenance <command> --help | --help | --version
 
 ${VERIFY_USAGE}
 
@@ -15,43 +18,69 @@ ${QUERY_USAGE}
 
 ${EXPORT_USAGE}
 
-The store defaults to $LLM_PROVENANCE_DIR, else ./.llm-provenance.`;
+${KEY_USAGE}
 
-const COMMANDS: Record<string, (args: string[], io: CliIO) => number> = {
-  verify: runVerify,
-  query: runQuery,
-  export: runExport,
+STORE_DIR defaults to $LLM_PROVENANCE_DIR, else ./.llm-provenance.
+Exit codes: 0 success; 1 verification failed (tampering or damage found); 2 usage or input error
+(unknown command or option, a path that does not exist or is neither a store nor a CAR, a missing
+output folder).`;
+
+const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => number; usage: string }> = {
+  verify: { run: runVerify, usage: VERIFY_USAGE },
+  query: { run: runQuery, usage: QUERY_USAGE },
+  export: { run: runExport, usage: EXPORT_USAGE },
+  key: { run: runKey, usage: KEY_USAGE },
 };
+
+export interface MainOptions {
+  /** What `--version` prints (the bin passes its package's version). */
+  version?: string;
+}
 
 /**
  * Runs the CLI with `argv` (without node and script); resolves to the exit code. The commands run
  * synchronously today; the promise keeps the API open to commands that do not.
  */
-export function main(argv: string[], io: CliIO = processIO): Promise<number> {
-  return new Promise((resolve) => resolve(runCommand(argv, io)));
+export function main(argv: string[], io: CliIO = processIO, options: MainOptions = {}): Promise<number> {
+  return new Promise((resolve) => resolve(runCommand(argv, io, options)));
 }
 
-function runCommand(argv: string[], io: CliIO): number {
+function runCommand(argv: string[], io: CliIO, options: MainOptions): number {
   const [command, ...rest] = argv;
   if (command === undefined) {
     io.err(USAGE);
-    return 2;
+    return EXIT_USAGE;
   }
-  if (command === 'help' || command === '--help' || command === '-h') {
+  if (command === '--help' || command === '-h') {
     io.out(USAGE);
-    return 0;
+    return EXIT_OK;
   }
-  const run = COMMANDS[command];
-  if (!run) {
-    io.err(`llm-provenance: unknown command ${JSON.stringify(command)} (expected verify, query or export)`);
-    return 2;
+  if (command === '--version' || command === '-V') {
+    io.out(`llm-provenance ${options.version ?? 'unknown'}`);
+    return EXIT_OK;
+  }
+  if (command === 'help') {
+    const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
+    if (rest[0] !== undefined && !topic) {
+      io.err(`llm-provenance: unknown command ${JSON.stringify(rest[0])} (expected verify, query, export or key)`);
+      return EXIT_USAGE;
+    }
+    io.out(topic ? topic.usage : USAGE);
+    return EXIT_OK;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    const what = command.startsWith('-') ? `option ${command}` : `command ${JSON.stringify(command)}`;
+    io.err(`llm-provenance: unknown ${what} (expected verify, query, export or key; llm-provenance --help lists them)`);
+    return EXIT_USAGE;
   }
   try {
-    return run(rest, io);
+    return entry.run(rest, io);
   } catch (err) {
-    // Usage errors (ours, and node:util parseArgs' ERR_PARSE_ARGS_*) and unreadable input (a missing
-    // store, a permission error) both end here: one line naming the problem, exit 2.
-    io.err(`llm-provenance ${command}: ${(err as Error).message}`);
-    return 2;
+    // Usage and input errors (UsageError, with parseArgs' errors turned into them) end here: one line
+    // naming the problem, exit 2. Anything else is unexpected: the same one line, also exit 2.
+    const message = err instanceof UsageError ? err.message : (err as Error).message;
+    io.err(`llm-provenance ${command}: ${message.split('\n')[0]}`);
+    return EXIT_USAGE;
   }
 }

@@ -1,40 +1,51 @@
-/** `llm-provenance query [STORE | EXPORT.car] --model M ... --limit N --json` */
+/** `llm-provenance query [STORE_DIR | EXPORT.car] [filters] [--limit N] [--json] [--content]` */
 import { parseArgs } from 'node:util';
-import { formatDropSummary, formatQueryResult, query, type QueryFilter } from '../query/query.js';
-import { defaultStore, UsageError, type CliIO } from './io.js';
+import { describeResult, formatMatchCount, formatRecordView } from '../query/describe.js';
+import { formatDropSummary, query, type QueryFilter } from '../query/query.js';
+import { inputKind } from './input.js';
+import { defaultStore, EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
 
-export const QUERY_USAGE = `llm-provenance query [STORE_DIR | EXPORT.car] [filters] [--limit N] [--json]
-  Span records matching every filter, newest first. Filters:
+export const QUERY_USAGE = `llm-provenance query [STORE_DIR | EXPORT.car] [filters] [--limit N] [--json] [--content]
+  The recorded calls matching every filter, newest first: time, provider, model, operation, status,
+  duration; user/task/worker when set; tokens, cost, a one-line preview of the last input message and of
+  the output; then the record, input and output CIDs. Ends with "N records match". Filters:
   --model M --provider P --operation O --user U --task T --worker W --route R --trace-id X
   --since ISO (inclusive) --until ISO (exclusive) --status ok|error --input-cid C --output-cid C
+  --limit N   at most N records (the newest)
+  --content   print the full prompts and outputs
+  --json      print every matching record as JSON (all its fields, prompts and outputs included)
   Logs that recorded spans dropped by the exporter are named on stderr.`;
 
 export function runQuery(args: string[], io: CliIO): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string' },
-      provider: { type: 'string' },
-      operation: { type: 'string' },
-      user: { type: 'string' },
-      task: { type: 'string' },
-      worker: { type: 'string' },
-      route: { type: 'string' },
-      'trace-id': { type: 'string' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      status: { type: 'string' },
-      'input-cid': { type: 'string' },
-      'output-cid': { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parsingArgs('query', () =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...HELP_OPTION,
+        model: { type: 'string' },
+        provider: { type: 'string' },
+        operation: { type: 'string' },
+        user: { type: 'string' },
+        task: { type: 'string' },
+        worker: { type: 'string' },
+        route: { type: 'string' },
+        'trace-id': { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        status: { type: 'string' },
+        'input-cid': { type: 'string' },
+        'output-cid': { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+        content: { type: 'boolean' },
+      },
+    }),
+  );
   if (values.help) {
     io.out(QUERY_USAGE);
-    return 0;
+    return EXIT_OK;
   }
   if (positionals.length > 1) throw new UsageError(`query takes one store directory or CAR file, got ${positionals.length}: ${positionals.join(' ')}`);
   if (values.status !== undefined && values.status !== 'ok' && values.status !== 'error') {
@@ -62,14 +73,23 @@ export function runQuery(args: string[], io: CliIO): number {
     limit,
   };
   for (const k of Object.keys(filter) as Array<keyof QueryFilter>) if (filter[k] === undefined) delete filter[k];
+  const source = defaultStore(positionals[0]);
+  inputKind(source);
   let outcome;
   try {
-    outcome = query(defaultStore(positionals[0]), filter);
+    outcome = query(source, filter, { payloads: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (values.json) io.out(JSON.stringify(outcome.results, null, 2));
-  else outcome.results.forEach((r) => io.out(formatQueryResult(r)));
+  const views = outcome.results.map(describeResult);
+  if (values.json) io.out(JSON.stringify(views, null, 2));
+  else {
+    for (const v of views) {
+      formatRecordView(v, { content: values.content }).forEach((l) => io.out(l));
+      io.out('');
+    }
+    io.out(formatMatchCount(outcome.matched, views.length));
+  }
   for (const d of outcome.dropped) io.err(formatDropSummary(d));
-  return 0;
+  return EXIT_OK;
 }

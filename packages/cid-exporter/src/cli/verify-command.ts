@@ -1,18 +1,21 @@
-/** `llm-provenance verify [STORE_DIR | EXPORT.car] [--json] [--key HEX]...` */
-import { statSync } from 'node:fs';
+/** `llm-provenance verify [STORE_DIR | EXPORT.car] [--json] [--key DID_KEY | --key FILE]...` */
 import { parseArgs } from 'node:util';
+import { readFileSync, statSync } from 'node:fs';
 import { formatFailure } from '../verify/failure.js';
 import type { VerifyReport } from '../verify/report.js';
 import { verifyCar } from '../verify/verify-car.js';
 import { verifyStore } from '../verify/verify-store.js';
-import { defaultStore, UsageError, type CliIO } from './io.js';
+import { DID_KEY_PREFIX, parseEd25519DidKey } from '../key/did-key.js';
+import { inputKind } from './input.js';
+import { defaultStore, EXIT_OK, EXIT_VERIFY_FAILED, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
 
-export const VERIFY_USAGE = `llm-provenance verify [STORE_DIR | EXPORT.car] [--json] [--key HEX]...
+export const VERIFY_USAGE = `llm-provenance verify [STORE_DIR | EXPORT.car] [--key DID_KEY | --key FILE]... [--json]
   Recomputes every CID from the stored bytes (every copy of every block) and checks canonical DAG-JSON,
   the seq/prev chain of every log, payload and resource links, checkpoint Merkle roots and Ed25519
-  signatures, streaming the files. Exit 0 when everything holds, 1 at the first failure (printed first),
-  2 on usage errors or unreadable input (e.g. a store of another format version).
-  --key HEX   trust only this Ed25519 public key (raw 32 bytes or its sha256 fingerprint, hex); repeatable
+  signatures, streaming the files. Exit 0 when everything holds, 1 when tampering or damage is found
+  (the first failure is printed first), 2 on usage or input errors (not a store or CAR, missing path).
+  --key K     trust only this signer: the store's public key as did:key:z6Mk..., or a file holding it
+              (llm-provenance key export writes one); repeatable. Default: the store's own key file
   --json      print the full report as JSON`;
 
 /** Human summary: `FAIL <first failure>` then further failures, or `OK ...`; then notes. */
@@ -31,33 +34,63 @@ export function formatReport(report: VerifyReport, maxFailures = 20): string[] {
     if (report.failures.length > maxFailures) lines.push(`  ... ${report.failures.length - maxFailures} more failure(s)`);
     lines.push(`checked ${what}`);
   }
+  if (report.ok && report.publicKeys.length) lines.push(`signed by ${report.publicKeys.join(', ')}`);
   for (const n of report.notes) {
     lines.push(`note: ${n.file}${n.line !== undefined ? `:${n.line}` : ''} ${n.detail}`);
   }
   return lines;
 }
 
+/** A `--key` value: a did:key, or a file whose content (surrounding whitespace aside) is one. */
+export function resolveKeyArgument(value: string): string {
+  if (value.startsWith('did:')) {
+    try {
+      parseEd25519DidKey(value);
+    } catch (err) {
+      throw new UsageError(`--key: ${(err as Error).message}`);
+    }
+    return value;
+  }
+  let isFile = false;
+  try {
+    isFile = statSync(value).isFile();
+  } catch {
+    // not a file: named below
+  }
+  if (!isFile) {
+    throw new UsageError(
+      `--key ${value}: neither a did:key (${DID_KEY_PREFIX}6Mk...) nor a file holding one (llm-provenance key export writes the store's public key as a did:key)`,
+    );
+  }
+  const text = readFileSync(value, 'utf8').trim();
+  try {
+    parseEd25519DidKey(text);
+  } catch (err) {
+    throw new UsageError(`--key ${value}: ${(err as Error).message}`);
+  }
+  return text;
+}
+
 export function runVerify(args: string[], io: CliIO): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { json: { type: 'boolean' }, key: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values, positionals } = parsingArgs('verify', () =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: { ...HELP_OPTION, json: { type: 'boolean' }, key: { type: 'string', multiple: true } } }),
+  );
   if (values.help) {
     io.out(VERIFY_USAGE);
-    return 0;
+    return EXIT_OK;
   }
   if (positionals.length > 1) throw new UsageError(`verify takes one store directory or CAR file, got ${positionals.length}: ${positionals.join(' ')}`);
   const target = defaultStore(positionals[0]);
-  let isDir: boolean;
+  const kind = inputKind(target);
+  const options = { trustedKeys: values.key?.map(resolveKeyArgument) };
+  let report: VerifyReport;
   try {
-    isDir = statSync(target).isDirectory();
-  } catch {
-    throw new UsageError(`${target} does not exist (expected a store directory or a .car file)`);
+    report = kind === 'store' ? verifyStore(target, options) : verifyCar(target, options);
+  } catch (err) {
+    // a file verify cannot read (permissions, an unreadable key file, another format version)
+    throw new UsageError((err as Error).message);
   }
-  const options = { trustedKeys: values.key };
-  const report = isDir ? verifyStore(target, options) : verifyCar(target, options);
   if (values.json) io.out(JSON.stringify(report, null, 2));
   else formatReport(report).forEach((l) => io.out(l));
-  return report.ok ? 0 : 1;
+  return report.ok ? EXIT_OK : EXIT_VERIFY_FAILED;
 }

@@ -72,12 +72,26 @@ export interface QueryResult {
   model: string | null;
   provider: string | null;
   operation: string | null;
-  status: 'UNSET' | 'OK' | 'ERROR';
+  /** `error` when the span's status is ERROR, else `ok` (OTel's OK and UNSET): the `--status` filter's words. */
+  status: 'ok' | 'error';
+  /** The span status description, e.g. the error message, or null. */
+  statusMessage: string | null;
   inputCid: string | null;
   outputCid: string | null;
   /** The resource attributes the record links (e.g. service.name). */
   resource: Record<string, unknown>;
   record: SpanRecord;
+  /**
+   * With `{ payloads: true }`: each payload attribute of the input and output blocks (e.g.
+   * gen_ai.input.messages) to its stored bytes as UTF-8 text; null when the record has no such block,
+   * `{}` when the block is missing or damaged (run verify).
+   */
+  payloads?: { input: Record<string, string> | null; output: Record<string, string> | null };
+}
+
+export interface QueryOptions {
+  /** Read the results' payload blocks into `payloads` (prompts and outputs). */
+  payloads?: boolean;
 }
 
 /** Spans a log recorded as dropped by the exporter (under back-pressure): they have no records. */
@@ -91,6 +105,8 @@ export interface DropSummary {
 
 export interface QueryOutcome {
   results: QueryResult[];
+  /** How many records matched before `limit` was applied. */
+  matched: number;
   /** Logs that recorded dropped spans, in log order. */
   dropped: DropSummary[];
 }
@@ -155,13 +171,15 @@ function payloadCids(source: ProvenanceSource, block: string | null, cache: Map<
 }
 
 /** Span records matching `filter` in a store directory or CAR export, newest first, with drop counts. */
-export function query(path: string, filter: QueryFilter = {}): QueryOutcome {
+export function query(path: string, filter: QueryFilter = {}, options: QueryOptions = {}): QueryOutcome {
   validate(filter);
   const since = filter.since !== undefined ? toUnixNanos(filter.since, 'since') : undefined;
   const until = filter.until !== undefined ? toUnixNanos(filter.until, 'until') : undefined;
   const source = openSource(path);
   const results: QueryResult[] = [];
   const dropped = new Map<string, DropSummary>();
+  // set once every record was read, before `limit` cuts the results
+  const count = { matched: 0 };
   try {
     const resources = new ResourceReader(source);
     const payloads = new Map<string, Set<string>>();
@@ -211,7 +229,8 @@ export function query(path: string, filter: QueryFilter = {}): QueryOutcome {
         model: str(a[ATTR_GEN_AI_RESPONSE_MODEL]) ?? str(a[ATTR_GEN_AI_REQUEST_MODEL]),
         provider: str(a[ATTR_GEN_AI_PROVIDER_NAME]),
         operation: str(a[ATTR_GEN_AI_OPERATION_NAME]),
-        status: r.status.code,
+        status: r.status.code === 'ERROR' ? 'error' : 'ok',
+        statusMessage: str(r.status.message),
         inputCid: linkCid(r.input),
         outputCid: linkCid(r.output),
         resource: resources.attributes(rec.resource),
@@ -219,22 +238,46 @@ export function query(path: string, filter: QueryFilter = {}): QueryOutcome {
       });
       return true;
     });
+    results.sort((x, y) => {
+      const dx = BigInt(x.start);
+      const dy = BigInt(y.start);
+      if (dx !== dy) return dx > dy ? -1 : 1;
+      if (x.log !== y.log) return x.log > y.log ? -1 : 1;
+      return y.seq - x.seq;
+    });
+    count.matched = results.length;
+    if (filter.limit !== undefined) results.length = Math.min(results.length, filter.limit);
+    if (options.payloads) for (const r of results) r.payloads = { input: readPayloads(source, r.inputCid), output: readPayloads(source, r.outputCid) };
   } finally {
     source.close();
   }
-  results.sort((x, y) => {
-    const dx = BigInt(x.start);
-    const dy = BigInt(y.start);
-    if (dx !== dy) return dx > dy ? -1 : 1;
-    if (x.log !== y.log) return x.log > y.log ? -1 : 1;
-    return y.seq - x.seq;
-  });
-  return { results: filter.limit !== undefined ? results.slice(0, filter.limit) : results, dropped: [...dropped.values()] };
+  return { results, matched: count.matched, dropped: [...dropped.values()] };
+}
+
+/** Payload attribute -> stored text of an input/output block; {} when the block is absent or does not decode. */
+function readPayloads(source: ProvenanceSource, block: string | null): Record<string, string> | null {
+  if (!block) return null;
+  const out: Record<string, string> = {};
+  const bytes = source.block(block);
+  if (!bytes) return out;
+  let map: unknown;
+  try {
+    map = decodeDagJson(bytes);
+  } catch {
+    return out;
+  }
+  if (map === null || typeof map !== 'object') return out;
+  for (const [name, link] of Object.entries(map)) {
+    const cid = linkCid(link);
+    const raw = cid ? source.block(cid) : undefined;
+    if (raw) out[name] = raw.toString('utf8');
+  }
+  return out;
 }
 
 /** Span records of every log in a store directory or CAR export that match `filter`, newest first. */
-export function queryStore(path: string, filter: QueryFilter = {}): QueryResult[] {
-  return query(path, filter).results;
+export function queryStore(path: string, filter: QueryFilter = {}, options: QueryOptions = {}): QueryResult[] {
+  return query(path, filter, options).results;
 }
 
 /** One human-readable line per result: time, seq, model, operation, status, record CID, input/output CIDs. */
@@ -244,7 +287,7 @@ export function formatQueryResult(r: QueryResult): string {
     `seq=${r.seq}`,
     `model=${r.model ?? '-'}`,
     `op=${r.operation ?? '-'}`,
-    `status=${r.status === 'ERROR' ? 'error' : 'ok'}`,
+    `status=${r.status}`,
     `record=${r.cid}`,
     `input=${r.inputCid ?? '-'}`,
     `output=${r.outputCid ?? '-'}`,

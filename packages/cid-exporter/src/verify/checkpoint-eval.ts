@@ -3,6 +3,7 @@
  * the streaming check and the precise one: signature and key, the log id and size it claims, the signed
  * Merkle root and last record, and truncation (a checkpoint signing more records than the log holds).
  */
+import { didKeyOfHex } from '../key/did-key.js';
 import type { VerifyFailure } from './failure.js';
 import type { LogVerifyOptions, ReadCheckpoint, Where } from './log-input.js';
 
@@ -77,7 +78,11 @@ export function evaluateCheckpoints(
       continue;
     }
     if (opts.trustedKeys && opts.trustedKeys.size > 0 && !opts.trustedKeys.has(r.publicKeyHex)) {
-      add(order, 5, { kind: 'bad signature', ...base, detail: `checkpoint at size ${st.size} is signed by key ${st.key}, which is not a trusted key` });
+      add(order, 5, {
+        kind: 'bad signature',
+        ...base,
+        detail: `checkpoint at size ${st.size} is signed by key ${didKeyOfHex(r.publicKeyHex)}, which is not a trusted key`,
+      });
       continue;
     }
     publicKeys.add(r.publicKeyHex);

@@ -22,7 +22,7 @@ export interface VerifyReport {
   logs: VerifiedLog[];
   /** Blocks hash-checked (pack sections or CAR sections). */
   blocks: number;
-  /** Hex raw Ed25519 public keys whose signatures verified. */
+  /** Ed25519 public keys whose signatures verified, as `did:key` (src/key/did-key.ts). */
   publicKeys: string[];
   /** Every failure, first failure first. */
   failures: VerifyFailure[];
@@ -32,7 +32,7 @@ export interface VerifyReport {
 /** Options shared by store and CAR verification. */
 export interface VerifyOptions {
   /**
-   * Ed25519 public keys (64 hex: raw key, or its sha256 fingerprint) allowed to sign checkpoints. When
+   * Ed25519 public keys allowed to sign checkpoints, as `did:key:z6Mk...` (`llm-provenance key export`). When
    * omitted, a store is checked against the public key of its own `keys/ed25519.pem` (if readable) and a
    * CAR accepts any key that verifies (its keys are listed in the report so they can be compared).
    */

@@ -1,6 +1,7 @@
 /** Resolving the set of Ed25519 public keys that may sign checkpoints. */
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { didKeyOfHex, parseEd25519DidKey } from '../key/did-key.js';
 
 /**
  * Raw 32-byte public key (hex) of the store's PKCS#8 PEM private key, or undefined when there is no key
@@ -34,25 +35,26 @@ export function storePublicKeyHex(pemPath: string): string | undefined {
   return Buffer.from(jwk.x, 'base64url').toString('hex');
 }
 
-/** The keys allowed to sign: each given as the raw public key or its sha256 fingerprint, 64 hex. */
+/** The keys allowed to sign, each given as a `did:key` (src/key/did-key.ts). */
 export class TrustedKeys {
   private readonly wanted: Set<string>;
 
   constructor(keys: readonly string[]) {
-    this.wanted = new Set(keys.map((k) => k.toLowerCase()));
-    for (const k of this.wanted) {
-      if (!/^[0-9a-f]{64}$/.test(k))
-        throw new Error(`trusted key ${JSON.stringify(k)} is not 64 hex digits (raw Ed25519 public key or its sha256 fingerprint)`);
-    }
+    this.wanted = new Set(keys.map((k) => parseEd25519DidKey(k.trim()).toString('hex')));
   }
 
   get size(): number {
     return this.wanted.size;
   }
 
-  /** True when the raw public key (hex) or its fingerprint was given. */
+  /** True when the raw public key (hex) is one of the trusted keys. */
   has(rawHex: string): boolean {
-    return this.wanted.has(rawHex) || this.wanted.has(createHash('sha256').update(Buffer.from(rawHex, 'hex')).digest('hex'));
+    return this.wanted.has(rawHex);
+  }
+
+  /** Trusts the raw public key (hex) of the store's own key file. */
+  static ofRawHex(rawHex: string): TrustedKeys {
+    return new TrustedKeys([didKeyOfHex(rawHex)]);
   }
 }
 
@@ -61,9 +63,8 @@ export class TrustedKeys {
  * checkpoints are intact, not who signed them. Pin a key with `--key` / `trustedKeys` for that.
  */
 export function untrustedKeysNote(file: string, rawKeys: ReadonlySet<string>): { file: string; detail: string } {
-  const fingerprints = [...rawKeys].map((k) => createHash('sha256').update(Buffer.from(k, 'hex')).digest('hex'));
   return {
     file,
-    detail: `no trusted key given: signatures were checked against the key(s) the checkpoints carry (sha256 fingerprint ${fingerprints.join(', ')}); pass --key to pin the signer`,
+    detail: `no trusted key given: signatures were checked against the key(s) the checkpoints carry (${[...rawKeys].map(didKeyOfHex).join(', ')}); pass --key to pin the signer`,
   };
 }

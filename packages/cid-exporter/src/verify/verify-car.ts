@@ -7,6 +7,7 @@
  * plus 12 for where it is); the second walks from the root, fetching the blocks it needs by offset
  * (an export lists them in file order, so that is one more sequential read of them).
  */
+import { didKeyOfHex } from '../key/did-key.js';
 import { CODEC_DAG_JSON } from '../cid.js';
 import { openCar, SectionFetcher } from '../car/car-reader.js';
 import { MANIFEST_TYPE } from '../car/manifest.js';
@@ -67,7 +68,7 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
     source: file,
     logs,
     blocks: blocks.sections,
-    publicKeys: [...publicKeys],
+    publicKeys: [...publicKeys].map(didKeyOfHex),
     failures,
     notes,
   });

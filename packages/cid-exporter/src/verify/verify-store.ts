@@ -5,6 +5,7 @@
  * and Merkle state of one log, and the failures found.
  */
 import { existsSync, statSync } from 'node:fs';
+import { didKeyOfHex } from '../key/did-key.js';
 import { join } from 'node:path';
 import { storePaths } from '../record.js';
 import { forEachLogLine } from '../read/log-lines.js';
@@ -47,7 +48,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   if (options.trustedKeys?.length) trusted = new TrustedKeys(options.trustedKeys);
   else {
     const own = storePublicKeyHex(join(dir, storePaths.key));
-    if (own) trusted = new TrustedKeys([own]);
+    if (own) trusted = TrustedKeys.ofRawHex(own);
   }
   const packOf = new Map<string, PackState>(packs.map((p) => [p.log, p]));
   const ordered: Array<{ key: [number, number]; failure: VerifyFailure }> = [];
@@ -218,7 +219,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
     source: dir,
     logs,
     blocks: blocks.blocks,
-    publicKeys: [...publicKeys],
+    publicKeys: [...publicKeys].map(didKeyOfHex),
     failures,
     notes: [...packNotes, ...notes],
   };
