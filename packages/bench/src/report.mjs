@@ -109,7 +109,15 @@ function targetsSection(results) {
     ]);
   }
   if (rows.length === 0) return ['## Targets', '', 'No section that measures a target was run.'];
-  return ['## Targets', '', '| target | this run | |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  return [
+    '## Targets',
+    '',
+    '| target | this run | |',
+    '|---|---|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    'What limits a target that is not met, and what would meet it: [docs/performance.md](docs/performance.md).',
+  ];
 }
 
 function perCallSection(perCall, settings) {
