@@ -236,6 +236,22 @@ export class CidSpanProcessor implements SpanProcessor {
    * the attributes detected so far, as by flushSync).
    */
   private handOverEverything(): void {
+    const taken = this.takeEverything();
+    const spans = taken.spans;
+    let dropped = taken.dropped;
+    const size = this.options.maxExportBatchSize;
+    for (let i = 0; i < spans.length || dropped > 0; i += size) {
+      const batch = spans.slice(i, i + size);
+      void context.with(suppressTracing(context.active()), () => this.exporter.exportBatch(batch, dropped)).done;
+      dropped = 0;
+    }
+  }
+
+  /**
+   * Takes every span not yet handed to the store, with the drop count that goes with them: the buffer,
+   * and a batch still waiting for resource detection (stored with the attributes detected so far).
+   */
+  private takeEverything(): { spans: ReadableSpan[]; dropped: number } {
     let spans = this.buffer;
     let dropped = this.dropped;
     const waiting = this.storing;
@@ -246,12 +262,7 @@ export class CidSpanProcessor implements SpanProcessor {
     }
     this.buffer = [];
     this.dropped = 0;
-    const size = this.options.maxExportBatchSize;
-    for (let i = 0; i < spans.length || dropped > 0; i += size) {
-      const batch = spans.slice(i, i + size);
-      void context.with(suppressTracing(context.active()), () => this.exporter.exportBatch(batch, dropped)).done;
-      dropped = 0;
-    }
+    return { spans, dropped };
   }
 
   /**
@@ -268,17 +279,7 @@ export class CidSpanProcessor implements SpanProcessor {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    let spans = this.buffer;
-    let dropped = this.dropped;
-    // A batch still waiting for resource detection is stored with the attributes detected so far.
-    const waiting = this.storing;
-    if (waiting !== null && !waiting.handedOver) {
-      waiting.handedOver = true;
-      spans = waiting.spans.concat(spans);
-      dropped += waiting.dropped;
-    }
-    this.buffer = [];
-    this.dropped = 0;
+    const { spans, dropped } = this.takeEverything();
     const outcomes = this.exporter.storeSpansAndCloseSync(spans, dropped);
     const failed = outcomes.filter((o) => o.error);
     if (failed.length > 0) diag.error(`CidSpanProcessor: ${failed.length} of ${spans.length} spans could not be stored at exit: ${failed[0]!.error!.message}`);
