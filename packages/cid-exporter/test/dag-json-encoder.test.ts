@@ -207,14 +207,18 @@ describe('CIDs', () => {
     // ipfs_cid prints the UnixFS (dag-pb) CIDs of a file: CIDv0 (base58 multihash) and CIDv1 (base32).
     // Rebuilding the CIDv1 from the CIDv0's digest with our code checks our binary layout and base32.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipfs-cid-'));
-    for (const [i, content] of ['hello world', '', 'é😀\n', 'x'.repeat(5000)].entries()) {
-      const file = path.join(dir, `f${i}`);
-      fs.writeFileSync(file, content);
-      const out = JSON.parse(execFileSync(ipfsCid!, [file], { encoding: 'utf8' }).split('\n')[0]!) as { CIDv0: string; CIDv1: string };
-      const mh = base58btc.baseDecode(out.CIDv0);
-      expect(Array.from(mh.subarray(0, 2))).toEqual([0x12, 0x20]);
-      expect(new CID(0x70, mh.subarray(2)).toString()).toBe(out.CIDv1);
-      expect(CID.parse(out.CIDv1).code).toBe(0x70);
+    try {
+      for (const [i, content] of ['hello world', '', 'é😀\n', 'x'.repeat(5000)].entries()) {
+        const file = path.join(dir, `f${i}`);
+        fs.writeFileSync(file, content);
+        const out = JSON.parse(execFileSync(ipfsCid!, [file], { encoding: 'utf8' }).split('\n')[0]!) as { CIDv0: string; CIDv1: string };
+        const mh = base58btc.baseDecode(out.CIDv0);
+        expect(Array.from(mh.subarray(0, 2))).toEqual([0x12, 0x20]);
+        expect(new CID(0x70, mh.subarray(2)).toString()).toBe(out.CIDv1);
+        expect(CID.parse(out.CIDv1).code).toBe(0x70);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
