@@ -94,6 +94,7 @@ describe('exportCar', () => {
       blocks: seen.size,
       bytes: bytes.length,
       skipped: [],
+      unreached: 0,
       largeBlocks: [],
     });
   });

@@ -59,6 +59,7 @@ export function runExport(args: string[], io: CliIO): number {
       if (s.largeBlocks.length)
         io.err(`warning: ${s.largeBlocks.length} block(s) larger than 1 MiB (IPFS nodes may refuse or not transfer them): ${s.largeBlocks.join(', ')}`);
       if (s.skipped.length) io.err(`warning: ${s.skipped.length} damaged block(s) left out: ${s.skipped.join(', ')}; run llm-provenance verify ${source}`);
+      if (s.unreached) io.err(`note: ${s.unreached} block(s) no record reaches left out; run llm-provenance verify ${source}`);
     }
     if (values['otlp-jsonl']) {
       const s = exportOtlpJsonLines(source, values['otlp-jsonl'], { content });

@@ -354,6 +354,26 @@ export class DigestIndex {
     return was;
   }
 
+  /** Clears the entry's mark; returns whether it was set (e.g. a reached block, written once). */
+  unmark(id: EntryId): boolean {
+    if (id >= LATE) {
+      for (const v of this.late.values()) {
+        if (v.id === id) {
+          const was = v.marked;
+          v.marked = false;
+          return was;
+        }
+      }
+      return false;
+    }
+    const p = this.parts[Math.floor(id / PARTITION)]!;
+    const e = id % PARTITION;
+    const bit = 1 << (e & 7);
+    const was = (p.marks![e >> 3]! & bit) !== 0;
+    p.marks![e >> 3]! &= ~bit;
+    return was;
+  }
+
   /**
    * Location and aux of every entry without a mark, leaving out later copies of a digest (find() only
    * ever returns the first copy, so only that one is ever marked).

@@ -10,7 +10,7 @@
  */
 import { base32Encode, CODEC_DAG_JSON, CODEC_RAW, readCid, type CidParts } from '../cid.js';
 import { DagJsonScan, LINK_SLOT } from '../dag-json/validate.js';
-import { DigestIndex, type DigestIndexOptions } from '../read/digest-index.js';
+import { DigestIndex, type DigestIndexOptions, type EntryId } from '../read/digest-index.js';
 import { blockProblem, disallowedCidReason, type BlockProblem } from './block-check.js';
 import type { FailureKind, VerifyFailure } from './failure.js';
 import { linkPaths, linkScratch, parseLinkText } from './links.js';
@@ -94,6 +94,12 @@ export class BlockTable {
 
   /** Marks every block a link reaches (CAR: to find blocks nothing links). */
   private readonly markReached: boolean;
+  /**
+   * Set by each resolveLink/resolve when marks are kept: the entry (in the index of `lastReachedCodec`)
+   * the link marked for the first time, else -1. Lets a reader follow each dag-json block it reaches once.
+   */
+  lastReached: EntryId = -1;
+  lastReachedCodec = 0;
 
   /** `rawOptions`: for raw blocks, when they need less (a CAR's raw blocks are never fetched, only looked up). */
   constructor(options: DigestIndexOptions = {}, rawOptions: DigestIndexOptions = options) {
@@ -163,6 +169,7 @@ export class BlockTable {
    * shapes every store link has (dag-json and raw sha2-256 CIDv1) are recognised without a parse.
    */
   resolveLink(scan: DagJsonScan, k: number, bytes: Uint8Array, paths: LinkPaths, parent?: () => string): LinkProblem | null {
+    this.lastReached = -1;
     const n = scan.linkLength[k]!;
     const src = scan.linkBytes;
     const at = k * LINK_SLOT;
@@ -219,7 +226,7 @@ export class BlockTable {
       if (copies) return { type: 'damaged', cid, path: paths.path(k), copy: copies[0]! };
       return { type: 'missing', cid, path: paths.path(k) };
     }
-    if (this.markReached) index.mark(id);
+    if (this.markReached) this.reached(index, id, codec);
     if (codec !== CODEC_DAG_JSON) return null;
     if (parent) {
       this.pending.push({ parent: parent(), child: textOf(bytes, s, e), path: paths.path(k) });
@@ -238,6 +245,7 @@ export class BlockTable {
    * content may not have been checked yet.
    */
   resolve(bytes: Uint8Array, s: number, e: number, path: () => string, parent?: () => string): LinkProblem | null {
+    this.lastReached = -1;
     const parts = parseLinkText(bytes, s, e);
     if (typeof parts === 'string') return { type: 'disallowed', cid: textOf(bytes, s, e), path: path(), reason: parts };
     const index = this.indexFor(parts.codec);
@@ -260,7 +268,7 @@ export class BlockTable {
       if (copies) return { type: 'damaged', cid, path: path(), copy: copies[0]! };
       return { type: 'missing', cid, path: path() };
     }
-    if (this.markReached) index.mark(id);
+    if (this.markReached) this.reached(index, id, parts.codec);
     if (parts.codec === CODEC_DAG_JSON && parent) {
       this.pending.push({ parent: parent(), child: textOf(bytes, s, e), path: path() });
       return null;
@@ -270,6 +278,12 @@ export class BlockTable {
       if (fault) return { ...fault, path: fault.path ? `${path()}/${fault.path}` : path() };
     }
     return null;
+  }
+
+  private reached(index: DigestIndex, id: EntryId, codec: number): void {
+    if (index.mark(id)) return;
+    this.lastReached = id;
+    this.lastReachedCodec = codec;
   }
 
   /** Carries faults of dag-json blocks up to the dag-json blocks linking them (after pass 2). */

@@ -13,6 +13,8 @@ import type { VerifyFailure, VerifyNote } from './failure.js';
 export interface PackState {
   /** Store-relative path and the log that writes it. */
   file: string;
+  /** Position among the store's packs (sorted by name). */
+  pack: number;
   log: string;
   /** Where pass 1 stopped: the end of its whole sections (a torn or bad section starts here). */
   end: number;
@@ -29,6 +31,12 @@ export interface PackReadOptions {
   chunkSize?: number;
 }
 
+/**
+ * A block's location in the table's indexes (when they keep locations): pack * PACK_LOCATION + the
+ * section's byte offset; the section index is the entry's aux.
+ */
+export const PACK_LOCATION = 2 ** 40;
+
 function view(buf: Uint8Array, start: number, end: number): Uint8Array {
   return buf.subarray(start, end);
 }
@@ -41,7 +49,16 @@ function readSections(reader: SectionReader, state: PackState, blocks: BlockTabl
   let added = 0;
   const f = reader.file;
   while (reader.next()) {
-    const problem = blocks.add(reader.cid, f.buf, view(f.buf, reader.dataStart, reader.dataEnd), state.file, reader.index, reader.offset);
+    const problem = blocks.add(
+      reader.cid,
+      f.buf,
+      view(f.buf, reader.dataStart, reader.dataEnd),
+      state.file,
+      reader.index,
+      reader.offset,
+      state.pack * PACK_LOCATION + reader.offset,
+      reader.index,
+    );
     if (problem) state.damaged.add(reader.offset);
     else if (dagJson && reader.cid.codec === CODEC_DAG_JSON) dagJson.push({ offset: reader.offset, index: reader.index });
     added++;
@@ -64,7 +81,7 @@ function readSections(reader: SectionReader, state: PackState, blocks: BlockTabl
 export function hashPacks(storeDir: string, blocks: BlockTable, options: PackReadOptions = {}): PackState[] {
   const states: PackState[] = [];
   for (const { log, file } of listPacks(storeDir)) {
-    const state: PackState = { file, log, end: 0, sections: 0, damaged: new Set() };
+    const state: PackState = { file, pack: states.length, log, end: 0, sections: 0, damaged: new Set() };
     let reader: SectionReader;
     try {
       reader = openPack(join(storeDir, file), { chunkSize: options.chunkSize });
@@ -106,8 +123,11 @@ export function checkPackContent(storeDir: string, states: readonly PackState[],
   blocks.finish();
 }
 
-/** Reads what was appended to one pack since it was last read; true when blocks were added. */
-export function catchUpPack(storeDir: string, state: PackState, blocks: BlockTable, options: PackReadOptions = {}): boolean {
+/**
+ * Reads what was appended to one pack since it was last read; true when blocks were added. `content`
+ * false skips checking the new dag-json blocks (export: a check would mark what they link as reached).
+ */
+export function catchUpPack(storeDir: string, state: PackState, blocks: BlockTable, options: PackReadOptions = {}, content = true): boolean {
   let reader: SectionReader;
   try {
     reader = openPack(join(storeDir, state.file), { chunkSize: options.chunkSize, start: state.end }, state.sections);
@@ -117,7 +137,7 @@ export function catchUpPack(storeDir: string, state: PackState, blocks: BlockTab
   const dagJson: Array<{ offset: number; index: number }> = [];
   let added: number;
   try {
-    added = readSections(reader, state, blocks, dagJson);
+    added = readSections(reader, state, blocks, content ? dagJson : undefined);
   } finally {
     reader.file.close();
   }
