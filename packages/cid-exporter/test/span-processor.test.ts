@@ -276,10 +276,10 @@ describe('CidSpanProcessor', () => {
     expectClosed(dir, logId, 10);
   });
 
-  it('stores one batch at a time: the next starts only when the previous store write has completed', async () => {
+  it('when spans are forwarded, stores one batch at a time: the next starts only when the previous store write has completed', async () => {
     const dir = tmpStoreDir('proc-serial');
     const store = GatedStore.open({ dir, checkpointIntervalMs: 0 }) as GatedStore;
-    const exporter = new CidSpanExporter({ store });
+    const exporter = new CidSpanExporter({ store, forwardTo: [new InMemorySpanExporter()] });
     const processor = new CidSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxQueueSize: 100, maxExportBatchSize: 2 });
     const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('serial-test');
     for (let i = 0; i < 7; i++) tracer.startSpan(`s${i}`).end();
@@ -302,10 +302,69 @@ describe('CidSpanProcessor', () => {
     expectClosed(dir, store.logId, 7);
   });
 
-  it('flushSync at exit stores every span it holds and the count of those it dropped, while a store write is still open', async () => {
-    const dir = tmpStoreDir('proc-burst-exit');
+  it('when nothing is forwarded, encodes each full batch at once behind the write in flight, lets its spans go, and counts its records until written', async () => {
+    const dir = tmpStoreDir('proc-pipelined');
     const store = GatedStore.open({ dir, checkpointIntervalMs: 0 }) as GatedStore;
     const exporter = new CidSpanExporter({ store });
+    const processor = new CidSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxQueueSize: 6, maxExportBatchSize: 2 });
+    const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('pipelined-test');
+    // In a function of its own, so no variable of this (async) test keeps the last span alive.
+    const { refs, held } = ((): { refs: WeakRef<object>[]; held: number[] } => {
+      const refs: WeakRef<object>[] = [];
+      const held: number[] = [];
+      for (let i = 0; i < 9; i++) {
+        const span = tracer.startSpan(`p${i}`);
+        refs.push(new WeakRef(span));
+        span.end();
+        held.push(processor.heldCount);
+      }
+      return { refs, held };
+    })();
+    // Three batches encoded and queued, none written: their records still count toward maxQueueSize.
+    expect(held).toEqual([1, 2, 3, 4, 5, 6, 6, 6, 6]);
+    expect([store.gates.length, store.size, processor.bufferedCount, processor.droppedCount]).toEqual([3, 6, 0, 3]);
+    // Nothing refers to any span any more: the encoded ones were let go, the dropped ones never kept.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(refs.map((r) => r.deref() !== undefined)).toEqual(Array(9).fill(false));
+    store.gates[0]!();
+    store.gates[1]!();
+    store.gates[2]!();
+    await processor.forceFlush();
+    expect([processor.heldCount, processor.droppedCount]).toEqual([0, 3]);
+    // The next batch carries the count of dropped spans.
+    tracer.startSpan('p9').end();
+    const flushed = processor.forceFlush();
+    await store.appends(4);
+    store.gates[3]!();
+    await flushed;
+    expect([processor.heldCount, processor.droppedCount]).toEqual([0, 0]);
+    await processor.shutdown();
+    await store.close();
+    const records = readLines(dir, store.logId).map((l) => JSON.parse(l.toString('utf8')));
+    expect(records.map((r) => (r.type === 'span' ? r.name : `${r.type} ${r.count}`))).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'dropped 3', 'p9']);
+    expectClosed(dir, store.logId, 8);
+  });
+
+  it('when nothing is forwarded, flushSync at exit writes every encoded batch whose write is still open, and the count of spans dropped', () => {
+    const dir = tmpStoreDir('proc-pipelined-exit');
+    const store = GatedStore.open({ dir, checkpointIntervalMs: 0 }) as GatedStore;
+    const exporter = new CidSpanExporter({ store });
+    const processor = new CidSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxQueueSize: 6, maxExportBatchSize: 3 });
+    const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('exit-test');
+    for (let i = 0; i < 11; i++) tracer.startSpan(`e${i}`).end();
+    expect([processor.heldCount, processor.bufferedCount, processor.droppedCount]).toEqual([6, 0, 5]);
+    // Both batches are already in the store's queue; flushSync hands over the count and closes the store.
+    expect(processor.flushSync()).toBe(0);
+    const records = readLines(dir, store.logId).map((l) => JSON.parse(l.toString('utf8')));
+    expect(records.map((r) => (r.type === 'span' ? r.name : `${r.type} ${r.count}`))).toEqual(['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'dropped 5']);
+    expectClosed(dir, store.logId, 7);
+  });
+
+  it('when spans are forwarded, flushSync at exit stores every span it holds and the count of those it dropped, while a store write is still open', async () => {
+    const dir = tmpStoreDir('proc-burst-exit');
+    const store = GatedStore.open({ dir, checkpointIntervalMs: 0 }) as GatedStore;
+    const exporter = new CidSpanExporter({ store, forwardTo: [new InMemorySpanExporter()] });
     const processor = new CidSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxQueueSize: 6, maxExportBatchSize: 3 });
     const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('exit-test');
     for (let i = 0; i < 10; i++) tracer.startSpan(`e${i}`).end();

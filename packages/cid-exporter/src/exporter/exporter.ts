@@ -107,13 +107,15 @@ export class CidSpanExporter implements SpanExporter {
         done: Promise.resolve({ code: ExportResultCode.FAILED, error }),
       };
     }
-    const stored = this.settle(this.append(spans, droppedSpans));
-    const done = stored.then((batch) => this.finish(spans, batch.outcomes)).catch((error: Error): ExportResult => ({ code: ExportResultCode.FAILED, error }));
+    const count = spans.length;
+    // With nowhere to forward to, the spans are let go once encoded (the caller may release them too).
+    const stored = this.settle(this.append(spans, droppedSpans, this.forwards));
+    const done = stored.then((batch) => this.finish(count, batch.outcomes)).catch((error: Error): ExportResult => ({ code: ExportResultCode.FAILED, error }));
     this.pending.add(done);
-    this.forwardingSpans += spans.length;
+    this.forwardingSpans += count;
     void done.then(() => {
       this.pending.delete(done);
-      this.forwardingSpans -= spans.length;
+      this.forwardingSpans -= count;
     });
     return { stored, done };
   }
@@ -143,8 +145,13 @@ export class CidSpanExporter implements SpanExporter {
     return outcomes;
   }
 
-  private append(spans: ReadableSpan[], droppedSpans: number): AppendedBatch {
-    const batch = appendSpans(this.store, this.builder, this.links, spans, droppedSpans);
+  /** Whether stored spans are forwarded anywhere (else nothing reads a span after its record is encoded). */
+  get forwards(): boolean {
+    return this.forwarder.targets.length > 0;
+  }
+
+  private append(spans: ReadableSpan[], droppedSpans: number, keepSpans = true): AppendedBatch {
+    const batch = appendSpans(this.store, this.builder, this.links, spans, droppedSpans, keepSpans);
     if (droppedSpans > 0 && !batch.dropped) diag.error(`CidSpanExporter: the record of ${droppedSpans} dropped spans could not be appended`);
     return batch;
   }
@@ -179,16 +186,16 @@ export class CidSpanExporter implements SpanExporter {
     return `the provenance store is missing ${this.unstoredSpans} of ${total} spans (${this.firstStoreError ?? 'unknown reason'})`;
   }
 
-  private async finish(spans: ReadableSpan[], outcomes: SpanOutcome[]): Promise<ExportResult> {
+  private async finish(count: number, outcomes: SpanOutcome[]): Promise<ExportResult> {
     const errors = outcomes.filter((o) => o.error).map((o) => o.error!);
     // Store failures are said here; forwarding failures by the forwarder, once per change of state.
-    if (errors.length > 0) diag.error(`CidSpanExporter: ${errors.length} of ${spans.length} spans could not be stored: ${errors[0]!.message}`);
+    if (errors.length > 0) diag.error(`CidSpanExporter: ${errors.length} of ${count} spans could not be stored: ${errors[0]!.message}`);
     errors.push(...(await this.forwarder.forward(outcomes)));
     if (errors.length === 0) return { code: ExportResultCode.SUCCESS };
     const error =
       errors.length === 1
         ? errors[0]!
-        : new AggregateError(errors, `${errors.length} problems exporting ${spans.length} spans: ${errors.map((e) => e.message).join('; ')}`);
+        : new AggregateError(errors, `${errors.length} problems exporting ${count} spans: ${errors.map((e) => e.message).join('; ')}`);
     return { code: ExportResultCode.FAILED, error };
   }
 

@@ -59,6 +59,8 @@ export class Forwarder {
     const errors: Error[] = [];
     const spans: ReadableSpan[] = [];
     for (const o of outcomes) {
+      // Spans are kept for forwarding (see appendSpans); an outcome without one has nothing to forward.
+      if (!o.span) continue;
       try {
         const r = o.record;
         const attributes = this.attributes.make(o.span.attributes ?? {}, o.keys ?? null, {

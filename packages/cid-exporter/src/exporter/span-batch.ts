@@ -13,7 +13,8 @@ import type { SpanLinks, SpanRecordBuilder } from './span-record.js';
 
 /** What became of one span of a batch. */
 export interface SpanOutcome {
-  span: ReadableSpan;
+  /** The span; released once its record is encoded when nothing reads it afterwards (no forwarding). */
+  span?: ReadableSpan;
   record?: AppendedRecord;
   /** The CIDs of the record's input and output blocks, when it has them. */
   input?: string;
@@ -31,7 +32,7 @@ class SpanEntry implements SpanOutcome, RecordWriter {
   private outputCid: CID | null = null;
 
   constructor(
-    readonly span: ReadableSpan,
+    public span: ReadableSpan | undefined,
     private readonly builder: SpanRecordBuilder,
     private readonly links: SpanLinks,
   ) {}
@@ -46,6 +47,7 @@ class SpanEntry implements SpanOutcome, RecordWriter {
   }
 
   writeRecord(ctx: RecordContext, out: ByteBatch): void {
+    if (!this.span) throw new Error('the span was released before its record was written');
     this.builder.write(this.span, ctx, out, this.links);
     this.inputCid = this.links.input;
     this.outputCid = this.links.output;
@@ -62,9 +64,18 @@ export interface AppendedBatch {
 
 /**
  * Appends the spans' records (after a `dropped` record when `droppedSpans` > 0): encoded and chained now,
- * written by the store's queue. `links` is where the builder leaves each record's links.
+ * written by the store's queue. `links` is where the builder leaves each record's links. Unless
+ * `keepSpans`, the outcomes let go of the spans once encoded, so that a batch waiting for its store write
+ * holds its encoded bytes only.
  */
-export function appendSpans(store: ProvenanceStore, builder: SpanRecordBuilder, links: SpanLinks, spans: ReadableSpan[], droppedSpans: number): AppendedBatch {
+export function appendSpans(
+  store: ProvenanceStore,
+  builder: SpanRecordBuilder,
+  links: SpanLinks,
+  spans: ReadableSpan[],
+  droppedSpans: number,
+  keepSpans = true,
+): AppendedBatch {
   const entries = spans.map((span) => new SpanEntry(span, builder, links));
   const inputs: RecordInput[] = droppedSpans > 0 ? [droppedRecord(droppedSpans), ...entries] : entries;
   let appended;
@@ -76,9 +87,11 @@ export function appendSpans(store: ProvenanceStore, builder: SpanRecordBuilder, 
   }
   const offset = inputs.length - entries.length;
   for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     const r = appended.records[i + offset]!;
-    if (r instanceof Error) entries[i]!.error = r;
-    else entries[i]!.record = r;
+    if (r instanceof Error) entry.error = r;
+    else entry.record = r;
+    if (!keepSpans) entry.span = undefined;
   }
   return { outcomes: entries, dropped: offset > 0 && !(appended.records[0] instanceof Error), durable: appended.durable };
 }

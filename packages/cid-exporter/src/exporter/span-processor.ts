@@ -7,8 +7,12 @@
  *   (stored and forwarded). Spans ending beyond that are dropped and counted; the count goes into the
  *   store as a `dropped` record (FORMAT.md 3.4) with the next batch stored, and the change between
  *   accepting and dropping is reported once each way through diag.
- * - One store write at a time, of at most `maxExportBatchSize` spans: the next batch is handed over when
- *   the previous one's store write has completed, so a slow disk slows the batches, not memory.
+ * - Batches of at most `maxExportBatchSize` spans. When spans are forwarded, one store write at a time:
+ *   the next batch is handed over when the previous one's store write has completed (a forwarded span
+ *   carries its record's CID, so it waits until that record is durable). When nothing is forwarded, a
+ *   batch is handed over (encoded and queued in the store) as soon as it is full, and its spans are let go
+ *   then: a batch waiting for the disk holds its encoded bytes only. Its records still count toward
+ *   `maxQueueSize` until written, so a slow disk slows the batches, not memory.
  * - flushSync() is exact because a batch handed to the exporter is encoded and queued in the store at
  *   once (CidSpanExporter.exportBatch appends synchronously): at exit the spans still held here are
  *   appended, and the store's closeSync writes every queued append whose write had not completed.
@@ -32,6 +36,11 @@ export class CidSpanProcessor implements SpanProcessor {
   private timer: NodeJS.Timeout | undefined;
   /** The batch being stored (one at a time) and when its store write completes. */
   private storing: { spans: ReadableSpan[]; dropped: number; handedOver: boolean; written: Promise<void> } | null = null;
+  /** Records of batches handed over and released, whose store write has not completed, and those writes. */
+  private encodedCount = 0;
+  private readonly writing = new Set<Promise<void>>();
+  /** Nothing is forwarded: a batch's spans are let go once it is encoded. */
+  private readonly releasesEncoded: boolean;
   /** Spans of batches stored but not yet forwarded, and those exports. */
   private forwardingCount = 0;
   private readonly forwarding = new Set<Promise<void>>();
@@ -47,6 +56,7 @@ export class CidSpanProcessor implements SpanProcessor {
     options: CidSpanProcessorOptions = {},
   ) {
     this.options = resolveProcessorOptions(options);
+    this.releasesEncoded = !exporter.forwards;
   }
 
   /** Ended spans buffered here, not yet handed to the exporter. */
@@ -54,9 +64,12 @@ export class CidSpanProcessor implements SpanProcessor {
     return this.buffer.length;
   }
 
-  /** Spans held: buffered, or handed to an export (store write, then forwarding) that has not completed. */
+  /**
+   * Spans held: buffered, or handed to an export (store write, then forwarding) that has not completed,
+   * as spans or as encoded records waiting for their store write.
+   */
   get heldCount(): number {
-    return this.buffer.length + (this.storing?.spans.length ?? 0) + this.forwardingCount;
+    return this.buffer.length + (this.storing?.spans.length ?? 0) + this.encodedCount + this.forwardingCount;
   }
 
   /** Spans dropped because the queue was full, not yet in a `dropped` record handed to the store. */
@@ -115,7 +128,7 @@ export class CidSpanProcessor implements SpanProcessor {
     void this.store(batch)
       .catch((error: Error) => diag.error(`CidSpanProcessor: storing a batch failed: ${error.message}`))
       .finally(() => {
-        this.storing = null;
+        if (this.storing === batch) this.storing = null;
         release();
         this.schedule();
       });
@@ -136,11 +149,25 @@ export class CidSpanProcessor implements SpanProcessor {
     batch.handedOver = true;
     // Suppressed so a forwarding exporter's own HTTP calls are not traced (as the BatchSpanProcessor does).
     const { stored, done } = context.with(suppressTracing(context.active()), () => this.exporter.exportBatch(batch.spans, batch.dropped));
+    const count = batch.spans.length;
+    if (this.releasesEncoded) {
+      // Encoded and queued in the store: the spans are let go, their records stay counted until written,
+      // and the next full batch may be encoded behind this one.
+      batch.spans = [];
+      this.encodedCount += count;
+      const written = stored.then(() => {
+        this.encodedCount -= count;
+        this.writing.delete(written);
+      });
+      this.writing.add(written);
+      if (this.storing === batch) this.storing = null;
+      this.schedule();
+    }
     const result = await stored;
     // The `dropped` record did not make it: the next batch carries the count.
     if (batch.dropped > 0 && !result.droppedRecorded) this.dropped += batch.dropped;
+    if (this.releasesEncoded) return;
     // Stored: the spans stay held until forwarding completes too, but the next batch may be stored.
-    const count = batch.spans.length;
     this.forwardingCount += count;
     // Failures were reported by the exporter (store) and its forwarder (once per change of state).
     const forwarded: Promise<void> = done.then(() => {
@@ -186,6 +213,7 @@ export class CidSpanProcessor implements SpanProcessor {
       if (batches-- <= 0 || this.buffer.length === 0) break;
       this.exportOneBatch();
     }
+    await Promise.all([...this.writing]);
   }
 
   /**
