@@ -336,31 +336,20 @@ export class DigestIndex {
 
   /** Sets the entry's mark; returns whether it was already set. */
   mark(id: EntryId): boolean {
-    if (id >= LATE) {
-      for (const v of this.late.values()) {
-        if (v.id === id) {
-          const was = v.marked;
-          v.marked = true;
-          return was;
-        }
-      }
-      return false;
-    }
-    const p = this.parts[Math.floor(id / PARTITION)]!;
-    const e = id % PARTITION;
-    const bit = 1 << (e & 7);
-    const was = (p.marks![e >> 3]! & bit) !== 0;
-    p.marks![e >> 3]! |= bit;
-    return was;
+    return this.setMark(id, true);
   }
 
   /** Clears the entry's mark; returns whether it was set (e.g. a reached block, written once). */
   unmark(id: EntryId): boolean {
+    return this.setMark(id, false);
+  }
+
+  private setMark(id: EntryId, on: boolean): boolean {
     if (id >= LATE) {
       for (const v of this.late.values()) {
         if (v.id === id) {
           const was = v.marked;
-          v.marked = false;
+          v.marked = on;
           return was;
         }
       }
@@ -370,7 +359,8 @@ export class DigestIndex {
     const e = id % PARTITION;
     const bit = 1 << (e & 7);
     const was = (p.marks![e >> 3]! & bit) !== 0;
-    p.marks![e >> 3]! &= ~bit;
+    if (on) p.marks![e >> 3]! |= bit;
+    else p.marks![e >> 3]! &= ~bit;
     return was;
   }
 
