@@ -1,7 +1,9 @@
 /**
  * Secrets an app configures on its SDK client never leave the process: not when a gateway echoes them in
- * an error body (status message, exception message and stack), not from the command line
- * (`process.command_args`), neither in the store nor over OTLP.
+ * an error body (status message, exception message and stack), not when the SDK or fetch names the base
+ * URL with its user info in an error, not from the command line (`process.command_args`), neither in the
+ * store nor over OTLP. Every SDK is covered, each with every credential-bearing field it lets a user set
+ * (test/fixtures/secrets-in-every-field.cjs).
  */
 import { describe, expect, it } from 'vitest';
 import { allStoreBytes, readStore, runApp, type AppRun } from '../harness/index.js';
@@ -20,31 +22,106 @@ const SECRETS = {
   QUERY_SIGNATURE: 'planted-q-signature-c7a1',
   QUERY_AMZ: 'planted-q-amzsig-19d3e6b0',
   QUERY_CONFIGURED: 'planted-q-gatewaysig-72f8',
+  CALL_HEADER: 'planted-call-bearer-d4a8e07b',
+  CALL_QUERY: 'planted-call-accesstok-3e91',
   URL_PASSWORD: 'planted-url-password-e4c9',
   ARGV: 'planted-argv-token-b05d1a',
 } as const;
+type SecretName = keyof typeof SECRETS;
 
-/** What a gateway in front of the provider might answer: the request it refused, echoed back. */
-function echoingGatewayError(sdk: 'openai' | 'anthropic') {
-  const s = SECRETS;
-  const query = `key=${s.QUERY_KEY}&token=${s.QUERY_TOKEN}&signature=${s.QUERY_SIGNATURE}&X-Amz-Signature=${s.QUERY_AMZ}&gateway_sig=${s.QUERY_CONFIGURED}`;
-  const headers = JSON.stringify({
-    'api-key': s.HEADER_API_KEY,
-    'x-api-key': s.HEADER_X_API_KEY,
-    authorization: `Bearer ${s.HEADER_AUTHORIZATION}`,
-    'x-gateway-secret': s.HEADER_CONFIGURED,
-    'X-Amz-Security-Token': s.HEADER_AMZ,
-  });
-  // Every configured value it could have seen, bare (no name next to it): the key, headers and query
-  // (not the command line, nor the user info, which fetch never sends; the anthropic client has no webhook secret).
-  const bare = Object.entries(s)
-    .filter(([name]) => name !== 'ARGV' && name !== 'URL_PASSWORD' && !(sdk === 'anthropic' && name === 'WEBHOOK'))
-    .map(([, value]) => value)
-    .join(', ');
+const CLIENT_HEADERS: SecretName[] = ['HEADER_API_KEY', 'HEADER_X_API_KEY', 'HEADER_AUTHORIZATION', 'HEADER_CONFIGURED', 'HEADER_AMZ'];
+const CLIENT_QUERY: SecretName[] = ['QUERY_KEY', 'QUERY_TOKEN', 'QUERY_SIGNATURE', 'QUERY_AMZ', 'QUERY_CONFIGURED'];
+
+interface SdkCase {
+  /** The secrets the fixture sets on this SDK's client and call (besides the base URL's user info and argv). */
+  configured: SecretName[];
+  /** The request path the gateway names in its echo. */
+  path: string;
+  /** What the app prints: the SDK's own error classes for the echoed error and for the refused URL. */
+  stdout: string;
+  /** Where the SDK put the API key on the wire: `x-goog-api-key` for Gemini (echoed by the gateway too). */
+  keyHeader?: string;
+  /** Secrets the emulator must have received (so they were there to leak). */
+  sent: SecretName[];
+}
+
+const SDKS: Record<string, SdkCase> = {
+  openai: {
+    configured: ['API_KEY', 'WEBHOOK', ...CLIENT_HEADERS, ...CLIENT_QUERY, 'CALL_HEADER', 'CALL_QUERY'],
+    path: '/v1/chat/completions',
+    stdout: 'FAILED BadRequestError\nFAILED APIConnectionError\n',
+    sent: ['HEADER_API_KEY', 'HEADER_X_API_KEY', 'HEADER_CONFIGURED', 'QUERY_KEY', 'QUERY_CONFIGURED', 'CALL_HEADER', 'CALL_QUERY'],
+  },
+  anthropic: {
+    configured: ['API_KEY', ...CLIENT_HEADERS, ...CLIENT_QUERY, 'CALL_HEADER', 'CALL_QUERY'],
+    path: '/v1/messages',
+    stdout: 'FAILED BadRequestError\nFAILED APIConnectionError\n',
+    // `x-api-key` among the default headers replaces the one the SDK makes of `apiKey`.
+    sent: ['HEADER_API_KEY', 'HEADER_X_API_KEY', 'HEADER_CONFIGURED', 'QUERY_KEY', 'QUERY_CONFIGURED', 'CALL_HEADER', 'CALL_QUERY'],
+  },
+  groq: {
+    configured: ['API_KEY', ...CLIENT_HEADERS, ...CLIENT_QUERY, 'CALL_HEADER', 'CALL_QUERY'],
+    path: '/openai/v1/chat/completions',
+    stdout: 'FAILED BadRequestError\nFAILED APIConnectionError\n',
+    sent: ['HEADER_API_KEY', 'HEADER_X_API_KEY', 'HEADER_CONFIGURED', 'QUERY_KEY', 'QUERY_CONFIGURED', 'CALL_HEADER', 'CALL_QUERY'],
+  },
+  gemini: {
+    configured: ['API_KEY', ...CLIENT_HEADERS, 'CALL_HEADER'],
+    path: '/v1beta/models/gemini-2.5-flash:generateContent',
+    stdout: 'FAILED ApiError\nFAILED TypeError\n',
+    keyHeader: 'x-goog-api-key',
+    sent: ['API_KEY', 'HEADER_API_KEY', 'HEADER_X_API_KEY', 'HEADER_CONFIGURED', 'HEADER_AMZ', 'CALL_HEADER'],
+  },
+  'gemini-legacy': {
+    configured: ['API_KEY', ...CLIENT_HEADERS, 'CALL_HEADER'],
+    path: '/v1beta/models/gemini-2.5-flash:generateContent',
+    stdout: 'FAILED GoogleGenerativeAIFetchError\nFAILED GoogleGenerativeAIError\n',
+    keyHeader: 'x-goog-api-key',
+    sent: ['API_KEY', 'HEADER_API_KEY', 'HEADER_X_API_KEY', 'HEADER_CONFIGURED', 'HEADER_AMZ', 'CALL_HEADER'],
+  },
+  ollama: {
+    configured: CLIENT_HEADERS,
+    path: '/api/chat',
+    stdout: 'FAILED ResponseError\nFAILED TypeError\n',
+    sent: CLIENT_HEADERS,
+  },
+};
+
+const HEADER_NAMES: Partial<Record<SecretName, string>> = {
+  HEADER_API_KEY: 'api-key',
+  HEADER_X_API_KEY: 'x-api-key',
+  HEADER_CONFIGURED: 'x-gateway-secret',
+  HEADER_AMZ: 'X-Amz-Security-Token',
+};
+const QUERY_NAMES: Partial<Record<SecretName, string>> = {
+  QUERY_KEY: 'key',
+  QUERY_TOKEN: 'token',
+  QUERY_SIGNATURE: 'signature',
+  QUERY_AMZ: 'X-Amz-Signature',
+  QUERY_CONFIGURED: 'gateway_sig',
+  CALL_QUERY: 'access_token',
+};
+
+/**
+ * What a gateway in front of the provider might answer: the request it refused, echoed back, with every
+ * credential the SDK was configured with, named (query string, headers as JSON) and bare (not the command
+ * line, nor the user info, which fetch never sends).
+ */
+function echoingGatewayError(sdk: SdkCase) {
+  const configured = sdk.configured.map((name) => [name, SECRETS[name]] as const);
+  const query = configured
+    .filter(([name]) => QUERY_NAMES[name])
+    .map(([name, value]) => `${QUERY_NAMES[name]}=${value}`)
+    .join('&');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of configured) if (HEADER_NAMES[name]) headers[HEADER_NAMES[name]] = value;
+  if (sdk.configured.includes('HEADER_AUTHORIZATION')) headers.authorization = `Bearer ${SECRETS.HEADER_AUTHORIZATION}`;
+  if (sdk.keyHeader) headers[sdk.keyHeader] = SECRETS.API_KEY;
+  const bare = configured.map(([, value]) => value).join(', ');
   return {
     kind: 'error' as const,
     status: 400,
-    message: `gateway rejected POST /v1/chat/completions?${query} with headers ${headers}; values seen: ${bare}`,
+    message: `gateway rejected POST ${sdk.path}${query ? `?${query}` : ''} with headers ${JSON.stringify(headers)}; values seen: ${bare}`,
   };
 }
 
@@ -58,12 +135,12 @@ function hits(bytes: Buffer): Record<string, number> {
   return found;
 }
 
-async function runWithSecrets(sdk: 'openai' | 'anthropic'): Promise<AppRun> {
+async function runWithSecrets(sdk: string): Promise<AppRun> {
   return runApp({
     module: 'cjs',
     app: 'fixtures/secrets-in-every-field.cjs',
     args: ['--api-token', SECRETS.ARGV],
-    scenarios: [echoingGatewayError(sdk)],
+    scenarios: [echoingGatewayError(SDKS[sdk]!)],
     env: {
       SDK: sdk,
       ...Object.fromEntries(Object.entries(SECRETS).map(([name, value]) => [`SECRET_${name}`, value])),
@@ -73,27 +150,36 @@ async function runWithSecrets(sdk: 'openai' | 'anthropic'): Promise<AppRun> {
   });
 }
 
-describe.each(['openai', 'anthropic'] as const)('secrets planted in every field of the %s client', (sdk) => {
-  it('reach neither the store nor OTLP, though the gateway echoes them in its error', async () => {
-    const run = await runWithSecrets(sdk);
+describe.each(Object.keys(SDKS))('secrets planted in every field of the %s client', (name) => {
+  const sdk = SDKS[name]!;
+
+  it('reach neither the store nor OTLP, though the gateway echoes them and fetch names the URL', async () => {
+    const run = await runWithSecrets(name);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toBe(sdk === 'openai' ? 'FAILED BadRequestError\nFAILED APIConnectionError\n' : 'FAILED BadRequestError\nFAILED APIConnectionError\n');
-    // The gateway did receive the secrets (so they were there to leak).
+    // The app got the SDK's own errors, unchanged.
+    expect(run.stdout).toBe(sdk.stdout);
+    // The gateway did receive the secrets (so they were there to leak); the refused URL never left.
+    expect(run.emulatorRequests).toHaveLength(1);
     const sent = JSON.stringify(run.emulatorRequests[0]);
-    for (const name of ['HEADER_API_KEY', 'HEADER_X_API_KEY', 'HEADER_CONFIGURED', 'QUERY_KEY', 'QUERY_CONFIGURED'] as const)
-      expect(sent).toContain(SECRETS[name]);
+    for (const secret of sdk.sent) expect(sent, secret).toContain(SECRETS[secret]);
+    if (sdk.keyHeader) expect(run.emulatorRequests[0]!.headers[sdk.keyHeader]).toBe(SECRETS.API_KEY);
 
-    // Both failed calls are recorded, with the echoed error redacted but still readable.
+    // Both failed calls are recorded, with the errors redacted but still readable.
     expect(run.spans).toHaveLength(2);
-    const [echoed] = run.spans;
+    const [echoed, refused] = run.spans;
     expect(echoed!.status.code).toBe(2); // ERROR
-    expect(echoed!.status.message).toContain('gateway rejected POST /v1/chat/completions?key=[REDACTED]&token=[REDACTED]&signature=[REDACTED]');
-    // The openai SDK puts the error's message in its own; the anthropic SDK the whole body, as JSON text.
-    expect(echoed!.status.message).toContain(sdk === 'openai' ? '"x-gateway-secret":"[REDACTED]"' : '\\"x-gateway-secret\\":\\"[REDACTED]\\"');
+    expect(echoed!.status.message).toContain(`gateway rejected POST ${sdk.path}`);
+    // Named values go as their name plus [REDACTED]; the JSON is plain or escaped, as the SDK quotes the body.
+    expect(echoed!.status.message).toMatch(/\\?"x-gateway-secret\\?":\\?"\[REDACTED\]\\?"/);
+    if (sdk.configured.includes('QUERY_KEY')) expect(echoed!.status.message).toContain('?key=[REDACTED]&token=[REDACTED]&signature=[REDACTED]');
     const exception = echoed!.events.find((event) => event.name === 'exception')!;
     expect(exception.attributes['exception.message']).toBe(echoed!.status.message);
     expect(String(exception.attributes['exception.stacktrace'])).toContain('[REDACTED]');
+    expect(refused!.status.code).toBe(2);
+    // fetch (directly, or through the Gemini SDKs' own message) names the URL, user info and all.
+    if (name === 'gemini' || name === 'gemini-legacy' || name === 'ollama')
+      expect(refused!.status.message).toContain('http://[REDACTED]:[REDACTED]@127.0.0.1:');
     expect(run.exports.every((received) => received.headers['content-encoding'] === undefined)).toBe(true);
     // The command line is not recorded at all.
     expect(echoed!.resource['process.command_args']).toBeUndefined();

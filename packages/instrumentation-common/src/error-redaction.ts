@@ -5,23 +5,40 @@
  * 1. Values the app configured on the call: the SDK client's API key / auth token / webhook secret, the
  *    values of credential-bearing headers and query parameters among its `defaultHeaders` and
  *    `defaultQuery` (and the call's own `headers` / `query` options), and the user info and credential
- *    query parameters of its base URL, removed wherever they appear, with or without their name.
+ *    query parameters of its base URL, removed wherever they appear, with or without their name. A
+ *    Stainless client (openai, @anthropic-ai/sdk, groq-sdk) is read here; any other backend hands over
+ *    the same things in SDK-neutral form (`ConfiguredCredentials`).
  * 2. `name=value` and `name: value` pairs whose name is credential-bearing (the built-in list below plus
  *    the names in LLM_PROVENANCE_REDACT_NAMES), including JSON and JSON-in-a-string forms.
  * 3. The shapes of well-known keys (redaction.ts `scrubSecrets`: `sk-...`, `Bearer ...`, ...).
  */
 import { REDACTED, scrubSecrets } from './redaction.js';
 
+/**
+ * What a call was configured with, in SDK-neutral form: a backend lists where its SDK keeps each
+ * credential-bearing setting (client options and the call's own), and the redaction picks the secrets.
+ */
+export interface ConfiguredCredentials {
+  /** Literal values to remove (API keys, tokens). */
+  values?: ReadonlyArray<unknown>;
+  /** Header sets (plain objects, `Headers`, `[name, value]` pairs): the values of credential-named headers. */
+  headers?: ReadonlyArray<unknown>;
+  /** Query parameter sets (plain objects, `URLSearchParams`, pairs): the values of credential-named parameters. */
+  query?: ReadonlyArray<unknown>;
+  /** URLs (base URL, host): their user info and the values of their credential-named query parameters. */
+  urls?: ReadonlyArray<unknown>;
+}
+
 /** What the failed call's credentials can be read from. Read only when a call fails; never recorded. */
-export interface CredentialSources {
+export interface CredentialSources extends ConfiguredCredentials {
   /** The credential the call used (API key / token). */
   credential?: string;
-  /** The SDK client the call went through (e.g. a Stainless client: `apiKey`, `baseURL`, `_options`). */
+  /** The SDK client the call went through, if it is a Stainless client (`apiKey`, `baseURL`, `_options`). */
   sdkClient?: unknown;
-  /** The call's request options (`headers`, `query`). */
+  /** The call's Stainless request options (`headers`, `query`). */
   requestOptions?: unknown;
-  /** Further literal values to remove. */
-  values?: ReadonlyArray<string | null | undefined>;
+  /** More of the call's configuration, computed only when the call fails (see `GenAIRequest.configuredCredentials`). */
+  configured?: () => ConfiguredCredentials | undefined;
 }
 
 /**
@@ -104,15 +121,20 @@ function stringValues(value: unknown): string[] {
   return [];
 }
 
-/** Values of the credential-bearing entries of a headers or query object (plain object or `Headers`). */
+/** The `[name, value]` pairs of a headers or query set: a plain object, a `Headers` / `URLSearchParams`, or a list of pairs. */
+function entriesOf(entries: object): Iterable<unknown> {
+  if (Array.isArray(entries)) return entries;
+  if (typeof (entries as { entries?: unknown }).entries === 'function') return (entries as { entries(): Iterable<unknown> }).entries();
+  return Object.entries(entries);
+}
+
+/** Values of the credential-bearing entries of a headers or query set. */
 function secretEntries(entries: unknown, into: string[], isSecretName: RegExp): void {
   if (!entries || typeof entries !== 'object') return;
-  const pairs: Iterable<[string, unknown]> =
-    typeof (entries as { entries?: unknown }).entries === 'function' && !Array.isArray(entries)
-      ? (entries as { entries(): Iterable<[string, unknown]> }).entries()
-      : Object.entries(entries);
-  for (const [name, value] of pairs) {
-    if (!isSecretName.test(name)) continue;
+  for (const pair of entriesOf(entries)) {
+    if (!Array.isArray(pair)) continue;
+    const [name, value] = pair as [unknown, unknown];
+    if (typeof name !== 'string' || !isSecretName.test(name)) continue;
     for (const text of stringValues(value)) {
       into.push(text);
       // `Bearer <token>`: the token may be echoed without its scheme.
@@ -132,7 +154,13 @@ function urlSecrets(url: unknown, into: string[], isSecretName: RegExp): void {
     return;
   }
   for (const part of [parsed.username, parsed.password]) {
-    if (part !== '') into.push(part, decodeURIComponent(part));
+    if (part === '') continue;
+    into.push(part);
+    try {
+      into.push(decodeURIComponent(part));
+    } catch {
+      // Not valid percent-encoding: only the form as written can be echoed.
+    }
   }
   for (const [name, value] of parsed.searchParams) if (isSecretName.test(name)) into.push(value);
 }
@@ -141,21 +169,42 @@ function field(object: unknown, name: string): unknown {
   return object !== null && typeof object === 'object' ? (object as Record<string, unknown>)[name] : undefined;
 }
 
+/** What a Stainless client and its request options were configured with (`_options` holds the constructor's options). */
+function stainlessCredentials(client: unknown, requestOptions: unknown): ConfiguredCredentials {
+  const options = field(client, '_options');
+  const holders = [client, options];
+  return {
+    values: holders.flatMap((holder) => ['apiKey', 'authToken', 'webhookSecret'].map((name) => field(holder, name))),
+    headers: [field(options, 'defaultHeaders'), field(requestOptions, 'headers')],
+    query: [field(options, 'defaultQuery'), field(requestOptions, 'query')],
+    urls: holders.map((holder) => field(holder, 'baseURL')),
+  };
+}
+
+function collect(configured: ConfiguredCredentials | undefined, into: string[], isSecretName: RegExp): void {
+  for (const value of configured?.values ?? []) into.push(...stringValues(value));
+  for (const headers of configured?.headers ?? []) secretEntries(headers, into, isSecretName);
+  for (const query of configured?.query ?? []) secretEntries(query, into, isSecretName);
+  for (const url of configured?.urls ?? []) urlSecrets(url, into, isSecretName);
+}
+
 /** The literal credential values the call was configured with (longest first, so none leaves a tail of another). */
 function configuredSecrets(sources: CredentialSources, isSecretName: RegExp): string[] {
   const found: string[] = [];
   if (sources.credential) found.push(sources.credential);
-  for (const value of sources.values ?? []) if (typeof value === 'string') found.push(value);
-  const client = sources.sdkClient;
-  const options = field(client, '_options');
-  for (const holder of [client, options]) {
-    for (const name of ['apiKey', 'authToken', 'webhookSecret']) found.push(...stringValues(field(holder, name)));
-    urlSecrets(field(holder, 'baseURL'), found, isSecretName);
+  const parts: Array<() => ConfiguredCredentials | undefined> = [
+    () => sources,
+    () =>
+      sources.sdkClient !== undefined || sources.requestOptions !== undefined ? stainlessCredentials(sources.sdkClient, sources.requestOptions) : undefined,
+    () => sources.configured?.(),
+  ];
+  for (const part of parts) {
+    try {
+      collect(part(), found, isSecretName);
+    } catch {
+      // An exotic client or options object (a getter that throws) costs only the values read from it.
+    }
   }
-  secretEntries(field(options, 'defaultHeaders'), found, isSecretName);
-  secretEntries(field(options, 'defaultQuery'), found, isSecretName);
-  secretEntries(field(sources.requestOptions, 'headers'), found, isSecretName);
-  secretEntries(field(sources.requestOptions, 'query'), found, isSecretName);
   const unique = new Set<string>();
   for (const value of found) {
     if (value.length >= MIN_LITERAL_LENGTH) unique.add(value);

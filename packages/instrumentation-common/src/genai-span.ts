@@ -8,6 +8,7 @@ import {
   type SystemInstructions,
   type ToolDefinitions,
 } from '@llm-provenance/semantic-conventions';
+import type { ConfiguredCredentials } from './error-redaction.js';
 import { recordSpanError } from './errors.js';
 import type { PriceTable, TokenUsage } from './pricing.js';
 import { requestSpanAttributes, responseSpanAttributes } from './span-attributes.js';
@@ -52,6 +53,12 @@ export interface GenAIRequest {
    */
   sdkClient?: unknown;
   requestOptions?: unknown;
+  /**
+   * For an SDK that is not a Stainless client: where the call's configured credentials are (API key,
+   * headers, query parameters, base URL), in SDK-neutral form. Called only if the call fails; what it
+   * finds is removed from the error (error-redaction.ts). Never recorded.
+   */
+  configuredCredentials?: () => ConfiguredCredentials | undefined;
   /** Request content, or a function computing it (called only when capture is on). */
   content?: GenAIRequestContent | (() => GenAIRequestContent | undefined);
   /** Other content attributes (e.g. `gen_ai.tool.call.arguments`); recorded only when capture is on. */
@@ -117,6 +124,7 @@ export class GenAISpan {
   /** Where the call's configured credentials are read from if it fails (never recorded). */
   readonly #sdkClient: unknown;
   readonly #requestOptions: unknown;
+  readonly #configuredCredentials: (() => ConfiguredCredentials | undefined) | undefined;
 
   constructor(
     tracer: Tracer,
@@ -131,6 +139,7 @@ export class GenAISpan {
     this.#credential = typeof request.credential === 'string' && request.credential !== '' ? request.credential : undefined;
     this.#sdkClient = request.sdkClient;
     this.#requestOptions = request.requestOptions;
+    this.#configuredCredentials = request.configuredCredentials;
     const attributes = requestSpanAttributes(request, policy, this.providerName, parent);
     this.span = tracer.startSpan(spanName(request.operationName, request.requestModel), { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span);
@@ -197,7 +206,12 @@ export class GenAISpan {
   /** Marks the span failed (`error.type`, status ERROR, scrubbed message). */
   recordError(err: unknown, errorType?: string): void {
     if (this.ended) return;
-    recordSpanError(this.span, err, errorType, { credential: this.#credential, sdkClient: this.#sdkClient, requestOptions: this.#requestOptions });
+    recordSpanError(this.span, err, errorType, {
+      credential: this.#credential,
+      sdkClient: this.#sdkClient,
+      requestOptions: this.#requestOptions,
+      configured: this.#configuredCredentials,
+    });
   }
 
   /** Ends the span (once). `endTime` lets an abandoned stream end at its last activity. */

@@ -7,7 +7,7 @@ export { observeAsyncIterable, isAsyncIterable, type StreamObserver, type Stream
 export { makeApiPromiseParseIdempotent, isStainlessApiPromise, observeApiPromise, type ApiPromiseObserver } from './api-promise.js';
 export { resolveCaptureContent, ENV_CAPTURE_MESSAGE_CONTENT } from './capture-policy.js';
 export { fingerprintCredential, scrubSecrets, redactUrl, redactHeaders, FINGERPRINT_DOMAIN, REDACTED } from './redaction.js';
-export { errorRedactor, REDACT_NAMES_ENV, type CredentialSources } from './error-redaction.js';
+export { errorRedactor, REDACT_NAMES_ENV, type ConfiguredCredentials, type CredentialSources } from './error-redaction.js';
 export {
   resolvePriceTable,
   loadPriceTableFile,

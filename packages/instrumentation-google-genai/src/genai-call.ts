@@ -1,3 +1,4 @@
+import type { ConfiguredCredentials } from '@llm-provenance/instrumentation-common';
 import type { EmbedCall, GenerateCall, GenerationParams } from './request.js';
 
 /** What a `Models` instance holds: its `apiClient`, whose methods may be missing in some versions. */
@@ -6,6 +7,7 @@ interface ModelsWire {
     isVertexAI?: () => unknown;
     getBaseUrl?: () => string | undefined;
     getApiKey?: () => unknown;
+    getHeaders?: () => unknown;
   } | null;
 }
 
@@ -21,7 +23,7 @@ interface ParamsWire {
 interface ConfigWire extends GenerationParams {
   systemInstruction?: unknown;
   tools?: unknown;
-  httpOptions?: { baseUrl?: string };
+  httpOptions?: { baseUrl?: string; headers?: unknown };
   abortSignal?: AbortSignal;
 }
 
@@ -35,7 +37,34 @@ function clientInfo(apiClient: ModelsWire['apiClient'], config: ConfigWire) {
   let baseUrl: string | undefined = config?.httpOptions?.baseUrl;
   if (!baseUrl && typeof apiClient?.getBaseUrl === 'function') baseUrl = apiClient.getBaseUrl();
   const credential = typeof apiClient?.getApiKey === 'function' ? apiClient.getApiKey() : undefined;
-  return { vertex, baseUrl, credential: typeof credential === 'string' ? credential : undefined };
+  return {
+    vertex,
+    baseUrl,
+    credential: typeof credential === 'string' ? credential : undefined,
+    configuredCredentials: () => configuredCredentials(apiClient, config),
+  };
+}
+
+/**
+ * Where a `@google/genai` call's credentials are (read only if it fails): the API key (sent as
+ * `x-goog-api-key`), the client's `httpOptions.headers` and base URL (also from GOOGLE_GEMINI_BASE_URL /
+ * GOOGLE_VERTEX_BASE_URL) as `apiClient` resolved them, and the call's own `config.httpOptions`, which
+ * the SDK merges over them (https://googleapis.github.io/js-genai/, `HttpOptions`).
+ */
+function configuredCredentials(apiClient: ModelsWire['apiClient'], config: ConfigWire): ConfiguredCredentials {
+  const read = (method: keyof NonNullable<ModelsWire['apiClient']>): unknown => {
+    try {
+      const getter = apiClient?.[method];
+      return typeof getter === 'function' ? getter.call(apiClient) : undefined;
+    } catch {
+      return undefined; // e.g. getHeaders() throws when no headers are set
+    }
+  };
+  return {
+    values: [read('getApiKey')],
+    headers: [read('getHeaders'), config?.httpOptions?.headers],
+    urls: [read('getBaseUrl'), config?.httpOptions?.baseUrl],
+  };
 }
 
 /** `Models.prototype.generateContentInternal` / `generateContentStreamInternal(params)`. */

@@ -1,3 +1,4 @@
+import type { ConfiguredCredentials } from '@llm-provenance/instrumentation-common';
 import type { EmbedCall, GenerateCall, GenerationParams } from './request.js';
 import { normalizeContents } from './parts.js';
 
@@ -14,7 +15,13 @@ export interface LegacyTarget {
   tools?: unknown;
   params?: { generationConfig?: GenerationParams; systemInstruction?: unknown; tools?: unknown };
   _history?: unknown[];
-  _requestOptions?: { baseUrl?: string };
+  _requestOptions?: LegacyRequestOptions;
+}
+
+/** The legacy `RequestOptions`: set on the model (`getGenerativeModel(params, requestOptions)`) or per call. */
+interface LegacyRequestOptions {
+  baseUrl?: string;
+  customHeaders?: unknown;
 }
 
 /** A legacy generate request given as an object (`GenerateContentRequest`) rather than as its contents. */
@@ -26,8 +33,25 @@ interface LegacyGenerateRequestWire {
 }
 
 function baseUrlOf(target: LegacyTarget, options: unknown): string {
-  const requestOptions = options as { baseUrl?: string } | null | undefined;
+  const requestOptions = options as LegacyRequestOptions | null | undefined;
   return requestOptions?.baseUrl ?? target._requestOptions?.baseUrl ?? DEFAULT_BASE_URL;
+}
+
+/**
+ * Where a legacy call's credentials are (read only if it fails): the API key (sent as `x-goog-api-key`),
+ * and the `customHeaders` and `baseUrl` of the model's and the call's `RequestOptions`
+ * (https://github.com/google/generative-ai-js, `RequestOptions`). The SDK puts the
+ * base URL, user info included, in its own error messages ("Error fetching from <url>").
+ */
+function legacyCredentials(target: LegacyTarget, options: unknown): () => ConfiguredCredentials {
+  return () => {
+    const holders = [target._requestOptions, options as LegacyRequestOptions | null | undefined];
+    return {
+      values: [target.apiKey, target._apiKey],
+      headers: holders.map((holder) => holder?.customHeaders),
+      urls: holders.map((holder) => holder?.baseUrl),
+    };
+  };
 }
 
 /**
@@ -47,6 +71,7 @@ export function legacyGenerateCall(target: LegacyTarget, request: unknown, reque
     vertex: false,
     baseUrl: baseUrlOf(target, requestOptions),
     credential: target.apiKey,
+    configuredCredentials: legacyCredentials(target, requestOptions),
     stream,
   };
 }
@@ -64,6 +89,7 @@ export function legacyChatCall(target: LegacyTarget, request: unknown, requestOp
     vertex: false,
     baseUrl: baseUrlOf(target, requestOptions),
     credential: target._apiKey,
+    configuredCredentials: legacyCredentials(target, requestOptions),
     stream: stream,
   };
 }
@@ -79,5 +105,12 @@ export function legacyEmbedCall(target: LegacyTarget, kind: 'single' | 'batch', 
       : request && typeof request === 'object' && !Array.isArray(request) && 'content' in request
         ? [request.content]
         : request;
-  return { model: target.model, contents, vertex: false, baseUrl: baseUrlOf(target, requestOptions), credential: target.apiKey };
+  return {
+    model: target.model,
+    contents,
+    vertex: false,
+    baseUrl: baseUrlOf(target, requestOptions),
+    credential: target.apiKey,
+    configuredCredentials: legacyCredentials(target, requestOptions),
+  };
 }

@@ -1,4 +1,4 @@
-import { genAIRequestAttributes, type GenAIRequest } from '@llm-provenance/instrumentation-common';
+import { genAIRequestAttributes, type ConfiguredCredentials, type GenAIRequest } from '@llm-provenance/instrumentation-common';
 import { GenAiOperationName, GenAiOutputType, GenAiProviderName } from '@llm-provenance/semantic-conventions';
 import { inputMessagesOf, systemInstructionsOf, toolDefinitionsOf } from './parts.js';
 
@@ -45,6 +45,8 @@ export interface GenerateCall {
   vertex: boolean;
   baseUrl?: string;
   credential?: string;
+  /** Where the call's configured credentials are, read only if it fails (removed from its error). */
+  configuredCredentials?: () => ConfiguredCredentials;
   stream: boolean;
 }
 
@@ -61,6 +63,7 @@ export function generateContentRequest(call: GenerateCall): GenAIRequest {
     requestModel: bareModel(call.model),
     baseUrl: call.baseUrl,
     credential: call.credential,
+    configuredCredentials: call.configuredCredentials,
     attributes: genAIRequestAttributes({
       maxTokens: p.maxOutputTokens,
       temperature: p.temperature,
@@ -88,6 +91,7 @@ export interface EmbedCall {
   vertex: boolean;
   baseUrl?: string;
   credential?: string;
+  configuredCredentials?: () => ConfiguredCredentials;
 }
 
 /** embedContent / batchEmbedContents: every input text is one user part. */
@@ -98,6 +102,7 @@ export function embedContentRequest(call: EmbedCall): GenAIRequest {
     requestModel: bareModel(call.model),
     baseUrl: call.baseUrl,
     credential: call.credential,
+    configuredCredentials: call.configuredCredentials,
     content: () => {
       const messages = inputMessagesOf(call.contents);
       // The embedding inputs are separate texts, not turns: one user message holding all of them.

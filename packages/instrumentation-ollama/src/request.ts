@@ -77,7 +77,9 @@ const OPERATION_NAME: Record<OllamaOperation, string> = {
 
 /**
  * Maps one ollama-js call to the span's request side. `config` is the client's `config`: its `host`
- * is the base URL, its headers may carry a credential (see credential.ts; only fingerprinted).
+ * is the base URL, its headers may carry a credential (see credential.ts; only fingerprinted). If the
+ * call fails, the credential-named `headers` and the user info of `host` (which ollama-js keeps, and
+ * fetch then names in its refusal) are removed from the error; ollama-js has no per-request headers.
  */
 function ollamaRequest(operation: OllamaOperation, request: OllamaRequest, config: OllamaClientConfig | undefined): GenAIRequest {
   return {
@@ -86,6 +88,7 @@ function ollamaRequest(operation: OllamaOperation, request: OllamaRequest, confi
     requestModel: typeof request.model === 'string' ? request.model : undefined,
     baseUrl: config?.host,
     credential: ollamaCredential(config),
+    configuredCredentials: () => ({ headers: [config?.headers], urls: [config?.host] }),
     attributes: parameterAttributes(request, operation),
     content: () => requestContent(operation, request),
   };
