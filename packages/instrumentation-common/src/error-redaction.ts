@@ -123,7 +123,7 @@ function stringValues(value: unknown): string[] {
 
 /** The `[name, value]` pairs of a headers or query set: a plain object, a `Headers` / `URLSearchParams`, or a list of pairs. */
 function entriesOf(entries: object): Iterable<unknown> {
-  if (Array.isArray(entries)) return entries;
+  if (Array.isArray(entries)) return entries as unknown[];
   if (typeof (entries as { entries?: unknown }).entries === 'function') return (entries as { entries(): Iterable<unknown> }).entries();
   return Object.entries(entries);
 }

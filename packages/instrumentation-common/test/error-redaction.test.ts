@@ -42,6 +42,34 @@ describe('errorRedactor', () => {
     );
   });
 
+  it('takes configured credentials in SDK-neutral form: header sets of any shape, query sets and URLs, read only when asked', () => {
+    let reads = 0;
+    const redact = errorRedactor({
+      values: ['plain-key-4c1d9e07', undefined, 42],
+      headers: [new Headers({ 'x-goog-api-key': 'goog-key-7f20b3a1', 'x-tenant': 'tenant-visible-01' }), [['Authorization', 'Bearer pair-tok-91e0c4d2']]],
+      query: [new URLSearchParams({ access_token: 'q-access-3b8f6e20', alt: 'sse-visible' })],
+      configured: () => {
+        reads++;
+        return { urls: ['http://gw-user:pass-%2F5d0a8c@127.0.0.1:9/', 'not a url'], headers: [{ 'api-key': 'lazy-hdr-6e2a1f90' }] };
+      },
+    });
+    expect(reads).toBe(1);
+    expect(
+      redact('plain-key-4c1d9e07 goog-key-7f20b3a1 pair-tok-91e0c4d2 q-access-3b8f6e20 pass-/5d0a8c lazy-hdr-6e2a1f90 tenant-visible-01 sse-visible'),
+    ).toBe('[REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED] tenant-visible-01 sse-visible');
+  });
+
+  it('loses only the values of a source that throws when read', () => {
+    const redact = errorRedactor({
+      credential: 'call-key-0d5e9b7c',
+      headers: [{ 'x-api-key': 'hdr-key-61a4f0e8' }],
+      configured: () => {
+        throw new Error('getter failed');
+      },
+    });
+    expect(redact('call-key-0d5e9b7c hdr-key-61a4f0e8')).toBe('[REDACTED] [REDACTED]');
+  });
+
   it('treats the names in LLM_PROVENANCE_REDACT_NAMES as credential-bearing too, their values on the client included', () => {
     process.env[REDACT_NAMES_ENV] = 'X-Vendor-Auth, gateway_*';
     const redact = errorRedactor({ sdkClient: client });
