@@ -49,6 +49,8 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/\bhf_[A-Za-z0-9]{8,}/g, REDACTED],
   [/\bxai-[A-Za-z0-9]{8,}/g, REDACTED],
   [/\bAIza[0-9A-Za-z_-]{20,}/g, REDACTED],
+  // Google OAuth 2.0 access tokens (Vertex AI through google-auth-library: no configured value to match).
+  [/\bya29\.[0-9A-Za-z_.-]{20,}/g, REDACTED],
   [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED],
   [/\bAKIA[0-9A-Z]{16}\b/g, REDACTED],
 ];

@@ -43,6 +43,7 @@ describe('secret scrubbing', () => {
     ).toBe(
       'Incorrect API key provided: [REDACTED]. Authorization: Bearer [REDACTED] url https://x.com/v1?key=[REDACTED]&alt=sse api_key=[REDACTED] x-api-key: [REDACTED] [REDACTED] [REDACTED]',
     );
+    expect(scrubSecrets('token ya29.a0AfB_byC1234567890abcdefXYZ expired')).toBe('token [REDACTED] expired');
     expect(scrubSecrets('Rate limit reached for gpt-4o in organization org-1')).toBe('Rate limit reached for gpt-4o in organization org-1');
   });
 
