@@ -18,6 +18,8 @@ import { verifyLog } from './log-verify.js';
 import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
 import { catchUpPack, checkPackContent, hashPacks, tornPackNote, unreachedBlocks, type PackState } from './store-packs.js';
 import { storePublicKeyHex, TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
+import { checkStoreWitnesses } from './store-witness.js';
+import { WitnessClaims, type WitnessedLog } from './witness-claims.js';
 
 function packSize(dir: string, file: string): number {
   return statSync(join(dir, file), { throwIfNoEntry: false })?.size ?? 0;
@@ -58,6 +60,9 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   const logFileExists = new Set<string>();
   /** Logs sealed by a verified final checkpoint (FORMAT.md 6.1): closed whatever lock files say. */
   const seals = new Map<string, Seal>();
+  /** Store-level witnessing (FORMAT.md 3.6): what every log claims of the others, and what each log is. */
+  const claims = new WitnessClaims();
+  const witnessed = new Map<string, WitnessedLog>();
 
   logIds.forEach((log, logIndex) => {
     const file = storePaths.log(log);
@@ -104,6 +109,8 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
       });
     }
     if (result.seal) seals.set(log, result.seal);
+    for (const c of result.witnesses) claims.add(c);
+    witnessed.set(log, { records: exists ? result.records : 0, heads: result.heads, file, where: (line) => ({ file, line }) });
     const truncated = result.failures.some((f) => f.failure.kind === 'truncated since checkpoint');
     if (tail && exists && (closed || result.seal) && !truncated) {
       // Only a writer that died mid-write leaves a torn tail, and then its lock stays (FORMAT.md section 2);
@@ -210,6 +217,9 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
       packNotes.push({ ...where, detail: 'block no record reaches yet: the writer packs blocks before the records that link them' });
     }
   }
+  const witness = checkStoreWitnesses(dir, logIds, claims, witnessed, read);
+  for (const f of witness.failures) ordered.push(f);
+  if (witness.note) notes.push(witness.note);
   if (!trusted && publicKeys.size > 0) notes.push(untrustedKeysNote(dir, publicKeys));
   ordered.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
   const failures = ordered.map((o) => o.failure);
