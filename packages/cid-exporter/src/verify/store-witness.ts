@@ -33,6 +33,8 @@ export function checkStoreWitnesses(
   claims: WitnessClaims,
   logs: ReadonlyMap<string, WitnessedLog>,
   read: { chunkSize?: number },
+  /** Logs already reported gone (a recovery record names them): not reported twice. */
+  reportedGone: ReadonlySet<string>,
 ): { failures: Array<{ key: [number, number]; failure: VerifyFailure }>; note?: VerifyNote } {
   const failures = claims
     .check(
@@ -40,6 +42,7 @@ export function checkStoreWitnesses(
       (log, positions) => cidsAt(dir, log, positions, read),
       (log) => ({ file: storePaths.log(log), why: 'no log file, no checkpoint' }),
     )
+    .filter(({ log, gone }) => !(gone && reportedGone.has(log)))
     .map(({ log, failure }) => {
       const i = logIds.indexOf(log);
       // a missing log sorts after every log; a shortened or rewritten one after its own records

@@ -403,7 +403,8 @@ function walk(
     });
   }
   // a log the exported logs witnessed must be in the export, at least as long as witnessed
-  for (const { failure } of claims.check(
+  const reportedGone = new Set(targets.filter((t) => !exported.has(t.target)).map((t) => t.target));
+  for (const { log, gone, failure } of claims.check(
     (log) => witnessed.get(log),
     (log, positions) => {
       const want = new Set(positions);
@@ -417,7 +418,7 @@ function walk(
     },
     () => ({ file, why: 'not in the export' }),
   ))
-    failures.push(failure);
+    if (!(gone && reportedGone.has(log))) failures.push(failure);
   failures.push(...payloadMissing);
   // dag-json payload blocks that are not acceptable and no record reached
   for (const fault of blocks.faults.values()) {

@@ -63,6 +63,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   /** Store-level witnessing (FORMAT.md 3.6): what every log claims of the others, and what each log is. */
   const claims = new WitnessClaims();
   const witnessed = new Map<string, WitnessedLog>();
+  const reportedGone = new Set<string>();
 
   logIds.forEach((log, logIndex) => {
     const file = storePaths.log(log);
@@ -98,6 +99,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
     // A cut or damage record names a log another writer recovered: that log must still be in the store.
     for (const t of result.targets) {
       if (knownLogs.has(t.target)) continue;
+      reportedGone.add(t.target);
       ordered.push({
         key: [logIndex, ((t.where.line ?? 1) - 1) * 10 + 7],
         failure: {
@@ -217,7 +219,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
       packNotes.push({ ...where, detail: 'block no record reaches yet: the writer packs blocks before the records that link them' });
     }
   }
-  const witness = checkStoreWitnesses(dir, logIds, claims, witnessed, read);
+  const witness = checkStoreWitnesses(dir, logIds, claims, witnessed, read, reportedGone);
   for (const f of witness.failures) ordered.push(f);
   if (witness.note) notes.push(witness.note);
   if (!trusted && publicKeys.size > 0) notes.push(untrustedKeysNote(dir, publicKeys));

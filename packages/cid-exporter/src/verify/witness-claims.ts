@@ -102,8 +102,8 @@ export class WitnessClaims {
     present: (log: string) => WitnessedLog | undefined,
     cidsAt: (log: string, positions: number[]) => Map<number, string>,
     missing: (log: string) => { file: string; why: string },
-  ): Array<{ log: string; failure: VerifyFailure }> {
-    const out: Array<{ log: string; failure: VerifyFailure }> = [];
+  ): Array<{ log: string; gone: boolean; failure: VerifyFailure }> {
+    const out: Array<{ log: string; gone: boolean; failure: VerifyFailure }> = [];
     for (const [log, claims] of [...this.byLog].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
       // largest claim first: it says most about what was there
       const list = [...claims.values()].sort((a, b) => b.claim.size - a.claim.size);
@@ -115,6 +115,7 @@ export class WitnessClaims {
         const gone = missing(log);
         out.push({
           log,
+          gone: true,
           failure: {
             kind: 'deleted',
             file: gone.file,
@@ -129,6 +130,7 @@ export class WitnessClaims {
         const { claim } = short;
         out.push({
           log,
+          gone: false,
           failure: {
             kind: 'deleted',
             ...info.where(info.records + 1),
@@ -150,6 +152,7 @@ export class WitnessClaims {
       const { claim } = wrong;
       out.push({
         log,
+        gone: false,
         failure: {
           kind: 'modified',
           ...info.where(claim.size),
