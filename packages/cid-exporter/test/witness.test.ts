@@ -55,6 +55,8 @@ function deleteLog(dir: string, logId: string): void {
 
 const cidOfLine = (dir: string, logId: string, i: number): string => dagJsonCid(lines(dir, logId)[i]!).toString();
 const record = (dir: string, logId: string, i: number): Record<string, unknown> => JSON.parse(lines(dir, logId)[i]!.toString()) as Record<string, unknown>;
+/** Entries are sorted by log id; ids started in the same second sort by pid and random suffix. */
+const byLog = (x: { log: string }, y: { log: string }): number => (x.log < y.log ? -1 : 1);
 const draft = (name: string): RecordDraft => ({ fields: { type: 'span', name, input: null }, blocks: [] });
 
 async function writeLog(dir: string, records: number, checkpointEvery = 5): Promise<string> {
@@ -83,7 +85,7 @@ describe('store-level witnessing', () => {
       logs: [
         { last: cidOfLine(dir, first, 19), log: first, size: 20 },
         { last: cidOfLine(dir, second, 20), log: second, size: 21 },
-      ],
+      ].sort(byLog),
     });
     const intact = verifyStore(dir);
     expect([intact.failures, intact.notes]).toEqual([[], []]);
@@ -206,6 +208,45 @@ describe('store-level witnessing', () => {
       ),
     );
   }, 60_000);
+
+  it('the newest log, which no log saw, is not caught by witnessing but by a store head recorded earlier (API and CLI)', async () => {
+    const dir = tmpStoreDir('witness-head');
+    const a = await writeLog(dir, 3);
+    const b = await writeLog(dir, 2);
+    const report = runCli(['verify', dir, '--json']);
+    expect(report.code).toBe(0);
+    const headFile = path.join(path.dirname(dir), 'head.json');
+    fs.writeFileSync(headFile, report.stdout);
+    const head = verifyStore(dir).storeHead;
+    expect(head.logs).toEqual(
+      [
+        { last: cidOfLine(dir, a, 2), log: a, size: 3 },
+        { last: cidOfLine(dir, b, 2), log: b, size: 3 },
+      ].sort(byLog),
+    );
+    expect(JSON.parse(report.stdout).storeHead).toEqual(head);
+    expect(runCli(['verify', dir]).stdout.split('\n')).toContain(`store head ${head.cid} (record it elsewhere; --expect-head checks a store against it)`);
+    // the store grows: a later log does not break the recorded head
+    const c = await writeLog(dir, 1);
+    expect(verifyStore(dir, { expectHead: { source: headFile, logs: head.logs } }).failures).toEqual([]);
+    // the two newest logs deleted: the only log left saw neither, so witnessing alone sees nothing
+    const bHead = cidOfLine(dir, b, 2);
+    deleteLog(dir, b);
+    deleteLog(dir, c);
+    expect(verifyStore(dir).failures).toEqual([]);
+    const failure: VerifyFailure = {
+      kind: 'deleted',
+      file: `logs/${b}.jsonl`,
+      log: b,
+      detail: `log ${b} is missing (no log file, no checkpoint) but the expected store head (${headFile}) saw it with 3 records, last ${bHead}: the whole log was deleted`,
+    };
+    expect(verifyStore(dir, { expectHead: { source: headFile, logs: head.logs } }).failures).toEqual([failure]);
+    const cli = runCli(['verify', dir, '--expect-head', headFile]);
+    expect([cli.code, cli.stdout.split('\n')[0]]).toEqual([1, `FAIL ${formatFailure(failure)}`]);
+    const bad = runCli(['verify', dir, '--expect-head', path.join(dir, 'keys', 'ed25519.pem')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^llm-provenance verify: --expect-head .*ed25519\.pem: /);
+  });
 
   it('a store written before witnessing verifies, with a note that it carries no witness', () => {
     const dir = tmpStoreDir('witness-none');

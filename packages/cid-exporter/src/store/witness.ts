@@ -17,7 +17,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dagJsonCid } from '../cid.js';
+import { CID, dagJsonCid } from '../cid.js';
 import { decodeDagJson } from '../dag-json/decode.js';
 import { LOG_ID_PATTERN, nowNs, storePaths, type CheckpointFile, type WitnessEntry } from '../record.js';
 import type { RecordDraft } from './record-input.js';
@@ -138,6 +138,8 @@ export class StoreWitness {
       return false;
     }
     const st = cp?.statement;
-    return st?.log === id && st.size === size && st.last !== null && st.last?.toString() === last;
+    // links: true revives links as CIDs
+    const named = CID.asCID(st?.last);
+    return st?.log === id && st.size === size && named !== null && named.toString() === last;
   }
 }

@@ -197,6 +197,7 @@ export function forensicLog(input: LogInput, readings: readonly ReadCheckpoint[]
   return {
     log: input.logId,
     records: parsed.length,
+    last: parsed.at(-1)?.cid ?? null,
     checkpoints: readings.length,
     signedSize,
     seal,

@@ -71,6 +71,8 @@ export interface TargetRef {
 export interface LogVerifyResult {
   log: string;
   records: number;
+  /** CID of the last record stored (null for none). */
+  last: string | null;
   checkpoints: number;
   /** Largest checkpoint size that verified (records covered by a good signature). */
   signedSize: number;

@@ -117,6 +117,7 @@ export function streamLog(input: LogInput, readings: readonly ReadCheckpoint[], 
   return {
     log: input.logId,
     records: index,
+    last: index > 0 ? recordCid(prev) : null,
     checkpoints: readings.length,
     signedSize,
     seal,

@@ -19,6 +19,7 @@ import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
 import { catchUpPack, checkPackContent, hashPacks, tornPackNote, unreachedBlocks, type PackState } from './store-packs.js';
 import { storePublicKeyHex, TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
 import { checkStoreWitnesses } from './store-witness.js';
+import { claimExpectedHead, storeHeadOf } from './store-head.js';
 import { WitnessClaims, type WitnessedLog } from './witness-claims.js';
 
 function packSize(dir: string, file: string): number {
@@ -62,6 +63,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   const seals = new Map<string, Seal>();
   /** Store-level witnessing (FORMAT.md 3.6): what every log claims of the others, and what each log is. */
   const claims = new WitnessClaims();
+  const heads: Array<{ log: string; records: number; last: string | null }> = [];
   const witnessed = new Map<string, WitnessedLog>();
   const reportedGone = new Set<string>();
 
@@ -112,6 +114,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
     }
     if (result.seal) seals.set(log, result.seal);
     for (const c of result.witnesses) claims.add(c);
+    heads.push({ log, records: exists ? result.records : 0, last: exists ? result.last : null });
     witnessed.set(log, { records: exists ? result.records : 0, heads: result.heads, file, where: (line) => ({ file, line }) });
     const truncated = result.failures.some((f) => f.failure.kind === 'truncated since checkpoint');
     if (tail && exists && (closed || result.seal) && !truncated) {
@@ -219,6 +222,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
       packNotes.push({ ...where, detail: 'block no record reaches yet: the writer packs blocks before the records that link them' });
     }
   }
+  claimExpectedHead(claims, options.expectHead);
   const witness = checkStoreWitnesses(dir, logIds, claims, witnessed, read, reportedGone);
   for (const f of witness.failures) ordered.push(f);
   if (witness.note) notes.push(witness.note);
@@ -232,6 +236,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
     logs,
     blocks: blocks.blocks,
     publicKeys: [...publicKeys].map(didKeyOfHex),
+    storeHead: storeHeadOf(heads),
     failures,
     notes: [...packNotes, ...notes],
   };

@@ -20,6 +20,8 @@ export interface WitnessSource {
   cid?: string;
   /** The checkpoint's size (a claim from a checkpoint). */
   checkpointSize?: number;
+  /** A claim from a store head recorded earlier (`verify --expect-head FILE`): that file. */
+  anchor?: string;
 }
 
 export interface WitnessClaim {
@@ -58,6 +60,7 @@ export function parseWitnessEntries(value: unknown): Array<{ log: string; size: 
 
 /** How a witness is named in a failure. */
 export function describeWitness(by: WitnessSource): string {
+  if (by.anchor !== undefined) return `the expected store head (${by.anchor})`;
   const at = `${by.where.file}${by.where.line !== undefined ? `:${by.where.line}` : ''}${by.where.section !== undefined ? ` section ${by.where.section}` : ''}`;
   if (by.checkpointSize !== undefined) return `log ${by.log}'s checkpoint at size ${by.checkpointSize} (${at})`;
   return `log ${by.log}'s witness record (${at}, seq ${by.seq}, cid ${by.cid})`;
@@ -80,13 +83,15 @@ export interface WitnessedLog {
 
 export class WitnessClaims {
   private readonly byLog = new Map<string, Map<string, { claim: WitnessClaim; count: number }>>();
-  /** Claims made, duplicates included. */
+  /** Claims made, duplicates included; those from an expected store head. */
   total = 0;
+  anchored = 0;
 
   add(claim: WitnessClaim): void {
     this.total++;
+    if (claim.by.anchor !== undefined) this.anchored++;
     let m = this.byLog.get(claim.log);
-    if (!m) this.byLog.set(claim.log, (m = new Map()));
+    if (!m) this.byLog.set(claim.log, (m = new Map<string, { claim: WitnessClaim; count: number }>()));
     const key = `${claim.size} ${claim.last ?? ''}`;
     const had = m.get(key);
     if (had) had.count++;
