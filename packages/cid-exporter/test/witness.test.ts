@@ -162,6 +162,16 @@ describe('store-level witnessing', () => {
         detail: `record 11 of log ${a} is not the one log ${b}'s witness record (logs/${b}.jsonl:1, seq 0, cid ${cidOfLine(dir, b, 0)}) saw there (${seen}): the log was rewritten`,
       },
     ]);
+    // the same from a CAR export of the store
+    const car = path.join(path.dirname(dir), 'rewritten.car');
+    exportCar(dir, car);
+    const fromCar = verifyCar(car).failures;
+    expect(fromCar.map((f) => [f.kind, f.log, f.seq, f.cid])).toEqual([['modified', a, 11, dagJsonCid(ls[11]!).toString()]]);
+    expect(fromCar[0]!.detail).toMatch(
+      new RegExp(
+        `^record 11 of log ${a} is not the one log ${b}'s witness record \\(${car} section \\d+, seq 0, cid \\S+\\) saw there \\(${seen}\\): the log was rewritten$`,
+      ),
+    );
   });
 
   it("a log that opened and closed while another was writing is named by the other's final checkpoint", async () => {
