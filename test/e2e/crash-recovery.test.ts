@@ -34,9 +34,10 @@ describe('a process killed with SIGKILL', () => {
     expect(next.stderr).toBe('');
     expect(next.exitCode).toBe(0);
     const after = await readStore(storeDir);
+    // the next log: a witness record naming the crashed log (FORMAT.md 3.6), the unverified record, the span
     expect(after.logs.map((log) => [log.logId, log.records.length])).toEqual([
       [crashedLog, 1],
-      [next.spans[0]!.attributes['provenance.log.id'], 2],
+      [next.spans[0]!.attributes['provenance.log.id'], 3],
     ]);
     expect(after.logs[0]!.lines).toEqual(before.logs[0]!.lines);
     expect(readdirSync(path.join(storeDir, 'logs'))).toContain(`${crashedLog}.recovered`);
@@ -45,8 +46,8 @@ describe('a process killed with SIGKILL', () => {
     expect(report.failures).toEqual([]);
     expect(report.logs.map((log) => [log.log, log.records, log.signedSize])).toEqual([
       [crashedLog, 1, 0],
-      [after.logs[1]!.logId, 2, 2],
+      [after.logs[1]!.logId, 3, 3],
     ]);
-    expect(report.notes.find((n) => n.detail.startsWith('recorded unverified tail'))).toMatchObject({ log: after.logs[1]!.logId, seq: 0 });
+    expect(report.notes.find((n) => n.detail.startsWith('recorded unverified tail'))).toMatchObject({ log: after.logs[1]!.logId, seq: 1 });
   });
 });

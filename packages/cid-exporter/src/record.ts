@@ -76,7 +76,26 @@ export interface DroppedRecord extends RecordBase {
   reason: string;
 }
 
-export type ProvenanceRecord = SpanRecord | CutRecord | DamageRecord | DroppedRecord;
+/**
+ * One other log as a writer saw it (FORMAT.md section 3.6): the log existed, and its checkpoint at `size`
+ * records named `last` as its last record (`size` 0, `last` null: no checkpoint could be read cheaply).
+ * `last` is a CID string, not a link: it names a record, not a block any pack holds.
+ */
+export interface WitnessEntry {
+  last: string | null;
+  log: string;
+  size: number;
+}
+
+/** A new log's first record when other logs are in the store: the logs it saw (FORMAT.md section 3.6). */
+export interface WitnessRecord extends RecordBase {
+  type: 'witness';
+  time: string;
+  /** Sorted by log id. */
+  logs: WitnessEntry[];
+}
+
+export type ProvenanceRecord = SpanRecord | CutRecord | DamageRecord | DroppedRecord | WitnessRecord;
 
 /** The signed part of a checkpoint (FORMAT.md section 6). */
 export interface CheckpointStatement {
@@ -92,6 +111,11 @@ export interface CheckpointStatement {
   key: string;
   /** Present only on a log's final checkpoint (FORMAT.md section 6.1): the log is sealed at this size. */
   closed?: CheckpointSeal;
+  /**
+   * The other logs the writer saw when it wrote this checkpoint that its log's witness record does not
+   * already name as they are now (FORMAT.md section 6.2), sorted by log id; absent when there are none.
+   */
+  witness?: WitnessEntry[];
 }
 
 /** What a final checkpoint seals besides the records: the byte length of the log's pack. */

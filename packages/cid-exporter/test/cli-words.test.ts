@@ -15,7 +15,7 @@ import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { CidSpanExporter } from '@llm-provenance/cid-exporter';
+import { CidSpanExporter, verifyStore } from '@llm-provenance/cid-exporter';
 import { BASE_MS, copyStore, lines, runCli, tmpDir } from './verify-fixture.js';
 
 const cidOf = async (b: Uint8Array): Promise<string> => MfCID.create(1, 0x0129, await sha256.digest(b)).toString();
@@ -376,9 +376,12 @@ describe('one key form: did:key', () => {
 
     // blocks: 3 input maps, 4 input payloads (3 messages, 1 system instructions), 1 output map and payload,
     // 3 params blocks, 1 resource block
-    const okStore = [`OK store ${store}: 1 log(s), 3 record(s) (3 under verified checkpoints), 13 block(s), 1 checkpoint(s)`, `signed by ${didKey}`, ''].join(
-      '\n',
-    );
+    const okStore = [
+      `OK store ${store}: 1 log(s), 3 record(s) (3 under verified checkpoints), 13 block(s), 1 checkpoint(s)`,
+      `signed by ${didKey}`,
+      `store head ${verifyStore(store).storeHead.cid} (record it elsewhere; --expect-head checks a store against it)`,
+      '',
+    ].join('\n');
     expect(runCli(['verify', store])).toEqual({ code: 0, stdout: okStore, stderr: '' });
     expect(runCli(['verify', store, '--key', didKey])).toEqual({ code: 0, stdout: okStore, stderr: '' });
     expect(runCli(['verify', store, '--key', pinned])).toEqual({ code: 0, stdout: okStore, stderr: '' });

@@ -33,7 +33,7 @@ describe('llm-provenance verify', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       new RegExp(
-        `^OK store ${store}: 1 log\\(s\\), ${N} record\\(s\\) \\(${N} under verified checkpoints\\), ${blockCount} block\\(s\\), 5 checkpoint\\(s\\)\\nsigned by did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}\\n$`,
+        `^OK store ${store}: 1 log\\(s\\), ${N} record\\(s\\) \\(${N} under verified checkpoints\\), ${blockCount} block\\(s\\), 5 checkpoint\\(s\\)\\nsigned by did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}\\nstore head baguqee[a-z2-7]{54} \\(record it elsewhere; --expect-head checks a store against it\\)\\n$`,
       ),
     );
   });

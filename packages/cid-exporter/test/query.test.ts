@@ -25,7 +25,7 @@ beforeAll(async () => {
 }, 120_000);
 
 /** The resource attributes every span of the fixture carries, read from the resource block itself. */
-const RESOURCE_ATTRIBUTES = (): Record<string, unknown> => resourceOf(store, logs[1], dagJson.decode<{ resource: unknown }>(lines(store, logs[1])[0]!));
+const RESOURCE_ATTRIBUTES = (): Record<string, unknown> => resourceOf(store, logs[1], dagJson.decode<{ resource: unknown }>(lines(store, logs[1])[1]!));
 
 /** Span indices selected by `keep`, newest first (span i starts at BASE + i s). */
 function expected(keep: (i: number) => boolean): number[] {
@@ -34,8 +34,8 @@ function expected(keep: (i: number) => boolean): number[] {
   return out;
 }
 
-/** Which span a result is: log + seq back to i. */
-const spanIndex = (r: QueryResult): number => (r.log === logs[0] ? r.seq : SPLIT + r.seq);
+/** Which span a result is: log + seq back to i (the second log's seq 0 is its witness record, FORMAT.md 3.6). */
+const spanIndex = (r: QueryResult): number => (r.log === logs[0] ? r.seq : SPLIT + r.seq - 1);
 const run = (filter: QueryFilter): number[] => queryStore(store, filter).map(spanIndex);
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -44,14 +44,14 @@ describe('queryStore', () => {
     const all = queryStore(store);
     expect(all.map(spanIndex)).toEqual(expected(() => true));
     const r = all.find((x) => spanIndex(x) === 200)!;
-    const line = lines(store, logs[1])[20]!;
+    const line = lines(store, logs[1])[21]!;
     const record = dagJson.decode<any>(line);
     expect({ ...r, record: undefined }).toEqual({
       log: logs[1],
-      seq: 20,
+      seq: 21,
       cid: MfCID.create(1, 0x0129, await sha256.digest(line)).toString(),
       file: `logs/${logs[1]}.jsonl`,
-      line: 21,
+      line: 22,
       time: '2026-01-01T00:03:20.000000000Z',
       start: String((BASE_MS + 200_000) * 1e6),
       end: String((BASE_MS + 200_250) * 1e6),

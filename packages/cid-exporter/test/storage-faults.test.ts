@@ -91,16 +91,19 @@ describe('storage faults (fault-injecting fs preload in a child process)', () =>
     for (const cid of [...before.forwarded, ...after.forwarded]) expect(stored.has(cid!)).toBe(true);
 
     // Two logs: the failed one (kept up to its last complete append) and the new one, whose first
-    // record counts the 9 records that could not be stored.
+    // record witnesses the failed one (FORMAT.md 3.6) and whose second counts the 9 records that could
+    // not be stored.
     const logs = logIds;
     expect(logFiles(dir)).toEqual(logs.map((l) => `${l}.jsonl`).sort());
     expect(logs).toHaveLength(2);
     expect(readLines(dir, logs[0]!)).toHaveLength(3);
     const newLines = readLines(dir, logs[1]!).map((l) => JSON.parse(l.toString()) as Record<string, unknown>);
-    expect(newLines).toHaveLength(3);
-    expect(newLines[0]).toMatchObject({ type: 'dropped', count: 9, reason: 'store unavailable', seq: 0, log: logs[1] });
-    expect(String(newLines[0]!['error'])).toContain(fault);
-    expect(typeof newLines[0]!['since']).toBe('string');
+    expect(newLines).toHaveLength(4);
+    expect(newLines[0]).toMatchObject({ type: 'witness', seq: 0, log: logs[1] });
+    expect((newLines[0]!['logs'] as Array<{ log: string }>).map((e) => e.log)).toEqual([logs[0]]);
+    expect(newLines[1]).toMatchObject({ type: 'dropped', count: 9, reason: 'store unavailable', seq: 1, log: logs[1] });
+    expect(String(newLines[1]!['error'])).toContain(fault);
+    expect(typeof newLines[1]!['since']).toBe('string');
     // After ENOSPC the failed log was cut back, synced, and sealed once space returned. After a failed
     // fsync it is not trusted to be on disk: its lock stays for the next open to recover it.
     const locks = fs.readdirSync(path.join(dir, 'logs')).filter((n) => n.endsWith('.lock'));

@@ -199,18 +199,21 @@ describe('ProvenanceStore', () => {
     expect(next.logId).not.toBe(oldId);
     // Old log: cut back to its complete lines.
     expect(fs.readFileSync(logFile).equals(intact)).toBe(true);
-    // New log: seq 0 is the cut record, naming offset, length and sha256 of the cut bytes; seq 1 records
-    // the two records no checkpoint signed as unverified.
+    // New log: seq 0 witnesses the old log (no checkpoint: size 0), seq 1 is the cut record, naming
+    // offset, length and sha256 of the cut bytes; seq 2 records the two records no checkpoint signed as
+    // unverified.
     const lines = readLines(dir, next.logId);
-    expect(lines.length).toBe(2);
-    const cut = JSON.parse(lines[0]!.toString());
+    expect(lines.length).toBe(3);
+    const witness = JSON.parse(lines[0]!.toString());
+    expect(witness).toEqual({ v: 2, type: 'witness', log: next.logId, seq: 0, prev: null, time: witness.time, logs: [{ last: null, log: oldId, size: 0 }] });
+    const cut = JSON.parse(lines[1]!.toString());
     const tornCid = await mfCid(RAW, torn);
     expect(cut).toEqual({
       v: 2,
       type: 'cut',
       log: next.logId,
-      seq: 0,
-      prev: null,
+      seq: 1,
+      prev: { '/': await mfCid(DAG_JSON, lines[0]!) },
       time: cut.time,
       target: oldId,
       file: `logs/${oldId}.jsonl`,
@@ -225,13 +228,13 @@ describe('ProvenanceStore', () => {
     // (Merkle root, last CID) by an `unverified` record, not vouched for by a checkpoint.
     expect(fs.readdirSync(path.join(dir, 'checkpoints')).filter((f) => f.startsWith(oldId))).toEqual([]);
     const oldLines = readLines(dir, oldId);
-    const unverified = JSON.parse(lines[1]!.toString());
+    const unverified = JSON.parse(lines[2]!.toString());
     expect(unverified).toEqual({
       v: 2,
       type: 'unverified',
       log: next.logId,
-      seq: 1,
-      prev: { '/': await mfCid(DAG_JSON, lines[0]!) },
+      seq: 2,
+      prev: { '/': await mfCid(DAG_JSON, lines[1]!) },
       time: unverified.time,
       target: oldId,
       file: `logs/${oldId}.jsonl`,
@@ -240,9 +243,9 @@ describe('ProvenanceStore', () => {
       root: referenceRoot((await Promise.all(oldLines.map((l) => mfCidBytes(DAG_JSON, l)))).map((b) => b.subarray(5))),
       last: await mfCid(DAG_JSON, oldLines[1]!),
     });
-    // A third store does not recover it again.
+    // A third store does not recover it again: it only witnesses the two logs.
     const third = open(dir);
-    expect(readLines(dir, third.logId).length).toBe(0);
+    expect(readLines(dir, third.logId).map((l) => JSON.parse(l.toString()).type)).toEqual(['witness']);
   });
 
   it('never repairs damage before the last line: the old log stays byte-for-byte, a new log records the damage', async () => {
@@ -261,14 +264,15 @@ describe('ProvenanceStore', () => {
     expect(fs.readFileSync(logFile).equals(before)).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'blocks', `${oldId}.blocks`)).equals(packBefore)).toBe(true);
     expect(logFiles(dir)).toEqual([`${oldId}.jsonl`, `${next.logId}.jsonl`].sort());
-    const [line] = readLines(dir, next.logId);
+    const [witness, line] = readLines(dir, next.logId);
+    expect(JSON.parse(witness!.toString()).logs).toEqual([{ last: null, log: oldId, size: 0 }]);
     const rec = JSON.parse(line!.toString());
     expect(rec).toEqual({
       v: 2,
       type: 'damage',
       log: next.logId,
-      seq: 0,
-      prev: null,
+      seq: 1,
+      prev: { '/': await mfCid(DAG_JSON, witness!) },
       time: rec.time,
       target: oldId,
       file: `logs/${oldId}.jsonl`,
@@ -279,7 +283,7 @@ describe('ProvenanceStore', () => {
     expect(fs.readdirSync(path.join(dir, 'checkpoints')).filter((f) => f.startsWith(oldId))).toEqual([]);
     // New appends go to the new log.
     await next.append([draft('four')]).durable;
-    expect(readLines(dir, next.logId).length).toBe(2);
+    expect(readLines(dir, next.logId).length).toBe(3);
     expect(fs.readFileSync(logFile).equals(before)).toBe(true);
   });
 
@@ -289,7 +293,8 @@ describe('ProvenanceStore', () => {
     await live.append([draft('x')]).durable;
     fs.appendFileSync(path.join(dir, 'logs', `${live.logId}.jsonl`), '{"partial');
     const other = open(dir);
-    expect(readLines(dir, other.logId).length).toBe(0);
+    // nothing recovered: its only record witnesses the live log (no checkpoint yet: size 0)
+    expect(readLines(dir, other.logId).map((l) => JSON.parse(l.toString()).logs)).toEqual([[{ last: null, log: live.logId, size: 0 }]]);
     expect(fs.readFileSync(path.join(dir, 'logs', `${live.logId}.jsonl`), 'utf8').endsWith('{"partial')).toBe(true);
     expect(fs.existsSync(path.join(dir, 'logs', `${live.logId}.recovered`))).toBe(false);
     fs.truncateSync(path.join(dir, 'logs', `${live.logId}.jsonl`), fs.statSync(path.join(dir, 'logs', `${live.logId}.jsonl`)).size - 9);
@@ -333,14 +338,15 @@ describe('ProvenanceStore', () => {
       const writer = (interval as unknown as { writer: { flush(): Promise<void>; current: { dirty: boolean } } }).writer;
       const flushes = promisesReturnedBy(writer, 'flush');
       await interval.append([draft('i1')]).durable;
-      expect(readLines(dir, interval.logId).length).toBe(1);
+      // its witness record (of the first log), then the record
+      expect(readLines(dir, interval.logId).map((l) => JSON.parse(l.toString()).type)).toEqual(['witness', 'span']);
       // Written, not yet fsynced: the log is dirty until the timer's flush.
       expect(writer.current.dirty).toBe(true);
       vi.advanceTimersByTime(20);
       expect(flushes).toHaveLength(1);
       await flushes[0];
       expect(writer.current.dirty).toBe(false);
-      expect(interval.durableSize).toBe(1);
+      expect(interval.durableSize).toBe(2);
     } finally {
       vi.useRealTimers();
     }
@@ -381,14 +387,16 @@ describe('ProvenanceStore', () => {
     await r.durable;
     expect(store.logId).not.toBe(oldId);
     expect(store.logIds).toEqual([oldId, store.logId]);
-    // the new log's first record counts what could not be stored
+    // the new log's first record witnesses the failed (sealed) log, the next counts what could not be stored
+    const oldHead = await mfCid(DAG_JSON, readLines(dir, oldId)[0]!);
     expect(
       readLines(dir, store.logId)
         .map((l) => JSON.parse(l.toString()))
-        .map((x) => [x.seq, x.type, x.name ?? x.count]),
+        .map((x) => [x.seq, x.type, x.name ?? x.count ?? x.logs]),
     ).toEqual([
-      [0, 'dropped', 1],
-      [1, 'span', 'next'],
+      [0, 'witness', [{ last: oldHead, log: oldId, size: 1 }]],
+      [1, 'dropped', 1],
+      [2, 'span', 'next'],
     ]);
     expect(warnings[1]).toMatch(new RegExp(`^writing again, to new log ${store.logId}: 1 records could not be stored since `));
     expect(readLines(dir, oldId).map((l) => JSON.parse(l.toString()).name)).toEqual(['good']);
@@ -415,8 +423,9 @@ describe('ProvenanceStore', () => {
         .map((l) => JSON.parse(l.toString()))
         .map((x) => [x.seq, x.type, x.name ?? x.reason]),
     ).toEqual([
-      [0, 'dropped', 'store unavailable'],
-      [1, 'span', 'next'],
+      [0, 'witness', undefined],
+      [1, 'dropped', 'store unavailable'],
+      [2, 'span', 'next'],
     ]);
     expect(readLines(dir, oldId).map((l) => JSON.parse(l.toString()).name)).toEqual(['good']);
     await store.close();
@@ -426,7 +435,7 @@ describe('ProvenanceStore', () => {
     expect(report.logs.map((l) => [l.log, l.records, l.signedSize])).toEqual(
       [
         [oldId, 1, 1],
-        [store.logId, 2, 2],
+        [store.logId, 3, 3],
       ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
     );
   });

@@ -194,7 +194,8 @@ describe('verifyCar: logs named by recovery records', () => {
     }
     const file = path.join(outDir, 'cut-target-gone.car');
     exportCar(dir, file);
-    const cutLine = lines(dir, recoverer)[0]!;
+    // seq 0 of the recovering log is its witness record (FORMAT.md 3.6), seq 1 the cut
+    const cutLine = lines(dir, recoverer)[1]!;
     const cutCid = MfCID.create(1, 0x0129, await sha256.digest(cutLine));
     const entries: Array<{ cid: MfCID }> = [];
     for await (const e of await CarIndexer.fromBytes(fs.readFileSync(file))) entries.push(e);
@@ -205,7 +206,7 @@ describe('verifyCar: logs named by recovery records', () => {
         kind: 'deleted',
         file,
         log: logId,
-        detail: `log ${logId} is not in the export but the cut record at section ${section} (log ${recoverer}, seq 0, cid ${cutCid.toString()}) names it`,
+        detail: `log ${logId} is not in the export but the cut record at section ${section} (log ${recoverer}, seq 1, cid ${cutCid.toString()}) names it`,
       },
     ]);
   });

@@ -309,7 +309,8 @@ describe('verifyStore: torn and cut records', () => {
     const report = verifyStore(dir);
     expect(report.failures).toEqual([]);
     const cut = report.notes.find((n) => n.detail.startsWith('recorded cut'));
-    expect(cut).toMatchObject({ file: `logs/${recoverer}.jsonl`, line: 1, log: recoverer, seq: 0 });
+    // seq 0 of the recovering log is its witness record (FORMAT.md 3.6)
+    expect(cut).toMatchObject({ file: `logs/${recoverer}.jsonl`, line: 2, log: recoverer, seq: 1 });
     expect(cut!.detail).toContain(`31 bytes cut from logs/${logId}.jsonl`);
     expect(report.logs.map((l) => l.log)).toEqual([logId, recoverer].sort());
   });
@@ -325,7 +326,7 @@ describe('verifyStore: damage a recovering store found', () => {
     const report = verifyStore(dir);
     expect(report.failures[0]).toMatchObject({ kind: 'modified', file: `logs/${logId}.jsonl`, line: 51, seq: 50 });
     const damage = report.notes.find((n) => n.detail.startsWith('recorded damage'));
-    expect(damage).toMatchObject({ file: `logs/${recoverer}.jsonl`, log: recoverer, seq: 0 });
+    expect(damage).toMatchObject({ file: `logs/${recoverer}.jsonl`, log: recoverer, seq: 1 });
     // the damage record's line is the recovering writer's finding (where the chain visibly breaks);
     // verify's own first failure above pins the modified record itself
     expect(damage!.detail).toMatch(new RegExp(`^recorded damage: logs/${logId}\\.jsonl line \\d+: `));
@@ -339,7 +340,8 @@ describe('verifyStore over several logs', () => {
     expect(verifyStore(dir).ok).toBe(true);
     expect(verifyStore(dir).logs.map((l) => [l.log, l.records, l.signedSize])).toEqual([
       [logId, N, N],
-      [second, 50, 50],
+      // its witness record and 50 spans
+      [second, 51, 51],
     ]);
     const ls = lines(dir, second);
     ls.splice(5, 1);
@@ -468,13 +470,14 @@ describe('verifyStore: tampering with closed logs, recovered logs, keys and stor
     for (const sub of ['logs', 'blocks', 'checkpoints']) {
       for (const f of fs.readdirSync(path.join(dir, sub))) if (f.startsWith(`${logId}.`)) fs.rmSync(path.join(dir, sub, f));
     }
-    const cutCid = await cidOf(lines(dir, recoverer)[0]!);
+    // reported once, by the cut record (the recovering log's witness record names the log too)
+    const cutCid = await cidOf(lines(dir, recoverer)[1]!);
     expect(verifyStore(dir).failures).toEqual([
       {
         kind: 'deleted',
         file: `logs/${logId}.jsonl`,
         log: logId,
-        detail: `log ${logId} is gone (no log file, no checkpoint) but the cut record at logs/${recoverer}.jsonl:1 (log ${recoverer}, seq 0, cid ${cutCid}) names it`,
+        detail: `log ${logId} is gone (no log file, no checkpoint) but the cut record at logs/${recoverer}.jsonl:2 (log ${recoverer}, seq 1, cid ${cutCid}) names it`,
       },
     ]);
   });
@@ -525,7 +528,7 @@ describe('verifyStore: tampering with closed logs, recovered logs, keys and stor
         dropped: 0,
       });
       const recorded = after.notes.find((n) => n.detail.startsWith('recorded unverified tail'));
-      expect(recorded).toMatchObject({ log: next.logId, seq: 0 });
+      expect(recorded).toMatchObject({ log: next.logId, seq: 1 });
       expect(recorded!.detail).toContain(`records 0 to 0 of log ${failed} follow its last signed checkpoint`);
     },
   );

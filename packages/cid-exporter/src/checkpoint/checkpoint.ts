@@ -8,11 +8,14 @@ import { sign, verify } from 'node:crypto';
 import type { CID } from '../cid.js';
 import { encodeDagJson } from '../dag-json/encode.js';
 import { decodeDagJson } from '../dag-json/decode.js';
-import { FORMAT_VERSION, nowNs, storePaths, type CheckpointFile, type CheckpointSeal, type CheckpointStatement } from '../record.js';
+import { FORMAT_VERSION, nowNs, storePaths, type CheckpointFile, type CheckpointSeal, type CheckpointStatement, type WitnessEntry } from '../record.js';
 import { ensureDir, writeFileAtomic } from '../fs-util.js';
 import { keyFingerprint, publicKeyFromRaw, type StoreKey } from './key.js';
 
-/** `seal`: for a log's final checkpoint, which marks it closed (FORMAT.md section 6.1). */
+/**
+ * `seal`: for a log's final checkpoint, which marks it closed (FORMAT.md section 6.1); `witness`: the
+ * other logs it witnesses (section 6.2), left out when empty.
+ */
 export function buildStatement(
   logId: string,
   size: number,
@@ -21,6 +24,7 @@ export function buildStatement(
   key: StoreKey,
   time = nowNs(),
   seal?: CheckpointSeal,
+  witness?: readonly WitnessEntry[],
 ): CheckpointStatement {
   const statement: CheckpointStatement = {
     v: FORMAT_VERSION,
@@ -33,6 +37,7 @@ export function buildStatement(
     key: key.fingerprint,
   };
   if (seal) statement.closed = { packBytes: seal.packBytes };
+  if (witness?.length) statement.witness = witness.map((e) => ({ last: e.last, log: e.log, size: e.size }));
   return statement;
 }
 

@@ -5,7 +5,7 @@
  * {@link CheckpointedLog}, so it depends on nothing in the store.
  */
 import type { CID } from '../cid.js';
-import type { CheckpointFile, CheckpointSeal } from '../record.js';
+import type { CheckpointFile, CheckpointSeal, WitnessEntry } from '../record.js';
 import { buildStatement, signStatement, writeCheckpoint } from './checkpoint.js';
 import type { StoreKey } from './key.js';
 
@@ -29,6 +29,8 @@ export interface CheckpointerOptions {
   /** Checkpoint this often (ms) when records were added; 0 disables. */
   intervalMs: number;
   onWarning: (message: string) => void;
+  /** The other logs a checkpoint of `logId` witnesses (FORMAT.md section 6.2); none when omitted. */
+  witness?: (logId: string) => WitnessEntry[];
 }
 
 export class Checkpointer {
@@ -45,7 +47,8 @@ export class Checkpointer {
    * checkpoint, marking it closed). Throws when it cannot.
    */
   sign(logId: string, size: number, root: Uint8Array, last: CID | null, seal?: CheckpointSeal): CheckpointFile {
-    const cp = signStatement(buildStatement(logId, size, root, last, this.key, undefined, seal), this.key);
+    const witness = this.options.witness?.(logId);
+    const cp = signStatement(buildStatement(logId, size, root, last, this.key, undefined, seal, witness), this.key);
     writeCheckpoint(this.dir, cp);
     return cp;
   }

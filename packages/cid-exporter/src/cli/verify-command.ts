@@ -1,21 +1,25 @@
-/** `llm-provenance verify [STORE_DIR | EXPORT.car] [--json] [--key DID_KEY | --key FILE]...` */
+/** `llm-provenance verify [STORE_DIR | EXPORT.car] [--json] [--key DID_KEY | --key FILE]... [--expect-head FILE]` */
 import { parseArgs } from 'node:util';
 import { readFileSync, statSync } from 'node:fs';
 import { formatFailure } from '../verify/failure.js';
-import type { VerifyReport } from '../verify/report.js';
+import type { StoreHeadEntry, VerifyReport } from '../verify/report.js';
+import { parseWitnessEntries } from '../verify/witness-claims.js';
 import { verifyCar } from '../verify/verify-car.js';
 import { verifyStore } from '../verify/verify-store.js';
 import { DID_KEY_PREFIX, parseEd25519DidKey } from '../key/did-key.js';
 import { inputKind } from './input.js';
 import { defaultStore, EXIT_OK, EXIT_VERIFY_FAILED, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
 
-export const VERIFY_USAGE = `llm-provenance verify [STORE_DIR | EXPORT.car] [--key DID_KEY | --key FILE]... [--json]
+export const VERIFY_USAGE = `llm-provenance verify [STORE_DIR | EXPORT.car] [--key DID_KEY | --key FILE]... [--expect-head FILE] [--json]
   Recomputes every CID from the stored bytes (every copy of every block) and checks canonical DAG-JSON,
   the seq/prev chain of every log, payload and resource links, checkpoint Merkle roots and Ed25519
   signatures, streaming the files. Exit 0 when everything holds, 1 when tampering or damage is found
   (the first failure is printed first), 2 on usage or input errors (not a store or CAR, missing path).
   --key K     trust only this signer: the store's public key as did:key:z6Mk..., or a file holding it
               (llm-provenance key export writes one); repeatable. Default: the store's own key file
+  --expect-head FILE
+              a store head recorded earlier (the "storeHead" of a --json report, or the whole report):
+              every log it lists must still be there with at least its records, unchanged
   --json      print the full report as JSON`;
 
 /** Human summary: `FAIL <first failure>` then further failures, or `OK ...`; then notes. */
@@ -35,10 +39,25 @@ export function formatReport(report: VerifyReport, maxFailures = 20): string[] {
     lines.push(`checked ${what}`);
   }
   if (report.ok && report.publicKeys.length) lines.push(`signed by ${report.publicKeys.join(', ')}`);
+  lines.push(`store head ${report.storeHead.cid} (record it elsewhere; --expect-head checks a store against it)`);
   for (const n of report.notes) {
     lines.push(`note: ${n.file}${n.line !== undefined ? `:${n.line}` : ''} ${n.detail}`);
   }
   return lines;
+}
+
+/** A `--expect-head` file: a store head (`{"logs": [...]}`) or a whole `--json` report holding one. */
+function readExpectedHead(file: string): { source: string; logs: StoreHeadEntry[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--expect-head ${file}: ${(err as Error).message}`);
+  }
+  const head = (value as { storeHead?: unknown } | null)?.storeHead ?? value;
+  const logs = parseWitnessEntries((head as { logs?: unknown } | null)?.logs);
+  if (typeof logs === 'string') throw new UsageError(`--expect-head ${file}: not a store head (its "logs": ${logs})`);
+  return { source: file, logs };
 }
 
 /** A `--key` value: a did:key, or a file whose content (surrounding whitespace aside) is one. */
@@ -73,7 +92,12 @@ export function resolveKeyArgument(value: string): string {
 
 export function runVerify(args: string[], io: CliIO): number {
   const { values, positionals } = parsingArgs('verify', () =>
-    parseArgs({ args, allowPositionals: true, strict: true, options: { ...HELP_OPTION, json: { type: 'boolean' }, key: { type: 'string', multiple: true } } }),
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { ...HELP_OPTION, json: { type: 'boolean' }, key: { type: 'string', multiple: true }, 'expect-head': { type: 'string' } },
+    }),
   );
   if (values.help) {
     io.out(VERIFY_USAGE);
@@ -82,7 +106,8 @@ export function runVerify(args: string[], io: CliIO): number {
   if (positionals.length > 1) throw new UsageError(`verify takes one store directory or CAR file, got ${positionals.length}: ${positionals.join(' ')}`);
   const target = defaultStore(positionals[0]);
   const kind = inputKind(target);
-  const options = { trustedKeys: values.key?.map(resolveKeyArgument) };
+  const expected = values['expect-head'];
+  const options = { trustedKeys: values.key?.map(resolveKeyArgument), expectHead: expected === undefined ? undefined : readExpectedHead(expected) };
   let report: VerifyReport;
   try {
     report = kind === 'store' ? verifyStore(target, options) : verifyCar(target, options);

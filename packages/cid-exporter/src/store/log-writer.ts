@@ -19,6 +19,7 @@ import type { ResolvedStoreOptions } from './options.js';
 import { encodeAppend } from './record-encoder.js';
 import type { AppendedRecord, AppendResult, RecordDraft, RecordInput } from './record-input.js';
 import { WriteQueue, datasync, type WriteJob } from './write-queue.js';
+import type { StoreWitness } from './witness.js';
 
 /** `reason` of the `dropped` record that counts records lost to a storage fault (FORMAT.md 3.4). */
 export const DROPPED_REASON_STORE_UNAVAILABLE = 'store unavailable';
@@ -61,6 +62,7 @@ export class LogWriter {
     private readonly dir: string,
     private readonly options: ResolvedStoreOptions,
     private readonly checkpoints: Checkpointer,
+    private readonly witness?: StoreWitness,
   ) {
     this.queue = new WriteQueue({
       sync: options.durability === 'batch',
@@ -212,7 +214,24 @@ export class LogWriter {
     }
     const log = OpenLog.create(this.dir, ++this.generation);
     this.logIds.push(log.id);
+    this.writeWitness(log);
     return log;
+  }
+
+  /** A new log's first record: the other logs of the store it sees (FORMAT.md 3.6), written before any other. */
+  private writeWitness(log: OpenLog): void {
+    const draft = this.witness?.firstRecord(log.id);
+    if (!draft) return;
+    const encoded = encodeAppend(log, [draft], this.pool);
+    this.queue.writeSync({
+      log,
+      generation: log.generation,
+      state: 'queued',
+      pack: encoded.pack,
+      lines: encoded.lines!,
+      snapshot: encoded.snapshot,
+      buffers: encoded.buffers,
+    });
   }
 
   /** The first record of the log after an outage: a `dropped` record counting what was lost (FORMAT.md 3.4). */

@@ -14,6 +14,7 @@ import { LogWriter } from './log-writer.js';
 import { resolveStoreOptions, type ProvenanceStoreOptions, type ResolvedStoreOptions } from './options.js';
 import type { AppendedRecord, AppendResult, RecordInput } from './record-input.js';
 import { recoverAbandonedLogs } from './recovery.js';
+import { StoreWitness } from './witness.js';
 
 export class ProvenanceStore {
   readonly dir: string;
@@ -27,12 +28,15 @@ export class ProvenanceStore {
     this.dir = options.dir;
     ensureDir(this.dir);
     for (const sub of [storePaths.logsDir, storePaths.blocksDir, storePaths.checkpointsDir, storePaths.keysDir]) ensureDir(path.join(this.dir, sub));
+    // Every log this store opens, and every checkpoint it signs, witnesses the store's other logs.
+    const witness = new StoreWitness(this.dir);
     this.checkpoints = new Checkpointer(this.dir, loadOrCreateKey(this.dir), {
       every: options.checkpointEvery,
       intervalMs: options.checkpointIntervalMs,
       onWarning: options.onWarning,
+      witness: (logId) => witness.atCheckpoint(logId),
     });
-    this.writer = new LogWriter(this.dir, options, this.checkpoints);
+    this.writer = new LogWriter(this.dir, options, this.checkpoints, witness);
   }
 
   /** Opens (creating if needed) the store directory, starts a new log and recovers abandoned logs. */

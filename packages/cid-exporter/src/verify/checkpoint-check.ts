@@ -8,6 +8,7 @@ import { createHash, createPublicKey, verify as verifySignature } from 'node:cry
 import { parseJsonStrict } from '../dag-json/parse.js';
 import { DagJsonScan } from '../dag-json/validate.js';
 import { READ_FORMAT_VERSION } from './record-check.js';
+import { parseWitnessEntries } from './witness-claims.js';
 
 export interface CheckpointStatement {
   log: string;
@@ -18,6 +19,8 @@ export interface CheckpointStatement {
   key: string;
   /** Only on a log's final checkpoint: the log is sealed (closed) at `size`, its pack at `packBytes`. */
   closed?: { packBytes: number };
+  /** Other logs the writer saw when it signed (FORMAT.md 6.2). */
+  witness?: Array<{ log: string; size: number; last: string | null }>;
 }
 
 export type CheckpointReading =
@@ -74,6 +77,13 @@ function parseStatement(s: unknown): CheckpointStatement | string {
     )
       return 'statement closed is not {"packBytes": <non-negative integer>}';
     statement.closed = { packBytes: c.packBytes as number };
+  }
+  // FORMAT.md section 6.2: a non-empty list of witnessed logs
+  if (st.witness !== undefined) {
+    const entries = parseWitnessEntries(st.witness);
+    if (typeof entries === 'string') return `statement witness: ${entries}`;
+    if (entries.length === 0) return 'statement witness is an empty list (it is left out when empty)';
+    statement.witness = entries;
   }
   return statement;
 }

@@ -6,6 +6,7 @@
 import { didKeyOfHex } from '../key/did-key.js';
 import type { VerifyFailure } from './failure.js';
 import type { LogVerifyOptions, ReadCheckpoint, Where } from './log-input.js';
+import type { WitnessClaim } from './witness-claims.js';
 
 /** A verified final checkpoint (FORMAT.md section 6.1): the log was closed at `size` records, its pack at `packBytes`. */
 export interface Seal {
@@ -54,8 +55,11 @@ export function evaluateCheckpoints(
   ctx: CheckpointContext,
   opts: Pick<LogVerifyOptions, 'trustedKeys'>,
   add: (index: number, phase: number, failure: VerifyFailure) => void,
-): { signedSize: number; publicKeys: Set<string>; seal?: Seal } {
+): { signedSize: number; publicKeys: Set<string>; seal?: Seal; heads: Map<number, string | null>; witnesses: WitnessClaim[] } {
   let signedSize = 0;
+  /** Verified checkpoints' sizes and last records, and what signed checkpoints witness (FORMAT.md 6.2). */
+  const heads = new Map<number, string | null>();
+  const witnesses: WitnessClaim[] = [];
   let seal: Seal | undefined;
   const publicKeys = new Set<string>();
   let truncationReported = false;
@@ -86,6 +90,8 @@ export function evaluateCheckpoints(
       continue;
     }
     publicKeys.add(r.publicKeyHex);
+    // signed with a trusted key: its witness holds whatever became of this log since
+    for (const e of st.witness ?? []) witnesses.push({ ...e, by: { log: ctx.logId, where: c.where, checkpointSize: st.size } });
     if (st.size > ctx.nextSeq) {
       if (!truncationReported) {
         truncationReported = true;
@@ -122,9 +128,10 @@ export function evaluateCheckpoints(
       continue;
     }
     signedSize = Math.max(signedSize, st.size);
+    heads.set(st.size, st.last);
     if (st.closed && (!seal || st.size < seal.size)) seal = { size: st.size, packBytes: st.closed.packBytes };
   }
-  return { signedSize, publicKeys, seal };
+  return { signedSize, publicKeys, seal, heads, witnesses };
 }
 
 /**

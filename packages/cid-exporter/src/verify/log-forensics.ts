@@ -189,13 +189,15 @@ export function forensicLog(input: LogInput, readings: readonly ReadCheckpoint[]
       return { index: e.index, where: e.where, seq: e.seq, cid: e.cid };
     },
   };
-  const { signedSize, publicKeys, seal } = evaluateCheckpoints(readings, ctx, opts, add);
+  for (const w of notes.witnessProblems) add(w.seq, 3, { kind: 'modified', ...w.where, log: input.logId, seq: w.seq, cid: w.cid, detail: w.detail });
+  const { signedSize, publicKeys, seal, heads, witnesses } = evaluateCheckpoints(readings, ctx, opts, add);
   const noteList = notes.notes;
   notes.finish();
   coverage(ctx, signedSize, failures.length, opts.closed, add, (n) => noteList.push({ ...ctx.end, log: input.logId, ...n }), seal);
   return {
     log: input.logId,
     records: parsed.length,
+    last: parsed.at(-1)?.cid ?? null,
     checkpoints: readings.length,
     signedSize,
     seal,
@@ -204,6 +206,8 @@ export function forensicLog(input: LogInput, readings: readonly ReadCheckpoint[]
     failures,
     notes: noteList,
     targets: notes.targets,
+    heads,
+    witnesses: [...notes.witnesses, ...witnesses],
     streamed: false,
   };
 }

@@ -3,6 +3,7 @@ import type { BlockTable } from './block-table.js';
 import type { CheckpointReading } from './checkpoint-check.js';
 import type { Seal } from './checkpoint-eval.js';
 import type { FailureKind, VerifyFailure, VerifyNote } from './failure.js';
+import type { WitnessClaim } from './witness-claims.js';
 
 export type Where = Pick<VerifyFailure, 'file' | 'line' | 'section' | 'offset'>;
 
@@ -70,6 +71,8 @@ export interface TargetRef {
 export interface LogVerifyResult {
   log: string;
   records: number;
+  /** CID of the last record stored (null for none). */
+  last: string | null;
   checkpoints: number;
   /** Largest checkpoint size that verified (records covered by a good signature). */
   signedSize: number;
@@ -84,4 +87,8 @@ export interface LogVerifyResult {
   targets: TargetRef[];
   /** True when the chain holds end to end (the streaming check sufficed). */
   streamed: boolean;
+  /** Verified checkpoints of this log: size -> last record. */
+  heads: Map<number, string | null>;
+  /** What this log's witness records and signed checkpoints claim of other logs (FORMAT.md 3.6, 6.2). */
+  witnesses: WitnessClaim[];
 }

@@ -109,13 +109,15 @@ export function streamLog(input: LogInput, readings: readonly ReadCheckpoint[], 
     rootAt: (size) => roots.get(size)!,
     recordAt: (i) => kept.get(i)!,
   };
-  const { signedSize, publicKeys, seal } = evaluateCheckpoints(readings, ctx, opts, add);
+  for (const w of notes.witnessProblems) add(w.seq, 3, { kind: 'modified', ...w.where, log: input.logId, seq: w.seq, cid: w.cid, detail: w.detail });
+  const { signedSize, publicKeys, seal, heads, witnesses } = evaluateCheckpoints(readings, ctx, opts, add);
   const noteList = notes.notes;
   notes.finish();
   coverage(ctx, signedSize, failures.length, opts.closed, add, (n) => noteList.push({ ...ctx.end, log: input.logId, ...n }), seal);
   return {
     log: input.logId,
     records: index,
+    last: index > 0 ? recordCid(prev) : null,
     checkpoints: readings.length,
     signedSize,
     seal,
@@ -124,6 +126,8 @@ export function streamLog(input: LogInput, readings: readonly ReadCheckpoint[], 
     failures,
     notes: noteList,
     targets: notes.targets,
+    heads,
+    witnesses: [...notes.witnesses, ...witnesses],
     streamed: true,
   };
 }

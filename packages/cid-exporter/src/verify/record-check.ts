@@ -8,7 +8,7 @@ import { DagJsonScan, LINK_SLOT, ValueKind } from '../dag-json/validate.js';
 /** The record format version this reader reads. */
 export const READ_FORMAT_VERSION = 2;
 
-export const RECORD_TYPES = ['span', 'cut', 'damage', 'dropped', 'unverified'] as const;
+export const RECORD_TYPES = ['span', 'cut', 'damage', 'dropped', 'unverified', 'witness'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 const TYPE_BYTES = RECORD_TYPES.map((t) => Buffer.from(t, 'latin1'));
 

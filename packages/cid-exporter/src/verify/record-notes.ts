@@ -5,6 +5,7 @@
  */
 import type { VerifyNote } from './failure.js';
 import type { TargetRef, Where } from './log-input.js';
+import { parseWitnessEntries, type WitnessClaim } from './witness-claims.js';
 
 const isLink = (v: unknown): v is { '/': string } =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { '/'?: unknown })['/'] === 'string';
@@ -12,6 +13,10 @@ const isLink = (v: unknown): v is { '/': string } =>
 export class RecordNotes {
   readonly notes: VerifyNote[] = [];
   readonly targets: TargetRef[] = [];
+  /** What the log's witness records claim of other logs (FORMAT.md 3.6). */
+  readonly witnesses: WitnessClaim[] = [];
+  /** Witness records that are not well formed (a failure: the writer never writes one). */
+  readonly witnessProblems: Array<{ where: Where; seq: number; cid: string; detail: string }> = [];
   dropped = 0;
   private dropRecords = 0;
   private firstDrop: { where: Where; seq: number; count: number; reason: string } | undefined;
@@ -36,6 +41,10 @@ export class RecordNotes {
         seq,
         detail: `recorded unverified tail: records ${String(r.from)} to ${Number(r.size) - 1} of log ${String(r.target)} follow its last signed checkpoint; the writer died before signing them and recovery did not (their Merkle root then: ${String(r.root)})`,
       });
+    } else if (type === 'witness') {
+      const entries = parseWitnessEntries(r.logs);
+      if (typeof entries === 'string') this.witnessProblems.push({ where, seq, cid, detail: `witness record's logs: ${entries}` });
+      else for (const e of entries) this.witnesses.push({ ...e, by: { log: this.logId, where, seq, cid } });
     } else if (type === 'dropped') {
       const count = Number.isSafeInteger(r.count) && (r.count as number) > 0 ? (r.count as number) : 0;
       this.dropped += count;

@@ -24,9 +24,27 @@ export interface VerifyReport {
   blocks: number;
   /** Ed25519 public keys whose signatures verified, as `did:key` (src/key/did-key.ts). */
   publicKeys: string[];
+  /**
+   * Every log as verify found it (records held, last record), sorted by id, and the CID of that list:
+   * record it elsewhere and pass it back with `expectHead` (FORMAT.md section 10.1).
+   */
+  storeHead: StoreHead;
   /** Every failure, first failure first. */
   failures: VerifyFailure[];
   notes: VerifyNote[];
+}
+
+/** One log of a store head (FORMAT.md section 10.1): the same shape as a witness entry (section 3.6). */
+export interface StoreHeadEntry {
+  last: string | null;
+  log: string;
+  size: number;
+}
+
+export interface StoreHead {
+  /** CID (dag-json) of `{"logs": [...], "type": "llm-provenance/store-head", "v": 1}`. */
+  cid: string;
+  logs: StoreHeadEntry[];
 }
 
 /** Options shared by store and CAR verification. */
@@ -39,4 +57,9 @@ export interface VerifyOptions {
   trustedKeys?: readonly string[];
   /** Size of the read window in bytes (default 1 MiB); files are streamed through it. */
   chunkSize?: number;
+  /**
+   * A store head recorded earlier (`report.storeHead`, FORMAT.md section 10.1): every log it lists must
+   * still hold its records, as if that head were one more witness. `source` names it in failures.
+   */
+  expectHead?: { source: string; logs: readonly StoreHeadEntry[] };
 }

@@ -20,6 +20,10 @@ import { verifyLog } from './log-verify.js';
 import { linkScratch, parseLinkString, textOf } from './links.js';
 import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
 import { TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
+import { recordCid } from './log-stream.js';
+import { sha256Latin1 } from '../read/sha256.js';
+import { WitnessClaims, type WitnessedLog } from './witness-claims.js';
+import { claimExpectedHead, storeHeadOf } from './store-head.js';
 
 const isLink = (v: unknown): v is { '/': string } =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { '/'?: unknown })['/'] === 'string';
@@ -60,6 +64,7 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
   const notes: VerifyNote[] = [];
   const logs: VerifiedLog[] = [];
   const publicKeys = new Set<string>();
+  const heads: Array<{ log: string; records: number; last: string | null }> = [];
   // dag-json blocks are fetched again by the walk (where they are: 12 bytes more each); raw ones only looked up
   const blocks = new BlockTable({ locations: true, aux: true, marks: true }, { marks: true });
   const report = (): VerifyReport => ({
@@ -69,6 +74,7 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
     logs,
     blocks: blocks.sections,
     publicKeys: [...publicKeys].map(didKeyOfHex),
+    storeHead: storeHeadOf(heads),
     failures,
     notes,
   });
@@ -123,7 +129,7 @@ export function verifyCar(file: string, options: VerifyOptions = {}): VerifyRepo
         detail: s.error.message,
       });
     }
-    walk(file, roots[0], fetcher, blocks, options, { failures, notes, logs, publicKeys }, car.sectionsStart);
+    walk(file, roots[0], fetcher, blocks, options, { failures, notes, logs, publicKeys, heads }, car.sectionsStart);
   } finally {
     fetcher.close();
   }
@@ -156,6 +162,8 @@ interface Collected {
   notes: VerifyNote[];
   logs: VerifiedLog[];
   publicKeys: Set<string>;
+  /** Each log's records and last record, for the store head. */
+  heads: Array<{ log: string; records: number; last: string | null }>;
 }
 
 /** A block fetched by CID: its bytes are reader.file.buf[start, end) until the next fetch. */
@@ -323,6 +331,9 @@ function walk(
   const trusted = options.trustedKeys?.length ? new TrustedKeys(options.trustedKeys) : undefined;
   const targets: Array<{ target: string; type: string; by: string; seq: number; cid: string; where: Where }> = [];
   const exported = new Set<string>();
+  /** Store-level witnessing (FORMAT.md 3.6): what the exported logs claim of each other. */
+  const claims = new WitnessClaims();
+  const witnessed = new Map<string, WitnessedLog & { input: LogInput }>();
   for (const entry of manifest.logs as unknown[]) {
     const m = (entry ?? {}) as Record<string, unknown>;
     const logId = typeof m.log === 'string' ? m.log : '?';
@@ -379,6 +390,9 @@ function walk(
     };
     const result = verifyLog(input, { blocks, missingKind: 'missing payload', trustedKeys: trusted });
     exported.add(logId);
+    for (const c of result.witnesses) claims.add(c);
+    out.heads.push({ log: logId, records: result.records, last: result.last });
+    witnessed.set(logId, { records: result.records, heads: result.heads, file, where: (): Where => ({ file }), input });
     for (const t of result.targets) targets.push({ target: t.target, type: t.type, by: logId, seq: t.seq, cid: t.cid, where: t.where });
     failures.push(...result.failures.sort((a, b) => a.order - b.order).map((x) => x.failure));
     notes.push(...result.notes);
@@ -394,6 +408,24 @@ function walk(
       detail: `log ${t.target} is not in the export but the ${t.type} record at section ${String(t.where.section)} (log ${t.by}, seq ${t.seq}, cid ${t.cid}) names it`,
     });
   }
+  // a log the exported logs witnessed must be in the export, at least as long as witnessed
+  claimExpectedHead(claims, options.expectHead);
+  const reportedGone = new Set(targets.filter((t) => !exported.has(t.target)).map((t) => t.target));
+  for (const { log, gone, failure } of claims.check(
+    (log) => witnessed.get(log),
+    (log, positions) => {
+      const want = new Set(positions);
+      const cids = new Map<number, string>();
+      let i = 0;
+      witnessed.get(log)!.input.records((bytes, start, end, _at, digest) => {
+        if (want.has(i)) cids.set(i, recordCid(digest ?? sha256Latin1(bytes.subarray(start, end))));
+        return ++i <= Math.max(...positions);
+      });
+      return cids;
+    },
+    () => ({ file, why: 'not in the export' }),
+  ))
+    if (!(gone && reportedGone.has(log))) failures.push(failure);
   failures.push(...payloadMissing);
   // dag-json payload blocks that are not acceptable and no record reached
   for (const fault of blocks.faults.values()) {

@@ -18,6 +18,9 @@ import { verifyLog } from './log-verify.js';
 import type { VerifiedLog, VerifyOptions, VerifyReport } from './report.js';
 import { catchUpPack, checkPackContent, hashPacks, tornPackNote, unreachedBlocks, type PackState } from './store-packs.js';
 import { storePublicKeyHex, TrustedKeys, untrustedKeysNote } from './trusted-keys.js';
+import { checkStoreWitnesses } from './store-witness.js';
+import { claimExpectedHead, storeHeadOf } from './store-head.js';
+import { WitnessClaims, type WitnessedLog } from './witness-claims.js';
 
 function packSize(dir: string, file: string): number {
   return statSync(join(dir, file), { throwIfNoEntry: false })?.size ?? 0;
@@ -58,6 +61,11 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
   const logFileExists = new Set<string>();
   /** Logs sealed by a verified final checkpoint (FORMAT.md 6.1): closed whatever lock files say. */
   const seals = new Map<string, Seal>();
+  /** Store-level witnessing (FORMAT.md 3.6): what every log claims of the others, and what each log is. */
+  const claims = new WitnessClaims();
+  const heads: Array<{ log: string; records: number; last: string | null }> = [];
+  const witnessed = new Map<string, WitnessedLog>();
+  const reportedGone = new Set<string>();
 
   logIds.forEach((log, logIndex) => {
     const file = storePaths.log(log);
@@ -93,6 +101,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
     // A cut or damage record names a log another writer recovered: that log must still be in the store.
     for (const t of result.targets) {
       if (knownLogs.has(t.target)) continue;
+      reportedGone.add(t.target);
       ordered.push({
         key: [logIndex, ((t.where.line ?? 1) - 1) * 10 + 7],
         failure: {
@@ -104,6 +113,9 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
       });
     }
     if (result.seal) seals.set(log, result.seal);
+    for (const c of result.witnesses) claims.add(c);
+    heads.push({ log, records: exists ? result.records : 0, last: exists ? result.last : null });
+    witnessed.set(log, { records: exists ? result.records : 0, heads: result.heads, file, where: (line) => ({ file, line }) });
     const truncated = result.failures.some((f) => f.failure.kind === 'truncated since checkpoint');
     if (tail && exists && (closed || result.seal) && !truncated) {
       // Only a writer that died mid-write leaves a torn tail, and then its lock stays (FORMAT.md section 2);
@@ -210,6 +222,10 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
       packNotes.push({ ...where, detail: 'block no record reaches yet: the writer packs blocks before the records that link them' });
     }
   }
+  claimExpectedHead(claims, options.expectHead);
+  const witness = checkStoreWitnesses(dir, logIds, claims, witnessed, read, reportedGone);
+  for (const f of witness.failures) ordered.push(f);
+  if (witness.note) notes.push(witness.note);
   if (!trusted && publicKeys.size > 0) notes.push(untrustedKeysNote(dir, publicKeys));
   ordered.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
   const failures = ordered.map((o) => o.failure);
@@ -220,6 +236,7 @@ export function verifyStore(dir: string, options: VerifyOptions = {}): VerifyRep
     logs,
     blocks: blocks.blocks,
     publicKeys: [...publicKeys].map(didKeyOfHex),
+    storeHead: storeHeadOf(heads),
     failures,
     notes: [...packNotes, ...notes],
   };
