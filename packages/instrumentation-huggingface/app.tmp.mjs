@@ -1,0 +1,2 @@
+import { InferenceClient, chatCompletion } from '@huggingface/inference';
+console.log(chatCompletion.name);
