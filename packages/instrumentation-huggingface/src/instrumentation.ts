@@ -22,9 +22,14 @@ import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js'
 
 export type HuggingFaceInstrumentationConfig = GenAIInstrumentationConfig;
 
+/** fetch rejects an aborted request or body read (`options.signal`) with a DOMException named AbortError. */
+function errorType(err: unknown): string | undefined {
+  return !!err && typeof err === 'object' && (err as { name?: unknown }).name === 'AbortError' ? 'AbortError' : undefined;
+}
+
 /** A task function, `(args, options)`: the span is mapped from `args`. */
 function task(request: (args: HfArgs | undefined) => GenAIRequest, response: (value: unknown) => GenAIResponse | undefined): TracedMethod {
-  return { request: (_self, args) => request(args[0] as HfArgs | undefined), response };
+  return { request: (_self, args) => request(args[0] as HfArgs | undefined), response, errorType };
 }
 
 /** A streaming task: an async generator of the server's SSE events, observed as the caller reads it. */
@@ -34,6 +39,7 @@ function streamingTask(
 ): TracedMethod {
   return {
     request: (_self, args) => request(args[0] as HfArgs | undefined),
+    errorType,
     // The caller's `options.signal` cancels the request (and so the stream).
     stream: { accumulator: ({ captureContent }) => new accumulator(captureContent), abortSignal: (_stream, args) => signalOf(args[1]) },
   };
