@@ -9,14 +9,8 @@ import {
   type ModulePatch,
   type TracedMethod,
 } from '@llm-provenance/instrumentation-common';
-import { chatRequest, featureExtractionRequest, sentenceSimilarityRequest, textGenerationRequest, textTaskRequest } from './request.js';
-import {
-  featureExtractionResponse,
-  sentenceSimilarityResponse,
-  TextGenerationStreamAccumulator,
-  textGenerationResponse,
-  textTaskResponse,
-} from './response.js';
+import { chatRequest, featureExtractionRequest, sentenceSimilarityRequest, textGenerationRequest } from './request.js';
+import { featureExtractionResponse, sentenceSimilarityResponse, TextGenerationStreamAccumulator, textGenerationResponse } from './response.js';
 import type { HfArgs } from './target.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';
 
@@ -58,8 +52,6 @@ const TASKS: Record<string, TracedMethod> = {
   textGenerationStream: streamingTask((args) => textGenerationRequest(args, true), TextGenerationStreamAccumulator),
   featureExtraction: task(featureExtractionRequest, featureExtractionResponse),
   sentenceSimilarity: task(sentenceSimilarityRequest, sentenceSimilarityResponse),
-  summarization: task(textTaskRequest, textTaskResponse),
-  translation: task(textTaskRequest, textTaskResponse),
 };
 
 const PACKAGE = '@huggingface/inference';
@@ -82,7 +74,7 @@ const HF_INFERENCE_MODULE: ModulePatch = {
 
 /**
  * Traces `@huggingface/inference`: chat completions and text generation, plain and streamed,
- * feature extraction, sentence similarity, summarization and translation, against the Hugging Face
+ * feature extraction and sentence similarity, against the Hugging Face
  * router, a routed provider, or a self-hosted TGI / TEI endpoint.
  */
 export class HuggingFaceInstrumentation extends GenAIInstrumentationBase<HuggingFaceInstrumentationConfig> {

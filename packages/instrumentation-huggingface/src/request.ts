@@ -47,18 +47,6 @@ export function textGenerationRequest(args: HfArgs | undefined, stream: boolean)
 }
 
 /**
- * A text-to-text task (`summarization`, `translation`): `inputs` is the text (or texts), the answer its
- * summary or translation.
- */
-export function textTaskRequest(args: HfArgs | undefined): GenAIRequest {
-  const request = hfRequest(args, GenAiOperationName.TEXT_COMPLETION, 'generation');
-  const p = args?.parameters ?? {};
-  request.attributes = genAIRequestAttributes({ maxTokens: numberOf(p.max_new_tokens ?? p.max_length), temperature: numberOf(p.temperature) });
-  request.content = () => ({ inputMessages: openAiUserInputMessages(args?.inputs) });
-  return request;
-}
-
-/**
  * `featureExtraction` (https://huggingface.co/docs/inference-providers/tasks/feature-extraction): each
  * input text is one user message, as for every embeddings call here; the vectors are not recorded.
  */

@@ -37,13 +37,6 @@ export function textGenerationResponse(value: unknown): GenAIResponse | undefine
   };
 }
 
-/** `summarization` (`summary_text`) and `translation` (`translation_text`, one or a list). */
-export function textTaskResponse(value: unknown): GenAIResponse | undefined {
-  const items = (Array.isArray(value) ? value : [value]) as Array<{ summary_text?: unknown; translation_text?: unknown } | null>;
-  const texts = items.map((i) => i?.summary_text ?? i?.translation_text).filter((t): t is string => typeof t === 'string');
-  return { outputMessages: texts.map((t) => textOutput(t, 'stop')) };
-}
-
 /**
  * `featureExtraction`'s vectors: one per input (`number[][]`), a single one (`number[]`), or one per
  * token (`number[][][]`); only their length is recorded. TEI reports no usage in the body.

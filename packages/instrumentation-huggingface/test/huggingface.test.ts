@@ -175,6 +175,22 @@ describe('textGeneration against a self-hosted TGI', () => {
     });
   });
 
+  it('records a TGI generation error (424) of a plain call', async () => {
+    tgiEmu.enqueue({ kind: 'error', status: 424, message: 'Request failed during generation: CUDA out of memory' });
+    const client = new InferenceClient(TOKEN).endpoint(tgiEmu.url);
+    await expect(client.textGeneration({ inputs: 'x', parameters: { seed: 1 } })).rejects.toThrow('CUDA out of memory');
+    const spans = await waitForSpans(tracing, 1);
+    expect(spans[0].attributes).toEqual({
+      ...tgiBase('text_completion'),
+      'gen_ai.request.seed': 1,
+      'gen_ai.request.stream': false,
+      'gen_ai.input.messages': userMessages('x'),
+      'error.type': '424',
+      'http.response.status_code': 424,
+    });
+    expectNoToken(spans);
+  });
+
   it('records a TGI validation error of a stream', async () => {
     tgiEmu.enqueue({ kind: 'error', status: 422, message: 'Input validation error: `inputs` must have less than 4095 tokens' });
     const client = new InferenceClient(TOKEN).endpoint(tgiEmu.url);
@@ -221,6 +237,20 @@ describe('featureExtraction and sentenceSimilarity against a self-hosted TEI', (
       'gen_ai.input.messages': userMessages('a cat', 'a dog', 'a car'),
       'provenance.usage.unknown': true,
     });
+  });
+
+  it('records a TEI error body of sentenceSimilarity (424 backend)', async () => {
+    teiEmu.enqueue({ kind: 'error', status: 424 });
+    const client = new InferenceClient(TOKEN).endpoint(teiEmu.url);
+    await expect(client.sentenceSimilarity({ inputs: { source_sentence: 'a', sentences: ['b'] } })).rejects.toThrow('Backend error');
+    const spans = await waitForSpans(tracing, 1);
+    expect(spans[0].attributes).toEqual({
+      ...teiBase(),
+      'gen_ai.input.messages': userMessages('a', 'b'),
+      'error.type': '424',
+      'http.response.status_code': 424,
+    });
+    expectNoToken(spans);
   });
 
   it('records a TEI error body (413 validation)', async () => {
@@ -302,7 +332,15 @@ describe('content capture off', () => {
       const client = new InferenceClient(TOKEN).endpoint(tgiEmu.url);
       for await (const _ of client.textGenerationStream({ inputs: 'a b' })) void _;
       await client.featureExtraction({ inputs: 'x', endpointUrl: teiEmu.url });
-      const [stream, embed] = await waitForSpans(tracing, 2);
+      await client.chatCompletion({
+        model: 'tgi',
+        messages: [
+          { role: 'system', content: 'secret plan' },
+          { role: 'user', content: 'hi' },
+        ],
+        tools: [],
+      });
+      const [stream, embed, chat] = await waitForSpans(tracing, 3);
       expect(stream.attributes).toEqual({
         ...tgiBase('text_completion'),
         'gen_ai.request.stream': true,
@@ -313,6 +351,15 @@ describe('content capture off', () => {
         'provenance.usage.unknown': true,
       });
       expect(embed.attributes).toEqual({ ...teiBase(), 'gen_ai.embeddings.dimension.count': 384, 'provenance.usage.unknown': true });
+      expect(chat.attributes).toEqual({
+        ...tgiBase('chat'),
+        'gen_ai.request.model': 'tgi',
+        'gen_ai.request.stream': false,
+        'gen_ai.response.id': 'chatcmpl-emu-2',
+        'gen_ai.response.model': 'tgi',
+        'gen_ai.response.finish_reasons': ['stop'],
+        ...chatUsage(3, 2),
+      });
     } finally {
       tracing.instrumentation.setConfig({});
     }

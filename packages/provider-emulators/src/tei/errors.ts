@@ -32,6 +32,6 @@ function defaultMessage(status: number): string {
   if (status === 404) return 'Not Found';
   if (status === 429) return 'Model is overloaded';
   if (status === 503) return 'Model is not healthy';
-  if (status >= 500) return 'Backend error';
+  if (status >= 500 || status === 424) return 'Backend error';
   return `request failed with status ${status}`;
 }
