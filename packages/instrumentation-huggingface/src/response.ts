@@ -77,6 +77,8 @@ export class TextGenerationStreamAccumulator implements StreamAccumulator {
   private inputTokens: number | undefined;
   private outputTokens: number | undefined;
   private chunks = 0;
+  /** TGI's last event (the one with `generated_text`) arrived. */
+  private finalEvent = false;
 
   constructor(private readonly captureContent: boolean) {}
 
@@ -96,6 +98,7 @@ export class TextGenerationStreamAccumulator implements StreamAccumulator {
       if (typeof chunk.usage.prompt_tokens === 'number') this.inputTokens = chunk.usage.prompt_tokens;
       if (typeof chunk.usage.completion_tokens === 'number') this.outputTokens = chunk.usage.completion_tokens;
     }
+    if (typeof chunk.generated_text === 'string') this.finalEvent = true;
     const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
     if (typeof choice?.finish_reason === 'string') this.finishReason = choice.finish_reason;
     if (!this.captureContent) return;
@@ -106,7 +109,7 @@ export class TextGenerationStreamAccumulator implements StreamAccumulator {
 
   /** TGI's last event carries `generated_text`; a completion chunk its finish_reason. */
   isComplete(): boolean {
-    return this.finishReason !== undefined || this.finalText !== undefined;
+    return this.finishReason !== undefined || this.finalEvent;
   }
 
   result(): GenAIResponse {

@@ -5,9 +5,21 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import * as support from '@llm-provenance/test-support';
 import { HuggingFaceInstrumentation, type HuggingFaceInstrumentationConfig } from '@llm-provenance/instrumentation-huggingface';
 
-/** Loads `@huggingface/inference` through `require` (after patching), as this package installs it. */
-export function loadHfInference(): any {
-  return createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json'))('@huggingface/inference');
+/** This package's own package.json: `@huggingface/inference` as the package installs it (the newest 4.x). */
+const OWN_PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json');
+
+/**
+ * The SDK releases under test: the newest 4.x and the oldest supported, 4.0.x (test/compat), which sends
+ * `textGeneration` to TGI's native routes where newer releases use the Messages API's `/v1/completions`.
+ */
+export const SDKS = {
+  'inference-4-newest': OWN_PACKAGE,
+  'inference-4.0': support.compatPackage('huggingface-inference-4.0'),
+} as const;
+
+/** Loads `@huggingface/inference` through `require` resolved from `from` (a package.json path), i.e. after patching. */
+export function loadHfInference(from: string = OWN_PACKAGE): any {
+  return createRequire(from)('@huggingface/inference');
 }
 
 export type Tracing = support.Tracing<HuggingFaceInstrumentation>;
