@@ -1,2 +1,0 @@
-import { InferenceClient, chatCompletion } from '@huggingface/inference';
-console.log(chatCompletion.name);
