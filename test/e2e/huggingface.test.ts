@@ -90,7 +90,11 @@ function expectedSpans(run: AppRun) {
   ];
 }
 
-describe.each(tourMatrix('huggingface'))('$app under --$module register', ({ module, app }) => {
+// The ES module app under --require too: the loader hook is then registered after the instrumentations,
+// with the task files in its include list from the start.
+const MATRIX = [...tourMatrix('huggingface'), { module: 'cjs', app: 'fixtures/huggingface-tour.mjs' } as const];
+
+describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
   it('exports one span per call with the whole attribute map of each, and the token nowhere', async () => {
     const run = await runApp({
       module,

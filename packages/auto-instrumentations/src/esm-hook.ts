@@ -48,8 +48,8 @@ export function registerEsmLoaderHook(include: readonly string[] = []): () => Pr
 let addLoaderModules: (modules: readonly string[]) => void = () => {};
 
 /**
- * Wraps `files` too, once the loader hook is registered: absolute paths of package-internal files (see
- * `patchedFilePaths`). An internal `import './x.js'` is no bare specifier, so the module names alone do not
+ * Wraps `files` too, once the loader hook is registered: file URLs of package-internal files (see
+ * `patchedFileUrls`). An internal `import './x.js'` is no bare specifier, so the module names alone do not
  * let the hook see it.
  */
 export function addEsmLoaderFiles(files: readonly string[]): void {
@@ -57,11 +57,12 @@ export function addEsmLoaderFiles(files: readonly string[]): void {
 }
 
 /**
- * Absolute real paths of the package files `instrumentations` patch (module definitions' `files`, e.g.
- * `@huggingface/inference/dist/esm/tasks/nlp/chatCompletion.js`), resolved the way the app at `entry`
- * resolves the package; a package the app cannot resolve is skipped.
+ * File URLs (of the real paths) of the package files `instrumentations` patch (module definitions'
+ * `files`, e.g. `@huggingface/inference/dist/esm/tasks/nlp/chatCompletion.js`), resolved the way the app
+ * at `entry` resolves the package; a package the app cannot resolve is skipped. The loader hook matches
+ * them against the URL each import resolves to.
  */
-export function patchedFilePaths(instrumentations: readonly object[], entry: string | undefined): string[] {
+export function patchedFileUrls(instrumentations: readonly object[], entry: string | undefined): string[] {
   const paths = new Set<string>();
   const appRequire = createRequire(entry ? path.resolve(entry) : path.join(process.cwd(), 'index.js'));
   for (const instrumentation of instrumentations) {
@@ -75,7 +76,7 @@ export function patchedFilePaths(instrumentations: readonly object[], entry: str
         continue;
       }
       for (const file of definition.files) {
-        if (file.name.startsWith(`${definition.name}/`)) paths.add(path.join(dir, file.name.slice(definition.name.length + 1)));
+        if (file.name.startsWith(`${definition.name}/`)) paths.add(pathToFileURL(path.join(dir, file.name.slice(definition.name.length + 1))).href);
       }
     }
   }
