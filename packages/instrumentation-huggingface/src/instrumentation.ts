@@ -7,6 +7,7 @@ import {
   type GenAIRequest,
   type GenAIResponse,
   type ModulePatch,
+  type StreamAccumulator,
   type TracedMethod,
 } from '@llm-provenance/instrumentation-common';
 import { chatRequest, featureExtractionRequest, sentenceSimilarityRequest, textGenerationRequest } from './request.js';
@@ -27,10 +28,7 @@ function task(request: (args: HfArgs | undefined) => GenAIRequest, response: (va
 }
 
 /** A streaming task: an async generator of the server's SSE events, observed as the caller reads it. */
-function streamingTask(
-  request: (args: HfArgs | undefined) => GenAIRequest,
-  accumulator: new (captureContent: boolean) => { onChunk(c: unknown): void; result(): GenAIResponse | undefined },
-): TracedMethod {
+function streamingTask(request: (args: HfArgs | undefined) => GenAIRequest, accumulator: new (captureContent: boolean) => StreamAccumulator): TracedMethod {
   return {
     request: (_self, args) => request(args[0] as HfArgs | undefined),
     errorType,
@@ -73,9 +71,9 @@ const HF_INFERENCE_MODULE: ModulePatch = {
 };
 
 /**
- * Traces `@huggingface/inference`: chat completions and text generation, plain and streamed,
- * feature extraction and sentence similarity, against the Hugging Face
- * router, a routed provider, or a self-hosted TGI / TEI endpoint.
+ * Traces `@huggingface/inference`: chat completions and text generation, plain and streamed, feature
+ * extraction and sentence similarity, against the Hugging Face router, a routed provider, or a
+ * self-hosted TGI / TEI endpoint.
  */
 export class HuggingFaceInstrumentation extends GenAIInstrumentationBase<HuggingFaceInstrumentationConfig> {
   static override readonly backend: GenAIBackend = { name: PACKAGE_NAME, version: PACKAGE_VERSION, modules: [HF_INFERENCE_MODULE] };
