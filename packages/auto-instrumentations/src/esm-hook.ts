@@ -31,12 +31,56 @@ export function registerEsmLoaderHook(include: readonly string[] = []): () => Pr
   const instrumentationMain = localRequire.resolve('@opentelemetry/instrumentation');
   const iitm = createRequire(instrumentationMain)('import-in-the-middle') as {
     createAddHookMessageChannel(): AddHookMessageChannel;
+    Hook: new (modules: string[], hookFn: () => void) => unknown;
   };
   const { registerOptions, waitForAllMessagesAcknowledged } = iitm.createAddHookMessageChannel();
+  addLoaderModules = (modules) => {
+    // A Hook posts its module names to the loader (over the channel above); its own callback matches none.
+    if (modules.length > 0) new iitm.Hook([...modules], () => {});
+  };
   registerOptions.data.include.push(...include);
   const hookUrl = pathToFileURL(localRequire.resolve('@opentelemetry/instrumentation/hook.mjs')).href;
   register(hookUrl, registerOptions as Parameters<typeof register>[1]);
   return waitForAllMessagesAcknowledged;
+}
+
+/** Tells the registered loader hook to wrap more modules (names or absolute paths); nothing before registration. */
+let addLoaderModules: (modules: readonly string[]) => void = () => {};
+
+/**
+ * Wraps `files` too, once the loader hook is registered: file URLs of package-internal files (see
+ * `patchedFileUrls`). An internal `import './x.js'` is no bare specifier, so the module names alone do not
+ * let the hook see it.
+ */
+export function addEsmLoaderFiles(files: readonly string[]): void {
+  addLoaderModules(files);
+}
+
+/**
+ * File URLs (of the real paths) of the package files `instrumentations` patch (module definitions'
+ * `files`, e.g. `@huggingface/inference/dist/esm/tasks/nlp/chatCompletion.js`), resolved the way the app
+ * at `entry` resolves the package; a package the app cannot resolve is skipped. The loader hook matches
+ * them against the URL each import resolves to.
+ */
+export function patchedFileUrls(instrumentations: readonly object[], entry: string | undefined): string[] {
+  const paths = new Set<string>();
+  const appRequire = createRequire(entry ? path.resolve(entry) : path.join(process.cwd(), 'index.js'));
+  for (const instrumentation of instrumentations) {
+    const definitions = (instrumentation as { getModuleDefinitions?: () => { name: string; files?: { name: string }[] }[] }).getModuleDefinitions?.() ?? [];
+    for (const definition of definitions) {
+      if (!definition.files?.length) continue;
+      let dir: string;
+      try {
+        dir = realpathSync(path.dirname(appRequire.resolve(`${definition.name}/package.json`)));
+      } catch {
+        continue;
+      }
+      for (const file of definition.files) {
+        if (file.name.startsWith(`${definition.name}/`)) paths.add(pathToFileURL(path.join(dir, file.name.slice(definition.name.length + 1))).href);
+      }
+    }
+  }
+  return [...paths];
 }
 
 /** Names of the modules `instrumentations` patch (what the loader hook must wrap for them). */

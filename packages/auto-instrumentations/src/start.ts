@@ -1,7 +1,7 @@
 import type { Resource } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { resolveConfig, type ResolvedConfig } from './config.js';
-import { patchedModuleNames, registerEsmLoaderHook } from './esm-hook.js';
+import { addEsmLoaderFiles, patchedFileUrls, patchedModuleNames, registerEsmLoaderHook } from './esm-hook.js';
 import { installExitHooks } from './exit-hooks.js';
 import { INSTRUMENTATIONS } from './instrumentations.js';
 import { loadInstrumentations, type SkippedInstrumentation } from './load-instrumentations.js';
@@ -73,7 +73,9 @@ export function start(options: StartOptions = {}, internals: StartInternals = {}
         config: options.instrumentationConfig,
       });
   const patchedModules = patchedModuleNames(loaded.instrumentations);
-  if (internals.esmLoaderHook === 'after') ready = registerEsmLoaderHook(patchedModules);
+  const patchedFiles = internals.esmLoaderHook ? patchedFileUrls(loaded.instrumentations, process.argv[1]) : [];
+  if (internals.esmLoaderHook === 'after') ready = registerEsmLoaderHook([...patchedModules, ...patchedFiles]);
+  else if (internals.esmLoaderHook === true) addEsmLoaderFiles(patchedFiles);
 
   const sdk = new NodeSDK({
     resource,

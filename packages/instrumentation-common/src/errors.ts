@@ -5,11 +5,14 @@ import { errorRedactor, type CredentialSources } from './error-redaction.js';
 /** `error.type` fallback (conventions: "_OTHER" when the type is not known). */
 export const ERROR_TYPE_OTHER = '_OTHER';
 
-/** The HTTP status code an SDK error carries (`status` or `statusCode`, numeric 100..599), if any. */
+/**
+ * The HTTP status code an SDK error carries (`status` or `statusCode`, or `httpResponse.status` as
+ * `@huggingface/inference` errors do; numeric 100..599), if any.
+ */
 export function httpStatusOf(err: unknown): number | undefined {
   if (!err || typeof err !== 'object') return undefined;
-  const e = err as { status?: unknown; statusCode?: unknown; status_code?: unknown };
-  for (const candidate of [e.status, e.statusCode, e.status_code]) {
+  const e = err as { status?: unknown; statusCode?: unknown; status_code?: unknown; httpResponse?: { status?: unknown } | null };
+  for (const candidate of [e.status, e.statusCode, e.status_code, e.httpResponse?.status]) {
     const n = typeof candidate === 'string' ? Number(candidate) : candidate;
     if (typeof n === 'number' && Number.isInteger(n) && n >= 100 && n <= 599) return n;
   }

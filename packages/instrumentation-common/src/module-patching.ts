@@ -52,6 +52,15 @@ export function moduleDefinitions(modules: readonly ModulePatch[], host: PatchHo
       );
     };
     const files = (module.files ?? []).map((file) => new InstrumentationNodeModuleFile(file, [module.versions], patch, unpatch));
+    if (module.filesOnly)
+      return supportedModuleDefinition(
+        diag,
+        module.module,
+        module.versions,
+        (exports) => exports,
+        () => undefined,
+        files,
+      );
     return supportedModuleDefinition(diag, module.module, module.versions, patch, unpatch, files);
   });
 }

@@ -29,6 +29,11 @@ export interface ModulePatch {
    */
   files?: readonly string[];
   /**
+   * The methods live only in `files` (e.g. one function per file, re-exported by the package entry
+   * through read-only bindings): the entry's own exports are not patched, and nothing is warned for them.
+   */
+  filesOnly?: boolean;
+  /**
    * The patch targets reachable from the module's exports: prototypes shared by every client instance,
    * so clients created before or after enabling are traced alike. A method a target lacks (a resource
    * the installed version does not have) is skipped.

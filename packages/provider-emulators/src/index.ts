@@ -28,3 +28,5 @@ export { sampleFromSchema, type SampleSeed } from './core/json-schema-sample.js'
 export { embeddingFor, float32Base64 } from './core/embedding.js';
 export { openai, createOpenAiCompatibleModule, OPENAI_FLAVOR, type OpenAiFlavor, openAiErrorBody } from './openai/index.js';
 export { DEFAULT_EMBEDDING_DIMENSIONS } from './openai/embeddings.js';
+export { tgi, TGI_MODEL_ID } from './tgi/index.js';
+export { tei, TEI_MODEL_ID } from './tei/index.js';

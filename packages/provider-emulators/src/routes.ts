@@ -10,6 +10,8 @@ import { groq } from './groq/index.js';
 import { openai } from './openai/index.js';
 import { gemini } from './gemini/index.js';
 import { ollama } from './ollama/index.js';
+import { tgi } from './tgi/index.js';
+import { tei } from './tei/index.js';
 
 // gemini goes before openai: both answer under /v1/, and gemini claims only Google RPC paths (`:method`).
-export const providers: ProviderModule[] = [anthropicProvider, groq, gemini, openai, ollama];
+export const providers: ProviderModule[] = [anthropicProvider, groq, gemini, openai, ollama, tgi, tei];

@@ -42,6 +42,8 @@ export const GenAiProviderName = {
   VLLM: 'vllm',
   HF_TGI: 'hf.tgi',
   HF_TEI: 'hf.tei',
+  /** Ours: the Hugging Face router (Inference Providers) serving a model itself. */
+  HUGGINGFACE: 'huggingface',
   OPENVINO_OVMS: 'openvino.ovms',
   OPEA: 'opea',
   LITELLM: 'litellm',

@@ -1,0 +1,80 @@
+import {
+  ChatCompletionStreamAccumulator,
+  chatCompletionResponse,
+  GenAIInstrumentationBase,
+  type GenAIBackend,
+  type GenAIInstrumentationConfig,
+  type GenAIRequest,
+  type GenAIResponse,
+  type ModulePatch,
+  type StreamAccumulator,
+  type TracedMethod,
+} from '@llm-provenance/instrumentation-common';
+import { chatRequest, featureExtractionRequest, sentenceSimilarityRequest, textGenerationRequest } from './request.js';
+import { featureExtractionResponse, sentenceSimilarityResponse, TextGenerationStreamAccumulator, textGenerationResponse } from './response.js';
+import type { HfArgs } from './target.js';
+import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';
+
+export type HuggingFaceInstrumentationConfig = GenAIInstrumentationConfig;
+
+/** fetch rejects an aborted request or body read (`options.signal`) with a DOMException named AbortError. */
+function errorType(err: unknown): string | undefined {
+  return !!err && typeof err === 'object' && (err as { name?: unknown }).name === 'AbortError' ? 'AbortError' : undefined;
+}
+
+/** A task function, `(args, options)`: the span is mapped from `args`. */
+function task(request: (args: HfArgs | undefined) => GenAIRequest, response: (value: unknown) => GenAIResponse | undefined): TracedMethod {
+  return { request: (_self, args) => request(args[0] as HfArgs | undefined), response, errorType };
+}
+
+/** A streaming task: an async generator of the server's SSE events, observed as the caller reads it. */
+function streamingTask(request: (args: HfArgs | undefined) => GenAIRequest, accumulator: new (captureContent: boolean) => StreamAccumulator): TracedMethod {
+  return {
+    request: (_self, args) => request(args[0] as HfArgs | undefined),
+    errorType,
+    // The caller's `options.signal` cancels the request (and so the stream).
+    stream: { accumulator: ({ captureContent }) => new accumulator(captureContent), abortSignal: (_stream, args) => signalOf(args[1]) },
+  };
+}
+
+function signalOf(options: unknown): AbortSignal | undefined {
+  const signal = (options as { signal?: unknown } | null | undefined)?.signal;
+  return typeof AbortSignal === 'function' && signal instanceof AbortSignal ? signal : undefined;
+}
+
+/** The traced text tasks, by their exported function name (and file name under dist/<format>/tasks/nlp/). */
+const TASKS: Record<string, TracedMethod> = {
+  chatCompletion: task((args) => chatRequest(args, false), chatCompletionResponse),
+  chatCompletionStream: streamingTask((args) => chatRequest(args, true), ChatCompletionStreamAccumulator),
+  textGeneration: task((args) => textGenerationRequest(args, false), textGenerationResponse),
+  textGenerationStream: streamingTask((args) => textGenerationRequest(args, true), TextGenerationStreamAccumulator),
+  featureExtraction: task(featureExtractionRequest, featureExtractionResponse),
+  sentenceSimilarity: task(sentenceSimilarityRequest, sentenceSimilarityResponse),
+};
+
+const PACKAGE = '@huggingface/inference';
+
+/**
+ * `InferenceClient` defines each task as an instance property that calls the task function exported by
+ * that task's own file (dist/commonjs and dist/esm, tasks/nlp/<task>.js); the package entry re-exports
+ * them through read-only bindings. Patching the files' exports covers `new InferenceClient(token)`,
+ * `.endpoint(url)`, `{ endpointUrl }`, the legacy `HfInference` and the standalone functions alike, for
+ * clients created after the instrumentation is enabled (a client reads the functions when constructed).
+ */
+const HF_INFERENCE_MODULE: ModulePatch = {
+  module: PACKAGE,
+  versions: SUPPORTED_VERSIONS[PACKAGE],
+  files: Object.keys(TASKS).flatMap((name) => ['commonjs', 'esm'].map((format) => `${PACKAGE}/dist/${format}/tasks/nlp/${name}.js`)),
+  filesOnly: true,
+  targets: (exports) => [{ target: exports, methods: TASKS }],
+  notFound: `${PACKAGE}: a task file without its task function; not instrumented`,
+};
+
+/**
+ * Traces `@huggingface/inference`: chat completions and text generation, plain and streamed, feature
+ * extraction and sentence similarity, against the Hugging Face router, a routed provider, or a
+ * self-hosted TGI / TEI endpoint.
+ */
+export class HuggingFaceInstrumentation extends GenAIInstrumentationBase<HuggingFaceInstrumentationConfig> {
+  static override readonly backend: GenAIBackend = { name: PACKAGE_NAME, version: PACKAGE_VERSION, modules: [HF_INFERENCE_MODULE] };
+}
