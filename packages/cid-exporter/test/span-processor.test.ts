@@ -302,6 +302,32 @@ describe('CidSpanProcessor', () => {
     expectClosed(dir, store.logId, 7);
   });
 
+  it('when nothing is forwarded, hands spans to the store every 64 even with a larger maxExportBatchSize', async () => {
+    const dir = tmpStoreDir('proc-released-size');
+    const store = GatedStore.open({ dir, checkpointIntervalMs: 0 }) as GatedStore;
+    const exporter = new CidSpanExporter({ store });
+    const processor = new CidSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxExportBatchSize: 512 });
+    const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('released-size-test');
+    const sizes: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      tracer.startSpan(`s${i}`).end();
+      if (i === 62 || i === 63 || i === 127 || i === 191 || i === 199) sizes.push(store.size);
+    }
+    expect(sizes).toEqual([0, 64, 128, 192, 192]);
+    expect([store.gates.length, processor.bufferedCount, processor.heldCount]).toEqual([3, 8, 200]);
+    for (const open of store.gates) open();
+    // The last 8 go on forceFlush, as a fourth append.
+    const flushed = processor.forceFlush();
+    await store.appends(4);
+    store.gates[3]!();
+    await flushed;
+    expect([store.durableSize, processor.heldCount]).toEqual([200, 0]);
+    await processor.shutdown();
+    await store.close();
+    expect(storedNames(dir, store.logId)).toEqual(Array.from({ length: 200 }, (_, i) => `s${i}`));
+    expectClosed(dir, store.logId, 200);
+  });
+
   it('when nothing is forwarded, encodes each full batch at once behind the write in flight, lets its spans go, and counts its records until written', async () => {
     const dir = tmpStoreDir('proc-pipelined');
     const store = GatedStore.open({ dir, checkpointIntervalMs: 0 }) as GatedStore;

@@ -312,6 +312,33 @@ describe('ProvenanceStore', () => {
     expect(fs.statSync(path.join(dir, 'blocks', `${store.logId}.blocks`)).size).toBe(2 * (1 + 36) + 4 + 5);
   });
 
+  it('writes the appends queued before their write starts together, in order, each settling once it is durable', async () => {
+    const dir = tmpStoreDir('merged');
+    const store = open(dir);
+    // Queued in one turn: one write (and fdatasync) per file for all four, so even the first settles
+    // only when all five records are durable.
+    const first = store.append([draft('a', 'x')]);
+    const rest = [store.append([draft('b', 'x'), draft('c', 'y')]), store.append([draft('d', 'z')]), store.append([draft('e')])];
+    const settled: string[] = [];
+    await Promise.all([first, ...rest].map((r, i) => r.durable.then(() => settled.push(`${i}:${store.durableSize}`))));
+    expect(settled).toEqual(['0:5', '1:5', '2:5', '3:5']);
+    const lines = readLines(dir, store.logId).map((l) => JSON.parse(l.toString()));
+    expect(lines.map((l) => [l.seq, l.name])).toEqual([
+      [0, 'a'],
+      [1, 'b'],
+      [2, 'c'],
+      [3, 'd'],
+      [4, 'e'],
+    ]);
+    const blocks = await readAllBlocks(dir);
+    expect([...blocks.keys()].sort()).toEqual(
+      [await mfCid(RAW, Buffer.from('x')), await mfCid(RAW, Buffer.from('y')), await mfCid(RAW, Buffer.from('z'))].sort(),
+    );
+    await store.close();
+    const report = verifyStore(dir);
+    expect(report.failures).toEqual([]);
+  });
+
   it('keeps a draft that cannot be encoded out of the chain and stores the rest', async () => {
     const dir = tmpStoreDir('baddraft');
     const store = open(dir);
