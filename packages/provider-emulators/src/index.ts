@@ -28,3 +28,4 @@ export { sampleFromSchema, type SampleSeed } from './core/json-schema-sample.js'
 export { embeddingFor, float32Base64 } from './core/embedding.js';
 export { openai, createOpenAiCompatibleModule, OPENAI_FLAVOR, type OpenAiFlavor, openAiErrorBody } from './openai/index.js';
 export { DEFAULT_EMBEDDING_DIMENSIONS } from './openai/embeddings.js';
+export { INFERENCE_SERVER_PROVIDERS } from './inference-servers.js';

@@ -10,6 +10,8 @@ import { groq } from './groq/index.js';
 import { openai } from './openai/index.js';
 import { gemini } from './gemini/index.js';
 import { ollama } from './ollama/index.js';
+import { INFERENCE_SERVER_PROVIDERS } from './inference-servers.js';
 
 // gemini goes before openai: both answer under /v1/, and gemini claims only Google RPC paths (`:method`).
 export const providers: ProviderModule[] = [anthropicProvider, groq, gemini, openai, ollama];
+providers.splice(providers.indexOf(openai), 0, ...INFERENCE_SERVER_PROVIDERS);
