@@ -23,6 +23,9 @@ export interface ResponseHead {
 
 type Mode = 'json' | 'sse' | 'error' | 'ignore';
 
+/** An event that can still matter once a stream is past the bound: usage, TGI `details`, a finish reason. */
+const PAST_BOUND_EVENT = /"(?:usage|details)"\s*:\s*[{[]|"finish_reason"\s*:\s*"/;
+
 /**
  * One observed HTTP exchange with an inference server: its GenAI span, and what is seen of the response.
  * The client's own objects are never read from here: the observers hand over what the client already
@@ -136,7 +139,7 @@ export class Exchange {
       return;
     }
     // Past the bound, only events that can carry usage or a finish reason are still read.
-    if (this.truncated && !/"(usage|details|finish_reason)"/.test(data)) return;
+    if (this.truncated && !PAST_BOUND_EVENT.test(data)) return;
     let value: unknown = data;
     const first = data.charCodeAt(0);
     if (first === 123 /* { */ || first === 91 /* [ */) {

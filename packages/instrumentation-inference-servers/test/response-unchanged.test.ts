@@ -14,7 +14,13 @@ const require = createRequire(import.meta.url);
 const undici = require('undici') as typeof import('undici');
 
 const MODEL = 'm';
-const chunk = (content: string, extra: object = {}) => ({ id: 'c1', object: 'chat.completion.chunk', model: MODEL, choices: [{ index: 0, delta: { content }, finish_reason: null }], ...extra });
+const chunk = (content: string, extra: object = {}) => ({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  model: MODEL,
+  choices: [{ index: 0, delta: { content }, finish_reason: null }],
+  ...extra,
+});
 /** A streamed chat completion split at awkward places (mid-event, mid-UTF-8 character, CR LF line ends). */
 const SSE_PARTS: Buffer[] = (() => {
   const events = [
@@ -98,7 +104,10 @@ describe('the response the app reads is byte for byte what the server sent', () 
     ['fetch .text()', async () => Buffer.from(await (await post('/v1/chat/completions')).text())],
     ['fetch .arrayBuffer()', async () => Buffer.from(await (await post('/v1/chat/completions')).arrayBuffer())],
     ['fetch body read chunk by chunk', async () => readAll((await post('/v1/chat/completions')).body!)],
-    ['undici.request body', async () => Buffer.from(await (await undici.request(`${url}/v1/chat/completions`, { method: 'POST', body: chatBody })).body.arrayBuffer())],
+    [
+      'undici.request body',
+      async () => Buffer.from(await (await undici.request(`${url}/v1/chat/completions`, { method: 'POST', body: chatBody })).body.arrayBuffer()),
+    ],
     [
       'http.request data events',
       () =>
