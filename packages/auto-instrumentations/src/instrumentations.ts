@@ -15,4 +15,5 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   backend('groq', '@llm-provenance/instrumentation-groq', 'GroqInstrumentation'),
   backend('google-genai', '@llm-provenance/instrumentation-google-genai', 'GoogleGenAIInstrumentation'),
   backend('ollama', '@llm-provenance/instrumentation-ollama', 'OllamaInstrumentation'),
+  backend('inference-servers', '@llm-provenance/instrumentation-inference-servers', 'InferenceServersInstrumentation'),
 ];
