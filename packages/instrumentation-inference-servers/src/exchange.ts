@@ -1,5 +1,12 @@
 import { context, type Context, type Tracer } from '@opentelemetry/api';
-import { GenAISpan, type GenAIPolicy, type GenAIResponse, type InternalErrorReporter, type StreamAccumulator } from '@llm-provenance/instrumentation-common';
+import {
+  GenAISpan,
+  type GenAIPolicy,
+  type GenAIResponse,
+  type InternalErrorReporter,
+  type StreamAccumulator,
+  type TokenUsage,
+} from '@llm-provenance/instrumentation-common';
 import { ATTR_PROVENANCE_HTTP_BODY_TRUNCATED } from '@llm-provenance/semantic-conventions';
 import { InferenceServerError } from './errors.js';
 import type { RequestSecrets } from './request-secrets.js';
@@ -43,6 +50,7 @@ export class Exchange {
   private sse?: SseReader;
   private accumulator?: StreamAccumulator;
   private statusCode = 0;
+  private headerUsage?: TokenUsage;
   private done = false;
 
   constructor(
@@ -64,6 +72,8 @@ export class Exchange {
   onHeaders(head: ResponseHead): void {
     this.guard('response headers', () => {
       this.statusCode = head.statusCode;
+      const usageHeaders = this.match.format.usageHeaders;
+      if (usageHeaders) this.headerUsage = { inputTokens: countHeader(head, usageHeaders.input), outputTokens: countHeader(head, usageHeaders.output) };
       this.span.setRequestId(head.header('x-request-id'));
       const encoding = head.header('content-encoding');
       const encoded = encoding !== undefined && encoding !== '' && encoding.toLowerCase() !== 'identity';
@@ -160,6 +170,10 @@ export class Exchange {
 
   private record(response: GenAIResponse | undefined, complete: boolean): void {
     const r: GenAIResponse = response ?? {};
+    const fromHeaders = this.headerUsage;
+    if (fromHeaders && (fromHeaders.inputTokens !== undefined || fromHeaders.outputTokens !== undefined)) {
+      r.usage = { ...r.usage, inputTokens: r.usage?.inputTokens ?? fromHeaders.inputTokens, outputTokens: r.usage?.outputTokens ?? fromHeaders.outputTokens };
+    }
     if (this.truncated || this.sse?.overflowed) r.attributes = { ...r.attributes, [ATTR_PROVENANCE_HTTP_BODY_TRUNCATED]: true };
     this.span.recordResponse(r, complete);
   }
@@ -190,4 +204,12 @@ export class Exchange {
       this.end();
     }
   }
+}
+
+/** A token count from a response header, if it is a whole number. */
+function countHeader(head: ResponseHead, name: string | undefined): number | undefined {
+  if (name === undefined) return undefined;
+  const text = head.header(name);
+  const n = text === undefined ? NaN : Number(text);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }

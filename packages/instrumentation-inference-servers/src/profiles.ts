@@ -4,6 +4,7 @@ import { MODEL_SERVER_BATCH_INFER, MODEL_SERVER_INFER } from './formats/model-se
 import { OPEA_GATEWAY } from './formats/opea.js';
 import { OPENAI_CHAT, OPENAI_COMPLETIONS, OPENAI_EMBEDDINGS, VLLM_POOLING } from './formats/openai.js';
 import { RERANK, VLLM_SCORE } from './formats/rerank.js';
+import { TEI_EMBED, TEI_PREDICT, TEI_RERANK, TGI_GENERATE } from './formats/huggingface.js';
 import { KSERVE_INFER, TF_PREDICT } from './formats/tensors.js';
 
 /** The body formats a route can name, by name (a user profile may also give its own `BodyFormat`). */
@@ -19,6 +20,10 @@ export const BODY_FORMATS = {
   'opea.gateway': OPEA_GATEWAY,
   'model_server.infer': MODEL_SERVER_INFER,
   'model_server.batch_infer': MODEL_SERVER_BATCH_INFER,
+  'tgi.generate': TGI_GENERATE,
+  'tei.embed': TEI_EMBED,
+  'tei.rerank': TEI_RERANK,
+  'tei.predict': TEI_PREDICT,
 } as const satisfies Record<string, BodyFormat>;
 
 export type BodyFormatName = keyof typeof BODY_FORMATS;
@@ -111,5 +116,33 @@ export const MODEL_SERVER: RouteProfile = {
   ],
 };
 
+/**
+ * Hugging Face Text Generation Inference (https://huggingface.github.io/text-generation-inference/):
+ * `/generate` and `/generate_stream` are TGI's own; `/` and the Messages API are shared.
+ */
+export const HF_TGI: RouteProfile = {
+  name: Provider.HF_TGI,
+  routes: [
+    { path: '/generate', operation: Op.TEXT_COMPLETION, format: 'tgi.generate', recognize: true },
+    { path: '/generate{stream:_stream}', operation: Op.TEXT_COMPLETION, format: 'tgi.generate', recognize: true },
+    { path: '/', operation: Op.TEXT_COMPLETION, format: 'tgi.generate' },
+    ...OPENAI_STYLE('/v1').filter((r) => r.operation !== Op.EMBEDDINGS),
+  ],
+};
+
+/**
+ * Hugging Face Text Embeddings Inference (https://huggingface.github.io/text-embeddings-inference/):
+ * `/embed`, `/embed_all`, `/embed_sparse` are TEI's own; `/rerank`, `/predict`, `/v1/embeddings` are shared.
+ */
+export const HF_TEI: RouteProfile = {
+  name: Provider.HF_TEI,
+  routes: [
+    ...['/embed', '/embed_all', '/embed_sparse'].map((path): RouteRule => ({ path, operation: Op.EMBEDDINGS, format: 'tei.embed', recognize: true })),
+    { path: '/v1/embeddings', operation: Op.EMBEDDINGS, format: 'openai.embeddings' },
+    { path: '/rerank', operation: Op.RERANK, format: 'tei.rerank' },
+    { path: '/predict', operation: Op.PREDICT, format: 'tei.predict' },
+  ],
+};
+
 /** Every built-in profile, in recognition order. */
-export const BUILT_IN_PROFILES: readonly RouteProfile[] = [VLLM, OPENVINO_OVMS, OPEA, MODEL_SERVER];
+export const BUILT_IN_PROFILES: readonly RouteProfile[] = [VLLM, OPENVINO_OVMS, OPEA, MODEL_SERVER, HF_TGI, HF_TEI];

@@ -27,6 +27,8 @@ export interface BodyFormat {
    * (parsed JSON when it is JSON, else the text).
    */
   stream?(options: { captureContent: boolean }, call: MatchedCall): StreamAccumulator;
+  /** Response headers carrying token counts, used when the body gives none (TGI `x-prompt-tokens` ...). */
+  usageHeaders?: { input?: string; output?: string };
 }
 
 /** The model named by the body, else by the path (`{model}`), else the configured one. */
