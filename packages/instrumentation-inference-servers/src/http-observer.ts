@@ -42,7 +42,8 @@ const WRAPPED = Symbol('llm-provenance.inference-servers.http');
 export class HttpObserver {
   /** Each request seen: its observation, or null when it is not an inference call. */
   private readonly seen = new WeakMap<object, Observed | null>();
-  private originals?: { write: Method; end: Method };
+  /** `ClientRequest.prototype`'s own `write` / `end` before wrapping (undefined: inherited), restored on unsubscribe. */
+  private originals?: { write?: PropertyDescriptor; end?: PropertyDescriptor };
 
   constructor(private readonly host: ObserverHost) {}
 
@@ -52,7 +53,7 @@ export class HttpObserver {
     if (proto[WRAPPED]) return;
     const write = proto.write as Method;
     const end = proto.end as Method;
-    this.originals = { write, end };
+    this.originals = { write: Object.getOwnPropertyDescriptor(proto, 'write'), end: Object.getOwnPropertyDescriptor(proto, 'end') };
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrappers are `function`s (they keep the request as `this`)
     const observer = this;
     proto.write = function observedWrite(this: ClientRequest, ...args: unknown[]) {
@@ -70,9 +71,12 @@ export class HttpObserver {
     diagnosticsChannel.unsubscribe(RESPONSE, this.onResponse);
     if (!this.originals) return;
     const proto = http.ClientRequest.prototype as unknown as Record<string | symbol, unknown>;
-    // The inherited OutgoingMessage methods come back once ours are removed.
-    delete proto.write;
-    delete proto.end;
+    // Node's own methods come back: redefined where ClientRequest had its own, else inherited again.
+    for (const name of ['write', 'end'] as const) {
+      const own = this.originals[name];
+      if (own) Object.defineProperty(proto, name, own);
+      else delete proto[name];
+    }
     delete proto[WRAPPED];
     this.originals = undefined;
   }
