@@ -2,6 +2,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type * as Undici from 'undici';
 import { useEmulator } from '@llm-provenance/test-support';
 import { setupTracing, waitForSpans } from './helpers.js';
 
@@ -11,7 +12,7 @@ import { setupTracing, waitForSpans } from './helpers.js';
  */
 const tracing = setupTracing();
 const require = createRequire(import.meta.url);
-const undici = require('undici') as typeof import('undici');
+const undici = require('undici') as typeof Undici;
 
 const MODEL = 'm';
 const chunk = (content: string, extra: object = {}) => ({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
 import { resetBeforeEach, useEmulator } from '@llm-provenance/test-support';
 import { CLIENTS } from './clients.js';
-import { assistantParts, assistantText, userParts, userText, withoutContent } from './content.js';
+import { assistantParts, assistantText, userText, withoutContent } from './content.js';
 import { setupTracing, waitForSpans } from './helpers.js';
 
 const tracing = setupTracing();
