@@ -62,6 +62,8 @@ export class Exchange {
     parent: Context = context.active(),
   ) {
     const request = match.format.request(body, match);
+    // A body that was not read (streamed, over the bound, not JSON) says nothing about the content.
+    if (body === undefined) request.content = undefined;
     request.credential = secrets.credential;
     request.requestOptions = secrets.asRequestOptions();
     this.span = new GenAISpan(target.tracer, request, target.policy, parent);
