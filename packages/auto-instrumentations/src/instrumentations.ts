@@ -16,4 +16,5 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   backend('google-genai', '@llm-provenance/instrumentation-google-genai', 'GoogleGenAIInstrumentation'),
   backend('ollama', '@llm-provenance/instrumentation-ollama', 'OllamaInstrumentation'),
   backend('huggingface', '@llm-provenance/instrumentation-huggingface', 'HuggingFaceInstrumentation'),
+  backend('inference-servers', '@llm-provenance/instrumentation-inference-servers', 'InferenceServersInstrumentation'),
 ];

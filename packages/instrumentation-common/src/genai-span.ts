@@ -1,4 +1,14 @@
-import { SpanKind, context as otelContext, trace, type Attributes, type Context, type Span, type Tracer, type TimeInput } from '@opentelemetry/api';
+import {
+  SpanKind,
+  context as otelContext,
+  createContextKey,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+  type TimeInput,
+} from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   ATTR_PROVENANCE_PROVIDER_REQUEST_ID,
@@ -85,6 +95,17 @@ export interface GenAIResponse {
   contentAttributes?: Attributes;
 }
 
+/**
+ * Set in the context a traced call runs in (`GenAISpan.context`): an HTTP-level instrumentation that
+ * sees the SDK's own request leaves it alone, so a call gives one GenAI span, not two.
+ */
+const IN_GENAI_CALL = createContextKey('llm-provenance in GenAI call');
+
+/** Whether `ctx` is inside a call a GenAI span already covers (see `GenAISpan.context`). */
+export function isInGenAICall(ctx: Context = otelContext.active()): boolean {
+  return ctx.getValue(IN_GENAI_CALL) === true;
+}
+
 /** Per-call policy the span handle applies. */
 export interface GenAIPolicy {
   captureContent: boolean;
@@ -99,7 +120,10 @@ export interface GenAIPolicy {
  */
 export class GenAISpan {
   readonly span: Span;
-  /** Context with this span active: run the SDK call in it so transport spans become children. */
+  /**
+   * Context with this span active: run the SDK call in it so transport spans become children. It also
+   * says the call is covered (`isInGenAICall`), so HTTP-level GenAI instrumentation adds no second span.
+   */
   readonly context: Context;
   readonly captureContent: boolean;
   private readonly providerName: string;
@@ -142,7 +166,7 @@ export class GenAISpan {
     this.#configuredCredentials = request.configuredCredentials;
     const attributes = requestSpanAttributes(request, policy, this.providerName, parent);
     this.span = tracer.startSpan(spanName(request.operationName, request.requestModel), { kind: SpanKind.CLIENT, attributes }, parent);
-    this.context = trace.setSpan(parent, this.span);
+    this.context = trace.setSpan(parent, this.span).setValue(IN_GENAI_CALL, true);
   }
 
   get isEnded(): boolean {

@@ -2,7 +2,15 @@ export { GenAIInstrumentationBase, type GenAIBackend, type GenAIInstrumentationC
 export { traceGenAICall, type TraceCallOptions, type TraceTarget } from './trace-call.js';
 export type { CallHandling, StreamHandling, StreamAccumulator } from './call-handling.js';
 export type { ModulePatch, PatchTarget, MethodPatch, TracedMethod, WrappedMethod, Around, SdkMembers } from './patch-list.js';
-export { GenAISpan, requestContentAttributes, type GenAIRequest, type GenAIRequestContent, type GenAIResponse, type GenAIPolicy } from './genai-span.js';
+export {
+  GenAISpan,
+  isInGenAICall,
+  requestContentAttributes,
+  type GenAIRequest,
+  type GenAIRequestContent,
+  type GenAIResponse,
+  type GenAIPolicy,
+} from './genai-span.js';
 export { observeAsyncIterable, isAsyncIterable, type StreamObserver, type StreamOutcome } from './stream.js';
 export { makeApiPromiseParseIdempotent, isStainlessApiPromise, observeApiPromise, type ApiPromiseObserver } from './api-promise.js';
 export { resolveCaptureContent, ENV_CAPTURE_MESSAGE_CONTENT } from './capture-policy.js';

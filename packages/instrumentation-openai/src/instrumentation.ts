@@ -1,4 +1,7 @@
 import {
+  CompletionStreamAccumulator,
+  completionRequest,
+  completionResponse,
   GenAIInstrumentationBase,
   type GenAIBackend,
   openAiEmbeddingsRequest,
@@ -10,7 +13,6 @@ import {
 } from '@llm-provenance/instrumentation-common';
 import { ChatStreamAccumulator, chatRequest, chatResponse } from './chat-mapping.js';
 import { clientInfo, type ClientInfo } from './client-info.js';
-import { CompletionStreamAccumulator, completionRequest, completionResponse } from './completions-mapping.js';
 import { ResponsesStreamAccumulator, responsesRequest, responsesResponse } from './responses-mapping.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';
 

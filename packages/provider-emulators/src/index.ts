@@ -30,3 +30,4 @@ export { openai, createOpenAiCompatibleModule, OPENAI_FLAVOR, type OpenAiFlavor,
 export { DEFAULT_EMBEDDING_DIMENSIONS } from './openai/embeddings.js';
 export { tgi, TGI_MODEL_ID } from './tgi/index.js';
 export { tei, TEI_MODEL_ID } from './tei/index.js';
+export { INFERENCE_SERVER_PROVIDERS } from './inference-servers.js';

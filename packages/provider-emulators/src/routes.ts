@@ -12,6 +12,9 @@ import { gemini } from './gemini/index.js';
 import { ollama } from './ollama/index.js';
 import { tgi } from './tgi/index.js';
 import { tei } from './tei/index.js';
+import { INFERENCE_SERVER_PROVIDERS } from './inference-servers.js';
 
 // gemini goes before openai: both answer under /v1/, and gemini claims only Google RPC paths (`:method`).
 export const providers: ProviderModule[] = [anthropicProvider, groq, gemini, openai, ollama, tgi, tei];
+// The self-hosted servers' own routes live under OpenAI's `/v1/` too: they go before openai.
+providers.splice(providers.indexOf(openai), 0, ...INFERENCE_SERVER_PROVIDERS);

@@ -6,3 +6,4 @@ export * from './values.js';
 export * from './metrics.js';
 export type * from './messages.js';
 export * from './ollama-attributes.js';
+export * from './inference-server-attributes.js';

@@ -62,3 +62,9 @@ export const PROVENANCE_BAGGAGE_KEYS = [
   ATTR_PROVENANCE_ROUTE_BACKEND,
   ATTR_PROVENANCE_ROUTE_REASON,
 ] as const;
+
+/**
+ * Ours. True when an HTTP body seen by an HTTP-level instrumentation was larger than it may hold in
+ * memory: what is recorded comes from the part that was seen, and content or usage may be missing.
+ */
+export const ATTR_PROVENANCE_HTTP_BODY_TRUNCATED = 'provenance.http.body_truncated';

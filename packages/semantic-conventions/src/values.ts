@@ -17,6 +17,12 @@ export const GenAiOperationName = {
   RETRIEVAL: 'retrieval',
   /** Ours: counting the tokens of a prompt without generating (Anthropic `messages.countTokens`, Gemini `countTokens`). */
   COUNT_TOKENS: 'count_tokens',
+  /** Ours: scoring documents against a query (vLLM `/rerank` and `/score`, TEI `/rerank`, OVMS `/v3/rerank`). */
+  RERANK: 'rerank',
+  /** Ours: a model's prediction on tensors or instances (TensorFlow Serving REST `:predict`, TEI `/predict`). */
+  PREDICT: 'predict',
+  /** Ours: one inference on a served model (KServe v2 `/infer`, the REST model-server contract's `/infer`). */
+  INFER: 'infer',
 } as const;
 export type GenAiOperationName = (typeof GenAiOperationName)[keyof typeof GenAiOperationName];
 

@@ -25,3 +25,4 @@ export { ChoiceStreamAccumulator as OpenAiChoiceStreamAccumulator, type ChoiceCh
 export { embeddingsRequest as openAiEmbeddingsRequest, embeddingsResponse as openAiEmbeddingsResponse } from './embeddings.js';
 export { addCallerIdentity, type CallerIdentityFields } from './caller-identity.js';
 export { requestStreamUsage, requestedUsageChunks } from './stream-usage.js';
+export { completionRequest, completionResponse, CompletionStreamAccumulator } from './completions.js';

@@ -1,17 +1,12 @@
 import type { OutputMessage } from '@llm-provenance/semantic-conventions';
 import { GenAiOperationName } from '@llm-provenance/semantic-conventions';
-import {
-  addCallerIdentity,
-  conventionFinishReason,
-  genAIRequestAttributes,
-  OpenAiChoiceStreamAccumulator,
-  openAiChoicesResponse,
-  openAiRequestTarget,
-  openAiUserInputMessages,
-  type GenAIRequest,
-  type GenAIResponse,
-} from '@llm-provenance/instrumentation-common';
-import type { ClientInfo } from './client-info.js';
+import { genAIRequestAttributes } from '../attributes.js';
+import type { GenAIRequest, GenAIResponse } from '../genai-span.js';
+import { addCallerIdentity } from './caller-identity.js';
+import { choicesResponse } from './choices-response.js';
+import { conventionFinishReason } from './content-parts.js';
+import { requestTarget, userInputMessages, type OpenAiCompatibleClient } from './request-target.js';
+import { ChoiceStreamAccumulator } from './stream-choices.js';
 
 /** The fields of a legacy completions request read here (https://platform.openai.com/docs/api-reference/completions/create). */
 interface CompletionRequestWire {
@@ -37,9 +32,9 @@ interface CompletionChoiceWire {
 }
 
 /** Request of the legacy `completions.create` (https://platform.openai.com/docs/api-reference/completions/create). */
-export function completionRequest(value: unknown, client: ClientInfo): GenAIRequest {
-  const body = value as CompletionRequestWire;
-  const request = openAiRequestTarget(GenAiOperationName.TEXT_COMPLETION, body, client);
+export function completionRequest(value: unknown, client: OpenAiCompatibleClient): GenAIRequest {
+  const body = (value ?? {}) as CompletionRequestWire;
+  const request = requestTarget(GenAiOperationName.TEXT_COMPLETION, body, client);
   request.attributes = genAIRequestAttributes({
     maxTokens: body.max_tokens,
     temperature: body.temperature,
@@ -53,13 +48,13 @@ export function completionRequest(value: unknown, client: ClientInfo): GenAIRequ
   });
   addCallerIdentity(body, request.attributes);
   // Each prompt (string, string[], token array, token arrays) as one user message.
-  request.content = () => ({ inputMessages: openAiUserInputMessages(body?.prompt) });
+  request.content = () => ({ inputMessages: userInputMessages(body?.prompt) });
   return request;
 }
 
 /** A `text_completion` object. */
 export function completionResponse(result: unknown): GenAIResponse | undefined {
-  return openAiChoicesResponse(result, (choice): OutputMessage => {
+  return choicesResponse(result, (choice): OutputMessage => {
     const c = choice as CompletionChoiceWire | null | undefined;
     return {
       role: 'assistant',
@@ -70,7 +65,7 @@ export function completionResponse(result: unknown): GenAIResponse | undefined {
 }
 
 /** Accumulates legacy completion chunks: text per choice index, finish reasons, the optional usage chunk. */
-export class CompletionStreamAccumulator extends OpenAiChoiceStreamAccumulator<{ text: string; finishReason?: string }, CompletionChoiceWire> {
+export class CompletionStreamAccumulator extends ChoiceStreamAccumulator<{ text: string; finishReason?: string }, CompletionChoiceWire> {
   constructor(captureContent: boolean) {
     super(captureContent, () => ({ text: '' }));
   }

@@ -1,0 +1,145 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { context } from '@opentelemetry/api';
+import { isInGenAICall } from '@llm-provenance/instrumentation-common';
+import { Exchange } from './exchange.js';
+import type { ObserverHost } from './observer-host.js';
+import { readInMemoryBody } from './request-body.js';
+import { RequestSecrets } from './request-secrets.js';
+
+/**
+ * Observes every request undici makes, whichever undici it is (Node's bundled one behind global
+ * `fetch`, or the `undici` package: `request`, `fetch`, `stream`, `pipeline`, any Agent, Pool, Client or
+ * custom Dispatcher), through the diagnostics channels undici publishes
+ * (https://undici.nodejs.org/#/docs/api/DiagnosticsChannel): `undici:request:create` (method, origin,
+ * path, headers, body), `undici:request:headers` (status, headers), `undici:request:trailers` (the end
+ * of the body) and `undici:request:error`. The body bytes themselves: the undici bundled with Node 20
+ * (6.x) publishes no body-chunk channel, so the request object's `onData` is wrapped on that one
+ * instance, only for a recognised inference request; the wrapper sees each chunk and passes it on
+ * unchanged, with its return value (undici's back-pressure signal).
+ */
+const CREATE = 'undici:request:create';
+const HEADERS = 'undici:request:headers';
+const TRAILERS = 'undici:request:trailers';
+const ERROR = 'undici:request:error';
+
+interface UndiciRequest {
+  method?: string;
+  origin?: string | URL;
+  path?: string;
+  headers?: string[] | string;
+  body?: unknown;
+  onData?: (chunk: Buffer) => unknown;
+}
+
+export class UndiciObserver {
+  private readonly exchanges = new WeakMap<object, Exchange>();
+
+  constructor(private readonly host: ObserverHost) {}
+
+  subscribe(): void {
+    diagnosticsChannel.subscribe(CREATE, this.onCreate);
+    diagnosticsChannel.subscribe(HEADERS, this.onHeaders);
+    diagnosticsChannel.subscribe(TRAILERS, this.onTrailers);
+    diagnosticsChannel.subscribe(ERROR, this.onError);
+  }
+
+  unsubscribe(): void {
+    diagnosticsChannel.unsubscribe(CREATE, this.onCreate);
+    diagnosticsChannel.unsubscribe(HEADERS, this.onHeaders);
+    diagnosticsChannel.unsubscribe(TRAILERS, this.onTrailers);
+    diagnosticsChannel.unsubscribe(ERROR, this.onError);
+  }
+
+  private readonly onCreate = (message: unknown): void => {
+    const request = (message as { request?: UndiciRequest } | null)?.request;
+    if (!request || typeof request.path !== 'string') return;
+    const origin = originOf(request.origin);
+    if (origin === undefined) return;
+    const match = this.host.routes.match(String(request.method ?? 'GET').toUpperCase(), origin, request.path);
+    if (!match) return;
+    const parent = context.active();
+    if (isInGenAICall(parent)) return;
+    const target = this.host.target();
+    if (!target) return;
+    try {
+      const secrets = new RequestSecrets();
+      forEachHeader(request.headers, (name, value) => secrets.header(name, value));
+      secrets.query(request.path);
+      const own = readInMemoryBody(request.body, target.maxBodyBytes);
+      const body = own.value !== undefined || own.truncated ? own : readInMemoryBody(this.host.fetchBody(), target.maxBodyBytes);
+      const exchange = new Exchange(target, match, body.value, body.truncated, secrets, parent);
+      this.exchanges.set(request, exchange);
+      const onData = request.onData;
+      if (typeof onData === 'function') {
+        request.onData = function observedOnData(this: unknown, chunk: Buffer) {
+          exchange.onData(chunk);
+          return onData.call(this, chunk);
+        };
+      }
+    } catch (err) {
+      target.errors.report('undici request', err);
+    }
+  };
+
+  private readonly onHeaders = (message: unknown): void => {
+    const { request, response } = message as { request: object; response?: { statusCode?: number; headers?: Array<Buffer | string> } };
+    const exchange = this.exchanges.get(request);
+    if (!exchange) return;
+    const headers = response?.headers ?? [];
+    exchange.onHeaders({
+      statusCode: typeof response?.statusCode === 'number' ? response.statusCode : 0,
+      header(name) {
+        for (let i = 0; i + 1 < headers.length; i += 2) {
+          if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+        }
+        return undefined;
+      },
+    });
+  };
+
+  private readonly onTrailers = (message: unknown): void => {
+    const request = (message as { request: object }).request;
+    const exchange = this.exchanges.get(request);
+    if (!exchange) return;
+    this.exchanges.delete(request);
+    exchange.onComplete();
+  };
+
+  private readonly onError = (message: unknown): void => {
+    const { request, error } = message as { request: object; error: unknown };
+    const exchange = this.exchanges.get(request);
+    if (!exchange) return;
+    this.exchanges.delete(request);
+    exchange.onError(error);
+  };
+}
+
+/** `scheme://host[:port]` of undici's `request.origin` (a string or URL), as `URL.origin` writes it. */
+const ORIGINS = new Map<string, string | undefined>();
+function originOf(origin: string | URL | undefined): string | undefined {
+  if (origin === undefined) return undefined;
+  if (typeof origin !== 'string') return origin.origin;
+  let known = ORIGINS.get(origin);
+  if (known === undefined && !ORIGINS.has(origin)) {
+    try {
+      known = new URL(origin).origin;
+    } catch {
+      known = undefined;
+    }
+    if (ORIGINS.size > 256) ORIGINS.clear();
+    ORIGINS.set(origin, known);
+  }
+  return known;
+}
+
+/** undici's request headers: a flat `[name, value, ...]` array (undici 6+), or raw `name: value\r\n` text (5.x). */
+function forEachHeader(headers: string[] | string | undefined, fn: (name: string, value: string) => void): void {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) fn(String(headers[i]), String(headers[i + 1]));
+  } else if (typeof headers === 'string') {
+    for (const line of headers.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0) fn(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+    }
+  }
+}
