@@ -29,6 +29,15 @@ function publicManifests(): Array<Record<string, any>> {
  * The environment of a user's shell: this Node first on PATH, npm's own settings only (none of the
  * npm_config_* that `pnpm run` sets for its children), and npm told to prefer its cache and skip the
  * audit and funding requests, which changes what it contacts, not what it installs.
+ *
+ * The machine's TLS trust settings for Node (https://nodejs.org/api/cli.html#environment-variables) pass
+ * through. npm contacts the registry even here: while it builds the tree it prefetches the manifests of
+ * the @llm-provenance/* versions the tarballs depend on, before it sees that the tarballs provide them
+ * (the registry answers 404; npm drops the answer). Where the registry is reached through a proxy whose
+ * CA only these variables or npm's global npmrc name, a Node whose prefix is not npm's own (a Node
+ * binary from elsewhere first on PATH runs the system npm with its own prefix, so npm reads a different
+ * global npmrc) fails every such request on the certificate, and npm retries each one with backoff:
+ * about 70 s per package, minutes in all.
  */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -41,7 +50,9 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     NO_COLOR: '1',
     ...extra,
   };
-  for (const name of ['TMPDIR', 'npm_config_cache', 'npm_config_registry', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) {
+  const passedThrough = ['TMPDIR', 'npm_config_cache', 'npm_config_registry', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'];
+  const tlsTrust = ['NODE_EXTRA_CA_CERTS', 'NODE_USE_SYSTEM_CA', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+  for (const name of [...passedThrough, ...tlsTrust]) {
     if (process.env[name] !== undefined && env[name] === undefined) env[name] = process.env[name];
   }
   return env;
@@ -69,10 +80,8 @@ async function sh(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise
 }
 
 describe('the packed packages, installed with npm in a fresh project', () => {
-  // .ci/run sets this (with its reason) for the run in the newest-OpenTelemetry-line copy.
-  const skipReason = process.env.LLM_PROVENANCE_SKIP_PACKED_INSTALL;
-  it.skipIf(skipReason !== undefined)(
-    `install, run the README quickstart under --import, and query, verify and export with the installed CLI${skipReason ? ` (skipped: ${skipReason})` : ''}`,
+  it(
+    'install, run the README quickstart under --import, and query, verify and export with the installed CLI',
     { timeout: 420_000 },
     async () => {
       const root = testTempDir('llm-provenance-packaging-');
