@@ -30,14 +30,15 @@ function publicManifests(): Array<Record<string, any>> {
  * npm_config_* that `pnpm run` sets for its children), and npm told to prefer its cache and skip the
  * audit and funding requests, which changes what it contacts, not what it installs.
  *
- * The machine's TLS trust settings for Node (https://nodejs.org/api/cli.html#environment-variables) pass
- * through. npm contacts the registry even here: while it builds the tree it prefetches the manifests of
- * the @llm-provenance/* versions the tarballs depend on, before it sees that the tarballs provide them
- * (the registry answers 404; npm drops the answer). Where the registry is reached through a proxy whose
- * CA only these variables or npm's global npmrc name, a Node whose prefix is not npm's own (a Node
- * binary from elsewhere first on PATH runs the system npm with its own prefix, so npm reads a different
- * global npmrc) fails every such request on the certificate, and npm retries each one with backoff:
- * about 70 s per package, minutes in all.
+ * Node's TLS trust settings (https://nodejs.org/api/cli.html#environment-variables) pass through, as a
+ * user's shell has them. npm reaches the registry even for this install: building the tree, it prefetches
+ * the manifests of the @llm-provenance/* versions the tarballs depend on before it sees that the tarballs
+ * provide them (the registry answers 404 and npm moves on). npm reads its global npmrc, where a machine may
+ * name the CA of the proxy it reaches the registry through (`cafile`), under its global prefix, which is
+ * the folder of the Node running it (https://docs.npmjs.com/cli/v11/using-npm/config#globalconfig): a Node
+ * binary installed elsewhere and first on PATH runs the system npm without that npmrc. Without the Node
+ * variables as well, every prefetch then fails on the certificate and npm retries each one with backoff,
+ * about 70 s per package: minutes in all.
  */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
