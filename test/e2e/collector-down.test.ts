@@ -5,42 +5,16 @@
  * the store is complete.
  */
 import { readdirSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyStore } from '@llm-provenance/cid-exporter';
 import { readStore, runApp, type AppRun } from '../harness/index.js';
+import { deadCollectors, hangingEndpoint, refusingEndpoint } from '../harness/dead-collector.js';
 
 /** The OTLP exporter's own per-export timeout (OTEL_EXPORTER_OTLP_TIMEOUT default): what a stuck forward used to cost. */
 const OTLP_TIMEOUT_MS = 10_000;
 
-/** A loopback URL whose port refuses connections (a listener was there and is closed again). */
-async function refusingEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
-/** A loopback URL that accepts connections and reads requests but never answers; closed when the test finishes. */
-async function hangingEndpoint(): Promise<string> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', () => {});
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  const { port } = server.address() as { port: number };
-  return `http://127.0.0.1:${port}`;
-}
-
-const endpoints = { refusing: refusingEndpoint, hanging: hangingEndpoint };
+const endpoints = deadCollectors;
 
 /** The store holds exactly `count` records, closed with a final checkpoint of all of them, no lock, and verifies. */
 async function expectCompleteClosedStore(run: AppRun, count: number) {
