@@ -198,7 +198,7 @@ describe(`fuzzing (seed ${SEED})`, () => {
           throw error;
         }
         // Independent: what @ipld/dag-json makes of the bytes.
-        let reencoded: Buffer | null = null;
+        let reencoded: Buffer | null;
         try {
           reencoded = Buffer.from(dagJson.encode(dagJson.decode(bytes)));
         } catch {
