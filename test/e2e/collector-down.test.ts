@@ -4,68 +4,14 @@
  * is left of the shutdown budget, and stderr says once, in one line, that forwarding failed and whether
  * the store is complete.
  */
-import { readdirSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
-import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { verifyStore } from '@llm-provenance/cid-exporter';
-import { readStore, runApp, type AppRun } from '../harness/index.js';
+import { describe, expect, it } from 'vitest';
+import { readStore, runApp } from '../harness/index.js';
+import { deadCollectors, expectCompleteClosedStore, expectOneForwardingLine, hangingEndpoint, refusingEndpoint } from '../harness/dead-collector.js';
 
 /** The OTLP exporter's own per-export timeout (OTEL_EXPORTER_OTLP_TIMEOUT default): what a stuck forward used to cost. */
 const OTLP_TIMEOUT_MS = 10_000;
 
-/** A loopback URL whose port refuses connections (a listener was there and is closed again). */
-async function refusingEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
-/** A loopback URL that accepts connections and reads requests but never answers; closed when the test finishes. */
-async function hangingEndpoint(): Promise<string> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', () => {});
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  const { port } = server.address() as { port: number };
-  return `http://127.0.0.1:${port}`;
-}
-
-const endpoints = { refusing: refusingEndpoint, hanging: hangingEndpoint };
-
-/** The store holds exactly `count` records, closed with a final checkpoint of all of them, no lock, and verifies. */
-async function expectCompleteClosedStore(run: AppRun, count: number) {
-  const { logs, checkpoints } = await readStore(run.storeDir!);
-  expect(logs).toHaveLength(1);
-  const [log] = logs;
-  expect(log!.records).toHaveLength(count);
-  expect(checkpoints).toContain(`${log!.logId}.${String(count).padStart(12, '0')}.json`);
-  expect(readdirSync(path.join(run.storeDir!, 'logs'))).toEqual([`${log!.logId}.jsonl`]);
-  const report = verifyStore(run.storeDir!);
-  expect(report.failures).toEqual([]);
-  expect(report.ok).toBe(true);
-  expect(report.logs.map((l) => [l.records, l.signedSize])).toEqual([[count, count]]);
-  return log!;
-}
-
-/** stderr is one line: forwarding failed, and the store is complete with `stored` spans. */
-function expectOneForwardingLine(run: AppRun, stored: number) {
-  const lines = run.stderr.split('\n').filter((line) => line !== '');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(
-    new RegExp(`^CidSpanExporter: forwarding to OTLPTraceExporter failed: .+; the provenance store is complete \\(all ${stored} spans stored\\)$`),
-  );
-  expect(run.stderr).not.toContain('export failed');
-}
+const endpoints = deadCollectors;
 
 describe('a script that ends on its own while the collector refuses connections', () => {
   it.each(['cjs', 'esm'] as const)('exits about when it would uninstrumented, with every record stored (%s)', async (module) => {

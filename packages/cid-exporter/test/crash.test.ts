@@ -1,59 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { ProvenanceStore, scanLog, verifyCheckpointBytes } from '@llm-provenance/cid-exporter';
 import { mfCid, readAllBlocks, tmpStoreDir } from './store-helpers.js';
-
-const CHILD = path.join(__dirname, 'fixtures', 'export-child.cjs');
-
-interface Acked {
-  log: string;
-  seq: number;
-  cid: string;
-}
-
-/** Runs the child; resolves with its acknowledged records once it exits (or after we kill it). */
-function runChild(
-  dir: string,
-  args: string[],
-  killAfterAcks?: number,
-): Promise<{ acked: Acked[]; code: number | null; signal: string | null; lines: string[] }> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [CHILD, dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked: Acked[] = [];
-    const lines: string[] = [];
-    let buf = '';
-    let stderr = '';
-    let killed = false;
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        lines.push(line);
-        if (line.startsWith('ok ')) {
-          for (const item of line.slice(3).split(' ')) {
-            const [log, seq, cid] = item.split(':');
-            acked.push({ log: log!, seq: Number(seq), cid: cid! });
-          }
-          if (killAfterAcks !== undefined && !killed && acked.length >= killAfterAcks) {
-            killed = true;
-            // Let it run on into the next write, then SIGKILL at a varying point.
-            setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 15));
-          }
-        }
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (killAfterAcks === undefined && code !== 0) reject(new Error(`child exited ${code}: ${stderr}`));
-      else resolve({ acked, code, signal, lines });
-    });
-  });
-}
+import { runExportChild as runChild } from './export-child-runner.js';
 
 function checkLogIntact(dir: string, logId: string) {
   const buf = fs.readFileSync(path.join(dir, 'logs', `${logId}.jsonl`));

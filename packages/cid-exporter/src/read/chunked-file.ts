@@ -3,7 +3,7 @@
  * of a store or CAR of any size hold one window of it at a time. Items (lines, sections) are read in
  * place from the window; a single item larger than the window grows it to that item's size.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /** Default window: large enough that read syscalls cost little next to hashing what they bring. */
 export const DEFAULT_CHUNK_SIZE = 1 << 20;
@@ -61,6 +61,11 @@ export class ChunkedFile {
       this.base += this.pos;
       this.end -= this.pos;
       this.pos = 0;
+    }
+    if (n > this.buf.length) {
+      // A length read from a damaged file can be anything (a section "of 14 GB"): never grow the window past
+      // what the file holds now, so the caller sees the shortfall (truncated) instead of an allocation error.
+      n = Math.min(n, Math.max(this.end, fstatSync(this.fd!).size - this.base));
     }
     if (n > this.buf.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(n, this.buf.length * 2));
