@@ -19,6 +19,15 @@ export interface ExportChildRun {
   code: number | null;
   signal: string | null;
   lines: string[];
+  stderr: string;
+}
+
+/** How to start the child: extra Node options (e.g. `--require` a preload) and environment. */
+export interface ExportChildSpawn {
+  execArgv?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** The child is expected to die on its own (a preload kills it): its exit status is not an error. */
+  killsItself?: boolean;
 }
 
 /**
@@ -31,9 +40,13 @@ export function runExportChild(
   args: string[],
   killAfterAcks?: number,
   killDelayMs: () => number = () => Math.floor(Math.random() * 15),
+  how: ExportChildSpawn = {},
 ): Promise<ExportChildRun> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [EXPORT_CHILD, dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [...(how.execArgv ?? []), EXPORT_CHILD, dir, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: how.env ?? process.env,
+    });
     const acked: Acked[] = [];
     const lines: string[] = [];
     let buf = '';
@@ -61,8 +74,8 @@ export function runExportChild(
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      if (killAfterAcks === undefined && code !== 0) reject(new Error(`child exited ${code}: ${stderr}`));
-      else resolve({ acked, code, signal, lines });
+      if (killAfterAcks === undefined && !how.killsItself && code !== 0) reject(new Error(`child exited ${code}: ${stderr}`));
+      else resolve({ acked, code, signal, lines, stderr });
     });
   });
 }
