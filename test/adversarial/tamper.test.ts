@@ -110,7 +110,15 @@ const CLASSES: TamperClass[] = [
   },
   {
     name: 'byte flip in a checkpoint signature',
-    tamper: (ctx) => flipByte(checkpointFile(ctx, ctx.a, 50), (b) => b.indexOf('"signature"') + 30),
+    // A base64 character replaced by another one (a bit flip could make it a character base64 has not:
+    // then the checkpoint is refused as non-canonical before its signature is checked).
+    tamper: (ctx) => {
+      const file = checkpointFile(ctx, ctx.a, 50);
+      const bytes = fs.readFileSync(file);
+      const at = bytes.indexOf('"signature":{"/":{"bytes":"') + 30;
+      bytes[at] = bytes[at] === 0x41 ? 0x42 : 0x41; // 'A' or 'B'
+      fs.writeFileSync(file, bytes);
+    },
     expected: { kind: 'bad signature' },
   },
   {
