@@ -27,7 +27,7 @@ import {
 } from '@llm-provenance/cid-exporter';
 import { copyStore, deadPid, lines, logPath, packPath, packSections, tmpDir, writeLines } from '../../packages/cid-exporter/test/verify-fixture.js';
 import { runExportChild } from '../../packages/cid-exporter/test/export-child-runner.js';
-import { note, tally } from './tally.js';
+import { tally } from './tally.js';
 
 const summary = tally('tamper classes');
 
