@@ -20,6 +20,15 @@ export function httpStatusOf(err: unknown): number | undefined {
 }
 
 /**
+ * `error.type` for SDKs built on fetch: fetch rejects an aborted request or body read (an `AbortSignal`)
+ * with a DOMException named `AbortError` (https://fetch.spec.whatwg.org/#abort-fetch); other errors get
+ * the default (undefined: `errorTypeOf`).
+ */
+export function fetchAbortErrorType(err: unknown): string | undefined {
+  return !!err && typeof err === 'object' && (err as { name?: unknown }).name === 'AbortError' ? 'AbortError' : undefined;
+}
+
+/**
  * `error.type` for a failed call: the HTTP status code as a string for API errors (e.g. '429'),
  * otherwise the exception's class name (e.g. 'APIConnectionTimeoutError'), otherwise '_OTHER'.
  */

@@ -34,7 +34,16 @@ export { BUILTIN_PRICE_TABLE } from './builtin-prices.js';
 export { withAttribution, setAttribution, readAttribution, type Attribution } from './attribution.js';
 export { definedAttributes, toAttributeValue, toStringArray, genAIRequestAttributes, serverAttributesFromUrl, type GenAIRequestParams } from './attributes.js';
 export { providerFromUrl } from './provider-hosts.js';
-export { errorTypeOf, exceptionTypeOf, httpStatusOf, safeErrorMessage, recordSpanError, ERROR_TYPE_OTHER, type KnownSecrets } from './errors.js';
+export {
+  errorTypeOf,
+  fetchAbortErrorType,
+  exceptionTypeOf,
+  httpStatusOf,
+  safeErrorMessage,
+  recordSpanError,
+  ERROR_TYPE_OTHER,
+  type KnownSecrets,
+} from './errors.js';
 export { InternalErrorReporter } from './internal-errors.js';
 export { versionSatisfies, supportedModuleDefinition } from './supported-versions.js';
 export { stainlessModule, stainlessStreamHandling, type StainlessSdk, type StainlessResource, type StainlessOperation } from './stainless-sdk.js';

@@ -1,4 +1,5 @@
 import {
+  fetchAbortErrorType,
   ChatCompletionStreamAccumulator,
   chatCompletionResponse,
   GenAIInstrumentationBase,
@@ -17,21 +18,16 @@ import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js'
 
 export type HuggingFaceInstrumentationConfig = GenAIInstrumentationConfig;
 
-/** fetch rejects an aborted request or body read (`options.signal`) with a DOMException named AbortError. */
-function errorType(err: unknown): string | undefined {
-  return !!err && typeof err === 'object' && (err as { name?: unknown }).name === 'AbortError' ? 'AbortError' : undefined;
-}
-
 /** A task function, `(args, options)`: the span is mapped from `args`. */
 function task(request: (args: HfArgs | undefined) => GenAIRequest, response: (value: unknown) => GenAIResponse | undefined): TracedMethod {
-  return { request: (_self, args) => request(args[0] as HfArgs | undefined), response, errorType };
+  return { request: (_self, args) => request(args[0] as HfArgs | undefined), response, errorType: fetchAbortErrorType };
 }
 
 /** A streaming task: an async generator of the server's SSE events, observed as the caller reads it. */
 function streamingTask(request: (args: HfArgs | undefined) => GenAIRequest, accumulator: new (captureContent: boolean) => StreamAccumulator): TracedMethod {
   return {
     request: (_self, args) => request(args[0] as HfArgs | undefined),
-    errorType,
+    errorType: fetchAbortErrorType,
     // The caller's `options.signal` cancels the request (and so the stream).
     stream: { accumulator: ({ captureContent }) => new accumulator(captureContent), abortSignal: (_stream, args) => signalOf(args[1]) },
   };

@@ -1,4 +1,5 @@
 import {
+  fetchAbortErrorType,
   GenAIInstrumentationBase,
   type GenAIBackend,
   type GenAIInstrumentationConfig,
@@ -16,11 +17,6 @@ import { ChatStreamAccumulator, chatResponse, embeddingsResponse, embedResponse,
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';
 
 export type OllamaInstrumentationConfig = GenAIInstrumentationConfig;
-
-/** fetch rejects an aborted body read with a DOMException named AbortError. */
-function errorType(err: unknown): string | undefined {
-  return !!err && typeof err === 'object' && (err as { name?: unknown }).name === 'AbortError' ? 'AbortError' : undefined;
-}
 
 /** Streams are the SDK's own `AbortableAsyncIterator`, observed in place: `abort()` keeps working and ends the span. */
 function streamOf(accumulator: new (captureContent: boolean) => StreamAccumulator): StreamHandling {
@@ -43,7 +39,12 @@ function method(
   response: (value: unknown) => GenAIResponse,
   stream?: StreamHandling,
 ): TracedMethod {
-  return { request: (client, args) => request(args[0] ?? {}, (client as OllamaClient | null | undefined)?.config), response, stream, errorType };
+  return {
+    request: (client, args) => request(args[0] ?? {}, (client as OllamaClient | null | undefined)?.config),
+    response,
+    stream,
+    errorType: fetchAbortErrorType,
+  };
 }
 
 const METHODS: Record<string, TracedMethod> = {

@@ -16,7 +16,7 @@ import { nowNs, storePaths } from '../record.js';
 import { BufferPool } from './buffer-pool.js';
 import { OpenLog } from './open-log.js';
 import type { ResolvedStoreOptions } from './options.js';
-import { encodeAppend } from './record-encoder.js';
+import { encodeAppend, type EncodedAppend } from './record-encoder.js';
 import type { AppendedRecord, AppendResult, RecordDraft, RecordInput } from './record-input.js';
 import { WriteQueue, datasync, type WriteJob } from './write-queue.js';
 import type { StoreWitness } from './witness.js';
@@ -94,15 +94,7 @@ export class LogWriter {
       encoded.buffers.forEach((b) => this.pool.give(b));
       return { records: encoded.records, durable: Promise.resolve() };
     }
-    const job: WriteJob = {
-      log,
-      generation: log.generation,
-      state: 'queued',
-      pack: encoded.pack,
-      lines: encoded.lines,
-      snapshot: encoded.snapshot,
-      buffers: encoded.buffers,
-    };
+    const job = writeJob(log, encoded);
     return { records: encoded.records, durable: this.queue.enqueue(job) };
   }
 
@@ -111,15 +103,7 @@ export class LogWriter {
     const log = this.logForAppend(inputs);
     const encoded = encodeAppend(log, inputs, this.pool);
     if (encoded.lines !== null) {
-      this.queue.writeSync({
-        log,
-        generation: log.generation,
-        state: 'queued',
-        pack: encoded.pack,
-        lines: encoded.lines,
-        snapshot: encoded.snapshot,
-        buffers: encoded.buffers,
-      });
+      this.queue.writeSync(writeJob(log, encoded));
     }
     for (const r of encoded.records) if (r instanceof Error) throw r;
     return encoded.records as AppendedRecord[];
@@ -223,15 +207,7 @@ export class LogWriter {
     const draft = this.witness?.firstRecord(log.id);
     if (!draft) return;
     const encoded = encodeAppend(log, [draft], this.pool);
-    this.queue.writeSync({
-      log,
-      generation: log.generation,
-      state: 'queued',
-      pack: encoded.pack,
-      lines: encoded.lines!,
-      snapshot: encoded.snapshot,
-      buffers: encoded.buffers,
-    });
+    this.queue.writeSync(writeJob(log, encoded));
   }
 
   /** The first record of the log after an outage: a `dropped` record counting what was lost (FORMAT.md 3.4). */
@@ -242,15 +218,7 @@ export class LogWriter {
       blocks: [],
     };
     const encoded = encodeAppend(log, [draft], this.pool);
-    const job: WriteJob = {
-      log,
-      generation: log.generation,
-      state: 'queued',
-      pack: encoded.pack,
-      lines: encoded.lines!,
-      snapshot: encoded.snapshot,
-      buffers: encoded.buffers,
-    };
+    const job = writeJob(log, encoded);
     this.outage = null;
     this.options.onWarning(
       `writing again, to new log ${log.id}: ${lost} records could not be stored since ${isoOf(outage.since)}; the log's first record counts them`,
@@ -327,4 +295,17 @@ export class LogWriter {
     if (closeFiles) log.closeFiles();
     log.unlock();
   }
+}
+
+/** The write of an encoded append that appended at least one record. */
+function writeJob(log: OpenLog, encoded: EncodedAppend): WriteJob {
+  return {
+    log,
+    generation: log.generation,
+    state: 'queued',
+    pack: encoded.pack,
+    lines: encoded.lines!,
+    snapshot: encoded.snapshot,
+    buffers: encoded.buffers,
+  };
 }
