@@ -5,6 +5,7 @@
 //   store     cid-exporter's own exporter / reader benchmarks, verbatim (store/throughput.mjs)
 //   burst     peak RSS under a burst of calls, store readers on its store (burst/run.mjs)
 //   startup   start-up time and memory of the register entries       (startup/run.mjs)
+//   http      HTTP-level tracing: non-inference fetch cost, a 100 MB stream (http/run.mjs)
 // Every child process gets TMPDIR set to one scratch directory, checked empty and removed at the end: a
 // run leaves nothing in the system's temp folder, and a leak fails the run naming what was left.
 // Needs the workspace built (`pnpm build`; the root `pnpm bench` script builds first).
@@ -13,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBurst } from './burst/run.mjs';
+import { runHttp } from './http/run.mjs';
 import { intFromEnv } from './env.mjs';
 import { describeMachine } from './machine.mjs';
 import { runPerCall } from './per-call/run.mjs';
@@ -21,7 +23,7 @@ import { runStartup } from './startup/run.mjs';
 import { runStoreBenches } from './store/throughput.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const ALL_SECTIONS = ['per-call', 'store', 'burst', 'startup'];
+const ALL_SECTIONS = ['per-call', 'store', 'burst', 'startup', 'http'];
 const sections = (process.env.BENCH_SECTIONS ?? ALL_SECTIONS.join(','))
   .split(',')
   .map((s) => s.trim())
@@ -46,6 +48,9 @@ const settings = {
   readerRepeats: intFromEnv('BENCH_READER_REPEATS', 3),
   startupRuns: intFromEnv('BENCH_STARTUP_RUNS', 15),
   startupUsageRuns: intFromEnv('BENCH_STARTUP_USAGE_RUNS', 5),
+  httpCalls: intFromEnv('BENCH_HTTP_CALLS', 500),
+  httpRounds: intFromEnv('BENCH_HTTP_ROUNDS', 10),
+  httpStreamRounds: intFromEnv('BENCH_HTTP_STREAM_ROUNDS', 3),
 };
 
 const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -84,6 +89,8 @@ try {
   if (sections.includes('per-call')) results.perCall = await runPerCall({ rounds: settings.rounds, ids: settings.configurations, env, log });
   if (sections.includes('store')) results.storeBenches = await runStoreBenches({ env, log });
   if (sections.includes('burst')) results.burst = await runBurst({ scratch, env, rounds: settings.burstRounds, log });
+  if (sections.includes('http'))
+    results.http = await runHttp({ env, calls: settings.httpCalls, rounds: settings.httpRounds, streamRounds: settings.httpStreamRounds, log });
   if (sections.includes('startup')) results.startup = await runStartup({ scratch, env, runs: settings.startupRuns, usageRuns: settings.startupUsageRuns, log });
 } catch (error) {
   failure = error;

@@ -28,8 +28,9 @@ export function renderReport({ machine, finished, settings, sections, results })
   if (results.storeBenches || results.burst?.readers) out.push(...storeSection(results.storeBenches, results.burst), '');
   if (results.burst) out.push(...burstSection(results.burst, settings), '');
   if (results.startup) out.push(...startupSection(results.startup), '');
+  if (results.http) out.push(...httpSection(results.http), '');
   out.push(...versionsSection(), '');
-  const skipped = ['per-call', 'store', 'burst', 'startup'].filter((s) => !sections.includes(s));
+  const skipped = ['per-call', 'store', 'burst', 'startup', 'http'].filter((s) => !sections.includes(s));
   if (skipped.length > 0) out.push(`Sections not run (BENCH_SECTIONS): ${skipped.join(', ')}.`, '');
   return out.join('\n');
 }
@@ -284,6 +285,26 @@ function startupSection(startup) {
       '(left at its defaults, the OpenTelemetry register sends metrics to an OTLP collector on localhost:4318 at exit and retries for seconds when none listens), and its resource detectors are limited to `env,host,os,process,serviceinstance` (the cloud detectors query metadata services over the network).',
   );
   return out;
+}
+
+function httpSection(http) {
+  const n = http.nonInference;
+  const s = http.stream;
+  return [
+    '## 5. HTTP-level tracing of self-hosted servers (instrumentation-inference-servers)',
+    '',
+    '| measurement | instrumentation off | on | on / off |',
+    '|---|---|---|---|',
+    `| CPU per \`fetch\` to a non-inference URL (median of ${n.rounds} alternating rounds of ${n.calls} calls) | ${n.offMicros.toFixed(1)} µs | ${n.onMicros.toFixed(1)} µs | ${ratio(n.onMicros / n.offMicros)} |`,
+    `| peak RSS growth reading a ${(s.on.bytes / 2 ** 20).toFixed(0)} MB streamed chat answer (median of ${s.rounds}) | ${s.off.growthMB.toFixed(1)} MB | ${s.on.growthMB.toFixed(1)} MB | +${(s.on.growthMB - s.off.growthMB).toFixed(1)} MB |`,
+    `| CPU to read that answer | ${s.off.cpuMs.toFixed(0)} ms | ${s.on.cpuMs.toFixed(0)} ms | ${ratio(s.on.cpuMs / s.off.cpuMs)} |`,
+    '',
+    `Spans: ${n.spans} for the non-inference calls (none expected); ${s.on.spans.join(', ')} per instrumented stream run (one expected), ${s.off.spans.join(', ')} uninstrumented. ` +
+      '**Method.** A loopback server in its own process (packages/bench/src/http/server.cjs); each measurement in a fresh worker pinned to one CPU. ' +
+      'The non-inference calls are POSTs with a small JSON body to `/api/items` through global `fetch`, the instrumentation enabled and disabled in alternating rounds in one process. ' +
+      'The stream is an OpenAI-style SSE answer from a server configured as vLLM, read chunk by chunk; growth is the peak RSS while reading over the RSS after a warm-up stream of 8 MB. ' +
+      'Past its observation bound (4 MiB by default) the instrumentation keeps reading only usage and finish events.',
+  ];
 }
 
 function versionsSection() {
