@@ -1,5 +1,5 @@
 // `pnpm test:adversarial`: runs test/adversarial/ with the large counts (LLM_PROVENANCE_ADVERSARIAL=full:
-// 50 kill -9 runs, 40 storage faults, thousands of fuzzed inputs), has every family write its summary to
+// 66 kill -9 runs, 40 storage faults, thousands of fuzzed inputs), has every family write its summary to
 // .adversarial/ (git-ignored), merges them into .adversarial/summary.json and prints RELIABILITY.md's table.
 // Extra arguments go to vitest, e.g. `pnpm test:adversarial kill9`.
 import { spawnSync } from 'node:child_process';

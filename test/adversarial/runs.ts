@@ -14,7 +14,7 @@ function count(family: string, ci: number, fullRun: number): number {
 }
 
 export const RUNS = {
-  /** kill -9 runs of the exporter child and of a real app under the register hook. */
+  /** kill -9 runs timed from outside (the exporter child and a real app under the register hook); a third as many more are kills inside a write. */
   kill9: count('KILL9', 10, 50),
   /** storage faults at a random write/fsync index, across the fault kinds. */
   faults: count('FAULTS', 8, 40),
