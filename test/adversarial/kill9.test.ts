@@ -57,6 +57,13 @@ async function recoverAndCheck(dir: string, killedLog: string, acked: string[], 
   return cuts;
 }
 
+/** The id of the one log a killed writer left; it may end in a torn line (readStore refuses those), so it comes from the file name. */
+function onlyLogId(storeDir: string): string {
+  return readdirSync(path.join(storeDir, 'logs'))
+    .find((name) => name.endsWith('.jsonl'))!
+    .slice(0, -'.jsonl'.length);
+}
+
 /** The fault-injecting fs preload; FS_FAULTS_KILL_AT_WRITE makes it tear one write and SIGKILL the process. */
 const FS_FAULTS = path.join(path.dirname(EXPORT_CHILD), 'fs-faults.cjs');
 
@@ -102,9 +109,7 @@ describe(`kill -9 at random points (${RUNS.kill9} runs, seed ${SEED})`, () => {
       });
       expect(run.signal, `${label}: ${run.stderr}`).toBe('SIGKILL');
       expect(run.stderr, label).toMatch(/^fs-faults: torn \S+ \d+\/\d+\n$/);
-      const killedLog = readdirSync(path.join(dir, 'logs'))
-        .find((name) => name.endsWith('.jsonl'))!
-        .slice(0, -'.jsonl'.length);
+      const killedLog = onlyLogId(dir);
       note(summary, `torn writes under ${run.stderr.split(' ')[2]!.split('/')[0]}`);
       cut += await recoverAndCheck(
         dir,
@@ -130,10 +135,7 @@ describe(`kill -9 at random points (${RUNS.kill9} runs, seed ${SEED})`, () => {
       });
       expect(run.signal, label).toBe('SIGKILL');
       const acked = run.spans.map((span) => String(span.attributes['provenance.record.cid']));
-      // The log may end in a torn line (readStore refuses those): take its id from the file name.
-      const killedLog = readdirSync(path.join(run.storeDir!, 'logs'))
-        .find((name) => name.endsWith('.jsonl'))!
-        .slice(0, -'.jsonl'.length);
+      const killedLog = onlyLogId(run.storeDir!);
       await recoverAndCheck(run.storeDir!, killedLog, acked, label);
     }
   }, 600_000);

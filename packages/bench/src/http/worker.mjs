@@ -7,6 +7,7 @@
 //     stream, and the CPU the read took.
 import { InferenceServersInstrumentation } from '@llm-provenance/instrumentation-inference-servers';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { median } from '../stats.mjs';
 
 const [mode, base, amount, third] = process.argv.slice(2);
 const exporter = new InMemorySpanExporter();
@@ -16,7 +17,6 @@ const cpuMicros = (since) => {
   const used = process.cpuUsage(since);
   return used.user + used.system;
 };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (mode === 'non-inference') {
   const calls = Number(amount);
