@@ -1,4 +1,6 @@
-// An ordinary app that talks to five LLM providers through their own SDKs. It contains no tracing code:
+// An ordinary app that talks to five LLM providers through their own SDKs, and to two self-hosted model
+// servers (a vLLM server over plain `fetch`, a Hugging Face TGI server through @huggingface/inference).
+// It contains no tracing code:
 // running it as
 //
 //   node --import @llm-provenance/auto-instrumentations/register app.mjs
@@ -9,12 +11,14 @@
 //
 // Every SDK is configured the way it documents: from the environment. OPENAI_BASE_URL + OPENAI_API_KEY,
 // ANTHROPIC_BASE_URL + ANTHROPIC_API_KEY, GOOGLE_GEMINI_BASE_URL + GEMINI_API_KEY, GROQ_BASE_URL +
-// GROQ_API_KEY; the ollama package takes its host as an option, read here from OLLAMA_HOST.
+// GROQ_API_KEY; the ollama package takes its host as an option, read here from OLLAMA_HOST, and the
+// self-hosted servers' addresses come from VLLM_URL and TGI_URL (and vLLM's key from VLLM_API_KEY).
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import Groq from 'groq-sdk';
 import { Ollama } from 'ollama';
+import { InferenceClient } from '@huggingface/inference';
 import { withAttribution } from '@llm-provenance/auto-instrumentations';
 
 const openai = new OpenAI();
@@ -22,6 +26,8 @@ const anthropic = new Anthropic();
 const gemini = new GoogleGenAI({});
 const groq = new Groq();
 const ollama = new Ollama({ host: process.env.OLLAMA_HOST ?? 'http://127.0.0.1:11434' });
+const vllmUrl = process.env.VLLM_URL ?? 'http://127.0.0.1:8000';
+const tgi = new InferenceClient().endpoint(process.env.TGI_URL ?? 'http://127.0.0.1:8080');
 
 const show = (label, text) => console.log(`${label.padEnd(22)} ${text}`);
 
@@ -109,3 +115,19 @@ show('openai  tool call', `${call?.function.name}(${call?.function.arguments})`)
 
 const embeddings = await openai.embeddings.create({ model: 'text-embedding-3-small', input: ['provenance', 'audit trail'] });
 show('openai  embeddings', `${embeddings.data.length} vectors of ${embeddings.data[0].embedding.length} dimensions`);
+
+// Carol summarises on the team's own GPUs: a vLLM server called with plain fetch (no SDK: which host is a
+// vLLM server comes from LLM_PROVENANCE_INFERENCE_SERVERS), and a TGI server through @huggingface/inference.
+await withAttribution({ userId: 'carol', taskId: 'summaries' }, async () => {
+  const response = await fetch(`${vllmUrl}/v1/chat/completions`, {
+    method: 'POST',
+    // vLLM started with --api-key checks the bearer token (read here from VLLM_API_KEY).
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${process.env.VLLM_API_KEY}` },
+    body: JSON.stringify({ model: 'Qwen/Qwen2.5-1.5B-Instruct', messages: [{ role: 'user', content: 'Summarise the audit log' }] }),
+  });
+  const completion = await response.json();
+  show('vllm    chat (fetch)', completion.choices[0].message.content);
+
+  const chat = await tgi.chatCompletion({ model: 'tgi', messages: [{ role: 'user', content: 'Summarise the incident report' }], max_tokens: 64 });
+  show('tgi     chat', chat.choices[0].message.content);
+});

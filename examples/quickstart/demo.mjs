@@ -1,7 +1,7 @@
 // `pnpm demo`: runs app.mjs the way a user would, under
 //   node --import @llm-provenance/auto-instrumentations/register app.mjs
-// against one loopback emulator speaking the OpenAI, Anthropic, Gemini, Groq and Ollama wire formats (dummy
-// keys, no network), then reads the provenance store it wrote: every record with its CIDs, who spent what
+// against loopback emulators speaking the OpenAI, Anthropic, Gemini, Groq and Ollama wire formats, and a
+// self-hosted vLLM and TGI server (dummy keys, no network), then reads the provenance store it wrote: every record with its CIDs, who spent what
 // (credit assignment), where the same input got different outputs (consistency), and finally verifies it.
 // Usage: node demo.mjs [--store <dir>]   (default ./.llm-provenance, reset each run)
 import { spawn } from 'node:child_process';
@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startEmulator } from '@llm-provenance/provider-emulators';
+import { startEmulator, tgi } from '@llm-provenance/provider-emulators';
 import { readStoreRecords, storeSpanViews, verifyStore } from '@llm-provenance/cid-exporter';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,11 +33,16 @@ const relative = (file) => path.relative(userCwd, file) || '.';
 const DUMMY_KEY = 'sk-demo-not-a-real-key';
 
 console.log(bold('llm-provenance quickstart'));
-console.log(dim('An unmodified five-provider app, traced from the command line, audited from its store.'));
+console.log(dim('An unmodified app using five providers and two self-hosted servers, traced from the command line, audited from its store.'));
 
-step(1, 'Start a loopback emulator for OpenAI, Anthropic, Gemini, Groq and Ollama');
+step(1, 'Start loopback emulators: OpenAI, Anthropic, Gemini, Groq and Ollama; a vLLM server; a TGI server');
 const emulator = await startEmulator();
+// Two more, each standing in for a server of your own on its own address.
+const vllmServer = await startEmulator();
+const tgiServer = await startEmulator({ providers: [tgi] });
 console.log(`   ${emulator.url}  ${dim('(speaks each provider’s wire format; nothing leaves this machine)')}`);
+console.log(`   ${vllmServer.url}  ${dim('(a vLLM server)')}`);
+console.log(`   ${tgiServer.url}  ${dim('(a Hugging Face TGI server)')}`);
 // The app's first two calls ask gpt-4o-mini the same question. Real models do not always answer alike;
 // these two scenarios make the emulator do the same, so the consistency check below has something to find.
 const answers = ['1989', '1991'];
@@ -56,6 +61,8 @@ const sdkEnv = {
   GOOGLE_GEMINI_BASE_URL: emulator.url,
   GROQ_BASE_URL: emulator.url,
   OLLAMA_HOST: emulator.url,
+  VLLM_URL: vllmServer.url,
+  TGI_URL: tgiServer.url,
 };
 const env = {
   ...process.env,
@@ -64,9 +71,12 @@ const env = {
   ANTHROPIC_API_KEY: DUMMY_KEY,
   GEMINI_API_KEY: DUMMY_KEY,
   GROQ_API_KEY: DUMMY_KEY,
+  VLLM_API_KEY: DUMMY_KEY,
   OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? 'quickstart',
   LLM_PROVENANCE_DIR: storeDir,
   LLM_PROVENANCE_STORE: 'on',
+  // Which address is which kind of self-hosted server: calls to it without an SDK are traced by route.
+  LLM_PROVENANCE_INFERENCE_SERVERS: `vllm=${vllmServer.url}`,
 };
 // Settings that would take precedence over the ones above (and send a real credential to the emulator,
 // or make @google/genai warn about two keys / switch to Vertex AI) are not passed on.
@@ -75,7 +85,8 @@ const args = ['--import', '@llm-provenance/auto-instrumentations/register', 'app
 const storeVar = storeDir === path.join(here, '.llm-provenance') ? '' : `LLM_PROVENANCE_DIR=${path.relative(here, storeDir)} `;
 const cdPrefix = relative(here) === '.' ? '' : `cd ${relative(here)} && `;
 console.log(`   ${dim('$')} ${cdPrefix}${storeVar}node ${args.join(' ')}`);
-console.log(`   ${dim(`with ${Object.keys(sdkEnv).join(', ')} = ${emulator.url}, dummy *_API_KEY`)}`);
+console.log(`   ${dim(`with ${Object.keys(sdkEnv).join(', ')} set to the emulators, dummy *_API_KEY`)}`);
+console.log(`   ${dim(`and LLM_PROVENANCE_INFERENCE_SERVERS=${env.LLM_PROVENANCE_INFERENCE_SERVERS}`)}`);
 const exitCode = await new Promise((resolve, reject) => {
   const child = spawn(process.execPath, args, { cwd: here, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) => {
@@ -94,12 +105,13 @@ const exitCode = await new Promise((resolve, reject) => {
   child.on('error', reject);
   child.on('close', (code, signal) => resolve(signal ? 128 : code));
 });
-await emulator.close();
+await Promise.all([emulator.close(), vllmServer.close(), tgiServer.close()]);
 if (exitCode !== 0) {
   console.error(red(`\napp.mjs exited with ${exitCode}; stopping.`));
   process.exit(1);
 }
-console.log(`   ${green('✔')} ${emulator.requests.length} requests answered by the emulator`);
+const answered = emulator.requests.length + vllmServer.requests.length + tgiServer.requests.length;
+console.log(`   ${green('✔')} ${answered} requests answered by the emulators`);
 
 step(3, 'Where the traces went');
 console.log(`   provenance store  ${bold(relative(storeDir))}`);

@@ -1,6 +1,6 @@
 /**
- * `pnpm demo` (examples/quickstart/demo.mjs) end to end, with its store in a temp dir: the five-provider
- * app runs under --import, and what the demo prints is checked against the store read independently
+ * `pnpm demo` (examples/quickstart/demo.mjs) end to end, with its store in a temp dir: the app (five provider
+ * SDKs, a vLLM server over fetch, a TGI server through @huggingface/inference) runs under --import, and what the demo prints is checked against the store read independently
  * (test/harness readStore: multiformats only, every CID recomputed).
  */
 import { execFile } from 'node:child_process';
@@ -21,7 +21,7 @@ function lineMatching(...words: Array<string | number>): RegExp {
 const dollars = (amount: number) => `$${amount.toFixed(8)}`;
 
 describe('quickstart demo', () => {
-  it('traces all five providers from one unmodified app, attributes their cost, finds the inconsistent answers and verifies the store', async () => {
+  it('traces five providers and two self-hosted servers from one unmodified app, attributes their cost, finds the inconsistent answers and verifies the store', async () => {
     const storeDir = path.join(testTempDir('quickstart-'), 'store');
     const receiver = await startOtlpReceiver();
     const env = { PATH: process.env.PATH, NO_COLOR: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
@@ -30,7 +30,7 @@ describe('quickstart demo', () => {
     );
     expect(stderr).toBe('');
 
-    // The store holds exactly the app's eleven calls, across the five providers, in call order.
+    // The store holds exactly the app's thirteen calls, across five providers and two self-hosted servers, in call order.
     const { logs, checkpoints, blocks } = await readStore(storeDir);
     expect(logs).toHaveLength(1);
     const [log] = logs;
@@ -54,21 +54,32 @@ describe('quickstart demo', () => {
       ['openai', 'chat', 'gpt-4o-mini', true],
       ['openai', 'chat', 'gpt-4o-mini', null],
       ['openai', 'embeddings', 'text-embedding-3-small', null],
+      ['vllm', 'chat', 'Qwen/Qwen2.5-1.5B-Instruct', null],
+      ['hf.tgi', 'chat', 'tgi', false],
     ]);
-    // Attribution from withAttribution() in the app: alice's two fact checks, bob's four release-note calls.
+    // The self-hosted calls: one through plain fetch (traced by route), one through @huggingface/inference
+    // (traced by its instrumentation, with no second span from the fetch underneath).
+    expect(records.slice(11).map((record) => record.scope.name)).toEqual([
+      '@llm-provenance/instrumentation-inference-servers',
+      '@llm-provenance/instrumentation-huggingface',
+    ]);
+    // Attribution from withAttribution() in the app: alice's two fact checks, bob's four release-note calls,
+    // carol's two summaries on the self-hosted servers.
     expect(records.map((record) => [record.attributes['enduser.id'] ?? null, record.attributes['provenance.task.id'] ?? null])).toEqual([
       ['alice', 'fact-check'],
       ['alice', 'fact-check'],
       ...Array(4).fill(['bob', 'release-notes']),
       ...Array(5).fill([null, null]),
+      ['carol', 'summaries'],
+      ['carol', 'summaries'],
     ]);
-    expect(checkpoints).toEqual([`${log!.logId}.000000000011.json`]);
+    expect(checkpoints).toEqual([`${log!.logId}.000000000013.json`]);
 
-    // With an OTLP endpoint set, the same eleven spans went there too, carrying the store's record CIDs.
+    // With an OTLP endpoint set, the same thirteen spans went there too, carrying the store's record CIDs.
     expect(stdout).toContain(`OTLP              ${receiver.url}`);
     // (OTLP batches may arrive in any order, so spans are matched to records by span id.)
     const cidBySpanId = new Map(records.map((record, seq) => [record.spanId, log!.cids[seq]]));
-    expect(receiver.spans()).toHaveLength(11);
+    expect(receiver.spans()).toHaveLength(13);
     for (const span of receiver.spans()) expect(span.attributes['provenance.record.cid']).toBe(cidBySpanId.get(span.spanId));
     expect(new Set(receiver.spans().map((span) => span.attributes['provenance.record.cid']))).toEqual(new Set(log!.cids));
     expect(receiver.spans()[0]!.resource['service.name']).toBe('quickstart');
@@ -85,10 +96,12 @@ describe('quickstart demo', () => {
       'app │ ollama  chat           Echo: Draft a commit message',
       'app │ openai  stream         Echo: Name three hash functions',
       'app │ openai  embeddings     2 vectors of 1536 dimensions',
+      'app │ vllm    chat (fetch)   Echo: Summarise the audit log',
+      'app │ tgi     chat           Echo: Summarise the incident report',
     ]) {
       expect(stdout).toContain(line);
     }
-    expect(stdout).toContain('✔ 11 requests answered by the emulator');
+    expect(stdout).toContain('✔ 13 requests answered by the emulators');
 
     // Per record: provider · operation · model, tokens, cost, and the record / input / output CIDs.
     records.forEach((record, seq) => {
@@ -97,9 +110,11 @@ describe('quickstart demo', () => {
         `${a['gen_ai.usage.input_tokens']} in`,
         ...(a['gen_ai.usage.output_tokens'] === undefined ? [] : [`${a['gen_ai.usage.output_tokens']} out`]),
       ];
+      // The price table has no entry for a self-hosted model: its cost is unknown, not zero.
+      const cost = a['gen_ai.usage.cost.amount'] === undefined ? 'unknown' : `${dollars(a['gen_ai.usage.cost.amount'])} (price_table)`;
       const block = [
         `#${seq} ${a['gen_ai.provider.name']} · ${a['gen_ai.operation.name']} · ${a['gen_ai.response.model']}`,
-        `      tokens  ${tokens.join(' · ')}   cost  ${dollars(a['gen_ai.usage.cost.amount'])} (price_table)`,
+        `      tokens  ${tokens.join(' · ')}   cost  ${cost}`,
         `      record  ${log!.cids[seq]}`,
         `      input   ${record.input['/']}`,
         `      output  ${record.output ? record.output['/'] : 'none (embedding vectors are not stored as content)'}`,
@@ -111,32 +126,35 @@ describe('quickstart demo', () => {
 
     // Credit assignment: totals per provider and per user/task, recomputed here from the store.
     const totals = (keyOf: (attributes: Record<string, any>) => string) => {
-      const out = new Map<string, { calls: number; input: number; output: number; cost: number }>();
+      const out = new Map<string, { calls: number; input: number; output: number; cost: number; unpriced: number }>();
       for (const { attributes } of records) {
-        const t = out.get(keyOf(attributes)) ?? { calls: 0, input: 0, output: 0, cost: 0 };
+        const t = out.get(keyOf(attributes)) ?? { calls: 0, input: 0, output: 0, cost: 0, unpriced: 0 };
         t.calls += 1;
         t.input += attributes['gen_ai.usage.input_tokens'] ?? 0;
         t.output += attributes['gen_ai.usage.output_tokens'] ?? 0;
-        t.cost += attributes['gen_ai.usage.cost.amount'];
+        if (attributes['gen_ai.usage.cost.amount'] === undefined) t.unpriced += 1;
+        else t.cost += attributes['gen_ai.usage.cost.amount'];
         out.set(keyOf(attributes), t);
       }
       return out;
     };
     const byProvider = totals((a) => a['gen_ai.provider.name']);
-    expect([...byProvider.keys()]).toEqual(['openai', 'anthropic', 'gcp.gemini', 'groq', 'ollama']);
-    for (const [provider, t] of byProvider) expect(stdout).toMatch(lineMatching(provider, t.calls, t.input, t.output, dollars(t.cost)));
+    expect([...byProvider.keys()]).toEqual(['openai', 'anthropic', 'gcp.gemini', 'groq', 'ollama', 'vllm', 'hf.tgi']);
+    const unpriced = (t: { unpriced: number }) => (t.unpriced ? ['+', t.unpriced, 'unpriced'] : []);
+    for (const [provider, t] of byProvider) expect(stdout).toMatch(lineMatching(provider, t.calls, t.input, t.output, dollars(t.cost), ...unpriced(t)));
+    expect(byProvider.get('vllm')).toMatchObject({ calls: 1, unpriced: 1 });
     const byUser = totals((a) => (a['enduser.id'] ? `${a['enduser.id']} / ${a['provenance.task.id']}` : '(unattributed)'));
     // The emulator's token rule: 13 words of question, a one-word answer, twice.
     expect(byUser.get('alice / fact-check')).toMatchObject({ calls: 2, input: 26, output: 2 });
-    for (const [user, t] of byUser) expect(stdout).toMatch(lineMatching(user, t.calls, t.input, t.output, dollars(t.cost)));
+    for (const [user, t] of byUser) expect(stdout).toMatch(lineMatching(user, t.calls, t.input, t.output, dollars(t.cost), ...unpriced(t)));
     const grandTotal = [...byProvider.values()].reduce((sum, t) => sum + t.cost, 0);
     // One total line under each table.
-    expect(stdout.match(new RegExp(lineMatching('total', 11, 75, 52, dollars(grandTotal)).source, 'gm'))).toHaveLength(2);
+    expect(stdout.match(new RegExp(lineMatching('total', 13, 83, 62, dollars(grandTotal), '+', 2, 'unpriced').source, 'gm'))).toHaveLength(2);
 
     // Consistency: the two fact checks share one input CID and got different outputs; every other input is unique.
     const inputs = records.map((record) => record.input['/']);
     expect(inputs[1]).toBe(inputs[0]);
-    expect(new Set(inputs).size).toBe(10);
+    expect(new Set(inputs).size).toBe(12);
     const [first, second] = records.map((record) => record.output?.['/']);
     expect(first).not.toBe(second);
     expect(stdout).toContain(
@@ -145,12 +163,12 @@ describe('quickstart demo', () => {
         `      #0 openai gpt-4o-mini -> output ${first}  1989`,
         `      #1 openai gpt-4o-mini -> output ${second}  1991`,
         '   ✘ 2 different outputs for one input: inconsistent, check these answers before trusting them',
-        '   10 distinct inputs over 11 calls; 1 asked more than once, 1 of them with differing outputs',
+        '   12 distinct inputs over 13 calls; 1 asked more than once, 1 of them with differing outputs',
       ].join('\n'),
     );
 
     // Verification comes last, and every payload block in the store was re-hashed.
-    const verified = stdout.indexOf(`✔ log ${log!.logId}: 11 records, hash chain intact, 1 signed checkpoint covering 11/11`);
+    const verified = stdout.indexOf(`✔ log ${log!.logId}: 13 records, hash chain intact, 1 signed checkpoint covering 13/13`);
     expect(verified).toBeGreaterThan(stdout.indexOf('Consistency'));
     expect(stdout).toContain(`✔ ${blocks.size} payload blocks re-hashed, every CID matches its bytes`);
 
