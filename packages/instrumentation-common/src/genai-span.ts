@@ -216,7 +216,7 @@ export class GenAISpan {
   recordResponse(response: GenAIResponse | undefined, complete = true): void {
     if (this.ended || !response) return;
     if (typeof response.requestId === 'string' && response.requestId !== '') this.requestId = response.requestId;
-    const attributes = responseSpanAttributes(response, this.policy, this.providerName, this.requestModel);
+    const attributes = responseSpanAttributes(response, this.policy, this.providerName, this.requestModel, (performance.now() - this.startedAt) / 1000);
     if (complete && isUsageUnknown(this.operationName, response.usage)) attributes[ATTR_PROVENANCE_USAGE_UNKNOWN] = true;
     const requestId = this.knownRequestId();
     if (requestId) attributes[ATTR_PROVENANCE_PROVIDER_REQUEST_ID] = this.recordedRequestId = requestId;

@@ -12,18 +12,31 @@ import { BUILTIN_PRICE_TABLE } from './builtin-prices.js';
 /** Env var naming a JSON price-table file (same shape as {@link PriceTable}). */
 export const ENV_PRICE_TABLE = 'LLM_PROVENANCE_PRICE_TABLE';
 
-/** Prices of one model, per 1M tokens, in `currency` (default USD). */
+/**
+ * Prices of one model, in `currency` (default USD): per 1M tokens (`input` and `output`, both or
+ * neither), per hour of call time (`perHour`, for a dedicated server billed by the hour), or both (the
+ * costs add up). `input: 0, output: 0` prices a model as free (a local or self-hosted model).
+ */
 export interface ModelPrice {
-  /** Uncached input tokens. */
-  input: number;
-  /** Output tokens (reasoning tokens included, as providers bill them). */
-  output: number;
-  /** Input tokens served from the provider's cache; defaults to `input`. */
+  /** Uncached input tokens, per 1M. */
+  input?: number;
+  /** Output tokens (reasoning tokens included, as providers bill them), per 1M. */
+  output?: number;
+  /** Input tokens served from the provider's cache, per 1M; defaults to `input`. */
   cachedInput?: number;
-  /** Input tokens written to the provider's cache; defaults to `input`. */
+  /** Input tokens written to the provider's cache, per 1M; defaults to `input`. */
   cacheCreationInput?: number;
+  /**
+   * Per hour of call time, for a server billed by the hour: a call costs its duration (request to last
+   * byte of the response) times this rate. Calls that overlap each pay for their own time.
+   */
+  perHour?: number;
   /** ISO 4217; default 'USD'. */
   currency?: string;
+  /** When the price was taken from `source` (`YYYY-MM` or `YYYY-MM-DD`). Every built-in price has one. */
+  asOf?: string;
+  /** Where the price was taken from (a pricing page's URL, a contract, ...). Every built-in price has one. */
+  source?: string;
 }
 
 /**
@@ -63,23 +76,37 @@ export function validatePriceTable(table: unknown, where = 'price table'): Price
     for (const [model, price] of Object.entries(models as Record<string, unknown>)) {
       const p = price as Record<string, unknown> | null;
       const at = `${where}: ${provider} / ${model}`;
-      if (!p || typeof p !== 'object') throw new TypeError(`${at}: expected { input, output }`);
-      for (const field of ['input', 'output'] as const) {
-        if (typeof p[field] !== 'number' || !Number.isFinite(p[field]) || p[field] < 0) {
-          throw new TypeError(`${at}: "${field}" must be a non-negative number (USD per 1M tokens)`);
+      if (!p || typeof p !== 'object' || Array.isArray(p)) throw new TypeError(`${at}: expected { input, output } or { perHour }`);
+      const tokenPriced = p.input !== undefined || p.output !== undefined;
+      if (!tokenPriced && p.perHour === undefined) {
+        throw new TypeError(`${at}: needs "input" and "output" (per 1M tokens), "perHour", or both`);
+      }
+      if (tokenPriced) {
+        for (const field of ['input', 'output'] as const) {
+          if (!isPrice(p[field])) throw new TypeError(`${at}: "${field}" must be a non-negative number (per 1M tokens)`);
         }
       }
-      for (const field of ['cachedInput', 'cacheCreationInput'] as const) {
-        if (p[field] !== undefined && (typeof p[field] !== 'number' || !Number.isFinite(p[field]) || p[field] < 0)) {
-          throw new TypeError(`${at}: "${field}" must be a non-negative number when given`);
-        }
+      for (const field of ['cachedInput', 'cacheCreationInput', 'perHour'] as const) {
+        if (p[field] !== undefined && !isPrice(p[field])) throw new TypeError(`${at}: "${field}" must be a non-negative number when given`);
+      }
+      if (!tokenPriced && (p.cachedInput !== undefined || p.cacheCreationInput !== undefined)) {
+        throw new TypeError(`${at}: "cachedInput" and "cacheCreationInput" need "input" and "output"`);
       }
       if (p.currency !== undefined && (typeof p.currency !== 'string' || !/^[A-Z]{3}$/.test(p.currency))) {
         throw new TypeError(`${at}: "currency" must be an ISO 4217 code such as "USD"`);
       }
+      if (p.asOf !== undefined && (typeof p.asOf !== 'string' || !/^\d{4}-\d{2}(-\d{2})?$/.test(p.asOf))) {
+        throw new TypeError(`${at}: "asOf" must be a date such as "2025-08" or "2025-08-14"`);
+      }
+      if (p.source !== undefined && typeof p.source !== 'string') throw new TypeError(`${at}: "source" must be a string`);
     }
   }
   return table as PriceTable;
+}
+
+function isPrice(value: unknown): boolean {
+  // NaN or Infinity would make every cost NaN (or Infinity) instead of failing where the table is given.
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 /** Reads and validates a JSON price-table file; throws an error naming the file and the problem. */
@@ -109,11 +136,32 @@ export function mergePriceTables(...tables: Array<PriceTable | undefined>): Pric
   return out;
 }
 
+/** The prices that came from the user (file or option): their costs say `user_table`. */
+const USER_PRICES = new WeakSet<ModelPrice>();
+
+/**
+ * A copy of a user's table whose every entry is marked as the user's. Copied, so that an entry the user
+ * reuses from `BUILTIN_PRICE_TABLE` (a spread of it, say) is marked in the user's table only.
+ */
+function userTable(table: PriceTable | undefined): PriceTable | undefined {
+  if (!table) return undefined;
+  const out: PriceTable = {};
+  for (const [provider, models] of Object.entries(table)) {
+    out[provider] = {};
+    for (const [model, price] of Object.entries(models)) {
+      const copy = { ...price };
+      USER_PRICES.add(copy);
+      out[provider][model] = copy;
+    }
+  }
+  return out;
+}
+
 /**
  * The effective price table: built-in, then the file named by `LLM_PROVENANCE_PRICE_TABLE`, then
  * `option` (each overriding the previous per model). A bad option throws (it is the caller's code); a
  * bad env file is reported through OTel diag and skipped, so a typo in the environment cannot stop the
- * application.
+ * application. Costs computed from the file's or the option's entries say `user_table`.
  */
 export function resolvePriceTable(option?: PriceTable, env: NodeJS.ProcessEnv = process.env): PriceTable {
   const fromOption = option === undefined ? undefined : validatePriceTable(option, 'priceTable option');
@@ -126,24 +174,33 @@ export function resolvePriceTable(option?: PriceTable, env: NodeJS.ProcessEnv = 
       diag.error(`${(err as Error).message}; using the built-in prices`);
     }
   }
-  return mergePriceTables(BUILTIN_PRICE_TABLE, fromEnv, fromOption);
+  return mergePriceTables(BUILTIN_PRICE_TABLE, userTable(fromEnv), userTable(fromOption));
 }
 
-/** Dated snapshot suffixes: -2024-08-06, -20241022, -0125, -latest, -preview-... are tried without. */
-const SNAPSHOT_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest)$/;
+/**
+ * Dated snapshot and version suffixes, tried without: OpenAI's `-2024-08-06` and `-0125`, Anthropic's
+ * `-20241022`, Gemini's stable versions `-001` / `-002`, and `-latest` aliases.
+ */
+const SNAPSHOT_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|\d{3}|latest)$/;
+
+/** Gemini's resource-name form of a model, `models/gemini-2.5-flash`, is priced as the bare name. */
+const MODEL_RESOURCE_PREFIX = 'models/';
 
 /**
  * The price of `model` at `provider`: exact model key, then the model with a dated snapshot suffix
- * removed (`gpt-4o-2024-08-06` -> `gpt-4o`, `claude-3-5-sonnet-20241022` -> `claude-3-5-sonnet`), then
- * the provider's `*` entry. Undefined when unknown.
+ * removed (`gpt-4o-mini-2024-07-18` -> `gpt-4o-mini`, `claude-3-5-sonnet-20241022` ->
+ * `claude-3-5-sonnet`, `gemini-2.0-flash-001` -> `gemini-2.0-flash`), each also without a leading
+ * `models/`, then the provider's `*` entry. Undefined when unknown.
  */
 export function lookupPrice(table: PriceTable, provider: string, model: string | undefined): ModelPrice | undefined {
   const models = table[provider];
   if (!models) return undefined;
   if (model) {
     if (Object.hasOwn(models, model)) return models[model];
-    const base = model.replace(SNAPSHOT_SUFFIX, '');
-    if (base !== model && Object.hasOwn(models, base)) return models[base];
+    const bare = model.startsWith(MODEL_RESOURCE_PREFIX) ? model.slice(MODEL_RESOURCE_PREFIX.length) : model;
+    if (bare !== model && Object.hasOwn(models, bare)) return models[bare];
+    const base = bare.replace(SNAPSHOT_SUFFIX, '');
+    if (base !== bare && Object.hasOwn(models, base)) return models[base];
   }
   return Object.hasOwn(models, '*') ? models['*'] : undefined;
 }
@@ -176,26 +233,35 @@ function cachedPriceOf(table: PriceTable, provider: string, model: string | unde
 }
 
 /**
- * Cost of a call from its token usage. Cached input tokens are part of `inputTokens` (conventions) and
- * are billed at `cachedInput`; cache-creation tokens at `cacheCreationInput`; the rest at `input`.
- * Undefined when the price or the token counts are unknown (unknown is not 0).
+ * Cost of a call from its token usage and, for a price per hour, its duration. Cached input tokens are
+ * part of `inputTokens` (conventions) and are billed at `cachedInput`; cache-creation tokens at
+ * `cacheCreationInput`; the rest at `input`. Undefined when the price, or what it is charged on (token
+ * counts for a token price, the duration for an hourly one), is unknown: unknown is not 0.
  */
-export function computeCost(price: ModelPrice | undefined, usage: TokenUsage | undefined): Cost | undefined {
-  if (!price || !usage) return undefined;
-  const { inputTokens, outputTokens } = usage;
-  if (typeof inputTokens !== 'number' && typeof outputTokens !== 'number') return undefined;
-  const input = inputTokens ?? 0;
-  const cached = Math.min(usage.cacheReadInputTokens ?? 0, input);
-  const created = Math.min(usage.cacheCreationInputTokens ?? 0, input - cached);
-  const plain = input - cached - created;
-  const micros =
-    plain * price.input +
-    cached * (price.cachedInput ?? price.input) +
-    created * (price.cacheCreationInput ?? price.input) +
-    (outputTokens ?? 0) * price.output;
+export function computeCost(price: ModelPrice | undefined, usage: TokenUsage | undefined, durationSeconds?: number): Cost | undefined {
+  if (!price) return undefined;
+  let micros = 0;
+  if (price.input !== undefined && price.output !== undefined) {
+    if (!usage) return undefined;
+    const { inputTokens, outputTokens } = usage;
+    if (typeof inputTokens !== 'number' && typeof outputTokens !== 'number') return undefined;
+    const input = inputTokens ?? 0;
+    const cached = Math.min(usage.cacheReadInputTokens ?? 0, input);
+    const created = Math.min(usage.cacheCreationInputTokens ?? 0, input - cached);
+    const plain = input - cached - created;
+    micros +=
+      plain * price.input +
+      cached * (price.cachedInput ?? price.input) +
+      created * (price.cacheCreationInput ?? price.input) +
+      (outputTokens ?? 0) * price.output;
+  }
+  if (price.perHour !== undefined) {
+    if (typeof durationSeconds !== 'number' || !Number.isFinite(durationSeconds) || durationSeconds < 0) return undefined;
+    micros += (durationSeconds / 3600) * price.perHour * 1_000_000;
+  }
   // Round away binary noise (0.1 + 0.2) at 12 decimal places, far below a billing unit.
   const amount = Math.round((micros / 1_000_000) * 1e12) / 1e12;
-  return { amount, currency: price.currency ?? 'USD', source: GenAiCostSource.PRICE_TABLE };
+  return { amount, currency: price.currency ?? 'USD', source: USER_PRICES.has(price) ? GenAiCostSource.USER_TABLE : GenAiCostSource.PRICE_TABLE };
 }
 
 /** The cost attributes (`gen_ai.usage.cost.*`) of `cost`, or {} for none. */

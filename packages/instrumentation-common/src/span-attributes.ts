@@ -80,8 +80,17 @@ function addRequestContent(content: GenAIRequestContent | undefined, out: Attrib
   return out;
 }
 
-/** What a response adds: ids, finish reasons, usage, cost (provider's, else the price table's), output. */
-export function responseSpanAttributes(response: GenAIResponse, policy: GenAIPolicy, providerName: string, requestModel: string | undefined): Attributes {
+/**
+ * What a response adds: ids, finish reasons, usage, cost (provider's, else the price table's), output.
+ * `durationSeconds` (the call's time so far) prices a model priced per hour.
+ */
+export function responseSpanAttributes(
+  response: GenAIResponse,
+  policy: GenAIPolicy,
+  providerName: string,
+  requestModel: string | undefined,
+  durationSeconds?: number,
+): Attributes {
   const out: Attributes = {};
   copyWithoutContent(response.attributes, out);
   setDefined(out, ATTR_GEN_AI_RESPONSE_ID, response.id);
@@ -105,12 +114,12 @@ export function responseSpanAttributes(response: GenAIResponse, policy: GenAIPol
     out[ATTR_GEN_AI_USAGE_COST_AMOUNT] = providerCost.amount;
     out[ATTR_GEN_AI_USAGE_COST_CURRENCY] = providerCost.currency;
     out[ATTR_GEN_AI_USAGE_COST_SOURCE] = GenAiCostSource.PROVIDER;
-  } else if (usage) {
+  } else {
     // The response model (often a dated snapshot) first, then the requested one.
     const model = response.model ?? requestModel;
     let price = cachedPrice(policy.priceTable, providerName, model ?? undefined);
     if (!price && response.model && requestModel) price = cachedPrice(policy.priceTable, providerName, requestModel);
-    const cost = computeCost(price, usage);
+    const cost = computeCost(price, usage, durationSeconds);
     if (cost) {
       out[ATTR_GEN_AI_USAGE_COST_AMOUNT] = cost.amount;
       out[ATTR_GEN_AI_USAGE_COST_CURRENCY] = cost.currency;

@@ -163,12 +163,30 @@ describe('price table', () => {
   afterEach(() => diag.disable());
 
   it('looks models up exactly, then without a dated snapshot suffix, then by the provider wildcard', () => {
-    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 'gpt-4o-mini')).toEqual({ input: 0.15, cachedInput: 0.075, output: 0.6 });
-    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 'gpt-4o-2024-08-06')).toEqual({ input: 2.5, cachedInput: 1.25, output: 10 });
+    const openai = { asOf: '2025-08', source: 'https://openai.com/api/pricing/' };
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 'gpt-4o-mini')).toEqual({ input: 0.15, cachedInput: 0.075, output: 0.6, ...openai });
+    // Dated aliases and versions resolve to the model's price.
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 'gpt-4o-mini-2024-07-18')).toBe(BUILTIN_PRICE_TABLE.openai['gpt-4o-mini']);
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 'gpt-4o-2024-08-06')).toEqual({ input: 2.5, cachedInput: 1.25, output: 10, ...openai });
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 'gpt-3.5-turbo-0125')).toBe(BUILTIN_PRICE_TABLE.openai['gpt-3.5-turbo']);
     expect(lookupPrice(BUILTIN_PRICE_TABLE, 'anthropic', 'claude-3-5-sonnet-20241022')?.input).toBe(3);
-    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'ollama', 'llama3.2')).toEqual({ input: 0, output: 0 });
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'anthropic', 'claude-sonnet-4-20250514')).toBe(BUILTIN_PRICE_TABLE.anthropic['claude-sonnet-4']);
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'gcp.gemini', 'gemini-2.0-flash-001')).toBe(BUILTIN_PRICE_TABLE['gcp.gemini']['gemini-2.0-flash']);
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'gcp.gemini', 'models/gemini-2.5-flash')).toBe(BUILTIN_PRICE_TABLE['gcp.gemini']['gemini-2.5-flash']);
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'ollama', 'llama3.2')).toMatchObject({ input: 0, output: 0 });
     expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 'my-finetune')).toBeUndefined();
     expect(lookupPrice(BUILTIN_PRICE_TABLE, 'vllm', 'x')).toBeUndefined();
+  });
+
+  it('says for every built-in price when and where it was taken', () => {
+    const entries = Object.entries(BUILTIN_PRICE_TABLE).flatMap(([provider, models]) =>
+      Object.entries(models).map(([model, price]) => ({ provider, model, price })),
+    );
+    expect(entries.length).toBeGreaterThan(40);
+    for (const { provider, model, price } of entries) {
+      expect({ provider, model, asOf: price.asOf }).toEqual({ provider, model, asOf: expect.stringMatching(/^\d{4}-\d{2}(-\d{2})?$/) });
+      expect({ provider, model, source: price.source }).toEqual({ provider, model, source: expect.stringMatching(/^https:\/\//) });
+    }
   });
 
   it('bills cached input at the cached price and leaves unknown usage without cost', () => {
@@ -191,6 +209,35 @@ describe('price table', () => {
     expect(computeCost({ input: 0, output: 0 }, { inputTokens: 10, outputTokens: 5 })).toEqual({ amount: 0, currency: 'USD', source: 'price_table' });
   });
 
+  it('prices a call by the hour of call time, by tokens, or both, and leaves an unknown duration without cost', () => {
+    // $3.60 an hour is $0.001 a second.
+    expect(computeCost({ perHour: 3.6 }, undefined, 2.5)).toEqual({ amount: 0.0025, currency: 'USD', source: 'price_table' });
+    expect(computeCost({ perHour: 3.6, currency: 'EUR' }, { inputTokens: 10 }, 0.5)).toEqual({ amount: 0.0005, currency: 'EUR', source: 'price_table' });
+    expect(computeCost({ perHour: 3.6 }, { inputTokens: 10 }, undefined)).toBeUndefined();
+    expect(computeCost({ perHour: 3.6 }, undefined, Number.NaN)).toBeUndefined();
+    // Both: the token cost and the time cost add up.
+    expect(computeCost({ input: 1, output: 2, perHour: 3.6 }, { inputTokens: 1000, outputTokens: 500 }, 1)?.amount).toBe(0.001 + 0.002);
+    // A token price with no token counts is unknown even when the duration is known.
+    expect(computeCost({ input: 1, output: 2, perHour: 3.6 }, {}, 1)).toBeUndefined();
+  });
+
+  it('says user_table for a cost priced from the file or the option, price_table for a built-in price', () => {
+    const dir = testTempDir('prices-');
+    const file = path.join(dir, 'prices.json');
+    writeFileSync(file, JSON.stringify({ vllm: { '*': { input: 0, output: 0 } } }));
+    // The option reuses a built-in entry object: it is the user's choice in the user's table only.
+    const table = resolvePriceTable(
+      { openai: { 'gpt-4o': BUILTIN_PRICE_TABLE.openai['gpt-4o']!, 'my-finetune': { perHour: 7.2 } } },
+      { LLM_PROVENANCE_PRICE_TABLE: file },
+    );
+    const usage = { inputTokens: 1000, outputTokens: 100 };
+    expect(computeCost(lookupPrice(table, 'vllm', 'Qwen/Qwen2.5-1.5B-Instruct'), usage)).toEqual({ amount: 0, currency: 'USD', source: 'user_table' });
+    expect(computeCost(lookupPrice(table, 'openai', 'gpt-4o'), usage)?.source).toBe('user_table');
+    expect(computeCost(lookupPrice(table, 'openai', 'my-finetune'), usage, 1)).toEqual({ amount: 0.002, currency: 'USD', source: 'user_table' });
+    expect(computeCost(lookupPrice(table, 'openai', 'gpt-4o-mini'), usage)?.source).toBe('price_table');
+    expect(computeCost(BUILTIN_PRICE_TABLE.openai['gpt-4o'], usage)?.source).toBe('price_table');
+  });
+
   it('merges built-in < LLM_PROVENANCE_PRICE_TABLE file < option', () => {
     const dir = testTempDir('prices-');
     const file = path.join(dir, 'prices.json');
@@ -203,7 +250,7 @@ describe('price table', () => {
 
   it('rejects a malformed option with an error naming the entry', () => {
     expect(() => resolvePriceTable({ openai: { 'gpt-x': { input: -1, output: 2 } } }, {})).toThrow(
-      'priceTable option: openai / gpt-x: "input" must be a non-negative number (USD per 1M tokens)',
+      'priceTable option: openai / gpt-x: "input" must be a non-negative number (per 1M tokens)',
     );
     // NaN / Infinity would make every cost NaN (or Infinity) instead of failing where the table is given.
     expect(() => resolvePriceTable({ openai: { 'gpt-x': { input: 1, output: 2, cachedInput: Number.NaN } } }, {})).toThrow(
@@ -211,6 +258,21 @@ describe('price table', () => {
     );
     expect(() => resolvePriceTable({ openai: { 'gpt-x': { input: 1, output: 2, cacheCreationInput: Infinity } } }, {})).toThrow(
       'priceTable option: openai / gpt-x: "cacheCreationInput" must be a non-negative number when given',
+    );
+    expect(() => resolvePriceTable({ vllm: { qwen: {} } }, {})).toThrow(
+      'priceTable option: vllm / qwen: needs "input" and "output" (per 1M tokens), "perHour", or both',
+    );
+    expect(() => resolvePriceTable({ vllm: { qwen: { input: 1 } } }, {})).toThrow(
+      'priceTable option: vllm / qwen: "output" must be a non-negative number (per 1M tokens)',
+    );
+    expect(() => resolvePriceTable({ vllm: { qwen: { perHour: -2 } } }, {})).toThrow(
+      'priceTable option: vllm / qwen: "perHour" must be a non-negative number when given',
+    );
+    expect(() => resolvePriceTable({ vllm: { qwen: { perHour: 2, cachedInput: 1 } } }, {})).toThrow(
+      'priceTable option: vllm / qwen: "cachedInput" and "cacheCreationInput" need "input" and "output"',
+    );
+    expect(() => resolvePriceTable({ vllm: { qwen: { perHour: 2, asOf: 'last week' } } }, {})).toThrow(
+      'priceTable option: vllm / qwen: "asOf" must be a date such as "2025-08" or "2025-08-14"',
     );
   });
 

@@ -40,7 +40,7 @@ describe('google-genai instrumentation policy', () => {
       // (5 * 1 + 4 * 2) / 1e6 USD
       'gen_ai.usage.cost.amount': 0.000013,
       'gen_ai.usage.cost.currency': 'USD',
-      'gen_ai.usage.cost.source': 'price_table',
+      'gen_ai.usage.cost.source': 'user_table',
       'gen_ai.response.time_to_first_chunk': expect.any(Number),
     });
     tracing.exporter.reset();

@@ -7,7 +7,8 @@ import { setupTracing, waitForSpans } from './tracing.js';
 
 const SUPPORTED_OLLAMA_VERSIONS = SUPPORTED_VERSIONS.ollama;
 
-const CONFIG = { captureMessageContent: false, priceTable: { ollama: { 'llama3.2': { input: 0.1, output: 0.4 } } } };
+// llama3.2 priced per token; qwen3 as on a rented GPU server, $36 an hour of call time.
+const CONFIG = { captureMessageContent: false, priceTable: { ollama: { 'llama3.2': { input: 0.1, output: 0.4 }, qwen3: { perHour: 36 } } } };
 const tracing = setupTracing(CONFIG);
 const require = createRequire(import.meta.url);
 const { Ollama } = require('ollama');
@@ -45,9 +46,27 @@ describe('ollama instrumentation policy', () => {
       // (3 * 0.1 + 4 * 0.4) / 1e6 USD
       'gen_ai.usage.cost.amount': 0.0000019,
       'gen_ai.usage.cost.currency': 'USD',
-      'gen_ai.usage.cost.source': 'price_table',
+      'gen_ai.usage.cost.source': 'user_table',
       'gen_ai.response.time_to_first_chunk': expect.any(Number),
     });
+    tracing.exporter.reset();
+  });
+
+  it('prices a model priced per hour by the duration of the call', async () => {
+    const client = new Ollama({ host: emu.url });
+    const before = performance.now();
+    await client.chat({ model: 'qwen3', messages: [{ role: 'user', content: 'hi' }], stream: false });
+    const seconds = (performance.now() - before) / 1000;
+    const [span] = await waitForSpans(tracing.exporter, 1);
+    const amount = span.attributes['gen_ai.usage.cost.amount'] as number;
+    expect({ currency: span.attributes['gen_ai.usage.cost.currency'], source: span.attributes['gen_ai.usage.cost.source'] }).toEqual({
+      currency: 'USD',
+      source: 'user_table',
+    });
+    // The call's time runs from the traced call to its response, inside the time the test measured
+    // around it: never more than that at $0.01 a second, and more than nothing.
+    expect(amount).toBeGreaterThan(0);
+    expect(amount).toBeLessThanOrEqual(seconds * 0.01);
     tracing.exporter.reset();
   });
 

@@ -15,7 +15,9 @@ export const ATTR_GEN_AI_USAGE_COST_SOURCE = 'gen_ai.usage.cost.source';
 export const GenAiCostSource = {
   /** The provider reported the cost in its response. */
   PROVIDER: 'provider',
-  /** Computed from token counts and a price table. */
+  /** Computed from token counts (or call time) and a built-in price of this package. */
   PRICE_TABLE: 'price_table',
+  /** Computed from a price the user gave (`LLM_PROVENANCE_PRICE_TABLE` file or `priceTable` option). */
+  USER_TABLE: 'user_table',
 } as const;
 export type GenAiCostSource = (typeof GenAiCostSource)[keyof typeof GenAiCostSource];
