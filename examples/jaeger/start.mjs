@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from '@llm-provenance/provider-emulators';
 import { readStoreRecords, verifyStore } from '@llm-provenance/cid-exporter';
 
-/** The Jaeger UI that compose.yaml publishes. */
-export const JAEGER_UI = 'http://localhost:16686';
+/** The Jaeger UI that compose.yaml publishes (otel.env says where). */
+const JAEGER_UI = process.env.JAEGER_UI ?? 'http://localhost:16686';
 
 const { values } = parseArgs({ options: { store: { type: 'string' } } });
 const storeDir = path.resolve(values.store ?? '.llm-provenance');
