@@ -43,7 +43,7 @@ const NAME_W = 360;
 const ROW_H = 28;
 const barX = (us) => NAME_W + 10 + ((us - start) / total) * (W - NAME_W - 30);
 const parts = [];
-let y = 0;
+let y;
 const text = (x, yy, content, attrs = '') => parts.push(`<text x="${x}" y="${yy}" ${attrs}>${escape(content)}</text>`);
 
 // Header: trace name, start, duration, services, depth, spans (the facts Jaeger's trace header shows).
