@@ -10,7 +10,8 @@ import { CID as MfCID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { SDK_INFO } from '@opentelemetry/core';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { CidSpanExporter, exportCar, exportJaegerJson, exportOtlpJsonLines } from '@llm-provenance/cid-exporter';
+import { CidSpanExporter, exportCar, exportJaegerJson, exportOtlpJsonLines, toExportTraceServiceRequest, toJaegerDocument } from '@llm-provenance/cid-exporter';
+import type { SpanView } from '@llm-provenance/cid-exporter';
 import { SpecLogWriter } from './verify-fixture-writer.mjs';
 import { BASE_MS, PARENT_SPAN_ID, lines, RESOURCE, resourceOf, spec, tmpDir, WRITER, writeSpans } from './verify-fixture.js';
 
@@ -152,7 +153,6 @@ describe('exportJaegerJson', () => {
       ],
       logs: [],
       processID: 'p1',
-      warnings: null,
       flags: 1,
     });
   });
@@ -225,6 +225,46 @@ describe('events and links', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('attribute value types', () => {
+  const view: SpanView = {
+    traceId: 'a'.repeat(32),
+    spanId: 'b'.repeat(16),
+    name: 'chat m',
+    kind: 2,
+    startTimeUnixNano: 1_700_000_000_123_456_789n,
+    endTimeUnixNano: 1_700_000_000_623_456_789n,
+    status: { code: 0 },
+    attributes: { small: 19, big: 2 ** 60, huge: 1e21, ratio: 0.5, flag: false, list: ['a', 'b'] },
+    resource: { 'service.name': 'svc' },
+    scope: { name: 'scope' },
+    events: [],
+    links: [],
+  };
+
+  it('types a safe integer as int64 and an integer past 2^53 as the double it is, in both formats', () => {
+    const span = (toExportTraceServiceRequest([view]).resourceSpans[0] as any).scopeSpans[0].spans[0];
+    expect(span.attributes).toEqual([
+      { key: 'big', value: { doubleValue: 2 ** 60 } },
+      { key: 'flag', value: { boolValue: false } },
+      { key: 'huge', value: { doubleValue: 1e21 } },
+      { key: 'list', value: { arrayValue: { values: [{ stringValue: 'a' }, { stringValue: 'b' }] } } },
+      { key: 'ratio', value: { doubleValue: 0.5 } },
+      { key: 'small', value: { intValue: '19' } },
+    ]);
+    const jaeger = (toJaegerDocument([view]).data[0] as any).spans[0];
+    expect(jaeger.tags.slice(0, 6)).toEqual([
+      { key: 'big', type: 'float64', value: 2 ** 60 },
+      { key: 'flag', type: 'bool', value: false },
+      { key: 'huge', type: 'float64', value: 1e21 },
+      { key: 'list', type: 'string', value: '["a","b"]' },
+      { key: 'ratio', type: 'float64', value: 0.5 },
+      { key: 'small', type: 'int64', value: 19 },
+    ]);
+    // microseconds, truncated
+    expect([jaeger.startTime, jaeger.duration]).toEqual([1_700_000_000_123_456, 500_000]);
   });
 });
 

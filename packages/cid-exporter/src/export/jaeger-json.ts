@@ -3,7 +3,11 @@
  * returns, `{ data: [ { traceID, spans: [...], processes: { p1: { serviceName, tags } } } ] }`, with
  * times in microseconds and typed tags. OTel-only fields follow Jaeger's OTLP translation: `span.kind`,
  * `otel.status_code`, `otel.status_description`, `error`, `otel.scope.name`.
- * Reference: https://www.jaegertracing.io/docs/latest/apis/ and jaeger's model/json.
+ * Field names and types follow Jaeger's JSON model (jaegertracing/jaeger model/json/model.go): `traceID`,
+ * `spanID`, `operationName`, `references` (`CHILD_OF` for the parent first, `FOLLOWS_FROM` for links),
+ * `startTime` / `duration` / log `timestamp` as integer microseconds, `processID` keying `processes`, tags
+ * `{ key, type: string | bool | int64 | float64, value }`; empty `warnings` are left out as the model does.
+ * Reference: https://www.jaegertracing.io/docs/latest/apis/
  */
 import type { SpanAttributeValue, SpanView } from './span-view.js';
 
@@ -18,7 +22,8 @@ const KIND_NAMES = ['internal', 'server', 'client', 'producer', 'consumer'];
 function tag(key: string, v: SpanAttributeValue): JaegerTag {
   if (typeof v === 'string') return { key, type: 'string', value: v };
   if (typeof v === 'boolean') return { key, type: 'bool', value: v };
-  if (typeof v === 'number') return Number.isInteger(v) ? { key, type: 'int64', value: v } : { key, type: 'float64', value: v };
+  // An integer past 2^53 is not exact as a JS number and may be past int64: float64 says what it is.
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? { key, type: 'int64', value: v } : { key, type: 'float64', value: v };
   // Jaeger has no array tags; its OTLP translator stores arrays as their JSON text.
   return { key, type: 'string', value: JSON.stringify(v) };
 }
@@ -65,7 +70,7 @@ export function toJaegerDocument(spans: readonly SpanView[]): { data: unknown[] 
       tags: [...tags(s.attributes), ...tags(extra)],
       logs: s.events.map((e) => ({ timestamp: micros(e.timeUnixNano), fields: [{ key: 'event', type: 'string', value: e.name }, ...tags(e.attributes)] })),
       processID: p.id,
-      warnings: null,
+      // Jaeger's model omits empty warnings (`omitempty`); 1 is the sampled flag.
       flags: 1,
     });
   }
@@ -74,7 +79,6 @@ export function toJaegerDocument(spans: readonly SpanView[]): { data: unknown[] 
       traceID,
       spans: t.spans,
       processes: Object.fromEntries([...t.processes.values()].map((p) => [p.id, p.process])),
-      warnings: null,
     })),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * OTLP/JSON trace requests as the OpenTelemetry Collector `file` exporter writes them: one
- * `ExportTraceServiceRequest` per line. Encoding rules (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding):
+ * OTLP/JSON traces as the OpenTelemetry Collector `file` exporter writes them: one `TracesData` per line
+ * (https://opentelemetry.io/docs/specs/otel/protocol/file-exporter/; a `TracesData` and an
+ * `ExportTraceServiceRequest` have the same JSON form, `{ "resourceSpans": [...] }`). Encoding rules (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding):
  * trace and span ids as lower-case hex, 64-bit integers (timestamps, intValue) as decimal strings,
  * enums as integers, attributes as `{ key, value: { stringValue | boolValue | intValue | doubleValue | arrayValue } }`.
  */
@@ -16,7 +17,8 @@ export interface OtlpKeyValue {
 function anyValue(v: SpanAttributeValue): AnyValue {
   if (typeof v === 'string') return { stringValue: v };
   if (typeof v === 'boolean') return { boolValue: v };
-  if (typeof v === 'number') return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+  // intValue is an int64 in decimal; an integer past 2^53 (String() would give 1e+21) is sent as the double it is.
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? { intValue: String(v) } : { doubleValue: v };
   return { arrayValue: { values: v.map((x) => anyValue(x)) } };
 }
 
