@@ -1,6 +1,7 @@
 import { genAIRequestAttributes, toStringArray, type GenAIResponse, type StreamAccumulator, type TokenUsage } from '@llm-provenance/instrumentation-common';
 import type { MessagePart } from '@llm-provenance/semantic-conventions';
-import { baseRequest, field, numberOf, type BodyFormat } from './format.js';
+import { StreamErrorEvent } from '../errors.js';
+import { baseRequest, field, numberOf, type BodyFormat, type InBandErrorSource } from './format.js';
 import { assistantMessage, userMessage, valuePart } from './parts.js';
 
 /**
@@ -13,18 +14,24 @@ import { assistantMessage, userMessage, valuePart } from './parts.js';
  * for `decoder_input_details`. TGI's Messages API (`/v1/chat/completions`) is the OpenAI format.
  */
 
-/** TGI's finish reason as the conventions' (`eos_token` and `stop_sequence` are a normal stop). */
+/**
+ * TGI's finish reason as the conventions' (`eos_token` and `stop_sequence` are a normal stop). An answer
+ * without `details` (not asked for) still ended normally: `stop`.
+ */
 function tgiFinishReason(reason: unknown): string {
   if (reason === 'length') return 'length';
-  if (reason === 'eos_token' || reason === 'stop_sequence') return 'stop';
-  return typeof reason === 'string' && reason !== '' ? reason : 'error';
+  return typeof reason === 'string' && reason !== '' && reason !== 'eos_token' && reason !== 'stop_sequence' ? reason : 'stop';
 }
 
+/**
+ * Token counts of `details`: the generated ones, and the prompt's from `prefill` (a whole answer with
+ * `decoder_input_details`) or `input_length` (a stream's last event).
+ */
 function tgiUsage(details: unknown): TokenUsage | undefined {
   if (!details || typeof details !== 'object') return undefined;
   const prefill = field(details, 'prefill');
   const outputTokens = numberOf(field(details, 'generated_tokens'));
-  const inputTokens = Array.isArray(prefill) && prefill.length > 0 ? prefill.length : undefined;
+  const inputTokens = Array.isArray(prefill) && prefill.length > 0 ? prefill.length : numberOf(field(details, 'input_length'));
   return outputTokens === undefined && inputTokens === undefined ? undefined : { inputTokens, outputTokens };
 }
 
@@ -65,14 +72,25 @@ export const TGI_GENERATE: BodyFormat = {
   usageHeaders: { input: 'x-prompt-tokens', output: 'x-generated-tokens' },
 };
 
-/** `generate_stream` events: token texts, then the final `generated_text` and `details`. */
-class TgiStreamAccumulator implements StreamAccumulator {
+/**
+ * `generate_stream` events: token texts, then the final `generated_text` and `details`. A failure after
+ * the stream started (validation, overload, generation) arrives as an event of its own,
+ * `{"error", "error_type"}`, in a response whose status is 200: it fails the span.
+ */
+class TgiStreamAccumulator implements StreamAccumulator, InBandErrorSource {
   private text = '';
   private final?: unknown;
+  private failure?: StreamErrorEvent;
 
   constructor(private readonly captureContent: boolean) {}
 
   onChunk(event: unknown): void {
+    const error = field(event, 'error');
+    if (typeof error === 'string') {
+      const type = field(event, 'error_type');
+      this.failure ??= new StreamErrorEvent(error, typeof type === 'string' && type !== '' ? type : undefined);
+      return;
+    }
     if (field(event, 'details') || typeof field(event, 'generated_text') === 'string') this.final = event;
     const token = field(event, 'token');
     if (this.captureContent && field(token, 'special') !== true && typeof field(token, 'text') === 'string') this.text += field(token, 'text') as string;
@@ -80,6 +98,10 @@ class TgiStreamAccumulator implements StreamAccumulator {
 
   isComplete(): boolean {
     return this.final !== undefined;
+  }
+
+  streamError(): StreamErrorEvent | undefined {
+    return this.failure;
   }
 
   result(): GenAIResponse {
