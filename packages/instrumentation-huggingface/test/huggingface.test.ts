@@ -220,9 +220,7 @@ describe.each(Object.entries(SDKS))('%s', (sdkName, sdkPath) => {
         ...tgiBase('text_completion'),
         'gen_ai.request.stream': true,
         'gen_ai.input.messages': userMessages('x'),
-        ...(native
-          ? { 'error.type': 'validation', 'http.response.status_code': 200 }
-          : { 'error.type': '422', 'http.response.status_code': 422 }),
+        ...(native ? { 'error.type': 'validation', 'http.response.status_code': 200 } : { 'error.type': '422', 'http.response.status_code': 422 }),
       });
       expectNoToken(spans);
     });

@@ -34,7 +34,10 @@ const chatUsage = (input: number, output: number) => ({
 });
 
 function configure(options: { captureMessageContent?: boolean; model?: string } = {}): void {
-  tracing.instrumentation.setConfig({ servers: [{ profile: 'hf.tgi', url: emu.url, model: options.model }], captureMessageContent: options.captureMessageContent ?? true });
+  tracing.instrumentation.setConfig({
+    servers: [{ profile: 'hf.tgi', url: emu.url, model: options.model }],
+    captureMessageContent: options.captureMessageContent ?? true,
+  });
 }
 
 /** The SSE events of a TGI stream, parsed. */
@@ -50,7 +53,10 @@ describe.each(Object.entries(CLIENTS))('TGI through %s', (_client, post) => {
     tracing.instrumentation.setConfig({ captureMessageContent: content });
     const reply = await post(
       `${emu.url}/generate`,
-      JSON.stringify({ inputs: 'tell me a story', parameters: { max_new_tokens: 3, temperature: 0.5, top_p: 0.9, top_k: 4, seed: 7, stop: ['\n'], details: true } }),
+      JSON.stringify({
+        inputs: 'tell me a story',
+        parameters: { max_new_tokens: 3, temperature: 0.5, top_p: 0.9, top_k: 4, seed: 7, stop: ['\n'], details: true },
+      }),
       auth,
     );
     expect(reply.status).toBe(200);
@@ -301,7 +307,11 @@ describe('a TGI stream that fails after its status line', () => {
   it('does the same on `/` with `stream: true`, content off', async () => {
     configure({ captureMessageContent: false });
     emu.enqueue({ kind: 'error', status: 424, message: 'Request failed during generation: CUDA out of memory' });
-    const reply = await fetch(`${emu.url}/`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ inputs: 'a', stream: true }) });
+    const reply = await fetch(`${emu.url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ inputs: 'a', stream: true }),
+    });
     expect(reply.status).toBe(200);
     await reply.text();
     const [span] = await waitForSpans(tracing, 1);

@@ -1,5 +1,5 @@
 import { genAIRequestAttributes, toStringArray, type GenAIResponse, type StreamAccumulator, type TokenUsage } from '@llm-provenance/instrumentation-common';
-import type { MessagePart } from '@llm-provenance/semantic-conventions';
+import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, type MessagePart } from '@llm-provenance/semantic-conventions';
 import { StreamErrorEvent } from '../errors.js';
 import { baseRequest, field, numberOf, type BodyFormat, type InBandErrorSource } from './format.js';
 import { assistantMessage, userMessage, valuePart } from './parts.js';
@@ -120,15 +120,33 @@ function inputsParts(inputs: unknown): MessagePart[] {
   return (Array.isArray(inputs) ? inputs : [inputs]).map((x) => valuePart(x ?? null));
 }
 
+/** TEI reports the tokens it processed in a response header (its bodies carry no usage). */
+const TEI_USAGE_HEADERS = { input: 'x-compute-tokens' };
+
+/** The vector length of `/embed` (one vector per input) or `/embed_all` (one per token of each input); `/embed_sparse` has none. */
+function vectorLength(body: unknown): number | undefined {
+  const first: unknown = Array.isArray(body) ? body[0] : undefined;
+  if (!Array.isArray(first)) return undefined;
+  if (typeof first[0] === 'number') return first.length;
+  const token: unknown = first[0];
+  return Array.isArray(token) && typeof token[0] === 'number' ? token.length : undefined;
+}
+
 export const TEI_EMBED: BodyFormat = {
   request(body, call) {
     const request = baseRequest(body, call);
-    request.content = () => ({ inputMessages: userMessage(inputsParts(field(body, 'inputs'))) });
+    // `dimensions` truncates the vectors of a Matryoshka model.
+    const dimensions = numberOf(field(body, 'dimensions'));
+    if (dimensions !== undefined) request.attributes = { [ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: dimensions };
+    // One user message per input, as the OpenAI-style embeddings route records a batch.
+    request.content = () => ({ inputMessages: inputsParts(field(body, 'inputs')).map((part) => ({ role: 'user', parts: [part] })) });
     return request;
   },
-  response: () => ({}),
-  // TEI reports the tokens it embedded in a response header.
-  usageHeaders: { input: 'x-compute-tokens' },
+  response(body) {
+    const dimensions = vectorLength(body);
+    return dimensions === undefined ? {} : { attributes: { [ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: dimensions } };
+  },
+  usageHeaders: TEI_USAGE_HEADERS,
 };
 
 export const TEI_RERANK: BodyFormat = {
@@ -142,6 +160,7 @@ export const TEI_RERANK: BodyFormat = {
     if (!Array.isArray(body)) return undefined;
     return { outputMessages: assistantMessage(body.map((r) => ({ type: 'score', index: field(r, 'index'), score: field(r, 'score') }))) };
   },
+  usageHeaders: TEI_USAGE_HEADERS,
 };
 
 export const TEI_PREDICT: BodyFormat = {
@@ -151,4 +170,5 @@ export const TEI_PREDICT: BodyFormat = {
     return request;
   },
   response: (body) => (body === undefined ? undefined : { outputMessages: assistantMessage([{ type: 'data', content: body }]) }),
+  usageHeaders: TEI_USAGE_HEADERS,
 };

@@ -84,7 +84,13 @@ function prefill(inputs: string) {
 function generateResponse(ctx: RouteContext, g: Generation) {
   const details =
     wantsDetails(ctx) || wantsPrefill(ctx)
-      ? { finish_reason: g.finishReason, generated_tokens: g.tokens.length, seed: g.seed, prefill: wantsPrefill(ctx) ? prefill(inputsOf(ctx)) : [], tokens: g.tokens }
+      ? {
+          finish_reason: g.finishReason,
+          generated_tokens: g.tokens.length,
+          seed: g.seed,
+          prefill: wantsPrefill(ctx) ? prefill(inputsOf(ctx)) : [],
+          tokens: g.tokens,
+        }
       : undefined;
   return { generated_text: g.text, ...(details ? { details } : {}) };
 }
