@@ -1,3 +1,4 @@
+import { context, type Context } from '@opentelemetry/api';
 import {
   fetchAbortErrorType,
   ChatCompletionStreamAccumulator,
@@ -41,9 +42,29 @@ function streamingTask(request: (args: HfArgs | undefined) => GenAIRequest, accu
   return {
     request: (_self, args) => request(args[0] as HfArgs | undefined),
     errorType: hfErrorType,
+    onReturned: (stream, span) => iterateInCall(stream, span.context),
     // The caller's `options.signal` cancels the request (and so the stream).
     stream: { accumulator: ({ captureContent }) => new accumulator(captureContent), abortSignal: (_stream, args) => signalOf(args[1]) },
   };
+}
+
+/**
+ * A streaming task's generator starts its request on the caller's first `next()`, after the traced call
+ * returned: its steps run in the call's context, so the request is known to be this span's (HTTP-level
+ * instrumentation adds no second GenAI span, transport spans become its children).
+ */
+function iterateInCall(stream: unknown, callContext: Context): void {
+  if (!stream || typeof stream !== 'object') return;
+  for (const method of ['next', 'return', 'throw'] as const) {
+    const step = (stream as Record<string, unknown>)[method];
+    if (typeof step !== 'function') continue;
+    Object.defineProperty(stream, method, {
+      value: context.bind(callContext, (step as (...args: unknown[]) => unknown).bind(stream)),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
 }
 
 function signalOf(options: unknown): AbortSignal | undefined {
