@@ -34,6 +34,7 @@ export { BUILTIN_PRICE_TABLE } from './builtin-prices.js';
 export { withAttribution, setAttribution, readAttribution, type Attribution } from './attribution.js';
 export { definedAttributes, toAttributeValue, toStringArray, genAIRequestAttributes, serverAttributesFromUrl, type GenAIRequestParams } from './attributes.js';
 export { providerFromUrl } from './provider-hosts.js';
+export { setConfiguredProviders, configuredProviderFromUrl, configuredProvidersVersion, type ConfiguredProviderUrl } from './configured-providers.js';
 export {
   errorTypeOf,
   fetchAbortErrorType,

@@ -4,6 +4,7 @@ import {
   chatCompletionRequest,
   chatCompletionResponse,
   chatCompletionUsage,
+  configuredProviderFromUrl,
   openAiCompatibleClient,
   openAiEmbeddingsRequest,
   openAiEmbeddingsResponse,
@@ -37,8 +38,11 @@ interface GroqChunkChoiceWire {
   delta?: { reasoning?: unknown } | null;
 }
 
-/** What the span needs from the client (`this._client` of a groq-sdk resource). */
-export const groqClient = openAiCompatibleClient(GenAiProviderName.GROQ);
+/**
+ * What the span needs from the client (`this._client` of a groq-sdk resource). A `baseURL` under a server
+ * the inference-servers configuration names (a vLLM) reports that server as the provider.
+ */
+export const groqClient = openAiCompatibleClient((baseUrl) => configuredProviderFromUrl(baseUrl) ?? GenAiProviderName.GROQ);
 
 /** Chat requests are plain Chat Completions requests. */
 export const chatRequest = chatCompletionRequest;

@@ -1,3 +1,4 @@
+import { context, type Context } from '@opentelemetry/api';
 import {
   fetchAbortErrorType,
   ChatCompletionStreamAccumulator,
@@ -18,19 +19,52 @@ import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js'
 
 export type HuggingFaceInstrumentationConfig = GenAIInstrumentationConfig;
 
+/**
+ * `error.type` of a failed task: an abort, or the kind a TGI / TEI stream named in its error event
+ * (`{"error", "error_type"}` after a 200 status line, which the SDK throws with that event as the
+ * response body), else the default (the HTTP status, or the error's class).
+ */
+function hfErrorType(err: unknown): string | undefined {
+  const abort = fetchAbortErrorType(err);
+  if (abort) return abort;
+  const response = (err as { httpResponse?: { status?: unknown; body?: unknown } } | null | undefined)?.httpResponse;
+  const kind = (response?.body as { error_type?: unknown } | null | undefined)?.error_type;
+  return response?.status === 200 && typeof kind === 'string' && kind !== '' ? kind : undefined;
+}
+
 /** A task function, `(args, options)`: the span is mapped from `args`. */
 function task(request: (args: HfArgs | undefined) => GenAIRequest, response: (value: unknown) => GenAIResponse | undefined): TracedMethod {
-  return { request: (_self, args) => request(args[0] as HfArgs | undefined), response, errorType: fetchAbortErrorType };
+  return { request: (_self, args) => request(args[0] as HfArgs | undefined), response, errorType: hfErrorType };
 }
 
 /** A streaming task: an async generator of the server's SSE events, observed as the caller reads it. */
 function streamingTask(request: (args: HfArgs | undefined) => GenAIRequest, accumulator: new (captureContent: boolean) => StreamAccumulator): TracedMethod {
   return {
     request: (_self, args) => request(args[0] as HfArgs | undefined),
-    errorType: fetchAbortErrorType,
+    errorType: hfErrorType,
+    onReturned: (stream, span) => iterateInCall(stream, span.context),
     // The caller's `options.signal` cancels the request (and so the stream).
     stream: { accumulator: ({ captureContent }) => new accumulator(captureContent), abortSignal: (_stream, args) => signalOf(args[1]) },
   };
+}
+
+/**
+ * A streaming task's generator starts its request on the caller's first `next()`, after the traced call
+ * returned: its steps run in the call's context, so the request is known to be this span's (HTTP-level
+ * instrumentation adds no second GenAI span, transport spans become its children).
+ */
+function iterateInCall(stream: unknown, callContext: Context): void {
+  if (!stream || typeof stream !== 'object') return;
+  for (const method of ['next', 'return', 'throw'] as const) {
+    const step = (stream as Record<string, unknown>)[method];
+    if (typeof step !== 'function') continue;
+    Object.defineProperty(stream, method, {
+      value: context.bind(callContext, (step as (...args: unknown[]) => unknown).bind(stream)),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
 }
 
 function signalOf(options: unknown): AbortSignal | undefined {

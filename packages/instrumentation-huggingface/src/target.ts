@@ -1,3 +1,4 @@
+import { configuredProviderFromUrl } from '@llm-provenance/instrumentation-common';
 import { GenAiProviderName } from '@llm-provenance/semantic-conventions';
 
 /**
@@ -30,8 +31,8 @@ export interface HfTarget {
 }
 
 /**
- * `gen_ai.provider.name` of a call: `hf.tgi` / `hf.tei` for a self-hosted `endpointUrl` (the SDK sends
- * such calls to the URL itself), `huggingface` for the router's own serving (`auto`, or `hf-inference`),
+ * `gen_ai.provider.name` of a call: for a self-hosted `endpointUrl` (the SDK sends such calls to the URL
+ * itself), the provider configured for that server, else `hf.tgi` / `hf.tei` by the task, `huggingface` for the router's own serving (`auto`, or `hf-inference`),
  * else the provider the caller named (`together`, `groq` ...), which the router forwards to.
  */
 export function hfTarget(args: HfArgs | undefined, kind: ServerKind): HfTarget {
@@ -41,7 +42,8 @@ export function hfTarget(args: HfArgs | undefined, kind: ServerKind): HfTarget {
   const model = typeof args?.model === 'string' && args.model !== '' ? args.model : undefined;
   if (endpointUrl) {
     return {
-      providerName: kind === 'generation' ? GenAiProviderName.HF_TGI : GenAiProviderName.HF_TEI,
+      // A server configured for the URL (a vLLM reached through `endpointUrl`) names itself.
+      providerName: configuredProviderFromUrl(endpointUrl) ?? (kind === 'generation' ? GenAiProviderName.HF_TGI : GenAiProviderName.HF_TEI),
       baseUrl: endpointUrl,
       credential: accessToken,
       requestModel: model,

@@ -42,3 +42,19 @@ export class ResponseAbortedError extends Error {
     this.stack = `${this.name}: ${this.message}`;
   }
 }
+
+/**
+ * A failure the server reported inside a stream that had started with status 200 (TGI's
+ * `{"error", "error_type"}` event). `errorType` is the server's own kind (`validation`, `overloaded`,
+ * `generation`, `incomplete_generation`), used as `error.type`.
+ */
+export class StreamErrorEvent extends Error {
+  constructor(
+    message: string,
+    readonly errorType: string | undefined,
+  ) {
+    super(message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}...` : message);
+    this.name = 'StreamErrorEvent';
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}

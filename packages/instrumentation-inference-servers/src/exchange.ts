@@ -8,7 +8,8 @@ import {
   type TokenUsage,
 } from '@llm-provenance/instrumentation-common';
 import { ATTR_PROVENANCE_HTTP_BODY_TRUNCATED } from '@llm-provenance/semantic-conventions';
-import { InferenceServerError } from './errors.js';
+import { InferenceServerError, StreamErrorEvent } from './errors.js';
+import type { InBandErrorSource } from './formats/format.js';
 import type { RequestSecrets } from './request-secrets.js';
 import type { RouteMatch } from './route-table.js';
 import { SseReader } from './sse-reader.js';
@@ -30,8 +31,8 @@ export interface ResponseHead {
 
 type Mode = 'json' | 'sse' | 'error' | 'ignore';
 
-/** An event that can still matter once a stream is past the bound: usage, TGI `details`, a finish reason. */
-const PAST_BOUND_EVENT = /"(?:usage|details)"\s*:\s*[{[]|"finish_reason"\s*:\s*"/;
+/** An event that can still matter once a stream is past the bound: usage, TGI `details`, a finish reason, TGI's error event. */
+const PAST_BOUND_EVENT = /"(?:usage|details)"\s*:\s*[{[]|"finish_reason"\s*:\s*"|"error_type"\s*:/;
 
 /**
  * One observed HTTP exchange with an inference server: its GenAI span, and what is seen of the response.
@@ -118,7 +119,9 @@ export class Exchange {
       if (this.mode === 'error') return this.fail(new InferenceServerError(this.statusCode, this.bodyText()), undefined);
       if (this.mode === 'sse') {
         this.sse!.end();
-        this.record(this.accumulator!.result(), true);
+        const failure = (this.accumulator as Partial<InBandErrorSource>).streamError?.();
+        if (failure) this.fail(failure, this.accumulator!.result());
+        else this.record(this.accumulator!.result(), true);
       } else if (this.mode === 'json' && !this.truncated) {
         const text = this.bodyText();
         let value: unknown;
@@ -182,7 +185,7 @@ export class Exchange {
 
   private fail(err: unknown, partial: GenAIResponse | undefined): void {
     if (partial) this.record(partial, false);
-    this.span.recordError(err);
+    this.span.recordError(err, err instanceof StreamErrorEvent ? err.errorType : undefined);
   }
 
   private end(): void {

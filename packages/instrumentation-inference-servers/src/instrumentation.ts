@@ -4,6 +4,7 @@ import {
   type GenAIInstrumentationConfig,
   type ModulePatch,
   type SdkMembers,
+  setConfiguredProviders,
 } from '@llm-provenance/instrumentation-common';
 import type { ExchangeTarget } from './exchange.js';
 import { currentFetchBody, unwrapGlobalFetch, withFetchBody, wrapGlobalFetch } from './fetch-body.js';
@@ -76,12 +77,22 @@ export class InferenceServersInstrumentation extends GenAIInstrumentationBase<In
   override setConfig(config: InferenceServersInstrumentationConfig = {}): void {
     const routes = buildRoutes(config);
     super.setConfig(config);
-    this._routes = routes;
+    this.useRoutes(routes);
     this._target = undefined;
   }
 
   private routes(): RouteTable {
-    return (this._routes ??= buildRoutes(this.getConfig()));
+    return this._routes ?? this.useRoutes(buildRoutes(this.getConfig()));
+  }
+
+  /**
+   * The configured servers also name the provider of SDK clients pointed at them (the openai SDK at a
+   * vLLM says `vllm`), so the one span such a call gets says which server answered it.
+   */
+  private useRoutes(routes: RouteTable): RouteTable {
+    this._routes = routes;
+    setConfiguredProviders(this, routes.configuredProviders);
+    return routes;
   }
 
   private listen(on: boolean): void {

@@ -1,3 +1,4 @@
+import type { ConfiguredProviderUrl } from '@llm-provenance/instrumentation-common';
 import type { BodyFormat, MatchedCall } from './formats/format.js';
 import { BODY_FORMATS, BUILT_IN_PROFILES, type RouteProfile, type RouteRule } from './profiles.js';
 
@@ -74,6 +75,8 @@ export class RouteTable {
   private readonly recognized: CompiledRoute[];
   /** One alternation of every recognised route: the quick "no" for the common, non-inference request. */
   private readonly anyRecognized: RegExp | undefined;
+  /** Each configured server's base URL and provider name, for client instrumentations (configured-providers in instrumentation-common). */
+  readonly configuredProviders: ConfiguredProviderUrl[] = [];
 
   constructor(servers: readonly InferenceServer[], userProfiles: readonly RouteProfile[], recognize: boolean) {
     const profiles = new Map<string, RouteProfile>();
@@ -93,6 +96,8 @@ export class RouteTable {
       } catch {
         throw new TypeError(`inference-servers: "${server.url}" (profile ${server.profile}) is not a URL`);
       }
+      const profile = profiles.get(server.profile)!;
+      this.configuredProviders.push({ url: server.url, providerName: profile.providerName ?? profile.name });
       const entry: ConfiguredServer = { origin: url.origin, basePath: url.pathname.replace(/\/+$/, ''), routes, model: server.model };
       const list = this.byOrigin.get(url.origin) ?? [];
       list.push(entry);

@@ -1,4 +1,5 @@
 import type { InputMessages } from '@llm-provenance/semantic-conventions';
+import { configuredProvidersVersion } from '../configured-providers.js';
 import type { GenAIRequest } from '../genai-span.js';
 
 /** What a request needs from the client it goes through. */
@@ -45,14 +46,18 @@ export function userInputMessages(input: unknown): InputMessages {
  * of the base URL when one SDK reaches several providers (the openai SDK pointed at Groq, Azure ...).
  */
 export function openAiCompatibleClient(providerName: string | ((baseUrl: string | undefined) => string)): (sdkClient: unknown) => OpenAiCompatibleClient {
-  // The provider of the base URL asked for last: a process mostly talks to one endpoint.
+  // The provider of the base URL asked for last: a process mostly talks to one endpoint. Asked again when
+  // the configured providers change (configured-providers.ts), which the function may consult.
   let lastBaseUrl: string | undefined;
   let lastProvider: string | undefined;
+  let lastVersion = -1;
   const providerOf = (baseUrl: string | undefined): string => {
     if (typeof providerName === 'string') return providerName;
-    if (lastProvider === undefined || baseUrl !== lastBaseUrl) {
+    const version = configuredProvidersVersion();
+    if (lastProvider === undefined || baseUrl !== lastBaseUrl || version !== lastVersion) {
       lastProvider = providerName(baseUrl);
       lastBaseUrl = baseUrl;
+      lastVersion = version;
     }
     return lastProvider;
   };

@@ -31,6 +31,14 @@ export interface BodyFormat {
   usageHeaders?: { input?: string; output?: string };
 }
 
+/**
+ * A stream accumulator whose stream can report its own failure in an event (TGI's `{"error",
+ * "error_type"}` after a 200 status line): the exchange then ends the span as failed by that error.
+ */
+export interface InBandErrorSource {
+  streamError(): Error | undefined;
+}
+
 /** The model named by the body, else by the path (`{model}`), else the configured one. */
 export function modelOf(body: unknown, call: MatchedCall): string | undefined {
   const fromBody = (body as { model?: unknown } | null | undefined)?.model;

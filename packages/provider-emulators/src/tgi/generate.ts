@@ -71,24 +71,53 @@ function wantsDetails(ctx: RouteContext): boolean {
   return ((ctx.body ?? {}) as GenerateRequest).parameters?.details === true;
 }
 
+function wantsPrefill(ctx: RouteContext): boolean {
+  return ((ctx.body ?? {}) as GenerateRequest).parameters?.decoder_input_details === true;
+}
+
+/** The prompt's tokens (`details.prefill`, with `decoder_input_details`): the first has no logprob. */
+function prefill(inputs: string) {
+  return splitWords(inputs).map((text, i) => ({ id: 500 + i, text, logprob: i === 0 ? null : -1 }));
+}
+
+/** `details` come with `parameters.details` or `decoder_input_details`; `prefill` is empty unless the latter was asked. */
 function generateResponse(ctx: RouteContext, g: Generation) {
-  const details = wantsDetails(ctx)
-    ? { finish_reason: g.finishReason, generated_tokens: g.tokens.length, seed: g.seed, prefill: [], tokens: g.tokens }
-    : undefined;
+  const details =
+    wantsDetails(ctx) || wantsPrefill(ctx)
+      ? {
+          finish_reason: g.finishReason,
+          generated_tokens: g.tokens.length,
+          seed: g.seed,
+          prefill: wantsPrefill(ctx) ? prefill(inputsOf(ctx)) : [],
+          tokens: g.tokens,
+        }
+      : undefined;
   return { generated_text: g.text, ...(details ? { details } : {}) };
 }
 
-/** The response headers TGI adds to every generation (token counts and timings). */
-function generationHeaders(g: Generation): Record<string, string> {
+/** The response headers TGI adds to a whole generation (token counts and timings). */
+function generationHeaders(g: Generation, inputs: string): Record<string, string> {
   return {
-    'x-compute-type': 'gpu+optimized',
+    ...streamHeaders(inputs),
     'x-prompt-tokens': String(g.inputLength),
     'x-generated-tokens': String(g.tokens.length),
   };
 }
 
+/**
+ * A stream's headers go out before any token is generated, so TGI sends no token counts there (they
+ * arrive in the last event's `details`).
+ */
+function streamHeaders(inputs: string): Record<string, string> {
+  return { 'x-compute-type': 'gpu+optimized', 'x-compute-characters': String([...inputs].length) };
+}
+
+function inputsOf(ctx: RouteContext): string {
+  return String(((ctx.body ?? {}) as GenerateRequest).inputs);
+}
+
 async function stream(ctx: RouteContext, g: Generation): Promise<void> {
-  const sse = ctx.sse(generationHeaders(g));
+  const sse = ctx.sse({ ...streamHeaders(inputsOf(ctx)), 'x-accel-buffering': 'no' });
   const details = wantsDetails(ctx);
   // A reply with no tokens still ends with one (special) end-of-sequence token that carries the text.
   const tokens = g.tokens.length > 0 ? g.tokens : [{ id: 2, text: '', logprob: 0, special: true }];
@@ -108,7 +137,7 @@ async function stream(ctx: RouteContext, g: Generation): Promise<void> {
 /** POST /generate */
 export function generate(ctx: RouteContext): void {
   const g = generation(ctx);
-  if (g) ctx.json(200, generateResponse(ctx, g), generationHeaders(g));
+  if (g) ctx.json(200, generateResponse(ctx, g), generationHeaders(g, inputsOf(ctx)));
 }
 
 /** POST /generate_stream */
@@ -122,5 +151,5 @@ export async function compatGenerate(ctx: RouteContext): Promise<void> {
   const g = generation(ctx);
   if (!g) return;
   if (((ctx.body ?? {}) as GenerateRequest).stream === true) return stream(ctx, g);
-  ctx.json(200, [generateResponse(ctx, g)], generationHeaders(g));
+  ctx.json(200, [generateResponse(ctx, g)], generationHeaders(g, inputsOf(ctx)));
 }
