@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { setupMetrics, useEmulator, type CollectedMetric } from '@llm-provenance/test-support';
+import { costPoint, expectConsistentTimings, expectedMetric, secondsPoint, setupMetrics, tokenPoint, useEmulator } from '@llm-provenance/test-support';
 import { MAJORS, finishedSpans, loadOpenAI, setupTracing } from './helpers.js';
 
 /**
@@ -11,59 +11,7 @@ import { MAJORS, finishedSpans, loadOpenAI, setupTracing } from './helpers.js';
 const { exporter, instrumentation } = setupTracing();
 const metrics = setupMetrics(instrumentation);
 const SCOPE = '@llm-provenance/instrumentation-openai';
-const TOKEN_BOUNDARIES = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
-const SECONDS_BOUNDARIES = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
-
-/** A token histogram point holding exactly `values`. */
-function tokens(attributes: Record<string, unknown>, ...values: number[]) {
-  const counts = TOKEN_BOUNDARIES.map(() => 0).concat(0);
-  for (const value of values) counts[TOKEN_BOUNDARIES.findIndex((bound) => value <= bound)]! += 1;
-  return {
-    attributes,
-    histogram: {
-      count: values.length,
-      sum: values.reduce((a, b) => a + b, 0),
-      min: Math.min(...values),
-      max: Math.max(...values),
-      boundaries: TOKEN_BOUNDARIES,
-      counts,
-    },
-  };
-}
-
-/** A seconds histogram point with `count` values, whatever they were. */
-function seconds(attributes: Record<string, unknown>, count: number) {
-  return {
-    attributes,
-    histogram: { count, sum: expect.any(Number), min: expect.any(Number), max: expect.any(Number), boundaries: SECONDS_BOUNDARIES, counts: expect.any(Array) },
-  };
-}
-
-/** Checks what `seconds()` leaves open: non-negative values, each counted in one bucket. */
-function expectConsistentTimings(collected: CollectedMetric[]): void {
-  for (const metric of collected.filter((m) => m.unit === 's')) {
-    for (const { histogram } of metric.points) {
-      expect(histogram!.counts).toHaveLength(SECONDS_BOUNDARIES.length + 1);
-      expect(histogram!.counts.reduce((a, b) => a + b, 0)).toBe(histogram!.count);
-      expect(histogram!.min).toBeGreaterThanOrEqual(0);
-      expect(histogram!.sum).toBeGreaterThanOrEqual(histogram!.max!);
-    }
-  }
-}
-
-const DESCRIPTIONS = {
-  'gen_ai.client.cost': 'Cost of GenAI calls, in the currency named by gen_ai.usage.cost.currency (llm-provenance).',
-  'gen_ai.client.operation.duration': 'GenAI operation duration.',
-  'gen_ai.client.operation.time_per_output_chunk':
-    'Time per output chunk, recorded for each chunk received after the first one, measured as the time elapsed from the end of the previous chunk to the end of the current chunk.',
-  'gen_ai.client.operation.time_to_first_chunk':
-    'Time to receive the first chunk, measured from when the client issues the generation request to when the first chunk is received in the response stream.',
-  'gen_ai.client.token.usage': 'Number of input and output tokens used.',
-} as const;
-
-function metric(name: keyof typeof DESCRIPTIONS, unit: string, type: 'histogram' | 'sum', points: unknown[]) {
-  return { scope: SCOPE, name, unit, description: DESCRIPTIONS[name], type, points };
-}
+const metric = (name: Parameters<typeof expectedMetric>[1], points: unknown[]) => expectedMetric(SCOPE, name, points);
 
 const openai6 = MAJORS.find((m) => m.major === 6)!;
 
@@ -97,13 +45,11 @@ describe('GenAI metrics, openai', () => {
     const collected = await metrics.collect();
     const attributes = { ...base(), 'gen_ai.response.model': 'gpt-4o-mini' };
     expect(collected).toEqual([
-      metric('gen_ai.client.cost', '{currency}', 'sum', [
-        { attributes: { ...attributes, 'gen_ai.usage.cost.currency': 'USD', 'gen_ai.usage.cost.source': 'price_table' }, value: 0.00000285 },
-      ]),
-      metric('gen_ai.client.operation.duration', 's', 'histogram', [seconds(attributes, 1)]),
-      metric('gen_ai.client.token.usage', '{token}', 'histogram', [
-        tokens({ ...attributes, 'gen_ai.token.type': 'input' }, 3),
-        tokens({ ...attributes, 'gen_ai.token.type': 'output' }, 4),
+      metric('gen_ai.client.cost', [costPoint(attributes, 'USD', 'price_table', 0.00000285)]),
+      metric('gen_ai.client.operation.duration', [secondsPoint(attributes, 1)]),
+      metric('gen_ai.client.token.usage', [
+        tokenPoint({ ...attributes, 'gen_ai.token.type': 'input' }, 3),
+        tokenPoint({ ...attributes, 'gen_ai.token.type': 'output' }, 4),
       ]),
     ]);
     expectConsistentTimings(collected);
@@ -123,15 +69,13 @@ describe('GenAI metrics, openai', () => {
     const collected = await metrics.collect();
     const attributes = { ...base(), 'gen_ai.response.model': 'gpt-4o-mini' };
     expect(collected).toEqual([
-      metric('gen_ai.client.cost', '{currency}', 'sum', [
-        { attributes: { ...attributes, 'gen_ai.usage.cost.currency': 'USD', 'gen_ai.usage.cost.source': 'price_table' }, value: 0.00000285 },
-      ]),
-      metric('gen_ai.client.operation.duration', 's', 'histogram', [seconds(attributes, 1)]),
-      metric('gen_ai.client.operation.time_per_output_chunk', 's', 'histogram', [seconds(attributes, chunks - 1)]),
-      metric('gen_ai.client.operation.time_to_first_chunk', 's', 'histogram', [seconds(attributes, 1)]),
-      metric('gen_ai.client.token.usage', '{token}', 'histogram', [
-        tokens({ ...attributes, 'gen_ai.token.type': 'input' }, 3),
-        tokens({ ...attributes, 'gen_ai.token.type': 'output' }, 4),
+      metric('gen_ai.client.cost', [costPoint(attributes, 'USD', 'price_table', 0.00000285)]),
+      metric('gen_ai.client.operation.duration', [secondsPoint(attributes, 1)]),
+      metric('gen_ai.client.operation.time_per_output_chunk', [secondsPoint(attributes, chunks - 1)]),
+      metric('gen_ai.client.operation.time_to_first_chunk', [secondsPoint(attributes, 1)]),
+      metric('gen_ai.client.token.usage', [
+        tokenPoint({ ...attributes, 'gen_ai.token.type': 'input' }, 3),
+        tokenPoint({ ...attributes, 'gen_ai.token.type': 'output' }, 4),
       ]),
     ]);
     expectConsistentTimings(collected);
@@ -142,7 +86,7 @@ describe('GenAI metrics, openai', () => {
     await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow();
     await finishedSpans(exporter);
     const collected = await metrics.collect();
-    expect(collected).toEqual([metric('gen_ai.client.operation.duration', 's', 'histogram', [seconds({ ...base(), 'error.type': '429' }, 1)])]);
+    expect(collected).toEqual([metric('gen_ai.client.operation.duration', [secondsPoint({ ...base(), 'error.type': '429' }, 1)])]);
     expectConsistentTimings(collected);
   });
 
@@ -154,8 +98,8 @@ describe('GenAI metrics, openai', () => {
     const usage = (await metrics.collect()).find((m) => m.name === 'gen_ai.client.token.usage');
     const attributes = { ...base(), 'gen_ai.response.model': 'gpt-4o-mini' };
     expect(usage?.points).toEqual([
-      tokens({ ...attributes, 'gen_ai.token.type': 'input' }, 3, 7),
-      tokens({ ...attributes, 'gen_ai.token.type': 'output' }, 4, 8),
+      tokenPoint({ ...attributes, 'gen_ai.token.type': 'input' }, 3, 7),
+      tokenPoint({ ...attributes, 'gen_ai.token.type': 'output' }, 4, 8),
     ]);
   });
 
