@@ -29,13 +29,28 @@ const UNITS = {
   'gen_ai.client.token.usage': '{token}',
 } as const;
 
+/** A collected metric or point as a test expects it (asymmetric matchers allowed). */
+export interface ExpectedMetric {
+  scope: string;
+  name: string;
+  unit: string;
+  description: string;
+  type: 'histogram' | 'sum';
+  points: unknown[];
+}
+export interface ExpectedPoint {
+  attributes: Record<string, unknown>;
+  value?: number;
+  histogram?: Record<string, unknown>;
+}
+
 /** A whole collected metric of instrumentation scope `scope`, with its spec unit, description and kind. */
-export function expectedMetric(scope: string, name: keyof typeof METRIC_DESCRIPTIONS, points: unknown[]) {
+export function expectedMetric(scope: string, name: keyof typeof METRIC_DESCRIPTIONS, points: unknown[]): ExpectedMetric {
   return { scope, name, unit: UNITS[name], description: METRIC_DESCRIPTIONS[name], type: name === 'gen_ai.client.cost' ? 'sum' : 'histogram', points };
 }
 
 /** A token histogram point holding exactly `values`, in the advised buckets. */
-export function tokenPoint(attributes: Record<string, unknown>, ...values: number[]) {
+export function tokenPoint(attributes: Record<string, unknown>, ...values: number[]): ExpectedPoint {
   const counts = TOKEN_BOUNDARIES.map(() => 0).concat(0);
   for (const value of values) {
     const index = TOKEN_BOUNDARIES.findIndex((bound) => value <= bound);
@@ -53,15 +68,17 @@ export function tokenPoint(attributes: Record<string, unknown>, ...values: numbe
 }
 
 /** A seconds histogram point with `count` values, whatever they were (see `expectConsistentTimings`). */
-export function secondsPoint(attributes: Record<string, unknown>, count: number) {
+export function secondsPoint(attributes: Record<string, unknown>, count: number): ExpectedPoint {
+  const anyNumber: unknown = expect.any(Number);
+  const anyArray: unknown = expect.any(Array);
   return {
     attributes,
-    histogram: { count, sum: expect.any(Number), min: expect.any(Number), max: expect.any(Number), boundaries: SECONDS_BOUNDARIES, counts: expect.any(Array) },
+    histogram: { count, sum: anyNumber, min: anyNumber, max: anyNumber, boundaries: SECONDS_BOUNDARIES, counts: anyArray },
   };
 }
 
 /** A cost counter point. */
-export function costPoint(attributes: Record<string, unknown>, currency: string, source: string, value: number) {
+export function costPoint(attributes: Record<string, unknown>, currency: string, source: string, value: number): ExpectedPoint {
   return { attributes: { ...attributes, 'gen_ai.usage.cost.currency': currency, 'gen_ai.usage.cost.source': source }, value };
 }
 
