@@ -1,14 +1,14 @@
 /**
  * GenAI metrics end to end: an unmodified ES module app calling three real SDKs (openai, @anthropic-ai/sdk,
  * groq-sdk) under `node --import .../register` with OTEL_METRICS_EXPORTER=otlp, exporting to a loopback
- * OTLP/HTTP receiver that decodes what arrives with the official protos. Every metric is checked against
+ * OTLP receiver (HTTP protobuf, HTTP JSON, gRPC) that decodes what arrives with the official protos. Every metric is checked against
  * the spans of the same run (which the trace receiver decodes): names, units, instrument kinds, the advised
  * bucket boundaries, attributes and values.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runApp, type AppRun } from '../harness/index.js';
 import type { AttributeValue, OtlpSpan } from '../harness/otlp-decode.js';
-import { startOtlpMetricsReceiver, type OtlpMetric, type OtlpMetricsReceiver } from '../harness/otlp-metrics-receiver.js';
+import { startOtlpGrpcMetricsReceiver, startOtlpMetricsReceiver, type OtlpMetric } from '../harness/otlp-metrics-receiver.js';
 
 const TOKEN_BOUNDS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 const SECONDS_BOUNDS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
@@ -53,12 +53,20 @@ function only(metrics: OtlpMetric[], name: string, scope: string): OtlpMetric {
 
 const sortPoints = <T extends { attributes: Attrs }>(points: T[]) => [...points].sort((a, b) => keyOf(a.attributes).localeCompare(keyOf(b.attributes)));
 
-describe.each(['http/protobuf', 'http/json'] as const)('GenAI metrics over OTLP %s, app under --import', (protocol) => {
-  let receiver: OtlpMetricsReceiver;
+interface Receiver {
+  url: string;
+  requests: { protocol: string; metrics: OtlpMetric[] }[];
+  rejected?: string[];
+  metrics(): OtlpMetric[];
+  close(): Promise<void>;
+}
+
+describe.each(['http/protobuf', 'http/json', 'grpc'] as const)('GenAI metrics over OTLP %s, app under --import', (protocol) => {
+  let receiver: Receiver;
   let run: AppRun;
 
   beforeEach(async () => {
-    receiver = await startOtlpMetricsReceiver();
+    receiver = protocol === 'grpc' ? await startOtlpGrpcMetricsReceiver() : await startOtlpMetricsReceiver();
   });
   afterEach(() => receiver.close());
 
@@ -78,7 +86,7 @@ describe.each(['http/protobuf', 'http/json'] as const)('GenAI metrics over OTLP 
     expect(run.exitCode).toBe(0);
     const observed = JSON.parse(run.stdout) as { failed: number; chunks: number };
     expect(observed.failed).toBe(429);
-    expect(receiver.rejected).toEqual([]);
+    expect(receiver.rejected ?? []).toEqual([]);
     // The export interval (60 s by default) never elapses: everything arrives in the export at shutdown.
     expect(receiver.requests.map((request) => request.protocol)).toEqual([protocol]);
     const metrics = receiver.metrics();

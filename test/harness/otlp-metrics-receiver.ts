@@ -1,11 +1,13 @@
 /**
- * A loopback OTLP/HTTP metrics receiver (127.0.0.1, random port) for end-to-end tests: accepts POST
+ * Loopback OTLP metrics receivers (127.0.0.1, random port) for end-to-end tests, over gRPC and over HTTP.
+ * The HTTP one accepts POST
  * /v1/metrics as application/x-protobuf or application/json (optionally gzip-encoded) and decodes each
  * request with the official opentelemetry-proto definitions (the protobufjs root shipped in
  * @opentelemetry/otlp-transformer@0.216.0, installed as `otlp-transformer-protos`); OTLP/JSON bodies are
  * read per the OTLP/JSON mapping (int64 as decimal strings or numbers).
  */
 import { createServer } from 'node:http';
+import * as grpc from '@grpc/grpc-js';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
@@ -137,7 +139,54 @@ interface RawRequest {
   resourceMetrics?: { resource?: { attributes?: RawKeyValue[] }; scopeMetrics?: { scope?: { name?: string; version?: string }; metrics?: RawMetric[] }[] }[];
 }
 
-/** Decodes one export request body. Throws on a body that is not a valid request in `protocol`. */
+export interface OtlpGrpcMetricsReceiver {
+  /** Endpoint for OTEL_EXPORTER_OTLP_METRICS_ENDPOINT with the `grpc` protocol, e.g. `http://127.0.0.1:4567`. */
+  readonly url: string;
+  readonly requests: { protocol: 'grpc'; metrics: OtlpMetric[] }[];
+  metrics(): OtlpMetric[];
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback OTLP/gRPC metrics receiver: `opentelemetry.proto.collector.metrics.v1.MetricsService/Export`
+ * served by @grpc/grpc-js, whose messages are (de)serialised with the official protos' generated root.
+ */
+export async function startOtlpGrpcMetricsReceiver(): Promise<OtlpGrpcMetricsReceiver> {
+  const requests: OtlpGrpcMetricsReceiver['requests'] = [];
+  const server = new grpc.Server();
+  const service: grpc.ServiceDefinition = {
+    Export: {
+      path: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (message: object) => Buffer.from(ExportMetricsServiceRequest.encode(message).finish()),
+      requestDeserialize: (bytes: Buffer) => bytes,
+      responseSerialize: (message: object) => Buffer.from(ExportMetricsServiceResponse.encode(message).finish()),
+      responseDeserialize: (bytes: Buffer) => ExportMetricsServiceResponse.decode(bytes),
+    },
+  };
+  server.addService(service, {
+    Export: (call: grpc.ServerUnaryCall<Buffer, object>, callback: grpc.sendUnaryData<object>) => {
+      try {
+        requests.push({ protocol: 'grpc', metrics: decodeMetricsExport(call.request, 'http/protobuf') });
+        callback(null, {});
+      } catch (error) {
+        callback({ code: grpc.status.INVALID_ARGUMENT, details: (error as Error).message });
+      }
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    metrics: () => requests.flatMap((request) => request.metrics),
+    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
+}
+
+/** Decodes one export request body (protobuf bytes for http/protobuf and gRPC alike). Throws on a body that is not a valid request in `protocol`. */
 export function decodeMetricsExport(body: Uint8Array, protocol: OtlpProtocol): OtlpMetric[] {
   const request = (
     protocol === 'http/protobuf'
