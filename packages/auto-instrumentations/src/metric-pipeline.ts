@@ -12,6 +12,8 @@ import { metricsEnabled, type ResolvedMetricsConfig } from './metrics-config.js'
 export interface MetricPipeline {
   /** Registered as the global MeterProvider; undefined when metrics are off (then nothing is measured). */
   provider: MeterProvider | undefined;
+  /** Whether `provider` became the global MeterProvider (false: another was registered first). */
+  registeredGlobally: boolean;
   /** Collects and exports now, within `budgetMillis`. */
   forceFlush(budgetMillis: number): Promise<void>;
   /** Exports what is left and stops, within `budgetMillis` (a collector that is down never holds the process). */
@@ -25,7 +27,9 @@ export interface MetricPipeline {
  * the instrumentations then see the API's no-op meter and measure nothing.
  */
 export function createMetricPipeline(config: ResolvedMetricsConfig, resource: Resource, extraReaders: readonly MetricReader[] = []): MetricPipeline {
-  if (!metricsEnabled(config) && extraReaders.length === 0) return { provider: undefined, forceFlush: async () => {}, shutdown: async () => {} };
+  if (!metricsEnabled(config) && extraReaders.length === 0) {
+    return { provider: undefined, registeredGlobally: false, forceFlush: async () => {}, shutdown: async () => {} };
+  }
   // Loaded only when asked for: an app without metrics pays nothing for them at start-up.
   const sdk = localRequire('@opentelemetry/sdk-metrics') as typeof SdkMetrics;
   const periodic = (exporter: PushMetricExporter) =>
@@ -35,14 +39,16 @@ export function createMetricPipeline(config: ResolvedMetricsConfig, resource: Re
   if (config.console) readers.push(periodic(new sdk.ConsoleMetricExporter()));
   readers.push(...extraReaders);
   const provider = new sdk.MeterProvider({ resource, readers });
-  if (!metrics.setGlobalMeterProvider(provider)) {
+  const registeredGlobally = metrics.setGlobalMeterProvider(provider);
+  if (!registeredGlobally) {
     diag.warn(
-      '@llm-provenance/auto-instrumentations: a global MeterProvider was already registered; the GenAI metrics go to the instrumentations through ours all the same',
+      '@llm-provenance/auto-instrumentations: a global MeterProvider was already registered; the llm-provenance instrumentations record the GenAI metrics into ours, other libraries into that one',
     );
   }
   let shutdownPromise: Promise<void> | undefined;
   return {
     provider,
+    registeredGlobally,
     forceFlush: (budgetMillis) => bounded(provider.forceFlush(), budgetMillis, 'metrics flush'),
     shutdown: (budgetMillis) =>
       (shutdownPromise ??= bounded(provider.shutdown(), budgetMillis, 'metrics shutdown').finally(() => {

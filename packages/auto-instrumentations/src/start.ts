@@ -101,6 +101,10 @@ export function start(options: StartOptions = {}, internals: StartInternals = {}
     ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
   });
   sdk.start();
+  // Another MeterProvider was global already: registerInstrumentations handed that one over, so ours is set directly.
+  if (metricPipeline.provider && !metricPipeline.registeredGlobally) {
+    for (const instrumentation of loaded.instrumentations) instrumentation.setMeterProvider(metricPipeline.provider);
+  }
 
   let shutdownPromise: Promise<void> | undefined;
   const budget = config.shutdownBudgetMillis;
