@@ -10,6 +10,15 @@ export {
   type ResolvedConfig,
 } from './config.js';
 export type { StartOptions, StoreOptions, OtlpOptions, OtlpProtocol } from './options.js';
+export {
+  resolveMetricsConfig,
+  DEFAULT_METRIC_EXPORT_INTERVAL_MILLIS,
+  DEFAULT_METRIC_EXPORT_TIMEOUT_MILLIS,
+  type MetricsOptions,
+  type OtlpMetricsOptions,
+  type OtlpMetricsProtocol,
+  type ResolvedMetricsConfig,
+} from './metrics-config.js';
 export { INSTRUMENTATIONS } from './instrumentations.js';
 export { backend, type InstrumentationEntry } from './backend.js';
 export { loadInstrumentations, type LoadInstrumentationsOptions, type LoadedInstrumentations, type SkippedInstrumentation } from './load-instrumentations.js';

@@ -1,7 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CidSpanExporterOptions } from '@llm-provenance/cid-exporter';
+import type { MetricsOptions } from './metrics-config.js';
 
 /** OTLP/HTTP encodings this package can send. */
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
@@ -40,6 +42,10 @@ export interface StartOptions {
   console?: boolean;
   /** Further exporters (e.g. an InMemorySpanExporter in tests); they receive what the store forwards. */
   spanExporters?: SpanExporter[];
+  /** GenAI metrics export (README.md, "Metrics"). `false` turns it off. Default: on when OTEL_METRICS_EXPORTER asks for it. */
+  metrics?: false | MetricsOptions;
+  /** Further metric readers (e.g. an in-memory one in tests); with any, a MeterProvider is registered. */
+  metricReaders?: MetricReader[];
   /** Use exactly these instrumentations instead of the built-in list. */
   instrumentations?: Instrumentation[];
   /** Names from the built-in list to turn on. Default: OTEL_NODE_ENABLED_INSTRUMENTATIONS, else all. */

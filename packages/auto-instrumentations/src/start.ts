@@ -5,6 +5,13 @@ import { addEsmLoaderFiles, patchedFileUrls, patchedModuleNames, registerEsmLoad
 import { installExitHooks } from './exit-hooks.js';
 import { INSTRUMENTATIONS } from './instrumentations.js';
 import { loadInstrumentations, type SkippedInstrumentation } from './load-instrumentations.js';
+import { createMetricPipeline } from './metric-pipeline.js';
+import {
+  DEFAULT_METRIC_EXPORT_INTERVAL_MILLIS,
+  DEFAULT_METRIC_EXPORT_TIMEOUT_MILLIS,
+  resolveMetricsConfig,
+  type ResolvedMetricsConfig,
+} from './metrics-config.js';
 import type { StartOptions } from './options.js';
 import { buildResource } from './resource.js';
 import { createSpanPipeline } from './span-pipeline.js';
@@ -15,6 +22,8 @@ export interface ProvenanceSDK {
   readonly enabled: boolean;
   /** The configuration in effect. */
   readonly config: ResolvedConfig;
+  /** Where the GenAI metrics go (off unless OTEL_METRICS_EXPORTER or `options.metrics` asks). */
+  readonly metrics: ResolvedMetricsConfig;
   /** Absolute store directory, or undefined when the store is off. */
   readonly storeDir: string | undefined;
   /** Id of the store log this process writes, or undefined when the store is off. */
@@ -54,6 +63,7 @@ export function start(options: StartOptions = {}, internals: StartInternals = {}
   const env = options.env ?? process.env;
   const config = resolveConfig(options, env);
   if (config.disabled) return disabledSDK(config);
+  const metricsConfig = resolveMetricsConfig(options.metrics, env);
 
   // The Anthropic SDK emits its own OTel spans once a tracer provider exists; our instrumentation reports
   // those calls already, and nobody wants two spans per call.
@@ -61,6 +71,8 @@ export function start(options: StartOptions = {}, internals: StartInternals = {}
 
   // The store opens first: if it cannot, nothing has been patched yet.
   const resource = buildResource({ serviceName: config.serviceName, attributes: options.resourceAttributes });
+  // Registered before the SDK starts: registerInstrumentations hands the global MeterProvider to every instrumentation.
+  const metricPipeline = createMetricPipeline(metricsConfig, resource, options.metricReaders);
   const pipeline = createSpanPipeline(config, options.spanExporters);
   // The loader hook must exist before the instrumentations are constructed: constructing one is what
   // tells the hook which modules to wrap.
@@ -82,28 +94,44 @@ export function start(options: StartOptions = {}, internals: StartInternals = {}
     autoDetectResources: false,
     instrumentations: loaded.instrumentations,
     spanProcessors: pipeline.processors,
-    // Metrics and logs only when explicitly asked for: the NodeSDK would otherwise default both to OTLP
-    // on localhost:4318 and log connection errors in every app that has no collector.
-    ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
+    // Metrics are ours (metric-pipeline.ts, registered above); logs only when explicitly asked for: the
+    // NodeSDK would otherwise default to OTLP on localhost:4318 and log connection errors in every app
+    // that has no collector.
+    metricReaders: [],
     ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
   });
   sdk.start();
+  // Another MeterProvider was global already: registerInstrumentations handed that one over, so ours is set directly.
+  if (metricPipeline.provider && !metricPipeline.registeredGlobally) {
+    for (const instrumentation of loaded.instrumentations) instrumentation.setMeterProvider(metricPipeline.provider);
+  }
 
   let shutdownPromise: Promise<void> | undefined;
-  const forceFlush = () => pipeline.forceFlush();
+  const budget = config.shutdownBudgetMillis;
+  const forceFlush = async () => {
+    await Promise.all([pipeline.forceFlush(), metricPipeline.forceFlush(budget)]);
+  };
   const uninstallExitHooks = config.exitHooks
     ? installExitHooks(
-        { flush: () => pipeline.flushForSignal(), shutdown: () => shutdown(), flushSync: () => pipeline.flushSync() },
+        {
+          flush: async () => {
+            await Promise.all([pipeline.flushForSignal(), metricPipeline.forceFlush(budget)]);
+          },
+          shutdown: () => shutdown(),
+          // Metrics cannot be exported synchronously: those recorded since the last export are lost at process.exit().
+          flushSync: () => pipeline.flushSync(),
+        },
         // A safety net only: the store processor bounds its own shutdown by the budget.
         { timeoutMillis: Math.max(config.shutdownBudgetMillis, config.shutdownTimeoutMillis) + 2000 },
       )
     : () => {};
   const shutdown = () => {
     shutdownPromise ??= (async () => {
-      // The tracer provider flushes its processors and shuts the exporters down (the store checkpoints).
+      // The tracer provider flushes its processors and shuts the exporters down (the store checkpoints);
+      // meanwhile the last metrics are exported, within the shutdown budget.
       // The hooks stay until that is done: a process.exit() meanwhile still gets the synchronous store flush.
       try {
-        await sdk.shutdown();
+        await Promise.all([sdk.shutdown(), metricPipeline.shutdown(budget)]);
       } finally {
         uninstallExitHooks();
       }
@@ -115,6 +143,7 @@ export function start(options: StartOptions = {}, internals: StartInternals = {}
   return {
     enabled: true,
     config,
+    metrics: metricsConfig,
     storeDir: pipeline.store?.dir,
     storeLogId: pipeline.store?.logId,
     instrumentations: loaded.loaded,
@@ -132,6 +161,12 @@ function disabledSDK(config: ResolvedConfig): ProvenanceSDK {
   return {
     enabled: false,
     config,
+    metrics: {
+      otlp: false,
+      console: false,
+      exportIntervalMillis: DEFAULT_METRIC_EXPORT_INTERVAL_MILLIS,
+      exportTimeoutMillis: DEFAULT_METRIC_EXPORT_TIMEOUT_MILLIS,
+    },
     storeDir: undefined,
     storeLogId: undefined,
     instrumentations: [],

@@ -19,7 +19,8 @@ import {
   type ToolDefinitions,
 } from '@llm-provenance/semantic-conventions';
 import type { ConfiguredCredentials } from './error-redaction.js';
-import { recordSpanError } from './errors.js';
+import { errorTypeOf, recordSpanError } from './errors.js';
+import { CallMeasurement, type GenAIMetrics } from './genai-metrics.js';
 import type { PriceTable, TokenUsage } from './pricing.js';
 import { requestSpanAttributes, responseSpanAttributes } from './span-attributes.js';
 import { headerValue } from './stainless-request-id.js';
@@ -112,6 +113,8 @@ export interface GenAIPolicy {
   priceTable: PriceTable;
   /** Overrides `GenAIRequest.providerName` when set (instrumentation option `providerName`). */
   providerName?: string;
+  /** The instrumentation's metric instruments (genai-metrics.ts); without them, or without a MeterProvider, nothing is measured. */
+  metrics?: GenAIMetrics;
 }
 
 /**
@@ -140,6 +143,8 @@ export class GenAISpan {
   /** Whether `gen_ai.response.time_to_first_chunk` went out with the response attributes. */
   private recordedFirstChunk = false;
   private ended = false;
+  /** What the call adds to the GenAI metrics; only while a MeterProvider is registered. */
+  private readonly measurement: CallMeasurement | undefined;
   /**
    * The raw credential of the call, kept only to scrub its literal value from error messages. A
    * private field: no inspection, serialisation or property enumeration of the handle shows it.
@@ -165,6 +170,8 @@ export class GenAISpan {
     this.#requestOptions = request.requestOptions;
     this.#configuredCredentials = request.configuredCredentials;
     const attributes = requestSpanAttributes(request, policy, this.providerName, parent);
+    const instruments = policy.metrics?.instruments;
+    this.measurement = instruments ? new CallMeasurement(instruments, attributes, this.startedAt) : undefined;
     this.span = tracer.startSpan(spanName(request.operationName, request.requestModel), { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span).setValue(IN_GENAI_CALL, true);
   }
@@ -175,7 +182,12 @@ export class GenAISpan {
 
   /** Notes the arrival of a stream chunk (the first one sets `gen_ai.response.time_to_first_chunk`). */
   markChunk(): void {
-    if (this.firstChunkAt === undefined) this.firstChunkAt = performance.now();
+    if (this.firstChunkAt === undefined) {
+      this.firstChunkAt = performance.now();
+      this.measurement?.onChunk(this.firstChunkAt);
+    } else if (this.measurement) {
+      this.measurement.onChunk(performance.now());
+    }
   }
 
   /** Records the provider's request id (may arrive before the body, e.g. from response headers). */
@@ -225,11 +237,13 @@ export class GenAISpan {
       this.recordedFirstChunk = true;
     }
     this.span.setAttributes(attributes);
+    this.measurement?.onResponse(attributes);
   }
 
   /** Marks the span failed (`error.type`, status ERROR, scrubbed message). */
   recordError(err: unknown, errorType?: string): void {
     if (this.ended) return;
+    this.measurement?.onError(errorType ?? errorTypeOf(err));
     recordSpanError(this.span, err, errorType, {
       credential: this.#credential,
       sdkClient: this.#sdkClient,
@@ -248,6 +262,7 @@ export class GenAISpan {
     const requestId = this.knownRequestId();
     if (requestId && requestId !== this.recordedRequestId) this.span.setAttribute(ATTR_PROVENANCE_PROVIDER_REQUEST_ID, requestId);
     this.span.end(endTime);
+    this.measurement?.finish(endTime);
   }
 }
 

@@ -49,5 +49,6 @@ export { InternalErrorReporter } from './internal-errors.js';
 export { versionSatisfies, supportedModuleDefinition } from './supported-versions.js';
 export { stainlessModule, stainlessStreamHandling, type StainlessSdk, type StainlessResource, type StainlessOperation } from './stainless-sdk.js';
 export { headerValue, requestIdFromApiError, requestIdFromResponseHeader } from './stainless-request-id.js';
+export { GenAIMetrics, GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_USAGE_BUCKETS, type GenAIInstruments } from './genai-metrics.js';
 // The OpenAI wire format's mappings, shared by every SDK that speaks it (openai, groq-sdk).
 export * from './openai-compatible/index.js';

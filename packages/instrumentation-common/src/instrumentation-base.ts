@@ -1,6 +1,7 @@
-import type { TracerProvider } from '@opentelemetry/api';
+import type { Meter, TracerProvider } from '@opentelemetry/api';
 import { InstrumentationBase, type InstrumentationConfig, type InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { resolveCaptureContent } from './capture-policy.js';
+import { GenAIMetrics } from './genai-metrics.js';
 import type { GenAIPolicy, GenAIRequest } from './genai-span.js';
 import { InternalErrorReporter } from './internal-errors.js';
 import { moduleDefinitions, type PatchableFunction, type Wrapper } from './module-patching.js';
@@ -51,6 +52,8 @@ export abstract class GenAIInstrumentationBase<C extends GenAIInstrumentationCon
   private _internalErrors?: InternalErrorReporter;
   /** Tracer, policy and reporter of every call, made once; dropped when either changes. */
   private _traceTarget?: TraceTarget;
+  /** The GenAI metric instruments, on this instrumentation's meter (OTel's: the global MeterProvider's unless set). */
+  private _genAIMetrics?: GenAIMetrics;
 
   /** Set by every backend class. */
   static readonly backend?: GenAIBackend;
@@ -80,6 +83,21 @@ export abstract class GenAIInstrumentationBase<C extends GenAIInstrumentationCon
   override setTracerProvider(tracerProvider: TracerProvider): void {
     super.setTracerProvider(tracerProvider);
     this._traceTarget = undefined;
+  }
+
+  /**
+   * OTel calls this when the instrumentation gets a MeterProvider (and from its own constructor, before
+   * this class's fields exist: the instruments are then made on first use, from the same meter).
+   */
+  protected override _updateMetricInstruments(): void {
+    this._genAIMetrics?.useMeter(this.meter);
+  }
+
+  /** Made on first use: undefined only inside InstrumentationBase's constructor (its `setConfig` runs before the meter exists). */
+  private genAIMetrics(): GenAIMetrics | undefined {
+    const meter = this.meter as Meter | undefined;
+    if (!meter) return undefined;
+    return (this._genAIMetrics ??= new GenAIMetrics(meter));
   }
 
   /** Capture policy, price table and provider override currently in force. */
@@ -131,6 +149,7 @@ export abstract class GenAIInstrumentationBase<C extends GenAIInstrumentationCon
       captureContent: resolveCaptureContent(cfg.captureMessageContent),
       priceTable: resolvePriceTable(cfg.priceTable),
       ...(typeof cfg.providerName === 'string' && cfg.providerName !== '' ? { providerName: cfg.providerName } : {}),
+      metrics: this.genAIMetrics(),
     };
   }
 }

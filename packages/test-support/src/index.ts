@@ -3,3 +3,14 @@ export { registerGlobally, setupTracing, SpanRecorder, waitForSpans, type Tracin
 export { captureDiagWarnings, collectDiagWarnings } from './diag.js';
 export { useEmulator, resetBeforeEach } from './emulator.js';
 export { testTempDir } from './temp-dir.js';
+export { setupMetrics, type CollectedMetric, type CollectedPoint, type MetricsCapture } from './metrics.js';
+export {
+  TOKEN_BOUNDARIES,
+  SECONDS_BOUNDARIES,
+  METRIC_DESCRIPTIONS,
+  expectedMetric,
+  tokenPoint,
+  secondsPoint,
+  costPoint,
+  expectConsistentTimings,
+} from './metrics-expectations.js';
