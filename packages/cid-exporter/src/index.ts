@@ -70,3 +70,4 @@ export {
 } from './report/consistency.js';
 export { buildLineage, formatLineage, type Lineage, type LineageRecord, type UpstreamNode, type DownstreamNode } from './report/lineage.js';
 export { DIMENSIONS, type Dimension, type CallFilter } from './report/calls.js';
+export { Quantiles, EXACT_LIMIT, RELATIVE_ACCURACY } from './report/quantiles.js';
