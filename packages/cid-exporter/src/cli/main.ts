@@ -44,6 +44,12 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => number; usa
   key: { run: runKey, usage: KEY_USAGE },
 };
 
+/** "verify, query, ... or key": the commands, for error messages. */
+function commandList(): string {
+  const names = Object.keys(COMMANDS);
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
 export interface MainOptions {
   /** What `--version` prints (the bin passes its package's version). */
   version?: string;
@@ -74,7 +80,7 @@ function runCommand(argv: string[], io: CliIO, options: MainOptions): number {
   if (command === 'help') {
     const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
     if (rest[0] !== undefined && !topic) {
-      io.err(`llm-provenance: unknown command ${JSON.stringify(rest[0])} (expected verify, query, report, consistency, lineage, export or key)`);
+      io.err(`llm-provenance: unknown command ${JSON.stringify(rest[0])} (expected ${commandList()})`);
       return EXIT_USAGE;
     }
     io.out(topic ? topic.usage : USAGE);
@@ -83,7 +89,7 @@ function runCommand(argv: string[], io: CliIO, options: MainOptions): number {
   const entry = COMMANDS[command];
   if (!entry) {
     const what = command.startsWith('-') ? `option ${command}` : `command ${JSON.stringify(command)}`;
-    io.err(`llm-provenance: unknown ${what} (expected verify, query, report, consistency, lineage, export or key; llm-provenance --help lists them)`);
+    io.err(`llm-provenance: unknown ${what} (expected ${commandList()}; llm-provenance --help lists them)`);
     return EXIT_USAGE;
   }
   try {
