@@ -6,8 +6,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildConsistency, buildReport, EXACT_LIMIT, exportCar, Quantiles, RELATIVE_ACCURACY, queryStore } from '@llm-provenance/cid-exporter';
-import { runCli, spec, tmpDir, writeSpans } from './verify-fixture.js';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  buildConsistency,
+  buildLineage,
+  buildReport,
+  CidSpanExporter,
+  EXACT_LIMIT,
+  exportCar,
+  Quantiles,
+  RELATIVE_ACCURACY,
+  queryStore,
+} from '@llm-provenance/cid-exporter';
+import { BASE_MS, runCli, spec, tmpDir, writeSpans } from './verify-fixture.js';
 
 const N = 120;
 let store: string;
@@ -50,6 +62,63 @@ describe('report over the generated store', () => {
       }),
     );
     expect(c.summary).toEqual({ calls: range((i) => !spec(i).error).length, distinct_inputs: 7, repeated_inputs: 7, differing_inputs: 7 });
+  });
+});
+
+describe('lineage through a payload one call produced and the next consumed', () => {
+  const DRAFT = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Draft: the export button works again.' }] }]);
+
+  it('leads from the first call down to the second, inside the agent span both ran in', async () => {
+    const dir = path.join(tmpDir('lineage'), 'store');
+    const exporter = new CidSpanExporter({ dir, checkpointIntervalMs: 0 });
+    const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 5 })] });
+    const tracer = provider.getTracer('lineage-test');
+    const agent = tracer.startSpan('invoke_agent editor', { startTime: BASE_MS });
+    const inAgent = trace.setSpan(context.active(), agent);
+    const call = (name: string, at: number, attributes: Record<string, string>) =>
+      tracer
+        .startSpan(
+          name,
+          { kind: SpanKind.CLIENT, startTime: BASE_MS + at, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', ...attributes } },
+          inAgent,
+        )
+        .end(BASE_MS + at + 100);
+    call('chat draft', 10, {
+      'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Write release notes' }] }]),
+      'gen_ai.output.messages': DRAFT,
+    });
+    // the second call is given the first one's output messages as they are: the same bytes, the same CID
+    call('chat review', 200, {
+      'gen_ai.input.messages': DRAFT,
+      'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Approved.' }] }]),
+    });
+    agent.end(BASE_MS + 400);
+    await provider.shutdown();
+
+    // newest first: the review, the draft, then the agent span that started before both
+    const [review, draft, agentRecord] = queryStore(dir);
+      a.name === 'invoke_agent editor' ? 1 : b.name === 'invoke_agent editor' ? -1 : b.start.localeCompare(a.start),
+    );
+    expect([review!.name, draft!.name, agentRecord!.name]).toEqual(['chat review', 'chat draft', 'invoke_agent editor']);
+    const lineage = buildLineage(dir, draft!.cid);
+    const within = [{ record_cid: agentRecord!.cid, name: 'invoke_agent editor', operation: null }];
+    expect(lineage.is).toEqual([{ record_cid: draft!.cid, role: 'record', attribute: 'record' }]);
+    const messages = lineage.downstream.find((l) => 'attribute' in l && l.attribute === 'gen_ai.output.messages') as { cid: string; used_by: unknown[] };
+    expect(messages.used_by).toEqual([
+      expect.objectContaining({
+        record_cid: review!.cid,
+        name: 'chat review',
+        within,
+        outputs: [
+          { attribute: 'output', cid: review!.outputCid, used_by: [] },
+          { attribute: 'gen_ai.output.messages', cid: expect.stringMatching(/^bafkrei/), used_by: [] },
+        ],
+      }),
+    ]);
+    // and back up from the second call's input payload to the first call
+    const up = buildLineage(dir, messages.cid);
+    expect(up.upstream).toEqual([expect.objectContaining({ record_cid: draft!.cid, name: 'chat draft', within })]);
+    expect(up.downstream).toEqual([expect.objectContaining({ record_cid: review!.cid })]);
   });
 });
 
