@@ -97,8 +97,6 @@ describe('lineage through a payload one call produced and the next consumed', ()
 
     // newest first: the review, the draft, then the agent span that started before both
     const [review, draft, agentRecord] = queryStore(dir);
-      a.name === 'invoke_agent editor' ? 1 : b.name === 'invoke_agent editor' ? -1 : b.start.localeCompare(a.start),
-    );
     expect([review!.name, draft!.name, agentRecord!.name]).toEqual(['chat review', 'chat draft', 'invoke_agent editor']);
     const lineage = buildLineage(dir, draft!.cid);
     const within = [{ record_cid: agentRecord!.cid, name: 'invoke_agent editor', operation: null }];
