@@ -59,3 +59,15 @@ export { openCar, openPack, SectionReader, type OpenedCar, type CarStructureErro
 export { MANIFEST_TYPE, type Manifest, type ManifestLog } from './car/manifest.js';
 export { main as runCli } from './cli/main.js';
 export { CidSpanProcessor, type CidSpanProcessorOptions } from './exporter/span-processor.js';
+export { buildReport, formatReportTable, type Report, type ReportGroup, type ReportFigures, type ReportOptions } from './report/report.js';
+export {
+  buildConsistency,
+  formatConsistency,
+  type ConsistencyReport,
+  type ConsistencyGroup,
+  type ConsistencyOutput,
+  type ConsistencyOptions,
+} from './report/consistency.js';
+export { buildLineage, formatLineage, type Lineage, type LineageRecord, type UpstreamNode, type DownstreamNode } from './report/lineage.js';
+export { DIMENSIONS, type Dimension, type CallFilter } from './report/calls.js';
+export { Quantiles, EXACT_LIMIT, RELATIVE_ACCURACY } from './report/quantiles.js';

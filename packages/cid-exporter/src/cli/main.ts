@@ -7,6 +7,9 @@ import { runExport, EXPORT_USAGE } from './export-command.js';
 import { EXIT_OK, EXIT_USAGE, processIO, UsageError, type CliIO } from './io.js';
 import { KEY_USAGE, runKey } from './key-command.js';
 import { runQuery, QUERY_USAGE } from './query-command.js';
+import { CONSISTENCY_USAGE, runConsistency } from './consistency-command.js';
+import { LINEAGE_USAGE, runLineage } from './lineage-command.js';
+import { REPORT_USAGE, runReport } from './report-command.js';
 import { runVerify, VERIFY_USAGE } from './verify-command.js';
 
 export const USAGE = `usage: llm-provenance <command> [options]
@@ -15,6 +18,12 @@ export const USAGE = `usage: llm-provenance <command> [options]
 ${VERIFY_USAGE}
 
 ${QUERY_USAGE}
+
+${REPORT_USAGE}
+
+${CONSISTENCY_USAGE}
+
+${LINEAGE_USAGE}
 
 ${EXPORT_USAGE}
 
@@ -28,9 +37,18 @@ output folder).`;
 const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => number; usage: string }> = {
   verify: { run: runVerify, usage: VERIFY_USAGE },
   query: { run: runQuery, usage: QUERY_USAGE },
+  report: { run: runReport, usage: REPORT_USAGE },
+  consistency: { run: runConsistency, usage: CONSISTENCY_USAGE },
+  lineage: { run: runLineage, usage: LINEAGE_USAGE },
   export: { run: runExport, usage: EXPORT_USAGE },
   key: { run: runKey, usage: KEY_USAGE },
 };
+
+/** "verify, query, ... or key": the commands, for error messages. */
+function commandList(): string {
+  const names = Object.keys(COMMANDS);
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
 
 export interface MainOptions {
   /** What `--version` prints (the bin passes its package's version). */
@@ -62,7 +80,7 @@ function runCommand(argv: string[], io: CliIO, options: MainOptions): number {
   if (command === 'help') {
     const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
     if (rest[0] !== undefined && !topic) {
-      io.err(`llm-provenance: unknown command ${JSON.stringify(rest[0])} (expected verify, query, export or key)`);
+      io.err(`llm-provenance: unknown command ${JSON.stringify(rest[0])} (expected ${commandList()})`);
       return EXIT_USAGE;
     }
     io.out(topic ? topic.usage : USAGE);
@@ -71,7 +89,7 @@ function runCommand(argv: string[], io: CliIO, options: MainOptions): number {
   const entry = COMMANDS[command];
   if (!entry) {
     const what = command.startsWith('-') ? `option ${command}` : `command ${JSON.stringify(command)}`;
-    io.err(`llm-provenance: unknown ${what} (expected verify, query, export or key; llm-provenance --help lists them)`);
+    io.err(`llm-provenance: unknown ${what} (expected ${commandList()}; llm-provenance --help lists them)`);
     return EXIT_USAGE;
   }
   try {

@@ -1,0 +1,87 @@
+/** `llm-provenance report [STORE_DIR | EXPORT.car] [--by DIMS] [filters] [--json]` */
+import { parseArgs } from 'node:util';
+import { DIMENSIONS, type CallFilter, type Dimension } from '../report/calls.js';
+import { buildReport, formatReportTable } from '../report/report.js';
+import { inputKind } from './input.js';
+import { defaultStore, EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
+
+export const REPORT_USAGE = `llm-provenance report [STORE_DIR | EXPORT.car] [--by DIMS] [filters] [--json]
+  Calls, errors, input/output/cached/reasoning tokens, cost per currency, latency p50/p95/p99 and time
+  to first token of the GenAI calls, one row per group, then the totals.
+  --by DIMS   comma-separated, any of ${DIMENSIONS.join(',')} (default provider,model)
+  Filters: --since ISO (inclusive) --until ISO (exclusive) --provider P --model M --user U --task T
+  --json      print {"groups":[...],"totals":{...}}: each group's --by dimensions, then its figures`;
+
+/** The shared filter options of report and consistency. */
+export const FILTER_OPTIONS = {
+  since: { type: 'string' },
+  until: { type: 'string' },
+  provider: { type: 'string' },
+  model: { type: 'string' },
+  user: { type: 'string' },
+  task: { type: 'string' },
+} as const;
+
+/** The filter from parsed options, with the dates checked so a bad one is named before anything is read. */
+export function callFilter(values: Partial<Record<keyof typeof FILTER_OPTIONS, string>>): CallFilter {
+  const filter: CallFilter = {};
+  for (const k of Object.keys(FILTER_OPTIONS) as Array<keyof typeof FILTER_OPTIONS>) if (values[k] !== undefined) filter[k] = values[k];
+  for (const k of ['since', 'until'] as const) {
+    const v = filter[k];
+    if (v !== undefined && (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v)))) {
+      throw new UsageError(`--${k} must be an ISO 8601 date or time such as 2026-12-01 or 2026-12-01T09:30:00Z, got ${JSON.stringify(v)}`);
+    }
+    // a bare date means its midnight UTC
+    if (v !== undefined && v.length === 10) filter[k] = `${v}T00:00:00Z`;
+  }
+  return filter;
+}
+
+/** The one store or CAR a read command takes, checked. */
+export function sourceArgument(command: string, positionals: string[]): string {
+  if (positionals.length > 1) throw new UsageError(`${command} takes one store directory or CAR file, got ${positionals.length}: ${positionals.join(' ')}`);
+  const source = defaultStore(positionals[0]);
+  inputKind(source);
+  return source;
+}
+
+function parseBy(text: string | undefined): Dimension[] {
+  if (text === undefined) return ['provider', 'model'];
+  const names = text.split(',').map((s) => s.trim());
+  const out: Dimension[] = [];
+  for (const name of names) {
+    if (!(DIMENSIONS as readonly string[]).includes(name)) {
+      throw new UsageError(`--by: unknown dimension ${JSON.stringify(name)} (expected any of ${DIMENSIONS.join(', ')})`);
+    }
+    if (out.includes(name as Dimension)) throw new UsageError(`--by: dimension ${name} is given twice`);
+    out.push(name as Dimension);
+  }
+  return out;
+}
+
+export function runReport(args: string[], io: CliIO): number {
+  const { values, positionals } = parsingArgs('report', () =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { ...HELP_OPTION, ...FILTER_OPTIONS, by: { type: 'string' }, json: { type: 'boolean' } },
+    }),
+  );
+  if (values.help) {
+    io.out(REPORT_USAGE);
+    return EXIT_OK;
+  }
+  const by = parseBy(values.by);
+  const filter = callFilter(values);
+  const source = sourceArgument('report', positionals);
+  let report;
+  try {
+    report = buildReport(source, { ...filter, by });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.json) io.out(JSON.stringify(report, null, 2));
+  else formatReportTable(report, by).forEach((l) => io.out(l));
+  return EXIT_OK;
+}

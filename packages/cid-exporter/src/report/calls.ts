@@ -1,0 +1,132 @@
+/**
+ * The GenAI calls of a store directory or CAR export, streamed one at a time for `report`,
+ * `consistency` and `lineage`: the facts of each `span` record that carries `gen_ai.operation.name` or
+ * `gen_ai.provider.name` (a GenAI span, https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/),
+ * read from the attributes the instrumentations write (packages/semantic-conventions) and from the
+ * resource block (`service.name`). Records are visited as the store holds them (logs by id, records in
+ * order); nothing is kept between calls but the resource blocks, one per log.
+ */
+import {
+  ATTR_ENDUSER_ID,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_PROVENANCE_ROUTE_BACKEND,
+  ATTR_PROVENANCE_TASK_ID,
+  ATTR_PROVENANCE_WORKER_ID,
+  ATTR_SERVICE_NAME,
+} from '@llm-provenance/semantic-conventions';
+import { openSource, type ProvenanceSource } from '../read/source.js';
+import { forEachRecord, ResourceReader } from '../query/read-records.js';
+import { nanosToIso, toUnixNanos } from '../query/query.js';
+import type { SpanRecord } from '../record.js';
+
+/** What a report can group by, and the attribute each dimension reads. */
+export const DIMENSIONS = ['user', 'task', 'worker', 'route', 'provider', 'model', 'operation', 'service', 'day'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** One GenAI span record as the reports see it. */
+export interface GenAiCall {
+  /** Record CID. */
+  cid: string;
+  log: string;
+  seq: number;
+  record: SpanRecord;
+  /** Span start and end, unix nanoseconds. */
+  start: bigint;
+  end: bigint;
+  /** The grouping dimensions' values; null when the record does not say. */
+  dims: Record<Dimension, string | null>;
+  error: boolean;
+  inputCid: string | null;
+  paramsCid: string | null;
+  outputCid: string | null;
+}
+
+/** Filters every report command takes; times are ISO 8601 (since inclusive, until exclusive). */
+export interface CallFilter {
+  since?: string;
+  until?: string;
+  provider?: string;
+  /** Matches gen_ai.request.model or gen_ai.response.model, as `query --model` does. */
+  model?: string;
+  user?: string;
+  task?: string;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+export const linkCid = (v: unknown): string | null =>
+  v !== null && typeof v === 'object' && typeof (v as { '/': unknown })['/'] === 'string' ? (v as { '/': string })['/'] : null;
+
+/** True for a span record the GenAI instrumentations wrote (or any span following the GenAI conventions). */
+export function isGenAiRecord(r: SpanRecord): boolean {
+  const a = r.attributes ?? {};
+  return typeof a[ATTR_GEN_AI_OPERATION_NAME] === 'string' || typeof a[ATTR_GEN_AI_PROVIDER_NAME] === 'string';
+}
+
+/** Checks a filter's times up front so a bad date is a usage error before anything is read. */
+export function filterBounds(filter: CallFilter): { since?: bigint; until?: bigint } {
+  return {
+    since: filter.since !== undefined ? toUnixNanos(filter.since, '--since') : undefined,
+    until: filter.until !== undefined ? toUnixNanos(filter.until, '--until') : undefined,
+  };
+}
+
+/**
+ * Visits every GenAI call of `source` that passes `filter`, in stored order. `visit` may fetch blocks
+ * from `source`.
+ */
+export function forEachCall(source: ProvenanceSource, filter: CallFilter, visit: (call: GenAiCall) => void): void {
+  const { since, until } = filterBounds(filter);
+  const resources = new ResourceReader(source);
+  forEachRecord(source, (s) => {
+    if (s.record.type !== 'span') return true;
+    const r = s.record;
+    if (!isGenAiRecord(r)) return true;
+    const a = r.attributes ?? {};
+    const start = BigInt(r.start);
+    if (since !== undefined && start < since) return true;
+    if (until !== undefined && start >= until) return true;
+    const model = str(a[ATTR_GEN_AI_RESPONSE_MODEL]) ?? str(a[ATTR_GEN_AI_REQUEST_MODEL]);
+    if (filter.model !== undefined && a[ATTR_GEN_AI_REQUEST_MODEL] !== filter.model && a[ATTR_GEN_AI_RESPONSE_MODEL] !== filter.model) return true;
+    if (filter.provider !== undefined && a[ATTR_GEN_AI_PROVIDER_NAME] !== filter.provider) return true;
+    if (filter.user !== undefined && a[ATTR_ENDUSER_ID] !== filter.user) return true;
+    if (filter.task !== undefined && a[ATTR_PROVENANCE_TASK_ID] !== filter.task) return true;
+    const rec = s.record as unknown as Record<string, unknown>;
+    visit({
+      cid: s.cid,
+      log: s.log,
+      seq: r.seq,
+      record: r,
+      start,
+      end: BigInt(r.end),
+      dims: {
+        user: str(a[ATTR_ENDUSER_ID]),
+        task: str(a[ATTR_PROVENANCE_TASK_ID]),
+        worker: str(a[ATTR_PROVENANCE_WORKER_ID]),
+        route: str(a[ATTR_PROVENANCE_ROUTE_BACKEND]),
+        provider: str(a[ATTR_GEN_AI_PROVIDER_NAME]),
+        model,
+        operation: str(a[ATTR_GEN_AI_OPERATION_NAME]),
+        service: str(resources.attributes(rec.resource)[ATTR_SERVICE_NAME]),
+        day: nanosToIso(r.start).slice(0, 10),
+      },
+      error: r.status?.code === 'ERROR',
+      inputCid: linkCid(rec.input),
+      paramsCid: linkCid(rec.params),
+      outputCid: linkCid(rec.output),
+    });
+    return true;
+  });
+}
+
+/** Opens `path` (store or CAR), runs `read` over it and closes it. */
+export function withSource<T>(path: string, read: (source: ProvenanceSource) => T): T {
+  const source = openSource(path);
+  try {
+    return read(source);
+  } finally {
+    source.close();
+  }
+}
