@@ -33,9 +33,9 @@ describe("README.md's quick start", () => {
       const { stdout } = await run('bash', ['-c', block.text], { cwd: REPO_ROOT, env, maxBuffer: 64 * 1024 * 1024 });
       expect(stdout).toContain('8. Verify it yourself');
     }
-    // The demo's store (examples/quickstart/.llm-provenance, reset at each run) holds its eleven calls.
+    // The demo's store (examples/quickstart/.llm-provenance, reset at each run) holds its thirteen calls.
     const { logs } = await readStore(path.join(REPO_ROOT, 'examples/quickstart/.llm-provenance'));
-    expect(logs.map((log) => log.records.length)).toEqual([11]);
+    expect(logs.map((log) => log.records.length)).toEqual([13]);
   });
 
   it('lists every backend with the SDK range its instrumentation enforces', () => {
