@@ -41,9 +41,10 @@ export class S3Span {
   /** Status ERROR, `error.type` (the S3 error code the SDK names the error after) and the request id. */
   fail(error: unknown): void {
     if (this.ended) return;
-    const name = error instanceof Error ? error.name : typeof error;
+    const metadata = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata;
+    const name = errorType(error, metadata?.httpStatusCode);
     const message = error instanceof Error ? error.message : String(error);
-    this.set({ [ATTR_ERROR_TYPE]: name || 'Error', ...metadataAttributes((error as { $metadata?: unknown } | undefined)?.$metadata) });
+    this.set({ [ATTR_ERROR_TYPE]: name, ...metadataAttributes(metadata) });
     this.span.setStatus({ code: SpanStatusCode.ERROR, message: redactSecrets(message) });
   }
 
@@ -52,4 +53,14 @@ export class S3Span {
     this.ended = true;
     this.span.end();
   }
+}
+
+/**
+ * The S3 error code the SDK names its error after (`NoSuchKey`, `InvalidAccessKeyId`, ...). A response
+ * without a body (HEAD) has no code: the SDK calls it `Unknown`, and the HTTP status says more.
+ */
+function errorType(error: unknown, status: unknown): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  if ((name === 'Unknown' || name === '') && typeof status === 'number') return String(status);
+  return name || 'Error';
 }
