@@ -34,6 +34,15 @@ export function observeBody(body: unknown, onEnd: BodyEnd): boolean {
   return false;
 }
 
+/**
+ * Observes a response body as the app reads it. Only a Node Readable (what the SDK's Node HTTP handler
+ * returns) is observed: it reports its end or its destruction, so the span always ends. A web stream body
+ * (the fetch handler) can be read through paths no instance method sees, and would hold its span open.
+ */
+export function observeResponseBody(body: unknown, onEnd: BodyEnd): boolean {
+  return body instanceof Readable && observeReadable(body, onEnd);
+}
+
 /** One observation's state; it never refers to the body, so a body nobody holds can be collected. */
 class Observation {
   readonly digest = new ContentDigest();
@@ -73,75 +82,53 @@ function observeReadable(stream: Readable, onEnd: BodyEnd): boolean {
   return true;
 }
 
+/**
+ * A web ReadableStream is read by its consumer through public methods (undici's fetch `tee()`s a request
+ * body, Readable.fromWeb takes a reader), and then through internal algorithms no instance method sees.
+ * So the first public method called on it is served by a copy of the stream piped through a
+ * TransformStream that hashes each chunk as it passes: same chunks, same order, read on demand.
+ */
 function observeWebStream(stream: ReadableStream, onEnd: BodyEnd): boolean {
   if (stream.locked || Object.prototype.hasOwnProperty.call(stream, 'getReader')) return false;
   const observation = new Observation(onEnd);
-  const getReader = stream.getReader;
-  const shadow = (name: string | symbol, value: unknown): void => {
-    Object.defineProperty(stream, name, { value, writable: true, configurable: true, enumerable: false });
-  };
-  shadow('getReader', function observedGetReader(this: ReadableStream, ...args: unknown[]) {
-    const reader = (getReader as (...a: unknown[]) => unknown).apply(this, args);
-    if (reader && typeof (reader as { read?: unknown }).read === 'function' && args[0] === undefined) {
-      const read = (reader as ReadableStreamDefaultReader).read;
-      shadowRead(reader as object, read, observation);
-    }
-    return reader;
-  });
-  const iterate = (stream as unknown as { values?: (options?: unknown) => AsyncIterator<unknown> }).values;
-  if (typeof iterate === 'function') {
-    const observedValues = function (this: ReadableStream, options?: unknown): AsyncIterator<unknown> {
-      const iterator = iterate.call(this, options);
-      const next = iterator.next;
-      Object.defineProperty(iterator, 'next', {
-        value: (...args: []) =>
-          next.apply(iterator, args).then(
-            (result) => {
-              observeResult(observation, result);
-              return result;
-            },
-            (error: unknown) => {
-              observation.end(false, error);
-              throw error;
-            },
-          ),
-        writable: true,
-        configurable: true,
-      });
-      return iterator;
-    };
-    shadow('values', observedValues);
-    shadow(Symbol.asyncIterator, observedValues);
+  const proto = Object.getPrototypeOf(stream) as ReadableStream;
+  let hashed: ReadableStream | undefined;
+  const hashedOf = (source: ReadableStream): ReadableStream => (hashed ??= hashingCopy(source, observation));
+  const methods: (string | symbol)[] = ['getReader', 'values', Symbol.asyncIterator, 'tee', 'pipeTo', 'pipeThrough'];
+  for (const name of methods) {
+    const method = (proto as unknown as Record<string | symbol, unknown>)[name];
+    if (typeof method !== 'function') continue;
+    Object.defineProperty(stream, name, {
+      value: function observed(this: ReadableStream, ...args: unknown[]) {
+        const target = this === stream ? hashedOf(this) : this;
+        return (method as (...a: unknown[]) => unknown).apply(target, args);
+      },
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
+  // `locked` is what the SDK checks before reading: the copy's lock is the stream's.
+  Object.defineProperty(stream, 'locked', { get: () => (hashed ? hashed.locked : Object.getOwnPropertyDescriptor(proto, 'locked')?.get?.call(stream)), configurable: true });
   return true;
 }
 
-function shadowRead(reader: object, read: ReadableStreamDefaultReader['read'], observation: Observation): void {
-  Object.defineProperty(reader, 'read', {
-    value: function observedRead(this: ReadableStreamDefaultReader) {
-      return read.call(this).then(
-        (result) => {
-          observeResult(observation, result);
-          return result;
-        },
-        (error: unknown) => {
-          observation.end(false, error);
-          throw error;
-        },
-      );
+/** `source` piped through a TransformStream that hashes each chunk on its way and ends `observation` after the last. */
+function hashingCopy(source: ReadableStream, observation: Observation): ReadableStream {
+  const hashing = new TransformStream<unknown, unknown>({
+    transform(chunk, controller) {
+      try {
+        observation.digest.update(chunk);
+      } catch {
+        // Never in the reader's way.
+      }
+      controller.enqueue(chunk);
     },
-    writable: true,
-    configurable: true,
+    flush() {
+      observation.end(true);
+    },
   });
-}
-
-function observeResult(observation: Observation, result: { done?: boolean; value?: unknown }): void {
-  try {
-    if (result.done) observation.end(true);
-    else observation.digest.update(result.value);
-  } catch {
-    // Never in the reader's way.
-  }
+  return ReadableStream.prototype.pipeThrough.call(source, hashing) as ReadableStream;
 }
 
 function observeBlob(blob: Blob, onEnd: BodyEnd): boolean {
@@ -154,11 +141,9 @@ function observeBlob(blob: Blob, onEnd: BodyEnd): boolean {
   // A Blob can be read any number of times: the first read is the one that carries the bytes.
   shadow('stream', function observedStream(this: Blob) {
     const stream = proto.stream.call(this);
-    if (!used) {
-      used = true;
-      observeWebStream(stream, onEnd);
-    }
-    return stream;
+    if (used) return stream;
+    used = true;
+    return hashingCopy(stream, new Observation(onEnd));
   });
   for (const name of ['arrayBuffer', 'bytes'] as const) {
     const read = (proto as unknown as Record<string, unknown>)[name];

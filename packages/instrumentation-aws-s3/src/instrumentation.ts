@@ -12,7 +12,7 @@ import {
   ATTR_AWS_S3_UPLOAD_ID,
   ATTR_PROVENANCE_S3_PRESIGNED_EXPIRES_IN,
 } from './attributes.js';
-import { observeBody } from './body-observer.js';
+import { observeBody, observeResponseBody } from './body-observer.js';
 import { operationOf, requestAttributes, responseAttributes, rpcAttributes } from './command-attributes.js';
 import { S3Span } from './s3-span.js';
 import { UPLOAD_DIGEST_KEY, UploadDigest, uploadDigestOf } from './upload-digest.js';
@@ -189,7 +189,7 @@ export class AwsS3Instrumentation extends InstrumentationBase<AwsS3Instrumentati
       // The response body's CID is known once the app has read it all; the span ends then.
       if (
         body &&
-        observeBody(body, (digest, error) => {
+        observeResponseBody(body, (digest, error) => {
           if (digest) call.setContent(digest);
           else if (error) call.fail(error);
           call.end();

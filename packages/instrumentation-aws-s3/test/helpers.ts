@@ -40,6 +40,7 @@ export function setupTracing(instrumentation = new AwsS3Instrumentation()) {
 interface S3rverInstance {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
+  httpServer?: { closeAllConnections?(): void };
 }
 
 /** s3rver's own credentials: it checks the signature of every request made with them. */
@@ -60,7 +61,10 @@ export function useS3rver(): { url: string; dir: string } {
     state.url = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
-    await server?.close();
+    // Keep-alive connections (fetch's pool) would hold close() open.
+    const closing = server?.close();
+    server?.httpServer?.closeAllConnections?.();
+    await closing;
     rmSync(state.dir, { recursive: true, force: true });
   });
   return state;
