@@ -28,8 +28,8 @@ interface CommandLike {
 
 /** Presigned URLs live 900 seconds unless `expiresIn` says otherwise (s3-request-presigner's default). */
 const DEFAULT_PRESIGN_EXPIRES_IN = 900;
-/** Marks a prototype whose `send` we defined (it inherited Client.prototype.send before). */
-const INHERITED_SEND = Symbol.for('@llm-provenance/instrumentation-aws-s3 inherited send');
+/** On our `send`: the prototype's own `send` descriptor it replaced (undefined: `send` was inherited). */
+const OWN_SEND = Symbol('@llm-provenance/instrumentation-aws-s3 replaced send');
 
 /**
  * Traces Amazon S3 through the AWS SDK for JavaScript v3: every `S3Client.send(command)`, `Upload.done()`
@@ -79,32 +79,33 @@ export class AwsS3Instrumentation extends InstrumentationBase<AwsS3Instrumentati
   /**
    * `S3Client.prototype.send`. S3Client inherits `send` from the smithy Client; ours is defined on
    * S3Client.prototype and calls the inherited one as it is at call time, so an instrumentation that wraps
-   * Client.prototype.send later (instrumentation-aws-sdk) still runs, below our span.
+   * Client.prototype.send (instrumentation-aws-sdk) still runs, below our span. Defined by hand rather
+   * than with `_wrap`, which would first unwrap the inherited (someone else's) wrapper.
    */
   private patchClient(exports: Fields): Fields {
     this.guard('patching S3Client.send', () => {
       const proto = (exports?.S3Client as { prototype?: Fields } | undefined)?.prototype;
       if (!proto) return diag.warn(`${PACKAGE_NAME}: @aws-sdk/client-s3 loaded without S3Client; nothing is traced`);
-      if (isWrapped(proto.send)) this.unpatchClient(exports);
-      const inherited = !Object.prototype.hasOwnProperty.call(proto, 'send');
-      this._wrap(proto, 'send', (original) => {
-        const target = inherited ? () => (Object.getPrototypeOf(proto) as { send: AnyFunction }).send : () => original as AnyFunction;
-        return this._getPatchedSend(target);
-      });
-      if (inherited) Object.defineProperty(proto, INHERITED_SEND, { value: true, configurable: true });
+      this.unpatchClient(exports);
+      const own = Object.getOwnPropertyDescriptor(proto, 'send');
+      const target = own ? () => own.value as AnyFunction : () => (Object.getPrototypeOf(proto) as { send: AnyFunction }).send;
+      const patched = this._getPatchedSend(target);
+      // What `isWrapped` and shimmer's `unwrap` look for.
+      Object.defineProperty(patched, '__wrapped', { value: true });
+      Object.defineProperty(patched, '__unwrap', { value: () => this.unpatchClient(exports) });
+      Object.defineProperty(patched, OWN_SEND, { value: own });
+      Object.defineProperty(proto, 'send', { value: patched, writable: true, configurable: true, enumerable: false });
     });
     return exports;
   }
 
   private unpatchClient(exports: Fields | undefined): void {
     const proto = (exports?.S3Client as { prototype?: Fields } | undefined)?.prototype;
-    if (!proto || !isWrapped(proto.send)) return;
-    if (proto[INHERITED_SEND as unknown as string]) {
-      delete proto.send;
-      delete proto[INHERITED_SEND as unknown as string];
-    } else {
-      this._unwrap(proto, 'send');
-    }
+    const current = proto && Object.getOwnPropertyDescriptor(proto, 'send')?.value;
+    if (!proto || typeof current !== 'function' || !Object.prototype.hasOwnProperty.call(current, OWN_SEND)) return;
+    const own = (current as unknown as Record<symbol, PropertyDescriptor | undefined>)[OWN_SEND];
+    if (own) Object.defineProperty(proto, 'send', own);
+    else delete proto.send;
   }
 
   private patchPrototype(ctor: unknown, method: string, factory: (original: AnyFunction) => AnyFunction): undefined {
