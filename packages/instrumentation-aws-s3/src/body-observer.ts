@@ -59,7 +59,7 @@ class Observation {
 function observeReadable(stream: Readable, onEnd: BodyEnd): boolean {
   if (Object.prototype.hasOwnProperty.call(stream, 'emit') || stream.readableEnded || stream.destroyed) return false;
   const observation = new Observation(onEnd);
-  const emit = stream.emit;
+  const emit = Reflect.get(stream, 'emit') as (this: Readable, event: string | symbol, ...args: unknown[]) => boolean;
   const restore = (): void => {
     // Back to the prototype's emit, unless someone shadowed ours in turn.
     if (stream.emit === observedEmit) delete (stream as { emit?: unknown }).emit;
@@ -109,7 +109,10 @@ function observeWebStream(stream: ReadableStream, onEnd: BodyEnd): boolean {
     });
   }
   // `locked` is what the SDK checks before reading: the copy's lock is the stream's.
-  Object.defineProperty(stream, 'locked', { get: () => (hashed ? hashed.locked : Object.getOwnPropertyDescriptor(proto, 'locked')?.get?.call(stream)), configurable: true });
+  Object.defineProperty(stream, 'locked', {
+    get: (): boolean => (hashed ? hashed.locked : (Object.getOwnPropertyDescriptor(proto, 'locked')?.get?.call(stream) as boolean)),
+    configurable: true,
+  });
   return true;
 }
 

@@ -59,11 +59,15 @@ export function requestAttributes(operation: string, input: Fields | undefined):
 export function responseAttributes(operation: string, output: Fields | undefined): Attributes {
   const attributes: Attributes = {};
   if (!output || typeof output !== 'object') return attributes;
-  const fields = operation === 'CopyObject' && output.CopyObjectResult && typeof output.CopyObjectResult === 'object' ? { ...output, ...(output.CopyObjectResult as Fields) } : output;
+  const fields =
+    operation === 'CopyObject' && output.CopyObjectResult && typeof output.CopyObjectResult === 'object'
+      ? { ...output, ...(output.CopyObjectResult as Fields) }
+      : output;
   setString(attributes, ATTR_PROVENANCE_OBJECT_ETAG, fields.ETag);
   setString(attributes, ATTR_PROVENANCE_OBJECT_VERSION_ID, fields.VersionId);
   if (operation === 'CreateMultipartUpload') setString(attributes, ATTR_AWS_S3_UPLOAD_ID, fields.UploadId);
-  if ((operation === 'GetObject' || operation === 'HeadObject') && typeof fields.ContentLength === 'number') attributes[ATTR_PROVENANCE_OBJECT_SIZE] = fields.ContentLength;
+  if ((operation === 'GetObject' || operation === 'HeadObject') && typeof fields.ContentLength === 'number')
+    attributes[ATTR_PROVENANCE_OBJECT_SIZE] = fields.ContentLength;
   if (operation === 'ListObjectsV2' && typeof fields.KeyCount === 'number') attributes[ATTR_PROVENANCE_S3_KEY_COUNT] = fields.KeyCount;
   if (operation === 'ListObjects') attributes[ATTR_PROVENANCE_S3_KEY_COUNT] = Array.isArray(fields.Contents) ? fields.Contents.length : 0;
   Object.assign(attributes, metadataAttributes(output.$metadata));

@@ -6,12 +6,7 @@ import {
   type InstrumentationConfig,
   type InstrumentationModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import {
-  ATTR_AWS_S3_BUCKET,
-  ATTR_AWS_S3_KEY,
-  ATTR_AWS_S3_UPLOAD_ID,
-  ATTR_PROVENANCE_S3_PRESIGNED_EXPIRES_IN,
-} from './attributes.js';
+import { ATTR_AWS_S3_BUCKET, ATTR_AWS_S3_KEY, ATTR_AWS_S3_UPLOAD_ID, ATTR_PROVENANCE_S3_PRESIGNED_EXPIRES_IN } from './attributes.js';
 import { observeBody, observeResponseBody } from './body-observer.js';
 import { operationOf, requestAttributes, responseAttributes, rpcAttributes } from './command-attributes.js';
 import { S3Span } from './s3-span.js';
@@ -101,7 +96,7 @@ export class AwsS3Instrumentation extends InstrumentationBase<AwsS3Instrumentati
 
   private unpatchClient(exports: Fields | undefined): void {
     const proto = (exports?.S3Client as { prototype?: Fields } | undefined)?.prototype;
-    const current = proto && Object.getOwnPropertyDescriptor(proto, 'send')?.value;
+    const current: unknown = proto && Object.getOwnPropertyDescriptor(proto, 'send')?.value;
     if (!proto || typeof current !== 'function' || !Object.prototype.hasOwnProperty.call(current, OWN_SEND)) return;
     const own = (current as unknown as Record<symbol, PropertyDescriptor | undefined>)[OWN_SEND];
     if (own) Object.defineProperty(proto, 'send', own);
@@ -125,41 +120,44 @@ export class AwsS3Instrumentation extends InstrumentationBase<AwsS3Instrumentati
 
   /** `client.send(command[, options][, callback])`: one span per command, ended when S3 answered (GetObject: when the body was read). */
   private _getPatchedSend(target: () => AnyFunction): AnyFunction {
-    const instrumentation = this;
-    return function send(this: unknown, ...args: unknown[]): unknown {
+    // The receiver is the SDK's object (`self`); `this` stays the instrumentation.
+    const traced = (self: unknown, args: unknown[]): unknown => {
       const original = target();
-      if (!instrumentation.isEnabled()) return original.apply(this, args);
-      const started = instrumentation.guard('starting an S3 span', () => instrumentation.startCommand(args[0] as CommandLike));
-      if (!started) return original.apply(this, args);
+      if (!this.isEnabled()) return original.apply(self, args);
+      const started = this.guard('starting an S3 span', () => this.startCommand(args[0] as CommandLike));
+      if (!started) return original.apply(self, args);
       const { call, operation, spanContext } = started;
       const callbackAt = args.findIndex((arg, index) => index > 0 && typeof arg === 'function');
       if (callbackAt > 0) {
         const callback = args[callbackAt] as (err: unknown, output?: unknown) => void;
-        args[callbackAt] = function (this: unknown, err: unknown, output?: unknown) {
-          if (err) instrumentation.commandFailed(call, err);
-          else instrumentation.commandSucceeded(call, operation, output);
-          return callback.call(this, err, output);
+        args[callbackAt] = (err: unknown, output?: unknown) => {
+          if (err) this.commandFailed(call, err);
+          else this.commandSucceeded(call, operation, output);
+          return callback(err, output);
         };
       }
       let result: unknown;
       try {
-        result = context.with(spanContext, () => original.apply(this, args));
+        result = context.with(spanContext, () => original.apply(self, args));
       } catch (err) {
-        instrumentation.commandFailed(call, err);
+        this.commandFailed(call, err);
         throw err;
       }
       if (callbackAt < 0) {
         if (isPromiseLike(result)) {
           // Observed beside the caller, who gets the SDK's own promise.
           result.then(
-            (output) => instrumentation.commandSucceeded(call, operation, output),
-            (err: unknown) => instrumentation.commandFailed(call, err),
+            (output) => this.commandSucceeded(call, operation, output),
+            (err: unknown) => this.commandFailed(call, err),
           );
         } else {
-          instrumentation.guard('ending an S3 span', () => call.end());
+          this.guard('ending an S3 span', () => call.end());
         }
       }
       return result;
+    };
+    return function send(this: unknown, ...args: unknown[]): unknown {
+      return traced(this, args);
     };
   }
 
@@ -211,22 +209,25 @@ export class AwsS3Instrumentation extends InstrumentationBase<AwsS3Instrumentati
 
   /** `Upload.prototype.done()`: one span over the whole upload, with the whole object's CID. */
   private _getPatchedUploadDone(original: AnyFunction): AnyFunction {
-    const instrumentation = this;
-    return function done(this: unknown, ...args: unknown[]): unknown {
-      if (!instrumentation.isEnabled()) return original.apply(this, args);
-      const upload = this as { params?: Fields; uploadId?: unknown };
-      const started = instrumentation.guard('starting an Upload span', () => {
-        const span: Span = instrumentation.tracer.startSpan('S3.Upload', { kind: SpanKind.INTERNAL, attributes: requestAttributes('Upload', pickObject(upload.params)) });
+    // The receiver is the SDK's object (`self`); `this` stays the instrumentation.
+    const traced = (self: unknown, args: unknown[]): unknown => {
+      if (!this.isEnabled()) return original.apply(self, args);
+      const upload = self as { params?: Fields; uploadId?: unknown };
+      const started = this.guard('starting an Upload span', () => {
+        const span: Span = this.tracer.startSpan('S3.Upload', {
+          kind: SpanKind.INTERNAL,
+          attributes: requestAttributes('Upload', pickObject(upload.params)),
+        });
         const digest = new UploadDigest();
         return { call: new S3Span(span), digest, spanContext: trace.setSpan(context.active(), span).setValue(UPLOAD_DIGEST_KEY, digest) };
       });
-      if (!started) return original.apply(this, args);
+      if (!started) return original.apply(self, args);
       const { call, digest, spanContext } = started;
       let result: unknown;
       try {
-        result = context.with(spanContext, () => original.apply(this, args));
+        result = context.with(spanContext, () => original.apply(self, args));
       } catch (err) {
-        instrumentation.commandFailed(call, err);
+        this.commandFailed(call, err);
         throw err;
       }
       if (!isPromiseLike(result)) {
@@ -235,15 +236,18 @@ export class AwsS3Instrumentation extends InstrumentationBase<AwsS3Instrumentati
       }
       result.then(
         (output) =>
-          instrumentation.guard('ending an Upload span', () => {
+          this.guard('ending an Upload span', () => {
             if (typeof upload.uploadId === 'string') call.set({ [ATTR_AWS_S3_UPLOAD_ID]: upload.uploadId });
             call.set(responseAttributes('Upload', output as Fields | undefined));
             call.setContent(digest.finish());
             call.end();
           }),
-        (err: unknown) => instrumentation.commandFailed(call, err),
+        (err: unknown) => this.commandFailed(call, err),
       );
       return result;
+    };
+    return function done(this: unknown, ...args: unknown[]): unknown {
+      return traced(this, args);
     };
   }
 
@@ -252,34 +256,37 @@ export class AwsS3Instrumentation extends InstrumentationBase<AwsS3Instrumentati
    * key and lifetime. The URL itself (its signature, credential and any session token) is never read.
    */
   private _getPatchedGetSignedUrl(original: AnyFunction): AnyFunction {
-    const instrumentation = this;
-    return function getSignedUrl(this: unknown, ...args: unknown[]): unknown {
-      if (!instrumentation.isEnabled()) return original.apply(this, args);
-      const call = instrumentation.guard('starting a presign span', () => {
+    // The receiver is the SDK's object (`self`); `this` stays the instrumentation.
+    const traced = (self: unknown, args: unknown[]): unknown => {
+      if (!this.isEnabled()) return original.apply(self, args);
+      const call = this.guard('starting a presign span', () => {
         const command = args[1] as CommandLike | undefined;
         const operation = operationOf(command) ?? 'unknown';
         const expiresIn = (args[2] as { expiresIn?: unknown } | undefined)?.expiresIn;
         const attributes = { ...rpcAttributes(operation), ...pickLocation(command?.input) };
         attributes[ATTR_PROVENANCE_S3_PRESIGNED_EXPIRES_IN] = typeof expiresIn === 'number' ? expiresIn : DEFAULT_PRESIGN_EXPIRES_IN;
-        return new S3Span(instrumentation.tracer.startSpan(`S3.getSignedUrl ${operation}`, { kind: SpanKind.INTERNAL, attributes }));
+        return new S3Span(this.tracer.startSpan(`S3.getSignedUrl ${operation}`, { kind: SpanKind.INTERNAL, attributes }));
       });
-      if (!call) return original.apply(this, args);
+      if (!call) return original.apply(self, args);
       let result: unknown;
       try {
-        result = original.apply(this, args);
+        result = original.apply(self, args);
       } catch (err) {
-        instrumentation.commandFailed(call, err);
+        this.commandFailed(call, err);
         throw err;
       }
       if (isPromiseLike(result)) {
         result.then(
-          () => instrumentation.guard('ending a presign span', () => call.end()),
-          (err: unknown) => instrumentation.commandFailed(call, err),
+          () => this.guard('ending a presign span', () => call.end()),
+          (err: unknown) => this.commandFailed(call, err),
         );
       } else {
         call.end();
       }
       return result;
+    };
+    return function getSignedUrl(this: unknown, ...args: unknown[]): unknown {
+      return traced(this, args);
     };
   }
 
@@ -309,4 +316,3 @@ function pickLocation(input: Fields | undefined): Fields {
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return !!value && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
-

@@ -82,11 +82,20 @@ describe('PutObject bodies', () => {
 
   it('leaves the SDK error of a Blob body on the Node handler unchanged, and records no CID', async () => {
     const client = handlers['node http handler']();
-    const error = await client.send(new s3.PutObjectCommand({ Bucket: BUCKET, Key: 'blob', Body: new Blob(['abc']) as unknown as Buffer })).catch((err: unknown) => err);
+    const error = await client
+      .send(new s3.PutObjectCommand({ Bucket: BUCKET, Key: 'blob', Body: new Blob(['abc']) as unknown as Buffer }))
+      .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(TypeError);
     const [span] = await waitForSpans(tracing.exporter, 1);
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes).toEqual({ 'rpc.system': 'aws-api', 'rpc.service': 'S3', 'rpc.method': 'PutObject', 'aws.s3.bucket': BUCKET, 'aws.s3.key': 'blob', 'error.type': 'TypeError' });
+    expect(span.attributes).toEqual({
+      'rpc.system': 'aws-api',
+      'rpc.service': 'S3',
+      'rpc.method': 'PutObject',
+      'aws.s3.bucket': BUCKET,
+      'aws.s3.key': 'blob',
+      'error.type': 'TypeError',
+    });
   });
 
   it('records the CID of a 12 MiB Readable body read in many chunks', async () => {

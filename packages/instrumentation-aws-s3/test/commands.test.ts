@@ -158,7 +158,9 @@ describe('S3Client.send', () => {
   // no bucket policies: an unknown access key is the refusal it produces for SDK calls (AccessDenied only
   // comes back for an expired presigned URL, see presign.test.ts).
   it('records an unknown access key as InvalidAccessKeyId, without the credentials', async () => {
-    const denied = s3Client(sdk, server.url, { credentials: { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'whatever-secret', sessionToken: 'session-token-value' } });
+    const denied = s3Client(sdk, server.url, {
+      credentials: { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'whatever-secret', sessionToken: 'session-token-value' },
+    });
     const error = await denied.send(new s3.GetObjectCommand({ Bucket: BUCKET, Key: 'head.txt' })).catch((err: unknown) => err);
     expect((error as Error).name).toBe('InvalidAccessKeyId');
     const [span] = await waitForSpans(tracing.exporter, 1);
@@ -178,7 +180,9 @@ describe('S3Client.send', () => {
   it('supports the callback form of send', async () => {
     const body = 'by callback';
     const output = await new Promise((resolve, reject) =>
-      client.send(new s3.PutObjectCommand({ Bucket: BUCKET, Key: 'cb.txt', Body: body }), (err: unknown, out: unknown) => (err ? reject(err as Error) : resolve(out))),
+      client.send(new s3.PutObjectCommand({ Bucket: BUCKET, Key: 'cb.txt', Body: body }), (err: unknown, out: unknown) =>
+        err ? reject(err as Error) : resolve(out),
+      ),
     );
     expect((output as { ETag?: string }).ETag).toBe(md5Etag(body));
     const [span] = await waitForSpans(tracing.exporter, 1);

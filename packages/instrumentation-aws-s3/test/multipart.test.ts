@@ -19,7 +19,9 @@ function chunksOf(bytes: Buffer, size: number): Buffer[] {
 }
 
 function partsOf(spans: readonly ReadableSpan[]): ReadableSpan[] {
-  return spans.filter((span) => span.name === 'S3.UploadPart').sort((a, b) => Number(a.attributes['aws.s3.part_number']) - Number(b.attributes['aws.s3.part_number']));
+  return spans
+    .filter((span) => span.name === 'S3.UploadPart')
+    .sort((a, b) => Number(a.attributes['aws.s3.part_number']) - Number(b.attributes['aws.s3.part_number']));
 }
 
 describe('multipart uploads', () => {
@@ -42,7 +44,12 @@ describe('multipart uploads', () => {
       etags.push(ETag!);
     }
     const done = await client.send(
-      new s3.CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: 'by-hand', UploadId, MultipartUpload: { Parts: etags.map((ETag, index) => ({ ETag, PartNumber: index + 1 })) } }),
+      new s3.CompleteMultipartUploadCommand({
+        Bucket: BUCKET,
+        Key: 'by-hand',
+        UploadId,
+        MultipartUpload: { Parts: etags.map((ETag, index) => ({ ETag, PartNumber: index + 1 })) },
+      }),
     );
     const [create, part1, part2, complete] = await waitForSpans(tracing.exporter, 4);
     expect(create.attributes).toEqual({ ...rpc('CreateMultipartUpload'), 'aws.s3.bucket': BUCKET, 'aws.s3.key': 'by-hand', 'aws.s3.upload_id': UploadId });
@@ -61,7 +68,13 @@ describe('multipart uploads', () => {
       await expectCidOf(span.attributes['provenance.object.cid'], parts[index]);
     }
     // The whole object's bytes never pass through one call here: only the parts have CIDs.
-    expect(complete.attributes).toEqual({ ...rpc('CompleteMultipartUpload'), 'aws.s3.bucket': BUCKET, 'aws.s3.key': 'by-hand', 'aws.s3.upload_id': UploadId, 'provenance.object.etag': done.ETag });
+    expect(complete.attributes).toEqual({
+      ...rpc('CompleteMultipartUpload'),
+      'aws.s3.bucket': BUCKET,
+      'aws.s3.key': 'by-hand',
+      'aws.s3.upload_id': UploadId,
+      'provenance.object.etag': done.ETag,
+    });
   });
 
   // s3rver 3.7 does not implement AbortMultipartUpload (it answers MethodNotAllowed): the span records
@@ -73,15 +86,30 @@ describe('multipart uploads', () => {
     const [, abort] = await waitForSpans(tracing.exporter, 2);
     expect(abort.name).toBe('S3.AbortMultipartUpload');
     expect(abort.status).toEqual({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    expect(abort.attributes).toEqual({ ...rpc('AbortMultipartUpload'), 'aws.s3.bucket': BUCKET, 'aws.s3.key': 'aborted', 'aws.s3.upload_id': UploadId, 'error.type': 'MethodNotAllowed' });
+    expect(abort.attributes).toEqual({
+      ...rpc('AbortMultipartUpload'),
+      'aws.s3.bucket': BUCKET,
+      'aws.s3.key': 'aborted',
+      'aws.s3.upload_id': UploadId,
+      'error.type': 'MethodNotAllowed',
+    });
   });
 
   it('UploadPart to a bucket that does not exist: NoSuchBucket, no CID', async () => {
-    const error = await client.send(new s3.UploadPartCommand({ Bucket: 'no-such-bucket', Key: 'k', UploadId: 'made-up', PartNumber: 1, Body: 'part' })).catch((err: unknown) => err);
+    const error = await client
+      .send(new s3.UploadPartCommand({ Bucket: 'no-such-bucket', Key: 'k', UploadId: 'made-up', PartNumber: 1, Body: 'part' }))
+      .catch((err: unknown) => err);
     expect((error as Error).name).toBe('NoSuchBucket');
     const [span] = await waitForSpans(tracing.exporter, 1);
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes).toEqual({ ...rpc('UploadPart'), 'aws.s3.bucket': 'no-such-bucket', 'aws.s3.key': 'k', 'aws.s3.upload_id': 'made-up', 'aws.s3.part_number': 1, 'error.type': 'NoSuchBucket' });
+    expect(span.attributes).toEqual({
+      ...rpc('UploadPart'),
+      'aws.s3.bucket': 'no-such-bucket',
+      'aws.s3.key': 'k',
+      'aws.s3.upload_id': 'made-up',
+      'aws.s3.part_number': 1,
+      'error.type': 'NoSuchBucket',
+    });
   });
 
   const UPLOAD_BODIES: Record<string, (bytes: Buffer) => unknown> = {
@@ -119,8 +147,11 @@ describe('multipart uploads', () => {
       await expectCidOf(root.attributes['provenance.object.cid'], object);
       for (const span of spans.filter((s) => s !== root)) expect(span.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
       const parts = partsOf(spans);
-      expect(parts.map((span) => span.attributes['aws.s3.part_number'])).toEqual(Array.from({ length: Math.ceil(object.length / PART) }, (_, index) => index + 1));
-      for (const [index, span] of parts.entries()) await expectCidOf(span.attributes['provenance.object.cid'], object.subarray(index * PART, (index + 1) * PART));
+      expect(parts.map((span) => span.attributes['aws.s3.part_number'])).toEqual(
+        Array.from({ length: Math.ceil(object.length / PART) }, (_, index) => index + 1),
+      );
+      for (const [index, span] of parts.entries())
+        await expectCidOf(span.attributes['provenance.object.cid'], object.subarray(index * PART, (index + 1) * PART));
       // What S3 stored is what the CID says.
       tracing.exporter.reset();
       const stored = await client.send(new s3.GetObjectCommand({ Bucket: BUCKET, Key: key }));
