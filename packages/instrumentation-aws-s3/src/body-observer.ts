@@ -52,13 +52,30 @@ class Observation {
   end(complete: boolean, error?: unknown): void {
     if (this.done) return;
     this.done = true;
+    collected?.unregister(this);
     this.onEnd(complete ? this.digest : undefined, error);
   }
 }
 
+/**
+ * A body that is let go unread and never destroyed (so it never emits 'close') still ends its observation
+ * once it is collected: its span ends, without a CID.
+ */
+const collected =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Observation>((observation) => {
+        try {
+          observation.end(false);
+        } catch {
+          // Nothing to report to: the app has long moved on.
+        }
+      })
+    : undefined;
+
 function observeReadable(stream: Readable, onEnd: BodyEnd): boolean {
   if (Object.prototype.hasOwnProperty.call(stream, 'emit') || stream.readableEnded || stream.destroyed) return false;
   const observation = new Observation(onEnd);
+  collected?.register(stream, observation, observation);
   const emit = Reflect.get(stream, 'emit') as (this: Readable, event: string | symbol, ...args: unknown[]) => boolean;
   const restore = (): void => {
     // Back to the prototype's emit, unless someone shadowed ours in turn.
