@@ -61,11 +61,14 @@ export function useS3rver(): { url: string; dir: string } {
     state.url = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
-    // Keep-alive connections (fetch's pool) would hold close() open.
-    const closing = server?.close();
-    server?.httpServer?.closeAllConnections?.();
-    await closing;
-    rmSync(state.dir, { recursive: true, force: true });
+    try {
+      // Keep-alive connections (fetch's pool) would hold close() open.
+      const closing = server?.close();
+      server?.httpServer?.closeAllConnections?.();
+      await closing;
+    } finally {
+      rmSync(state.dir, { recursive: true, force: true });
+    }
   });
   return state;
 }
