@@ -36,10 +36,13 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(await server.run()).port}`;
 });
 afterAll(async () => {
-  const closing = server.close();
-  server.httpServer?.closeAllConnections?.();
-  await closing;
-  rmSync(dir, { recursive: true, force: true });
+  try {
+    const closing = server.close();
+    server.httpServer?.closeAllConnections?.();
+    await closing;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const rawCid = async (bytes: Uint8Array) => CID.create(1, raw.code, await sha256.digest(bytes)).toString();
