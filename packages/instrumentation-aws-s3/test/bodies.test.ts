@@ -98,6 +98,25 @@ describe('PutObject bodies', () => {
     });
   });
 
+  it('ends GetObject through the fetch handler at the response, without a CID (its web stream body is not observed)', async () => {
+    const client = handlers['fetch handler']();
+    const sent = Buffer.from('read through fetch');
+    await client.send(new s3.PutObjectCommand({ Bucket: BUCKET, Key: 'via-fetch', Body: sent }));
+    tracing.exporter.reset();
+    const output = await client.send(new s3.GetObjectCommand({ Bucket: BUCKET, Key: 'via-fetch' }));
+    const [span] = await waitForSpans(tracing.exporter, 1);
+    expect(span.attributes).toEqual({
+      'rpc.system': 'aws-api',
+      'rpc.service': 'S3',
+      'rpc.method': 'GetObject',
+      'aws.s3.bucket': BUCKET,
+      'aws.s3.key': 'via-fetch',
+      'provenance.object.etag': output.ETag,
+      'provenance.object.size': sent.length,
+    });
+    expect(await output.Body!.transformToString()).toBe(sent.toString());
+  });
+
   it('records the CID of a 12 MiB Readable body read in many chunks', async () => {
     const client = handlers['node http handler']();
     const sent = patternBytes(12 * 1024 * 1024, 3);
