@@ -17,4 +17,5 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   backend('ollama', '@llm-provenance/instrumentation-ollama', 'OllamaInstrumentation'),
   backend('huggingface', '@llm-provenance/instrumentation-huggingface', 'HuggingFaceInstrumentation'),
   backend('inference-servers', '@llm-provenance/instrumentation-inference-servers', 'InferenceServersInstrumentation'),
+  backend('aws-s3', '@llm-provenance/instrumentation-aws-s3', 'AwsS3Instrumentation'),
 ];

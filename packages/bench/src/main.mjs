@@ -6,6 +6,7 @@
 //   burst     peak RSS under a burst of calls, store readers on its store (burst/run.mjs)
 //   startup   start-up time and memory of the register entries       (startup/run.mjs)
 //   http      HTTP-level tracing: non-inference fetch cost, a 100 MB stream (http/run.mjs)
+//   s3        a 1 GiB multipart Upload with S3 content CIDs on and off    (s3/run.mjs)
 // Every child process gets TMPDIR set to one scratch directory, checked empty and removed at the end: a
 // run leaves nothing in the system's temp folder, and a leak fails the run naming what was left.
 // Needs the workspace built (`pnpm build`; the root `pnpm bench` script builds first).
@@ -18,12 +19,13 @@ import { runHttp } from './http/run.mjs';
 import { intFromEnv } from './env.mjs';
 import { describeMachine } from './machine.mjs';
 import { runPerCall } from './per-call/run.mjs';
+import { runS3 } from './s3/run.mjs';
 import { renderReport } from './report.mjs';
 import { runStartup } from './startup/run.mjs';
 import { runStoreBenches } from './store/throughput.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const ALL_SECTIONS = ['per-call', 'store', 'burst', 'startup', 'http'];
+const ALL_SECTIONS = ['per-call', 'store', 'burst', 'startup', 'http', 's3'];
 const sections = (process.env.BENCH_SECTIONS ?? ALL_SECTIONS.join(','))
   .split(',')
   .map((s) => s.trim())
@@ -51,6 +53,8 @@ const settings = {
   httpCalls: intFromEnv('BENCH_HTTP_CALLS', 500),
   httpRounds: intFromEnv('BENCH_HTTP_ROUNDS', 10),
   httpStreamRounds: intFromEnv('BENCH_HTTP_STREAM_ROUNDS', 3),
+  s3Bytes: intFromEnv('BENCH_S3_BYTES', 2 ** 30),
+  s3Rounds: intFromEnv('BENCH_S3_ROUNDS', 2),
 };
 
 const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -91,6 +95,7 @@ try {
   if (sections.includes('burst')) results.burst = await runBurst({ scratch, env, rounds: settings.burstRounds, log });
   if (sections.includes('http'))
     results.http = await runHttp({ env, calls: settings.httpCalls, rounds: settings.httpRounds, streamRounds: settings.httpStreamRounds, log });
+  if (sections.includes('s3')) results.s3 = await runS3({ env, bytes: settings.s3Bytes, rounds: settings.s3Rounds, log });
   if (sections.includes('startup')) results.startup = await runStartup({ scratch, env, runs: settings.startupRuns, usageRuns: settings.startupUsageRuns, log });
 } catch (error) {
   failure = error;
