@@ -195,7 +195,8 @@ const MODEL_RESOURCE_PREFIX = 'models/';
 export function lookupPrice(table: PriceTable, provider: string, model: string | undefined): ModelPrice | undefined {
   const models = table[provider];
   if (!models) return undefined;
-  if (model) {
+  // A malformed response can name its model with anything: only a string names one.
+  if (typeof model === 'string' && model !== '') {
     if (Object.hasOwn(models, model)) return models[model];
     const bare = model.startsWith(MODEL_RESOURCE_PREFIX) ? model.slice(MODEL_RESOURCE_PREFIX.length) : model;
     if (bare !== model && Object.hasOwn(models, bare)) return models[bare];

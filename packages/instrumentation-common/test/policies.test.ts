@@ -176,6 +176,9 @@ describe('price table', () => {
     expect(lookupPrice(BUILTIN_PRICE_TABLE, 'ollama', 'llama3.2')).toMatchObject({ input: 0, output: 0 });
     expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 'my-finetune')).toBeUndefined();
     expect(lookupPrice(BUILTIN_PRICE_TABLE, 'vllm', 'x')).toBeUndefined();
+    // A malformed response's model (a number, an object) names no model: only the wildcard can price it.
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'openai', 42 as unknown as string)).toBeUndefined();
+    expect(lookupPrice(BUILTIN_PRICE_TABLE, 'ollama', {} as unknown as string)).toBe(BUILTIN_PRICE_TABLE.ollama['*']);
   });
 
   it('says for every built-in price when and where it was taken', () => {
