@@ -9,7 +9,7 @@ export {
   DEFAULT_SHUTDOWN_BUDGET_MILLIS,
   type ResolvedConfig,
 } from './config.js';
-export type { StartOptions, StoreOptions, OtlpOptions, OtlpProtocol } from './options.js';
+export type { StartOptions, StoreOptions, OtlpCompression, OtlpOptions, OtlpProtocol, ResolvedOtlpOptions } from './options.js';
 export { INSTRUMENTATIONS } from './instrumentations.js';
 export { backend, type InstrumentationEntry } from './backend.js';
 export { loadInstrumentations, type LoadInstrumentationsOptions, type LoadedInstrumentations, type SkippedInstrumentation } from './load-instrumentations.js';
