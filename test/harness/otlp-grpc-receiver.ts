@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { Server, ServerCredentials, type Metadata, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 import { decodeTraceExport, encodeEmptyProtobufResponse } from './otlp-decode.js';
+import { startGrpcWireTap, type WireMessage } from './grpc-wire-tap.js';
 import type { OtlpReceiver, ReceivedExport } from './otlp-receiver.js';
 
 const require = createRequire(import.meta.url);
@@ -21,7 +22,13 @@ export const TRACE_EXPORT_PATH = `/${TRACE_SERVICE}/${protoRoot.opentelemetry.pr
 
 const identity = (bytes: Buffer) => bytes;
 
-export async function startOtlpGrpcReceiver(): Promise<OtlpReceiver> {
+export interface OtlpGrpcReceiver extends OtlpReceiver {
+  /** The gRPC messages as the client put them on the wire (compressed flag, bytes), read by grpc-wire-tap.ts. */
+  readonly wireMessages: WireMessage[];
+}
+
+/** Clients dial `url`: a relay (grpc-wire-tap.ts) that records the messages and passes everything on to the server. */
+export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
   const exports: ReceivedExport[] = [];
   const rejected: OtlpReceiver['rejected'] = [];
   const raw: Buffer[] = [];
@@ -71,8 +78,11 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpReceiver> {
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
   );
 
+  const tap = await startGrpcWireTap(port);
+
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${tap.address}`,
+    wireMessages: tap.messages,
     exports,
     rejected,
     spans: () => exports.flatMap((received) => received.spans),
@@ -80,6 +90,7 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpReceiver> {
     rawBytes: () => Buffer.concat(raw),
     close: async () => {
       for (const waiter of waiters.splice(0)) waiter.reject(new Error(`the OTLP/gRPC receiver closed after ${spanCount()} of ${waiter.count} spans`));
+      await tap.close();
       server.forceShutdown();
     },
   };

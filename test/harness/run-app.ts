@@ -15,7 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@llm-provenance/provider-emulators';
 import type { OtlpSpan } from './otlp-decode.js';
-import { startOtlpGrpcReceiver } from './otlp-grpc-receiver.js';
+import type { WireMessage } from './grpc-wire-tap.js';
+import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from './otlp-grpc-receiver.js';
 import { startOtlpReceiver, type OtlpTransport, type ReceivedExport } from './otlp-receiver.js';
 import { testTempDir } from '@llm-provenance/test-support';
 
@@ -78,6 +79,8 @@ export interface AppRun {
   exports: ReceivedExport[];
   /** Every byte the receiver got (headers and bodies). */
   otlpBytes: Buffer;
+  /** With `protocol: 'grpc'`: the gRPC messages as the child put them on the wire (see grpc-wire-tap.ts). */
+  grpcWireMessages: WireMessage[] | undefined;
   /** The store directory (absolute), or undefined when the store was off. */
   storeDir: string | undefined;
   /** Requests the emulator answered. */
@@ -185,6 +188,7 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
       spans: receiver.spans(),
       exports: [...receiver.exports],
       otlpBytes: receiver.rawBytes(),
+      grpcWireMessages: 'wireMessages' in receiver ? [...(receiver as OtlpGrpcReceiver).wireMessages] : undefined,
       storeDir,
       emulatorRequests: [...emulator.requests],
       emulatorUrl: emulator.url,

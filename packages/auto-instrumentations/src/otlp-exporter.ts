@@ -1,12 +1,14 @@
 import { createRequire } from 'node:module';
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { OTLPTraceExporter as OTLPGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { localRequire } from './local-require.js';
 import type { ResolvedOtlpOptions } from './options.js';
 
-type GrpcExporterModule = typeof import('@opentelemetry/exporter-trace-otlp-grpc');
-type GrpcExporterConfig = NonNullable<ConstructorParameters<GrpcExporterModule['OTLPTraceExporter']>[0]>;
+// Types only (erased from the build): the module itself is required on first use, below.
+type GrpcExporterModule = { OTLPTraceExporter: typeof OTLPGrpcTraceExporter };
+type GrpcExporterConfig = NonNullable<ConstructorParameters<typeof OTLPGrpcTraceExporter>[0]>;
 type HttpExporterConfig = NonNullable<ConstructorParameters<typeof OTLPProtoTraceExporter>[0]>;
 
 const GRPC_EXPORTER = '@opentelemetry/exporter-trace-otlp-grpc';
@@ -28,19 +30,21 @@ export function createOtlpTraceExporter(options: ResolvedOtlpOptions): SpanExpor
 }
 
 /**
- * Loaded on first use: the gRPC exporter pulls in @grpc/grpc-js, which an app exporting over HTTP (or not
- * at all) should not pay for at start-up. Headers become gRPC metadata, built with the helper of the
- * exporter's own base package so that the Metadata class is the one its @grpc/grpc-js copy expects.
+ * Required on first use, so that choosing HTTP never depends on the gRPC exporter (the NodeSDK happens to
+ * require the package for its own env-based setup; @grpc/grpc-js itself is loaded by the exporter only when
+ * it first connects, so an app that exports over HTTP, or not at all, never loads it). Headers become gRPC
+ * metadata, built with the helper of the exporter's own base package so that the Metadata class is the one
+ * its @grpc/grpc-js copy expects.
  */
 function createGrpcTraceExporter(shared: Omit<HttpExporterConfig, 'headers'>, headers: Record<string, string> | undefined): SpanExporter {
   const { OTLPTraceExporter } = localRequire(GRPC_EXPORTER) as GrpcExporterModule;
   const config: GrpcExporterConfig = { ...(shared as GrpcExporterConfig) };
   if (headers !== undefined) {
     const exporterRequire = createRequire(localRequire.resolve(GRPC_EXPORTER));
-    const { createEmptyMetadata } = exporterRequire('@opentelemetry/otlp-grpc-exporter-base') as {
-      createEmptyMetadata(): NonNullable<GrpcExporterConfig['metadata']>;
+    const exporterBase = exporterRequire('@opentelemetry/otlp-grpc-exporter-base') as {
+      createEmptyMetadata: () => NonNullable<GrpcExporterConfig['metadata']>;
     };
-    const metadata = createEmptyMetadata();
+    const metadata = exporterBase.createEmptyMetadata();
     for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
     config.metadata = metadata;
   }
