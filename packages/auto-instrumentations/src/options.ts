@@ -79,9 +79,10 @@ export interface StartOptions {
   /** Turn everything off. Default: OTEL_SDK_DISABLED. */
   disabled?: boolean;
   /**
-   * Where this package reads its own settings from (the variables resolveConfig() reads). Default: `process.env`.
-   * The OTLP exporter, the NodeSDK (sampler, limits, propagators) and the store's tuning variables always
-   * read `process.env`.
+   * Where this package reads its own settings from (the variables resolveConfig() reads, the OTLP exporter
+   * choice, protocol, endpoint and compression among them). Default: `process.env`. The OTLP exporter's
+   * headers, timeout and TLS settings, the NodeSDK (sampler, limits, propagators) and the store's tuning
+   * variables always read `process.env`.
    */
   env?: Record<string, string | undefined>;
 }
