@@ -25,6 +25,7 @@ const EXPECTED = {
   '@opentelemetry/instrumentation': experimental,
   '@opentelemetry/sdk-node': experimental,
   '@opentelemetry/exporter-trace-otlp-proto': experimental,
+  '@opentelemetry/exporter-trace-otlp-grpc': experimental,
 };
 
 /** Name, version and directory of the package `request` resolves to from `fromDir` (exports maps may hide package.json). */
@@ -62,6 +63,7 @@ const [, sdkNodeDir] = show('register', register, [
   '@opentelemetry/core',
   '@opentelemetry/resources',
   '@opentelemetry/exporter-trace-otlp-proto',
+  '@opentelemetry/exporter-trace-otlp-grpc',
 ]);
 // The API copy the NodeSDK registers the globals through: it must be the register's, the newest minor.
 show('register > sdk-node', sdkNodeDir, ['@opentelemetry/api', '@opentelemetry/sdk-trace', '@opentelemetry/core']);

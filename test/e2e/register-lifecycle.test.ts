@@ -144,9 +144,9 @@ describe('switches', () => {
   });
 
   it('reports a bad setting by name and runs the app uninstrumented rather than not at all', async () => {
-    const run = await runApp({ module: 'esm', app: 'fixtures/openai-chat.mjs', env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } });
+    const run = await runApp({ module: 'esm', app: 'fixtures/openai-chat.mjs', env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' } });
     expect(run.stderr).toBe(
-      '@llm-provenance/auto-instrumentations: configuration error: OTEL_EXPORTER_OTLP_PROTOCOL: unsupported OTLP protocol "grpc" (supported: http/protobuf, http/json); tracing is OFF for this process\n',
+      '@llm-provenance/auto-instrumentations: configuration error: OTEL_EXPORTER_OTLP_PROTOCOL: unsupported OTLP protocol "thrift" (supported: grpc, http/protobuf, http/json); tracing is OFF for this process\n',
     );
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout).id).toBe('chatcmpl-emu-1');

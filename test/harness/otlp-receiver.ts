@@ -8,8 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { decodeTraceExport, encodeEmptyProtobufResponse, type OtlpProtocol, type OtlpSpan } from './otlp-decode.js';
 
+/** How an export arrived: one of the OTLP/HTTP encodings, or OTLP/gRPC (otlp-grpc-receiver.ts). */
+export type OtlpTransport = OtlpProtocol | 'grpc';
+
 export interface ReceivedExport {
-  protocol: OtlpProtocol;
+  protocol: OtlpTransport;
+  /** HTTP request headers, or the gRPC call's metadata. */
   headers: IncomingHttpHeaders;
   /** Body exactly as received (before gunzip). */
   rawBody: Buffer;

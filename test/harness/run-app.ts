@@ -14,8 +14,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@llm-provenance/provider-emulators';
-import type { OtlpProtocol, OtlpSpan } from './otlp-decode.js';
-import { startOtlpReceiver, type ReceivedExport } from './otlp-receiver.js';
+import type { OtlpSpan } from './otlp-decode.js';
+import type { WireMessage } from './grpc-wire-tap.js';
+import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from './otlp-grpc-receiver.js';
+import { startOtlpReceiver, type OtlpTransport, type ReceivedExport } from './otlp-receiver.js';
 import { testTempDir } from '@llm-provenance/test-support';
 
 /** test/ (the e2e workspace package): apps are given relative to it, and children run in it. */
@@ -40,8 +42,11 @@ export interface RunAppOptions {
    * emulator's and the receiver's URLs, e.g. `({ receiverUrl }) => ({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ... })`.
    */
   env?: Record<string, string | undefined> | ((urls: { emulatorUrl: string; receiverUrl: string }) => Record<string, string | undefined>);
-  /** OTLP encoding the child exports with; `false`: no OTLP endpoint is configured. Default `http/protobuf`. */
-  protocol?: OtlpProtocol | false;
+  /**
+   * OTLP transport the child exports with (`grpc` starts an OTLP/gRPC receiver instead of the HTTP one);
+   * `false`: no OTLP endpoint is configured. Default `http/protobuf`.
+   */
+  protocol?: OtlpTransport | false;
   /** Provenance store in a fresh temp dir, removed when the test finishes (default true); `false` sets LLM_PROVENANCE_STORE=off. */
   store?: boolean;
   /** Use this store directory instead of a fresh one (e.g. a second run over a crashed run's store). */
@@ -74,6 +79,8 @@ export interface AppRun {
   exports: ReceivedExport[];
   /** Every byte the receiver got (headers and bodies). */
   otlpBytes: Buffer;
+  /** With `protocol: 'grpc'`: the gRPC messages as the child put them on the wire (see grpc-wire-tap.ts). */
+  grpcWireMessages: WireMessage[] | undefined;
   /** The store directory (absolute), or undefined when the store was off. */
   storeDir: string | undefined;
   /** Requests the emulator answered. */
@@ -91,7 +98,7 @@ export interface AppRun {
 /** Runs one app to completion (exit or signal) and returns everything it produced. */
 export async function runApp(options: RunAppOptions): Promise<AppRun> {
   const emulator = await startEmulator(options.emulator);
-  const receiver = await startOtlpReceiver();
+  const receiver = options.protocol === 'grpc' ? await startOtlpGrpcReceiver() : await startOtlpReceiver();
   try {
     for (const scenario of options.scenarios ?? []) emulator.enqueue(scenario);
     const storeDir = options.store === false ? undefined : (options.storeDir ?? testTempDir('llm-provenance-e2e-'));
@@ -181,6 +188,7 @@ export async function runApp(options: RunAppOptions): Promise<AppRun> {
       spans: receiver.spans(),
       exports: [...receiver.exports],
       otlpBytes: receiver.rawBytes(),
+      grpcWireMessages: 'wireMessages' in receiver ? [...(receiver as OtlpGrpcReceiver).wireMessages] : undefined,
       storeDir,
       emulatorRequests: [...emulator.requests],
       emulatorUrl: emulator.url,

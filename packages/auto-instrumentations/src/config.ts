@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { diag } from '@opentelemetry/api';
-import type { OtlpOptions, OtlpProtocol, StartOptions, StoreOptions } from './options.js';
+import type { OtlpCompression, OtlpProtocol, ResolvedOtlpOptions, StartOptions, StoreOptions } from './options.js';
 
 /** A configuration value that cannot be used; the message names the variable or option and the value. */
 export class ConfigError extends Error {
@@ -13,7 +13,7 @@ export interface ResolvedConfig {
   /** service.name given in code; env/package fallbacks are applied by the resource (see resource.ts). */
   serviceName: string | undefined;
   store: false | (StoreOptions & { dir: string });
-  otlp: false | (OtlpOptions & { protocol: OtlpProtocol });
+  otlp: false | ResolvedOtlpOptions;
   console: boolean;
   enabledInstrumentations: string[] | undefined;
   disabledInstrumentations: string[] | undefined;
@@ -27,7 +27,12 @@ export interface ResolvedConfig {
 export const DEFAULT_STORE_DIR = '.llm-provenance';
 export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 500;
 export const DEFAULT_SHUTDOWN_BUDGET_MILLIS = 1000;
-const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
+const PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf', 'http/json'];
+const COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
+/** The spec's default endpoints (https://opentelemetry.io/docs/specs/otel/protocol/exporter/#endpoint-urls-for-otlphttp). */
+export const DEFAULT_OTLP_GRPC_ENDPOINT = 'http://localhost:4317';
+export const DEFAULT_OTLP_HTTP_ENDPOINT = 'http://localhost:4318';
+const HTTP_TRACES_PATH = 'v1/traces';
 const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
 
 type Env = Record<string, string | undefined>;
@@ -39,9 +44,9 @@ export function resolveConfig(options: StartOptions = {}, env: Env = options.env
 
   let otlp: ResolvedConfig['otlp'] = false;
   if (options.otlp !== undefined) {
-    otlp = options.otlp === false ? false : { ...options.otlp, protocol: checkProtocol(options.otlp.protocol ?? readProtocol(env), 'options.otlp.protocol') };
+    otlp = options.otlp === false ? false : resolveOtlp(options.otlp, env);
   } else if (otlpRequestedByEnv(env, exporters)) {
-    otlp = { protocol: readProtocol(env) };
+    otlp = resolveOtlp({}, env);
   }
 
   let store: ResolvedConfig['store'] = false;
@@ -97,17 +102,67 @@ function readTracesExporters(env: Env): string[] {
   return names;
 }
 
-function readProtocol(env: Env): OtlpProtocol {
-  const tracesProtocol = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL);
-  if (tracesProtocol !== undefined) return checkProtocol(tracesProtocol, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL');
-  const protocol = nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL);
-  if (protocol !== undefined) return checkProtocol(protocol, 'OTEL_EXPORTER_OTLP_PROTOCOL');
-  return 'http/protobuf';
+/**
+ * The transport, the endpoint and the compression from the options, else the traces-specific variable, else
+ * the general one (https://opentelemetry.io/docs/specs/otel/protocol/exporter/#configuration-options).
+ * Headers and the timeout are left to the exporter, which reads the same variables.
+ */
+function resolveOtlp(options: Exclude<StartOptions['otlp'], false | undefined>, env: Env): ResolvedOtlpOptions {
+  const protocol =
+    options.protocol !== undefined
+      ? checkChoice(options.protocol, PROTOCOLS, 'options.otlp.protocol', 'OTLP protocol')
+      : (readChoice(env, 'PROTOCOL', PROTOCOLS, 'OTLP protocol') ?? 'http/protobuf');
+  const compression =
+    options.compression !== undefined
+      ? checkChoice(options.compression, COMPRESSIONS, 'options.otlp.compression', 'OTLP compression')
+      : readChoice(env, 'COMPRESSION', COMPRESSIONS, 'OTLP compression');
+  const url = options.url ?? endpointFromEnv(protocol, env);
+  if (protocol !== 'grpc') checkHttpUrl(url, options.url !== undefined ? 'options.otlp.url' : endpointSource(env));
+  return { ...options, protocol, url, ...(compression !== undefined ? { compression } : {}) };
 }
 
-function checkProtocol(value: string, source: string): OtlpProtocol {
-  if ((PROTOCOLS as readonly string[]).includes(value)) return value as OtlpProtocol;
-  throw new ConfigError(`${source}: unsupported OTLP protocol "${value}" (supported: ${PROTOCOLS.join(', ')})`);
+/**
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is used as is. OTEL_EXPORTER_OTLP_ENDPOINT is a base URL: over HTTP the
+ * signal's path `v1/traces` is appended to it (after a `/` if it has none); over gRPC it is used as is.
+ * Neither set: the default port of the transport, 4317 for gRPC, 4318 (+ /v1/traces) for HTTP.
+ */
+function endpointFromEnv(protocol: OtlpProtocol, env: Env): string {
+  const tracesEndpoint = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  if (tracesEndpoint !== undefined) return tracesEndpoint;
+  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) ?? (protocol === 'grpc' ? DEFAULT_OTLP_GRPC_ENDPOINT : DEFAULT_OTLP_HTTP_ENDPOINT);
+  if (protocol === 'grpc') return base;
+  return `${base.endsWith('/') ? base : `${base}/`}${HTTP_TRACES_PATH}`;
+}
+
+function endpointSource(env: Env): string {
+  if (nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined) return 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT';
+  return 'OTEL_EXPORTER_OTLP_ENDPOINT';
+}
+
+function checkHttpUrl(url: string, source: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
+    throw new ConfigError(`${source}: an OTLP/HTTP endpoint must be an http:// or https:// URL, got "${url}"`);
+  }
+}
+
+/** OTEL_EXPORTER_OTLP_TRACES_<setting>, else OTEL_EXPORTER_OTLP_<setting>, checked against `choices`. */
+function readChoice<T extends string>(env: Env, setting: string, choices: readonly T[], what: string): T | undefined {
+  for (const name of [`OTEL_EXPORTER_OTLP_TRACES_${setting}`, `OTEL_EXPORTER_OTLP_${setting}`]) {
+    const value = nonEmpty(env[name]);
+    if (value !== undefined) return checkChoice(value, choices, name, what);
+  }
+  return undefined;
+}
+
+function checkChoice<T extends string>(value: string, choices: readonly T[], source: string, what: string): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`${source}: unsupported ${what} "${value}" (supported: ${choices.join(', ')})`);
 }
 
 function readList(env: Env, name: string): string[] | undefined {

@@ -9,7 +9,7 @@ export {
   DEFAULT_SHUTDOWN_BUDGET_MILLIS,
   type ResolvedConfig,
 } from './config.js';
-export type { StartOptions, StoreOptions, OtlpOptions, OtlpProtocol } from './options.js';
+export type { StartOptions, StoreOptions, OtlpCompression, OtlpOptions, OtlpProtocol, ResolvedOtlpOptions } from './options.js';
 export {
   resolveMetricsConfig,
   DEFAULT_METRIC_EXPORT_INTERVAL_MILLIS,

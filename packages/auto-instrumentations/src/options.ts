@@ -5,18 +5,34 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CidSpanExporterOptions } from '@llm-provenance/cid-exporter';
 import type { MetricsOptions } from './metrics-config.js';
 
-/** OTLP/HTTP encodings this package can send. */
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+/** OTLP transports this package can send over (https://opentelemetry.io/docs/specs/otel/protocol/exporter/#specify-protocol). */
+export type OtlpProtocol = 'grpc' | 'http/protobuf' | 'http/json';
+
+/** Request compression (OTEL_EXPORTER_OTLP_COMPRESSION). */
+export type OtlpCompression = 'gzip' | 'none';
 
 export interface OtlpOptions {
   /** Default: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, then OTEL_EXPORTER_OTLP_PROTOCOL, then `http/protobuf`. */
   protocol?: OtlpProtocol;
-  /** Full traces URL, e.g. `http://127.0.0.1:4318/v1/traces`. Default: the exporter reads the OTLP env vars. */
+  /**
+   * Where to send: the full traces URL over HTTP (e.g. `http://127.0.0.1:4318/v1/traces`), `scheme://host:port`
+   * over gRPC (e.g. `http://127.0.0.1:4317`; `http` means no TLS). Default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+   * then OTEL_EXPORTER_OTLP_ENDPOINT (+ `/v1/traces` over HTTP), then `http://localhost:4318/v1/traces` over
+   * HTTP and `http://localhost:4317` over gRPC.
+   */
   url?: string;
-  /** Extra HTTP headers. Default: the exporter reads OTEL_EXPORTER_OTLP_(TRACES_)HEADERS. */
+  /** Extra HTTP headers (gRPC metadata over gRPC). Default: the exporter reads OTEL_EXPORTER_OTLP_(TRACES_)HEADERS. */
   headers?: Record<string, string>;
   /** Per-request timeout. Default: the exporter reads OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT (10 s). */
   timeoutMillis?: number;
+  /** Default: the exporter reads OTEL_EXPORTER_OTLP_(TRACES_)COMPRESSION (none). */
+  compression?: OtlpCompression;
+}
+
+/** OTLP settings in effect: the transport and the endpoint are always decided. */
+export interface ResolvedOtlpOptions extends OtlpOptions {
+  protocol: OtlpProtocol;
+  url: string;
 }
 
 /**
@@ -36,7 +52,7 @@ export interface StartOptions {
   resourceAttributes?: Attributes;
   /** Provenance store (CidSpanExporter). `false` turns it off. Default: on (LLM_PROVENANCE_STORE). */
   store?: false | StoreOptions;
-  /** OTLP/HTTP trace export. `false` turns it off. Default: on when the OTLP env vars ask for it. */
+  /** OTLP trace export (gRPC or HTTP). `false` turns it off. Default: on when the OTLP env vars ask for it. */
   otlp?: false | OtlpOptions;
   /** Also print spans with the SDK's ConsoleSpanExporter. Default: OTEL_TRACES_EXPORTER contains `console`. */
   console?: boolean;
@@ -69,9 +85,10 @@ export interface StartOptions {
   /** Turn everything off. Default: OTEL_SDK_DISABLED. */
   disabled?: boolean;
   /**
-   * Where this package reads its own settings from (the variables resolveConfig() reads). Default: `process.env`.
-   * The OTLP exporter, the NodeSDK (sampler, limits, propagators) and the store's tuning variables always
-   * read `process.env`.
+   * Where this package reads its own settings from (the variables resolveConfig() reads, the OTLP exporter
+   * choice, protocol, endpoint and compression among them). Default: `process.env`. The OTLP exporter's
+   * headers, timeout and TLS settings, the NodeSDK (sampler, limits, propagators) and the store's tuning
+   * variables always read `process.env`.
    */
   env?: Record<string, string | undefined>;
 }

@@ -20,21 +20,74 @@ describe('resolveConfig', () => {
     expect(resolveConfig({}, {})).toEqual(defaults);
   });
 
-  it('turns OTLP/protobuf on when an OTLP endpoint is configured', () => {
+  it('turns OTLP/protobuf on when an OTLP endpoint is configured, appending v1/traces to the base URL only', () => {
     expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toEqual({
       ...defaults,
-      otlp: { protocol: 'http/protobuf' },
+      otlp: { protocol: 'http/protobuf', url: 'http://127.0.0.1:4318/v1/traces' },
     });
-    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces' }).otlp).toEqual({
+    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example:4318/base/' }).otlp).toEqual({
       protocol: 'http/protobuf',
+      url: 'https://collector.example:4318/base/v1/traces',
+    });
+    // The traces-specific endpoint is used as is, and wins over the general one.
+    expect(
+      resolveConfig({}, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/custom', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://other:4318' }).otlp,
+    ).toEqual({ protocol: 'http/protobuf', url: 'http://127.0.0.1:4318/custom' });
+  });
+
+  it('uses http/json or grpc when asked, the traces-specific protocol winning over the general one', () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
+    expect(resolveConfig({}, env).otlp).toEqual({ protocol: 'http/json', url: 'http://x:4318/v1/traces' });
+    expect(resolveConfig({}, { ...env, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }).otlp).toEqual({
+      protocol: 'http/protobuf',
+      url: 'http://x:4318/v1/traces',
+    });
+    // gRPC takes the endpoint as is: no signal path.
+    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4317', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }).otlp).toEqual({
+      protocol: 'grpc',
+      url: 'http://x:4317',
+    });
+    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).otlp).toEqual({
+      protocol: 'grpc',
+      url: 'collector:4317',
     });
   });
 
-  it('uses http/json when asked, the traces-specific protocol winning over the general one', () => {
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
-    expect(resolveConfig({}, env).otlp).toEqual({ protocol: 'http/json' });
-    expect(resolveConfig({}, { ...env, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }).otlp).toEqual({
+  it('sends to the default endpoint of the transport when OTEL_TRACES_EXPORTER=otlp names none: 4317 for gRPC, 4318/v1/traces for HTTP', () => {
+    expect(resolveConfig({}, { OTEL_TRACES_EXPORTER: 'otlp' }).otlp).toEqual({ protocol: 'http/protobuf', url: 'http://localhost:4318/v1/traces' });
+    expect(resolveConfig({}, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).otlp).toEqual({
+      protocol: 'http/json',
+      url: 'http://localhost:4318/v1/traces',
+    });
+    expect(resolveConfig({}, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).otlp).toEqual({
+      protocol: 'grpc',
+      url: 'http://localhost:4317',
+    });
+    expect(resolveConfig({ otlp: { protocol: 'grpc' } }, {}).otlp).toEqual({ protocol: 'grpc', url: 'http://localhost:4317' });
+  });
+
+  it('reads the compression, the traces-specific variable winning; headers and the timeout are left to the exporter', () => {
+    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }).otlp).toEqual({
       protocol: 'http/protobuf',
+      url: 'http://x:4318/v1/traces',
+      compression: 'gzip',
+    });
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip', OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'none' };
+    expect(resolveConfig({}, env).otlp).toMatchObject({ compression: 'none' });
+    expect(resolveConfig({ otlp: { compression: 'gzip' } }, env).otlp).toMatchObject({ compression: 'gzip' });
+    expect(resolveConfig({}, { ...env, OTEL_EXPORTER_OTLP_HEADERS: 'a=b', OTEL_EXPORTER_OTLP_TIMEOUT: '5000' }).otlp).toEqual({
+      protocol: 'http/protobuf',
+      url: 'http://x:4318/v1/traces',
+      compression: 'none',
+    });
+  });
+
+  it('takes typed OTLP options as given, the protocol and URL from the environment when left out', () => {
+    const options = { url: 'http://127.0.0.1:9/v1/traces', headers: { 'x-tenant': 'a' }, timeoutMillis: 500, compression: 'gzip' as const };
+    expect(resolveConfig({ otlp: options }, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).otlp).toEqual({ ...options, protocol: 'http/json' });
+    expect(resolveConfig({ otlp: { protocol: 'grpc' } }, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317' }).otlp).toEqual({
+      protocol: 'grpc',
+      url: 'http://127.0.0.1:4317',
     });
   });
 
@@ -53,11 +106,29 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({}, { OTEL_TRACES_EXPORTER: 'none,console' })).toThrow(
       'OTEL_TRACES_EXPORTER: "none" cannot be combined with other exporters (got "none,console")',
     );
-    expect(() => resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
-      'OTEL_EXPORTER_OTLP_PROTOCOL: unsupported OTLP protocol "grpc" (supported: http/protobuf, http/json)',
+    expect(() => resolveConfig({}, { OTEL_TRACES_EXPORTER: 'otlp,jaeger' })).toThrow(
+      'OTEL_TRACES_EXPORTER: unsupported exporter "jaeger" (supported: otlp, console, none)',
     );
-    expect(() => resolveConfig({ otlp: { protocol: 'grpc' as 'http/json' } }, {})).toThrow(
-      'options.otlp.protocol: unsupported OTLP protocol "grpc" (supported: http/protobuf, http/json)',
+    expect(() => resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc+json' })).toThrow(
+      new ConfigError('OTEL_EXPORTER_OTLP_PROTOCOL: unsupported OTLP protocol "grpc+json" (supported: grpc, http/protobuf, http/json)'),
+    );
+    expect(() => resolveConfig({}, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/xml' })).toThrow(
+      'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: unsupported OTLP protocol "http/xml" (supported: grpc, http/protobuf, http/json)',
+    );
+    expect(() => resolveConfig({ otlp: { protocol: 'thrift' as 'grpc' } }, {})).toThrow(
+      'options.otlp.protocol: unsupported OTLP protocol "thrift" (supported: grpc, http/protobuf, http/json)',
+    );
+    expect(() => resolveConfig({}, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_COMPRESSION: 'br' })).toThrow(
+      'OTEL_EXPORTER_OTLP_COMPRESSION: unsupported OTLP compression "br" (supported: gzip, none)',
+    );
+    expect(() => resolveConfig({ otlp: { compression: 'deflate' as 'gzip' } }, {})).toThrow(
+      'options.otlp.compression: unsupported OTLP compression "deflate" (supported: gzip, none)',
+    );
+    expect(() => resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' })).toThrow(
+      'OTEL_EXPORTER_OTLP_ENDPOINT: an OTLP/HTTP endpoint must be an http:// or https:// URL, got "localhost:4318/v1/traces"',
+    );
+    expect(() => resolveConfig({}, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'not a url' })).toThrow(
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: an OTLP/HTTP endpoint must be an http:// or https:// URL, got "not a url"',
     );
   });
 
