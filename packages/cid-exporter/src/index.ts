@@ -59,3 +59,10 @@ export { openCar, openPack, SectionReader, type OpenedCar, type CarStructureErro
 export { MANIFEST_TYPE, type Manifest, type ManifestLog } from './car/manifest.js';
 export { main as runCli } from './cli/main.js';
 export { CidSpanProcessor, type CidSpanProcessorOptions } from './exporter/span-processor.js';
+export { publishStore, type PublishOptions, type PublishSummary } from './publish/publish.js';
+export { fetchExport, verifyFromIpfs, type FetchOptions, type FetchSummary } from './publish/fetch.js';
+export type { BlockId, BlockNode } from './publish/block-node.js';
+export { HeliaNode, UnsupportedRuntimeError, type HeliaNodeOptions } from './publish/helia-node.js';
+export { KuboNode, defaultKuboApi } from './publish/kubo-node.js';
+export { openNode, defaultHeliaBlockstore, type NodeSpec } from './publish/open-node.js';
+export { heliaUnsupported } from './publish/runtime.js';

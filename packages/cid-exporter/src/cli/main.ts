@@ -4,6 +4,7 @@
  * failed (tampering or damage found), 2 usage or input error (one line on stderr naming the problem).
  */
 import { runExport, EXPORT_USAGE } from './export-command.js';
+import { PUBLISH_USAGE, runPublish } from './ipfs-command.js';
 import { EXIT_OK, EXIT_USAGE, processIO, UsageError, type CliIO } from './io.js';
 import { KEY_USAGE, runKey } from './key-command.js';
 import { runQuery, QUERY_USAGE } from './query-command.js';
@@ -18,6 +19,8 @@ ${QUERY_USAGE}
 
 ${EXPORT_USAGE}
 
+${PUBLISH_USAGE}
+
 ${KEY_USAGE}
 
 STORE_DIR defaults to $LLM_PROVENANCE_DIR, else ./.llm-provenance.
@@ -25,10 +28,11 @@ Exit codes: 0 success; 1 verification failed (tampering or damage found); 2 usag
 (unknown command or option, a path that does not exist or is neither a store nor a CAR, a missing
 output folder).`;
 
-const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => number; usage: string }> = {
+const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => number | Promise<number>; usage: string }> = {
   verify: { run: runVerify, usage: VERIFY_USAGE },
   query: { run: runQuery, usage: QUERY_USAGE },
   export: { run: runExport, usage: EXPORT_USAGE },
+  publish: { run: runPublish, usage: PUBLISH_USAGE },
   key: { run: runKey, usage: KEY_USAGE },
 };
 
@@ -37,15 +41,12 @@ export interface MainOptions {
   version?: string;
 }
 
-/**
- * Runs the CLI with `argv` (without node and script); resolves to the exit code. The commands run
- * synchronously today; the promise keeps the API open to commands that do not.
- */
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export function main(argv: string[], io: CliIO = processIO, options: MainOptions = {}): Promise<number> {
-  return new Promise((resolve) => resolve(runCommand(argv, io, options)));
+  return runCommand(argv, io, options);
 }
 
-function runCommand(argv: string[], io: CliIO, options: MainOptions): number {
+async function runCommand(argv: string[], io: CliIO, options: MainOptions): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined) {
     io.err(USAGE);
@@ -62,7 +63,7 @@ function runCommand(argv: string[], io: CliIO, options: MainOptions): number {
   if (command === 'help') {
     const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
     if (rest[0] !== undefined && !topic) {
-      io.err(`llm-provenance: unknown command ${JSON.stringify(rest[0])} (expected verify, query, export or key)`);
+      io.err(`llm-provenance: unknown command ${JSON.stringify(rest[0])} (expected verify, query, export, publish or key)`);
       return EXIT_USAGE;
     }
     io.out(topic ? topic.usage : USAGE);
@@ -71,11 +72,11 @@ function runCommand(argv: string[], io: CliIO, options: MainOptions): number {
   const entry = COMMANDS[command];
   if (!entry) {
     const what = command.startsWith('-') ? `option ${command}` : `command ${JSON.stringify(command)}`;
-    io.err(`llm-provenance: unknown ${what} (expected verify, query, export or key; llm-provenance --help lists them)`);
+    io.err(`llm-provenance: unknown ${what} (expected verify, query, export, publish or key; llm-provenance --help lists them)`);
     return EXIT_USAGE;
   }
   try {
-    return entry.run(rest, io);
+    return await entry.run(rest, io);
   } catch (err) {
     // Usage and input errors (UsageError, with parseArgs' errors turned into them) end here: one line
     // naming the problem, exit 2. Anything else is unexpected: the same one line, also exit 2.
