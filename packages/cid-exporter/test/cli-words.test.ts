@@ -272,8 +272,8 @@ describe('llm-provenance exit codes and messages', () => {
   });
 
   it.each([
-    [['frobnicate'], 'llm-provenance: unknown command "frobnicate" (expected verify, query, export or key; llm-provenance --help lists them)'],
-    [['--frob'], 'llm-provenance: unknown option --frob (expected verify, query, export or key; llm-provenance --help lists them)'],
+    [['frobnicate'], 'llm-provenance: unknown command "frobnicate" (expected verify, query, export, publish or key; llm-provenance --help lists them)'],
+    [['--frob'], 'llm-provenance: unknown option --frob (expected verify, query, export, publish or key; llm-provenance --help lists them)'],
     [['query', '--frob'], 'llm-provenance query: unknown option --frob (llm-provenance query --help lists the options)'],
     [['verify', '-x'], 'llm-provenance verify: unknown option -x (llm-provenance verify --help lists the options)'],
     [['export', '--car'], "llm-provenance export: Option '--car <value>' argument missing"],

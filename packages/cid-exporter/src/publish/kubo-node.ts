@@ -27,7 +27,12 @@ interface KuboClient {
   pin: { add(cid: MultiformatsCid, options?: Record<string, unknown>): Promise<MultiformatsCid> };
 }
 
-const CODEC_NAMES: Record<number, string> = { 0x55: 'raw', 0x0129: 'dag-json' };
+/** Kubo's name of a CID's codec: raw (0x55) or dag-json (0x0129, varint a9 02), the two a store holds. */
+function codecName(cid: Uint8Array): string {
+  if (cid[1] === 0x55) return 'raw';
+  if (cid[1] === 0xa9 && cid[2] === 0x02) return 'dag-json';
+  throw new Error(`block ${Buffer.from(cid).toString('hex')} has a codec no store holds`);
+}
 
 export class KuboNode implements BlockNode {
   readonly description: string;
@@ -62,7 +67,7 @@ export class KuboNode implements BlockNode {
   }
 
   async put(cid: BlockId, bytes: Uint8Array): Promise<void> {
-    const codec = CODEC_NAMES[cid.bytes[1]!] ?? 'raw';
+    const codec = codecName(cid.bytes);
     const stored = await this.client.block.put(bytes, { cidCodec: codec, mhtype: 'sha2-256' });
     if (stored.toString() !== cid.text) throw new Error(`${this.description} stored block ${cid.text} as ${stored.toString()}: the bytes sent do not match the CID`);
   }

@@ -1,0 +1,89 @@
+/**
+ * Publishing to a Kubo node and verifying from it, through kubo-rpc-client against a loopback server
+ * that speaks the Kubo RPC API (./kubo-rpc-server.ts; no Kubo binary can run here): the CLI publishes
+ * a store block by block and pins the manifest, publishing again sends nothing, and verify --from-ipfs
+ * verifies the fetched copy, naming a block the node serves with other bytes.
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportCar, verifyStore } from '@llm-provenance/cid-exporter';
+import { CarReader } from '@ipld/car';
+import * as fs from 'node:fs';
+import { KuboRpcServer } from './kubo-rpc-server.js';
+import { lines, tmpDir, writeSpans } from './verify-fixture.js';
+import { mfCid } from './store-helpers.js';
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/llm-provenance.cjs');
+
+/** Runs the CLI in a child process (asynchronously: the RPC server answers from this process). */
+export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string[]; err: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LLM_PROVENANCE_IPFS_API: '', LLM_PROVENANCE_IPFS_PEERS: '', ...env } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out: out.trim().split('\n'), err: err.trim() })));
+}
+
+let store: string;
+let logId: string;
+let server: KuboRpcServer;
+
+beforeAll(async () => {
+  store = path.join(tmpDir('ipfs-kubo'), 'store');
+  logId = await writeSpans(store, 0, 120, { checkpointEvery: 50 });
+  server = await new KuboRpcServer().start();
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('publish --kubo and verify --from-ipfs --kubo (loopback Kubo RPC server)', () => {
+  it('puts every block of the export, pins the manifest, and the fetched copy verifies', async () => {
+    const pub = await cli(['publish', store, '--kubo', server.url]);
+    expect(pub.err).toBe('');
+    expect(pub.code).toBe(0);
+    const manifest = /manifest (b[a-z2-7]+)/.exec(pub.out.at(-1)!)![1]!;
+    // the same blocks as a CAR export (the manifest differs only by its `created` time)
+    const car = path.join(tmpDir('ipfs-kubo-car'), 'x.car');
+    const exported = exportCar(store, car);
+    const carBlocks = new Map<string, Uint8Array>();
+    for await (const b of (await CarReader.fromBytes(fs.readFileSync(car))).blocks()) carBlocks.set(b.cid.toString(), b.bytes);
+    carBlocks.delete(exported.root);
+    for (const [cid, bytes] of carBlocks) expect(Buffer.from(server.blocks.get(cid)!).equals(Buffer.from(bytes)), cid).toBe(true);
+    expect(server.blocks.size).toBe(carBlocks.size + 1);
+    expect(pub.out.at(-1)).toBe(
+      `published ${store} to kubo ${server.url}: manifest ${manifest}, ${exported.blocks} block(s), ${exported.blocks} sent (${[...server.blocks.values()].reduce((n, b) => n + b.length, 0)} bytes), 0 already there, manifest pinned`,
+    );
+    expect([...server.pins]).toEqual([manifest]);
+    expect(server.count('block/put')).toBe(exported.blocks);
+
+    const again = await cli(['publish', store, '--kubo', server.url]);
+    expect(again.code).toBe(0);
+    // only the new manifest (its `created` time differs) is sent; every other block is found by block/stat
+    expect(server.count('block/put')).toBe(exported.blocks + 1);
+    expect(again.out.at(-1)).toMatch(new RegExp(`: manifest b[a-z2-7]+, ${exported.blocks} block\\(s\\), 1 sent \\(\\d+ bytes\\), ${exported.blocks - 1} already there, manifest pinned$`));
+
+    const v = await cli(['verify', '--from-ipfs', manifest, '--kubo', server.url]);
+    expect(v.err).toBe('');
+    expect(v.code).toBe(0);
+    expect(v.out[0]).toBe(`OK car ipfs ${manifest}: 1 log(s), 120 record(s) (120 under verified checkpoints), ${exported.blocks} block(s), 3 checkpoint(s)`);
+    expect(v.out).toContain(`store head ${verifyStore(store).storeHead.cid} (record it elsewhere; --expect-head checks a store against it)`);
+  });
+
+  it('names a block the node serves with other bytes (its CID and what it is) and exits 1', async () => {
+    const pub = await cli(['publish', store, '--kubo', server.url]);
+    const manifest = /manifest (b[a-z2-7]+)/.exec(pub.out.at(-1)!)![1]!;
+    const line = lines(store, logId)[7]!;
+    const cid = await mfCid(0x0129, line);
+    server.tamper(cid, Buffer.from(line.toString().replace('"seq":7', '"seq":8')));
+    const v = await cli(['verify', '--from-ipfs', manifest, '--kubo', server.url]);
+    expect(v.code).toBe(1);
+    expect(v.out[0]).toBe(
+      `FAIL modified: ipfs ${manifest} cid ${cid} - record of log ${logId} ${cid}: kubo ${server.url} returned ${line.length} byte(s) whose sha2-256 is not the digest in ${cid}`,
+    );
+  });
+});
