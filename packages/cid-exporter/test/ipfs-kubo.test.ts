@@ -4,28 +4,15 @@
  * a store block by block and pins the manifest, publishing again sends nothing, and verify --from-ipfs
  * verifies the fetched copy, naming a block the node serves with other bytes.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCar, verifyStore } from '@llm-provenance/cid-exporter';
 import { CarReader } from '@ipld/car';
 import * as fs from 'node:fs';
+import { cli } from './ipfs-cli.js';
 import { KuboRpcServer } from './kubo-rpc-server.js';
 import { lines, tmpDir, writeSpans } from './verify-fixture.js';
 import { mfCid } from './store-helpers.js';
-
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/llm-provenance.cjs');
-
-/** Runs the CLI in a child process (asynchronously: the RPC server answers from this process). */
-export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string[]; err: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LLM_PROVENANCE_IPFS_API: '', LLM_PROVENANCE_IPFS_PEERS: '', ...env } });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out: out.trim().split('\n'), err: err.trim() })));
-}
 
 let store: string;
 let logId: string;

@@ -60,11 +60,12 @@ export async function fetchExport(node: BlockNode, manifestCid: string, file: st
   /** The block's bytes as the node returned them (written to the CAR), or undefined when it could not be fetched. */
   const fetchOne = async (cid: BlockId, what: string): Promise<Uint8Array | undefined> => {
     let bytes: Uint8Array;
+    const signal = AbortSignal.timeout(timeout);
     try {
-      bytes = await node.get(cid, AbortSignal.timeout(timeout));
+      bytes = await node.get(cid, signal);
     } catch (err) {
-      const e = err as Error;
-      const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? `not received within ${timeout} ms` : e.message.split('\n')[0];
+      // Helia reports the timeout as "Failed to load block": the signal tells
+      const why = signal.aborted ? `not received within ${timeout} ms` : (err as Error).message.split('\n')[0];
       summary.failures.push({ kind: 'missing block', file: where, cid: cid.text, detail: `${what} could not be fetched from ${node.description}: ${why}` });
       return undefined;
     }

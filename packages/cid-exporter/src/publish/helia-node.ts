@@ -40,6 +40,8 @@ export interface HeliaNodeOptions {
   blockstore: string;
   /** Loopback multiaddrs to listen on; default /ip4/127.0.0.1/tcp/0 (a free port). */
   listen?: readonly string[];
+  /** What messages call the node; default `helia <blockstore>`. */
+  description?: string;
 }
 
 interface Multiaddr {
@@ -98,9 +100,9 @@ export class HeliaNode implements BlockNode {
     private readonly node: HeliaLike,
     private readonly blockstore: Store,
     private readonly lib: Awaited<ReturnType<typeof load>>,
-    dir: string,
+    description: string,
   ) {
-    this.description = `helia ${dir}`;
+    this.description = description;
   }
 
   /** Creates and starts the node; throws UnsupportedRuntimeError, MissingPackageError, or an Error naming a bad address. */
@@ -126,7 +128,7 @@ export class HeliaNode implements BlockNode {
     };
     const node = lib.bitswap.withBitswap(lib.libp2p.withLibp2pLight(light, libp2pOptions));
     await node.start();
-    return new HeliaNode(node, blockstore, lib, options.blockstore);
+    return new HeliaNode(node, blockstore, lib, options.description ?? `helia ${options.blockstore}`);
   }
 
   /** The addresses the node listens on, each ending in /p2p/<its peer id>: what another node dials. */

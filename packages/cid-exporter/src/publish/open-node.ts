@@ -14,7 +14,8 @@ export type NodeSpec = { kind: 'helia'; blockstore: string; listen?: readonly st
 /** Starts (Helia, dialling `peers`) or connects to (Kubo) the node `spec` names. */
 export async function openNode(spec: NodeSpec): Promise<BlockNode & { addresses?: string[] }> {
   if (spec.kind === 'kubo') return KuboNode.connect(spec.url);
-  const node = await HeliaNode.start({ blockstore: spec.blockstore, listen: spec.listen });
+  const description = spec.peers?.length ? `helia peers ${spec.peers.join(', ')}` : undefined;
+  const node = await HeliaNode.start({ blockstore: spec.blockstore, listen: spec.listen, description });
   try {
     for (const peer of spec.peers ?? []) await node.dial(peer, AbortSignal.timeout(30_000));
   } catch (err) {
