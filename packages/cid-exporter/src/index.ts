@@ -66,3 +66,4 @@ export { HeliaNode, UnsupportedRuntimeError, type HeliaNodeOptions } from './pub
 export { KuboNode, defaultKuboApi } from './publish/kubo-node.js';
 export { openNode, defaultHeliaBlockstore, type NodeSpec } from './publish/open-node.js';
 export { heliaUnsupported } from './publish/runtime.js';
+export type { ContinuousPublishOptions } from './publish/continuous.js';

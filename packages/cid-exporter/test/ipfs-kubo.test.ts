@@ -6,7 +6,8 @@
  */
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportCar, verifyStore } from '@llm-provenance/cid-exporter';
+import { CidSpanExporter, exportCar, verifyStore, type PublishSummary } from '@llm-provenance/cid-exporter';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { CarReader } from '@ipld/car';
 import * as fs from 'node:fs';
 import { cli } from './ipfs-cli.js';
@@ -72,5 +73,31 @@ describe('publish --kubo and verify --from-ipfs --kubo (loopback Kubo RPC server
     expect(v.out[0]).toBe(
       `FAIL modified: ipfs ${manifest} cid ${cid} - record of log ${logId} ${cid}: kubo ${server.url} returned ${line.length} byte(s) whose sha2-256 is not the digest in ${cid}`,
     );
+  });
+
+  it('the exporter option publishes after each checkpoint and at shutdown; the last manifest is pinned and verifies', async () => {
+    const dir = path.join(tmpDir('ipfs-kubo-continuous'), 'store');
+    const published: PublishSummary[] = [];
+    const warnings: string[] = [];
+    const exporter = new CidSpanExporter({
+      dir,
+      checkpointEvery: 20,
+      checkpointIntervalMs: 0,
+      onWarning: (w) => warnings.push(w),
+      publish: { kubo: server.url, onPublished: (s) => published.push(s) },
+    });
+    const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter, maxExportBatchSize: 10, scheduledDelayMillis: 1 })] });
+    const tracer = provider.getTracer('ipfs-kubo-test');
+    for (let i = 0; i < 50; i++) tracer.startSpan(`span ${i}`, { attributes: { 'gen_ai.input.messages': `prompt ${i}` } }).end();
+    await provider.shutdown();
+    expect(warnings).toEqual([]);
+    // at least the checkpoint at 20 and the final one at 50 (checkpoints while a publish runs share one more run)
+    expect(published.length).toBeGreaterThanOrEqual(2);
+    const last = published.at(-1)!;
+    expect(last.pinned).toBe(true);
+    expect(server.pins.has(last.manifest)).toBe(true);
+    const v = await cli(['verify', '--from-ipfs', last.manifest, '--kubo', server.url]);
+    expect(v.code).toBe(0);
+    expect(v.out[0]).toMatch(new RegExp(`^OK car ipfs ${last.manifest}: 1 log\\(s\\), 50 record\\(s\\) \\(50 under verified checkpoints\\)`));
   });
 });

@@ -6,7 +6,20 @@
  */
 
 // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the one way to keep import() in the CommonJS build
-const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+const functionImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+/**
+ * The run-time function's import(), or, where the host gives such functions no import (a `node:vm`
+ * context, as test runners use), this module's own `import()`: native in the ES module build.
+ */
+async function dynamicImport(specifier: string): Promise<unknown> {
+  try {
+    return await functionImport(specifier);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING') throw err;
+    return (await import(specifier)) as unknown;
+  }
+}
 
 /** Thrown when an optional IPFS package is not installed: its message says which and how to add it. */
 export class MissingPackageError extends Error {
