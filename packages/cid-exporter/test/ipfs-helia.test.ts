@@ -91,11 +91,17 @@ describe.skipIf(unsupported)(`two Helia nodes on loopback${unsupported ? ` (skip
     const { child, manifest, addr } = await serve([store, '--helia', blockstore]);
     expect(addr).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/\w+$/);
     const exported = exportCar(store, path.join(tmpDir('ipfs-helia-car'), 'x.car'));
-    expect(child.lines[0]).toMatch(new RegExp(`^published ${store} to helia ${blockstore}: manifest ${manifest}, ${exported.blocks} block\\(s\\), ${exported.blocks} sent \\(\\d+ bytes\\), 0 already there$`));
+    expect(child.lines[0]).toMatch(
+      new RegExp(
+        `^published ${store} to helia ${blockstore}: manifest ${manifest}, ${exported.blocks} block\\(s\\), ${exported.blocks} sent \\(\\d+ bytes\\), 0 already there$`,
+      ),
+    );
     const v = await cli(['verify', '--from-ipfs', manifest, '--peer', addr]);
     expect(v.err).toBe('');
     expect(v.code).toBe(0);
-    expect(v.out[0]).toBe(`OK car ipfs ${manifest}: 1 log(s), 150 record(s) (150 under verified checkpoints), ${exported.blocks} block(s), ${exported.checkpoints} checkpoint(s)`);
+    expect(v.out[0]).toBe(
+      `OK car ipfs ${manifest}: 1 log(s), 150 record(s) (150 under verified checkpoints), ${exported.blocks} block(s), ${exported.checkpoints} checkpoint(s)`,
+    );
     expect(v.out).toContain(`store head ${verifyStore(store).storeHead.cid} (record it elsewhere; --expect-head checks a store against it)`);
     await child.stop();
   });

@@ -53,12 +53,16 @@ describe('publish --kubo and verify --from-ipfs --kubo (loopback Kubo RPC server
     expect(again.code).toBe(0);
     // only the new manifest (its `created` time differs) is sent; every other block is found by block/stat
     expect(server.count('block/put')).toBe(exported.blocks + 1);
-    expect(again.out.at(-1)).toMatch(new RegExp(`: manifest b[a-z2-7]+, ${exported.blocks} block\\(s\\), 1 sent \\(\\d+ bytes\\), ${exported.blocks - 1} already there, manifest pinned$`));
+    expect(again.out.at(-1)).toMatch(
+      new RegExp(`: manifest b[a-z2-7]+, ${exported.blocks} block\\(s\\), 1 sent \\(\\d+ bytes\\), ${exported.blocks - 1} already there, manifest pinned$`),
+    );
 
     const v = await cli(['verify', '--from-ipfs', manifest, '--kubo', server.url]);
     expect(v.err).toBe('');
     expect(v.code).toBe(0);
-    expect(v.out[0]).toBe(`OK car ipfs ${manifest}: 1 log(s), 120 record(s) (120 under verified checkpoints), ${exported.blocks} block(s), ${exported.checkpoints} checkpoint(s)`);
+    expect(v.out[0]).toBe(
+      `OK car ipfs ${manifest}: 1 log(s), 120 record(s) (120 under verified checkpoints), ${exported.blocks} block(s), ${exported.checkpoints} checkpoint(s)`,
+    );
     expect(v.out).toContain(`store head ${verifyStore(store).storeHead.cid} (record it elsewhere; --expect-head checks a store against it)`);
   });
 

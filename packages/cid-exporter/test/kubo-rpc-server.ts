@@ -89,7 +89,8 @@ export class KuboRpcServer {
         const codec = CODECS[q.get('cid-codec') ?? 'raw'];
         if (codec === undefined) throw new RpcError(`unrecognized codec: ${q.get('cid-codec')}`);
         if ((q.get('mhtype') ?? 'sha2-256') !== 'sha2-256') throw new RpcError(`unrecognized multihash function: ${q.get('mhtype')}`);
-        if (data.length > 1024 * 1024 && q.get('allow-big-block') !== 'true') throw new RpcError(`produced block is over 1MiB: big blocks can't be exchanged with other peers`);
+        if (data.length > 1024 * 1024 && q.get('allow-big-block') !== 'true')
+          throw new RpcError(`produced block is over 1MiB: big blocks can't be exchanged with other peers`);
         const cid = CID.create(1, codec, await sha256.digest(data)).toString();
         if (!this.blocks.has(cid)) this.blocks.set(cid, data);
         return { Key: cid, Size: data.length };
@@ -147,11 +148,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 /** The one file part of a multipart/form-data body (RFC 7578), as Kubo reads `block/put`'s data. */
 function multipartFile(contentType: string, body: Buffer): Uint8Array {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
-  if (!contentType.startsWith('multipart/form-data') || !boundary) throw new RpcError('file argument \'data\' is required');
+  if (!contentType.startsWith('multipart/form-data') || !boundary) throw new RpcError("file argument 'data' is required");
   const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
   const start = body.indexOf(delimiter);
   const headersEnd = body.indexOf('\r\n\r\n', start);
   const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headersEnd);
-  if (start < 0 || headersEnd < 0 || next < 0) throw new RpcError('file argument \'data\' is required');
+  if (start < 0 || headersEnd < 0 || next < 0) throw new RpcError("file argument 'data' is required");
   return new Uint8Array(body.subarray(headersEnd + 4, next));
 }

@@ -77,15 +77,20 @@ export async function runPublish(args: string[], io: CliIO): Promise<number> {
   }
   const kuboUrl = values.kubo ?? (values.helia === undefined && process.env.LLM_PROVENANCE_IPFS_API ? defaultKuboApi() : undefined);
   if (kuboUrl !== undefined && (values.serve || values.listen)) throw new UsageError('--serve and --listen are for the embedded Helia node, not --kubo');
-  const spec: NodeSpec = kuboUrl !== undefined ? { kind: 'kubo', url: kuboUrl } : { kind: 'helia', blockstore: values.helia ?? defaultHeliaBlockstore(store), listen: values.listen };
+  const spec: NodeSpec =
+    kuboUrl !== undefined
+      ? { kind: 'kubo', url: kuboUrl }
+      : { kind: 'helia', blockstore: values.helia ?? defaultHeliaBlockstore(store), listen: values.listen };
   const node = await openNode(spec).catch(setupError);
   try {
     const s = await publishStore(store, node, { onBlock: values.verbose ? (cid, sent) => io.out(`${sent ? 'sent' : 'have'} ${cid}`) : undefined });
     io.out(
       `published ${store} to ${s.node}: manifest ${s.manifest}, ${s.blocks} block(s), ${s.sent} sent (${s.bytesSent} bytes), ${s.present} already there${s.pinned ? ', manifest pinned' : ''}`,
     );
-    if (s.export.largeBlocks.length) io.err(`warning: ${s.export.largeBlocks.length} block(s) larger than 1 MiB (bitswap may not transfer them): ${s.export.largeBlocks.join(', ')}`);
-    if (s.export.skipped.length) io.err(`warning: ${s.export.skipped.length} damaged block(s) left out: ${s.export.skipped.join(', ')}; run llm-provenance verify ${store}`);
+    if (s.export.largeBlocks.length)
+      io.err(`warning: ${s.export.largeBlocks.length} block(s) larger than 1 MiB (bitswap may not transfer them): ${s.export.largeBlocks.join(', ')}`);
+    if (s.export.skipped.length)
+      io.err(`warning: ${s.export.skipped.length} damaged block(s) left out: ${s.export.skipped.join(', ')}; run llm-provenance verify ${store}`);
     if (s.export.unreached) io.err(`note: ${s.export.unreached} block(s) no record reaches left out; run llm-provenance verify ${store}`);
     if (values.serve && node.addresses) {
       for (const a of node.addresses) io.out(`serving ${s.manifest} at ${a}`);
@@ -115,11 +120,16 @@ export async function runVerifyFromIpfs(
   print: (report: Awaited<ReturnType<typeof verifyFromIpfs>>) => void,
 ): Promise<number> {
   const timeout = from.blockTimeout === undefined ? undefined : Number(from.blockTimeout);
-  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) throw new UsageError(`--block-timeout ${from.blockTimeout}: not a positive whole number of milliseconds`);
-  const envPeers = (process.env.LLM_PROVENANCE_IPFS_PEERS ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0))
+    throw new UsageError(`--block-timeout ${from.blockTimeout}: not a positive whole number of milliseconds`);
+  const envPeers = (process.env.LLM_PROVENANCE_IPFS_PEERS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const peers = from.peers?.length ? from.peers : envPeers;
   const kubo = from.kubo ?? (peers.length === 0 && process.env.LLM_PROVENANCE_IPFS_API ? defaultKuboApi() : undefined);
-  if (kubo === undefined && peers.length === 0) throw new UsageError('--from-ipfs needs --peer ADDR (or $LLM_PROVENANCE_IPFS_PEERS) or --kubo URL (or $LLM_PROVENANCE_IPFS_API)');
+  if (kubo === undefined && peers.length === 0)
+    throw new UsageError('--from-ipfs needs --peer ADDR (or $LLM_PROVENANCE_IPFS_PEERS) or --kubo URL (or $LLM_PROVENANCE_IPFS_API)');
   const work = kubo === undefined ? mkdtempSync(join(tmpdir(), 'llm-provenance-helia-')) : undefined;
   try {
     const node = await openNode(kubo !== undefined ? { kind: 'kubo', url: kubo } : { kind: 'helia', blockstore: work!, peers }).catch((err: unknown) => {

@@ -56,7 +56,14 @@ export class ContinuousPublisher {
         const summary = await publishStore(this.storeDir, node);
         this.options.onPublished?.(summary);
       } catch (err) {
-        if (this.node && (await this.node.then(() => false, () => true))) this.broken = true; // the node could not be opened: stop trying
+        if (
+          this.node &&
+          (await this.node.then(
+            () => false,
+            () => true,
+          ))
+        )
+          this.broken = true; // the node could not be opened: stop trying
         this.warn(`publishing the store to IPFS failed: ${(err as Error).message}`);
       }
     } while (this.again && !this.broken);

@@ -33,7 +33,9 @@ export async function importOptional<T>(specifier: string, feature: string, pack
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new MissingPackageError(`${feature} needs the optional packages ${packages.join(' ')} (npm install ${packages.join(' ')}): ${specifier} is not installed`);
+      throw new MissingPackageError(
+        `${feature} needs the optional packages ${packages.join(' ')} (npm install ${packages.join(' ')}): ${specifier} is not installed`,
+      );
     }
     throw err;
   }

@@ -37,7 +37,9 @@ export interface FetchSummary {
 function links(value: unknown, member: string): string[] {
   const list = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[member] : undefined;
   if (!Array.isArray(list)) return [];
-  return list.flatMap((l: unknown) => (l !== null && typeof l === 'object' && typeof (l as { '/'?: unknown })['/'] === 'string' ? [(l as { '/': string })['/']] : []));
+  return list.flatMap((l: unknown) =>
+    l !== null && typeof l === 'object' && typeof (l as { '/'?: unknown })['/'] === 'string' ? [(l as { '/': string })['/']] : [],
+  );
 }
 
 function decode(bytes: Uint8Array): unknown {
@@ -84,7 +86,8 @@ export async function fetchExport(node: BlockNode, manifestCid: string, file: st
       const pages: Array<{ cid: string; member: 'records' | 'blocks'; what: string }> = [];
       const leaves: Array<{ cid: string; what: string }> = [];
       for (const log of logs) {
-        const id = String((log as { log?: unknown } | null)?.log ?? '?');
+        const named = (log as { log?: unknown } | null)?.log;
+        const id = typeof named === 'string' ? named : '?';
         for (const c of links(log, 'checkpoints')) leaves.push({ cid: c, what: `checkpoint of log ${id}` });
         for (const p of links(log, 'records')) pages.push({ cid: p, member: 'records', what: `record of log ${id}` });
       }

@@ -69,8 +69,6 @@ interface Store {
   close?(): Promise<void>;
 }
 
-type Factory<T> = (...args: never[]) => T;
-
 /** Loads the Helia packages; throws UnsupportedRuntimeError on Node < 22, MissingPackageError when one is absent. */
 async function load() {
   const unsupported = heliaUnsupported();

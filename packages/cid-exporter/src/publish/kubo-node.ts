@@ -69,7 +69,8 @@ export class KuboNode implements BlockNode {
   async put(cid: BlockId, bytes: Uint8Array): Promise<void> {
     const codec = codecName(cid.bytes);
     const stored = await this.client.block.put(bytes, { cidCodec: codec, mhtype: 'sha2-256' });
-    if (stored.toString() !== cid.text) throw new Error(`${this.description} stored block ${cid.text} as ${stored.toString()}: the bytes sent do not match the CID`);
+    if (stored.toString() !== cid.text)
+      throw new Error(`${this.description} stored block ${cid.text} as ${stored.toString()}: the bytes sent do not match the CID`);
   }
 
   get(cid: BlockId, signal: AbortSignal): Promise<Uint8Array> {

@@ -14,7 +14,10 @@ export function isLoopbackTcp(addr: string): boolean {
 /** Throws an Error naming `what` unless every address is loopback TCP. */
 export function assertLoopback(addrs: readonly string[], what: string): void {
   for (const a of addrs) {
-    if (!isLoopbackTcp(a)) throw new Error(`${what} ${a} is not a loopback TCP multiaddr (/ip4/127.0.0.1/tcp/PORT[/p2p/PEER] or /ip6/::1/tcp/PORT): this node never listens on or dials other networks`);
+    if (!isLoopbackTcp(a))
+      throw new Error(
+        `${what} ${a} is not a loopback TCP multiaddr (/ip4/127.0.0.1/tcp/PORT[/p2p/PEER] or /ip6/::1/tcp/PORT): this node never listens on or dials other networks`,
+      );
   }
 }
 
