@@ -190,7 +190,7 @@ describe('llm-provenance query', () => {
 
 describe('llm-provenance usage errors', () => {
   it.each([
-    [['frobnicate'], 'llm-provenance: unknown command "frobnicate" (expected verify, query, export or key; llm-provenance --help lists them)'],
+    [['frobnicate'], 'llm-provenance: unknown command "frobnicate" (expected verify, query, export, publish or key; llm-provenance --help lists them)'],
     [['query', '--status', 'maybe'], 'llm-provenance query: --status must be ok or error, got "maybe"'],
     [['query', '--limit', 'ten'], 'llm-provenance query: --limit must be a non-negative integer, got "ten"'],
     [['query', '--since', 'last week'], 'llm-provenance query: since: "last week" is not an ISO 8601 time'],
