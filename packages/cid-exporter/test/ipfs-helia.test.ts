@@ -25,8 +25,8 @@ class Child {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
 
-  constructor(args: string[]) {
-    this.proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LLM_PROVENANCE_IPFS_API: '', LLM_PROVENANCE_IPFS_PEERS: '' } });
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LLM_PROVENANCE_IPFS_API: '', LLM_PROVENANCE_IPFS_PEERS: '', ...env } });
     this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     createInterface({ input: this.proc.stdout }).on('line', (line) => {
       this.lines.push(line);
@@ -130,7 +130,8 @@ describe.skipIf(unsupported)(`two Helia nodes on loopback${unsupported ? ` (skip
     const big = path.join(tmpDir('ipfs-helia-kill'), 'store');
     await writeSpans(big, 0, 600, { checkpointEvery: 200 });
     const blockstore = path.join(tmpDir('ipfs-helia-c'), 'blocks');
-    const killed = new Child(['publish', big, '--helia', blockstore, '--verbose']);
+    // the killed process cannot remove its temporary export: it goes with this test's folders
+    const killed = new Child(['publish', big, '--helia', blockstore, '--verbose'], { TMPDIR: tmpDir('ipfs-helia-kill-tmp') });
     let sentLines = 0;
     await new Promise<void>((resolve) =>
       killed.proc.stdout.on('data', () => {
