@@ -71,3 +71,11 @@ export {
 export { buildLineage, formatLineage, type Lineage, type LineageRecord, type UpstreamNode, type DownstreamNode } from './report/lineage.js';
 export { DIMENSIONS, type Dimension, type CallFilter } from './report/calls.js';
 export { Quantiles, EXACT_LIMIT, RELATIVE_ACCURACY } from './report/quantiles.js';
+export { publishStore, type PublishOptions, type PublishSummary } from './publish/publish.js';
+export { fetchExport, verifyFromIpfs, type FetchOptions, type FetchSummary } from './publish/fetch.js';
+export type { BlockId, BlockNode } from './publish/block-node.js';
+export { HeliaNode, UnsupportedRuntimeError, type HeliaNodeOptions } from './publish/helia-node.js';
+export { KuboNode, defaultKuboApi } from './publish/kubo-node.js';
+export { openNode, defaultHeliaBlockstore, type NodeSpec } from './publish/open-node.js';
+export { heliaUnsupported } from './publish/runtime.js';
+export type { ContinuousPublishOptions } from './publish/continuous.js';

@@ -274,11 +274,11 @@ describe('llm-provenance exit codes and messages', () => {
   it.each([
     [
       ['frobnicate'],
-      'llm-provenance: unknown command "frobnicate" (expected verify, query, report, consistency, lineage, export or key; llm-provenance --help lists them)',
+      'llm-provenance: unknown command "frobnicate" (expected verify, query, report, consistency, lineage, export, publish or key; llm-provenance --help lists them)',
     ],
     [
       ['--frob'],
-      'llm-provenance: unknown option --frob (expected verify, query, report, consistency, lineage, export or key; llm-provenance --help lists them)',
+      'llm-provenance: unknown option --frob (expected verify, query, report, consistency, lineage, export, publish or key; llm-provenance --help lists them)',
     ],
     [['query', '--frob'], 'llm-provenance query: unknown option --frob (llm-provenance query --help lists the options)'],
     [['verify', '-x'], 'llm-provenance verify: unknown option -x (llm-provenance verify --help lists the options)'],

@@ -192,7 +192,7 @@ describe('llm-provenance usage errors', () => {
   it.each([
     [
       ['frobnicate'],
-      'llm-provenance: unknown command "frobnicate" (expected verify, query, report, consistency, lineage, export or key; llm-provenance --help lists them)',
+      'llm-provenance: unknown command "frobnicate" (expected verify, query, report, consistency, lineage, export, publish or key; llm-provenance --help lists them)',
     ],
     [['query', '--status', 'maybe'], 'llm-provenance query: --status must be ok or error, got "maybe"'],
     [['query', '--limit', 'ten'], 'llm-provenance query: --limit must be a non-negative integer, got "ten"'],

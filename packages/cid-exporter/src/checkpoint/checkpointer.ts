@@ -31,6 +31,8 @@ export interface CheckpointerOptions {
   onWarning: (message: string) => void;
   /** The other logs a checkpoint of `logId` witnesses (FORMAT.md section 6.2); none when omitted. */
   witness?: (logId: string) => WitnessEntry[];
+  /** Told of every checkpoint written (e.g. to publish the store after it); never allowed to throw into signing. */
+  onCheckpoint?: (cp: CheckpointFile) => void;
 }
 
 export class Checkpointer {
@@ -50,6 +52,11 @@ export class Checkpointer {
     const witness = this.options.witness?.(logId);
     const cp = signStatement(buildStatement(logId, size, root, last, this.key, undefined, seal, witness), this.key);
     writeCheckpoint(this.dir, cp);
+    try {
+      this.options.onCheckpoint?.(cp);
+    } catch (err) {
+      this.options.onWarning(`checkpoint listener failed: ${(err as Error).message}`);
+    }
     return cp;
   }
 

@@ -4,6 +4,7 @@
  * failed (tampering or damage found), 2 usage or input error (one line on stderr naming the problem).
  */
 import { runExport, EXPORT_USAGE } from './export-command.js';
+import { PUBLISH_USAGE, runPublish } from './ipfs-command.js';
 import { EXIT_OK, EXIT_USAGE, processIO, UsageError, type CliIO } from './io.js';
 import { KEY_USAGE, runKey } from './key-command.js';
 import { runQuery, QUERY_USAGE } from './query-command.js';
@@ -27,6 +28,8 @@ ${LINEAGE_USAGE}
 
 ${EXPORT_USAGE}
 
+${PUBLISH_USAGE}
+
 ${KEY_USAGE}
 
 STORE_DIR defaults to $LLM_PROVENANCE_DIR, else ./.llm-provenance.
@@ -34,13 +37,14 @@ Exit codes: 0 success; 1 verification failed (tampering or damage found); 2 usag
 (unknown command or option, a path that does not exist or is neither a store nor a CAR, a missing
 output folder).`;
 
-const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => number; usage: string }> = {
+const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => number | Promise<number>; usage: string }> = {
   verify: { run: runVerify, usage: VERIFY_USAGE },
   query: { run: runQuery, usage: QUERY_USAGE },
   report: { run: runReport, usage: REPORT_USAGE },
   consistency: { run: runConsistency, usage: CONSISTENCY_USAGE },
   lineage: { run: runLineage, usage: LINEAGE_USAGE },
   export: { run: runExport, usage: EXPORT_USAGE },
+  publish: { run: runPublish, usage: PUBLISH_USAGE },
   key: { run: runKey, usage: KEY_USAGE },
 };
 
@@ -55,15 +59,12 @@ export interface MainOptions {
   version?: string;
 }
 
-/**
- * Runs the CLI with `argv` (without node and script); resolves to the exit code. The commands run
- * synchronously today; the promise keeps the API open to commands that do not.
- */
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export function main(argv: string[], io: CliIO = processIO, options: MainOptions = {}): Promise<number> {
-  return new Promise((resolve) => resolve(runCommand(argv, io, options)));
+  return runCommand(argv, io, options);
 }
 
-function runCommand(argv: string[], io: CliIO, options: MainOptions): number {
+async function runCommand(argv: string[], io: CliIO, options: MainOptions): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined) {
     io.err(USAGE);
@@ -93,7 +94,7 @@ function runCommand(argv: string[], io: CliIO, options: MainOptions): number {
     return EXIT_USAGE;
   }
   try {
-    return entry.run(rest, io);
+    return await entry.run(rest, io);
   } catch (err) {
     // Usage and input errors (UsageError, with parseArgs' errors turned into them) end here: one line
     // naming the problem, exit 2. Anything else is unexpected: the same one line, also exit 2.

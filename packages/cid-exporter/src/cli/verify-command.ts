@@ -7,6 +7,7 @@ import { parseWitnessEntries } from '../verify/witness-claims.js';
 import { verifyCar } from '../verify/verify-car.js';
 import { verifyStore } from '../verify/verify-store.js';
 import { DID_KEY_PREFIX, parseEd25519DidKey } from '../key/did-key.js';
+import { FROM_IPFS_USAGE, runVerifyFromIpfs } from './ipfs-command.js';
 import { inputKind } from './input.js';
 import { defaultStore, EXIT_OK, EXIT_VERIFY_FAILED, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
 
@@ -20,7 +21,8 @@ export const VERIFY_USAGE = `llm-provenance verify [STORE_DIR | EXPORT.car] [--k
   --expect-head FILE
               a store head recorded earlier (the "storeHead" of a --json report, or the whole report):
               every log it lists must still be there with at least its records, unchanged
-  --json      print the full report as JSON`;
+  --json      print the full report as JSON
+${FROM_IPFS_USAGE}`;
 
 /** Human summary: `FAIL <first failure>` then further failures, or `OK ...`; then notes. */
 export function formatReport(report: VerifyReport, maxFailures = 20): string[] {
@@ -90,18 +92,39 @@ export function resolveKeyArgument(value: string): string {
   return text;
 }
 
-export function runVerify(args: string[], io: CliIO): number {
+export function runVerify(args: string[], io: CliIO): number | Promise<number> {
   const { values, positionals } = parsingArgs('verify', () =>
     parseArgs({
       args,
       allowPositionals: true,
       strict: true,
-      options: { ...HELP_OPTION, json: { type: 'boolean' }, key: { type: 'string', multiple: true }, 'expect-head': { type: 'string' } },
+      options: {
+        ...HELP_OPTION,
+        json: { type: 'boolean' },
+        key: { type: 'string', multiple: true },
+        'expect-head': { type: 'string' },
+        'from-ipfs': { type: 'string' },
+        peer: { type: 'string', multiple: true },
+        kubo: { type: 'string' },
+        'block-timeout': { type: 'string' },
+      },
     }),
   );
   if (values.help) {
     io.out(VERIFY_USAGE);
     return EXIT_OK;
+  }
+  const fromIpfs = values['from-ipfs'];
+  if (fromIpfs === undefined && (values.peer || values.kubo !== undefined || values['block-timeout'] !== undefined))
+    throw new UsageError('--peer, --kubo and --block-timeout go with --from-ipfs CID');
+  if (fromIpfs !== undefined) {
+    if (positionals.length > 0) throw new UsageError(`verify --from-ipfs takes no store directory or CAR file, got ${positionals.join(' ')}`);
+    const expectedHead = values['expect-head'];
+    const options = { trustedKeys: values.key?.map(resolveKeyArgument), expectHead: expectedHead === undefined ? undefined : readExpectedHead(expectedHead) };
+    return runVerifyFromIpfs(fromIpfs, { peers: values.peer, kubo: values.kubo, blockTimeout: values['block-timeout'] }, options, (report) => {
+      if (values.json) io.out(JSON.stringify(report, null, 2));
+      else formatReport(report).forEach((l) => io.out(l));
+    });
   }
   if (positionals.length > 1) throw new UsageError(`verify takes one store directory or CAR file, got ${positionals.length}: ${positionals.join(' ')}`);
   const target = defaultStore(positionals[0]);

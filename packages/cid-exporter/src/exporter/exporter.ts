@@ -16,6 +16,7 @@ import { appendSpans, markWriteFailed, type AppendedBatch, type SpanOutcome } fr
 import { SpanRecordBuilder, type SpanLinks } from './span-record.js';
 
 export type { SpanOutcome } from './span-batch.js';
+import { ContinuousPublisher, type ContinuousPublishOptions } from '../publish/continuous.js';
 
 export interface CidSpanExporterOptions extends ProvenanceStoreOptions {
   /** Use this store instead of opening one (the exporter then does not close it on shutdown). */
@@ -29,6 +30,12 @@ export interface CidSpanExporterOptions extends ProvenanceStoreOptions {
   forwardContent?: boolean;
   /** Extra attributes to treat as payloads, e.g. `{ 'app.prompt': 'input' }`. */
   payloadAttributes?: Record<string, PayloadDirection>;
+  /**
+   * Publish the store to IPFS after each checkpoint (and once more at shutdown): to the embedded Helia
+   * node (`{ helia: {} }`, loopback only, Node.js 22+) or a Kubo node (`{ kubo: 'http://127.0.0.1:5001' }`).
+   * Failures are warnings (`onWarning`); the store is never affected. See src/publish/continuous.ts.
+   */
+  publish?: ContinuousPublishOptions;
 }
 
 /** What the store write of a batch came to. */
@@ -70,13 +77,22 @@ export class CidSpanExporter implements SpanExporter {
   private firstStoreError: string | undefined;
   private storeClosing: Promise<void> | undefined;
   private shutdownPromise: Promise<void> | undefined;
+  private publisher: ContinuousPublisher | undefined;
 
   constructor(options: CidSpanExporterOptions = {}) {
     this.builder = new SpanRecordBuilder(payloadTable(options.payloadAttributes));
     const forwardContent = options.forwardContent ?? envBool('LLM_PROVENANCE_FORWARD_CONTENT') ?? true;
     this.forwarder = new Forwarder(options.forwardTo ?? [], forwardContent ? null : this.builder.isPayload, () => this.storeState());
     this.ownsStore = options.store === undefined;
-    this.store = options.store ?? ProvenanceStore.open(options);
+    const publish = options.publish;
+    const onCheckpoint = publish
+      ? (logId: string, size: number): void => {
+          options.onCheckpoint?.(logId, size);
+          this.publisher?.schedule();
+        }
+      : options.onCheckpoint;
+    this.store = options.store ?? ProvenanceStore.open({ ...options, onCheckpoint });
+    if (publish) this.publisher = new ContinuousPublisher(this.store.dir, publish, options.onWarning ?? (() => {}));
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -212,7 +228,7 @@ export class CidSpanExporter implements SpanExporter {
    * Forwarding goes on (see {@link finishForwarding}). Later exports are refused.
    */
   closeStore(): Promise<void> {
-    this.storeClosing ??= this.ownsStore ? this.store.close() : this.store.checkpoint().then(() => {});
+    this.storeClosing ??= (this.ownsStore ? this.store.close() : this.store.checkpoint().then(() => {})).then(() => this.publisher?.close());
     return this.storeClosing;
   }
 

@@ -28,6 +28,8 @@ export interface ProvenanceStoreOptions {
   recover?: boolean;
   /** Receives warnings (damaged logs found, failed checkpoint). Default: none. */
   onWarning?: (message: string) => void;
+  /** Called after each checkpoint is written (log id and size), e.g. to publish the store. Default: none. */
+  onCheckpoint?: (logId: string, size: number) => void;
 }
 
 export interface ResolvedStoreOptions {
@@ -39,6 +41,7 @@ export interface ResolvedStoreOptions {
   reopenBackoffMs: number;
   recover: boolean;
   onWarning: (message: string) => void;
+  onCheckpoint?: (logId: string, size: number) => void;
 }
 
 function envInt(name: string, env: NodeJS.ProcessEnv): number | undefined {
@@ -68,5 +71,6 @@ export function resolveStoreOptions(options: ProvenanceStoreOptions = {}, env: N
     reopenBackoffMs: checkInt('reopenBackoffMs', options.reopenBackoffMs) ?? envInt('LLM_PROVENANCE_REOPEN_BACKOFF_MS', env) ?? 100,
     recover: options.recover ?? true,
     onWarning: options.onWarning ?? (() => {}),
+    onCheckpoint: options.onCheckpoint,
   };
 }

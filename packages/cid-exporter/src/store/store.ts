@@ -35,6 +35,7 @@ export class ProvenanceStore {
       intervalMs: options.checkpointIntervalMs,
       onWarning: options.onWarning,
       witness: (logId) => witness.atCheckpoint(logId),
+      onCheckpoint: options.onCheckpoint && ((cp) => options.onCheckpoint!(cp.statement.log, cp.statement.size)),
     });
     this.writer = new LogWriter(this.dir, options, this.checkpoints, witness);
   }
