@@ -10,7 +10,7 @@ export const EXPORT_USAGE = `llm-provenance export [STORE_DIR | EXPORT.car] [--c
   --car FILE          CARv1 rooted at a manifest linking every record, checkpoint and payload block
                       (ipfs dag import FILE; llm-provenance verify FILE); from a store directory (a CAR
                       export is one already)
-  --otlp-jsonl FILE   one OTLP/JSON ExportTraceServiceRequest per line (Collector file exporter format)
+  --otlp-jsonl FILE   one OTLP/JSON TracesData per line (the Collector file exporter format)
   --jaeger-json FILE  Jaeger UI "Upload JSON" document
   --no-content        leave prompts and outputs out of the OTLP / Jaeger files
   Each file is written to a temporary file beside it and renamed into place; its folder must exist.`;

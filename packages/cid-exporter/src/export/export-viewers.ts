@@ -68,7 +68,7 @@ function writeAtomically(file: string, chunks: Iterable<string>): void {
   fsyncDir(dirname(file));
 }
 
-/** Writes one ExportTraceServiceRequest JSON object per line. */
+/** Writes one OTLP/JSON `TracesData` object per line (the file exporter format). */
 export function exportOtlpJsonLines(path: string, file: string, options: ViewerExportOptions = {}): ViewerExportSummary {
   const spans = storeSpanViews(path, options);
   const per = options.spansPerLine ?? 512;
