@@ -64,9 +64,9 @@ it('streams 100 MB through with the RSS growth of the reading process bounded fa
   expect(without.spans).toHaveLength(0);
   expect(result.read).toBeGreaterThanOrEqual(SIZE);
   // Observation keeps at most the default bound (4 MiB) of content; the rest of the 100 MB is garbage as
-  // soon as it is seen: the growth stays within that bound and the collector's slack of the same read
-  // without the instrumentation, and far below the body.
-  expect(result.growth).toBeLessThan(without.growth + 24 * MiB);
+  // soon as it is seen, so the growth stays far below the body (holding it would take over 100 MiB). How
+  // it compares with the same read uninstrumented depends on when the collector runs, so that figure is
+  // a benchmark's (`pnpm bench`, the http section), not this test's.
   expect(result.growth).toBeLessThan(64 * MiB);
   expect(result.spans).toHaveLength(1);
   expect(result.spans[0]).toMatchObject({
