@@ -64,7 +64,7 @@ export function encodeEmptyProtobufResponse(): Uint8Array {
   return ExportTraceServiceResponse.encode({}).finish();
 }
 
-interface RawKeyValue {
+export interface RawKeyValue {
   key: string;
   value?: RawAnyValue;
 }
@@ -130,7 +130,8 @@ function idOf(id: number[] | string, protocol: OtlpProtocol): string {
   return Buffer.from(id as number[]).toString('hex');
 }
 
-function attributesOf(list: RawKeyValue[] | undefined): Record<string, AttributeValue> {
+/** An OTLP attribute list (protobuf `toObject` or OTLP/JSON shape) as a plain map. */
+export function attributesOf(list: RawKeyValue[] | undefined): Record<string, AttributeValue> {
   const result: Record<string, AttributeValue> = {};
   for (const { key, value } of list ?? []) result[key] = valueOf(value);
   return result;

@@ -6,7 +6,8 @@
  * the call's gRPC metadata.
  */
 import { createRequire } from 'node:module';
-import { Server, ServerCredentials, type Metadata, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import type { Metadata } from '@grpc/grpc-js';
+import { startGrpcExportServer } from './grpc-export-server.js';
 import { decodeTraceExport, encodeEmptyProtobufResponse } from './otlp-decode.js';
 import { startGrpcWireTap, type WireMessage } from './grpc-wire-tap.js';
 import type { OtlpReceiver, ReceivedExport } from './otlp-receiver.js';
@@ -19,8 +20,6 @@ const protoRoot = require('otlp-transformer-protos/build/src/generated/root.js')
 /** The service's full name in trace_service.proto, and its one method's name as the generated code has it ("Export"). */
 export const TRACE_SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
 export const TRACE_EXPORT_PATH = `/${TRACE_SERVICE}/${protoRoot.opentelemetry.proto.collector.trace.v1.TraceService.prototype.export.name}`;
-
-const identity = (bytes: Buffer) => bytes;
 
 export interface OtlpGrpcReceiver extends OtlpReceiver {
   /** The gRPC messages as the client put them on the wire (compressed flag, bytes), read by grpc-wire-tap.ts. */
@@ -41,44 +40,21 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
     }
   };
 
-  const server = new Server();
-  // Raw bytes in and out: the request is decoded (and the response encoded) with the official protos below,
-  // so that what is checked is what crossed the wire.
-  server.addService(
-    {
-      Export: {
-        path: TRACE_EXPORT_PATH,
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: identity,
-        requestDeserialize: identity,
-        responseSerialize: identity,
-        responseDeserialize: identity,
-      },
-    },
-    {
-      Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
-        const rawBody = call.request;
-        const headers = metadataRecord(call.metadata);
-        raw.push(Buffer.from(`${TRACE_EXPORT_PATH}\n${JSON.stringify(headers)}\n`), rawBody);
-        try {
-          exports.push({ protocol: 'grpc', headers, rawBody, spans: decodeTraceExport(rawBody, 'http/protobuf') });
-        } catch (error) {
-          const reason = `cannot decode ExportTraceServiceRequest: ${(error as Error).message}`;
-          rejected.push({ path: TRACE_EXPORT_PATH, contentType: 'application/grpc', reason });
-          callback({ code: 3 /* INVALID_ARGUMENT */, details: reason });
-          return;
-        }
-        callback(null, Buffer.from(encodeEmptyProtobufResponse()));
-        notify();
-      },
-    },
-  );
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
-  );
+  const server = await startGrpcExportServer(TRACE_EXPORT_PATH, (rawBody, metadata) => {
+    const headers = metadataRecord(metadata);
+    raw.push(Buffer.from(`${TRACE_EXPORT_PATH}\n${JSON.stringify(headers)}\n`), rawBody);
+    try {
+      exports.push({ protocol: 'grpc', headers, rawBody, spans: decodeTraceExport(rawBody, 'http/protobuf') });
+    } catch (error) {
+      const reason = `cannot decode ExportTraceServiceRequest: ${(error as Error).message}`;
+      rejected.push({ path: TRACE_EXPORT_PATH, contentType: 'application/grpc', reason });
+      throw new Error(reason);
+    }
+    notify();
+    return encodeEmptyProtobufResponse();
+  });
 
-  const tap = await startGrpcWireTap(port);
+  const tap = await startGrpcWireTap(server.port);
 
   return {
     url: `http://${tap.address}`,
@@ -91,7 +67,7 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
     close: async () => {
       for (const waiter of waiters.splice(0)) waiter.reject(new Error(`the OTLP/gRPC receiver closed after ${spanCount()} of ${waiter.count} spans`));
       await tap.close();
-      server.forceShutdown();
+      server.close();
     },
   };
 }

@@ -7,11 +7,11 @@
  * read per the OTLP/JSON mapping (int64 as decimal strings or numbers).
  */
 import { createServer } from 'node:http';
-import * as grpc from '@grpc/grpc-js';
+import { startGrpcExportServer } from './grpc-export-server.js';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
-import type { AttributeValue, OtlpProtocol } from './otlp-decode.js';
+import { attributesOf, type AttributeValue, type OtlpProtocol, type RawKeyValue } from './otlp-decode.js';
 
 const require = createRequire(import.meta.url);
 
@@ -105,17 +105,6 @@ export async function startOtlpMetricsReceiver(): Promise<OtlpMetricsReceiver> {
   };
 }
 
-interface RawKeyValue {
-  key: string;
-  value?: RawAnyValue;
-}
-interface RawAnyValue {
-  stringValue?: string;
-  boolValue?: boolean;
-  intValue?: string | number;
-  doubleValue?: number;
-  arrayValue?: { values?: RawAnyValue[] };
-}
 interface RawPoint {
   attributes?: RawKeyValue[];
   count?: string | number;
@@ -153,36 +142,15 @@ export interface OtlpGrpcMetricsReceiver {
  */
 export async function startOtlpGrpcMetricsReceiver(): Promise<OtlpGrpcMetricsReceiver> {
   const requests: OtlpGrpcMetricsReceiver['requests'] = [];
-  const server = new grpc.Server();
-  const service: grpc.ServiceDefinition = {
-    Export: {
-      path: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (message: object) => Buffer.from(ExportMetricsServiceRequest.encode(message).finish()),
-      requestDeserialize: (bytes: Buffer) => bytes,
-      responseSerialize: (message: object) => Buffer.from(ExportMetricsServiceResponse.encode(message).finish()),
-      responseDeserialize: (bytes: Buffer) => ExportMetricsServiceResponse.decode(bytes),
-    },
-  };
-  server.addService(service, {
-    Export: (call: grpc.ServerUnaryCall<Buffer, object>, callback: grpc.sendUnaryData<object>) => {
-      try {
-        requests.push({ protocol: 'grpc', metrics: decodeMetricsExport(call.request, 'http/protobuf') });
-        callback(null, {});
-      } catch (error) {
-        callback({ code: grpc.status.INVALID_ARGUMENT, details: (error as Error).message });
-      }
-    },
+  const server = await startGrpcExportServer('/opentelemetry.proto.collector.metrics.v1.MetricsService/Export', (request) => {
+    requests.push({ protocol: 'grpc', metrics: decodeMetricsExport(request, 'http/protobuf') });
+    return ExportMetricsServiceResponse.encode({}).finish();
   });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-  );
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${server.port}`,
     requests,
     metrics: () => requests.flatMap((request) => request.metrics),
-    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+    close: () => Promise.resolve(server.close()),
   };
 }
 
@@ -229,20 +197,4 @@ function pointOf(point: RawPoint, histogram: boolean): OtlpMetricPoint {
     explicitBounds: point.explicitBounds ?? [],
     bucketCounts: (point.bucketCounts ?? []).map(Number),
   };
-}
-
-function attributesOf(list: RawKeyValue[] | undefined): Record<string, AttributeValue> {
-  const result: Record<string, AttributeValue> = {};
-  for (const { key, value } of list ?? []) result[key] = valueOf(value);
-  return result;
-}
-
-function valueOf(value: RawAnyValue | undefined): AttributeValue {
-  if (value === undefined) return null;
-  if (value.stringValue !== undefined) return value.stringValue;
-  if (value.boolValue !== undefined) return value.boolValue;
-  if (value.intValue !== undefined) return Number(value.intValue);
-  if (value.doubleValue !== undefined) return value.doubleValue;
-  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(valueOf);
-  return null;
 }
