@@ -48,7 +48,7 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
     } catch (error) {
       const reason = `cannot decode ExportTraceServiceRequest: ${(error as Error).message}`;
       rejected.push({ path: TRACE_EXPORT_PATH, contentType: 'application/grpc', reason });
-      throw new Error(reason);
+      throw new Error(reason, { cause: error });
     }
     notify();
     return encodeEmptyProtobufResponse();
