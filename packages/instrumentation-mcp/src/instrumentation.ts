@@ -86,7 +86,9 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     const patched = new Set<unknown>();
     const hook = hookProtocolFile((exports, version) => {
       if (version === undefined || !versionSatisfies(version, SUPPORTED_VERSIONS)) {
-        this._diag.warn(`@modelcontextprotocol/sdk@${version ?? 'unknown version'} is outside the supported range "${SUPPORTED_VERSIONS}"; it is not instrumented`);
+        this._diag.warn(
+          `@modelcontextprotocol/sdk@${version ?? 'unknown version'} is outside the supported range "${SUPPORTED_VERSIONS}"; it is not instrumented`,
+        );
         return exports;
       }
       patched.add(exports);
@@ -180,10 +182,13 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
    * so the span covers parsing and sees the result the peer is sent.
    */
   private patchedSetRequestHandler(original: AnyFunction): AnyFunction {
-    const instrumentation = this;
+    // The receiver is the SDK's object (`self`); `this` stays the instrumentation.
+    const wrapStored = (self: unknown): void => {
+      this.guard('wrapping an MCP request handler', () => this.wrapStoredHandlers(self as ProtocolLike));
+    };
     return function setRequestHandler(this: unknown, ...args: unknown[]): unknown {
       const result = original.apply(this, args);
-      instrumentation.guard('wrapping an MCP request handler', () => instrumentation.wrapStoredHandlers(this as ProtocolLike));
+      wrapStored(this);
       return result;
     };
   }

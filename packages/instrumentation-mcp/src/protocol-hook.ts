@@ -16,8 +16,10 @@ export const PROTOCOL_CJS_FILE = '@modelcontextprotocol/sdk/dist/cjs/shared/prot
  * package it belongs to, each time the file is loaded; returns the means to stop.
  */
 export function hookProtocolFile(patch: (exports: unknown, version: string | undefined) => unknown): { unhook(): void } {
-  return new Hook([PROTOCOL_CJS_FILE], { internals: true }, <T>(exports: T, _name: string, basedir?: string): T =>
-    patch(exports, basedir ? packageVersion(basedir) : undefined) as T,
+  return new Hook(
+    [PROTOCOL_CJS_FILE],
+    { internals: true },
+    <T>(exports: T, _name: string, basedir?: string): T => patch(exports, basedir ? packageVersion(basedir) : undefined) as T,
   );
 }
 

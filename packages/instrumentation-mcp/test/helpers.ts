@@ -16,7 +16,13 @@ export const register = path.join(repoRoot, 'packages/auto-instrumentations/entr
 
 /** Environment of an app under the register: its store in `dir`, no exporter beyond the store, content captured by default. */
 export function appEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LLM_PROVENANCE_DIR: dir, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LLM_PROVENANCE_DIR: dir,
+    OTEL_TRACES_EXPORTER: 'none',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+  };
   delete env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
   return { ...env, ...extra };
 }
@@ -36,7 +42,11 @@ export async function runClient(kind: 'stdio' | 'http', target: string, env: Nod
 
 /** Starts server.cjs under the register on Streamable HTTP; `stop()` ends its stdin and waits for it to exit (its spans stored). */
 export async function startHttpServer(env: NodeJS.ProcessEnv): Promise<{ port: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--require', register, path.join(fixtures, 'server.cjs'), 'http'], { env, cwd: fixtures, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--require', register, path.join(fixtures, 'server.cjs'), 'http'], {
+    env,
+    cwd: fixtures,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const exited = once(child, 'exit');
   const lines = createInterface({ input: child.stdout });
   const [first] = (await Promise.race([once(lines, 'line'), exited.then(() => [undefined])])) as [string | undefined];

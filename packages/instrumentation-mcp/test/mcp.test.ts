@@ -47,7 +47,10 @@ function expectedCalls(side: 'client' | 'server'): Array<{ name: string; attribu
     },
     {
       name: 'tools/call nope',
-      attributes: { ...tool('nope', '{}', '{"content":[{"type":"text","text":"MCP error -32602: Tool nope not found"}],"isError":true}'), 'error.type': 'tool_error' },
+      attributes: {
+        ...tool('nope', '{}', '{"content":[{"type":"text","text":"MCP error -32602: Tool nope not found"}],"isError":true}'),
+        'error.type': 'tool_error',
+      },
       status: { code: ERROR },
     },
     { name: 'resources/read', attributes: { 'mcp.method.name': 'resources/read', 'mcp.resource.uri': 'note://greeting' }, status: ok },
@@ -81,7 +84,12 @@ function expectUnchangedResults(out: ClientOutput): void {
  * and a SERVER span, its child, in the server's; all but `initialize` (made by `connect()`, outside the
  * app's span) in the app's trace; attribute maps whole.
  */
-function expectSpans(views: SpanView[], out: ClientOutput, common: { client: Record<string, unknown>; server: Record<string, unknown> }, session: (side: 'client' | 'server', index: number) => Record<string, unknown>) {
+function expectSpans(
+  views: SpanView[],
+  out: ClientOutput,
+  common: { client: Record<string, unknown>; server: Record<string, unknown> },
+  session: (side: 'client' | 'server', index: number) => Record<string, unknown>,
+) {
   const mcp = views.filter((v) => v.scope.name === SCOPE);
   const clientSpans = mcp.filter((v) => v.kind === CLIENT);
   const serverSpans = mcp.filter((v) => v.kind === SERVER);
