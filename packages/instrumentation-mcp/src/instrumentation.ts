@@ -40,11 +40,13 @@ interface ProtocolLike {
 
 /** The SDK's `Protocol` class in its ES module build (the CommonJS one is hooked by protocol-hook.ts). */
 const PROTOCOL_ESM_FILE = '@modelcontextprotocol/sdk/dist/esm/shared/protocol.js';
-/**
- * Per instrumentation: its require hook and the Protocol exports it patched. Kept outside the instance:
- * OTel's InstrumentationBase calls `enable()` from its constructor, before subclass fields exist.
+/*
+ * Per instrumentation: its require hook while enabled, and every loaded Protocol module it has seen. Kept
+ * outside the instance: OTel's InstrumentationBase calls `enable()` from its constructor, before subclass
+ * fields exist.
  */
-const requireHooks = new WeakMap<object, { unhook(): void; patched: Set<unknown> }>();
+const requireHooks = new WeakMap<object, { unhook(): void }>();
+const patchedExports = new WeakMap<object, Set<unknown>>();
 /** On a handler we wrapped: the handler it wraps. */
 const WRAPPED_HANDLER = Symbol('@llm-provenance/instrumentation-mcp wrapped handler');
 
@@ -83,7 +85,10 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   override enable(): void {
     super.enable();
     if (requireHooks.has(this)) return;
-    const patched = new Set<unknown>();
+    const patched = patchedExports.get(this) ?? new Set<unknown>();
+    patchedExports.set(this, patched);
+    // Loaded while disabled, or before: patched again now (a later load is seen by the hook).
+    for (const exports of patched) this.patchProtocol(exports);
     const hook = hookProtocolFile((exports, version) => {
       if (version === undefined || !versionSatisfies(version, SUPPORTED_VERSIONS)) {
         this._diag.warn(
@@ -94,7 +99,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
       patched.add(exports);
       return this.patchProtocol(exports);
     });
-    requireHooks.set(this, { unhook: () => hook.unhook(), patched });
+    requireHooks.set(this, hook);
   }
 
   override disable(): void {
@@ -103,7 +108,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     if (!hook) return;
     requireHooks.delete(this);
     hook.unhook();
-    for (const exports of hook.patched) this.unpatchProtocol(exports);
+    for (const exports of patchedExports.get(this) ?? []) this.unpatchProtocol(exports);
   }
 
   private patchProtocol(exports: unknown): unknown {
