@@ -1,6 +1,10 @@
 import { createRequire } from 'node:module';
 import { propagation, type TextMapPropagator } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
+import type * as ClientModule from '@modelcontextprotocol/sdk/client/index.js';
+import type * as InMemoryModule from '@modelcontextprotocol/sdk/inMemory.js';
+import type * as McpServerModule from '@modelcontextprotocol/sdk/server/mcp.js';
+import type * as Zod from 'zod';
 import * as support from '@llm-provenance/test-support';
 import { McpInstrumentation, withToolCall } from '@llm-provenance/instrumentation-mcp';
 
@@ -8,10 +12,10 @@ import { McpInstrumentation, withToolCall } from '@llm-provenance/instrumentatio
 // this instrumentation patches; vitest would load a bare `import` as the ES module build).
 const tracing = support.setupTracing(new McpInstrumentation(), { global: true });
 const load = createRequire(import.meta.url);
-const { Client } = load('@modelcontextprotocol/sdk/client/index.js') as typeof import('@modelcontextprotocol/sdk/client/index.js');
-const { McpServer } = load('@modelcontextprotocol/sdk/server/mcp.js') as typeof import('@modelcontextprotocol/sdk/server/mcp.js');
-const { InMemoryTransport } = load('@modelcontextprotocol/sdk/inMemory.js') as typeof import('@modelcontextprotocol/sdk/inMemory.js');
-const z = load('zod') as typeof import('zod');
+const { Client } = load('@modelcontextprotocol/sdk/client/index.js') as typeof ClientModule;
+const { McpServer } = load('@modelcontextprotocol/sdk/server/mcp.js') as typeof McpServerModule;
+const { InMemoryTransport } = load('@modelcontextprotocol/sdk/inMemory.js') as typeof InMemoryModule;
+const z = load('zod') as typeof Zod;
 
 type Transport = InstanceType<typeof InMemoryTransport>;
 
