@@ -7,3 +7,4 @@ export * from './metrics.js';
 export type * from './messages.js';
 export * from './ollama-attributes.js';
 export * from './inference-server-attributes.js';
+export * from './mcp-attributes.js';
