@@ -82,6 +82,28 @@ describe('DAG-JSON validator stage 1 in WebAssembly', () => {
     expect(accepted).toBeGreaterThan(3000);
   });
 
+  it('orders map keys with shared prefixes of every length as the JavaScript path does', () => {
+    const results: boolean[] = [];
+    for (let length = 0; length <= 40; length++) {
+      const prefix = 'gen_ai.usage.cost.amount.input_tokens.é'.slice(0, length);
+      for (const [first, second] of [
+        ['a', 'b'],
+        ['b', 'a'],
+        ['a', 'a'],
+        ['', 'a'],
+        ['a', ''],
+        ['z', 'é'],
+        ['é', 'z'],
+      ]) {
+        const doc = Buffer.from(`{"${prefix}${first}":1,"${prefix}${second}":2}`);
+        expect(expectSameOutcome(doc)).toBe(true);
+        results.push(js.scan(doc));
+      }
+    }
+    // in order (a<b, ""<a, z<é) accepted; reversed or duplicate rejected
+    expect(results).toEqual(Array.from({ length: 41 }, () => [true, false, false, true, false, true, false]).flat());
+  });
+
   it('scans a document inside a larger buffer, reporting offsets in that buffer', () => {
     const doc = '{"prev":{"/":"baguqeeraqtrkgtk6fnwhw65bvxc757rkqltgioyw2dpzqvelqx3nzmz4yz3q"},"seq":12,"text":"déjà vu \\"quoted\\"","v":2}';
     const buffer = Buffer.from(`${'x'.repeat(37)}${doc}\n${doc.replace('"seq":12', '"seq" :12')}\n`);

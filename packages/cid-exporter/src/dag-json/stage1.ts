@@ -2,7 +2,8 @@
  * Loads the WebAssembly stage 1 of the validator (wasm/dag-json-stage1.c, built into ./stage1-wasm.ts)
  * and runs it over one document: it checks that no byte is a control character and that the non-ASCII
  * bytes are strict UTF-8 of at most 3 bytes, 16 bytes at a time (WebAssembly SIMD), and lists the offset
- * of every `"` and `\`, so that ./validate.ts walks a string from quote to quote instead of byte by byte.
+ * of every `"` and `\`, so that ./validate.ts walks a string from quote to quote instead of byte by byte;
+ * the same module compares consecutive map keys 16 bytes at a time.
  * Where WebAssembly SIMD is not available, or a document is too large, the validator checks every byte in
  * JavaScript instead; the result is the same (test/verify-canonical-property.test.ts runs both).
  */
@@ -18,6 +19,7 @@ const INPUT_AT = 2 * PAGE;
 export const STAGE1_MAX_BYTES = 1 << 20;
 
 type Stage1Fn = (input: number, length: number, out: number, base: number) => number;
+type CompareFn = (a: number, aLength: number, b: number, bLength: number) => number;
 
 /**
  * The parts of the WebAssembly JavaScript API used here (https://webassembly.github.io/spec/js-api/):
@@ -39,10 +41,13 @@ export class WasmStage1 {
   offsets: Int32Array;
   first = 0;
   private bytes: Uint8Array;
+  /** From an offset in the last scanned bytes to the same byte in the module's memory. */
+  private shift = 0;
 
   private constructor(
     private readonly memory: WasmMemory,
     private readonly run: Stage1Fn,
+    private readonly compareKeys: CompareFn,
   ) {
     this.bytes = new Uint8Array(memory.buffer);
     this.offsets = new Int32Array(memory.buffer);
@@ -54,7 +59,7 @@ export class WasmStage1 {
     try {
       const module = new wasmApi.Module(Buffer.from(STAGE1_WASM_BASE64, 'base64'));
       const { exports } = new wasmApi.Instance(module, {});
-      return new WasmStage1(exports.memory as WasmMemory, exports.stage1 as Stage1Fn);
+      return new WasmStage1(exports.memory as WasmMemory, exports.stage1 as Stage1Fn, exports.compare_keys as CompareFn);
     } catch {
       return null;
     }
@@ -75,7 +80,16 @@ export class WasmStage1 {
     }
     this.bytes.set(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), INPUT_AT);
     this.first = out >> 2;
+    this.shift = INPUT_AT - start;
     return this.run(INPUT_AT, n, out, start);
+  }
+
+  /**
+   * Byte order of the keys [as, ae) and [bs, be) of the last scanned bytes (offsets in those bytes), for
+   * keys without escapes or 4-byte sequences: negative, 0 or positive.
+   */
+  compare(as: number, ae: number, bs: number, be: number): number {
+    return this.compareKeys(as + this.shift, ae - as, bs + this.shift, be - bs);
   }
 }
 
