@@ -12,13 +12,20 @@ import { runApp, type OtlpSpan } from '../harness/index.js';
 function attributionOf(span: OtlpSpan): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(span.attributes).filter(
-      ([key]) => (key.startsWith('provenance.') || key.startsWith('enduser.')) && key !== 'provenance.credential.fingerprint' && key !== 'provenance.provider.request_id',
+      ([key]) =>
+        (key.startsWith('provenance.') || key.startsWith('enduser.')) &&
+        key !== 'provenance.credential.fingerprint' &&
+        key !== 'provenance.provider.request_id',
     ),
   );
 }
 
 function chatSpan(spans: OtlpSpan[], via: string): OtlpSpan {
-  const found = spans.filter((span) => span.kind === 'CLIENT' && span.attributes['gen_ai.input.messages'] === JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `work via ${via}` }] }]));
+  const found = spans.filter(
+    (span) =>
+      span.kind === 'CLIENT' &&
+      span.attributes['gen_ai.input.messages'] === JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `work via ${via}` }] }]),
+  );
   expect(found).toHaveLength(1);
   return found[0]!;
 }

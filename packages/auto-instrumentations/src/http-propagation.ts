@@ -65,7 +65,7 @@ function addToClientRequest(request: http.ClientRequest): void {
 type RequestFunction = typeof http.request;
 
 function patchClient(module: typeof http | typeof https): void {
-  const originalRequest = module.request as RequestFunction;
+  const originalRequest = module.request;
   const request = function (this: unknown, ...args: Parameters<RequestFunction>): http.ClientRequest {
     const req = (originalRequest as (...a: unknown[]) => http.ClientRequest).apply(this, args);
     addToClientRequest(req);
@@ -116,4 +116,3 @@ export function installHttpPropagation(): void {
     diag.warn('@llm-provenance/auto-instrumentations: cannot install HTTP propagation', error);
   }
 }
-

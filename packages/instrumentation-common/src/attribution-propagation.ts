@@ -2,6 +2,7 @@ import { context, propagation, ROOT_CONTEXT, trace, type Context, type TextMapGe
 import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PROVENANCE_BAGGAGE_KEYS } from '@llm-provenance/semantic-conventions';
 import { ATTRIBUTE_TO_FIELD, ATTRIBUTION_VALUE_MAX_LENGTH, readAttribution, setRemoteAttribution, type Attribution } from './attribution.js';
+import { configuredProviderFromUrl } from './configured-providers.js';
 import { isInGenAICall } from './genai-span.js';
 import { providerFromUrl } from './provider-hosts.js';
 
@@ -81,11 +82,12 @@ export function continueFromHeaders(ctx: Context, headers: HeaderRecord): Contex
 
 /**
  * Whether a request to `url` made in `ctx` may carry trace context and attribution: not when it is a
- * model call (inside a GenAI call, or to a known provider host), so no user id reaches an LLM provider.
+ * model call (inside a GenAI call, to a known provider host, or to an inference server configured for the
+ * inference-servers instrumentation), so no user id reaches an LLM provider or model server.
  */
 export function mayPropagateTo(ctx: Context, url: string | URL | undefined): boolean {
   if (isInGenAICall(ctx)) return false;
-  if (url !== undefined && providerFromUrl(url) !== undefined) return false;
+  if (url !== undefined && (providerFromUrl(url) !== undefined || configuredProviderFromUrl(url) !== undefined)) return false;
   return true;
 }
 

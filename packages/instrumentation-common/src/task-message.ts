@@ -28,17 +28,17 @@ export function isTaskMessage(message: unknown): message is TaskMessage<unknown>
  * Runs `fn(payload)` in the dispatcher's context carried by `message` (see `taskMessage`): spans started
  * inside are children of the span that dispatched the task and carry its attribution. The worker trusts
  * its own dispatcher, so the attribution is this process's own (it still passes the same bounds as a
- * `baggage` header); a `withAttribution` inside `fn` refines it. A message without context runs `fn` as is.
+ * `baggage` header); a `withAttribution` inside `fn` refines it. A message that is not a task message runs `fn` in the active context.
  */
 export function runWithTaskContext<T, R>(message: TaskMessage<T>, fn: (payload: T) => R): R {
-  const carried = isTaskMessage(message) ? message.provenance : {};
+  if (!isTaskMessage(message)) return fn((message as { payload?: T } | null | undefined)?.payload as T);
+  const carried = message.provenance;
   const headers: Record<string, string> = {};
   for (const key of ['traceparent', 'tracestate', 'baggage']) {
     const value = (carried as Record<string, unknown>)[key];
     if (typeof value === 'string') headers[key] = value;
   }
-  const base = continueFromHeaders(ROOT_CONTEXT,  { traceparent: headers.traceparent, tracestate: headers.tracestate });
+  const base = continueFromHeaders(ROOT_CONTEXT, { traceparent: headers.traceparent, tracestate: headers.tracestate });
   const ctx = setAttribution(base, attributionFromBaggageHeader(headers.baggage));
   return context.with(ctx, () => fn(message.payload));
 }
-

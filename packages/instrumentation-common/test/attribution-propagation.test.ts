@@ -13,6 +13,7 @@ import {
   propagationHeaders,
   readAttribution,
   setAttribution,
+  setConfiguredProviders,
   setRemoteAttribution,
   taskMessage,
   traceGenAICall,
@@ -41,8 +42,12 @@ describe('attributionFromBaggageHeader (untrusted input)', () => {
 
   it('drops empty, over-long and badly encoded values', () => {
     const long = 'x'.repeat(ATTRIBUTION_VALUE_MAX_LENGTH + 1);
-    expect(attributionFromBaggageHeader(`enduser.id=,provenance.task.id=${long},provenance.worker.id=%E0%A4%A,provenance.route.reason=ok`)).toEqual({ routeReason: 'ok' });
-    expect(attributionFromBaggageHeader(`enduser.id=${'y'.repeat(ATTRIBUTION_VALUE_MAX_LENGTH)}`)).toEqual({ userId: 'y'.repeat(ATTRIBUTION_VALUE_MAX_LENGTH) });
+    expect(attributionFromBaggageHeader(`enduser.id=,provenance.task.id=${long},provenance.worker.id=%E0%A4%A,provenance.route.reason=ok`)).toEqual({
+      routeReason: 'ok',
+    });
+    expect(attributionFromBaggageHeader(`enduser.id=${'y'.repeat(ATTRIBUTION_VALUE_MAX_LENGTH)}`)).toEqual({
+      userId: 'y'.repeat(ATTRIBUTION_VALUE_MAX_LENGTH),
+    });
   });
 
   it('reads nothing from a header longer than the W3C total, and no member past the member limit', () => {
@@ -97,6 +102,11 @@ describe('propagationHeaders', () => {
   it('writes nothing for a model call: to a known provider host, or inside a GenAI call', async () => {
     const ctx = setAttribution(REMOTE, { userId: 'u-1' });
     expect(propagationHeaders(ctx, 'https://api.openai.com/v1/chat/completions')).toEqual({});
+    const owner = {};
+    setConfiguredProviders(owner, [{ url: 'http://127.0.0.1:8000/vllm', providerName: 'vllm' }]);
+    expect(propagationHeaders(ctx, 'http://127.0.0.1:8000/vllm/v1/completions')).toEqual({});
+    expect(Object.keys(propagationHeaders(ctx, 'http://127.0.0.1:8000/other'))).toEqual(['traceparent', 'baggage']);
+    setConfiguredProviders(owner, []);
     const inside = await context.with(ctx, () =>
       traceGenAICall({
         tracer,
