@@ -31,7 +31,25 @@ export {
   type Cost,
 } from './pricing.js';
 export { BUILTIN_PRICE_TABLE } from './builtin-prices.js';
-export { withAttribution, setAttribution, readAttribution, type Attribution } from './attribution.js';
+export {
+  withAttribution,
+  setAttribution,
+  setRemoteAttribution,
+  readAttribution,
+  attributionOf,
+  ATTRIBUTION_VALUE_MAX_LENGTH,
+  type Attribution,
+} from './attribution.js';
+export {
+  attributionFromBaggageHeader,
+  continueFromHeaders,
+  mayPropagateTo,
+  propagationHeaders,
+  BAGGAGE_MAX_MEMBERS,
+  BAGGAGE_MAX_TOTAL_LENGTH,
+  type HeaderRecord,
+} from './attribution-propagation.js';
+export { taskMessage, runWithTaskContext, isTaskMessage, type TaskMessage } from './task-message.js';
 export { definedAttributes, toAttributeValue, toStringArray, genAIRequestAttributes, serverAttributesFromUrl, type GenAIRequestParams } from './attributes.js';
 export { providerFromUrl } from './provider-hosts.js';
 export { setConfiguredProviders, configuredProviderFromUrl, configuredProvidersVersion, type ConfiguredProviderUrl } from './configured-providers.js';
