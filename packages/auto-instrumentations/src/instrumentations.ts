@@ -18,4 +18,5 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   backend('huggingface', '@llm-provenance/instrumentation-huggingface', 'HuggingFaceInstrumentation'),
   backend('inference-servers', '@llm-provenance/instrumentation-inference-servers', 'InferenceServersInstrumentation'),
   backend('aws-s3', '@llm-provenance/instrumentation-aws-s3', 'AwsS3Instrumentation'),
+  backend('bullmq', '@llm-provenance/instrumentation-bullmq', 'BullMQInstrumentation'),
 ];
