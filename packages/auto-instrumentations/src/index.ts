@@ -25,3 +25,4 @@ export { loadInstrumentations, type LoadInstrumentationsOptions, type LoadedInst
 export { buildResource, type ResourceOptions } from './resource.js';
 export { appPackageName, UNKNOWN_SERVICE_NAME } from './service-name.js';
 export { withAttribution, setAttribution, readAttribution, type Attribution } from './attribution.js';
+export { routeCall, routeWithFallback, type RouteDecision, type RouteBackend, type FallbackOptions } from '@llm-provenance/instrumentation-common';

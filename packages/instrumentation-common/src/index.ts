@@ -32,6 +32,20 @@ export {
 } from './pricing.js';
 export { BUILTIN_PRICE_TABLE } from './builtin-prices.js';
 export { withAttribution, setAttribution, readAttribution, type Attribution } from './attribution.js';
+export {
+  routeCall,
+  routeWithFallback,
+  ATTR_PROVENANCE_ROUTE_CANDIDATES,
+  ATTR_PROVENANCE_ROUTE_ATTEMPT,
+  ROUTE_REASON_FALLBACK_AFTER_ERROR,
+  ROUTE_REASON_RATE_LIMITED,
+  ROUTE_REASON_CHEAPEST,
+  ROUTE_REASON_LATENCY,
+  ROUTE_REASON_PREFERRED,
+  type RouteDecision,
+  type RouteBackend,
+  type FallbackOptions,
+} from './route.js';
 export { definedAttributes, toAttributeValue, toStringArray, genAIRequestAttributes, serverAttributesFromUrl, type GenAIRequestParams } from './attributes.js';
 export { providerFromUrl } from './provider-hosts.js';
 export { setConfiguredProviders, configuredProviderFromUrl, configuredProvidersVersion, type ConfiguredProviderUrl } from './configured-providers.js';
