@@ -3,4 +3,4 @@ export const PACKAGE_NAME = '@llm-provenance/instrumentation-bullmq';
 export const PACKAGE_VERSION = '0.1.0';
 
 /** BullMQ versions patched. */
-export const SUPPORTED_VERSIONS = { bullmq: '>=5.0.0 <6' } as const;
+export const SUPPORTED_VERSIONS = { bullmq: '>=5.34.0 <6' } as const;
