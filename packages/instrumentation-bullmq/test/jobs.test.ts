@@ -170,6 +170,33 @@ suite(title, () => {
     }
   });
 
+  it('reads only bounded, documented attribution from a job: oversized or malformed metadata never breaks the job', async () => {
+    const q = queue();
+    const seen: unknown[] = [];
+    const { settled } = worker(q.name, async () => void seen.push(readAttribution()), 3);
+    const forged = JSON.stringify({
+      'llm-provenance-attribution': { userId: 'x'.repeat(257), routeReason: 'cheapest', 'provenance.secret': 'forged', taskId: 'forged-task' },
+    });
+    const [a, b, c] = [
+      await q.add('forged', {}, { telemetry: { metadata: forged } }),
+      await q.add('not-json', {}, { telemetry: { metadata: '{not json' } }),
+      await q.add('huge', {}, { telemetry: { metadata: JSON.stringify({ pad: 'y'.repeat(9000), 'llm-provenance-attribution': { userId: 'mallory' } }) } }),
+    ];
+    await settled;
+    const spans = await support.waitForSpans(tracing.exporter, 6);
+    const consumers = byKind(spans, SpanKind.CONSUMER);
+    // The caller's own metadata was kept, so no PRODUCER span is their parent: each attempt starts its own trace.
+    expect(consumers.map((s) => s.parentSpanContext)).toEqual([undefined, undefined, undefined]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        { 'provenance.route.reason': 'cheapest', 'provenance.task.id': a.id, 'provenance.worker.id': 'worker-a' },
+        { 'provenance.task.id': b.id, 'provenance.worker.id': 'worker-a' },
+        { 'provenance.task.id': c.id, 'provenance.worker.id': 'worker-a' },
+      ]),
+    );
+    expect(seen).toHaveLength(3);
+  });
+
   it('adds no span of its own when the Queue and Worker have BullMQ telemetry, and still gives the processor its attribution', async () => {
     const telemetry = new BullMQOtel('bullmq-test');
     const q = queue({ telemetry });
