@@ -39,3 +39,4 @@ export {
   type Attribution,
   type TaskMessage,
 } from './attribution.js';
+export { routeCall, routeWithFallback, type RouteDecision, type RouteBackend, type FallbackOptions } from '@llm-provenance/instrumentation-common';

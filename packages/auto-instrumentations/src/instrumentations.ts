@@ -19,4 +19,5 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   backend('inference-servers', '@llm-provenance/instrumentation-inference-servers', 'InferenceServersInstrumentation'),
   backend('aws-s3', '@llm-provenance/instrumentation-aws-s3', 'AwsS3Instrumentation'),
   backend('mcp', '@llm-provenance/instrumentation-mcp', 'McpInstrumentation'),
+  backend('bullmq', '@llm-provenance/instrumentation-bullmq', 'BullMQInstrumentation'),
 ];

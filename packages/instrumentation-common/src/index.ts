@@ -50,6 +50,20 @@ export {
   type HeaderRecord,
 } from './attribution-propagation.js';
 export { taskMessage, runWithTaskContext, isTaskMessage, type TaskMessage } from './task-message.js';
+export {
+  routeCall,
+  routeWithFallback,
+  ATTR_PROVENANCE_ROUTE_CANDIDATES,
+  ATTR_PROVENANCE_ROUTE_ATTEMPT,
+  ROUTE_REASON_FALLBACK_AFTER_ERROR,
+  ROUTE_REASON_RATE_LIMITED,
+  ROUTE_REASON_CHEAPEST,
+  ROUTE_REASON_LATENCY,
+  ROUTE_REASON_PREFERRED,
+  type RouteDecision,
+  type RouteBackend,
+  type FallbackOptions,
+} from './route.js';
 export { definedAttributes, toAttributeValue, toStringArray, genAIRequestAttributes, serverAttributesFromUrl, type GenAIRequestParams } from './attributes.js';
 export { providerFromUrl } from './provider-hosts.js';
 export { setConfiguredProviders, configuredProviderFromUrl, configuredProvidersVersion, type ConfiguredProviderUrl } from './configured-providers.js';
