@@ -18,15 +18,7 @@
  * While validating it records where every link's CID text is and, for a root map, where each top-level
  * member is, so callers read the fields they need (a record's v, type, log, seq, prev) without building
  * the value. Link texts are not parsed here: whether a string is an acceptable CID is the caller's check.
- *
- * The byte-heavy part runs first, in WebAssembly SIMD (./stage1.ts): no control bytes, strict UTF-8, and
- * where every `"` and `\` is; the structural pass below then crosses a string's contents in one step,
- * and has the same module compare map keys 16 bytes at a time. A document stage 1 gives up on (any
- * problem, so that the message below names it, or a character beyond the BMP, which changes how keys
- * compare) is checked byte by byte in JavaScript, as is every document where WebAssembly SIMD is
- * unavailable. Both paths accept and reject the same bytes with the same error.
  */
-import { STAGE1_MAX_BYTES, wasmStage1, type WasmStage1 } from './stage1.js';
 
 /** Kinds of a top-level member's value. */
 export const enum ValueKind {
@@ -82,15 +74,6 @@ export const LINK_SLOT = 72;
 const BASE32 = new Int8Array(256).fill(-1);
 for (let d = 0; d < 32; d++) BASE32['abcdefghijklmnopqrstuvwxyz234567'.charCodeAt(d)] = d;
 
-/** Options of a {@link DagJsonScan}. */
-export interface DagJsonScanOptions {
-  /**
-   * `wasm` (the default) runs the WebAssembly stage 1 where it is available; `js` checks every byte in
-   * JavaScript (the fallback, kept so the two can be checked against each other).
-   */
-  stage1?: 'wasm' | 'js';
-}
-
 /**
  * Reusable validator state and results: one instance scans many documents without allocating (its
  * arrays grow to the largest document seen). Not re-entrant.
@@ -138,18 +121,9 @@ export class DagJsonScan {
   private readonly names: Uint8Array[];
   /** Bit n set when some wanted name has n bytes (names longer than 31 are always compared). */
   private readonly lengths: number;
-  /** Stage 1 in WebAssembly, or null for the JavaScript-only path. */
-  private readonly wasm: WasmStage1 | null;
-  /** Whether the last scan used stage 1's offsets (false when it fell back to the JavaScript-only path). */
-  usedWasm = false;
-  /** Stage 1's `"` and `\` offsets for this scan: quotes[q, qEnd), q the next one not yet passed. */
-  private quotes: Int32Array = new Int32Array(0);
-  private q = 0;
-  private qEnd = 0;
 
   /** `names`: the top-level keys (ASCII) whose values callers read (a record's v, type, log, seq, prev). */
-  constructor(names: readonly string[] = [], options: DagJsonScanOptions = {}) {
-    this.wasm = options.stage1 === 'js' ? null : wasmStage1();
+  constructor(names: readonly string[] = []) {
     this.names = names.map((n) => Uint8Array.from(n, (c) => c.charCodeAt(0)));
     this.wanted = new Int32Array(names.length);
     this.lengths = names.reduce((m, n) => m | (n.length < 32 ? 1 << n.length : 0), 0);
@@ -166,16 +140,6 @@ export class DagJsonScan {
     this.memberCount = 0;
     this.wanted.fill(-1);
     this.rootIsMap = bytes[start] === 0x7b;
-    this.usedWasm = false;
-    if (this.wasm !== null && end - start <= STAGE1_MAX_BYTES && start < end) {
-      const count = this.wasm.scan(bytes, start, end);
-      if (count >= 0) {
-        this.usedWasm = true;
-        this.quotes = this.wasm.offsets;
-        this.q = this.wasm.first;
-        this.qEnd = this.q + count;
-      }
-    }
     try {
       if (start >= end) this.fail('empty input');
       this.value(0);
@@ -309,8 +273,7 @@ export class DagJsonScan {
       const nflags = this.string();
       const ne = this.i - 1;
       if (ne - ns === 1 && b[ns] === 0x2f) this.fail('the key "/" is reserved for links and bytes, in a map of its own', ns - 1);
-      const order =
-        (kflags | nflags) !== 0 ? compareKeys(b, ks, ke, ns, ne) : this.usedWasm ? this.wasm!.compare(ks, ke, ns, ne) : compareBytes(b, ks, ke, ns, ne);
+      const order = (kflags | nflags) === 0 ? compareBytes(b, ks, ke, ns, ne) : compareKeys(b, ks, ke, ns, ne);
       if (order >= 0) this.fail(order === 0 ? 'duplicate map key' : 'map keys out of order', ns - 1);
       this.expect(0x3a, "':'");
       ks = ns;
@@ -462,7 +425,6 @@ export class DagJsonScan {
 
   /** At `"`: checks the string, leaves `i` after the closing quote, returns its flags. */
   private string(): number {
-    if (this.usedWasm) return this.stringAfterStage1();
     const b = this.b;
     const end = this.end;
     let i = this.i + 1;
@@ -487,31 +449,6 @@ export class DagJsonScan {
       const n = this.utf8(i);
       if (n === 4) flags |= HAS_ASTRAL;
       i += n;
-    }
-  }
-
-  /**
-   * {@link string} when stage 1 has checked every byte (no control bytes, UTF-8 of at most 3 bytes): only
-   * the escapes are left to check, and stage 1 listed where they and the closing quote are.
-   */
-  private stringAfterStage1(): number {
-    const quotes = this.quotes;
-    const b = this.b;
-    const qEnd = this.qEnd;
-    let q = this.q;
-    let i = this.i + 1;
-    let flags = 0;
-    for (;;) {
-      while (q < qEnd && quotes[q]! < i) q++;
-      if (q >= qEnd) this.fail('the input ends inside a string');
-      const at = quotes[q]!;
-      if (b[at] === 0x22) {
-        this.q = q + 1;
-        this.i = at + 1;
-        return flags;
-      }
-      i = this.escape(at);
-      flags |= HAS_ESCAPE;
     }
   }
 
