@@ -16,6 +16,8 @@ import { requestingSpanOf, toolCallIdFromMeta, toolCallOf, TOOL_CALL_ID_META_KEY
 import { sessionIdOf, transportAttributes } from './transport-attributes.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';
 
+const SDK_VERSIONS = SUPPORTED_VERSIONS['@modelcontextprotocol/sdk'];
+
 export interface McpInstrumentationConfig extends InstrumentationConfig {
   /**
    * Record tool call arguments and results (`gen_ai.tool.call.arguments`, `gen_ai.tool.call.result`).
@@ -75,11 +77,11 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   protected init(): InstrumentationModuleDefinition[] {
     const file = new InstrumentationNodeModuleFile(
       PROTOCOL_ESM_FILE,
-      [SUPPORTED_VERSIONS],
+      [SDK_VERSIONS],
       (exports: unknown) => this.patchProtocol(exports),
       (exports: unknown) => this.unpatchProtocol(exports),
     );
-    return [new InstrumentationNodeModuleDefinition('@modelcontextprotocol/sdk', [SUPPORTED_VERSIONS], undefined, undefined, [file])];
+    return [new InstrumentationNodeModuleDefinition('@modelcontextprotocol/sdk', [SDK_VERSIONS], undefined, undefined, [file])];
   }
 
   override enable(): void {
@@ -90,10 +92,8 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     // Loaded while disabled, or before: patched again now (a later load is seen by the hook).
     for (const exports of patched) this.patchProtocol(exports);
     const hook = hookProtocolFile((exports, version) => {
-      if (version === undefined || !versionSatisfies(version, SUPPORTED_VERSIONS)) {
-        this._diag.warn(
-          `@modelcontextprotocol/sdk@${version ?? 'unknown version'} is outside the supported range "${SUPPORTED_VERSIONS}"; it is not instrumented`,
-        );
+      if (version === undefined || !versionSatisfies(version, SDK_VERSIONS)) {
+        this._diag.warn(`@modelcontextprotocol/sdk@${version ?? 'unknown version'} is outside the supported range "${SDK_VERSIONS}"; it is not instrumented`);
         return exports;
       }
       patched.add(exports);

@@ -7,4 +7,4 @@ export const PACKAGE_VERSION = '0.1.0';
  * SDK from 1.10, the first with the Streamable HTTP transports, whose `Protocol` class (shared/protocol.js)
  * sends every request through `request()` and keeps every handler in `_requestHandlers`.
  */
-export const SUPPORTED_VERSIONS = '>=1.10.0 <2';
+export const SUPPORTED_VERSIONS = { '@modelcontextprotocol/sdk': '>=1.10.0 <2' } as const;
