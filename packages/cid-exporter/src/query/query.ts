@@ -19,6 +19,7 @@ import {
 import { decodeDagJson } from '../dag-json/index.js';
 import type { SpanRecord } from '../record.js';
 import { openSource, type ProvenanceSource } from '../read/source.js';
+import { linkCid, payloadLinks } from './payload-links.js';
 import { forEachRecord, ResourceReader, type StoredRecord } from './read-records.js';
 
 export interface QueryFilter {
@@ -136,8 +137,6 @@ export function nanosToIso(ns: string): string {
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const linkCid = (v: unknown): string | null =>
-  v !== null && typeof v === 'object' && typeof (v as { '/': unknown })['/'] === 'string' ? (v as { '/': string })['/'] : null;
 
 function validate(filter: QueryFilter): void {
   if (filter.status !== undefined && filter.status !== 'ok' && filter.status !== 'error') {
@@ -258,18 +257,8 @@ export function query(path: string, filter: QueryFilter = {}, options: QueryOpti
 function readPayloads(source: ProvenanceSource, block: string | null): Record<string, string> | null {
   if (!block) return null;
   const out: Record<string, string> = {};
-  const bytes = source.block(block);
-  if (!bytes) return out;
-  let map: unknown;
-  try {
-    map = decodeDagJson(bytes);
-  } catch {
-    return out;
-  }
-  if (map === null || typeof map !== 'object') return out;
-  for (const [name, link] of Object.entries(map)) {
-    const cid = linkCid(link);
-    const raw = cid ? source.block(cid) : undefined;
+  for (const [name, cid] of Object.entries(payloadLinks(source, block))) {
+    const raw = source.block(cid);
     if (raw) out[name] = raw.toString('utf8');
   }
   return out;

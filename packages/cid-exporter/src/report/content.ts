@@ -4,32 +4,13 @@
  * (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-output-messages.json), and a short word
  * diff between two texts.
  */
-import { decodeDagJson } from '../dag-json/index.js';
 import type { ProvenanceSource } from '../read/source.js';
-import { linkCid } from './calls.js';
+import { payloadLinks } from '../query/payload-links.js';
+
+export { payloadLinks };
 
 /** Characters of a text shown before it is cut with "...". */
 export const TEXT_LENGTH = 200;
-
-/** Payload attribute -> raw block CID of an input or output block; {} when absent or undecodable. */
-export function payloadLinks(source: ProvenanceSource, block: string | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!block) return out;
-  const bytes = source.block(block);
-  if (!bytes) return out;
-  let map: unknown;
-  try {
-    map = decodeDagJson(bytes);
-  } catch {
-    return out;
-  }
-  if (map === null || typeof map !== 'object') return out;
-  for (const [name, link] of Object.entries(map)) {
-    const cid = linkCid(link);
-    if (cid) out[name] = cid;
-  }
-  return out;
-}
 
 interface Part {
   type?: unknown;

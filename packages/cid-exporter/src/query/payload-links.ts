@@ -1,0 +1,30 @@
+/**
+ * The payloads an input or output block links (FORMAT.md section 5.2), read once for `query --payloads`,
+ * `consistency` and `lineage`.
+ */
+import { decodeDagJson } from '../dag-json/index.js';
+import type { ProvenanceSource } from '../read/source.js';
+
+/** The CID a DAG-JSON link `{"/": cid}` names, or null for anything else. */
+export const linkCid = (v: unknown): string | null =>
+  v !== null && typeof v === 'object' && typeof (v as { '/': unknown })['/'] === 'string' ? (v as { '/': string })['/'] : null;
+
+/** Payload attribute -> raw block CID of an input or output block; {} when absent or undecodable. */
+export function payloadLinks(source: ProvenanceSource, block: string | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!block) return out;
+  const bytes = source.block(block);
+  if (!bytes) return out;
+  let map: unknown;
+  try {
+    map = decodeDagJson(bytes);
+  } catch {
+    return out;
+  }
+  if (map === null || typeof map !== 'object') return out;
+  for (const [name, link] of Object.entries(map)) {
+    const cid = linkCid(link);
+    if (cid) out[name] = cid;
+  }
+  return out;
+}
