@@ -11,7 +11,7 @@ import type { ConsistencyReport } from './consistency.js';
 import type { Report, ReportFigures, ReportGroup } from './report.js';
 
 /** The text with &, <, >, " and ' replaced by character references. */
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | null | undefined): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
