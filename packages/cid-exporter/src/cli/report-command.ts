@@ -1,7 +1,10 @@
 /** `llm-provenance report [STORE_DIR | EXPORT.car] [--by DIMS] [filters] [--json]` */
 import { parseArgs } from 'node:util';
 import { DIMENSIONS, type CallFilter, type Dimension } from '../report/calls.js';
+import { buildConsistency } from '../report/consistency.js';
+import { renderReportHtml } from '../report/html.js';
 import { buildReport, formatReportTable } from '../report/report.js';
+import { writeFileSync } from 'node:fs';
 import { inputKind } from './input.js';
 import { defaultStore, EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
 
@@ -10,7 +13,8 @@ export const REPORT_USAGE = `llm-provenance report [STORE_DIR | EXPORT.car] [--b
   to first token of the GenAI calls, one row per group, then the totals.
   --by DIMS   comma-separated, any of ${DIMENSIONS.join(',')} (default provider,model)
   Filters: --since ISO (inclusive) --until ISO (exclusive) --provider P --model M --user U --task T
-  --json      print {"groups":[...],"totals":{...}}: each group's --by dimensions, then its figures`;
+  --json      print {"groups":[...],"totals":{...}}: each group's --by dimensions, then its figures
+  --html FILE write the report and the consistency groups as one self-contained HTML page`;
 
 /** The shared filter options of report and consistency. */
 export const FILTER_OPTIONS = {
@@ -65,7 +69,7 @@ export function runReport(args: string[], io: CliIO): number {
       args,
       allowPositionals: true,
       strict: true,
-      options: { ...HELP_OPTION, ...FILTER_OPTIONS, by: { type: 'string' }, json: { type: 'boolean' } },
+      options: { ...HELP_OPTION, ...FILTER_OPTIONS, by: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' } },
     }),
   );
   if (values.help) {
@@ -80,6 +84,11 @@ export function runReport(args: string[], io: CliIO): number {
     report = buildReport(source, { ...filter, by });
   } catch (err) {
     throw new UsageError((err as Error).message);
+  }
+  if (values.html !== undefined) {
+    writeFileSync(values.html, renderReportHtml(report, by, buildConsistency(source, filter), source));
+    io.out(`wrote ${values.html}`);
+    return EXIT_OK;
   }
   if (values.json) io.out(JSON.stringify(report, null, 2));
   else formatReportTable(report, by).forEach((l) => io.out(l));
