@@ -83,3 +83,20 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
     expect(chats.map((request) => [request.headers.baggage, request.headers.traceparent])).toEqual(chats.map(() => [undefined, undefined]));
   });
 });
+
+describe('a model call by its route alone', () => {
+  it('gets no propagation headers from fetch or http.request, while the same server on another route gets both', async () => {
+    const run = await runApp({ module: 'cjs', app: 'fixtures/attribution-model-routes.cjs', store: false, timeoutMs: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    const received = JSON.parse(run.stdout) as Record<string, { baggage: string | null; traceparent: string | null }>;
+    const none = { baggage: null, traceparent: null };
+    expect(Object.keys(received).sort()).toEqual(['fetch /generate', 'fetch /work', 'http /generate', 'http /work']);
+    expect(received['fetch /generate']).toEqual(none);
+    expect(received['http /generate']).toEqual(none);
+    for (const key of ['fetch /work', 'http /work']) {
+      expect(received[key]!.baggage).toBe('enduser.id=alice,provenance.task.id=task-7');
+      expect(received[key]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    }
+  });
+});

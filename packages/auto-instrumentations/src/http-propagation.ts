@@ -15,15 +15,16 @@ import { continueFromHeaders, propagationHeaders } from '@llm-provenance/instrum
 
 const INSTALLED = Symbol.for('@llm-provenance/auto-instrumentations.http-propagation');
 
-function headersFor(ctx: Context, url: string | undefined): Record<string, string> {
+function headersFor(ctx: Context, url: string | undefined, method: string | undefined): Record<string, string> {
   if (isTracingSuppressed(ctx)) return {};
-  return propagationHeaders(ctx, url);
+  return propagationHeaders(ctx, url, method);
 }
 
 /** The shape of the request object undici publishes on `undici:request:create` (undici's DiagnosticsChannel docs). */
 interface UndiciRequest {
   origin?: string | URL;
   path?: string;
+  method?: string;
   headers?: string | string[];
   addHeader(name: string, value: string): unknown;
 }
@@ -42,7 +43,7 @@ function onUndiciRequest(message: unknown): void {
     const request = (message as { request?: UndiciRequest }).request;
     if (!request || typeof request.addHeader !== 'function') return;
     const url = request.origin !== undefined ? `${String(request.origin)}${request.path ?? ''}` : undefined;
-    for (const [name, value] of Object.entries(headersFor(context.active(), url))) {
+    for (const [name, value] of Object.entries(headersFor(context.active(), url, request.method))) {
       if (!undiciHasHeader(request, name)) request.addHeader(name, value);
     }
   } catch (error) {
@@ -53,8 +54,11 @@ function onUndiciRequest(message: unknown): void {
 function addToClientRequest(request: http.ClientRequest): void {
   try {
     if (request.headersSent) return;
-    const url = `${request.protocol}//${request.host}${request.path}`;
-    for (const [name, value] of Object.entries(headersFor(context.active(), url))) {
+    // The Host header carries the port (`request.host` does not), which configured servers are told by.
+    const hostHeader = request.getHeader('host');
+    const authority = typeof hostHeader === 'string' ? hostHeader : request.host;
+    const url = `${request.protocol}//${authority}${request.path}`;
+    for (const [name, value] of Object.entries(headersFor(context.active(), url, request.method))) {
       if (!request.hasHeader(name)) request.setHeader(name, value);
     }
   } catch (error) {

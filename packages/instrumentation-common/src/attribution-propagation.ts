@@ -4,6 +4,7 @@ import { PROVENANCE_BAGGAGE_KEYS } from '@llm-provenance/semantic-conventions';
 import { ATTRIBUTE_TO_FIELD, ATTRIBUTION_VALUE_MAX_LENGTH, readAttribution, setRemoteAttribution, type Attribution } from './attribution.js';
 import { configuredProviderFromUrl } from './configured-providers.js';
 import { isInGenAICall } from './genai-span.js';
+import { isModelCallRoute } from './model-call-routes.js';
 import { providerFromUrl } from './provider-hosts.js';
 
 /**
@@ -82,12 +83,14 @@ export function continueFromHeaders(ctx: Context, headers: HeaderRecord): Contex
 
 /**
  * Whether a request to `url` made in `ctx` may carry trace context and attribution: not when it is a
- * model call (inside a GenAI call, to a known provider host, or to an inference server configured for the
- * inference-servers instrumentation), so no user id reaches an LLM provider or model server.
+ * model call (inside a GenAI call, to a known provider host, to an inference server configured for the
+ * inference-servers instrumentation, or on a route an HTTP-level instrumentation recognises as a model
+ * call, see model-call-routes.ts), so no user id reaches an LLM provider or model server. `method` is the
+ * request's (`POST` when not known).
  */
-export function mayPropagateTo(ctx: Context, url: string | URL | undefined): boolean {
+export function mayPropagateTo(ctx: Context, url: string | URL | undefined, method = 'POST'): boolean {
   if (isInGenAICall(ctx)) return false;
-  if (url !== undefined && (providerFromUrl(url) !== undefined || configuredProviderFromUrl(url) !== undefined)) return false;
+  if (url !== undefined && (providerFromUrl(url) !== undefined || configuredProviderFromUrl(url) !== undefined || isModelCallRoute(method, url))) return false;
   return true;
 }
 
@@ -96,9 +99,9 @@ export function mayPropagateTo(ctx: Context, url: string | URL | undefined): boo
  * active span, and a `baggage` header with the attribution's documented keys only, both written by
  * OpenTelemetry's standard W3C propagators. Empty for model calls (see `mayPropagateTo`).
  */
-export function propagationHeaders(ctx: Context = context.active(), url?: string | URL): Record<string, string> {
+export function propagationHeaders(ctx: Context = context.active(), url?: string | URL, method?: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (!mayPropagateTo(ctx, url)) return headers;
+  if (!mayPropagateTo(ctx, url, method)) return headers;
   const setter = { set: (carrier: Record<string, string>, key: string, value: string) => void (carrier[key] = value) };
   traceContextPropagator.inject(ctx, headers, setter);
   const attributes = readAttribution(ctx);

@@ -14,6 +14,7 @@ import {
   readAttribution,
   setAttribution,
   setConfiguredProviders,
+  setModelCallMatcher,
   setRemoteAttribution,
   taskMessage,
   traceGenAICall,
@@ -117,6 +118,29 @@ describe('propagationHeaders', () => {
       }),
     );
     expect(inside).toEqual({});
+  });
+
+  it('writes nothing on a route an HTTP-level instrumentation calls a model call, on any host, and when its matcher fails', () => {
+    const ctx = setAttribution(REMOTE, { userId: 'u-1' });
+    const owner = {};
+    const asked: string[] = [];
+    setModelCallMatcher(owner, (method, origin, path) => {
+      asked.push(`${method} ${origin}${path}`);
+      return method === 'POST' && path === '/generate';
+    });
+    try {
+      expect(propagationHeaders(ctx, 'http://tgi.internal:3000/generate', 'post')).toEqual({});
+      expect(Object.keys(propagationHeaders(ctx, 'http://tgi.internal:3000/generate', 'GET'))).toEqual(['traceparent', 'baggage']);
+      expect(Object.keys(propagationHeaders(ctx, 'http://tgi.internal:3000/work?x=1', 'POST'))).toEqual(['traceparent', 'baggage']);
+      expect(asked).toEqual(['POST http://tgi.internal:3000/generate', 'GET http://tgi.internal:3000/generate', 'POST http://tgi.internal:3000/work?x=1']);
+      setModelCallMatcher(owner, () => {
+        throw new Error('broken matcher');
+      });
+      expect(propagationHeaders(ctx, 'http://127.0.0.1:8080/work', 'POST')).toEqual({});
+    } finally {
+      setModelCallMatcher(owner, undefined);
+    }
+    expect(Object.keys(propagationHeaders(ctx, 'http://tgi.internal:3000/generate', 'POST'))).toEqual(['traceparent', 'baggage']);
   });
 });
 

@@ -5,6 +5,7 @@ import {
   type ModulePatch,
   type SdkMembers,
   setConfiguredProviders,
+  setModelCallMatcher,
 } from '@llm-provenance/instrumentation-common';
 import type { ExchangeTarget } from './exchange.js';
 import { currentFetchBody, unwrapGlobalFetch, withFetchBody, wrapGlobalFetch } from './fetch-body.js';
@@ -92,6 +93,8 @@ export class InferenceServersInstrumentation extends GenAIInstrumentationBase<In
   private useRoutes(routes: RouteTable): RouteTable {
     this._routes = routes;
     setConfiguredProviders(this, routes.configuredProviders);
+    // Whether enabled or not: attribution must not travel to a model server on one of these routes.
+    setModelCallMatcher(this, (method, origin, path) => routes.match(method, origin, path) !== undefined);
     return routes;
   }
 
