@@ -99,4 +99,18 @@ describe('a model call by its route alone', () => {
       expect(received[key]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     }
   });
+
+  it('is off with OTEL_PROPAGATORS=none: no route gets a propagation header', async () => {
+    const run = await runApp({
+      module: 'cjs',
+      app: 'fixtures/attribution-model-routes.cjs',
+      store: false,
+      env: { OTEL_PROPAGATORS: 'none' },
+      timeoutMs: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    const none = { baggage: null, traceparent: null };
+    expect(JSON.parse(run.stdout)).toEqual({ 'fetch /generate': none, 'http /generate': none, 'fetch /work': none, 'http /work': none });
+  });
 });

@@ -101,6 +101,19 @@ function patchServer(prototype: { emit: (event: string | symbol, ...args: unknow
 }
 
 /**
+ * Whether `OTEL_PROPAGATORS` (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#general-sdk-configuration)
+ * leaves room for the W3C propagators this hook uses: unset or empty (the default is `tracecontext,baggage`),
+ * or a list naming `tracecontext` or `baggage`. `none`, or a list of other propagators only, turns the
+ * register's HTTP propagation off.
+ */
+export function w3cPropagationWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.OTEL_PROPAGATORS?.trim();
+  if (!value) return true;
+  const names = value.split(',').map((name) => name.trim().toLowerCase());
+  return names.includes('tracecontext') || names.includes('baggage');
+}
+
+/**
  * Installs the outgoing and incoming propagation once per process. `http.request`/`http.get` are replaced
  * on the module objects, and ES modules' named imports of `node:http` follow through
  * `syncBuiltinESMExports` (https://nodejs.org/api/module.html#modulesyncbuiltinesmexports).

@@ -2,7 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { ConfigError } from './config.js';
 import { entryIsEsModule, registerEsmLoaderHook } from './esm-hook.js';
-import { installHttpPropagation } from './http-propagation.js';
+import { installHttpPropagation, w3cPropagationWanted } from './http-propagation.js';
 import { start, type ProvenanceSDK } from './start.js';
 
 const REGISTERED = Symbol.for('@llm-provenance/auto-instrumentations.registered');
@@ -40,7 +40,7 @@ export function registerFromEnvironment(options: RegisterOptions): ProvenanceSDK
     // synchronously with the module names (a preload cannot wait for acknowledgements).
     const esmLoaderHook = options.moduleSystem === 'module' ? true : entryIsEsModule(process.argv[1]) ? 'after' : false;
     global[REGISTERED] = start({}, { esmLoaderHook });
-    installHttpPropagation();
+    if (w3cPropagationWanted()) installHttpPropagation();
   } catch (error) {
     const what = error instanceof ConfigError ? 'configuration error' : 'cannot start';
     console.error(`@llm-provenance/auto-instrumentations: ${what}: ${error instanceof Error ? error.message : String(error)}; tracing is OFF for this process`);
