@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,18 +69,34 @@ export function patchedFileUrls(instrumentations: readonly object[], entry: stri
     const definitions = (instrumentation as { getModuleDefinitions?: () => { name: string; files?: { name: string }[] }[] }).getModuleDefinitions?.() ?? [];
     for (const definition of definitions) {
       if (!definition.files?.length) continue;
-      let dir: string;
-      try {
-        dir = realpathSync(path.dirname(appRequire.resolve(`${definition.name}/package.json`)));
-      } catch {
-        continue;
-      }
+      const dir = packageDirectory(appRequire, definition.name);
+      if (dir === undefined) continue;
       for (const file of definition.files) {
         if (file.name.startsWith(`${definition.name}/`)) paths.add(pathToFileURL(path.join(dir, file.name.slice(definition.name.length + 1))).href);
       }
     }
   }
   return [...paths];
+}
+
+/**
+ * The real directory of package `name` as `appRequire` finds it: the first `node_modules/<name>` holding a
+ * package.json on Node's lookup path (https://nodejs.org/api/modules.html#loading-from-node_modules-folders).
+ * Not `resolve('<name>/package.json')`: a package's `exports` map decides what that subpath names, and
+ * one with a `"./*"` pattern sends it elsewhere (@modelcontextprotocol/sdk maps it to
+ * `dist/cjs/package.json`, its `{"type":"commonjs"}` marker), while one without the subpath refuses it.
+ */
+function packageDirectory(appRequire: NodeJS.Require, name: string): string | undefined {
+  for (const lookup of appRequire.resolve.paths(name) ?? []) {
+    const dir = path.join(lookup, name);
+    if (!existsSync(path.join(dir, 'package.json'))) continue;
+    try {
+      return realpathSync(dir);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** Names of the modules `instrumentations` patch (what the loader hook must wrap for them). */

@@ -1,5 +1,5 @@
 export { start, type ProvenanceSDK, type StartInternals } from './start.js';
-export { entryIsEsModule, patchedModuleNames } from './esm-hook.js';
+export { entryIsEsModule, patchedFileUrls, patchedModuleNames } from './esm-hook.js';
 export { registerFromEnvironment, type RegisterOptions } from './register.js';
 export {
   resolveConfig,

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { pathToFileURL } from 'node:url';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import { describe, expect, it } from 'vitest';
-import { entryIsEsModule, patchedModuleNames } from '@llm-provenance/auto-instrumentations';
+import { entryIsEsModule, patchedFileUrls, patchedModuleNames } from '@llm-provenance/auto-instrumentations';
 import { testTempDir } from '@llm-provenance/test-support';
 
 function project(packageJson: object | undefined): string {
@@ -57,5 +58,48 @@ describe('entryIsEsModule through a symlink', () => {
     const commonjs = project({ type: 'commonjs' });
     symlinkSync(path.join(esm, 'src/cli.js'), path.join(commonjs, 'src/tool'));
     expect(entryIsEsModule(path.join(commonjs, 'src/tool'))).toBe(true);
+  });
+});
+
+describe('patchedFileUrls', () => {
+  /** An installed package `name` in `root`'s node_modules with this package.json `exports`. */
+  function installed(root: string, name: string, exports: object): string {
+    const dir = path.join(root, 'node_modules', name);
+    mkdirSync(path.join(dir, 'dist/cjs'), { recursive: true });
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', exports }));
+    // What a dual build ships: a marker that makes dist/cjs CommonJS.
+    writeFileSync(path.join(dir, 'dist/cjs/package.json'), JSON.stringify({ type: 'commonjs' }));
+    return realpathSync(dir);
+  }
+
+  /** An instrumentation that patches one file of each package: `{ package: file inside it }`. */
+  function patchingFiles(patched: Record<string, string>): InstrumentationBase {
+    // A closure, not a field: OTel's InstrumentationBase calls init() from its constructor.
+    return new (class extends InstrumentationBase {
+      constructor() {
+        super('patches-files', '1.0.0', { enabled: false });
+      }
+      protected init() {
+        return Object.entries(patched).map(
+          ([name, file]) =>
+            new InstrumentationNodeModuleDefinition(name, ['*'], undefined, undefined, [
+              new InstrumentationNodeModuleFile(`${name}/${file}`, ['*'], (e: unknown) => e),
+            ]),
+        );
+      }
+    })();
+  }
+
+  it('finds the package directory whatever its exports map makes of package.json, and skips a package the app lacks', () => {
+    const root = project({ type: 'module' });
+    // "./*" sends `pattern/package.json` to dist/cjs/package.json (as @modelcontextprotocol/sdk's map does).
+    const pattern = installed(root, '@scope/pattern', { '.': './dist/cjs/index.js', './*': { import: './dist/esm/*', require: './dist/cjs/*' } });
+    // No "./package.json" entry: resolving it is refused.
+    const closed = installed(root, 'closed', { '.': './index.js' });
+    const instrumentation = patchingFiles({ '@scope/pattern': 'dist/esm/shared/protocol.js', closed: 'dist/esm/inner.js', absent: 'dist/esm/x.js' });
+    expect(patchedFileUrls([instrumentation], path.join(root, 'src/app.js'))).toEqual([
+      pathToFileURL(path.join(pattern, 'dist/esm/shared/protocol.js')).href,
+      pathToFileURL(path.join(closed, 'dist/esm/inner.js')).href,
+    ]);
   });
 });
