@@ -1,27 +1,21 @@
 /**
- * Messaging attributes of the OpenTelemetry messaging semantic conventions
- * (https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/), and the job attributes BullMQ
- * spans carry beyond them.
+ * The attribute names BullMQ spans carry (messaging conventions, and the `bullmq.job.*` names beyond
+ * them) live in @llm-provenance/semantic-conventions with every other name; re-exported here, under the
+ * names this package has always exported.
  */
-export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
-export const ATTR_MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
-export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
-export const ATTR_MESSAGING_OPERATION_NAME = 'messaging.operation.name';
-export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id';
-export const ATTR_MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count';
-export const ATTR_MESSAGING_CONSUMER_GROUP_NAME = 'messaging.consumer.group.name';
-
-/** `messaging.system` of every span here. */
-export const MESSAGING_SYSTEM_BULLMQ = 'bullmq';
-
-/** The job's name (`queue.add(name, data)`). */
-export const ATTR_BULLMQ_JOB_NAME = 'bullmq.job.name';
-/** Which attempt of the job this CONSUMER span is, from 1. */
-export const ATTR_BULLMQ_JOB_ATTEMPT = 'bullmq.job.attempt';
-/** How this attempt ended: `completed` or `failed`. */
-export const ATTR_BULLMQ_JOB_OUTCOME = 'bullmq.job.outcome';
-/** Milliseconds from when the job was due (added, plus its `delay`) to when this attempt started. */
-export const ATTR_BULLMQ_JOB_QUEUE_WAIT_MS = 'bullmq.job.queue_wait_ms';
-
-export const JOB_OUTCOME_COMPLETED = 'completed';
-export const JOB_OUTCOME_FAILED = 'failed';
+export {
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
+  ATTR_MESSAGING_CONSUMER_GROUP_NAME,
+  MESSAGING_SYSTEM_BULLMQ,
+  ATTR_BULLMQ_JOB_NAME,
+  ATTR_BULLMQ_JOB_ATTEMPT,
+  ATTR_BULLMQ_JOB_OUTCOME,
+  ATTR_BULLMQ_JOB_QUEUE_WAIT_MS,
+  BULLMQ_JOB_OUTCOME_COMPLETED as JOB_OUTCOME_COMPLETED,
+  BULLMQ_JOB_OUTCOME_FAILED as JOB_OUTCOME_FAILED,
+} from '@llm-provenance/semantic-conventions';

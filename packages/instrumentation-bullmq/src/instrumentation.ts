@@ -18,10 +18,10 @@ import {
   ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
-  JOB_OUTCOME_COMPLETED,
-  JOB_OUTCOME_FAILED,
+  BULLMQ_JOB_OUTCOME_COMPLETED,
+  BULLMQ_JOB_OUTCOME_FAILED,
   MESSAGING_SYSTEM_BULLMQ,
-} from './attributes.js';
+} from '@llm-provenance/semantic-conventions';
 import { contextFromMetadata, jobMetadata } from './job-metadata.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';
 
@@ -169,8 +169,8 @@ export class BullMQInstrumentation extends InstrumentationBase<BullMQInstrumenta
       return this.settle(
         span,
         () => context.with(ctx, () => original.apply(self, args)),
-        () => span.setAttribute(ATTR_BULLMQ_JOB_OUTCOME, JOB_OUTCOME_COMPLETED),
-        () => span.setAttribute(ATTR_BULLMQ_JOB_OUTCOME, JOB_OUTCOME_FAILED),
+        () => span.setAttribute(ATTR_BULLMQ_JOB_OUTCOME, BULLMQ_JOB_OUTCOME_COMPLETED),
+        () => span.setAttribute(ATTR_BULLMQ_JOB_OUTCOME, BULLMQ_JOB_OUTCOME_FAILED),
         // BullMQ's own process span (its `telemetry` option) is ended by BullMQ.
         !!worker.opts?.telemetry,
       );

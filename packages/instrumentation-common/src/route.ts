@@ -1,20 +1,27 @@
 import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { ATTR_PROVENANCE_ROUTE_BACKEND, ATTR_PROVENANCE_ROUTE_REASON } from '@llm-provenance/semantic-conventions';
+import {
+  ATTR_PROVENANCE_ROUTE_ATTEMPT,
+  ATTR_PROVENANCE_ROUTE_BACKEND,
+  ATTR_PROVENANCE_ROUTE_CANDIDATES,
+  ATTR_PROVENANCE_ROUTE_REASON,
+  ROUTE_REASON_FALLBACK_AFTER_ERROR,
+  ROUTE_REASON_PREFERRED,
+  ROUTE_REASON_RATE_LIMITED,
+} from '@llm-provenance/semantic-conventions';
 import { setAttribution } from './attribution.js';
 import { httpStatusOf } from './errors.js';
 
-/** The backends the router could have chosen, in its order of preference (string array). */
-export const ATTR_PROVENANCE_ROUTE_CANDIDATES = 'provenance.route.candidates';
-/** Which try of `routeWithFallback` a route span is, from 1. */
-export const ATTR_PROVENANCE_ROUTE_ATTEMPT = 'provenance.route.attempt';
-
-/** Reasons the helpers here use; any other string of the user's is recorded as given. */
-export const ROUTE_REASON_FALLBACK_AFTER_ERROR = 'fallback_after_error';
-export const ROUTE_REASON_RATE_LIMITED = 'rate_limited';
-export const ROUTE_REASON_CHEAPEST = 'cheapest';
-export const ROUTE_REASON_LATENCY = 'latency';
-/** `routeWithFallback`'s reason for its first choice when none is given. */
-export const ROUTE_REASON_PREFERRED = 'preferred';
+// The route span's attribute names and the reasons used here live in @llm-provenance/semantic-conventions
+// with every other name; re-exported so that this package's users keep importing them from here.
+export {
+  ATTR_PROVENANCE_ROUTE_CANDIDATES,
+  ATTR_PROVENANCE_ROUTE_ATTEMPT,
+  ROUTE_REASON_FALLBACK_AFTER_ERROR,
+  ROUTE_REASON_RATE_LIMITED,
+  ROUTE_REASON_CHEAPEST,
+  ROUTE_REASON_LATENCY,
+  ROUTE_REASON_PREFERRED,
+} from '@llm-provenance/semantic-conventions';
 
 export interface RouteDecision {
   /** The backends that were considered (names as you call them: 'openai', 'local-vllm', ...). */

@@ -8,3 +8,4 @@ export type * from './messages.js';
 export * from './ollama-attributes.js';
 export * from './inference-server-attributes.js';
 export * from './mcp-attributes.js';
+export * from './messaging-attributes.js';

@@ -12,6 +12,18 @@ export const ATTR_PROVENANCE_WORKER_ID = 'provenance.worker.id';
 export const ATTR_PROVENANCE_ROUTE_BACKEND = 'provenance.route.backend';
 /** Ours. Why the router chose it; read from context/baggage. */
 export const ATTR_PROVENANCE_ROUTE_REASON = 'provenance.route.reason';
+/** Ours. On a route span: the backends the router could have chosen, in its order of preference (string array). */
+export const ATTR_PROVENANCE_ROUTE_CANDIDATES = 'provenance.route.candidates';
+/** Ours. On a route span of a fallback chain: which try it is, from 1. */
+export const ATTR_PROVENANCE_ROUTE_ATTEMPT = 'provenance.route.attempt';
+
+/** `provenance.route.reason` values the routing helpers use; any other string of the user's is recorded as given. */
+export const ROUTE_REASON_FALLBACK_AFTER_ERROR = 'fallback_after_error';
+export const ROUTE_REASON_RATE_LIMITED = 'rate_limited';
+export const ROUTE_REASON_CHEAPEST = 'cheapest';
+export const ROUTE_REASON_LATENCY = 'latency';
+/** The reason of a fallback chain's first choice when the user gives none. */
+export const ROUTE_REASON_PREFERRED = 'preferred';
 
 /** Ours. Short one-way fingerprint of the credential used (never the credential itself). */
 export const ATTR_PROVENANCE_CREDENTIAL_FINGERPRINT = 'provenance.credential.fingerprint';

@@ -35,6 +35,23 @@ describe('semantic-conventions', () => {
     ]);
   });
 
+  it('names the routing and BullMQ attributes', () => {
+    expect([esm.ATTR_PROVENANCE_ROUTE_CANDIDATES, esm.ATTR_PROVENANCE_ROUTE_ATTEMPT]).toEqual(['provenance.route.candidates', 'provenance.route.attempt']);
+    expect([
+      esm.ROUTE_REASON_FALLBACK_AFTER_ERROR,
+      esm.ROUTE_REASON_RATE_LIMITED,
+      esm.ROUTE_REASON_CHEAPEST,
+      esm.ROUTE_REASON_LATENCY,
+      esm.ROUTE_REASON_PREFERRED,
+    ]).toEqual(['fallback_after_error', 'rate_limited', 'cheapest', 'latency', 'preferred']);
+    expect([esm.ATTR_BULLMQ_JOB_NAME, esm.ATTR_BULLMQ_JOB_ATTEMPT, esm.ATTR_BULLMQ_JOB_OUTCOME, esm.ATTR_BULLMQ_JOB_QUEUE_WAIT_MS]).toEqual([
+      'bullmq.job.name',
+      'bullmq.job.attempt',
+      'bullmq.job.outcome',
+      'bullmq.job.queue_wait_ms',
+    ]);
+  });
+
   it('has no two constants with the same attribute name', () => {
     const attrs = Object.entries(esm)
       .filter(([k]) => k.startsWith('ATTR_'))
