@@ -9,13 +9,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '@llm-provenance/provider-emulators';
-import { startRedis } from './redis.mjs';
+import { startRedisServer } from '@llm-provenance/test-support/redis-server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { store: { type: 'string' } } });
 const storeRoot = path.resolve(values.store ?? '.llm-provenance');
 
-const redis = await startRedis();
+const redis = await startRedisServer('dispatch-redis-');
 const primary = await startEmulator();
 const secondary = await startEmulator();
 primary.enqueue({ kind: 'error', status: 429, message: 'Rate limit reached for gpt-4o-mini' });

@@ -4,9 +4,9 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type * as BullMQ from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as support from '@llm-provenance/test-support';
+import { HAVE_REDIS_SERVER, startRedisServer, type RedisServer } from '@llm-provenance/test-support';
 import { readAttribution, withAttribution } from '@llm-provenance/instrumentation-common';
 import { BullMQInstrumentation } from '@llm-provenance/instrumentation-bullmq';
-import { HAVE_REDIS_SERVER, startRedisServer, type RedisServer } from './redis-server.js';
 
 const require = createRequire(import.meta.url);
 // Global registration: the trace context carried in a job is injected with the global propagator.

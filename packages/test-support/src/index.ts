@@ -14,3 +14,4 @@ export {
   costPoint,
   expectConsistentTimings,
 } from './metrics-expectations.js';
+export { HAVE_REDIS_SERVER, startRedisServer, type RedisServer } from './redis-server.mjs';
