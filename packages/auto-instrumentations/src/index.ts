@@ -24,19 +24,6 @@ export { backend, type InstrumentationEntry } from './backend.js';
 export { loadInstrumentations, type LoadInstrumentationsOptions, type LoadedInstrumentations, type SkippedInstrumentation } from './load-instrumentations.js';
 export { buildResource, type ResourceOptions } from './resource.js';
 export { appPackageName, UNKNOWN_SERVICE_NAME } from './service-name.js';
-export {
-  withAttribution,
-  setAttribution,
-  readAttribution,
-  attributionOf,
-  taskMessage,
-  runWithTaskContext,
-  isTaskMessage,
-  installHttpPropagation,
-  ATTRIBUTION_VALUE_MAX_LENGTH,
-  BAGGAGE_MAX_MEMBERS,
-  BAGGAGE_MAX_TOTAL_LENGTH,
-  type Attribution,
-  type TaskMessage,
-} from './attribution.js';
+// The attribution API (withAttribution, taskMessage, installHttpPropagation, ...): attribution.ts lists it.
+export * from './attribution.js';
 export { routeCall, routeWithFallback, type RouteDecision, type RouteBackend, type FallbackOptions } from '@llm-provenance/instrumentation-common';

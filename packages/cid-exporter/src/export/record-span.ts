@@ -10,7 +10,8 @@ import {
   ATTR_PROVENANCE_OUTPUT_CID,
   ATTR_PROVENANCE_RECORD_CID,
 } from '@llm-provenance/semantic-conventions';
-import { decodeDagJson, encodeDagJsonString } from '../dag-json/index.js';
+import { encodeDagJsonString } from '../dag-json/index.js';
+import { payloadLinks } from '../query/payload-links.js';
 import type { SpanRecord } from '../record.js';
 import type { SpanAttributeValue, SpanView } from './span-view.js';
 
@@ -70,16 +71,8 @@ function attributes(map: unknown, block?: BlockLookup): Record<string, SpanAttri
 function payloadAttributes(link: unknown, block: BlockLookup): Record<string, SpanAttributeValue> {
   const out: Record<string, SpanAttributeValue> = {};
   if (!isLink(link)) return out;
-  const bytes = block(link['/']);
-  if (!bytes) return out;
-  let map: unknown;
-  try {
-    map = decodeDagJson(bytes);
-  } catch {
-    return out;
-  }
-  for (const [name, l] of Object.entries((map ?? {}) as Record<string, unknown>)) {
-    const raw = isLink(l) ? block(l['/']) : undefined;
+  for (const [name, cid] of Object.entries(payloadLinks({ block }, link['/']))) {
+    const raw = block(cid);
     if (raw) out[name] = text(raw);
   }
   return out;

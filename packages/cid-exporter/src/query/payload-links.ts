@@ -3,14 +3,16 @@
  * `consistency` and `lineage`.
  */
 import { decodeDagJson } from '../dag-json/index.js';
-import type { ProvenanceSource } from '../read/source.js';
 
 /** The CID a DAG-JSON link `{"/": cid}` names, or null for anything else. */
 export const linkCid = (v: unknown): string | null =>
   v !== null && typeof v === 'object' && typeof (v as { '/': unknown })['/'] === 'string' ? (v as { '/': string })['/'] : null;
 
-/** Payload attribute -> raw block CID of an input or output block; {} when absent or undecodable. */
-export function payloadLinks(source: ProvenanceSource, block: string | null): Record<string, string> {
+/**
+ * Payload attribute -> raw block CID of an input or output block; {} when absent or undecodable. Reads
+ * blocks through `source.block` only: a ProvenanceSource, or any block lookup (record-span.ts passes its own).
+ */
+export function payloadLinks(source: { block(cid: string): Uint8Array | undefined }, block: string | null): Record<string, string> {
   const out: Record<string, string> = {};
   if (!block) return out;
   const bytes = source.block(block);
