@@ -50,9 +50,9 @@ export {
   type HeaderRecord,
 } from './attribution-propagation.js';
 export { taskMessage, runWithTaskContext, isTaskMessage, type TaskMessage } from './task-message.js';
+export { routeCall, routeWithFallback, type RouteDecision, type RouteBackend, type FallbackOptions } from './route.js';
+// The route span's names and reasons live in @llm-provenance/semantic-conventions; still exported here.
 export {
-  routeCall,
-  routeWithFallback,
   ATTR_PROVENANCE_ROUTE_CANDIDATES,
   ATTR_PROVENANCE_ROUTE_ATTEMPT,
   ROUTE_REASON_FALLBACK_AFTER_ERROR,
@@ -60,10 +60,7 @@ export {
   ROUTE_REASON_CHEAPEST,
   ROUTE_REASON_LATENCY,
   ROUTE_REASON_PREFERRED,
-  type RouteDecision,
-  type RouteBackend,
-  type FallbackOptions,
-} from './route.js';
+} from '@llm-provenance/semantic-conventions';
 export { definedAttributes, toAttributeValue, toStringArray, genAIRequestAttributes, serverAttributesFromUrl, type GenAIRequestParams } from './attributes.js';
 export { providerFromUrl } from './provider-hosts.js';
 export { setModelCallMatcher, isModelCallRoute, type ModelCallMatcher } from './model-call-routes.js';

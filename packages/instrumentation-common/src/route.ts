@@ -11,18 +11,6 @@ import {
 import { setAttribution } from './attribution.js';
 import { httpStatusOf } from './errors.js';
 
-// The route span's attribute names and the reasons used here live in @llm-provenance/semantic-conventions
-// with every other name; re-exported so that this package's users keep importing them from here.
-export {
-  ATTR_PROVENANCE_ROUTE_CANDIDATES,
-  ATTR_PROVENANCE_ROUTE_ATTEMPT,
-  ROUTE_REASON_FALLBACK_AFTER_ERROR,
-  ROUTE_REASON_RATE_LIMITED,
-  ROUTE_REASON_CHEAPEST,
-  ROUTE_REASON_LATENCY,
-  ROUTE_REASON_PREFERRED,
-} from '@llm-provenance/semantic-conventions';
-
 export interface RouteDecision {
   /** The backends that were considered (names as you call them: 'openai', 'local-vllm', ...). */
   candidates: readonly string[];

@@ -1,42 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { storeSpanViews } from '@llm-provenance/cid-exporter';
 import { testTempDir } from '@llm-provenance/test-support';
-import { CLIENT, expectSpans, expectToolCallStored, expectUnchangedResults, ownAttributes, PROTOCOL_VERSION, SERVER } from './expectations.js';
-import { appEnv, runClient, startHttpServer, type ClientOutput } from './helpers.js';
+import { CLIENT, expectUnchangedResults, ownAttributes, PROTOCOL_VERSION, SERVER } from './expectations.js';
+import { appEnv, runClient } from './helpers.js';
+import { tracedOverHttp, tracedOverStdio } from './scenarios.js';
 
 describe('MCP client and server, each under the register', () => {
-  it('over stdio: one trace from the client span to the server span of every request, tool payloads stored with CIDs', async () => {
-    const dir = testTempDir('llmp-mcp-stdio-');
-    const out = await runClient('stdio', '-', appEnv(dir));
-    expectUnchangedResults(out);
-    expect(out.sessionId).toBeNull();
-    const pipe = { 'network.transport': 'pipe' };
-    expectSpans(storeSpanViews(dir), out, { client: pipe, server: pipe }, () => ({}));
-    await expectToolCallStored(dir);
-  });
+  it('over stdio: one trace from the client span to the server span of every request, tool payloads stored with CIDs', () => tracedOverStdio('cjs'));
 
-  it('over Streamable HTTP on loopback: the same spans with the session id, server address and port', async () => {
-    const dir = testTempDir('llmp-mcp-http-');
-    const env = appEnv(dir);
-    const server = await startHttpServer(env);
-    let out: ClientOutput;
-    try {
-      out = await runClient('http', `http://127.0.0.1:${server.port}/mcp`, env);
-    } finally {
-      await server.stop();
-    }
-    expectUnchangedResults(out);
-    expect(out.sessionId).toMatch(/^[0-9a-f-]{36}$/);
-    const http = { 'network.transport': 'tcp', 'network.protocol.name': 'http' };
-    expectSpans(
-      storeSpanViews(dir),
-      out,
-      { client: { ...http, 'server.address': '127.0.0.1', 'server.port': server.port }, server: http },
-      // The client learns the session id from the answer to `initialize`.
-      (side, id) => (side === 'client' && id === 0 ? {} : { 'mcp.session.id': out.sessionId }),
-    );
-    await expectToolCallStored(dir);
-  });
+  it('over Streamable HTTP on loopback: the same spans with the session id, server address and port', () => tracedOverHttp('cjs'));
 
   it('records no arguments or results when content capture is off, and the calls still succeed', async () => {
     const dir = testTempDir('llmp-mcp-nocontent-');
