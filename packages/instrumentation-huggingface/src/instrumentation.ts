@@ -15,6 +15,7 @@ import {
 import { chatRequest, featureExtractionRequest, sentenceSimilarityRequest, textGenerationRequest } from './request.js';
 import { featureExtractionResponse, sentenceSimilarityResponse, TextGenerationStreamAccumulator, textGenerationResponse } from './response.js';
 import type { HfArgs } from './target.js';
+import { rememberWireResponse } from './wire-response.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './version.js';
 
 export type HuggingFaceInstrumentationConfig = GenAIInstrumentationConfig;
@@ -101,10 +102,29 @@ const HF_INFERENCE_MODULE: ModulePatch = {
 };
 
 /**
+ * The endpoint's text generation helper (providers/hf-inference.js): its `getResponse` gets no span of
+ * its own, it only lets `textGeneration`'s span see the wire body the SDK reduces to the text
+ * (wire-response.ts). The prototype is shared by every client.
+ */
+const HF_TEXT_GENERATION_HELPER: ModulePatch = {
+  module: PACKAGE,
+  versions: SUPPORTED_VERSIONS[PACKAGE],
+  files: ['commonjs', 'esm'].map((format) => `${PACKAGE}/dist/${format}/providers/hf-inference.js`),
+  filesOnly: true,
+  targets: (exports) => [
+    {
+      target: (exports?.HFInferenceTextGenerationTask as { prototype?: object } | undefined)?.prototype,
+      methods: { getResponse: { around: (_self, args, invoke) => rememberWireResponse(args, invoke) } },
+    },
+  ],
+  notFound: `${PACKAGE}: providers/hf-inference.js without HFInferenceTextGenerationTask; textGeneration spans keep only what the SDK returns`,
+};
+
+/**
  * Traces `@huggingface/inference`: chat completions and text generation, plain and streamed, feature
  * extraction and sentence similarity, against the Hugging Face router, a routed provider, or a
  * self-hosted TGI / TEI endpoint.
  */
 export class HuggingFaceInstrumentation extends GenAIInstrumentationBase<HuggingFaceInstrumentationConfig> {
-  static override readonly backend: GenAIBackend = { name: PACKAGE_NAME, version: PACKAGE_VERSION, modules: [HF_INFERENCE_MODULE] };
+  static override readonly backend: GenAIBackend = { name: PACKAGE_NAME, version: PACKAGE_VERSION, modules: [HF_INFERENCE_MODULE, HF_TEXT_GENERATION_HELPER] };
 }

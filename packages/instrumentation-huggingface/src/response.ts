@@ -1,11 +1,24 @@
-import { definedAttributes, type GenAIResponse, type StreamAccumulator } from '@llm-provenance/instrumentation-common';
+import { completionResponse, definedAttributes, type GenAIResponse, type StreamAccumulator, type TokenUsage } from '@llm-provenance/instrumentation-common';
 import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, type OutputMessage } from '@llm-provenance/semantic-conventions';
+import { wireResponseOf } from './wire-response.js';
 
-/** TGI's `details` (https://huggingface.github.io/text-generation-inference/ Details / StreamDetails). */
+/**
+ * TGI's `details` (https://huggingface.github.io/text-generation-inference/ Details / StreamDetails): the
+ * generated token count always; the prompt's length as `input_length` in a stream's last event, and in a
+ * whole generation as the `prefill` tokens, listed only when the request asked for `decoder_input_details`
+ * (an empty list then means "not asked", not "no tokens").
+ */
 interface TgiDetails {
   finish_reason?: string;
   generated_tokens?: number;
   input_length?: number;
+  prefill?: unknown[];
+}
+
+function tgiUsage(details: TgiDetails | undefined): TokenUsage | undefined {
+  if (typeof details?.generated_tokens !== 'number') return undefined;
+  const prefill = Array.isArray(details.prefill) && details.prefill.length > 0 ? details.prefill.length : undefined;
+  return { inputTokens: typeof details.input_length === 'number' ? details.input_length : prefill, outputTokens: details.generated_tokens };
 }
 
 /**
@@ -22,17 +35,20 @@ function textOutput(text: string, reason: unknown): OutputMessage {
 }
 
 /**
- * `textGeneration`'s result, `{generated_text, details?}` (an array of them from TGI's `/`): the text,
- * and from `details` the finish reason and the generated token count. Against an endpoint the SDK calls
- * the Messages API's `/v1/completions` and keeps only the text, so the usage is not known then.
+ * `textGeneration`'s result. From TGI's native `/` (the SDK's 4.0.x), `{generated_text, details?}`, the
+ * wire object itself: the text, and from `details` the finish reason and token counts. From an
+ * endpoint's `/v1/completions` (later 4.x) the SDK returns only `{generated_text}`; the `text_completion`
+ * it was made from (wire-response.ts) gives the id, model, finish reason and usage.
  */
 export function textGenerationResponse(value: unknown): GenAIResponse | undefined {
+  const wire = wireResponseOf(value);
+  if (wire) return completionResponse(wire);
   const r = (Array.isArray(value) ? value[0] : value) as { generated_text?: unknown; details?: TgiDetails | null } | null | undefined;
   if (!r || typeof r !== 'object') return undefined;
   const details = r.details ?? undefined;
   return {
     finishReasons: typeof details?.finish_reason === 'string' ? [details.finish_reason] : undefined,
-    usage: typeof details?.generated_tokens === 'number' ? { inputTokens: details.input_length, outputTokens: details.generated_tokens } : undefined,
+    usage: tgiUsage(details),
     outputMessages: typeof r.generated_text === 'string' ? [textOutput(r.generated_text, details?.finish_reason ?? 'stop')] : undefined,
   };
 }

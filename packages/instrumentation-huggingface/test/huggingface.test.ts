@@ -153,13 +153,38 @@ describe.each(Object.entries(SDKS))('%s', (sdkName, sdkPath) => {
         'gen_ai.request.top_k': 4,
         'gen_ai.request.stream': false,
         'gen_ai.input.messages': userMessages('tell me a story'),
-        // TGI's `details` (native route) give the finish reason and the generated tokens; through
-        // /v1/completions the SDK keeps only the text.
+        // TGI's `details` (native route) give the finish reason and the generated tokens (the prompt's only
+        // with decoder_input_details, below); through /v1/completions the SDK keeps only the text, and the
+        // `text_completion` it was made from gives id, model, finish reason and usage.
         ...(native
           ? { 'gen_ai.response.finish_reasons': ['length'], 'gen_ai.usage.output_tokens': 3, 'gen_ai.output.messages': textOutput('Echo: tell me', 'length') }
-          : { 'gen_ai.output.messages': textOutput('Echo: tell me'), 'provenance.usage.unknown': true }),
+          : {
+              'gen_ai.response.id': 'cmpl-emu-1',
+              'gen_ai.response.model': tgiEmu.url,
+              'gen_ai.response.finish_reasons': ['length'],
+              'gen_ai.usage.input_tokens': 4,
+              'gen_ai.usage.output_tokens': 3,
+              'gen_ai.output.messages': textOutput('Echo: tell me', 'length'),
+            }),
       });
       expect(tgiEmu.requests[0].path).toBe(native ? '/' : '/v1/completions');
+    });
+
+    it.runIf(native)("counts the prompt's tokens TGI lists in details.prefill when decoder_input_details is asked", async () => {
+      const client = new InferenceClient(TOKEN).endpoint(tgiEmu.url);
+      const out = await client.textGeneration({ inputs: 'tell me a story', parameters: { max_new_tokens: 3, decoder_input_details: true } });
+      expect(out.details?.prefill).toHaveLength(4);
+      const [span] = await waitForSpans(tracing, 1);
+      expect(span.attributes).toEqual({
+        ...tgiBase('text_completion'),
+        'gen_ai.request.max_tokens': 3,
+        'gen_ai.request.stream': false,
+        'gen_ai.input.messages': userMessages('tell me a story'),
+        'gen_ai.response.finish_reasons': ['length'],
+        'gen_ai.usage.input_tokens': 4,
+        'gen_ai.usage.output_tokens': 3,
+        'gen_ai.output.messages': textOutput('Echo: tell me', 'length'),
+      });
     });
 
     it('streams TGI token events or completion chunks into one span', async () => {

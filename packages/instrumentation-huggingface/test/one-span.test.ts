@@ -116,7 +116,14 @@ describe.each(Object.entries(SDKS))('%s with the inference-servers instrumentati
       'gen_ai.input.messages': userMessages('tell me a story'),
       ...(native
         ? { 'gen_ai.response.finish_reasons': ['length'], 'gen_ai.usage.output_tokens': 3, 'gen_ai.output.messages': textOutput('Echo: tell me', 'length') }
-        : { 'gen_ai.output.messages': textOutput('Echo: tell me'), 'provenance.usage.unknown': true }),
+        : {
+            'gen_ai.response.id': 'cmpl-emu-1',
+            'gen_ai.response.model': tgiEmu.url,
+            'gen_ai.response.finish_reasons': ['length'],
+            'gen_ai.usage.input_tokens': 4,
+            'gen_ai.usage.output_tokens': 3,
+            'gen_ai.output.messages': textOutput('Echo: tell me', 'length'),
+          }),
     });
     expect(tgiEmu.requests[0]!.path).toBe(native ? '/' : '/v1/completions');
   });
