@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isInMemoryBody } from './request-body.js';
+import { clonedRequestBody, type ClonedRequestBody } from './request-clone.js';
 
 /**
  * `fetch` hands undici its body as a stream even when the app gave a string or a Buffer, so the
@@ -10,16 +11,28 @@ import { isInMemoryBody } from './request-body.js';
  */
 const FETCH_BODY = new AsyncLocalStorage<unknown>();
 
-/** The in-memory body of the `fetch` call being dispatched, if any. */
+/** The in-memory body of the `fetch` call being dispatched, or the copy of its Request's body, if any. */
 export function currentFetchBody(): unknown {
   return FETCH_BODY.getStore();
 }
 
-/** Runs `invoke` (the original fetch) with its in-memory body noted. */
-export function withFetchBody<T>(init: unknown, invoke: () => T): T {
+/**
+ * Runs `invoke` (the original `fetch(input, init)`) with its body noted: `init.body` when it is in
+ * memory, or, for a `Request` given as `input` without an `init.body`, a copy of the request's body being
+ * read from its clone (request-clone.ts).
+ */
+export function withFetchBody<T>(args: readonly unknown[], invoke: () => T): T {
+  const [input, init] = args;
   const body = init !== null && typeof init === 'object' ? (init as { body?: unknown }).body : undefined;
-  if (body === undefined || body === null || !isInMemoryBody(body)) return invoke();
-  return FETCH_BODY.run(body, invoke);
+  if (body !== undefined && body !== null && isInMemoryBody(body)) return FETCH_BODY.run(body, invoke);
+  let cloned: ClonedRequestBody | undefined;
+  try {
+    cloned = clonedRequestBody(input, init);
+  } catch {
+    // A request that cannot be cloned is fetched as it is, its body unread.
+    cloned = undefined;
+  }
+  return cloned ? FETCH_BODY.run(cloned, invoke) : invoke();
 }
 
 const WRAPPED = Symbol.for('llm-provenance.inference-servers.fetch');
@@ -31,7 +44,7 @@ export function wrapGlobalFetch(): void {
   const original = globalThis.fetch as Fetch | undefined;
   if (typeof original !== 'function' || original[WRAPPED]) return;
   const wrapped = function fetch(this: unknown, ...args: Parameters<typeof globalThis.fetch>) {
-    return withFetchBody(args[1], () => original.apply(this, args));
+    return withFetchBody(args, () => original.apply(this, args));
   } as Fetch;
   wrapped[WRAPPED] = original;
   globalThis.fetch = wrapped;

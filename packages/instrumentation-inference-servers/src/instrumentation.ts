@@ -11,6 +11,7 @@ import type { ExchangeTarget } from './exchange.js';
 import { currentFetchBody, unwrapGlobalFetch, withFetchBody, wrapGlobalFetch } from './fetch-body.js';
 import { HttpObserver } from './http-observer.js';
 import type { ObserverHost } from './observer-host.js';
+import { addRequestBodyReader, removeRequestBodyReader, type RequestBodyReader } from './request-clone.js';
 import type { RouteProfile } from './profiles.js';
 import { parseServersEnv, RouteTable, type InferenceServer } from './route-table.js';
 import { UndiciObserver } from './undici-observer.js';
@@ -41,7 +42,7 @@ export interface InferenceServersInstrumentationConfig extends GenAIInstrumentat
 const UNDICI_MODULE: ModulePatch = {
   module: 'undici',
   versions: SUPPORTED_VERSIONS.undici,
-  targets: (exports: SdkMembers | undefined) => [{ target: exports, methods: { fetch: { around: (_self, args, invoke) => withFetchBody(args[1], invoke) } } }],
+  targets: (exports: SdkMembers | undefined) => [{ target: exports, methods: { fetch: { around: (_self, args, invoke) => withFetchBody(args, invoke) } } }],
 };
 
 /**
@@ -58,6 +59,7 @@ export class InferenceServersInstrumentation extends GenAIInstrumentationBase<In
   declare private _target: ExchangeTarget | undefined;
   declare private _observers: { undici: UndiciObserver; http: HttpObserver } | undefined;
   declare private _listening: boolean | undefined;
+  declare private _requestBodyReader: RequestBodyReader | undefined;
 
   constructor(config: InferenceServersInstrumentationConfig = {}) {
     super(config);
@@ -104,13 +106,27 @@ export class InferenceServersInstrumentation extends GenAIInstrumentationBase<In
     if (on) {
       observers.undici.subscribe();
       observers.http.subscribe();
+      addRequestBodyReader(this.requestBodyReader);
       wrapGlobalFetch();
     } else {
       observers.undici.unsubscribe();
       observers.http.unsubscribe();
+      removeRequestBodyReader(this.requestBodyReader);
       unwrapGlobalFetch();
     }
     this._listening = on;
+  }
+
+  /** A `fetch(request)` body is read (from the request's clone) for a request an observer will trace. */
+  private get requestBodyReader(): RequestBodyReader {
+    return (this._requestBodyReader ??= {
+      wants: (method, url) => {
+        if (!this.exchangeTarget()) return false;
+        const parsed = URL.canParse(url) ? new URL(url) : undefined;
+        return !!parsed && this.routes().match(method, parsed.origin, parsed.pathname + parsed.search) !== undefined;
+      },
+      maxBodyBytes: () => this.exchangeTarget()?.maxBodyBytes ?? 0,
+    });
   }
 
   private makeObservers(): { undici: UndiciObserver; http: HttpObserver } {

@@ -3,7 +3,9 @@ import { context } from '@opentelemetry/api';
 import { isInGenAICall } from '@llm-provenance/instrumentation-common';
 import { Exchange } from './exchange.js';
 import type { ObserverHost } from './observer-host.js';
-import { readInMemoryBody } from './request-body.js';
+import { DeferredExchange, type ExchangeEvents } from './deferred-exchange.js';
+import { readInMemoryBody, type ReadBody } from './request-body.js';
+import { ClonedRequestBody } from './request-clone.js';
 import { RequestSecrets } from './request-secrets.js';
 
 /**
@@ -32,7 +34,7 @@ interface UndiciRequest {
 }
 
 export class UndiciObserver {
-  private readonly exchanges = new WeakMap<object, Exchange>();
+  private readonly exchanges = new WeakMap<object, ExchangeEvents>();
 
   constructor(private readonly host: ObserverHost) {}
 
@@ -66,8 +68,13 @@ export class UndiciObserver {
       forEachHeader(request.headers, (name, value) => secrets.header(name, value));
       secrets.query(request.path);
       const own = readInMemoryBody(request.body, target.maxBodyBytes);
-      const body = own.value !== undefined || own.truncated ? own : readInMemoryBody(this.host.fetchBody(), target.maxBodyBytes);
-      const exchange = new Exchange(target, match, body.value, body.truncated, secrets, parent);
+      const noted = own.value !== undefined || own.truncated ? own : this.host.fetchBody();
+      const start = (body: ReadBody) => new Exchange(target, match, body.value, body.truncated, secrets, parent);
+      let exchange: ExchangeEvents;
+      if (noted instanceof ClonedRequestBody) {
+        // A `fetch(request)` body: read from the request's clone, usually done by now.
+        exchange = noted.result ? start(noted.result) : new DeferredExchange(start, target.maxBodyBytes, noted.read);
+      } else exchange = start(noted === own ? own : readInMemoryBody(noted, target.maxBodyBytes));
       this.exchanges.set(request, exchange);
       const onData = request.onData;
       if (typeof onData === 'function') {
