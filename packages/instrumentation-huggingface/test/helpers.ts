@@ -40,3 +40,16 @@ export const userMessages = (...texts: string[]) => JSON.stringify(texts.map((co
 /** The conventions' JSON of one assistant text output. */
 export const textOutput = (content: string, finishReason = 'stop') =>
   JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content }], finish_reason: finishReason }]);
+
+/**
+ * What the span of `textGeneration({ inputs: 'tell me a story', parameters: { max_new_tokens: 3, details: true } })`
+ * says of the answer of the TGI emulator at `url`. TGI's `details` (native route, SDK 4.0.x) give the
+ * finish reason and the generated tokens (the prompt's only with decoder_input_details); through
+ * /v1/completions (later 4.x) the SDK keeps only the text, and the `text_completion` it was made from
+ * gives id, model, finish reason and usage.
+ */
+export function toldStoryResponse(native: boolean, url: string): Record<string, unknown> {
+  const output = { 'gen_ai.response.finish_reasons': ['length'], 'gen_ai.output.messages': textOutput('Echo: tell me', 'length') };
+  if (native) return { ...output, 'gen_ai.usage.output_tokens': 3 };
+  return { ...output, 'gen_ai.response.id': 'cmpl-emu-1', 'gen_ai.response.model': url, 'gen_ai.usage.input_tokens': 4, 'gen_ai.usage.output_tokens': 3 };
+}

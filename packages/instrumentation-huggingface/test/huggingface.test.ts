@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
 import { tei, tgi } from '@llm-provenance/provider-emulators';
 import { resetBeforeEach, useEmulator } from '@llm-provenance/test-support';
-import { loadHfInference, SDKS, setupTracing, textOutput, userMessages, waitForSpans } from './helpers.js';
+import { loadHfInference, SDKS, setupTracing, textOutput, toldStoryResponse, userMessages, waitForSpans } from './helpers.js';
 
 const tracing = setupTracing();
 const TOKEN = 'hf_planted_token_0123456789';
@@ -153,19 +153,7 @@ describe.each(Object.entries(SDKS))('%s', (sdkName, sdkPath) => {
         'gen_ai.request.top_k': 4,
         'gen_ai.request.stream': false,
         'gen_ai.input.messages': userMessages('tell me a story'),
-        // TGI's `details` (native route) give the finish reason and the generated tokens (the prompt's only
-        // with decoder_input_details, below); through /v1/completions the SDK keeps only the text, and the
-        // `text_completion` it was made from gives id, model, finish reason and usage.
-        ...(native
-          ? { 'gen_ai.response.finish_reasons': ['length'], 'gen_ai.usage.output_tokens': 3, 'gen_ai.output.messages': textOutput('Echo: tell me', 'length') }
-          : {
-              'gen_ai.response.id': 'cmpl-emu-1',
-              'gen_ai.response.model': tgiEmu.url,
-              'gen_ai.response.finish_reasons': ['length'],
-              'gen_ai.usage.input_tokens': 4,
-              'gen_ai.usage.output_tokens': 3,
-              'gen_ai.output.messages': textOutput('Echo: tell me', 'length'),
-            }),
+        ...toldStoryResponse(native, tgiEmu.url),
       });
       expect(tgiEmu.requests[0].path).toBe(native ? '/' : '/v1/completions');
     });

@@ -5,7 +5,7 @@ import { HuggingFaceInstrumentation } from '@llm-provenance/instrumentation-hugg
 import { tei, tgi } from '@llm-provenance/provider-emulators';
 import * as support from '@llm-provenance/test-support';
 import { resetBeforeEach, useEmulator } from '@llm-provenance/test-support';
-import { loadHfInference, SDKS, textOutput, userMessages } from './helpers.js';
+import { loadHfInference, SDKS, textOutput, toldStoryResponse, userMessages } from './helpers.js';
 
 /**
  * `@huggingface/inference` pointed at a self-hosted TGI or TEI that the inference-servers
@@ -114,16 +114,7 @@ describe.each(Object.entries(SDKS))('%s with the inference-servers instrumentati
       'gen_ai.request.max_tokens': 3,
       'gen_ai.request.stream': false,
       'gen_ai.input.messages': userMessages('tell me a story'),
-      ...(native
-        ? { 'gen_ai.response.finish_reasons': ['length'], 'gen_ai.usage.output_tokens': 3, 'gen_ai.output.messages': textOutput('Echo: tell me', 'length') }
-        : {
-            'gen_ai.response.id': 'cmpl-emu-1',
-            'gen_ai.response.model': tgiEmu.url,
-            'gen_ai.response.finish_reasons': ['length'],
-            'gen_ai.usage.input_tokens': 4,
-            'gen_ai.usage.output_tokens': 3,
-            'gen_ai.output.messages': textOutput('Echo: tell me', 'length'),
-          }),
+      ...toldStoryResponse(native, tgiEmu.url),
     });
     expect(tgiEmu.requests[0]!.path).toBe(native ? '/' : '/v1/completions');
   });

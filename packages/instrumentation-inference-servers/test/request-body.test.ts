@@ -20,6 +20,16 @@ resetBeforeEach(emu, tracing.exporter);
 const BODY = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'streamed body' }] });
 const headers = { 'content-type': 'application/json', authorization: 'Bearer k' };
 
+/** BODY as a stream of two chunks. */
+const bodyStream = () =>
+  new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(BODY.slice(0, 10)));
+      controller.enqueue(new TextEncoder().encode(BODY.slice(10)));
+      controller.close();
+    },
+  });
+
 describe('request bodies', () => {
   it.each([
     ['a Buffer', () => Buffer.from(BODY)],
@@ -39,13 +49,7 @@ describe('request bodies', () => {
           method: 'POST',
           headers,
           duplex: 'half',
-          body: new ReadableStream({
-            start(controller) {
-              controller.enqueue(new TextEncoder().encode(BODY.slice(0, 10)));
-              controller.enqueue(new TextEncoder().encode(BODY.slice(10)));
-              controller.close();
-            },
-          }),
+          body: bodyStream(),
         } as RequestInit).then((r) => r.text()),
     ],
     [
@@ -98,13 +102,7 @@ describe('a Request handed to fetch', () => {
             method: 'POST',
             headers,
             duplex: 'half',
-            body: new ReadableStream({
-              start(controller) {
-                controller.enqueue(new TextEncoder().encode(BODY.slice(0, 10)));
-                controller.enqueue(new TextEncoder().encode(BODY.slice(10)));
-                controller.close();
-              },
-            }),
+            body: bodyStream(),
           } as RequestInit),
         ),
     ],
