@@ -149,8 +149,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`report --html in headless Chromium${HAVE_CHROMI
       figures: Object.fromEntries(
         figureKeys.map((k) => {
           const v = g[k] as number | null;
-          // counts and cost are shown exactly as --json prints them; latencies rounded, exact in data-value
-          const text = v === null ? '—' : k.includes('_ms_') ? expect.stringMatching(/ ms$/) : String(v);
+          // counts are shown as --json prints them, cost to ten significant digits, latencies rounded; the
+          // exact figure is in data-value
+          const text = v === null ? '—' : k.includes('_ms_') ? expect.stringMatching(/ ms$/) : k === 'cost_usd' ? String(Number(v.toPrecision(10))) : String(v);
           return [k, { value: v === null ? '' : String(v), text }];
         }),
       ),

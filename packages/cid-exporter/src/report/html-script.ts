@@ -173,7 +173,7 @@ export const REPORT_SCRIPT = `(function () {
       name.style.paddingLeft = entry.depth * 1.1 + 'rem';
       name.appendChild(document.createTextNode(s.name));
       var tag = s.category === 'genai' ? s.model || s.operation : s.category === 'tool' ? 'tool' : s.category === 'route' ? 'route ' + s.route : null;
-      if (tag) name.appendChild(el('span', 'badge', tag));
+      if (tag && s.name.indexOf(tag) < 0) name.appendChild(el('span', 'badge', tag));
       var detailId = 'wf-detail-' + i;
       name.setAttribute('aria-expanded', 'false');
       name.setAttribute('aria-controls', detailId);

@@ -9,7 +9,7 @@ export const REPORT_STYLE = `:root{color-scheme:light dark;--fg:#1f2328;--muted:
 --accent:#4493f8;--genai:#4493f8;--genai2:#1f6feb;--tool:#f0883e;--route:#ab7df8;--span:#9198a1;--error:#f85149;--focus:#4493f8}}
 *{box-sizing:border-box}
 body{font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0}
-main{max-width:76rem;margin:0 auto;padding:1.5rem 2rem 4rem}
+main{max-width:78rem;margin:0 auto;padding:1.5rem 1.75rem 4rem}
 h1{font-size:1.7rem;margin:.2rem 0 .3rem;letter-spacing:-.01em}h2{font-size:1.25rem;margin:2.4rem 0 .8rem;padding-bottom:.3rem;border-bottom:1px solid var(--line)}
 h3{font-size:1rem;margin:1.2rem 0 .4rem}
 a{color:var(--accent)}
@@ -25,14 +25,15 @@ nav ul{display:flex;flex-wrap:wrap;gap:.3rem 1.1rem;list-style:none;padding:0;ma
 table{border-collapse:collapse;margin:.6rem 0;font-size:.86rem}
 caption{text-align:left;color:var(--muted);font-size:.85rem;padding-bottom:.3rem}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
-thead th{font-weight:600;white-space:nowrap;background:var(--panel)}
-#groups-table th[scope=row]{white-space:nowrap;max-width:16rem;overflow:hidden;text-overflow:ellipsis}
+thead th{font-weight:600;background:var(--panel);vertical-align:bottom}
+#groups-table th[scope=row]{white-space:nowrap;max-width:10rem;overflow:hidden;text-overflow:ellipsis}
+.clip{white-space:nowrap;max-width:11rem;overflow:hidden;text-overflow:ellipsis}.when{white-space:nowrap;font-size:.8rem;color:var(--muted)}
 tfoot th,tfoot td{font-weight:600;border-top:2px solid var(--line)}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th.n{text-align:right}
 code{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
 .cid{display:inline-flex;align-items:baseline;gap:.35rem}
 .cid code{max-width:16rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;display:inline-block;vertical-align:bottom}
-.record-cid{white-space:nowrap}.cids{margin:0;padding:0;list-style:none}.cids li{white-space:nowrap}.cids .k{color:var(--muted);font-size:.78rem;display:inline-block;width:3.3rem}
+.record-cid{white-space:nowrap}.record-cid button[data-trace]{margin-left:.2rem}.cids{margin:0;padding:0;list-style:none}.cids li{white-space:nowrap}.cids .k{color:var(--muted);font-size:.78rem;display:inline-block;width:3.3rem}
 button{font:inherit;font-size:.8rem;color:var(--fg);background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:.12rem .5rem;cursor:pointer}
 button:hover{border-color:var(--accent)}
 button.copied{color:var(--bg);background:var(--accent);border-color:var(--accent)}

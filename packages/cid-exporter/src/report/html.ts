@@ -31,7 +31,7 @@ const FIGURES: Array<[keyof ReportFigures, string]> = [
   ['latency_ms_p50', 'latency p50'],
   ['latency_ms_p95', 'latency p95'],
   ['latency_ms_p99', 'latency p99'],
-  ['time_to_first_token_ms_p50', 'first token p50'],
+  ['time_to_first_token_ms_p50', 'TTFT p50'],
 ];
 
 const EMPTY_DETAILS: HtmlDetails = { bucket: 'hour', timeline: [], slowest: [], costliest: [], traces: [] };
@@ -49,10 +49,16 @@ function figureColumns(report: Report): Array<[string, string]> {
 
 const ms = (v: number | null): string => (v === null ? '—' : v < 10_000 ? `${v < 100 ? v.toFixed(1) : Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
 
+/**
+ * An amount as the page shows it: ten significant digits, which drops the binary rounding noise of a sum
+ * (0.0000131999999 for 0.0000132) and keeps every digit a price table gives.
+ */
+export const amount = (v: number): string => String(Number(v.toPrecision(10)));
+
 /** A figure cell: shows the figure (latencies rounded) and keeps the exact `--json` value in data-value. */
 function figureCell(key: string, value: unknown): string {
   const v = typeof value === 'number' ? value : null;
-  const shown = v === null ? '—' : key.includes('_ms') ? ms(v) : String(v);
+  const shown = v === null ? '—' : key.includes('_ms') ? ms(v) : key.startsWith('cost_') ? amount(v) : String(v);
   return `<td class="n" data-key="${escapeHtml(key)}" data-value="${escapeHtml(v === null ? '' : String(v))}">${escapeHtml(shown)}</td>`;
 }
 
@@ -68,8 +74,8 @@ function cid(label: string, value: string | null): string {
   return `<span class="cid"><code title="${escapeHtml(value)}">${escapeHtml(value)}</code><button type="button" class="copy" data-copy="${escapeHtml(value)}" aria-label="Copy ${escapeHtml(label)} ${escapeHtml(value)}" data-needs-script hidden>Copy</button></span>`;
 }
 
-/** The record's CID, then its payload blocks' CIDs folded away. */
-function cidList(row: Pick<CallRow, 'record_cid' | 'input_cid' | 'params_cid' | 'output_cid'>): string {
+/** The call's record CID and a button that shows its trace, then its payload blocks' CIDs folded away. */
+function callCids(row: CallRow): string {
   const items: Array<[string, string, string | null]> = [
     ['input', 'input CID', row.input_cid],
     ['params', 'params CID', row.params_cid],
@@ -79,7 +85,7 @@ function cidList(row: Pick<CallRow, 'record_cid' | 'input_cid' | 'params_cid' | 
   const more = payloads.length
     ? `<details><summary>payload CIDs</summary><ul class="cids">${payloads.map(([k, label, v]) => `<li><span class="k">${k}</span>${cid(label, v)}</li>`).join('')}</ul></details>`
     : '';
-  return `<div class="record-cid">${cid('record CID', row.record_cid)}</div>${more}`;
+  return `<div class="record-cid">${cid('record CID', row.record_cid)} <button type="button" data-trace="${escapeHtml(row.trace_id)}" data-needs-script hidden>Show trace</button></div>${more}`;
 }
 
 function groupsSection(report: Report, by: Dimension[]): string {
@@ -88,7 +94,7 @@ function groupsSection(report: Report, by: Dimension[]): string {
     .map(([h, align]) => `<th scope="col"${align === 'n' ? ' class="n"' : ''}>${escapeHtml(h)}</th>`)
     .join('');
   const row = (figures: ReportFigures, label: string[]): string =>
-    `<tr>${label.map((l) => `<th scope="row">${escapeHtml(l)}</th>`).join('')}${columns.map(([k]) => figureCell(k, (figures as unknown as Record<string, unknown>)[k])).join('')}</tr>`;
+    `<tr>${label.map((l) => `<th scope="row" title="${escapeHtml(l)}">${escapeHtml(l)}</th>`).join('')}${columns.map(([k]) => figureCell(k, (figures as unknown as Record<string, unknown>)[k])).join('')}</tr>`;
   const rows = report.groups
     .map((g) =>
       row(
@@ -136,16 +142,17 @@ function timelineSection(details: HtmlDetails): string {
 }
 
 function callsTable(id: string, title: string, note: string, rows: CallRow[]): string {
+  const text = (v: string | null): string => (v === null ? '<td>—</td>' : `<td class="clip" title="${escapeHtml(v)}">${escapeHtml(v)}</td>`);
   const body = rows
     .map(
       (r, i) =>
-        `<tr><td class="n">${i + 1}</td><td><time datetime="${escapeHtml(r.start)}">${escapeHtml(r.start.replace('T', ' ').slice(0, 19))}</time></td><th scope="row">${escapeHtml(r.name)}${r.error ? '<span class="badge">error</span>' : ''}</th><td>${escapeHtml(r.model ?? '—')}</td><td>${escapeHtml(r.user ?? '—')}</td><td>${escapeHtml(r.task ?? '—')}</td>${figureCell('latency_ms', r.latency_ms)}<td class="n" data-key="cost" data-value="${escapeHtml(r.cost ?? '')}">${r.cost === null ? '—' : `${escapeHtml(r.cost)} ${escapeHtml(r.currency)}`}</td><td>${cidList(r)}<button type="button" data-trace="${escapeHtml(r.trace_id)}" data-needs-script hidden>Show trace</button></td></tr>`,
+        `<tr><td class="n">${i + 1}</td><td class="when"><time datetime="${escapeHtml(r.start)}">${escapeHtml(r.start.replace('T', ' ').slice(0, 19))}</time></td><th scope="row" class="clip" title="${escapeHtml(r.name)}">${escapeHtml(r.model ?? r.name)}${r.error ? '<span class="badge">error</span>' : ''}</th>${text(r.user)}${text(r.task)}${figureCell('latency_ms', r.latency_ms)}<td class="n" data-key="cost" data-value="${escapeHtml(r.cost ?? '')}">${r.cost === null ? '—' : `${escapeHtml(amount(r.cost))} ${escapeHtml(r.currency)}`}</td><td>${callCids(r)}</td></tr>`,
     )
     .join('');
   return `<section aria-labelledby="${id}"><h2 id="${id}">${escapeHtml(title)}</h2>${
     rows.length === 0
       ? '<p>No calls.</p>'
-      : `<div class="scroll"><table id="${id}-table"><caption>${escapeHtml(note)}</caption><thead><tr><th scope="col" class="n">#</th><th scope="col">start (UTC)</th><th scope="col">call</th><th scope="col">model</th><th scope="col">user</th><th scope="col">task</th><th scope="col" class="n">latency</th><th scope="col" class="n">cost</th><th scope="col">CIDs</th></tr></thead><tbody>${body}</tbody></table></div>`
+      : `<div class="scroll"><table id="${id}-table"><caption>${escapeHtml(note)}</caption><thead><tr><th scope="col" class="n">#</th><th scope="col">start (UTC)</th><th scope="col">model</th><th scope="col">user</th><th scope="col">task</th><th scope="col" class="n">latency</th><th scope="col" class="n">cost</th><th scope="col">CIDs</th></tr></thead><tbody>${body}</tbody></table></div>`
   }</section>`;
 }
 
