@@ -15,6 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '@llm-provenance/cid-exporter';
 import { renderReportHtml } from '../../packages/cid-exporter/dist/esm/report/html.js';
+import { bucketTimeline } from '../../packages/cid-exporter/dist/esm/report/html-data.js';
 import { runApp, type AppRun, type OtlpSpan } from '../harness/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -322,6 +323,33 @@ describe.skipIf(!HAVE_CHROMIUM)(`report --html in headless Chromium${HAVE_CHROMI
     expect(problems).toEqual([]);
   });
 
+  it('follows the light or dark colour scheme the system prefers', async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).toBe('rgb(13, 17, 23)');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await background()).toBe('rgb(255, 255, 255)');
+  });
+
+  it('shows every table with scripts off, hides the controls that need the script and says why the waterfall is missing', async () => {
+    const off = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
+    try {
+      await off.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+      const still = await off.newPage();
+      await still.goto(page.url(), { waitUntil: 'load' });
+      expect(await still.locator('#groups-table tbody tr').count()).toBe(json.groups.length);
+      expect(await still.locator('#slowest-table tbody tr').count()).toBe(10);
+      expect(await still.locator('#costliest-table tbody tr').count()).toBeGreaterThan(0);
+      expect(await still.locator('.group').count()).toBeGreaterThan(0);
+      expect(await still.locator('.record-cid code').first().isVisible()).toBe(true);
+      expect(await still.locator('button[data-copy]').first().isVisible()).toBe(false);
+      expect(await still.locator('#trace-picker').isVisible()).toBe(false);
+      expect(await still.locator('#waterfall ~ noscript').count()).toBe(1);
+    } finally {
+      await off.close();
+    }
+  });
+
   it('saves a full-page screenshot', async () => {
     const shot = path.join(out, 'report.png');
     await page.screenshot({ path: shot, fullPage: true });
@@ -334,6 +362,36 @@ describe.skipIf(!HAVE_CHROMIUM)(`report --html in headless Chromium${HAVE_CHROMI
       copyFileSync(shot, SCREENSHOT);
       expect(statSync(SCREENSHOT).size).toBeLessThan(300_000);
     }
+  });
+});
+
+describe('bucketTimeline', () => {
+  const hour = (h: number, calls: number) =>
+    [Date.UTC(2026, 11, 1) + h * 3_600_000, { start: '', calls, errors: 0, input_tokens: calls, output_tokens: 0, cost_usd: 0 }] as const;
+  const shape = (t: ReturnType<typeof bucketTimeline>) => ({ bucket: t.bucket, timeline: t.timeline.map((b) => [b.start, b.calls]) });
+
+  it('keeps hours, the empty ones between filled in, while the calls span at most three days', () => {
+    expect(shape(bucketTimeline(new Map([hour(0, 2), hour(3, 1)])))).toEqual({
+      bucket: 'hour',
+      timeline: [
+        ['2026-12-01T00:00:00.000Z', 2],
+        ['2026-12-01T01:00:00.000Z', 0],
+        ['2026-12-01T02:00:00.000Z', 0],
+        ['2026-12-01T03:00:00.000Z', 1],
+      ],
+    });
+  });
+
+  it('sums hours into days when the calls span more than three days', () => {
+    expect(shape(bucketTimeline(new Map([hour(1, 2), hour(23, 1), hour(80, 4)])))).toEqual({
+      bucket: 'day',
+      timeline: [
+        ['2026-12-01T00:00:00.000Z', 3],
+        ['2026-12-02T00:00:00.000Z', 0],
+        ['2026-12-03T00:00:00.000Z', 0],
+        ['2026-12-04T00:00:00.000Z', 4],
+      ],
+    });
   });
 });
 

@@ -2,7 +2,8 @@
  * What the HTML report shows beyond `report` and `consistency`: the calls over time, the slowest and the
  * most expensive calls, and the spans of a few traces for the waterfall. Read in two streamed passes
  * over the source: the GenAI calls (./calls.ts), then the span records of the chosen traces. Memory
- * grows with the time buckets, the traces seen and the spans of the chosen traces, not with the records.
+ * grows with the time buckets and the spans of the chosen traces, not with the records or the traces:
+ * the chosen traces are those of the top calls and the MAX_TRACES most recent ones.
  */
 import {
   ATTR_GEN_AI_OPERATION_NAME,
@@ -17,7 +18,7 @@ import {
 } from '@llm-provenance/semantic-conventions';
 import { forEachRecord } from '../query/read-records.js';
 import { nanosToIso } from '../query/query.js';
-import { forEachCall, linkCid, withSource, type CallFilter, type GenAiCall } from './calls.js';
+import { forEachCall, isGenAiRecord, linkCid, withSource, type CallFilter, type GenAiCall } from './calls.js';
 
 /** Rows in each top-N table. */
 export const TOP_CALLS = 10;
@@ -137,11 +138,36 @@ class TopRows {
   }
 }
 
-interface TraceSeen {
-  start: bigint;
-  calls: number;
-  /** Ranks the trace for the picker: holds a top call, then more GenAI calls, then newer. */
-  featured: boolean;
+/** The `size` most recent traces (by the start of their newest GenAI call) seen so far. */
+class RecentTraces {
+  readonly starts = new Map<string, bigint>();
+  /** The oldest start kept, once full. */
+  private oldest: { id: string; start: bigint } | null = null;
+  constructor(private readonly size: number) {}
+  offer(id: string, start: bigint): void {
+    const known = this.starts.get(id);
+    if (known !== undefined) {
+      if (start > known) {
+        this.starts.set(id, start);
+        if (this.oldest?.id === id) this.oldest = null;
+      }
+      return;
+    }
+    if (this.starts.size < this.size) {
+      this.starts.set(id, start);
+      return;
+    }
+    this.oldest ??= this.findOldest();
+    if (start <= this.oldest.start) return;
+    this.starts.delete(this.oldest.id);
+    this.starts.set(id, start);
+    this.oldest = null;
+  }
+  private findOldest(): { id: string; start: bigint } {
+    let oldest: { id: string; start: bigint } | null = null;
+    for (const [id, start] of this.starts) if (oldest === null || start < oldest.start) oldest = { id, start };
+    return oldest!;
+  }
 }
 
 /** The timeline, top calls and traces of the GenAI calls in `path` that pass `filter`. */
@@ -149,7 +175,7 @@ export function buildHtmlDetails(path: string, filter: CallFilter = {}): HtmlDet
   const hours = new Map<number, TimeBucket>();
   const slowest = new TopRows(TOP_CALLS);
   const costliest = new TopRows(TOP_CALLS);
-  const traces = new Map<string, TraceSeen>();
+  const recent = new RecentTraces(MAX_TRACES);
   withSource(path, (source) =>
     forEachCall(source, filter, (call) => {
       const a = call.record.attributes ?? {};
@@ -167,28 +193,28 @@ export function buildHtmlDetails(path: string, filter: CallFilter = {}): HtmlDet
         costliest.offer(amount, () => callRow(call));
       }
       slowest.offer(Number(call.end - call.start), () => callRow(call));
-      const t = traces.get(call.record.traceId);
-      if (t) {
-        t.calls++;
-        if (call.start < t.start) t.start = call.start;
-      } else traces.set(call.record.traceId, { start: call.start, calls: 1, featured: false });
+      recent.offer(call.record.traceId, call.start);
     }),
   );
-  for (const { row } of [...slowest.rows, ...costliest.rows]) traces.get(row.trace_id)!.featured = true;
-  const chosen = [...traces.entries()]
-    .sort(([, x], [, y]) => Number(y.featured) - Number(x.featured) || y.calls - x.calls || (y.start > x.start ? 1 : y.start < x.start ? -1 : 0))
-    .slice(0, MAX_TRACES)
-    .map(([id, t]) => ({ id, calls: t.calls }));
+  // the traces of the top calls first, then the most recent; ranked again by their GenAI calls once read
+  const chosen = new Set([...slowest.rows, ...costliest.rows].map(({ row }) => row.trace_id));
+  for (const id of [...recent.starts.entries()].sort(([, x], [, y]) => (y > x ? 1 : y < x ? -1 : 0)).map(([id]) => id)) {
+    if (chosen.size >= MAX_TRACES) break;
+    chosen.add(id);
+  }
   return {
-    ...timeline(hours),
+    ...bucketTimeline(hours),
     slowest: slowest.rows.map((r) => r.row),
     costliest: costliest.rows.map((r) => r.row),
-    traces: traceViews(path, chosen),
+    traces: traceViews(path, [...chosen]),
   };
 }
 
-/** Hourly buckets, or daily when the data spans more than HOURLY_UP_TO_HOURS, with empty ones filled in. */
-function timeline(hours: Map<number, TimeBucket>): Pick<HtmlDetails, 'bucket' | 'timeline'> {
+/**
+ * Hourly buckets (keyed by their start, unix milliseconds), or daily ones when the data spans more than
+ * HOURLY_UP_TO_HOURS, with the empty buckets between filled in.
+ */
+export function bucketTimeline(hours: Map<number, TimeBucket>): Pick<HtmlDetails, 'bucket' | 'timeline'> {
   if (hours.size === 0) return { bucket: 'hour', timeline: [] };
   const keys = [...hours.keys()];
   const first = Math.min(...keys);
@@ -218,14 +244,15 @@ function category(a: Record<string, unknown>): TraceSpan['category'] {
 }
 
 /** Second pass: every span record of the chosen traces, in start order, timed from each trace's start. */
-function traceViews(path: string, chosen: Array<{ id: string; calls: number }>): TraceView[] {
-  const wanted = new Map(chosen.map((c) => [c.id, { calls: c.calls, spans: [] as Array<{ start: bigint; end: bigint; span: TraceSpan }>, omitted: 0 }]));
+function traceViews(path: string, chosen: string[]): TraceView[] {
+  const wanted = new Map(chosen.map((id) => [id, { calls: 0, spans: [] as Array<{ start: bigint; end: bigint; span: TraceSpan }>, omitted: 0 }]));
   withSource(path, (source) =>
     forEachRecord(source, (s) => {
       if (s.record.type !== 'span') return true;
       const r = s.record;
       const t = wanted.get(r.traceId);
       if (!t) return true;
+      if (isGenAiRecord(r)) t.calls++;
       if (t.spans.length >= MAX_TRACE_SPANS) {
         t.omitted++;
         return true;
@@ -256,7 +283,7 @@ function traceViews(path: string, chosen: Array<{ id: string; calls: number }>):
       return true;
     }),
   );
-  return chosen.map(({ id }) => {
+  const views = chosen.map((id) => {
     const t = wanted.get(id)!;
     t.spans.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
     const start = t.spans[0]!.start;
@@ -273,4 +300,6 @@ function traceViews(path: string, chosen: Array<{ id: string; calls: number }>):
       omitted_spans: t.omitted,
     };
   });
+  // the picker lists the busiest traces first, then the newest
+  return views.sort((x, y) => y.genai_calls - x.genai_calls || (y.start > x.start ? 1 : y.start < x.start ? -1 : 0));
 }
