@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DIMENSIONS, type CallFilter, type Dimension } from '../report/calls.js';
 import { buildConsistency } from '../report/consistency.js';
 import { renderReportHtml } from '../report/html.js';
+import { buildHtmlDetails } from '../report/html-data.js';
 import { buildReport, formatReportTable } from '../report/report.js';
 import { writeFileSync } from 'node:fs';
 import { inputKind } from './input.js';
@@ -86,7 +87,7 @@ export function runReport(args: string[], io: CliIO): number {
     throw new UsageError((err as Error).message);
   }
   if (values.html !== undefined) {
-    writeFileSync(values.html, renderReportHtml(report, by, buildConsistency(source, filter), source));
+    writeFileSync(values.html, renderReportHtml(report, by, buildConsistency(source, filter), source, buildHtmlDetails(source, filter)));
     io.out(`wrote ${values.html}`);
     return EXIT_OK;
   }
