@@ -104,11 +104,11 @@ export class InferenceServersInstrumentation extends GenAIInstrumentationBase<In
     if (on) {
       observers.undici.subscribe();
       observers.http.subscribe();
-      wrapGlobalFetch();
+      wrapGlobalFetch(this);
     } else {
       observers.undici.unsubscribe();
       observers.http.unsubscribe();
-      unwrapGlobalFetch();
+      unwrapGlobalFetch(this);
     }
     this._listening = on;
   }

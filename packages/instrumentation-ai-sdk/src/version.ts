@@ -1,0 +1,9 @@
+/** This package's name and version, as the OTel instrumentation scope. */
+export const PACKAGE_NAME = '@llm-provenance/instrumentation-ai-sdk';
+export const PACKAGE_VERSION = '0.1.0';
+
+/**
+ * The AI SDK provider packages whose requests are recognised (by the `ai-sdk/<provider>/<version>` part
+ * of the User-Agent they send). Nothing is patched: the providers call global `fetch`, which is observed.
+ */
+export const SUPPORTED_VERSIONS = { '@ai-sdk/openai': '>=2.0.0 <4', '@ai-sdk/openai-compatible': '>=1.0.0 <3' } as const;
