@@ -38,6 +38,7 @@ const WEATHER_SCHEMA = {
 };
 
 const json = (value: unknown): string => JSON.stringify(value);
+const TOOL_DEFINITIONS = json([{ type: 'function', name: 'weather', description: 'The weather in a city', parameters: WEATHER_SCHEMA }]);
 const user = (text: string) => ({ role: 'user', parts: [{ type: 'text', content: text }] });
 const assistant = (parts: unknown[], finishReason: string) => json([{ role: 'assistant', parts, finish_reason: finishReason }]);
 const text = (content: string) => ({ type: 'text', content });
@@ -139,12 +140,11 @@ describe.each([
     expect(result.steps).toHaveLength(2);
     expect(result.text).toBe('Echo: What is the weather in Paris?');
     const spans = modelCallSpans(await settled(total(2, 1)), telemetry, 'ai.generateText', 'ai.generateText.doGenerate', 2);
-    const toolDefinitions = json([{ type: 'function', name: 'weather', description: 'The weather in a city', parameters: WEATHER_SCHEMA }]);
     const expected = [
       {
         ...base('chat', MODEL),
         'openai.api.type': 'chat_completions',
-        'gen_ai.tool.definitions': toolDefinitions,
+        'gen_ai.tool.definitions': TOOL_DEFINITIONS,
         'gen_ai.input.messages': json([user('What is the weather in Paris?')]),
         'gen_ai.response.id': 'chatcmpl-emu-1',
         'gen_ai.response.model': MODEL,
@@ -159,7 +159,7 @@ describe.each([
       {
         ...base('chat', MODEL),
         'openai.api.type': 'chat_completions',
-        'gen_ai.tool.definitions': toolDefinitions,
+        'gen_ai.tool.definitions': TOOL_DEFINITIONS,
         'gen_ai.input.messages': json([
           user('What is the weather in Paris?'),
           { role: 'assistant', parts: [{ type: 'tool_call', id: 'call-emu-1', name: 'weather', arguments: { city: 'Paris' } }] },
@@ -178,5 +178,130 @@ describe.each([
     ];
     expect(spans.map((s) => s.attributes)).toEqual(expected);
     expect(await openaiSdkAttributes(scenarios)).toEqual(spans.map((s) => withoutTiming(s.attributes)));
+  });
+
+  it.each([
+    ['Chat Completions', 'chat'],
+    ['the Responses API', 'responses'],
+  ] as const)('streamText over %s: one span, as the openai SDK gets', async (_api, kind) => {
+    const result = streamText({ model: kind === 'chat' ? provider().chat(MODEL) : provider()(MODEL), prompt: 'hello stream', experimental_telemetry });
+    expect(await result.text).toBe('Echo: hello stream');
+    const [span] = modelCallSpans(await settled(total(1)), telemetry, 'ai.streamText', 'ai.streamText.doStream', 1);
+    expect(span!.attributes).toEqual({
+      ...base('chat', MODEL),
+      'gen_ai.request.stream': true,
+      'openai.api.type': kind === 'chat' ? 'chat_completions' : 'responses',
+      'gen_ai.input.messages': json([user('hello stream')]),
+      'gen_ai.response.id': kind === 'chat' ? 'chatcmpl-emu-1' : 'resp-emu-1',
+      'gen_ai.response.model': MODEL,
+      'gen_ai.response.finish_reasons': [kind === 'chat' ? 'stop' : 'completed'],
+      ...usage(2, 3),
+      ...cost(0.0000021),
+      'gen_ai.output.messages': assistant([text('Echo: hello stream')], 'stop'),
+      'openai.response.service_tier': 'default',
+      ...(kind === 'chat' ? { 'openai.response.system_fingerprint': 'fp_emu' } : {}),
+      'provenance.provider.request_id': 'req_emu_1',
+      ...ttfc,
+    });
+    expect(await openaiSdkAttributes([])).toEqual([withoutTiming(span!.attributes)]);
+  });
+
+  it('generateText with a tool over the Responses API (openai(model), the default): one span per step', async () => {
+    const scenarios: Scenario[] = [{ kind: 'tool_call', name: 'weather', arguments: { city: 'Oslo' } }];
+    emu.enqueue(...scenarios);
+    const result = await generateText({
+      model: provider()(MODEL),
+      prompt: 'Weather in Oslo?',
+      tools: { weather },
+      stopWhen: stepCountIs(3),
+      experimental_telemetry,
+    });
+    expect(result.steps).toHaveLength(2);
+    const spans = modelCallSpans(await settled(total(2, 1)), telemetry, 'ai.generateText', 'ai.generateText.doGenerate', 2);
+    const step = { ...base('chat', MODEL), 'openai.api.type': 'responses', 'gen_ai.tool.definitions': TOOL_DEFINITIONS, 'gen_ai.response.model': MODEL };
+    const toolCall = { type: 'tool_call', id: 'call-emu-1', name: 'weather', arguments: { city: 'Oslo' } };
+    expect(spans.map((s) => s.attributes)).toEqual([
+      {
+        ...step,
+        'gen_ai.input.messages': json([user('Weather in Oslo?')]),
+        'gen_ai.response.id': 'resp-emu-1',
+        'gen_ai.response.finish_reasons': ['completed'],
+        ...usage(3, 2),
+        ...cost(0.00000165),
+        'gen_ai.output.messages': assistant([toolCall], 'tool_call'),
+        'openai.response.service_tier': 'default',
+        'provenance.provider.request_id': 'req_emu_1',
+      },
+      {
+        ...step,
+        'gen_ai.input.messages': json([
+          user('Weather in Oslo?'),
+          { role: 'assistant', parts: [toolCall] },
+          { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call-emu-1', response: 'sunny in Oslo' }] },
+        ]),
+        'gen_ai.response.id': 'resp-emu-2',
+        'gen_ai.response.finish_reasons': ['completed'],
+        ...usage(6, 4),
+        ...cost(0.0000033),
+        'gen_ai.output.messages': assistant([text('Echo: Weather in Oslo?')], 'stop'),
+        'openai.response.service_tier': 'default',
+        'provenance.provider.request_id': 'req_emu_2',
+      },
+    ]);
+    expect(await openaiSdkAttributes(scenarios)).toEqual(spans.map((s) => withoutTiming(s.attributes)));
+  });
+
+  it('embed and embedMany: one embeddings span each, as the openai SDK gets', async () => {
+    const one = await embed({ model: provider().embedding(EMBEDDING_MODEL), value: 'embed me', experimental_telemetry });
+    expect(one.embedding).toHaveLength(1536);
+    const [single] = modelCallSpans(await settled(total(1)), telemetry, 'ai.embed', 'ai.embed.doEmbed', 1);
+    tracing.exporter.reset();
+    const many = await embedMany({ model: provider().embedding(EMBEDDING_MODEL), values: ['one', 'two'], experimental_telemetry });
+    expect(many.embeddings).toHaveLength(2);
+    const [batch] = modelCallSpans(await settled(total(1)), telemetry, 'ai.embedMany', 'ai.embedMany.doEmbed', 1);
+    const spans = [single!, batch!];
+    const embeddings = (n: number, inputs: string[]) => ({
+      ...base('embeddings', EMBEDDING_MODEL),
+      'gen_ai.request.encoding_formats': ['float'],
+      'gen_ai.input.messages': json(inputs.map(user)),
+      'gen_ai.response.model': EMBEDDING_MODEL,
+      'gen_ai.embeddings.dimension.count': 1536,
+      'gen_ai.usage.input_tokens': 2,
+      ...cost(4e-8),
+      'provenance.provider.request_id': `req_emu_${n}`,
+    });
+    expect(spans.map((s) => s.attributes)).toEqual([embeddings(1, ['embed me']), embeddings(2, ['one', 'two'])]);
+    expect(await openaiSdkAttributes([])).toEqual(spans.map((s) => withoutTiming(s.attributes)));
+  });
+
+  it('generateObject and streamObject: one span each, as the openai SDK gets', async () => {
+    const schema = z.object({ city: z.string() });
+    const generated = await generateObject({ model: provider().chat(MODEL), schema, prompt: 'A city, please', experimental_telemetry });
+    expect(typeof generated.object.city).toBe('string');
+    const [whole] = modelCallSpans(await settled(total(1)), telemetry, 'ai.generateObject', 'ai.generateObject.doGenerate', 1);
+    tracing.exporter.reset();
+    const streamed = streamObject({ model: provider().chat(MODEL), schema, prompt: 'Another city', experimental_telemetry });
+    for await (const _part of streamed.partialObjectStream) void _part;
+    expect(typeof (await streamed.object).city).toBe('string');
+    const [parts] = modelCallSpans(await settled(total(1)), telemetry, 'ai.streamObject', 'ai.streamObject.doStream', 1);
+    const spans = [whole!, parts!];
+    const object = (n: number, prompt: string) => ({
+      ...base('chat', MODEL),
+      'openai.api.type': 'chat_completions',
+      'gen_ai.output.type': 'json',
+      'gen_ai.input.messages': json([user(prompt)]),
+      'gen_ai.response.id': `chatcmpl-emu-${n}`,
+      'gen_ai.response.model': MODEL,
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.output.messages': assistant([text(json({ city: `Echo: ${prompt}` }))], 'stop'),
+      'openai.response.service_tier': 'default',
+      'openai.response.system_fingerprint': 'fp_emu',
+      'provenance.provider.request_id': `req_emu_${n}`,
+    });
+    expect(spans.map((s) => s.attributes)).toEqual([
+      { ...object(1, 'A city, please'), ...usage(3, 4), ...cost(0.00000285) },
+      { ...object(2, 'Another city'), 'gen_ai.request.stream': true, ...usage(2, 3), ...cost(0.0000021), ...ttfc },
+    ]);
+    expect(await openaiSdkAttributes([])).toEqual(spans.map((s) => withoutTiming(s.attributes)));
   });
 });
