@@ -8,7 +8,7 @@
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createOpenAI } from '@ai-sdk/openai';
-import { embed, embedMany, generateObject, generateText, stepCountIs, streamObject, streamText, tool } from 'ai';
+import { APICallError, embed, embedMany, generateObject, generateText, stepCountIs, streamObject, streamText, tool } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
@@ -72,8 +72,13 @@ async function openaiSdkAttributes(scenarios: Scenario[]): Promise<Attributes[]>
   const client = new OpenAI({ baseURL: `${emu.url}/v1`, apiKey: API_KEY, maxRetries: 0 });
   for (const { path, body } of sent) {
     const resource = path === '/v1/chat/completions' ? client.chat.completions : path === '/v1/responses' ? client.responses : client.embeddings;
-    const result = await resource.create(body);
-    if (body.stream === true) for await (const _event of result) void _event;
+    try {
+      const result = await resource.create(body);
+      if (body.stream === true) for await (const _event of result) void _event;
+    } catch (error) {
+      // A failed call is compared like any other: its span records the failure.
+      if (!(error instanceof OpenAI.APIError)) throw error;
+    }
   }
   const spans = await waitForSpans(tracing.exporter, sent.length);
   expect(spans.map((s) => s.instrumentationScope.name)).toEqual(sent.map(() => '@llm-provenance/instrumentation-openai'));
@@ -303,5 +308,24 @@ describe.each([
       { ...object(2, 'Another city'), 'gen_ai.request.stream': true, ...usage(2, 3), ...cost(0.0000021), ...ttfc },
     ]);
     expect(await openaiSdkAttributes([])).toEqual(spans.map((s) => withoutTiming(s.attributes)));
+  });
+
+  it("a failed call (HTTP 429, no retries): its span records the failure as the openai SDK's does", async () => {
+    const scenarios: Scenario[] = [{ kind: 'error', status: 429, retryAfter: 1 }];
+    emu.enqueue(...scenarios);
+    const error = await generateText({ model: provider().chat(MODEL), prompt: 'too many', maxRetries: 0, experimental_telemetry }).catch((e: unknown) => e);
+    expect(APICallError.isInstance(error) && error.statusCode).toBe(429);
+    const spans = genAISpans(await settled(telemetry ? 3 : 1));
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(spans[0]!.attributes).toEqual({
+      ...base('chat', MODEL),
+      'openai.api.type': 'chat_completions',
+      'gen_ai.input.messages': json([user('too many')]),
+      'error.type': '429',
+      'http.response.status_code': 429,
+      'provenance.provider.request_id': 'req_emu_1',
+    });
+    expect(await openaiSdkAttributes(scenarios)).toEqual([spans[0]!.attributes]);
   });
 });
