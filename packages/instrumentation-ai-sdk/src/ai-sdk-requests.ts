@@ -1,6 +1,6 @@
 import { GenAiOperationName as Op } from '@llm-provenance/semantic-conventions';
 import type { BodyFormat, RouteMatch, RouteMatcher } from '@llm-provenance/instrumentation-inference-servers';
-import { CHAT_COMPLETIONS, COMPLETIONS, EMBEDDINGS, RESPONSES } from './wire-formats.js';
+import { ANTHROPIC_MESSAGES, CHAT_COMPLETIONS, COMPLETIONS, EMBEDDINGS, RESPONSES } from './wire-formats.js';
 
 /**
  * Every request the AI SDK's providers send has `ai-sdk/<package>/<version>` parts in its User-Agent:
@@ -19,9 +19,13 @@ const OPENAI_WIRE_ROUTES: ReadonlyArray<{ suffix: string; operation: string; for
   { suffix: '/embeddings', operation: Op.EMBEDDINGS, format: EMBEDDINGS },
 ];
 
+/** The Anthropic Messages API route; a request to it carries the `anthropic-version` header. */
+const ANTHROPIC_ROUTE = { suffix: '/messages', operation: Op.CHAT, format: ANTHROPIC_MESSAGES };
+
 /**
- * Recognises the model calls of the AI SDK's OpenAI and OpenAI-compatible providers: a POST whose
- * User-Agent names one of them, to one of the OpenAI wire routes. The base URL is what precedes the route.
+ * Recognises the model calls of the AI SDK's providers: a POST whose User-Agent names the AI SDK, to one
+ * of the OpenAI wire routes, or to Anthropic's `/messages` with an `anthropic-version` header. The base
+ * URL is what precedes the route.
  */
 export const AI_SDK_REQUESTS: RouteMatcher = {
   match(method, origin, path, header): RouteMatch | undefined {
@@ -30,7 +34,8 @@ export const AI_SDK_REQUESTS: RouteMatcher = {
     if (agent === undefined || !AI_SDK_AGENT.test(agent)) return undefined;
     const q = path.search(/[?#]/);
     const pathname = (q === -1 ? path : path.slice(0, q)).replace(/\/+$/, '');
-    for (const route of OPENAI_WIRE_ROUTES) {
+    const routes = header('anthropic-version') !== undefined ? [ANTHROPIC_ROUTE] : OPENAI_WIRE_ROUTES;
+    for (const route of routes) {
       if (!pathname.endsWith(route.suffix)) continue;
       const baseUrl = origin + pathname.slice(0, pathname.length - route.suffix.length);
       return { providerName: '', operationName: route.operation, baseUrl, params: {}, format: route.format };

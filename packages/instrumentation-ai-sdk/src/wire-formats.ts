@@ -5,6 +5,12 @@ import {
   openAiEmbeddingsRequest,
   openAiEmbeddingsResponse,
 } from '@llm-provenance/instrumentation-common';
+import {
+  ChatStreamAccumulator as AnthropicStreamAccumulator,
+  chatRequest as anthropicRequest,
+  chatResponse as anthropicResponse,
+  type MessageCreateBody,
+} from '@llm-provenance/instrumentation-anthropic';
 import type { BodyFormat, MatchedCall } from '@llm-provenance/instrumentation-inference-servers';
 import {
   ChatStreamAccumulator,
@@ -50,4 +56,16 @@ export const COMPLETIONS: BodyFormat = {
 export const EMBEDDINGS: BodyFormat = {
   request: (body, call) => openAiEmbeddingsRequest(body ?? {}, client(call)),
   response: (body) => openAiEmbeddingsResponse(body),
+};
+
+/**
+ * `POST {baseURL}/messages` (https://docs.anthropic.com/en/api/messages), as `@ai-sdk/anthropic` sends it:
+ * mapped by the anthropic instrumentation's mappers (provider `anthropic`), plain and streamed; the
+ * request id is Anthropic's `request-id` header.
+ */
+export const ANTHROPIC_MESSAGES: BodyFormat = {
+  request: (body, call) => anthropicRequest((body ?? {}) as MessageCreateBody, { baseURL: call.baseUrl }),
+  response: (body) => anthropicResponse(body),
+  stream: ({ captureContent }) => new AnthropicStreamAccumulator(captureContent),
+  requestIdHeader: 'request-id',
 };

@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { AnthropicInstrumentation } from '@llm-provenance/instrumentation-anthropic';
 import { OpenAIInstrumentation } from '@llm-provenance/instrumentation-openai';
 import * as support from '@llm-provenance/test-support';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -8,19 +9,26 @@ export const API_KEY = 'sk-ai-sdk-test-0123456789';
 
 /**
  * One global tracer provider (the AI SDK's own telemetry asks the global API for its tracer) with the AI
- * SDK instrumentation and, on the same provider, the openai instrumentation: the reference a call through
- * the AI SDK is compared with. Both enabled before the openai SDK is loaded (`loadOpenAI`).
+ * SDK instrumentation and, on the same provider, the openai and anthropic instrumentations: the reference
+ * a call through the AI SDK is compared with. All enabled before the vendor SDKs are loaded (`loadSdk`).
  */
 export function setupTracing() {
   const tracing = support.setupTracing(new AiSdkInstrumentation(), { global: true });
-  const openaiInstrumentation = new OpenAIInstrumentation();
-  openaiInstrumentation.setTracerProvider(tracing.provider);
-  openaiInstrumentation.enable();
-  return { ...tracing, openaiInstrumentation };
+  for (const reference of [new OpenAIInstrumentation(), new AnthropicInstrumentation()]) {
+    reference.setTracerProvider(tracing.provider);
+    reference.enable();
+  }
+  return tracing;
 }
 
+const PACKAGE_JSON = new URL('../package.json', import.meta.url).pathname;
+
 export function loadOpenAI(): any {
-  return support.loadSdk(new URL('../package.json', import.meta.url).pathname, 'openai', 'OpenAI');
+  return support.loadSdk(PACKAGE_JSON, 'openai', 'OpenAI');
+}
+
+export function loadAnthropic(): any {
+  return support.loadSdk(PACKAGE_JSON, '@anthropic-ai/sdk', 'Anthropic');
 }
 
 /** The spans that are GenAI calls, as the store and `report` count them: those naming an operation or a provider. */
