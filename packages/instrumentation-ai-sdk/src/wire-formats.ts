@@ -9,7 +9,6 @@ import {
   ChatStreamAccumulator as AnthropicStreamAccumulator,
   chatRequest as anthropicRequest,
   chatResponse as anthropicResponse,
-  type MessageCreateBody,
 } from '@llm-provenance/instrumentation-anthropic';
 import type { BodyFormat, MatchedCall } from '@llm-provenance/instrumentation-inference-servers';
 import {
@@ -64,7 +63,7 @@ export const EMBEDDINGS: BodyFormat = {
  * request id is Anthropic's `request-id` header.
  */
 export const ANTHROPIC_MESSAGES: BodyFormat = {
-  request: (body, call) => anthropicRequest((body ?? {}) as MessageCreateBody, { baseURL: call.baseUrl }),
+  request: (body, call) => anthropicRequest(body ?? {}, { baseURL: call.baseUrl }),
   response: (body) => anthropicResponse(body),
   stream: ({ captureContent }) => new AnthropicStreamAccumulator(captureContent),
   requestIdHeader: 'request-id',
