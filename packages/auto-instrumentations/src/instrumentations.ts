@@ -17,6 +17,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   backend('ollama', '@llm-provenance/instrumentation-ollama', 'OllamaInstrumentation'),
   backend('huggingface', '@llm-provenance/instrumentation-huggingface', 'HuggingFaceInstrumentation'),
   backend('inference-servers', '@llm-provenance/instrumentation-inference-servers', 'InferenceServersInstrumentation'),
+  backend('ai-sdk', '@llm-provenance/instrumentation-ai-sdk', 'AiSdkInstrumentation'),
   backend('aws-s3', '@llm-provenance/instrumentation-aws-s3', 'AwsS3Instrumentation'),
   backend('mcp', '@llm-provenance/instrumentation-mcp', 'McpInstrumentation'),
   backend('bullmq', '@llm-provenance/instrumentation-bullmq', 'BullMQInstrumentation'),

@@ -77,7 +77,7 @@ export class Exchange {
       this.statusCode = head.statusCode;
       const usageHeaders = this.match.format.usageHeaders;
       if (usageHeaders) this.headerUsage = { inputTokens: countHeader(head, usageHeaders.input), outputTokens: countHeader(head, usageHeaders.output) };
-      this.span.setRequestId(head.header('x-request-id'));
+      this.span.setRequestId(head.header(this.match.format.requestIdHeader ?? 'x-request-id'));
       const encoding = head.header('content-encoding');
       const encoded = encoding !== undefined && encoding !== '' && encoding.toLowerCase() !== 'identity';
       if (head.statusCode >= 400) this.mode = encoded ? 'ignore' : 'error';

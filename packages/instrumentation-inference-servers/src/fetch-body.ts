@@ -39,8 +39,12 @@ const WRAPPED = Symbol.for('llm-provenance.inference-servers.fetch');
 
 type Fetch = typeof globalThis.fetch & { [WRAPPED]?: typeof globalThis.fetch };
 
-/** Wraps `globalThis.fetch` (once); `unwrapGlobalFetch` restores it if nobody replaced it since. */
-export function wrapGlobalFetch(): void {
+/** Who asked for the wrapper: it stays while any of them does (this instrumentation, the AI SDK one). */
+const owners = new Set<object>();
+
+/** Wraps `globalThis.fetch` (once) for `owner`; `unwrapGlobalFetch` restores it when its last owner lets go, if nobody replaced it since. */
+export function wrapGlobalFetch(owner: object): void {
+  owners.add(owner);
   const original = globalThis.fetch as Fetch | undefined;
   if (typeof original !== 'function' || original[WRAPPED]) return;
   const wrapped = function fetch(this: unknown, ...args: Parameters<typeof globalThis.fetch>) {
@@ -50,7 +54,9 @@ export function wrapGlobalFetch(): void {
   globalThis.fetch = wrapped;
 }
 
-export function unwrapGlobalFetch(): void {
+export function unwrapGlobalFetch(owner: object): void {
+  owners.delete(owner);
+  if (owners.size > 0) return;
   const current = globalThis.fetch as Fetch | undefined;
   if (typeof current === 'function' && current[WRAPPED]) globalThis.fetch = current[WRAPPED];
 }

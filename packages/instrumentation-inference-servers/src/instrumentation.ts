@@ -107,12 +107,12 @@ export class InferenceServersInstrumentation extends GenAIInstrumentationBase<In
       observers.undici.subscribe();
       observers.http.subscribe();
       addRequestBodyReader(this.requestBodyReader);
-      wrapGlobalFetch();
+      wrapGlobalFetch(this);
     } else {
       observers.undici.unsubscribe();
       observers.http.unsubscribe();
       removeRequestBodyReader(this.requestBodyReader);
-      unwrapGlobalFetch();
+      unwrapGlobalFetch(this);
     }
     this._listening = on;
   }

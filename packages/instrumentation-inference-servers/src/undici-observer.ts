@@ -7,6 +7,7 @@ import { DeferredExchange, type ExchangeEvents } from './deferred-exchange.js';
 import { readInMemoryBody, type ReadBody } from './request-body.js';
 import { ClonedRequestBody } from './request-clone.js';
 import { RequestSecrets } from './request-secrets.js';
+import type { RouteMatch } from './route-table.js';
 
 /**
  * Observes every request undici makes, whichever undici it is (Node's bundled one behind global
@@ -24,7 +25,7 @@ const HEADERS = 'undici:request:headers';
 const TRAILERS = 'undici:request:trailers';
 const ERROR = 'undici:request:error';
 
-interface UndiciRequest {
+export interface UndiciRequest {
   method?: string;
   origin?: string | URL;
   path?: string;
@@ -33,40 +34,68 @@ interface UndiciRequest {
   onData?: (chunk: Buffer) => unknown;
 }
 
-export class UndiciObserver {
-  private readonly exchanges = new WeakMap<object, ExchangeEvents>();
+/** Decides whether a request is a model call, and which: the inference-servers route table, or another instrumentation's. */
+export interface RouteMatcher {
+  /**
+   * The model call `method origin path` is, or undefined. `header` reads a request header (lower-case
+   * name), for a matcher that recognises a client by what it sends.
+   */
+  match(method: string, origin: string, path: string, header?: (name: string) => string | undefined): RouteMatch | undefined;
+}
 
-  constructor(private readonly host: ObserverHost) {}
+/**
+ * Every subscribed observer, highest priority first. The channels are subscribed once for all of them,
+ * and a request is observed by the first observer whose routes match it: one request, one span, however
+ * many instrumentations observe undici (the AI SDK instrumentation's matcher goes before the route table).
+ */
+const observers: UndiciObserver[] = [];
+/** The exchange of each observed request, whichever observer created it. */
+const exchanges = new WeakMap<object, ExchangeEvents>();
+
+export class UndiciObserver {
+  /**
+   * @param priority observers with a higher priority see a request first (default 0).
+   */
+  constructor(
+    private readonly host: ObserverHost,
+    readonly priority = 0,
+  ) {}
 
   subscribe(): void {
-    diagnosticsChannel.subscribe(CREATE, this.onCreate);
-    diagnosticsChannel.subscribe(HEADERS, this.onHeaders);
-    diagnosticsChannel.subscribe(TRAILERS, this.onTrailers);
-    diagnosticsChannel.subscribe(ERROR, this.onError);
+    if (observers.includes(this)) return;
+    observers.push(this);
+    observers.sort((a, b) => b.priority - a.priority);
+    if (observers.length > 1) return;
+    diagnosticsChannel.subscribe(CREATE, onCreate);
+    diagnosticsChannel.subscribe(HEADERS, onHeaders);
+    diagnosticsChannel.subscribe(TRAILERS, onTrailers);
+    diagnosticsChannel.subscribe(ERROR, onError);
   }
 
   unsubscribe(): void {
-    diagnosticsChannel.unsubscribe(CREATE, this.onCreate);
-    diagnosticsChannel.unsubscribe(HEADERS, this.onHeaders);
-    diagnosticsChannel.unsubscribe(TRAILERS, this.onTrailers);
-    diagnosticsChannel.unsubscribe(ERROR, this.onError);
+    const at = observers.indexOf(this);
+    if (at === -1) return;
+    observers.splice(at, 1);
+    if (observers.length > 0) return;
+    diagnosticsChannel.unsubscribe(CREATE, onCreate);
+    diagnosticsChannel.unsubscribe(HEADERS, onHeaders);
+    diagnosticsChannel.unsubscribe(TRAILERS, onTrailers);
+    diagnosticsChannel.unsubscribe(ERROR, onError);
   }
 
-  private readonly onCreate = (message: unknown): void => {
-    const request = (message as { request?: UndiciRequest } | null)?.request;
-    if (!request || typeof request.path !== 'string') return;
-    const origin = originOf(request.origin);
-    if (origin === undefined) return;
-    const match = this.host.routes.match(String(request.method ?? 'GET').toUpperCase(), origin, request.path);
-    if (!match) return;
+  /** Starts an exchange for `request` if it is one of this observer's model calls; whether it did. */
+  observe(request: UndiciRequest, origin: string, method: string, header: (name: string) => string | undefined): boolean {
+    const match = this.host.routes.match(method, origin, request.path!, header);
+    if (!match) return false;
     const parent = context.active();
-    if (isInGenAICall(parent)) return;
+    // Inside a GenAI span (an SDK instrumentation traces this call): nobody observes it.
+    if (isInGenAICall(parent)) return true;
     const target = this.host.target();
-    if (!target) return;
+    if (!target) return false;
     try {
       const secrets = new RequestSecrets();
       forEachHeader(request.headers, (name, value) => secrets.header(name, value));
-      secrets.query(request.path);
+      secrets.query(request.path!);
       const own = readInMemoryBody(request.body, target.maxBodyBytes);
       const noted = own.value !== undefined || own.truncated ? own : this.host.fetchBody();
       const start = (body: ReadBody) => new Exchange(target, match, body.value, body.truncated, secrets, parent);
@@ -75,7 +104,7 @@ export class UndiciObserver {
         // A `fetch(request)` body: read from the request's clone, usually done by now.
         exchange = noted.result ? start(noted.result) : new DeferredExchange(start, target.maxBodyBytes, noted.read);
       } else exchange = start(noted === own ? own : readInMemoryBody(noted, target.maxBodyBytes));
-      this.exchanges.set(request, exchange);
+      exchanges.set(request, exchange);
       const onData = request.onData;
       if (typeof onData === 'function') {
         request.onData = function observedOnData(this: unknown, chunk: Buffer) {
@@ -86,39 +115,50 @@ export class UndiciObserver {
     } catch (err) {
       target.errors.report('undici request', err);
     }
-  };
+    return true;
+  }
+}
 
-  private readonly onHeaders = (message: unknown): void => {
-    const { request, response } = message as { request: object; response?: { statusCode?: number; headers?: Array<Buffer | string> } };
-    const exchange = this.exchanges.get(request);
-    if (!exchange) return;
-    const headers = response?.headers ?? [];
-    exchange.onHeaders({
-      statusCode: typeof response?.statusCode === 'number' ? response.statusCode : 0,
-      header(name) {
-        for (let i = 0; i + 1 < headers.length; i += 2) {
-          if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
-        }
-        return undefined;
-      },
-    });
-  };
+function onCreate(message: unknown): void {
+  const request = (message as { request?: UndiciRequest } | null)?.request;
+  if (!request || typeof request.path !== 'string') return;
+  const origin = originOf(request.origin);
+  if (origin === undefined) return;
+  const method = String(request.method ?? 'GET').toUpperCase();
+  const header = (name: string): string | undefined => headerOf(request.headers, name);
+  for (const observer of observers) if (observer.observe(request, origin, method, header)) return;
+}
 
-  private readonly onTrailers = (message: unknown): void => {
-    const request = (message as { request: object }).request;
-    const exchange = this.exchanges.get(request);
-    if (!exchange) return;
-    this.exchanges.delete(request);
-    exchange.onComplete();
-  };
+function onHeaders(message: unknown): void {
+  const { request, response } = message as { request: object; response?: { statusCode?: number; headers?: Array<Buffer | string> } };
+  const exchange = exchanges.get(request);
+  if (!exchange) return;
+  const headers = response?.headers ?? [];
+  exchange.onHeaders({
+    statusCode: typeof response?.statusCode === 'number' ? response.statusCode : 0,
+    header(name) {
+      for (let i = 0; i + 1 < headers.length; i += 2) {
+        if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+      }
+      return undefined;
+    },
+  });
+}
 
-  private readonly onError = (message: unknown): void => {
-    const { request, error } = message as { request: object; error: unknown };
-    const exchange = this.exchanges.get(request);
-    if (!exchange) return;
-    this.exchanges.delete(request);
-    exchange.onError(error);
-  };
+function onTrailers(message: unknown): void {
+  const request = (message as { request: object }).request;
+  const exchange = exchanges.get(request);
+  if (!exchange) return;
+  exchanges.delete(request);
+  exchange.onComplete();
+}
+
+function onError(message: unknown): void {
+  const { request, error } = message as { request: object; error: unknown };
+  const exchange = exchanges.get(request);
+  if (!exchange) return;
+  exchanges.delete(request);
+  exchange.onError(error);
 }
 
 /** `scheme://host[:port]` of undici's `request.origin` (a string or URL), as `URL.origin` writes it. */
@@ -149,4 +189,13 @@ function forEachHeader(headers: string[] | string | undefined, fn: (name: string
       if (colon > 0) fn(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
     }
   }
+}
+
+/** The value of one request header (name in lower case), or undefined. */
+function headerOf(headers: string[] | string | undefined, name: string): string | undefined {
+  let found: string | undefined;
+  forEachHeader(headers, (n, v) => {
+    if (found === undefined && n.toLowerCase() === name) found = v;
+  });
+  return found;
 }

@@ -29,6 +29,8 @@ export interface BodyFormat {
   stream?(options: { captureContent: boolean }, call: MatchedCall): StreamAccumulator;
   /** Response headers carrying token counts, used when the body gives none (TGI `x-prompt-tokens` ...). */
   usageHeaders?: { input?: string; output?: string };
+  /** The response header carrying the provider's request id; default `x-request-id`. */
+  requestIdHeader?: string;
 }
 
 /**
