@@ -257,6 +257,16 @@ describe.skipIf(!HAVE_CHROMIUM)(`report --html in headless Chromium${HAVE_CHROMI
     await page.selectOption('#trace-picker', agent.traceId);
   });
 
+  it("shows a listed call's trace in the waterfall from its Show trace button", async () => {
+    const row = page.locator('#costliest-table tbody tr').first();
+    const record = await row.locator('.record-cid code').textContent();
+    const span = run.spans.find((s) => attr(s, 'provenance.record.cid') === record)!;
+    await row.locator('button[data-trace]').click();
+    expect(await page.locator('#trace-picker').inputValue()).toBe(span.traceId);
+    expect(await page.evaluate(() => document.activeElement!.id)).toBe('trace-picker');
+    expect(await page.$$eval('#waterfall-spans > li', (items) => items.map((li) => li.dataset.spanId))).toContain(span.spanId);
+  });
+
   it('copies a record CID to the clipboard with its copy button', async () => {
     const button = page.locator('#slowest-table button[data-copy]').first();
     const cid = await button.getAttribute('data-copy');
