@@ -78,6 +78,17 @@ describe('the app behind the page', () => {
   });
 });
 
+describe('report --html FILE', () => {
+  it('names the file it cannot write, exit 2, and writes nothing else', async () => {
+    const file = path.join(out, 'no-such-folder', 'report.html');
+    const r = await cli('report', store, '--html', file);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/^llm-provenance report: --html: cannot write \S+report\.html: ENOENT: no such file or directory/);
+    expect(r.out).toContain(file);
+    expect(existsSync(path.dirname(file))).toBe(false);
+  });
+});
+
 describe.skipIf(!HAVE_CHROMIUM)(`report --html in headless Chromium${HAVE_CHROMIUM ? '' : ` (skipped: no ${CHROMIUM}; apt-get install chromium)`}`, () => {
   let browser: Browser;
   let context: BrowserContext;
