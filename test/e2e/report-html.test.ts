@@ -78,6 +78,17 @@ describe('the app behind the page', () => {
   });
 });
 
+describe('report --html FILE', () => {
+  it('names the file it cannot write, exit 2, and writes nothing else', async () => {
+    const file = path.join(out, 'no-such-folder', 'report.html');
+    const r = await cli('report', store, '--html', file);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/^llm-provenance report: --html: cannot write \S+report\.html: ENOENT: no such file or directory/);
+    expect(r.out).toContain(file);
+    expect(existsSync(path.dirname(file))).toBe(false);
+  });
+});
+
 describe.skipIf(!HAVE_CHROMIUM)(`report --html in headless Chromium${HAVE_CHROMIUM ? '' : ` (skipped: no ${CHROMIUM}; apt-get install chromium)`}`, () => {
   let browser: Browser;
   let context: BrowserContext;
@@ -255,6 +266,16 @@ describe.skipIf(!HAVE_CHROMIUM)(`report --html in headless Chromium${HAVE_CHROMI
       run.spans.filter((s) => s.traceId === other.traceId).map((s) => s.spanId),
     );
     await page.selectOption('#trace-picker', agent.traceId);
+  });
+
+  it("shows a listed call's trace in the waterfall from its Show trace button", async () => {
+    const row = page.locator('#costliest-table tbody tr').first();
+    const record = await row.locator('.record-cid code').textContent();
+    const span = run.spans.find((s) => attr(s, 'provenance.record.cid') === record)!;
+    await row.locator('button[data-trace]').click();
+    expect(await page.locator('#trace-picker').inputValue()).toBe(span.traceId);
+    expect(await page.evaluate(() => document.activeElement!.id)).toBe('trace-picker');
+    expect(await page.$$eval('#waterfall-spans > li', (items) => items.map((li) => li.dataset.spanId))).toContain(span.spanId);
   });
 
   it('copies a record CID to the clipboard with its copy button', async () => {

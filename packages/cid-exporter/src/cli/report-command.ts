@@ -9,13 +9,14 @@ import { writeFileSync } from 'node:fs';
 import { inputKind } from './input.js';
 import { defaultStore, EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
 
-export const REPORT_USAGE = `llm-provenance report [STORE_DIR | EXPORT.car] [--by DIMS] [filters] [--json]
+export const REPORT_USAGE = `llm-provenance report [STORE_DIR | EXPORT.car] [--by DIMS] [filters] [--json | --html FILE]
   Calls, errors, input/output/cached/reasoning tokens, cost per currency, latency p50/p95/p99 and time
   to first token of the GenAI calls, one row per group, then the totals.
   --by DIMS   comma-separated, any of ${DIMENSIONS.join(',')} (default provider,model)
   Filters: --since ISO (inclusive) --until ISO (exclusive) --provider P --model M --user U --task T
   --json      print {"groups":[...],"totals":{...}}: each group's --by dimensions, then its figures
-  --html FILE write the report and the consistency groups as one self-contained HTML page`;
+  --html FILE write the report as one self-contained HTML page: the groups, the calls over time, the
+              slowest and most expensive calls, a trace waterfall and the consistency groups`;
 
 /** The shared filter options of report and consistency. */
 export const FILTER_OPTIONS = {
@@ -87,7 +88,12 @@ export function runReport(args: string[], io: CliIO): number {
     throw new UsageError((err as Error).message);
   }
   if (values.html !== undefined) {
-    writeFileSync(values.html, renderReportHtml(report, by, buildConsistency(source, filter), source, buildHtmlDetails(source, filter)));
+    const page = renderReportHtml(report, by, buildConsistency(source, filter), source, buildHtmlDetails(source, filter));
+    try {
+      writeFileSync(values.html, page);
+    } catch (err) {
+      throw new UsageError(`--html: cannot write ${values.html}: ${(err as Error).message}`);
+    }
     io.out(`wrote ${values.html}`);
     return EXIT_OK;
   }

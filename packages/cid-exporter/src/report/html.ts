@@ -85,7 +85,7 @@ function callCids(row: CallRow): string {
   const more = payloads.length
     ? `<details><summary>payload CIDs</summary><ul class="cids">${payloads.map(([k, label, v]) => `<li><span class="k">${k}</span>${cid(label, v)}</li>`).join('')}</ul></details>`
     : '';
-  return `<div class="record-cid">${cid('record CID', row.record_cid)} <button type="button" data-trace="${escapeHtml(row.trace_id)}" data-needs-script hidden>Show trace</button></div>${more}`;
+  return `<div class="record-cid">${cid('record CID', row.record_cid)} <button type="button" data-trace="${escapeHtml(row.trace_id)}" aria-label="Show the trace of ${escapeHtml(row.record_cid)} in the waterfall" data-needs-script hidden>Show trace</button></div>${more}`;
 }
 
 function groupsSection(report: Report, by: Dimension[]): string {
