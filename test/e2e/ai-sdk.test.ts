@@ -82,3 +82,21 @@ describe.each([
     expect(allStoreBytes(run.storeDir!).includes(PLANTED_API_KEY)).toBe(false);
   });
 });
+
+describe('an AI SDK app under the register, inside withAttribution', () => {
+  it('sends no trace context or baggage with the model call, and both with a plain request', async () => {
+    const run = await runApp({ module: 'esm', app: 'fixtures/ai-sdk-attributed.mjs' });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ text: 'Echo: hello', models: 200 });
+    const seen = run.emulatorRequests.map((r) => ({
+      path: r.path,
+      baggage: r.headers.baggage ?? null,
+      traceparent: typeof r.headers.traceparent === 'string',
+    }));
+    expect(seen).toEqual([
+      { path: '/v1/chat/completions', baggage: null, traceparent: false },
+      { path: '/v1/models', baggage: 'enduser.id=alice,provenance.task.id=task-7', traceparent: true },
+    ]);
+  });
+});

@@ -85,20 +85,25 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
 });
 
 describe('a model call by its route alone', () => {
-  it('gets no propagation headers from fetch or http.request, while the same server on another route gets both', async () => {
-    const run = await runApp({ module: 'cjs', app: 'fixtures/attribution-model-routes.cjs', store: false, timeoutMs: 60_000 });
-    expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    const received = JSON.parse(run.stdout) as Record<string, { baggage: string | null; traceparent: string | null }>;
-    const none = { baggage: null, traceparent: null };
-    expect(Object.keys(received).sort()).toEqual(['fetch /generate', 'fetch /work', 'http /generate', 'http /work']);
-    expect(received['fetch /generate']).toEqual(none);
-    expect(received['http /generate']).toEqual(none);
-    for (const key of ['fetch /work', 'http /work']) {
-      expect(received[key]!.baggage).toBe('enduser.id=alice,provenance.task.id=task-7');
-      expect(received[key]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-    }
-  });
+  // Under --import the register's ES module build asks whether a request is a model call, while the
+  // instrumentations (loaded with require) are what know the routes: both builds must share the answer.
+  it.each(['cjs', 'esm'] as const)(
+    'gets no propagation headers from fetch or http.request, while the same server on another route gets both (%s register)',
+    async (module) => {
+      const run = await runApp({ module, app: 'fixtures/attribution-model-routes.cjs', store: false, timeoutMs: 60_000 });
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      const received = JSON.parse(run.stdout) as Record<string, { baggage: string | null; traceparent: string | null }>;
+      const none = { baggage: null, traceparent: null };
+      expect(Object.keys(received).sort()).toEqual(['fetch /generate', 'fetch /work', 'http /generate', 'http /work']);
+      expect(received['fetch /generate']).toEqual(none);
+      expect(received['http /generate']).toEqual(none);
+      for (const key of ['fetch /work', 'http /work']) {
+        expect(received[key]!.baggage).toBe('enduser.id=alice,provenance.task.id=task-7');
+        expect(received[key]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      }
+    },
+  );
 
   it('is off with OTEL_PROPAGATORS=none: no route gets a propagation header', async () => {
     const run = await runApp({

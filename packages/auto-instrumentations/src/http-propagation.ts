@@ -11,13 +11,13 @@ import https from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
 import { context, diag, type Context } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { continueFromHeaders, propagationHeaders } from '@llm-provenance/instrumentation-common';
+import { continueFromHeaders, propagationHeaders, type RequestHeaderReader } from '@llm-provenance/instrumentation-common';
 
 const INSTALLED = Symbol.for('@llm-provenance/auto-instrumentations.http-propagation');
 
-function headersFor(ctx: Context, url: string | undefined, method: string | undefined): Record<string, string> {
+function headersFor(ctx: Context, url: string | undefined, method: string | undefined, header: RequestHeaderReader): Record<string, string> {
   if (isTracingSuppressed(ctx)) return {};
-  return propagationHeaders(ctx, url, method);
+  return propagationHeaders(ctx, url, method, header);
 }
 
 /** The shape of the request object undici publishes on `undici:request:create` (undici's DiagnosticsChannel docs). */
@@ -29,13 +29,19 @@ interface UndiciRequest {
   addHeader(name: string, value: string): unknown;
 }
 
-function undiciHasHeader(request: UndiciRequest, name: string): boolean {
+/** The value of header `name` (lower case) of an undici request: a flat `[name, value, ...]` array, or `name: value\r\n` lines. */
+function undiciHeader(request: UndiciRequest, name: string): string | undefined {
   const { headers } = request;
   if (Array.isArray(headers)) {
-    for (let i = 0; i < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) return true;
-    return false;
+    for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+    return undefined;
   }
-  return typeof headers === 'string' && headers.toLowerCase().includes(`${name}:`);
+  if (typeof headers !== 'string') return undefined;
+  for (const line of headers.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) return line.slice(colon + 1).trim();
+  }
+  return undefined;
 }
 
 function onUndiciRequest(message: unknown): void {
@@ -43,8 +49,9 @@ function onUndiciRequest(message: unknown): void {
     const request = (message as { request?: UndiciRequest }).request;
     if (!request || typeof request.addHeader !== 'function') return;
     const url = request.origin !== undefined ? `${String(request.origin)}${request.path ?? ''}` : undefined;
-    for (const [name, value] of Object.entries(headersFor(context.active(), url, request.method))) {
-      if (!undiciHasHeader(request, name)) request.addHeader(name, value);
+    const header = (name: string) => undiciHeader(request, name);
+    for (const [name, value] of Object.entries(headersFor(context.active(), url, request.method, header))) {
+      if (header(name) === undefined) request.addHeader(name, value);
     }
   } catch (error) {
     diag.debug('@llm-provenance/auto-instrumentations: undici propagation skipped', error);
@@ -58,7 +65,11 @@ function addToClientRequest(request: http.ClientRequest): void {
     const hostHeader = request.getHeader('host');
     const authority = typeof hostHeader === 'string' ? hostHeader : request.host;
     const url = `${request.protocol}//${authority}${request.path}`;
-    for (const [name, value] of Object.entries(headersFor(context.active(), url, request.method))) {
+    const header = (name: string): string | undefined => {
+      const value = request.getHeader(name);
+      return value === undefined ? undefined : Array.isArray(value) ? value.join(', ') : String(value);
+    };
+    for (const [name, value] of Object.entries(headersFor(context.active(), url, request.method, header))) {
       if (!request.hasHeader(name)) request.setHeader(name, value);
     }
   } catch (error) {

@@ -1,4 +1,4 @@
-import { GenAIInstrumentationBase, type GenAIBackend, type GenAIInstrumentationConfig } from '@llm-provenance/instrumentation-common';
+import { GenAIInstrumentationBase, setModelCallMatcher, type GenAIBackend, type GenAIInstrumentationConfig } from '@llm-provenance/instrumentation-common';
 import {
   currentFetchBody,
   DEFAULT_MAX_BODY_BYTES,
@@ -39,6 +39,9 @@ export class AiSdkInstrumentation extends GenAIInstrumentationBase<AiSdkInstrume
   override enable(): void {
     super.enable();
     this.listen(true);
+    // Whether enabled or not: attribution must not travel with an AI SDK provider's request, whatever its
+    // base URL (the host alone does not tell a model server pointed at by a custom baseURL).
+    setModelCallMatcher(this, isAiSdkModelCall);
   }
 
   override disable(): void {
@@ -82,6 +85,10 @@ export class AiSdkInstrumentation extends GenAIInstrumentationBase<AiSdkInstrume
       return undefined;
     }
   }
+}
+
+function isAiSdkModelCall(method: string, origin: string, path: string, header?: (name: string) => string | undefined): boolean {
+  return AI_SDK_REQUESTS.match(method, origin, path, header) !== undefined;
 }
 
 /** The bound of one observed body: the inference-servers instrumentation's (env `LLM_PROVENANCE_INFERENCE_MAX_BODY_BYTES`, else 4 MiB). */

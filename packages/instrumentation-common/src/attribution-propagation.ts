@@ -4,7 +4,7 @@ import { PROVENANCE_BAGGAGE_KEYS } from '@llm-provenance/semantic-conventions';
 import { ATTRIBUTE_TO_FIELD, ATTRIBUTION_VALUE_MAX_LENGTH, readAttribution, setRemoteAttribution, type Attribution } from './attribution.js';
 import { configuredProviderFromUrl } from './configured-providers.js';
 import { isInGenAICall } from './genai-span.js';
-import { isModelCallRoute } from './model-call-routes.js';
+import { isModelCallRoute, type RequestHeaderReader } from './model-call-routes.js';
 import { providerFromUrl } from './provider-hosts.js';
 
 /**
@@ -86,11 +86,13 @@ export function continueFromHeaders(ctx: Context, headers: HeaderRecord): Contex
  * model call (inside a GenAI call, to a known provider host, to an inference server configured for the
  * inference-servers instrumentation, or on a route an HTTP-level instrumentation recognises as a model
  * call, see model-call-routes.ts), so no user id reaches an LLM provider or model server. `method` is the
- * request's (`POST` when not known).
+ * request's (`POST` when not known); `header` reads its headers, where the caller has them (a model call
+ * can be recognised by its client's User-Agent, whatever the host).
  */
-export function mayPropagateTo(ctx: Context, url: string | URL | undefined, method = 'POST'): boolean {
+export function mayPropagateTo(ctx: Context, url: string | URL | undefined, method = 'POST', header?: RequestHeaderReader): boolean {
   if (isInGenAICall(ctx)) return false;
-  if (url !== undefined && (providerFromUrl(url) !== undefined || configuredProviderFromUrl(url) !== undefined || isModelCallRoute(method, url))) return false;
+  if (url !== undefined && (providerFromUrl(url) !== undefined || configuredProviderFromUrl(url) !== undefined || isModelCallRoute(method, url, header)))
+    return false;
   return true;
 }
 
@@ -99,9 +101,9 @@ export function mayPropagateTo(ctx: Context, url: string | URL | undefined, meth
  * active span, and a `baggage` header with the attribution's documented keys only, both written by
  * OpenTelemetry's standard W3C propagators. Empty for model calls (see `mayPropagateTo`).
  */
-export function propagationHeaders(ctx: Context = context.active(), url?: string | URL, method?: string): Record<string, string> {
+export function propagationHeaders(ctx: Context = context.active(), url?: string | URL, method?: string, header?: RequestHeaderReader): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (!mayPropagateTo(ctx, url, method)) return headers;
+  if (!mayPropagateTo(ctx, url, method, header)) return headers;
   const setter = { set: (carrier: Record<string, string>, key: string, value: string) => void (carrier[key] = value) };
   traceContextPropagator.inject(ctx, headers, setter);
   const attributes = readAttribution(ctx);

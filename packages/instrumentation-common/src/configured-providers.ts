@@ -14,12 +14,26 @@ interface Entry {
   providerName: string;
 }
 
-/** Each owner's list (an instrumentation and its configuration), merged into `byOrigin`. */
-const owners = new Map<object, readonly ConfiguredProviderUrl[]>();
-let byOrigin = new Map<string, Entry[]>();
-let version = 0;
-/** Answers per base URL for the current configuration (null: none configured). */
-let answers = new BoundedCache<string, string | null>(64);
+interface ConfiguredProvidersState {
+  /** Each owner's list (an instrumentation and its configuration), merged into `byOrigin`. */
+  owners: Map<object, readonly ConfiguredProviderUrl[]>;
+  byOrigin: Map<string, Entry[]>;
+  version: number;
+  /** Answers per base URL for the current configuration (null: none configured). */
+  answers: BoundedCache<string, string | null>;
+}
+
+/**
+ * One state per process, not per copy of this module: under `--import` the register's ES module build
+ * asks (attribution propagation) while the instrumentations, loaded with `require`, tell (the CommonJS
+ * build), so a module-level map would leave the asker blind.
+ */
+const state = ((globalThis as Record<symbol, unknown>)[Symbol.for('@llm-provenance/instrumentation-common.configured-providers')] ??= {
+  owners: new Map(),
+  byOrigin: new Map(),
+  version: 0,
+  answers: new BoundedCache(64),
+} satisfies ConfiguredProvidersState) as ConfiguredProvidersState;
 
 /**
  * Records which provider serves the base URLs `owner` was configured with (the inference-servers
@@ -29,10 +43,10 @@ let answers = new BoundedCache<string, string | null>(64);
  * removes it. Malformed URLs are skipped (their owner reports them).
  */
 export function setConfiguredProviders(owner: object, servers: readonly ConfiguredProviderUrl[]): void {
-  if (servers.length === 0) owners.delete(owner);
-  else owners.set(owner, [...servers]);
+  if (servers.length === 0) state.owners.delete(owner);
+  else state.owners.set(owner, [...servers]);
   const merged = new Map<string, Entry[]>();
-  for (const list of owners.values()) {
+  for (const list of state.owners.values()) {
     for (const server of list) {
       let url: URL;
       try {
@@ -47,9 +61,9 @@ export function setConfiguredProviders(owner: object, servers: readonly Configur
       merged.set(url.origin, entries);
     }
   }
-  byOrigin = merged;
-  answers = new BoundedCache(64);
-  version++;
+  state.byOrigin = merged;
+  state.answers = new BoundedCache(64);
+  state.version++;
 }
 
 /**
@@ -57,7 +71,7 @@ export function setConfiguredProviders(owner: object, servers: readonly Configur
  * answers compares it to know when to ask again.
  */
 export function configuredProvidersVersion(): number {
-  return version;
+  return state.version;
 }
 
 /**
@@ -65,10 +79,10 @@ export function configuredProvidersVersion(): number {
  * prefix), or undefined. Costs one comparison when nothing is configured, one cache lookup otherwise.
  */
 export function configuredProviderFromUrl(baseUrl: string | URL | null | undefined): string | undefined {
-  if (byOrigin.size === 0 || !baseUrl) return undefined;
+  if (state.byOrigin.size === 0 || !baseUrl) return undefined;
   const key = typeof baseUrl === 'string' ? baseUrl : String(baseUrl);
-  let answer = answers.get(key);
-  if (answer === undefined) answer = answers.set(key, lookup(key));
+  let answer = state.answers.get(key);
+  if (answer === undefined) answer = state.answers.set(key, lookup(key));
   return answer ?? undefined;
 }
 
@@ -80,7 +94,7 @@ function lookup(text: string): string | null {
     return null;
   }
   const path = url.pathname.replace(/\/+$/, '');
-  for (const entry of byOrigin.get(url.origin) ?? []) {
+  for (const entry of state.byOrigin.get(url.origin) ?? []) {
     if (entry.basePath === '' || path === entry.basePath || path.startsWith(`${entry.basePath}/`)) return entry.providerName;
   }
   return null;

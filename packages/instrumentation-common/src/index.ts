@@ -63,7 +63,7 @@ export {
 } from '@llm-provenance/semantic-conventions';
 export { definedAttributes, toAttributeValue, toStringArray, genAIRequestAttributes, serverAttributesFromUrl, type GenAIRequestParams } from './attributes.js';
 export { providerFromUrl } from './provider-hosts.js';
-export { setModelCallMatcher, isModelCallRoute, type ModelCallMatcher } from './model-call-routes.js';
+export { setModelCallMatcher, isModelCallRoute, type ModelCallMatcher, type RequestHeaderReader } from './model-call-routes.js';
 export { setConfiguredProviders, configuredProviderFromUrl, configuredProvidersVersion, type ConfiguredProviderUrl } from './configured-providers.js';
 export {
   errorTypeOf,
