@@ -18,7 +18,7 @@ import {
   ATTR_SERVICE_NAME,
 } from '@llm-provenance/semantic-conventions';
 import { openSource, type ProvenanceSource } from '../read/source.js';
-import { forEachRecord, ResourceReader } from '../query/read-records.js';
+import { forEachMergedRecord, ResourceReader } from '../query/read-records.js';
 import { nanosToIso, toUnixNanos } from '../query/query.js';
 import type { SpanRecord } from '../record.js';
 
@@ -28,6 +28,8 @@ export type Dimension = (typeof DIMENSIONS)[number];
 
 /** One GenAI span record as the reports see it. */
 export interface GenAiCall {
+  /** The store or CAR the record is in (where its blocks are). */
+  source: ProvenanceSource;
   /** Record CID. */
   cid: string;
   log: string;
@@ -74,13 +76,15 @@ export function filterBounds(filter: CallFilter): { since?: bigint; until?: bigi
 }
 
 /**
- * Visits every GenAI call of `source` that passes `filter`, in stored order. `visit` may fetch blocks
- * from `source`.
+ * Visits every GenAI call of `sources` that passes `filter`, every log of every source merged by span
+ * start, then trace id (forEachMergedRecord). `visit` may fetch blocks from `call.source`.
  */
-export function forEachCall(source: ProvenanceSource, filter: CallFilter, visit: (call: GenAiCall) => void): void {
+export function forEachCall(sources: ProvenanceSource | readonly ProvenanceSource[], filter: CallFilter, visit: (call: GenAiCall) => void): void {
   const { since, until } = filterBounds(filter);
-  const resources = new ResourceReader(source);
-  forEachRecord(source, (s) => {
+  const list = Array.isArray(sources) ? (sources as readonly ProvenanceSource[]) : [sources as ProvenanceSource];
+  const readers = new Map(list.map((s) => [s, new ResourceReader(s)]));
+  forEachMergedRecord(list, (s, source) => {
+    const resources = readers.get(source)!;
     if (s.record.type !== 'span') return true;
     const r = s.record;
     if (!isGenAiRecord(r)) return true;
@@ -95,6 +99,7 @@ export function forEachCall(source: ProvenanceSource, filter: CallFilter, visit:
     if (filter.task !== undefined && a[ATTR_PROVENANCE_TASK_ID] !== filter.task) return true;
     const rec = s.record as unknown as Record<string, unknown>;
     visit({
+      source,
       cid: s.cid,
       log: s.log,
       seq: r.seq,
@@ -128,5 +133,16 @@ export function withSource<T>(path: string, read: (source: ProvenanceSource) => 
     return read(source);
   } finally {
     source.close();
+  }
+}
+
+/** Opens every path (stores or CARs, e.g. one per machine), runs `read` over them and closes them. */
+export function withSources<T>(paths: string | readonly string[], read: (sources: ProvenanceSource[]) => T): T {
+  const sources: ProvenanceSource[] = [];
+  try {
+    for (const p of typeof paths === 'string' ? [paths] : paths) sources.push(openSource(p));
+    return read(sources);
+  } finally {
+    for (const s of sources) s.close();
   }
 }

@@ -18,7 +18,7 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
 } from '@llm-provenance/semantic-conventions';
-import { forEachCall, withSource, type CallFilter, type Dimension, type GenAiCall } from './calls.js';
+import { forEachCall, withSources, type CallFilter, type Dimension, type GenAiCall } from './calls.js';
 import { Quantiles } from './quantiles.js';
 
 /** A cost without a currency is counted under ISO 4217's "no currency" code. */
@@ -136,13 +136,13 @@ function compareKeys(x: Array<string | null>, y: Array<string | null>): number {
   return 0;
 }
 
-/** The report over a store directory or CAR export. */
-export function buildReport(path: string, options: ReportOptions = {}): Report {
+/** The report over a store directory or CAR export, or over several (e.g. one per machine) as one. */
+export function buildReport(path: string | readonly string[], options: ReportOptions = {}): Report {
   const by = options.by ?? [];
   const groups = new Map<string, { key: Array<string | null>; tally: Tally }>();
   const totals = new Tally();
-  withSource(path, (source) =>
-    forEachCall(source, options, (call) => {
+  withSources(path, (sources) =>
+    forEachCall(sources, options, (call) => {
       const key = by.map((d) => call.dims[d]);
       const id = JSON.stringify(key);
       let g = groups.get(id);
