@@ -2,13 +2,13 @@
 import { parseArgs } from 'node:util';
 import { buildConsistency, formatConsistency } from '../report/consistency.js';
 import { EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
-import { callFilter, FILTER_OPTIONS, sourceArgument } from './report-command.js';
+import { callFilter, FILTER_OPTIONS, sourceArguments } from './report-command.js';
 
-export const CONSISTENCY_USAGE = `llm-provenance consistency [STORE_DIR | EXPORT.car] [filters] [--all] [--json]
+export const CONSISTENCY_USAGE = `llm-provenance consistency [STORE_DIR | EXPORT.car]... [filters] [--all] [--json]
   GenAI calls grouped by input CID (the same prompt), showing the inputs asked more than once whose
   outputs differ: calls, each distinct output CID with its count, models and times, a short diff of the
   output texts where content was captured, and the sampling parameters (temperature, seed, top_p).
-  Failed calls are left out. Filters as for report.
+  Failed calls are left out. Filters as for report. Several stores or CARs are read as one (as report).
   --all       also show repeated inputs whose outputs all agree
   --json      print {"groups":[...],"summary":{...}}`;
 
@@ -26,10 +26,10 @@ export function runConsistency(args: string[], io: CliIO): number {
     return EXIT_OK;
   }
   const filter = callFilter(values);
-  const source = sourceArgument('consistency', positionals);
+  const sources = sourceArguments(positionals);
   let report;
   try {
-    report = buildConsistency(source, { ...filter, all: values.all });
+    report = buildConsistency(sources, { ...filter, all: values.all });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -4,13 +4,14 @@ import { DIMENSIONS, type CallFilter, type Dimension } from '../report/calls.js'
 import { buildConsistency } from '../report/consistency.js';
 import { renderReportHtml } from '../report/html.js';
 import { buildReport, formatReportTable } from '../report/report.js';
-import { writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { inputKind } from './input.js';
 import { defaultStore, EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
 
-export const REPORT_USAGE = `llm-provenance report [STORE_DIR | EXPORT.car] [--by DIMS] [filters] [--json]
+export const REPORT_USAGE = `llm-provenance report [STORE_DIR | EXPORT.car]... [--by DIMS] [filters] [--json]
   Calls, errors, input/output/cached/reasoning tokens, cost per currency, latency p50/p95/p99 and time
-  to first token of the GenAI calls, one row per group, then the totals.
+  to first token of the GenAI calls, one row per group, then the totals. Several stores or CARs (e.g. one
+  per machine) are read as one: every log of every one, merged by span start, then trace id.
   --by DIMS   comma-separated, any of ${DIMENSIONS.join(',')} (default provider,model)
   Filters: --since ISO (inclusive) --until ISO (exclusive) --provider P --model M --user U --task T
   --json      print {"groups":[...],"totals":{...}}: each group's --by dimensions, then its figures
@@ -39,6 +40,23 @@ export function callFilter(values: Partial<Record<keyof typeof FILTER_OPTIONS, s
     if (v !== undefined && v.length === 10) filter[k] = `${v}T00:00:00Z`;
   }
   return filter;
+}
+
+/**
+ * The stores or CARs a read command that merges logs takes (one per process or machine; none means the
+ * default store), each checked.
+ */
+export function sourceArguments(positionals: string[]): string[] {
+  const sources = positionals.length === 0 ? [defaultStore(undefined)] : positionals;
+  const seen = new Set<string>();
+  for (const s of sources) {
+    inputKind(s);
+    // the same store twice would count every call twice
+    const real = realpathSync(s);
+    if (seen.has(real)) throw new UsageError(`${s} is given twice (each store or CAR once: its calls would be counted twice)`);
+    seen.add(real);
+  }
+  return sources;
 }
 
 /** The one store or CAR a read command takes, checked. */
@@ -78,15 +96,15 @@ export function runReport(args: string[], io: CliIO): number {
   }
   const by = parseBy(values.by);
   const filter = callFilter(values);
-  const source = sourceArgument('report', positionals);
+  const sources = sourceArguments(positionals);
   let report;
   try {
-    report = buildReport(source, { ...filter, by });
+    report = buildReport(sources, { ...filter, by });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   if (values.html !== undefined) {
-    writeFileSync(values.html, renderReportHtml(report, by, buildConsistency(source, filter), source));
+    writeFileSync(values.html, renderReportHtml(report, by, buildConsistency(sources, filter), sources.join(', ')));
     io.out(`wrote ${values.html}`);
     return EXIT_OK;
   }
