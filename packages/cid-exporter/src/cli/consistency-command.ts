@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { buildConsistency, formatConsistency } from '../report/consistency.js';
 import { EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
-import { callFilter, FILTER_OPTIONS, sourceArguments } from './report-command.js';
+import { callFilter, FILTER_OPTIONS, INDEX_OPTIONS, INDEX_USAGE, indexMode, sourceArguments } from './report-command.js';
 
 export const CONSISTENCY_USAGE = `llm-provenance consistency [STORE_DIR | EXPORT.car]... [filters] [--all] [--json]
   GenAI calls grouped by input CID (the same prompt), showing the inputs asked more than once whose
@@ -10,7 +10,8 @@ export const CONSISTENCY_USAGE = `llm-provenance consistency [STORE_DIR | EXPORT
   output texts where content was captured, and the sampling parameters (temperature, seed, top_p).
   Failed calls are left out. Filters as for report. Several stores or CARs are read as one (as report).
   --all       also show repeated inputs whose outputs all agree
-  --json      print {"groups":[...],"summary":{...}}`;
+  --json      print {"groups":[...],"summary":{...}}
+${INDEX_USAGE}`;
 
 export function runConsistency(args: string[], io: CliIO): number {
   const { values, positionals } = parsingArgs('consistency', () =>
@@ -18,7 +19,7 @@ export function runConsistency(args: string[], io: CliIO): number {
       args,
       allowPositionals: true,
       strict: true,
-      options: { ...HELP_OPTION, ...FILTER_OPTIONS, all: { type: 'boolean' }, json: { type: 'boolean' } },
+      options: { ...HELP_OPTION, ...FILTER_OPTIONS, ...INDEX_OPTIONS, all: { type: 'boolean' }, json: { type: 'boolean' } },
     }),
   );
   if (values.help) {
@@ -27,9 +28,10 @@ export function runConsistency(args: string[], io: CliIO): number {
   }
   const filter = callFilter(values);
   const sources = sourceArguments(positionals);
+  const mode = indexMode(values, io);
   let report;
   try {
-    report = buildConsistency(sources, { ...filter, all: values.all });
+    report = buildConsistency(sources, { ...filter, all: values.all, index: mode, note: (text) => io.err(`note: ${text}`) });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

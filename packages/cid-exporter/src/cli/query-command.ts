@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { describeResult, formatMatchCount, formatRecordView } from '../query/describe.js';
 import { formatDropSummary, query, type QueryFilter } from '../query/query.js';
-import { sourceArguments } from './report-command.js';
+import { INDEX_OPTIONS, INDEX_USAGE, indexMode, sourceArguments } from './report-command.js';
 import { EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
 
 export const QUERY_USAGE = `llm-provenance query [STORE_DIR | EXPORT.car]... [filters] [--limit N] [--json] [--content]
@@ -15,7 +15,8 @@ export const QUERY_USAGE = `llm-provenance query [STORE_DIR | EXPORT.car]... [fi
   --content   print the full prompts and outputs
   --json      print every matching record as JSON (all its fields, prompts and outputs included)
   Several stores or CARs (e.g. one per machine) are searched as one.
-  Logs that recorded spans dropped by the exporter are named on stderr.`;
+  Logs that recorded spans dropped by the exporter are named on stderr.
+${INDEX_USAGE}`;
 
 export function runQuery(args: string[], io: CliIO): number {
   const { values, positionals } = parsingArgs('query', () =>
@@ -39,6 +40,7 @@ export function runQuery(args: string[], io: CliIO): number {
         'input-cid': { type: 'string' },
         'output-cid': { type: 'string' },
         limit: { type: 'string' },
+        ...INDEX_OPTIONS,
         json: { type: 'boolean' },
         content: { type: 'boolean' },
       },
@@ -74,9 +76,10 @@ export function runQuery(args: string[], io: CliIO): number {
   };
   for (const k of Object.keys(filter) as Array<keyof QueryFilter>) if (filter[k] === undefined) delete filter[k];
   const sources = sourceArguments(positionals);
+  const mode = indexMode(values, io);
   let outcome;
   try {
-    outcome = query(sources, filter, { payloads: true });
+    outcome = query(sources, filter, { payloads: true, index: mode, note: (text) => io.err(`note: ${text}`) });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

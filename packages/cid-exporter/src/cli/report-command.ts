@@ -5,8 +5,17 @@ import { buildConsistency } from '../report/consistency.js';
 import { renderReportHtml } from '../report/html.js';
 import { buildReport, formatReportTable } from '../report/report.js';
 import { realpathSync, writeFileSync } from 'node:fs';
+import { StoreIndex, type IndexMode } from '../query/store-index/store-index.js';
 import { inputKind } from './input.js';
 import { defaultStore, EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
+
+/** --index / --no-index, shared by report, consistency and query. */
+export const INDEX_OPTIONS = { index: { type: 'boolean' }, 'no-index': { type: 'boolean' } } as const;
+
+export const INDEX_USAGE = `  --index     build or refresh each store's index (index/spans.sqlite beside its logs) and answer from it
+  --no-index  read the logs even where a fresh index exists
+  Without either, a store's index is used when it is fresh (it still covers every log byte for byte);
+  a stale or missing one is bypassed. The index needs SQLite: node:sqlite (Node >= 22.13) or better-sqlite3.`;
 
 export const REPORT_USAGE = `llm-provenance report [STORE_DIR | EXPORT.car]... [--by DIMS] [filters] [--json]
   Calls, errors, input/output/cached/reasoning tokens, cost per currency, latency p50/p95/p99 and time
@@ -15,7 +24,8 @@ export const REPORT_USAGE = `llm-provenance report [STORE_DIR | EXPORT.car]... [
   --by DIMS   comma-separated, any of ${DIMENSIONS.join(',')} (default provider,model)
   Filters: --since ISO (inclusive) --until ISO (exclusive) --provider P --model M --user U --task T
   --json      print {"groups":[...],"totals":{...}}: each group's --by dimensions, then its figures
-  --html FILE write the report and the consistency groups as one self-contained HTML page`;
+  --html FILE write the report and the consistency groups as one self-contained HTML page
+${INDEX_USAGE}`;
 
 /** The shared filter options of report and consistency. */
 export const FILTER_OPTIONS = {
@@ -26,6 +36,17 @@ export const FILTER_OPTIONS = {
   user: { type: 'string' },
   task: { type: 'string' },
 } as const;
+
+/** The index mode of parsed options; a note on stderr when --index cannot be honoured (no engine). */
+export function indexMode(values: { index?: boolean; 'no-index'?: boolean }, io: CliIO): IndexMode {
+  if (values.index && values['no-index']) throw new UsageError('--index and --no-index exclude each other');
+  if (values['no-index']) return 'off';
+  if (!values.index) return 'auto';
+  if (!StoreIndex.engine()) {
+    io.err('note: no SQLite engine for the index (node:sqlite needs Node >= 22.13; on older Node install better-sqlite3): reading the logs');
+  }
+  return 'refresh';
+}
 
 /** The filter from parsed options, with the dates checked so a bad one is named before anything is read. */
 export function callFilter(values: Partial<Record<keyof typeof FILTER_OPTIONS, string>>): CallFilter {
@@ -87,7 +108,7 @@ export function runReport(args: string[], io: CliIO): number {
       args,
       allowPositionals: true,
       strict: true,
-      options: { ...HELP_OPTION, ...FILTER_OPTIONS, by: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' } },
+      options: { ...HELP_OPTION, ...FILTER_OPTIONS, ...INDEX_OPTIONS, by: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' } },
     }),
   );
   if (values.help) {
@@ -97,14 +118,15 @@ export function runReport(args: string[], io: CliIO): number {
   const by = parseBy(values.by);
   const filter = callFilter(values);
   const sources = sourceArguments(positionals);
+  const read = { index: indexMode(values, io), note: (text: string) => io.err(`note: ${text}`) };
   let report;
   try {
-    report = buildReport(sources, { ...filter, by });
+    report = buildReport(sources, { ...filter, ...read, by });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   if (values.html !== undefined) {
-    writeFileSync(values.html, renderReportHtml(report, by, buildConsistency(sources, filter), sources.join(', ')));
+    writeFileSync(values.html, renderReportHtml(report, by, buildConsistency(sources, { ...filter, ...read }), sources.join(', ')));
     io.out(`wrote ${values.html}`);
     return EXIT_OK;
   }

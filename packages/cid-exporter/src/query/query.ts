@@ -21,6 +21,8 @@ import type { SpanRecord } from '../record.js';
 import { openSource, type ProvenanceSource } from '../read/source.js';
 import { linkCid, payloadLinks } from './payload-links.js';
 import { forEachMergedRecord, ResourceReader, type StoredRecord } from './read-records.js';
+import { queryIndex } from './store-index/index-query.js';
+import { openIndexes, type IndexMode } from './store-index/store-index.js';
 
 export interface QueryFilter {
   /** Matches gen_ai.request.model or gen_ai.response.model. */
@@ -93,6 +95,14 @@ export interface QueryResult {
 export interface QueryOptions {
   /** Read the results' payload blocks into `payloads` (prompts and outputs). */
   payloads?: boolean;
+  /**
+   * `auto` (default): answer from the stores' indexes when every one has a fresh index
+   * (./store-index/store-index.ts); `refresh`: rebuild missing or stale ones first; `off`: read the logs.
+   * `inputCid` / `outputCid` filters always read the logs.
+   */
+  index?: IndexMode;
+  /** Told why an index was not used (stale), for stderr. */
+  note?: (text: string) => void;
 }
 
 /** Spans a log recorded as dropped by the exporter (under back-pressure): they have no records. */
@@ -222,21 +232,11 @@ export function query(path: string | readonly string[], filter: QueryFilter = {}
       if (filter.outputCid !== undefined && !payloadCids(source, linkCid(r.output), payloads).has(filter.outputCid)) return false;
       return true;
     };
-    forEachMergedRecord(sources, (s: StoredRecord, source) => {
-      const rec = s.record as unknown as Record<string, unknown>;
-      if (rec.type === 'dropped') {
-        const d = dropped.get(s.log) ?? { log: s.log, spans: 0, records: 0 };
-        d.spans += Number.isSafeInteger(rec.count) ? (rec.count as number) : 0;
-        d.records++;
-        dropped.set(s.log, d);
-        return true;
-      }
-      if (rec.type !== 'span') return true;
+    const toResult = (s: StoredRecord, source: ProvenanceSource): QueryResult => {
       const r = s.record as SpanRecord;
-      if (!matches(source, r)) return true;
+      const rec = s.record as unknown as Record<string, unknown>;
       const a = r.attributes ?? {};
-      count.matched++;
-      const result: QueryResult = {
+      return {
         log: s.log,
         seq: r.seq,
         cid: s.cid,
@@ -258,11 +258,45 @@ export function query(path: string | readonly string[], filter: QueryFilter = {}
         resource: readers.get(source)!.resources.attributes(rec.resource),
         record: r,
       };
+    };
+    const add = (result: QueryResult, source: ProvenanceSource): void => {
       results.push(result);
       from.set(result, source);
       if (limit !== undefined && results.length >= 2 * limit + 64) cut();
-      return true;
-    });
+    };
+    const indexes = filter.inputCid === undefined && filter.outputCid === undefined ? openIndexes(sources, options) : undefined;
+    if (indexes) {
+      try {
+        for (const { source, index } of indexes) {
+          count.matched += queryIndex(
+            index,
+            filter,
+            since,
+            until,
+            (s) => add(toResult(s, source), source),
+            (d) => dropped.set(d.log, d),
+          );
+        }
+      } finally {
+        for (const i of indexes) i.index.close();
+      }
+    } else {
+      forEachMergedRecord(sources, (s: StoredRecord, source) => {
+        const rec = s.record as unknown as Record<string, unknown>;
+        if (rec.type === 'dropped') {
+          const d = dropped.get(s.log) ?? { log: s.log, spans: 0, records: 0 };
+          d.spans += Number.isSafeInteger(rec.count) ? (rec.count as number) : 0;
+          d.records++;
+          dropped.set(s.log, d);
+          return true;
+        }
+        if (rec.type !== 'span') return true;
+        if (!matches(source, s.record as SpanRecord)) return true;
+        count.matched++;
+        add(toResult(s, source), source);
+        return true;
+      });
+    }
     if (limit !== undefined) cut();
     else results.sort(newestFirst);
     if (options.payloads)

@@ -65,8 +65,8 @@ export function placeText(p: Pick<RecordPlace, 'file' | 'line' | 'section'>): st
   return p.line !== undefined ? `${p.file}:${p.line}` : `${p.file} section ${p.section}`;
 }
 
-/** The decoded record `raw` of `source`, or undefined (and an entry in `skipped`) when it does not decode. */
-function decodeStored(source: ProvenanceSource, raw: SourceRecord, skipped?: StoreRecords['skipped']): StoredRecord | undefined {
+/** The decoded record `raw` of the store or CAR at `sourcePath`, or undefined (and an entry in `skipped`) when it does not decode. */
+export function decodeStored(sourcePath: string, raw: SourceRecord, skipped?: StoreRecords['skipped']): StoredRecord | undefined {
   const { place } = raw;
   const view = raw.bytes.subarray(raw.start, raw.end);
   let value: unknown;
@@ -86,7 +86,7 @@ function decodeStored(source: ProvenanceSource, raw: SourceRecord, skipped?: Sto
     );
   }
   const problem = value.type === 'span' ? spanRecordProblem(value) : undefined;
-  if (problem) throw new Error(`${placeText(place)}: span record cannot be read: ${problem}; run llm-provenance verify ${source.path}`);
+  if (problem) throw new Error(`${placeText(place)}: span record cannot be read: ${problem}; run llm-provenance verify ${sourcePath}`);
   const copy = Buffer.from(view);
   return {
     log: place.log,
@@ -104,7 +104,7 @@ function decodeStored(source: ProvenanceSource, raw: SourceRecord, skipped?: Sto
  */
 export function forEachRecord(source: ProvenanceSource, visit: (r: StoredRecord) => boolean, skipped?: StoreRecords['skipped']): void {
   source.forEachRecord((bytes, start, end, place) => {
-    const r = decodeStored(source, { bytes, start, end, place }, skipped);
+    const r = decodeStored(source.path, { bytes, start, end, place }, skipped);
     return r === undefined ? true : visit(r);
   });
 }
@@ -122,7 +122,7 @@ interface Head {
 }
 
 /** Decimal nanosecond strings without leading zeros compare by length, then digit by digit. */
-function compareNanos(a: string, b: string): number {
+export function compareNanos(a: string, b: string): number {
   return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -136,11 +136,14 @@ function before(x: Head, y: Head): boolean {
 /** Pulls the stream's next decodable record into a head (keeping the previous key for keyless records). */
 function pull(h: Omit<Head, 'record'> & { record?: StoredRecord }, skipped?: StoreRecords['skipped']): boolean {
   for (let raw = h.stream.next(); raw !== undefined; raw = h.stream.next()) {
-    const r = decodeStored(h.source, raw, skipped);
+    const r = decodeStored(h.source.path, raw, skipped);
     if (!r) continue;
     const v = r.record as unknown as Record<string, unknown>;
-    if (typeof v.start === 'string') h.start = v.start;
-    if (typeof v.traceId === 'string') h.traceId = v.traceId;
+    // only span records move the key, so the merged order of span records does not depend on the others
+    if (v.type === 'span') {
+      h.start = v.start as string;
+      h.traceId = v.traceId as string;
+    }
     h.record = r;
     return true;
   }
@@ -155,7 +158,7 @@ function pull(h: Omit<Head, 'record'> & { record?: StoredRecord }, skipped?: Sto
  * in batches), so a log is nearly but not strictly in start order. The merge never reorders a log: when
  * a log is out of order, every record still comes exactly once, and the output is ordered except around
  * those records (a record that starts before its predecessor in its log comes out after it). Records
- * that are not spans (no start) follow their predecessor in their log. `visit` returns false to stop.
+ * that are not spans follow their predecessor in their log. `visit` returns false to stop.
  */
 export function forEachMergedRecord(
   sources: readonly ProvenanceSource[],

@@ -24,6 +24,7 @@ export interface RecordPlace {
   file: string;
   line?: number;
   section?: number;
+  /** Byte offset of the line in the log file, or of the section in the CAR. */
   offset?: number;
 }
 
@@ -210,7 +211,7 @@ class LogFileStream implements LogRecordStream {
         return undefined;
       }
       this.line++;
-      return { bytes: f.buf, start: f.lineStart, end: f.lineEnd, place: { log: this.log, file: this.rel, line: this.line } };
+      return { bytes: f.buf, start: f.lineStart, end: f.lineEnd, place: { log: this.log, file: this.rel, line: this.line, offset: f.base + f.lineStart } };
     } catch (err) {
       this.close();
       throw storeReadError(this.storeDir, this.rel, err);

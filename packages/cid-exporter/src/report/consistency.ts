@@ -18,7 +18,7 @@ import {
 } from '@llm-provenance/semantic-conventions';
 import { nanosToIso } from '../query/query.js';
 import type { ProvenanceSource } from '../read/source.js';
-import { forEachCall, withSources, type CallFilter, type GenAiCall } from './calls.js';
+import { forEachCall, withSources, type CallFilter, type GenAiCall, type ReadOptions } from './calls.js';
 import { blockText, cut, wordDiff, type TextDiff } from './content.js';
 
 export interface ConsistencyOutput {
@@ -70,7 +70,7 @@ export interface ConsistencyReport {
   };
 }
 
-export interface ConsistencyOptions extends CallFilter {
+export interface ConsistencyOptions extends CallFilter, ReadOptions {
   /** Include repeated inputs whose outputs all agree. */
   all?: boolean;
 }
@@ -107,30 +107,35 @@ export function buildConsistency(path: string | readonly string[], options: Cons
   return withSources(path, (sources) => {
     const groups = new Map<string, Group>();
     let calls = 0;
-    forEachCall(sources, options, (call) => {
-      if (call.error || !call.inputCid) return;
-      calls++;
-      let g = groups.get(call.inputCid);
-      if (!g) groups.set(call.inputCid, (g = { ...fresh(call), order: groups.size, outputs: new Map(), params: new Map(), mayVary: false }));
-      see(g, call);
-      let o = g.outputs.get(call.outputCid);
-      if (!o) g.outputs.set(call.outputCid, (o = fresh(call)));
-      see(o, call);
-      const a = call.record.attributes ?? {};
-      let p = g.params.get(call.paramsCid);
-      if (!p) {
-        p = {
-          params_cid: call.paramsCid,
-          temperature: numOrNull(a[ATTR_GEN_AI_REQUEST_TEMPERATURE]),
-          seed: numOrNull(a[ATTR_GEN_AI_REQUEST_SEED]),
-          top_p: numOrNull(a[ATTR_GEN_AI_REQUEST_TOP_P]),
-          calls: 0,
-        };
-        g.params.set(call.paramsCid, p);
-      }
-      p.calls++;
-      if (p.seed === null && (p.temperature === null || p.temperature > 0)) g.mayVary = true;
-    });
+    forEachCall(
+      sources,
+      options,
+      (call) => {
+        if (call.error || !call.inputCid) return;
+        calls++;
+        let g = groups.get(call.inputCid);
+        if (!g) groups.set(call.inputCid, (g = { ...fresh(call), order: groups.size, outputs: new Map(), params: new Map(), mayVary: false }));
+        see(g, call);
+        let o = g.outputs.get(call.outputCid);
+        if (!o) g.outputs.set(call.outputCid, (o = fresh(call)));
+        see(o, call);
+        const a = call.record.attributes ?? {};
+        let p = g.params.get(call.paramsCid);
+        if (!p) {
+          p = {
+            params_cid: call.paramsCid,
+            temperature: numOrNull(a[ATTR_GEN_AI_REQUEST_TEMPERATURE]),
+            seed: numOrNull(a[ATTR_GEN_AI_REQUEST_SEED]),
+            top_p: numOrNull(a[ATTR_GEN_AI_REQUEST_TOP_P]),
+            calls: 0,
+          };
+          g.params.set(call.paramsCid, p);
+        }
+        p.calls++;
+        if (p.seed === null && (p.temperature === null || p.temperature > 0)) g.mayVary = true;
+      },
+      options,
+    );
     const repeated = [...groups.entries()].filter(([, g]) => g.count > 1);
     const differing = repeated.filter(([, g]) => g.outputs.size > 1);
     const shown = (options.all ? repeated : differing).sort(([, x], [, y]) => Number(y.outputs.size > 1) - Number(x.outputs.size > 1) || x.order - y.order);

@@ -18,7 +18,7 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
 } from '@llm-provenance/semantic-conventions';
-import { forEachCall, withSources, type CallFilter, type Dimension, type GenAiCall } from './calls.js';
+import { forEachCall, withSources, type CallFilter, type Dimension, type GenAiCall, type ReadOptions } from './calls.js';
 import { Quantiles } from './quantiles.js';
 
 /** A cost without a currency is counted under ISO 4217's "no currency" code. */
@@ -53,7 +53,7 @@ export interface Report {
   totals: ReportFigures;
 }
 
-export interface ReportOptions extends CallFilter {
+export interface ReportOptions extends CallFilter, ReadOptions {
   /** Dimensions to group by, in column order; none gives one group per report (the totals). */
   by?: Dimension[];
 }
@@ -142,14 +142,19 @@ export function buildReport(path: string | readonly string[], options: ReportOpt
   const groups = new Map<string, { key: Array<string | null>; tally: Tally }>();
   const totals = new Tally();
   withSources(path, (sources) =>
-    forEachCall(sources, options, (call) => {
-      const key = by.map((d) => call.dims[d]);
-      const id = JSON.stringify(key);
-      let g = groups.get(id);
-      if (!g) groups.set(id, (g = { key, tally: new Tally() }));
-      g.tally.add(call);
-      totals.add(call);
-    }),
+    forEachCall(
+      sources,
+      options,
+      (call) => {
+        const key = by.map((d) => call.dims[d]);
+        const id = JSON.stringify(key);
+        let g = groups.get(id);
+        if (!g) groups.set(id, (g = { key, tally: new Tally() }));
+        g.tally.add(call);
+        totals.add(call);
+      },
+      options,
+    ),
   );
   const currencies = ['USD', ...[...totals.costs.keys()].filter((c) => c !== 'USD').sort()];
   const sorted = [...groups.values()].sort((x, y) => compareKeys(x.key, y.key));
