@@ -95,7 +95,16 @@ function passes(filter: CallFilter, since: bigint | undefined, until: bigint | u
   return true;
 }
 
-function dimsOf(a: Record<string, unknown>, service: string | null, start: string): Record<Dimension, string | null> {
+const NANOS_PER_DAY = 86_400_000_000_000n;
+let lastDay: { n: bigint; text: string } = { n: -1n, text: '' };
+/** The UTC date of a time (calls come in time order, so one cached day serves most of them). */
+function dayOf(start: bigint): string {
+  const n = start / NANOS_PER_DAY;
+  if (n !== lastDay.n) lastDay = { n, text: nanosToIso((n * NANOS_PER_DAY).toString()).slice(0, 10) };
+  return lastDay.text;
+}
+
+function dimsOf(a: Record<string, unknown>, service: string | null, start: bigint): Record<Dimension, string | null> {
   return {
     user: str(a[ATTR_ENDUSER_ID]),
     task: str(a[ATTR_PROVENANCE_TASK_ID]),
@@ -105,7 +114,7 @@ function dimsOf(a: Record<string, unknown>, service: string | null, start: strin
     model: str(a[ATTR_GEN_AI_RESPONSE_MODEL]) ?? str(a[ATTR_GEN_AI_REQUEST_MODEL]),
     operation: str(a[ATTR_GEN_AI_OPERATION_NAME]),
     service,
-    day: nanosToIso(start).slice(0, 10),
+    day: dayOf(start),
   };
 }
 
@@ -138,7 +147,7 @@ export function forEachCall(
           record: { attributes: a } as unknown as SpanRecord,
           start,
           end: BigInt(row.end_),
-          dims: dimsOf(a, row.service as string | null, row.start),
+          dims: dimsOf(a, row.service as string | null, start),
           error: row.error === 1,
           inputCid: row.input_cid as string | null,
           paramsCid: row.params_cid as string | null,
@@ -166,7 +175,7 @@ export function forEachCall(
       record: r,
       start,
       end: BigInt(r.end),
-      dims: dimsOf(a, str(readers.get(source)!.attributes(rec.resource)[ATTR_SERVICE_NAME]), r.start),
+      dims: dimsOf(a, str(readers.get(source)!.attributes(rec.resource)[ATTR_SERVICE_NAME]), start),
       error: r.status?.code === 'ERROR',
       inputCid: linkCid(rec.input),
       paramsCid: linkCid(rec.params),

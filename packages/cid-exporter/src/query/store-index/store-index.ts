@@ -49,7 +49,7 @@ const SCHEMA_VERSION = 1;
 /** A torn tail (bytes after the last newline) up to this size is read to tell it from appended records. */
 const TAIL_CHECK_LIMIT = 1 << 20;
 /** Rows read per statement run when a log's rows are streamed. */
-const ROW_PAGE = 256;
+const ROW_PAGE = 1024;
 
 /** How a command uses the index: when fresh (`auto`), rebuilt first when missing or stale (`refresh`), or not at all. */
 export type IndexMode = 'auto' | 'refresh' | 'off';
