@@ -73,7 +73,9 @@ function span(i, res) {
     'provenance.task.id': `task-${(i >> 4) % 60}`,
     'provenance.worker.id': `worker-${i % 8}`,
     'gen_ai.system_instructions': SYSTEM,
-    'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `Question ${prompt}: where is my order ${prompt * 31}? It was due last week.` }] }]),
+    'gen_ai.input.messages': JSON.stringify([
+      { role: 'user', parts: [{ type: 'text', content: `Question ${prompt}: where is my order ${prompt * 31}? It was due last week.` }] },
+    ]),
   };
   if (cached) attributes['gen_ai.usage.cache_read.input_tokens'] = cached;
   if (!error) {
@@ -84,7 +86,9 @@ function span(i, res) {
       attributes['gen_ai.output.messages'] = JSON.stringify([
         {
           role: 'assistant',
-          parts: [{ type: 'text', content: `Order ${prompt * 31} ${variant ? 'was delivered on Monday' : 'is on its way and arrives tomorrow'}; see the policy.` }],
+          parts: [
+            { type: 'text', content: `Order ${prompt * 31} ${variant ? 'was delivered on Monday' : 'is on its way and arrives tomorrow'}; see the policy.` },
+          ],
           finish_reason: 'stop',
         },
       ]);
@@ -125,5 +129,6 @@ for (let from = 0, b = 0; from < RECORDS; from += BATCH, b++) {
 for (const e of exporters) await e.shutdown();
 const cpu = process.cpuUsage(cpu0);
 let bytes = 0;
-for (const sub of ['logs', 'blocks', 'checkpoints']) for (const name of fs.readdirSync(path.join(dir, sub))) bytes += fs.statSync(path.join(dir, sub, name)).size;
+for (const sub of ['logs', 'blocks', 'checkpoints'])
+  for (const name of fs.readdirSync(path.join(dir, sub))) bytes += fs.statSync(path.join(dir, sub, name)).size;
 console.log(`BENCH_RESULT ${JSON.stringify({ records: RECORDS, logs: LOGS, bytes, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}`);
