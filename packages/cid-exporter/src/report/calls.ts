@@ -78,6 +78,11 @@ export function filterBounds(filter: CallFilter): { since?: bigint; until?: bigi
 
 /** How a report reads its stores: through their indexes (../query/store-index) or the logs. */
 export interface ReadOptions {
+  /**
+   * The numeric attributes the caller reads from `call.record.attributes` (default all the index keeps):
+   * a call read from an index carries only these, and reading fewer columns is faster.
+   */
+  numbers?: readonly string[];
   /** `auto` (default): a store's index when it is fresh; `refresh`: rebuild missing or stale ones first; `off`: the logs. */
   index?: IndexMode;
   /** Told why an index was not used (stale), for stderr. */
@@ -135,25 +140,29 @@ export function forEachCall(
   const indexes = openIndexes(list, read);
   if (indexes) {
     try {
-      forEachMergedRow(indexes, (row, source, index) => {
-        if (row.genai !== 1) return;
-        const a = rowAttributes(row);
-        const start = BigInt(row.start);
-        if (!passes(filter, since, until, start, a)) return;
-        visit({
-          source,
-          log: index.logs[row.log_no]!.log,
-          seq: row.seq,
-          record: { attributes: a } as unknown as SpanRecord,
-          start,
-          end: BigInt(row.end_),
-          dims: dimsOf(a, row.service as string | null, start),
-          error: row.error === 1,
-          inputCid: row.input_cid as string | null,
-          paramsCid: row.params_cid as string | null,
-          outputCid: row.output_cid as string | null,
-        });
-      });
+      forEachMergedRow(
+        indexes,
+        (row, source, index) => {
+          if (row.genai !== 1) return;
+          const a = rowAttributes(row);
+          const start = BigInt(row.start);
+          if (!passes(filter, since, until, start, a)) return;
+          visit({
+            source,
+            log: index.logs[row.log_no]!.log,
+            seq: row.seq,
+            record: { attributes: a } as unknown as SpanRecord,
+            start,
+            end: BigInt(row.end_),
+            dims: dimsOf(a, row.service as string | null, start),
+            error: row.error === 1,
+            inputCid: row.input_cid as string | null,
+            paramsCid: row.params_cid as string | null,
+            outputCid: row.output_cid as string | null,
+          });
+        },
+        read.numbers,
+      );
     } finally {
       for (const i of indexes) i.index.close();
     }

@@ -60,6 +60,16 @@ export interface ReportOptions extends CallFilter, ReadOptions {
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
+/** The numeric attributes a Tally reads. */
+const TALLY_NUMBERS = [
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_COST_AMOUNT,
+  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+];
+
 /** Running sums of one group. */
 class Tally {
   calls = 0;
@@ -153,7 +163,7 @@ export function buildReport(path: string | readonly string[], options: ReportOpt
         g.tally.add(call);
         totals.add(call);
       },
-      options,
+      { ...options, numbers: TALLY_NUMBERS },
     ),
   );
   const currencies = ['USD', ...[...totals.costs.keys()].filter((c) => c !== 'USD').sort()];

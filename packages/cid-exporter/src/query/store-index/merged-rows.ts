@@ -35,16 +35,17 @@ function siftDown(heap: Head[], i: number): void {
   }
 }
 
-/** Visits every span row of every log of `indexes` (one per source, in order) in merged order. */
+/** Visits every span row of every log of `indexes` (one per source, in order) in merged order; `numbers` as for rowsOf. */
 export function forEachMergedRow(
   indexes: ReadonlyArray<{ source: ProvenanceSource; index: StoreIndex }>,
   visit: (row: SpanRow, source: ProvenanceSource, index: StoreIndex) => void,
+  numbers?: readonly string[],
 ): void {
   const heap: Head[] = [];
   let order = 0;
   for (const { source, index } of indexes) {
     for (const log of index.logs) {
-      const rows = index.rowsOf(log);
+      const rows = index.rowsOf(log, numbers);
       const first = rows.next();
       if (!first.done) heap.push({ row: first.value, rows, order: order++, source, index });
       else order++;
