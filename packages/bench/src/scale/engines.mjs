@@ -75,7 +75,12 @@ const timedAsync = async (t, fn) => {
 
 const sqliteFile = path.join(scratch, 'engines.sqlite');
 const duckFile = path.join(scratch, 'engines.duckdb');
-const result = { rows: 0, extract: timer(), sqlite: Better.error ? { error: Better.error } : { build: timer() }, duckdb: duck.error ? { error: duck.error } : { build: timer() } };
+const result = {
+  rows: 0,
+  extract: timer(),
+  sqlite: Better.error ? { error: Better.error } : { build: timer() },
+  duckdb: duck.error ? { error: duck.error } : { build: timer() },
+};
 
 let sqlite;
 let insert;
@@ -164,7 +169,8 @@ if (appender) {
   });
 }
 
-const AGGREGATE = 'SELECT provider, req_model, count(*) AS calls, sum(error) AS errors, sum(in_tok) AS i, sum(out_tok) AS o, sum(cost) AS c FROM spans GROUP BY provider, req_model ORDER BY provider, req_model';
+const AGGREGATE =
+  'SELECT provider, req_model, count(*) AS calls, sum(error) AS errors, sum(in_tok) AS i, sum(out_tok) AS o, sum(cost) AS c FROM spans GROUP BY provider, req_model ORDER BY provider, req_model';
 const SELECTIVE = "SELECT log_no, line FROM spans WHERE user = 'user-7' AND req_model = 'gpt-4.1' ORDER BY start_ns DESC LIMIT 20";
 const SCAN = 'SELECT * FROM spans ORDER BY log_no, line';
 const best = async (fn) => {
