@@ -7,6 +7,7 @@
 //   startup   start-up time and memory of the register entries       (startup/run.mjs)
 //   http      HTTP-level tracing: non-inference fetch cost, a 100 MB stream (http/run.mjs)
 //   s3        a 1 GiB multipart Upload with S3 content CIDs on and off    (s3/run.mjs)
+//   scale     verify/query/report/consistency over 1M records, logs vs index (scale/run.mjs)
 // Every child process gets TMPDIR set to one scratch directory, checked empty and removed at the end: a
 // run leaves nothing in the system's temp folder, and a leak fails the run naming what was left.
 // Needs the workspace built (`pnpm build`; the root `pnpm bench` script builds first).
@@ -20,12 +21,13 @@ import { intFromEnv } from './env.mjs';
 import { describeMachine } from './machine.mjs';
 import { runPerCall } from './per-call/run.mjs';
 import { runS3 } from './s3/run.mjs';
+import { runScale } from './scale/run.mjs';
 import { renderReport } from './report.mjs';
 import { runStartup } from './startup/run.mjs';
 import { runStoreBenches } from './store/throughput.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const ALL_SECTIONS = ['per-call', 'store', 'burst', 'startup', 'http', 's3'];
+const ALL_SECTIONS = ['per-call', 'store', 'burst', 'startup', 'http', 's3', 'scale'];
 const sections = (process.env.BENCH_SECTIONS ?? ALL_SECTIONS.join(','))
   .split(',')
   .map((s) => s.trim())
@@ -96,6 +98,7 @@ try {
   if (sections.includes('http'))
     results.http = await runHttp({ env, calls: settings.httpCalls, rounds: settings.httpRounds, streamRounds: settings.httpStreamRounds, log });
   if (sections.includes('s3')) results.s3 = await runS3({ env, bytes: settings.s3Bytes, rounds: settings.s3Rounds, log });
+  if (sections.includes('scale')) results.scale = await runScale({ scratch, env, log });
   if (sections.includes('startup')) results.startup = await runStartup({ scratch, env, runs: settings.startupRuns, usageRuns: settings.startupUsageRuns, log });
 } catch (error) {
   failure = error;

@@ -30,6 +30,7 @@ export function renderReport({ machine, finished, settings, sections, results })
   if (results.startup) out.push(...startupSection(results.startup), '');
   if (results.http) out.push(...httpSection(results.http), '');
   if (results.s3) out.push(...s3Section(results.s3), '');
+  if (results.scale) out.push(...scaleSection(results.scale), '');
   out.push(...versionsSection(), '');
   const skipped = ['per-call', 'store', 'burst', 'startup', 'http', 's3'].filter((s) => !sections.includes(s));
   if (skipped.length > 0) out.push(`Sections not run (BENCH_SECTIONS): ${skipped.join(', ')}.`, '');
@@ -323,6 +324,33 @@ function s3Section(s3) {
       '**Method.** A generated stream of 64 KiB chunks, uploaded with `@aws-sdk/lib-storage` (part size 5 MiB, queue of 4) through the real `@aws-sdk/client-s3` to a loopback endpoint in its own process that answers the multipart calls and discards the bytes (packages/bench/src/s3/sink.cjs); ' +
       "each measurement in a fresh worker pinned to one CPU, off and on in alternating order. Instrumented, every part is hashed for its own CID and, in part order, for the whole object's CID (two sha2-256 passes over every byte); " +
       'spans are exported by a SimpleSpanProcessor inside the measured window. RSS growth is the peak over the RSS after a 32 MiB warm-up upload; it stays flat when it does not grow with the object: the parts Upload holds at once bound it.',
+  ];
+}
+
+function scaleSection(scale) {
+  const mb = (b) => `${(b / 1e6).toFixed(0)} MB`;
+  const row = (label, r) =>
+    r ? `${(r.wallMs / 1000).toFixed(1)} s (${r.cpuSeconds.toFixed(1)} CPU s), ${(r.maxRssKiB / 1024).toFixed(0)} MB` : 'not measured';
+  const ops = [
+    ['query (`--user --model --limit 20`, with prompts and outputs)', 'query'],
+    ['report (`--by provider,model`)', 'report'],
+    ['report (`--by user,day --provider --since`)', 'report-filtered'],
+    ['consistency', 'consistency'],
+  ];
+  const b = scale.bytes;
+  return [
+    `## 7. Scale: ${scale.records.toLocaleString('en-US')} GenAI records`,
+    '',
+    `A store of ${scale.records.toLocaleString('en-US')} span records in ${scale.generated.logs} logs (${mb(b.logs)} of logs, ${mb(b.blocks)} of packs), written in ${scale.generated.cpuSeconds.toFixed(0)} CPU s by the store's own writer. ` +
+      `Index: ${scale.build ? `${scale.engine}, ${mb(scale.indexBytes)} on disk, built (with one report) in ${row('', scale.build)}` : `not measured (no SQLite in Node ${scale.node}: node:sqlite needs Node >= 22.13, or install better-sqlite3)`}.`,
+    '',
+    '| operation | from the logs: wall (CPU), peak RSS | from the index |',
+    '|---|---|---|',
+    `| verify | ${row('', scale.logs.verify)} | (always reads the logs) |`,
+    ...ops.map(([label, op]) => `| ${label} | ${row('', scale.logs[op])} | ${row('', scale.indexed?.[op])} |`),
+    '',
+    '**Method.** packages/bench/src/scale: the store is generated once per run in the scratch folder and removed after; each operation runs once in its own process pinned to one CPU, ' +
+      'wall and CPU time of the call itself (module loading excluded), peak RSS of the process. The index answers must equal the logs answers (a digest of each answer is compared) or the run fails.',
   ];
 }
 

@@ -165,7 +165,7 @@ describe('the built CLI', () => {
       ['consistency', '@/..'],
       'llm-provenance consistency: @/.. is not an llm-provenance store (no logs/ or checkpoints/ directory) nor a CAR export',
     ],
-    ['two stores', ['report', '@', '@'], 'llm-provenance report: report takes one store directory or CAR file, got 2: @ @'],
+    ['the same store twice', ['report', '@', '@'], 'llm-provenance report: @ is given twice (each store or CAR once: its calls would be counted twice)'],
     [
       'an unknown option',
       ['consistency', '@', '--diff'],

@@ -2,15 +2,16 @@
 import { parseArgs } from 'node:util';
 import { buildConsistency, formatConsistency } from '../report/consistency.js';
 import { EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
-import { callFilter, FILTER_OPTIONS, sourceArgument } from './report-command.js';
+import { callFilter, FILTER_OPTIONS, INDEX_OPTIONS, INDEX_USAGE, indexMode, sourceArguments } from './report-command.js';
 
-export const CONSISTENCY_USAGE = `llm-provenance consistency [STORE_DIR | EXPORT.car] [filters] [--all] [--json]
+export const CONSISTENCY_USAGE = `llm-provenance consistency [STORE_DIR | EXPORT.car]... [filters] [--all] [--json]
   GenAI calls grouped by input CID (the same prompt), showing the inputs asked more than once whose
   outputs differ: calls, each distinct output CID with its count, models and times, a short diff of the
   output texts where content was captured, and the sampling parameters (temperature, seed, top_p).
-  Failed calls are left out. Filters as for report.
+  Failed calls are left out. Filters as for report. Several stores or CARs are read as one (as report).
   --all       also show repeated inputs whose outputs all agree
-  --json      print {"groups":[...],"summary":{...}}`;
+  --json      print {"groups":[...],"summary":{...}}
+${INDEX_USAGE}`;
 
 export function runConsistency(args: string[], io: CliIO): number {
   const { values, positionals } = parsingArgs('consistency', () =>
@@ -18,7 +19,7 @@ export function runConsistency(args: string[], io: CliIO): number {
       args,
       allowPositionals: true,
       strict: true,
-      options: { ...HELP_OPTION, ...FILTER_OPTIONS, all: { type: 'boolean' }, json: { type: 'boolean' } },
+      options: { ...HELP_OPTION, ...FILTER_OPTIONS, ...INDEX_OPTIONS, all: { type: 'boolean' }, json: { type: 'boolean' } },
     }),
   );
   if (values.help) {
@@ -26,10 +27,11 @@ export function runConsistency(args: string[], io: CliIO): number {
     return EXIT_OK;
   }
   const filter = callFilter(values);
-  const source = sourceArgument('consistency', positionals);
+  const sources = sourceArguments(positionals);
+  const mode = indexMode(values, io);
   let report;
   try {
-    report = buildConsistency(source, { ...filter, all: values.all });
+    report = buildConsistency(sources, { ...filter, all: values.all, index: mode, note: (text) => io.err(`note: ${text}`) });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

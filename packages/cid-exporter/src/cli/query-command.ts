@@ -2,10 +2,10 @@
 import { parseArgs } from 'node:util';
 import { describeResult, formatMatchCount, formatRecordView } from '../query/describe.js';
 import { formatDropSummary, query, type QueryFilter } from '../query/query.js';
-import { inputKind } from './input.js';
-import { defaultStore, EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
+import { INDEX_OPTIONS, INDEX_USAGE, indexMode, sourceArguments } from './report-command.js';
+import { EXIT_OK, HELP_OPTION, parsingArgs, UsageError, type CliIO } from './io.js';
 
-export const QUERY_USAGE = `llm-provenance query [STORE_DIR | EXPORT.car] [filters] [--limit N] [--json] [--content]
+export const QUERY_USAGE = `llm-provenance query [STORE_DIR | EXPORT.car]... [filters] [--limit N] [--json] [--content]
   The recorded calls matching every filter, newest first: time, provider, model, operation, status,
   duration; user/task/worker when set; tokens, cost, a one-line preview of the last input message and of
   the output; then the record, input and output CIDs. Ends with "N records match". Filters:
@@ -14,7 +14,9 @@ export const QUERY_USAGE = `llm-provenance query [STORE_DIR | EXPORT.car] [filte
   --limit N   at most N records (the newest)
   --content   print the full prompts and outputs
   --json      print every matching record as JSON (all its fields, prompts and outputs included)
-  Logs that recorded spans dropped by the exporter are named on stderr.`;
+  Several stores or CARs (e.g. one per machine) are searched as one.
+  Logs that recorded spans dropped by the exporter are named on stderr.
+${INDEX_USAGE}`;
 
 export function runQuery(args: string[], io: CliIO): number {
   const { values, positionals } = parsingArgs('query', () =>
@@ -38,6 +40,7 @@ export function runQuery(args: string[], io: CliIO): number {
         'input-cid': { type: 'string' },
         'output-cid': { type: 'string' },
         limit: { type: 'string' },
+        ...INDEX_OPTIONS,
         json: { type: 'boolean' },
         content: { type: 'boolean' },
       },
@@ -47,7 +50,6 @@ export function runQuery(args: string[], io: CliIO): number {
     io.out(QUERY_USAGE);
     return EXIT_OK;
   }
-  if (positionals.length > 1) throw new UsageError(`query takes one store directory or CAR file, got ${positionals.length}: ${positionals.join(' ')}`);
   if (values.status !== undefined && values.status !== 'ok' && values.status !== 'error') {
     throw new UsageError(`--status must be ok or error, got ${JSON.stringify(values.status)}`);
   }
@@ -73,11 +75,11 @@ export function runQuery(args: string[], io: CliIO): number {
     limit,
   };
   for (const k of Object.keys(filter) as Array<keyof QueryFilter>) if (filter[k] === undefined) delete filter[k];
-  const source = defaultStore(positionals[0]);
-  inputKind(source);
+  const sources = sourceArguments(positionals);
+  const mode = indexMode(values, io);
   let outcome;
   try {
-    outcome = query(source, filter, { payloads: true });
+    outcome = query(sources, filter, { payloads: true, index: mode, note: (text) => io.err(`note: ${text}`) });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -20,7 +20,9 @@ import { decodeDagJson } from '../dag-json/index.js';
 import type { SpanRecord } from '../record.js';
 import { openSource, type ProvenanceSource } from '../read/source.js';
 import { linkCid, payloadLinks } from './payload-links.js';
-import { forEachRecord, ResourceReader, type StoredRecord } from './read-records.js';
+import { forEachMergedRecord, ResourceReader, type StoredRecord } from './read-records.js';
+import { queryIndex } from './store-index/index-query.js';
+import { openIndexes, type IndexMode } from './store-index/store-index.js';
 
 export interface QueryFilter {
   /** Matches gen_ai.request.model or gen_ai.response.model. */
@@ -93,6 +95,14 @@ export interface QueryResult {
 export interface QueryOptions {
   /** Read the results' payload blocks into `payloads` (prompts and outputs). */
   payloads?: boolean;
+  /**
+   * `auto` (default): answer from the stores' indexes when every one has a fresh index
+   * (./store-index/store-index.ts); `refresh`: rebuild missing or stale ones first; `off`: read the logs.
+   * `inputCid` / `outputCid` filters always read the logs.
+   */
+  index?: IndexMode;
+  /** Told why an index was not used (stale), for stderr. */
+  note?: (text: string) => void;
 }
 
 /** Spans a log recorded as dropped by the exporter (under back-pressure): they have no records. */
@@ -169,20 +179,42 @@ function payloadCids(source: ProvenanceSource, block: string | null, cache: Map<
   return out;
 }
 
-/** Span records matching `filter` in a store directory or CAR export, newest first, with drop counts. */
-export function query(path: string, filter: QueryFilter = {}, options: QueryOptions = {}): QueryOutcome {
+/** Newest first: span start descending, then log and seq descending. */
+function newestFirst(x: QueryResult, y: QueryResult): number {
+  if (x.start !== y.start) {
+    const dx = BigInt(x.start);
+    const dy = BigInt(y.start);
+    if (dx !== dy) return dx > dy ? -1 : 1;
+  }
+  if (x.log !== y.log) return x.log > y.log ? -1 : 1;
+  return y.seq - x.seq;
+}
+
+/**
+ * Span records matching `filter` in a store directory or CAR export (or several: every log of every one,
+ * e.g. one store per machine), newest first, with drop counts. With `limit`, at most twice that many
+ * results are held while reading (cut back to the newest `limit` whenever it fills), so memory is bounded
+ * by the limit, not by the matches.
+ */
+export function query(path: string | readonly string[], filter: QueryFilter = {}, options: QueryOptions = {}): QueryOutcome {
   validate(filter);
   const since = filter.since !== undefined ? toUnixNanos(filter.since, 'since') : undefined;
   const until = filter.until !== undefined ? toUnixNanos(filter.until, 'until') : undefined;
-  const source = openSource(path);
+  const sources: ProvenanceSource[] = [];
   const results: QueryResult[] = [];
+  const from = new Map<QueryResult, ProvenanceSource>();
   const dropped = new Map<string, DropSummary>();
-  // set once every record was read, before `limit` cuts the results
   const count = { matched: 0 };
+  const limit = filter.limit;
+  const cut = (): void => {
+    results.sort(newestFirst);
+    for (const r of results.splice(limit!)) from.delete(r);
+  };
   try {
-    const resources = new ResourceReader(source);
-    const payloads = new Map<string, Set<string>>();
-    const matches = (r: SpanRecord): boolean => {
+    for (const p of typeof path === 'string' ? [path] : path) sources.push(openSource(p));
+    const readers = new Map(sources.map((s) => [s, { resources: new ResourceReader(s), payloads: new Map<string, Set<string>>() }]));
+    const matches = (source: ProvenanceSource, r: SpanRecord): boolean => {
+      const payloads = readers.get(source)!.payloads;
       const a = r.attributes ?? {};
       if (filter.model !== undefined && a[ATTR_GEN_AI_REQUEST_MODEL] !== filter.model && a[ATTR_GEN_AI_RESPONSE_MODEL] !== filter.model) return false;
       if (filter.provider !== undefined && a[ATTR_GEN_AI_PROVIDER_NAME] !== filter.provider) return false;
@@ -200,20 +232,11 @@ export function query(path: string, filter: QueryFilter = {}, options: QueryOpti
       if (filter.outputCid !== undefined && !payloadCids(source, linkCid(r.output), payloads).has(filter.outputCid)) return false;
       return true;
     };
-    forEachRecord(source, (s: StoredRecord) => {
-      const rec = s.record as unknown as Record<string, unknown>;
-      if (rec.type === 'dropped') {
-        const d = dropped.get(s.log) ?? { log: s.log, spans: 0, records: 0 };
-        d.spans += Number.isSafeInteger(rec.count) ? (rec.count as number) : 0;
-        d.records++;
-        dropped.set(s.log, d);
-        return true;
-      }
-      if (rec.type !== 'span') return true;
+    const toResult = (s: StoredRecord, source: ProvenanceSource): QueryResult => {
       const r = s.record as SpanRecord;
-      if (!matches(r)) return true;
+      const rec = s.record as unknown as Record<string, unknown>;
       const a = r.attributes ?? {};
-      results.push({
+      return {
         log: s.log,
         seq: r.seq,
         cid: s.cid,
@@ -232,25 +255,56 @@ export function query(path: string, filter: QueryFilter = {}, options: QueryOpti
         statusMessage: str(r.status.message),
         inputCid: linkCid(r.input),
         outputCid: linkCid(r.output),
-        resource: resources.attributes(rec.resource),
+        resource: readers.get(source)!.resources.attributes(rec.resource),
         record: r,
+      };
+    };
+    const add = (result: QueryResult, source: ProvenanceSource): void => {
+      results.push(result);
+      from.set(result, source);
+      if (limit !== undefined && results.length >= 2 * limit + 64) cut();
+    };
+    const indexes = filter.inputCid === undefined && filter.outputCid === undefined ? openIndexes(sources, options) : undefined;
+    if (indexes) {
+      try {
+        for (const { source, index } of indexes) {
+          count.matched += queryIndex(
+            index,
+            filter,
+            since,
+            until,
+            (s) => add(toResult(s, source), source),
+            (d) => dropped.set(d.log, d),
+          );
+        }
+      } finally {
+        for (const i of indexes) i.index.close();
+      }
+    } else {
+      forEachMergedRecord(sources, (s: StoredRecord, source) => {
+        const rec = s.record as unknown as Record<string, unknown>;
+        if (rec.type === 'dropped') {
+          const d = dropped.get(s.log) ?? { log: s.log, spans: 0, records: 0 };
+          d.spans += Number.isSafeInteger(rec.count) ? (rec.count as number) : 0;
+          d.records++;
+          dropped.set(s.log, d);
+          return true;
+        }
+        if (rec.type !== 'span') return true;
+        if (!matches(source, s.record as SpanRecord)) return true;
+        count.matched++;
+        add(toResult(s, source), source);
+        return true;
       });
-      return true;
-    });
-    results.sort((x, y) => {
-      const dx = BigInt(x.start);
-      const dy = BigInt(y.start);
-      if (dx !== dy) return dx > dy ? -1 : 1;
-      if (x.log !== y.log) return x.log > y.log ? -1 : 1;
-      return y.seq - x.seq;
-    });
-    count.matched = results.length;
-    if (filter.limit !== undefined) results.length = Math.min(results.length, filter.limit);
-    if (options.payloads) for (const r of results) r.payloads = { input: readPayloads(source, r.inputCid), output: readPayloads(source, r.outputCid) };
+    }
+    if (limit !== undefined) cut();
+    else results.sort(newestFirst);
+    if (options.payloads)
+      for (const r of results) r.payloads = { input: readPayloads(from.get(r)!, r.inputCid), output: readPayloads(from.get(r)!, r.outputCid) };
   } finally {
-    source.close();
+    for (const s of sources) s.close();
   }
-  return { results, matched: count.matched, dropped: [...dropped.values()] };
+  return { results, matched: count.matched, dropped: [...dropped.values()].sort((x, y) => (x.log < y.log ? -1 : x.log > y.log ? 1 : 0)) };
 }
 
 /** Payload attribute -> stored text of an input/output block; {} when the block is absent or does not decode. */
@@ -265,7 +319,7 @@ function readPayloads(source: ProvenanceSource, block: string | null): Record<st
 }
 
 /** Span records of every log in a store directory or CAR export that match `filter`, newest first. */
-export function queryStore(path: string, filter: QueryFilter = {}, options: QueryOptions = {}): QueryResult[] {
+export function queryStore(path: string | readonly string[], filter: QueryFilter = {}, options: QueryOptions = {}): QueryResult[] {
   return query(path, filter, options).results;
 }
 

@@ -8,7 +8,7 @@
 import { dagJsonCid } from '../cid.js';
 import { decodeDagJson } from '../dag-json/index.js';
 import type { ProvenanceRecord } from '../record.js';
-import { openSource, type ProvenanceSource, type RecordPlace } from '../read/source.js';
+import { openSource, type LogRecordStream, type ProvenanceSource, type RecordPlace, type SourceRecord } from '../read/source.js';
 
 /** The record format version query and export read. */
 export const QUERY_FORMAT_VERSION = 2;
@@ -65,41 +65,147 @@ export function placeText(p: Pick<RecordPlace, 'file' | 'line' | 'section'>): st
   return p.line !== undefined ? `${p.file}:${p.line}` : `${p.file} section ${p.section}`;
 }
 
+/** The decoded record `raw` of the store or CAR at `sourcePath`, or undefined (and an entry in `skipped`) when it does not decode. */
+export function decodeStored(sourcePath: string, raw: SourceRecord, skipped?: StoreRecords['skipped']): StoredRecord | undefined {
+  const { place } = raw;
+  const view = raw.bytes.subarray(raw.start, raw.end);
+  let value: unknown;
+  try {
+    value = decodeDagJson(view);
+  } catch (err) {
+    skipped?.push({ file: place.file, line: place.line, section: place.section, reason: (err as Error).message });
+    return undefined;
+  }
+  if (!isMap(value) || typeof value.type !== 'string') {
+    skipped?.push({ file: place.file, line: place.line, section: place.section, reason: 'not a record' });
+    return undefined;
+  }
+  if (value.v !== QUERY_FORMAT_VERSION) {
+    throw new Error(
+      `${placeText(place)}: record format version ${JSON.stringify(value.v)} is not supported (this version of llm-provenance reads format version ${QUERY_FORMAT_VERSION})`,
+    );
+  }
+  const problem = value.type === 'span' ? spanRecordProblem(value) : undefined;
+  if (problem) throw new Error(`${placeText(place)}: span record cannot be read: ${problem}; run llm-provenance verify ${sourcePath}`);
+  const copy = Buffer.from(view);
+  return {
+    log: place.log,
+    file: place.file,
+    ...(place.line !== undefined ? { line: place.line } : { section: place.section }),
+    cid: dagJsonCid(copy).toString(),
+    bytes: copy,
+    record: value as unknown as ProvenanceRecord,
+  };
+}
+
 /**
  * Streams the decoded records of a source, logs in order, records in stored order. Undecodable records
  * go to `skipped`; `visit` returns false to stop.
  */
 export function forEachRecord(source: ProvenanceSource, visit: (r: StoredRecord) => boolean, skipped?: StoreRecords['skipped']): void {
   source.forEachRecord((bytes, start, end, place) => {
-    const view = bytes.subarray(start, end);
-    let value: unknown;
-    try {
-      value = decodeDagJson(view);
-    } catch (err) {
-      skipped?.push({ file: place.file, line: place.line, section: place.section, reason: (err as Error).message });
-      return true;
-    }
-    if (!isMap(value) || typeof value.type !== 'string') {
-      skipped?.push({ file: place.file, line: place.line, section: place.section, reason: 'not a record' });
-      return true;
-    }
-    if (value.v !== QUERY_FORMAT_VERSION) {
-      throw new Error(
-        `${placeText(place)}: record format version ${JSON.stringify(value.v)} is not supported (this version of llm-provenance reads format version ${QUERY_FORMAT_VERSION})`,
-      );
-    }
-    const problem = value.type === 'span' ? spanRecordProblem(value) : undefined;
-    if (problem) throw new Error(`${placeText(place)}: span record cannot be read: ${problem}; run llm-provenance verify ${source.path}`);
-    const copy = Buffer.from(view);
-    return visit({
-      log: place.log,
-      file: place.file,
-      ...(place.line !== undefined ? { line: place.line } : { section: place.section }),
-      cid: dagJsonCid(copy).toString(),
-      bytes: copy,
-      record: value as unknown as ProvenanceRecord,
-    });
+    const r = decodeStored(source.path, { bytes, start, end, place }, skipped);
+    return r === undefined ? true : visit(r);
   });
+}
+
+/** A log stream's next decoded record and the key it merges by. */
+interface Head {
+  record: StoredRecord;
+  source: ProvenanceSource;
+  /** Span start (decimal nanoseconds) and trace id; a record without them keeps its predecessor's key. */
+  start: string;
+  traceId: string;
+  /** Stream number: the order of the logs (sources as given, logs by id), the last tie-breaker. */
+  order: number;
+  stream: LogRecordStream;
+}
+
+/** Decimal nanosecond strings without leading zeros compare by length, then digit by digit. */
+export function compareNanos(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
+function before(x: Head, y: Head): boolean {
+  const t = compareNanos(x.start, y.start);
+  if (t !== 0) return t < 0;
+  if (x.traceId !== y.traceId) return x.traceId < y.traceId;
+  return x.order < y.order;
+}
+
+/** Pulls the stream's next decodable record into a head (keeping the previous key for keyless records). */
+function pull(h: Omit<Head, 'record'> & { record?: StoredRecord }, skipped?: StoreRecords['skipped']): boolean {
+  for (let raw = h.stream.next(); raw !== undefined; raw = h.stream.next()) {
+    const r = decodeStored(h.source.path, raw, skipped);
+    if (!r) continue;
+    const v = r.record as unknown as Record<string, unknown>;
+    // only span records move the key, so the merged order of span records does not depend on the others
+    if (v.type === 'span') {
+      h.start = v.start as string;
+      h.traceId = v.traceId as string;
+    }
+    h.record = r;
+    return true;
+  }
+  h.stream.close();
+  return false;
+}
+
+/**
+ * Streams the decoded records of every log of every source merged into one sequence ordered by span start,
+ * then trace id, then log (sources in the order given, logs by id): a k-way merge that holds one record
+ * per log. Each log is read in its stored order, which is the order its process exported spans (by end,
+ * in batches), so a log is nearly but not strictly in start order. The merge never reorders a log: when
+ * a log is out of order, every record still comes exactly once, and the output is ordered except around
+ * those records (a record that starts before its predecessor in its log comes out after it). Records
+ * that are not spans follow their predecessor in their log. `visit` returns false to stop.
+ */
+export function forEachMergedRecord(
+  sources: readonly ProvenanceSource[],
+  visit: (r: StoredRecord, source: ProvenanceSource) => boolean,
+  skipped?: StoreRecords['skipped'],
+): void {
+  const heap: Head[] = [];
+  const streams: LogRecordStream[] = [];
+  try {
+    let order = 0;
+    for (const source of sources) {
+      for (const stream of source.logStreams()) {
+        streams.push(stream);
+        const h = { source, stream, order: order++, start: '0', traceId: '' } as Head;
+        if (pull(h, skipped)) heap.push(h);
+      }
+    }
+    // heapify
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
+    while (heap.length > 0) {
+      const top = heap[0]!;
+      if (!visit(top.record, top.source)) return;
+      if (pull(top, skipped)) siftDown(heap, 0);
+      else {
+        const last = heap.pop()!;
+        if (heap.length > 0) {
+          heap[0] = last;
+          siftDown(heap, 0);
+        }
+      }
+    }
+  } finally {
+    for (const s of streams) s.close();
+  }
+}
+
+function siftDown(heap: Head[], i: number): void {
+  const n = heap.length;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) return;
+    const r = l + 1;
+    const m = r < n && before(heap[r]!, heap[l]!) ? r : l;
+    if (!before(heap[m]!, heap[i]!)) return;
+    [heap[m], heap[i]] = [heap[i]!, heap[m]!];
+    i = m;
+  }
 }
 
 /** Every complete, parseable record of every log of a store directory or CAR export, in memory. */

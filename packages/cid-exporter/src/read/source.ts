@@ -12,9 +12,11 @@ import { openCar, openPack, SectionFetcher, type SectionReader } from '../car/ca
 import { MANIFEST_TYPE } from '../car/manifest.js';
 import { parseJsonStrict } from '../dag-json/parse.js';
 import { DigestIndex } from './digest-index.js';
+import { ChunkedFile } from './chunked-file.js';
 import { forEachLogLine } from './log-lines.js';
 import { digestEquals, sha256Latin1 } from './sha256.js';
 import { assertStore, listLogIds, listPacks, storeReadError } from './store-files.js';
+import { storePaths } from '../record.js';
 
 /** Where a record is: a log file line, or a CAR section. */
 export interface RecordPlace {
@@ -22,6 +24,7 @@ export interface RecordPlace {
   file: string;
   line?: number;
   section?: number;
+  /** Byte offset of the line in the log file, or of the section in the CAR. */
   offset?: number;
 }
 
@@ -31,11 +34,29 @@ export interface RecordPlace {
  */
 export type SourceRecordVisitor = (bytes: Buffer, start: number, end: number, place: RecordPlace) => boolean;
 
+/** One record as a log stream gives it: its bytes are bytes[start, end), valid until the next pull or block fetch. */
+export interface SourceRecord {
+  bytes: Buffer;
+  start: number;
+  end: number;
+  place: RecordPlace;
+}
+
+/** The records of one log, pulled one at a time in stored order (what a merge of many logs reads). */
+export interface LogRecordStream {
+  log: string;
+  /** The next record, or undefined at the end of the log. */
+  next(): SourceRecord | undefined;
+  close(): void;
+}
+
 export interface ProvenanceSource {
   type: 'store' | 'car';
   path: string;
   /** Every record of every log, logs in order (store: by id; CAR: as the manifest lists them). */
   forEachRecord(visit: SourceRecordVisitor): void;
+  /** One stream per log, logs in the order forEachRecord visits them; each reads its log lazily. */
+  logStreams(options?: { chunkSize?: number }): LogRecordStream[];
   /** The bytes of the block with this CID (a copy), or undefined when absent or damaged. */
   block(cid: string): Buffer | undefined;
   close(): void;
@@ -119,6 +140,10 @@ class StoreSource implements ProvenanceSource {
     }
   }
 
+  logStreams(options: { chunkSize?: number } = {}): LogRecordStream[] {
+    return listLogIds(this.path).map((log) => new LogFileStream(this.path, log, options.chunkSize ?? this.options.chunkSize));
+  }
+
   block(cid: string): Buffer | undefined {
     if (!this.blocks) this.index();
     const at = this.blocks!.find(cid);
@@ -150,6 +175,53 @@ class StoreSource implements ProvenanceSource {
 
   close(): void {
     for (const p of this.packs) p.fetcher?.close();
+  }
+}
+
+/** A log file's complete lines, opened on the first pull (a log with only checkpoints has none). */
+class LogFileStream implements LogRecordStream {
+  private file: ChunkedFile | undefined;
+  private done = false;
+  private line = 0;
+  private readonly rel: string;
+
+  constructor(
+    private readonly storeDir: string,
+    readonly log: string,
+    private readonly chunkSize: number | undefined,
+  ) {
+    this.rel = storePaths.log(log);
+  }
+
+  next(): SourceRecord | undefined {
+    if (this.done) return undefined;
+    try {
+      if (!this.file) {
+        try {
+          this.file = ChunkedFile.open(join(this.storeDir, this.rel), { chunkSize: this.chunkSize });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+          this.done = true;
+          return undefined;
+        }
+      }
+      const f = this.file;
+      if (!f.nextLine()) {
+        this.close();
+        return undefined;
+      }
+      this.line++;
+      return { bytes: f.buf, start: f.lineStart, end: f.lineEnd, place: { log: this.log, file: this.rel, line: this.line, offset: f.base + f.lineStart } };
+    } catch (err) {
+      this.close();
+      throw storeReadError(this.storeDir, this.rel, err);
+    }
+  }
+
+  close(): void {
+    this.done = true;
+    this.file?.close();
+    this.file = undefined;
   }
 }
 
@@ -192,22 +264,44 @@ class CarSource implements ProvenanceSource {
     }
   }
 
-  forEachRecord(visit: SourceRecordVisitor): void {
+  /** The manifest's log entries (FORMAT.md: the export manifest), checked. */
+  private manifestLogs(): Array<Record<string, unknown>> {
     const manifest = this.map(this.root);
     if (!manifest || manifest.type !== MANIFEST_TYPE || !Array.isArray(manifest.logs)) {
       throw new Error(`${this.path}: the root block is not an llm-provenance export manifest; run llm-provenance verify ${this.path}`);
     }
-    for (const entry of manifest.logs as Array<Record<string, unknown>>) {
-      const log = typeof entry?.log === 'string' ? entry.log : '?';
-      for (const page of links(entry?.records)) {
-        for (const cid of links(this.map(page)?.records)) {
-          const at = this.blocks.find(cid);
-          if (!at || !this.fetcher.at(at.location, at.index)) continue;
-          const r = this.fetcher.reader;
-          if (!visit(r.file.buf, r.dataStart, r.dataEnd, { log, file: this.path, section: r.index, offset: r.offset })) return;
-        }
+    return manifest.logs as Array<Record<string, unknown>>;
+  }
+
+  /** The record sections of one manifest entry, page by page (one page's CIDs held at a time). */
+  private *entryRecords(entry: Record<string, unknown> | undefined, log: string): Generator<SourceRecord> {
+    for (const page of links(entry?.records)) {
+      for (const cid of links(this.map(page)?.records)) {
+        const at = this.blocks.find(cid);
+        if (!at || !this.fetcher.at(at.location, at.index)) continue;
+        const r = this.fetcher.reader;
+        yield { bytes: r.file.buf, start: r.dataStart, end: r.dataEnd, place: { log, file: this.path, section: r.index, offset: r.offset } };
       }
     }
+  }
+
+  forEachRecord(visit: SourceRecordVisitor): void {
+    for (const entry of this.manifestLogs()) {
+      const log = typeof entry?.log === 'string' ? entry.log : '?';
+      for (const r of this.entryRecords(entry, log)) if (!visit(r.bytes, r.start, r.end, r.place)) return;
+    }
+  }
+
+  logStreams(): LogRecordStream[] {
+    return this.manifestLogs().map((entry) => {
+      const log = typeof entry?.log === 'string' ? entry.log : '?';
+      const records = this.entryRecords(entry, log);
+      const next = (): SourceRecord | undefined => {
+        const r = records.next();
+        return r.done ? undefined : r.value;
+      };
+      return { log, next, close: () => void records.return(undefined) };
+    });
   }
 
   block(cid: string): Buffer | undefined {

@@ -18,7 +18,9 @@ import {
   ATTR_SERVICE_NAME,
 } from '@llm-provenance/semantic-conventions';
 import { openSource, type ProvenanceSource } from '../read/source.js';
-import { forEachRecord, ResourceReader } from '../query/read-records.js';
+import { forEachMergedRecord, ResourceReader } from '../query/read-records.js';
+import { forEachMergedRow } from '../query/store-index/merged-rows.js';
+import { openIndexes, rowAttributes, type IndexMode } from '../query/store-index/store-index.js';
 import { nanosToIso, toUnixNanos } from '../query/query.js';
 import type { SpanRecord } from '../record.js';
 
@@ -28,10 +30,11 @@ export type Dimension = (typeof DIMENSIONS)[number];
 
 /** One GenAI span record as the reports see it. */
 export interface GenAiCall {
-  /** Record CID. */
-  cid: string;
+  /** The store or CAR the record is in (where its blocks are). */
+  source: ProvenanceSource;
   log: string;
   seq: number;
+  /** The record (from an index: only the attributes the index keeps, ../query/store-index/store-index.ts). */
   record: SpanRecord;
   /** Span start and end, unix nanoseconds. */
   start: bigint;
@@ -73,45 +76,115 @@ export function filterBounds(filter: CallFilter): { since?: bigint; until?: bigi
   };
 }
 
+/** How a report reads its stores: through their indexes (../query/store-index) or the logs. */
+export interface ReadOptions {
+  /**
+   * The numeric attributes the caller reads from `call.record.attributes` (default all the index keeps):
+   * a call read from an index carries only these, and reading fewer columns is faster.
+   */
+  numbers?: readonly string[];
+  /** `auto` (default): a store's index when it is fresh; `refresh`: rebuild missing or stale ones first; `off`: the logs. */
+  index?: IndexMode;
+  /** Told why an index was not used (stale), for stderr. */
+  note?: (text: string) => void;
+}
+
+/** True when a call with these facts passes `filter` (the same test for records and index rows). */
+function passes(filter: CallFilter, since: bigint | undefined, until: bigint | undefined, start: bigint, a: Record<string, unknown>): boolean {
+  if (since !== undefined && start < since) return false;
+  if (until !== undefined && start >= until) return false;
+  if (filter.model !== undefined && a[ATTR_GEN_AI_REQUEST_MODEL] !== filter.model && a[ATTR_GEN_AI_RESPONSE_MODEL] !== filter.model) return false;
+  if (filter.provider !== undefined && a[ATTR_GEN_AI_PROVIDER_NAME] !== filter.provider) return false;
+  if (filter.user !== undefined && a[ATTR_ENDUSER_ID] !== filter.user) return false;
+  if (filter.task !== undefined && a[ATTR_PROVENANCE_TASK_ID] !== filter.task) return false;
+  return true;
+}
+
+const NANOS_PER_DAY = 86_400_000_000_000n;
+let lastDay: { n: bigint; text: string } = { n: -1n, text: '' };
+/** The UTC date of a time (calls come in time order, so one cached day serves most of them). */
+function dayOf(start: bigint): string {
+  const n = start / NANOS_PER_DAY;
+  if (n !== lastDay.n) lastDay = { n, text: nanosToIso((n * NANOS_PER_DAY).toString()).slice(0, 10) };
+  return lastDay.text;
+}
+
+function dimsOf(a: Record<string, unknown>, service: string | null, start: bigint): Record<Dimension, string | null> {
+  return {
+    user: str(a[ATTR_ENDUSER_ID]),
+    task: str(a[ATTR_PROVENANCE_TASK_ID]),
+    worker: str(a[ATTR_PROVENANCE_WORKER_ID]),
+    route: str(a[ATTR_PROVENANCE_ROUTE_BACKEND]),
+    provider: str(a[ATTR_GEN_AI_PROVIDER_NAME]),
+    model: str(a[ATTR_GEN_AI_RESPONSE_MODEL]) ?? str(a[ATTR_GEN_AI_REQUEST_MODEL]),
+    operation: str(a[ATTR_GEN_AI_OPERATION_NAME]),
+    service,
+    day: dayOf(start),
+  };
+}
+
 /**
- * Visits every GenAI call of `source` that passes `filter`, in stored order. `visit` may fetch blocks
- * from `source`.
+ * Visits every GenAI call of `sources` that passes `filter`, every log of every source merged by span
+ * start, then trace id (forEachMergedRecord), read from the stores' indexes when every source has a
+ * fresh one, else from the logs: the same calls in the same order either way. `visit` may fetch blocks
+ * from `call.source`.
  */
-export function forEachCall(source: ProvenanceSource, filter: CallFilter, visit: (call: GenAiCall) => void): void {
+export function forEachCall(
+  sources: ProvenanceSource | readonly ProvenanceSource[],
+  filter: CallFilter,
+  visit: (call: GenAiCall) => void,
+  read: ReadOptions = {},
+): void {
   const { since, until } = filterBounds(filter);
-  const resources = new ResourceReader(source);
-  forEachRecord(source, (s) => {
+  const list = Array.isArray(sources) ? (sources as readonly ProvenanceSource[]) : [sources as ProvenanceSource];
+  const indexes = openIndexes(list, read);
+  if (indexes) {
+    try {
+      forEachMergedRow(
+        indexes,
+        (row, source, index) => {
+          if (row.genai !== 1) return;
+          const a = rowAttributes(row);
+          const start = BigInt(row.start);
+          if (!passes(filter, since, until, start, a)) return;
+          visit({
+            source,
+            log: index.logs[row.log_no]!.log,
+            seq: row.seq,
+            record: { attributes: a } as unknown as SpanRecord,
+            start,
+            end: BigInt(row.end_),
+            dims: dimsOf(a, row.service as string | null, start),
+            error: row.error === 1,
+            inputCid: row.input_cid as string | null,
+            paramsCid: row.params_cid as string | null,
+            outputCid: row.output_cid as string | null,
+          });
+        },
+        read.numbers,
+      );
+    } finally {
+      for (const i of indexes) i.index.close();
+    }
+    return;
+  }
+  const readers = new Map(list.map((s) => [s, new ResourceReader(s)]));
+  forEachMergedRecord(list, (s, source) => {
     if (s.record.type !== 'span') return true;
     const r = s.record;
     if (!isGenAiRecord(r)) return true;
     const a = r.attributes ?? {};
     const start = BigInt(r.start);
-    if (since !== undefined && start < since) return true;
-    if (until !== undefined && start >= until) return true;
-    const model = str(a[ATTR_GEN_AI_RESPONSE_MODEL]) ?? str(a[ATTR_GEN_AI_REQUEST_MODEL]);
-    if (filter.model !== undefined && a[ATTR_GEN_AI_REQUEST_MODEL] !== filter.model && a[ATTR_GEN_AI_RESPONSE_MODEL] !== filter.model) return true;
-    if (filter.provider !== undefined && a[ATTR_GEN_AI_PROVIDER_NAME] !== filter.provider) return true;
-    if (filter.user !== undefined && a[ATTR_ENDUSER_ID] !== filter.user) return true;
-    if (filter.task !== undefined && a[ATTR_PROVENANCE_TASK_ID] !== filter.task) return true;
+    if (!passes(filter, since, until, start, a)) return true;
     const rec = s.record as unknown as Record<string, unknown>;
     visit({
-      cid: s.cid,
+      source,
       log: s.log,
       seq: r.seq,
       record: r,
       start,
       end: BigInt(r.end),
-      dims: {
-        user: str(a[ATTR_ENDUSER_ID]),
-        task: str(a[ATTR_PROVENANCE_TASK_ID]),
-        worker: str(a[ATTR_PROVENANCE_WORKER_ID]),
-        route: str(a[ATTR_PROVENANCE_ROUTE_BACKEND]),
-        provider: str(a[ATTR_GEN_AI_PROVIDER_NAME]),
-        model,
-        operation: str(a[ATTR_GEN_AI_OPERATION_NAME]),
-        service: str(resources.attributes(rec.resource)[ATTR_SERVICE_NAME]),
-        day: nanosToIso(r.start).slice(0, 10),
-      },
+      dims: dimsOf(a, str(readers.get(source)!.attributes(rec.resource)[ATTR_SERVICE_NAME]), start),
       error: r.status?.code === 'ERROR',
       inputCid: linkCid(rec.input),
       paramsCid: linkCid(rec.params),
@@ -128,5 +201,16 @@ export function withSource<T>(path: string, read: (source: ProvenanceSource) => 
     return read(source);
   } finally {
     source.close();
+  }
+}
+
+/** Opens every path (stores or CARs, e.g. one per machine), runs `read` over them and closes them. */
+export function withSources<T>(paths: string | readonly string[], read: (sources: ProvenanceSource[]) => T): T {
+  const sources: ProvenanceSource[] = [];
+  try {
+    for (const p of typeof paths === 'string' ? [paths] : paths) sources.push(openSource(p));
+    return read(sources);
+  } finally {
+    for (const s of sources) s.close();
   }
 }

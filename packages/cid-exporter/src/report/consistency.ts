@@ -17,7 +17,8 @@ import {
   ATTR_GEN_AI_REQUEST_TOP_P,
 } from '@llm-provenance/semantic-conventions';
 import { nanosToIso } from '../query/query.js';
-import { forEachCall, withSource, type CallFilter, type GenAiCall } from './calls.js';
+import type { ProvenanceSource } from '../read/source.js';
+import { forEachCall, withSources, type CallFilter, type GenAiCall, type ReadOptions } from './calls.js';
 import { blockText, cut, wordDiff, type TextDiff } from './content.js';
 
 export interface ConsistencyOutput {
@@ -69,12 +70,14 @@ export interface ConsistencyReport {
   };
 }
 
-export interface ConsistencyOptions extends CallFilter {
+export interface ConsistencyOptions extends CallFilter, ReadOptions {
   /** Include repeated inputs whose outputs all agree. */
   all?: boolean;
 }
 
 interface Seen {
+  /** Where this input or output was first seen (its block is read from there). */
+  source: ProvenanceSource;
   count: number;
   first: bigint;
   last: bigint;
@@ -96,44 +99,54 @@ function see(s: Seen, call: GenAiCall): void {
   if (call.start > s.last) s.last = call.start;
   if (call.dims.model !== null) s.models.add(call.dims.model);
 }
-const fresh = (call: GenAiCall): Seen => ({ count: 0, first: call.start, last: call.start, models: new Set() });
+const fresh = (call: GenAiCall): Seen => ({ source: call.source, count: 0, first: call.start, last: call.start, models: new Set() });
 const iso = (ns: bigint): string => nanosToIso(ns.toString());
 
-/** The consistency groups of a store directory or CAR export. */
-export function buildConsistency(path: string, options: ConsistencyOptions = {}): ConsistencyReport {
-  return withSource(path, (source) => {
+/** The consistency groups of a store directory or CAR export, or of several (e.g. one per machine) as one. */
+export function buildConsistency(path: string | readonly string[], options: ConsistencyOptions = {}): ConsistencyReport {
+  return withSources(path, (sources) => {
     const groups = new Map<string, Group>();
     let calls = 0;
-    forEachCall(source, options, (call) => {
-      if (call.error || !call.inputCid) return;
-      calls++;
-      let g = groups.get(call.inputCid);
-      if (!g) groups.set(call.inputCid, (g = { ...fresh(call), order: groups.size, outputs: new Map(), params: new Map(), mayVary: false }));
-      see(g, call);
-      let o = g.outputs.get(call.outputCid);
-      if (!o) g.outputs.set(call.outputCid, (o = fresh(call)));
-      see(o, call);
-      const a = call.record.attributes ?? {};
-      let p = g.params.get(call.paramsCid);
-      if (!p) {
-        p = {
-          params_cid: call.paramsCid,
-          temperature: numOrNull(a[ATTR_GEN_AI_REQUEST_TEMPERATURE]),
-          seed: numOrNull(a[ATTR_GEN_AI_REQUEST_SEED]),
-          top_p: numOrNull(a[ATTR_GEN_AI_REQUEST_TOP_P]),
-          calls: 0,
-        };
-        g.params.set(call.paramsCid, p);
-      }
-      p.calls++;
-      if (p.seed === null && (p.temperature === null || p.temperature > 0)) g.mayVary = true;
-    });
+    forEachCall(
+      sources,
+      options,
+      (call) => {
+        if (call.error || !call.inputCid) return;
+        calls++;
+        let g = groups.get(call.inputCid);
+        if (!g) groups.set(call.inputCid, (g = { ...fresh(call), order: groups.size, outputs: new Map(), params: new Map(), mayVary: false }));
+        see(g, call);
+        let o = g.outputs.get(call.outputCid);
+        if (!o) g.outputs.set(call.outputCid, (o = fresh(call)));
+        see(o, call);
+        const a = call.record.attributes ?? {};
+        let p = g.params.get(call.paramsCid);
+        if (!p) {
+          p = {
+            params_cid: call.paramsCid,
+            temperature: numOrNull(a[ATTR_GEN_AI_REQUEST_TEMPERATURE]),
+            seed: numOrNull(a[ATTR_GEN_AI_REQUEST_SEED]),
+            top_p: numOrNull(a[ATTR_GEN_AI_REQUEST_TOP_P]),
+            calls: 0,
+          };
+          g.params.set(call.paramsCid, p);
+        }
+        p.calls++;
+        if (p.seed === null && (p.temperature === null || p.temperature > 0)) g.mayVary = true;
+      },
+      options,
+    );
     const repeated = [...groups.entries()].filter(([, g]) => g.count > 1);
     const differing = repeated.filter(([, g]) => g.outputs.size > 1);
     const shown = (options.all ? repeated : differing).sort(([, x], [, y]) => Number(y.outputs.size > 1) - Number(x.outputs.size > 1) || x.order - y.order);
     return {
       groups: shown.map(([input, g]) =>
-        describeGroup(input, g, (block) => blockText(source, block, ATTR_GEN_AI_OUTPUT_MESSAGES), blockText(source, input, ATTR_GEN_AI_INPUT_MESSAGES)),
+        describeGroup(
+          input,
+          g,
+          (block) => blockText(g.outputs.get(block)?.source ?? g.source, block, ATTR_GEN_AI_OUTPUT_MESSAGES),
+          blockText(g.source, input, ATTR_GEN_AI_INPUT_MESSAGES),
+        ),
       ),
       summary: { calls, distinct_inputs: groups.size, repeated_inputs: repeated.length, differing_inputs: differing.length },
     };

@@ -18,7 +18,7 @@ import {
 } from '@llm-provenance/semantic-conventions';
 import { forEachRecord } from '../query/read-records.js';
 import { nanosToIso } from '../query/query.js';
-import { forEachCall, isGenAiRecord, linkCid, withSource, type CallFilter, type GenAiCall } from './calls.js';
+import { forEachCall, isGenAiRecord, linkCid, withSources, type CallFilter, type GenAiCall } from './calls.js';
 
 /** Rows in each top-N table. */
 export const TOP_CALLS = 10;
@@ -170,14 +170,14 @@ class RecentTraces {
   }
 }
 
-/** The timeline, top calls and traces of the GenAI calls in `path` that pass `filter`. */
-export function buildHtmlDetails(path: string, filter: CallFilter = {}): HtmlDetails {
+/** The timeline, top calls and traces of the GenAI calls in the stores or CARs at `paths` that pass `filter`. */
+export function buildHtmlDetails(paths: string | readonly string[], filter: CallFilter = {}): HtmlDetails {
   const hours = new Map<number, TimeBucket>();
   const slowest = new TopRows(TOP_CALLS);
   const costliest = new TopRows(TOP_CALLS);
   const recent = new RecentTraces(MAX_TRACES);
-  withSource(path, (source) =>
-    forEachCall(source, filter, (call) => {
+  withSources(paths, (sources) =>
+    forEachCall(sources, filter, (call) => {
       const a = call.record.attributes ?? {};
       const hour = Math.floor(Number(call.start / 1_000_000n) / HOUR_MS) * HOUR_MS;
       let b = hours.get(hour);
@@ -206,7 +206,7 @@ export function buildHtmlDetails(path: string, filter: CallFilter = {}): HtmlDet
     ...bucketTimeline(hours),
     slowest: slowest.rows.map((r) => r.row),
     costliest: costliest.rows.map((r) => r.row),
-    traces: traceViews(path, [...chosen]),
+    traces: traceViews(paths, [...chosen]),
   };
 }
 
@@ -244,44 +244,46 @@ function category(a: Record<string, unknown>): TraceSpan['category'] {
 }
 
 /** Second pass: every span record of the chosen traces, in start order, timed from each trace's start. */
-function traceViews(path: string, chosen: string[]): TraceView[] {
+function traceViews(paths: string | readonly string[], chosen: string[]): TraceView[] {
   const wanted = new Map(chosen.map((id) => [id, { calls: 0, spans: [] as Array<{ start: bigint; end: bigint; span: TraceSpan }>, omitted: 0 }]));
-  withSource(path, (source) =>
-    forEachRecord(source, (s) => {
-      if (s.record.type !== 'span') return true;
-      const r = s.record;
-      const t = wanted.get(r.traceId);
-      if (!t) return true;
-      if (isGenAiRecord(r)) t.calls++;
-      if (t.spans.length >= MAX_TRACE_SPANS) {
-        t.omitted++;
+  withSources(paths, (sources) =>
+    sources.forEach((source) =>
+      forEachRecord(source, (s) => {
+        if (s.record.type !== 'span') return true;
+        const r = s.record;
+        const t = wanted.get(r.traceId);
+        if (!t) return true;
+        if (isGenAiRecord(r)) t.calls++;
+        if (t.spans.length >= MAX_TRACE_SPANS) {
+          t.omitted++;
+          return true;
+        }
+        const a = r.attributes ?? {};
+        const rec = r as unknown as Record<string, unknown>;
+        t.spans.push({
+          start: BigInt(r.start),
+          end: BigInt(r.end),
+          span: {
+            span_id: r.spanId,
+            parent_span_id: r.parentSpanId ?? null,
+            name: r.name,
+            kind: r.kind,
+            start_ms: 0,
+            duration_ms: 0,
+            error: r.status?.code === 'ERROR',
+            category: category(a),
+            operation: str(a[ATTR_GEN_AI_OPERATION_NAME]),
+            model: str(a[ATTR_GEN_AI_RESPONSE_MODEL]) ?? str(a[ATTR_GEN_AI_REQUEST_MODEL]),
+            tool: str(a[ATTR_GEN_AI_TOOL_NAME]),
+            route: str(a[ATTR_PROVENANCE_ROUTE_BACKEND]),
+            record_cid: s.cid,
+            input_cid: linkCid(rec.input),
+            output_cid: linkCid(rec.output),
+          },
+        });
         return true;
-      }
-      const a = r.attributes ?? {};
-      const rec = r as unknown as Record<string, unknown>;
-      t.spans.push({
-        start: BigInt(r.start),
-        end: BigInt(r.end),
-        span: {
-          span_id: r.spanId,
-          parent_span_id: r.parentSpanId ?? null,
-          name: r.name,
-          kind: r.kind,
-          start_ms: 0,
-          duration_ms: 0,
-          error: r.status?.code === 'ERROR',
-          category: category(a),
-          operation: str(a[ATTR_GEN_AI_OPERATION_NAME]),
-          model: str(a[ATTR_GEN_AI_RESPONSE_MODEL]) ?? str(a[ATTR_GEN_AI_REQUEST_MODEL]),
-          tool: str(a[ATTR_GEN_AI_TOOL_NAME]),
-          route: str(a[ATTR_PROVENANCE_ROUTE_BACKEND]),
-          record_cid: s.cid,
-          input_cid: linkCid(rec.input),
-          output_cid: linkCid(rec.output),
-        },
-      });
-      return true;
-    }),
+      }),
+    ),
   );
   const views = chosen.map((id) => {
     const t = wanted.get(id)!;

@@ -18,7 +18,7 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
 } from '@llm-provenance/semantic-conventions';
-import { forEachCall, withSource, type CallFilter, type Dimension, type GenAiCall } from './calls.js';
+import { forEachCall, withSources, type CallFilter, type Dimension, type GenAiCall, type ReadOptions } from './calls.js';
 import { Quantiles } from './quantiles.js';
 
 /** A cost without a currency is counted under ISO 4217's "no currency" code. */
@@ -53,12 +53,22 @@ export interface Report {
   totals: ReportFigures;
 }
 
-export interface ReportOptions extends CallFilter {
+export interface ReportOptions extends CallFilter, ReadOptions {
   /** Dimensions to group by, in column order; none gives one group per report (the totals). */
   by?: Dimension[];
 }
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** The numeric attributes a Tally reads. */
+const TALLY_NUMBERS = [
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_COST_AMOUNT,
+  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+];
 
 /** Running sums of one group. */
 class Tally {
@@ -136,20 +146,25 @@ function compareKeys(x: Array<string | null>, y: Array<string | null>): number {
   return 0;
 }
 
-/** The report over a store directory or CAR export. */
-export function buildReport(path: string, options: ReportOptions = {}): Report {
+/** The report over a store directory or CAR export, or over several (e.g. one per machine) as one. */
+export function buildReport(path: string | readonly string[], options: ReportOptions = {}): Report {
   const by = options.by ?? [];
   const groups = new Map<string, { key: Array<string | null>; tally: Tally }>();
   const totals = new Tally();
-  withSource(path, (source) =>
-    forEachCall(source, options, (call) => {
-      const key = by.map((d) => call.dims[d]);
-      const id = JSON.stringify(key);
-      let g = groups.get(id);
-      if (!g) groups.set(id, (g = { key, tally: new Tally() }));
-      g.tally.add(call);
-      totals.add(call);
-    }),
+  withSources(path, (sources) =>
+    forEachCall(
+      sources,
+      options,
+      (call) => {
+        const key = by.map((d) => call.dims[d]);
+        const id = JSON.stringify(key);
+        let g = groups.get(id);
+        if (!g) groups.set(id, (g = { key, tally: new Tally() }));
+        g.tally.add(call);
+        totals.add(call);
+      },
+      { ...options, numbers: TALLY_NUMBERS },
+    ),
   );
   const currencies = ['USD', ...[...totals.costs.keys()].filter((c) => c !== 'USD').sort()];
   const sorted = [...groups.values()].sort((x, y) => compareKeys(x.key, y.key));
