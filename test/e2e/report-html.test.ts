@@ -79,6 +79,11 @@ describe('the app behind the page', () => {
 });
 
 describe('report --html FILE', () => {
+  it('refuses --source-label without --html, naming both', async () => {
+    const r = await cli('report', store, '--source-label', 'x');
+    expect(r).toEqual({ code: 2, out: expect.stringContaining('--source-label names the source on the --html page; give --html FILE too') as string });
+  });
+
   it('names the file it cannot write, exit 2, and writes nothing else', async () => {
     const file = path.join(out, 'no-such-folder', 'report.html');
     const r = await cli('report', store, '--html', file);
@@ -101,7 +106,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`report --html in headless Chromium${HAVE_CHROMI
 
   beforeAll(async () => {
     const file = path.join(out, 'report.html');
-    expect(await cli('report', store, '--by', 'user,model', '--html', file)).toEqual({ code: 0, out: `wrote ${file}` });
+    // --source-label: the page names its source as told (the screenshot shows no temp folder).
+    expect(await cli('report', store, '--by', 'user,model', '--html', file, '--source-label', 'an example store')).toEqual({ code: 0, out: `wrote ${file}` });
     json = JSON.parse((await cli('report', store, '--by', 'user,model', '--json')).out) as Json;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
@@ -128,6 +134,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`report --html in headless Chromium${HAVE_CHROMI
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
+  });
+
+  it('names its source as --source-label says', async () => {
+    expect(await page.textContent('header p.muted')).toBe('Source an example store');
   });
 
   it('loads from file:// with no other request, no console error and no page error', () => {

@@ -34,6 +34,8 @@ export interface GenAiCall {
   source: ProvenanceSource;
   log: string;
   seq: number;
+  /** The record's CID; null when the call comes from an index, which does not keep it. */
+  cid: string | null;
   /** The record (from an index: only the attributes the index keeps, ../query/store-index/store-index.ts). */
   record: SpanRecord;
   /** Span start and end, unix nanoseconds. */
@@ -151,6 +153,7 @@ export function forEachCall(
             source,
             log: index.logs[row.log_no]!.log,
             seq: row.seq,
+            cid: null,
             record: { attributes: a } as unknown as SpanRecord,
             start,
             end: BigInt(row.end_),
@@ -181,6 +184,7 @@ export function forEachCall(
       source,
       log: s.log,
       seq: r.seq,
+      cid: s.cid,
       record: r,
       start,
       end: BigInt(r.end),

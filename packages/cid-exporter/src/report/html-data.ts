@@ -109,7 +109,7 @@ function callRow(call: GenAiCall): CallRow {
   const amount = a[ATTR_GEN_AI_USAGE_COST_AMOUNT];
   const priced = typeof amount === 'number' && Number.isFinite(amount);
   return {
-    record_cid: call.cid,
+    record_cid: call.cid ?? '',
     input_cid: call.inputCid,
     params_cid: call.paramsCid,
     output_cid: call.outputCid,
@@ -176,25 +176,31 @@ export function buildHtmlDetails(paths: string | readonly string[], filter: Call
   const slowest = new TopRows(TOP_CALLS);
   const costliest = new TopRows(TOP_CALLS);
   const recent = new RecentTraces(MAX_TRACES);
+  // From the logs, never an index: the page shows each call's record CID, name and trace, which an index does not keep.
   withSources(paths, (sources) =>
-    forEachCall(sources, filter, (call) => {
-      const a = call.record.attributes ?? {};
-      const hour = Math.floor(Number(call.start / 1_000_000n) / HOUR_MS) * HOUR_MS;
-      let b = hours.get(hour);
-      if (!b) hours.set(hour, (b = { start: new Date(hour).toISOString(), calls: 0, errors: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 }));
-      b.calls++;
-      if (call.error) b.errors++;
-      b.input_tokens += num(a[ATTR_GEN_AI_USAGE_INPUT_TOKENS]);
-      b.output_tokens += num(a[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]);
-      const currency = str(a[ATTR_GEN_AI_USAGE_COST_CURRENCY])?.toUpperCase();
-      const amount = a[ATTR_GEN_AI_USAGE_COST_AMOUNT];
-      if (currency === 'USD' && typeof amount === 'number' && Number.isFinite(amount)) {
-        b.cost_usd += amount;
-        costliest.offer(amount, () => callRow(call));
-      }
-      slowest.offer(Number(call.end - call.start), () => callRow(call));
-      recent.offer(call.record.traceId, call.start);
-    }),
+    forEachCall(
+      sources,
+      filter,
+      (call) => {
+        const a = call.record.attributes ?? {};
+        const hour = Math.floor(Number(call.start / 1_000_000n) / HOUR_MS) * HOUR_MS;
+        let b = hours.get(hour);
+        if (!b) hours.set(hour, (b = { start: new Date(hour).toISOString(), calls: 0, errors: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 }));
+        b.calls++;
+        if (call.error) b.errors++;
+        b.input_tokens += num(a[ATTR_GEN_AI_USAGE_INPUT_TOKENS]);
+        b.output_tokens += num(a[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]);
+        const currency = str(a[ATTR_GEN_AI_USAGE_COST_CURRENCY])?.toUpperCase();
+        const amount = a[ATTR_GEN_AI_USAGE_COST_AMOUNT];
+        if (currency === 'USD' && typeof amount === 'number' && Number.isFinite(amount)) {
+          b.cost_usd += amount;
+          costliest.offer(amount, () => callRow(call));
+        }
+        slowest.offer(Number(call.end - call.start), () => callRow(call));
+        recent.offer(call.record.traceId, call.start);
+      },
+      { index: 'off' },
+    ),
   );
   // the traces of the top calls first, then the most recent; ranked again by their GenAI calls once read
   const chosen = new Set([...slowest.rows, ...costliest.rows].map(({ row }) => row.trace_id));
