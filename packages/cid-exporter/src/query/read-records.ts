@@ -9,6 +9,7 @@ import { dagJsonCid } from '../cid.js';
 import { decodeDagJson } from '../dag-json/index.js';
 import type { ProvenanceRecord } from '../record.js';
 import { openSource, type LogRecordStream, type ProvenanceSource, type RecordPlace, type SourceRecord } from '../read/source.js';
+import { mergeHeads } from './k-way-merge.js';
 
 /** The record format version query and export read. */
 export const QUERY_FORMAT_VERSION = 2;
@@ -176,35 +177,14 @@ export function forEachMergedRecord(
         if (pull(h, skipped)) heap.push(h);
       }
     }
-    // heapify
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
-    while (heap.length > 0) {
-      const top = heap[0]!;
-      if (!visit(top.record, top.source)) return;
-      if (pull(top, skipped)) siftDown(heap, 0);
-      else {
-        const last = heap.pop()!;
-        if (heap.length > 0) {
-          heap[0] = last;
-          siftDown(heap, 0);
-        }
-      }
-    }
+    mergeHeads(
+      heap,
+      before,
+      (top) => visit(top.record, top.source),
+      (top) => pull(top, skipped),
+    );
   } finally {
     for (const s of streams) s.close();
-  }
-}
-
-function siftDown(heap: Head[], i: number): void {
-  const n = heap.length;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= n) return;
-    const r = l + 1;
-    const m = r < n && before(heap[r]!, heap[l]!) ? r : l;
-    if (!before(heap[m]!, heap[i]!)) return;
-    [heap[m], heap[i]] = [heap[i]!, heap[m]!];
-    i = m;
   }
 }
 

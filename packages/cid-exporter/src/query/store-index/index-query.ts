@@ -4,23 +4,13 @@
  * read, from their logs, by byte offset. The records themselves, never the index, give what is shown.
  */
 import { storePaths } from '../../record.js';
+import type { QueryFilter } from '../query.js';
 import { decodeStored, type StoredRecord } from '../read-records.js';
 import type { SqlValue } from './sql-engine.js';
 import type { SpanRow, StoreIndex } from './store-index.js';
 
 /** The filters query reads from an index (payload CID filters are answered from the logs). */
-export interface IndexFilter {
-  model?: string;
-  provider?: string;
-  operation?: string;
-  user?: string;
-  task?: string;
-  worker?: string;
-  route?: string;
-  traceId?: string;
-  status?: 'ok' | 'error';
-  limit?: number;
-}
+export type IndexFilter = Pick<QueryFilter, 'model' | 'provider' | 'operation' | 'user' | 'task' | 'worker' | 'route' | 'traceId' | 'status' | 'limit'>;
 
 const EQUALS = { provider: 'provider', operation: 'operation', user: 'user', task: 'task', worker: 'worker', route: 'route' } as const;
 

@@ -4,6 +4,7 @@
  * answer from the index equals the answer from the logs, sums in the same order included.
  */
 import type { ProvenanceSource } from '../../read/source.js';
+import { mergeHeads } from '../k-way-merge.js';
 import { compareNanos } from '../read-records.js';
 import type { SpanRow, StoreIndex } from './store-index.js';
 
@@ -22,19 +23,6 @@ function before(x: Head, y: Head): boolean {
   return x.order < y.order;
 }
 
-function siftDown(heap: Head[], i: number): void {
-  const n = heap.length;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= n) return;
-    const r = l + 1;
-    const m = r < n && before(heap[r]!, heap[l]!) ? r : l;
-    if (!before(heap[m]!, heap[i]!)) return;
-    [heap[m], heap[i]] = [heap[i]!, heap[m]!];
-    i = m;
-  }
-}
-
 /** Visits every span row of every log of `indexes` (one per source, in order) in merged order; `numbers` as for rowsOf. */
 export function forEachMergedRow(
   indexes: ReadonlyArray<{ source: ProvenanceSource; index: StoreIndex }>,
@@ -51,20 +39,18 @@ export function forEachMergedRow(
       else order++;
     }
   }
-  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
-  while (heap.length > 0) {
-    const top = heap[0]!;
-    visit(top.row, top.source, top.index);
-    const next = top.rows.next();
-    if (!next.done) {
+  mergeHeads(
+    heap,
+    before,
+    (top) => {
+      visit(top.row, top.source, top.index);
+      return true;
+    },
+    (top) => {
+      const next = top.rows.next();
+      if (next.done) return false;
       top.row = next.value;
-      siftDown(heap, 0);
-    } else {
-      const last = heap.pop()!;
-      if (heap.length > 0) {
-        heap[0] = last;
-        siftDown(heap, 0);
-      }
-    }
-  }
+      return true;
+    },
+  );
 }
