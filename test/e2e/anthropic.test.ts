@@ -10,7 +10,6 @@ import {
   type AppRun,
   expectProcessResource,
   expectSpanAttributes,
-  PACED_FOR_ABORT,
   plantedKeyCallAttributes,
   runApp,
   tourMatrix,
@@ -132,7 +131,6 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
     const run = await runApp({
       module,
       app,
-      emulator: PACED_FOR_ABORT,
       env: { OTEL_SERVICE_NAME: `anthropic-${module}` },
       scenarios: tourScenarios({ kind: 'error', status: 429, retryAfter: 1 }, 4),
     });
@@ -143,7 +141,7 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
     expect(seen.error).toEqual({ thrown: 'RateLimitError', status: 429 });
     expect(seen.helper).toEqual({ id: 'msg_emu_8', text: 'Echo: stream helper', isMessageStream: true });
     expect(seen.count).toEqual({ input_tokens: 3 });
-    // Paced: the abort came before the final message_delta, so its span is an aborted one.
+    // Held (the app's abort call asks the emulator to hold its stream): the abort came before the final message_delta, so its span is an aborted one.
     expect(seen.abort).toEqual({ text: 'Echo:', output_tokens: 1 });
 
     // Nine calls, nine spans, all from this instrumentation: the SDK's own spans stay off.

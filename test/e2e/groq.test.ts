@@ -9,7 +9,6 @@ import {
   type AppRun,
   expectProcessResource,
   expectSpanAttributes,
-  PACED_FOR_ABORT,
   plantedKeyCallAttributes,
   runApp,
   tourMatrix,
@@ -119,7 +118,6 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
     const run = await runApp({
       module,
       app,
-      emulator: PACED_FOR_ABORT,
       env: { OTEL_SERVICE_NAME: `groq-${module}` },
       scenarios: tourScenarios({ kind: 'error', status: 429, retryAfter: 1 }, 3),
     });
@@ -128,7 +126,7 @@ describe.each(MATRIX)('$app under --$module register', ({ module, app }) => {
     const seen = appReports(run);
     expect(seen.tool.finish).toBe('tool_calls');
     expect(seen.error).toEqual({ thrown: 'RateLimitError', status: 429 });
-    // Paced: the abort came before the finish chunk, so its span is an aborted one.
+    // Held (the app's abort call asks the emulator to hold its stream): the abort came before the finish chunk, so its span is an aborted one.
     expect(seen.abort).toEqual({ text: 'Echo:', finish: null, usage: null });
     expect(seen.stream).toEqual({ text: 'Echo: a b c', finish: 'stop', usage: expect.objectContaining({ prompt_tokens: 3, completion_tokens: 4 }) });
 

@@ -7,5 +7,5 @@ export { startGrpcWireTap, type GrpcWireTap, type WireMessage } from './grpc-wir
 export { decodeTraceExport, type AttributeValue, type OtlpProtocol, type OtlpSpan, type SpanKindName } from './otlp-decode.js';
 export { readStore, allStoreBytes, cidOf, DAG_JSON, RAW, type StoreContents, type StoredLog } from './store-reader.js';
 export { emulatorPort, emulatorServerAttributes, expectProcessResource, plantedKeyCallAttributes, provenanceOf, UUID_PATTERN } from './assertions.js';
-export { appReports, expectSpanAttributes, PACED_FOR_ABORT, tourMatrix, tourScenarios } from './tour.js';
+export { appReports, expectSpanAttributes, tourMatrix, tourScenarios } from './tour.js';
 export { outputMessages, priceTableCost, textParts, userMessages } from './genai-content.js';

@@ -63,7 +63,7 @@ export interface RunAppOptions {
   timeoutMs?: number;
   /** What to preload instead of the register entry, e.g. `./fixtures/tracing.cjs` (relative to test/). */
   preload?: string;
-  /** Options for the run's emulator, e.g. `{ chunkDelayMs: 20 }` to pace stream chunks. */
+  /** Options for the run's emulator (see packages/provider-emulators/README.md). */
   emulator?: Parameters<typeof startEmulator>[0];
 }
 

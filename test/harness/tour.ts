@@ -24,13 +24,6 @@ export function tourScenarios(error: ErrorScenario, cutAfterChunks: number): Sce
   return [{ kind: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } }, error, { kind: 'stream_error_after', chunks: cutAfterChunks }];
 }
 
-/**
- * Emulator options for a tour whose abort call must abort while the rest of its body is still on the
- * way. (Aborting after the whole body is buffered can leave the SDK's read pending forever — seen with
- * groq-sdk and @anthropic-ai/sdk on Node 20 without any instrumentation — which would hang the app.)
- */
-export const PACED_FOR_ABORT = { chunkDelayMs: 20 } as const;
-
 /** What the app reported, by call label (its stdout: one JSON object with a `call` field a line). */
 export function appReports(run: AppRun): Record<string, any> {
   const calls: Record<string, any> = {};

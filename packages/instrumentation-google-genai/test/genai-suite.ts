@@ -201,7 +201,9 @@ export function googleGenAISuite(label: string, load: () => any, tracing: Tracin
     });
 
     it('records an aborted stream (config.abortSignal) and rethrows the abort unchanged', async () => {
-      const slow = await startEmulator({ chunkDelayMs: 30 });
+      // Held after the first event (`hold_after`), so the abort lands while the rest is still owed.
+      const slow = await startEmulator();
+      slow.enqueue({ kind: 'hold_after', chunks: 1 });
       const slowAi = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: slow.url } });
       const controller = new AbortController();
       const stream = await slowAi.models.generateContentStream({

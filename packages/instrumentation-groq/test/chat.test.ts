@@ -11,9 +11,7 @@ const KEY = 'gsk_test_key';
 const cost = (input: number, output: number) => Math.round(((input * 0.59 + output * 0.79) / 1e6) * 1e12) / 1e12;
 
 const emu = useEmulator();
-// Paced: chunks 30 ms apart, so an abort lands between two chunks.
-const paced = useEmulator({ chunkDelayMs: 30 });
-resetBeforeEach(emu, paced, tracing.exporter);
+resetBeforeEach(emu, tracing.exporter);
 
 describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
   const Groq = loadGroq(sdkPath);
@@ -165,13 +163,15 @@ describe.each(Object.entries(SDKS))('%s', (_name, sdkPath) => {
     });
 
     it('records an abort through stream.controller as error.type APIUserAbortError', async () => {
-      const stream = await create(paced.url);
+      // Held after the role chunk and two words (`hold_after`), so the abort lands while the rest is owed.
+      emu.enqueue({ kind: 'hold_after', chunks: 3 });
+      const stream = await create();
       let seen = 0;
       for await (const chunk of stream) if (chunk.choices[0]?.delta?.content && ++seen === 2) stream.controller.abort();
       const [span] = await waitForSpans(tracing, 1);
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
       expect(span.attributes).toEqual({
-        ...streamed(paced.port),
+        ...streamed(),
         'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Echo: a' }], finish_reason: 'error' }]),
         'error.type': 'APIUserAbortError',
       });

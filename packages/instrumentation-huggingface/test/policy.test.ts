@@ -9,9 +9,7 @@ const RANGE = SUPPORTED_VERSIONS['@huggingface/inference'];
 const tracing = setupTracing();
 const { InferenceClient, textGeneration } = loadHfInference();
 const emu = useEmulator({ providers: [tgi] });
-// Paced: events 30 ms apart, so an abort lands between two of them.
-const paced = useEmulator({ providers: [tgi], chunkDelayMs: 30 });
-resetBeforeEach(emu, paced, tracing.exporter);
+resetBeforeEach(emu, tracing.exporter);
 
 describe('huggingface instrumentation policy', () => {
   it('traces the standalone task functions as well as the client', async () => {
@@ -51,7 +49,9 @@ describe('huggingface instrumentation policy', () => {
   });
 
   it('records an abort through `options.signal` as AbortError', async () => {
-    const client = new InferenceClient('hf_x').endpoint(paced.url);
+    // Held after the first event (`hold_after`), so the abort lands while the rest is still owed.
+    emu.enqueue({ kind: 'hold_after', chunks: 1 });
+    const client = new InferenceClient('hf_x').endpoint(emu.url);
     const controller = new AbortController();
     let text = '';
     await expect(async () => {

@@ -184,8 +184,9 @@ export function ollamaSuite(label: string, load: () => any, tracing: Tracing) {
     });
 
     it('keeps abort() working mid-stream and ends the span as aborted', async () => {
-      // Chunks 30 ms apart, so the abort lands while the next line is still on its way.
-      const slow = await startEmulator({ chunkDelayMs: 30 });
+      // Held after the first line (`hold_after`), so the abort lands while the next line is still owed.
+      const slow = await startEmulator();
+      slow.enqueue({ kind: 'hold_after', chunks: 1 });
       const slowClient = new Ollama({ host: slow.url });
       const stream = await slowClient.chat({ model: 'llama3.2', messages: [{ role: 'user', content: 'abort me soon' }], stream: true });
       const pieces: string[] = [];

@@ -11,7 +11,9 @@ const user = (content: string) => ({ role: 'user', parts: [text(content)] });
 
 describe.each(MAJORS)('chat completions, openai $label', ({ major, from, available }) => {
   const emu = useEmulator();
-  const slowEmu = useEmulator({ chunkDelayMs: 25 });
+  // Its streams are held after the role chunk and the first word (`hold_after`, queued per test), so an
+  // abort lands while the rest of the body is still owed.
+  const slowEmu = useEmulator();
   let OpenAI: any;
   let client: any;
   let slowClient: any;
@@ -382,6 +384,7 @@ describe.each(MAJORS)('chat completions, openai $label', ({ major, from, availab
     it.skipIf(!available)('ends the span as aborted when the AbortController fires mid-stream', async () => {
       instrumentation.setConfig({ captureMessageContent: false });
       const ac = new AbortController();
+      slowEmu.enqueue({ kind: 'hold_after', chunks: 2 });
       const stream = await slowClient.chat.completions.create(
         { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a b c d e f g h' }], stream: true },
         { signal: ac.signal },

@@ -1,4 +1,4 @@
-export { startEmulator } from './core/emulator.js';
+export { startEmulator, HOLD_AFTER_HEADER } from './core/emulator.js';
 export type {
   Emulator,
   EmulatorOptions,
@@ -7,6 +7,7 @@ export type {
   ErrorScenario,
   ToolCallScenario,
   StreamErrorAfterScenario,
+  HoldAfterScenario,
   NoUsageScenario,
   HangScenario,
   TextScenario,

@@ -417,7 +417,9 @@ describe('multi-turn tool use', () => {
 
 describe('client aborts', () => {
   it('survives a client that aborts mid-stream and serves the next request', async () => {
-    const own = await startEmulator({ chunkDelayMs: 20 });
+    const own = await startEmulator();
+    // Held after the role chunk and the first word: the abort lands while the rest is still owed.
+    own.enqueue({ kind: 'hold_after', chunks: 2 });
     try {
       const c = new OpenAI({ baseURL: `${own.url}/v1`, apiKey: 'k', maxRetries: 0 });
       const stream = await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'a b c d e f g h' }], stream: true });
@@ -429,6 +431,73 @@ describe('client aborts', () => {
       expect(seen).toEqual(['', 'Echo:']);
       const next = await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'again' }] });
       expect([next.id, next.choices[0].message.content]).toEqual(['chatcmpl-emu-2', 'Echo: again']);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('hold_after and the x-emulator-hold-after header', () => {
+  async function firstChunks(stream: AsyncIterable<{ choices: Array<{ delta: { content?: string | null } }> }>, count: number) {
+    const seen: unknown[] = [];
+    for await (const chunk of stream) {
+      seen.push(chunk.choices[0]?.delta.content);
+      if (seen.length === count) break; // break closes the connection: the held stream ends there
+    }
+    return seen;
+  }
+
+  it('sends exactly N chunks, then nothing until the client goes away, then serves the next request', async () => {
+    const own = await startEmulator();
+    try {
+      const c = new OpenAI({ baseURL: `${own.url}/v1`, apiKey: 'k', maxRetries: 0 });
+      own.enqueue({ kind: 'hold_after', chunks: 3 });
+      const stream = await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'a b c d' }], stream: true });
+      const iterator = stream[Symbol.asyncIterator]();
+      const got = [await iterator.next(), await iterator.next(), await iterator.next()].map((r) => r.value?.choices[0]?.delta.content);
+      expect(got).toEqual(['', 'Echo:', ' a']);
+      // The fourth chunk is owed and never comes while the client waits; it ends only when the client aborts.
+      const fourth = iterator.next().catch((e: unknown) => e);
+      stream.controller.abort();
+      const ended = await fourth; // the SDK ends an aborted stream quietly
+      expect(ended).toEqual({ value: undefined, done: true });
+      const next = await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'again' }] });
+      expect(next.choices[0].message.content).toBe('Echo: again');
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('holds the one request that sends the header, whatever the scenario queue holds', async () => {
+    const own = await startEmulator();
+    try {
+      const c = new OpenAI({ baseURL: `${own.url}/v1`, apiKey: 'k', maxRetries: 0 });
+      const ask = (content: string) => c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content }], stream: true });
+      expect(await firstChunks(await ask('one two'), 99)).toEqual(['', 'Echo:', ' one', ' two', undefined]);
+      const held = await c.chat.completions.create(
+        { model: 'm', messages: [{ role: 'user', content: 'one two' }], stream: true },
+        { headers: { 'x-emulator-hold-after': '2' } },
+      );
+      expect(await firstChunks(held, 2)).toEqual(['', 'Echo:']);
+      expect(await firstChunks(await ask('three'), 99)).toEqual(['', 'Echo:', ' three', undefined]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('answers a non-streaming request in full, and a bad header with a 400 naming it', async () => {
+    const own = await startEmulator();
+    try {
+      const c = new OpenAI({ baseURL: `${own.url}/v1`, apiKey: 'k', maxRetries: 0 });
+      own.enqueue({ kind: 'hold_after', chunks: 1 });
+      const answer = await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'whole' }] });
+      expect(answer.choices[0].message.content).toBe('Echo: whole');
+      const bad = await c.chat.completions
+        .create({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true }, { headers: { 'x-emulator-hold-after': 'two' } })
+        .catch((e: unknown) => e);
+      expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((bad as Error).message).toBe('400 x-emulator-hold-after must be an integer >= 0, got "two"');
+      expect(() => own.enqueue({ kind: 'hold_after', chunks: -1 })).toThrow('emulator.enqueue: hold_after scenario needs chunks >= 0');
     } finally {
       await own.close();
     }
@@ -942,8 +1011,8 @@ describe('startEmulator()', () => {
 
 describe('close()', () => {
   it('ends hanging and streaming connections so clients see an error instead of waiting', async () => {
-    const own = await startEmulator({ chunkDelayMs: 50 });
-    own.enqueue({ kind: 'hang' });
+    const own = await startEmulator();
+    own.enqueue({ kind: 'hang' }, { kind: 'hold_after', chunks: 1 });
     const c = new OpenAI({ baseURL: `${own.url}/v1`, apiKey: 'k', maxRetries: 0, timeout: 60_000 });
     const hanging = c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     const stream = await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: Array(200).fill('w').join(' ') }], stream: true });

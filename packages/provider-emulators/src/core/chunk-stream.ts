@@ -15,6 +15,12 @@ export class StreamStopped extends Error {
 export interface ChunkStreamOptions {
   /** Destroy the connection after this many chunks (the `stream_error_after` scenario). */
   cutAfter?: number;
+  /**
+   * After this many chunks, send nothing more until the client closes the connection or the emulator is
+   * closed (the `hold_after` scenario / `x-emulator-hold-after` header): whatever the client does on chunk N
+   * happens while the rest of the body is still owed, however slowly the client runs.
+   */
+  holdAfter?: number;
   /** Pause before every chunk but the first. */
   delayMs?: number;
   /** Destroys the connection (the core's implementation also ends hanging requests on close()). */
@@ -44,6 +50,7 @@ export class ChunkStream {
 
   async write(text: string): Promise<void> {
     this.checkLimit();
+    if (this.options.holdAfter === 0) await this.hold();
     if (this.sent > 0 && this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
     if (this.res.destroyed || this.res.writableEnded) throw new StreamStopped('connection closed');
     await new Promise<void>((resolve, reject) => {
@@ -57,10 +64,17 @@ export class ChunkStream {
     });
     this.sent++;
     this.checkLimit();
+    if (this.options.holdAfter !== undefined && this.sent >= this.options.holdAfter) await this.hold();
   }
 
   end(): void {
     if (!this.res.destroyed && !this.res.writableEnded) this.res.end();
+  }
+
+  /** Waits for the connection to close (client gone or emulator closing), then stops the stream. */
+  private async hold(): Promise<never> {
+    if (!this.res.destroyed) await new Promise<void>((resolve) => this.res.once('close', () => resolve()));
+    throw new StreamStopped(`held after ${this.options.holdAfter} chunks until the connection closed`);
   }
 
   private checkLimit(): void {

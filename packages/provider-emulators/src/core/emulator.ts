@@ -19,6 +19,23 @@ const unclaimed: ProviderModule = {
   },
 };
 
+/** Header a client sends on one request to have its stream held (see `holdAfterOf`). */
+export const HOLD_AFTER_HEADER = 'x-emulator-hold-after';
+
+/**
+ * After how many chunks to hold this request's stream: the `x-emulator-hold-after` header's count (it
+ * targets one call of an app that makes many, whatever the scenario queue holds), else a `hold_after`
+ * scenario's; a TypeError naming the header when its value is not an integer >= 0.
+ */
+function holdAfterOf(req: IncomingMessage, scenario: Scenario | undefined): number | TypeError | undefined {
+  const header = req.headers[HOLD_AFTER_HEADER];
+  if (header !== undefined) {
+    const value = Array.isArray(header) ? header.join(',') : header;
+    return /^\d+$/.test(value.trim()) ? Number(value) : new TypeError(`${HOLD_AFTER_HEADER} must be an integer >= 0, got ${JSON.stringify(value)}`);
+  }
+  return scenario?.kind === 'hold_after' ? scenario.chunks : undefined;
+}
+
 /**
  * Starts a loopback server that speaks every registered provider's wire format.
  * See the package README for routes and scenarios.
@@ -97,16 +114,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       cutConnection: cut,
       error: (spec: ErrorSpec) => provider.sendError(ctx, spec),
     };
+    const holdAfter = holdAfterOf(req, scenario);
     function streamOptions() {
       return {
         cut,
         delayMs: options.chunkDelayMs,
         cutAfter: scenario?.kind === 'stream_error_after' ? scenario.chunks : undefined,
+        holdAfter: typeof holdAfter === 'number' ? holdAfter : undefined,
       };
     }
 
     for (const [k, v] of Object.entries(provider.headers?.({ n, now }) ?? {})) res.setHeader(k, v);
 
+    if (holdAfter instanceof TypeError) return provider.sendError(ctx, { status: 400, type: 'invalid_request_error', message: holdAfter.message });
     // A real server checks credentials, the route and the body before doing any work; scenarios act after.
     const authError = provider.authenticate?.(ctx);
     if (authError) return provider.sendError(ctx, authError);

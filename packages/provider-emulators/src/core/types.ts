@@ -34,6 +34,15 @@ export interface StreamErrorAfterScenario {
   /** Number of stream chunks (SSE events / NDJSON lines) written before the socket is destroyed. */
   chunks: number;
 }
+/**
+ * Stream `chunks` chunks, then send nothing more until the client closes the connection (or the emulator
+ * is closed): a client that breaks out or aborts on chunk N does so while the rest of the body is owed,
+ * however slowly it runs. A non-streaming request gets its normal reply.
+ */
+export interface HoldAfterScenario {
+  kind: 'hold_after';
+  chunks: number;
+}
 export interface NoUsageScenario {
   kind: 'no_usage';
 }
@@ -55,7 +64,15 @@ export interface ReasoningScenario {
 }
 
 export type Scenario =
-  ErrorScenario | ToolCallScenario | StreamErrorAfterScenario | NoUsageScenario | HangScenario | TextScenario | CacheScenario | ReasoningScenario;
+  | ErrorScenario
+  | ToolCallScenario
+  | StreamErrorAfterScenario
+  | HoldAfterScenario
+  | NoUsageScenario
+  | HangScenario
+  | TextScenario
+  | CacheScenario
+  | ReasoningScenario;
 
 /** What a provider module's `sendError` renders (a scenario, a failed auth check, a 404, bad JSON ...). */
 export interface ErrorSpec {

@@ -1,6 +1,6 @@
 import type { EmulatorOptions, Scenario } from './types.js';
 
-export const SCENARIO_KINDS = new Set(['error', 'tool_call', 'stream_error_after', 'no_usage', 'hang', 'text', 'cache', 'reasoning']);
+export const SCENARIO_KINDS = new Set(['error', 'tool_call', 'stream_error_after', 'no_usage', 'hang', 'hold_after', 'text', 'cache', 'reasoning']);
 
 /** Rejects malformed scenarios when they are queued, not when a request later trips over them. */
 export function validateScenario(s: Scenario): void {
@@ -18,6 +18,7 @@ export function validateScenario(s: Scenario): void {
       if (!s.arguments || typeof s.arguments !== 'object' || Array.isArray(s.arguments)) throw bad('needs an arguments object');
       break;
     case 'stream_error_after':
+    case 'hold_after':
       if (!Number.isInteger(s.chunks) || s.chunks < 0) throw bad('needs chunks >= 0');
       break;
     case 'text':
