@@ -59,13 +59,16 @@ afterAll(() => {
 
 const attr = (s: OtlpSpan, k: string): unknown => s.attributes[k];
 const isGenAi = (s: OtlpSpan) => typeof attr(s, 'gen_ai.operation.name') === 'string' || typeof attr(s, 'gen_ai.provider.name') === 'string';
+// What the report counts as a call: a GenAI span that is not a tool execution (nor an agent span).
+const isModelCall = (s: OtlpSpan) => isGenAi(s) && attr(s, 'gen_ai.operation.name') !== 'execute_tool';
 const latencyMs = (s: OtlpSpan) => Number(s.endTimeUnixNano - s.startTimeUnixNano) / 1e6;
 
 describe('the app behind the page', () => {
-  it('made eleven GenAI calls and one trace of five spans for the agent', () => {
+  it('made eleven GenAI spans (ten model calls and a tool execution) and one trace of six spans for the agent', () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.spans.filter(isGenAi)).toHaveLength(11);
+    expect(run.spans.filter(isModelCall)).toHaveLength(10);
     const agent = run.spans.find((s) => s.name === `agent ${HOSTILE}`)!;
     expect(
       run.spans
@@ -180,7 +183,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`report --html in headless Chromium${HAVE_CHROMI
     });
     expect(rows).toEqual([...json.groups.map((g) => expected([String(g.user ?? '—'), String(g.model ?? '—')], g)), expected(['totals', ''], json.totals)]);
     expect(json.groups.map((g) => g.user)).toContain(`dave ${HOSTILE}`);
-    expect(json.totals.calls).toBe(11);
+    // eleven GenAI spans, one of them the tool execution, which is not a model call
+    expect(json.totals.calls).toBe(10);
   });
 
   it('shows calls, tokens and cost over time that add up to the totals', async () => {
@@ -209,7 +213,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`report --html in headless Chromium${HAVE_CHROMI
           record: tr.querySelector('.record-cid code')!.textContent,
         })),
       );
-    const genai = run.spans.filter(isGenAi);
+    const genai = run.spans.filter(isModelCall);
     const slowest = [...genai].sort((a, b) => latencyMs(b) - latencyMs(a)).slice(0, 10);
     expect(await table('slowest')).toEqual(
       slowest.map((s) => ({ latency: latencyMs(s), cost: String(attr(s, 'gen_ai.usage.cost.amount') ?? ''), record: attr(s, 'provenance.record.cid') })),

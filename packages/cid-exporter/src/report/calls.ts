@@ -23,6 +23,7 @@ import { forEachMergedRow } from '../query/store-index/merged-rows.js';
 import { openIndexes, rowAttributes, type IndexMode } from '../query/store-index/store-index.js';
 import { nanosToIso, toUnixNanos } from '../query/query.js';
 import type { SpanRecord } from '../record.js';
+import { isModelCallAttributes } from '../query/model-call.js';
 
 /** What a report can group by, and the attribute each dimension reads. */
 export const DIMENSIONS = ['user', 'task', 'worker', 'route', 'provider', 'model', 'operation', 'service', 'day'] as const;
@@ -64,10 +65,13 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 export const linkCid = (v: unknown): string | null =>
   v !== null && typeof v === 'object' && typeof (v as { '/': unknown })['/'] === 'string' ? (v as { '/': string })['/'] : null;
 
-/** True for a span record the GenAI instrumentations wrote (or any span following the GenAI conventions). */
+/**
+ * True for a span record of a model call that the GenAI instrumentations wrote (or any span following the
+ * GenAI conventions): a `gen_ai.operation.name` other than an agent, workflow or tool operation, or a
+ * `gen_ai.provider.name`. These are the calls report, consistency and the HTML page count.
+ */
 export function isGenAiRecord(r: SpanRecord): boolean {
-  const a = r.attributes ?? {};
-  return typeof a[ATTR_GEN_AI_OPERATION_NAME] === 'string' || typeof a[ATTR_GEN_AI_PROVIDER_NAME] === 'string';
+  return isModelCallAttributes(r.attributes ?? {});
 }
 
 /** Checks a filter's times up front so a bad date is a usage error before anything is read. */

@@ -38,6 +38,7 @@ import { dagJsonCid } from '../../cid.js';
 import type { ProvenanceSource } from '../../read/source.js';
 import { listLogIds } from '../../read/store-files.js';
 import { storePaths, type SpanRecord } from '../../record.js';
+import { isModelCallAttributes } from '../model-call.js';
 import { linkCid } from '../payload-links.js';
 import { decodeStored, ResourceReader } from '../read-records.js';
 import { openSqlDatabase, sqlEngineName, type SqlDatabase, type SqlRow, type SqlStatement, type SqlValue } from './sql-engine.js';
@@ -45,7 +46,8 @@ import { openSqlDatabase, sqlEngineName, type SqlDatabase, type SqlRow, type Sql
 /** Where the index lives, relative to the store directory. */
 export const INDEX_FILE = 'index/spans.sqlite';
 /** Bumped when the tables change: an index of another version is stale. */
-const SCHEMA_VERSION = 1;
+/** 2: `genai` is 1 for model calls only (report/calls.ts isModelCallAttributes), not tool or agent spans. */
+const SCHEMA_VERSION = 2;
 /** A torn tail (bytes after the last newline) up to this size is read to tell it from appended records. */
 const TAIL_CHECK_LIMIT = 1 << 20;
 /** Rows read per statement run when a log's rows are streamed. */
@@ -316,7 +318,7 @@ export class StoreIndex {
               r.start,
               r.end,
               r.traceId,
-              typeof a[ATTR_GEN_AI_OPERATION_NAME] === 'string' || typeof a[ATTR_GEN_AI_PROVIDER_NAME] === 'string' ? 1 : 0,
+              isModelCallAttributes(a) ? 1 : 0,
               r.status?.code === 'ERROR' ? 1 : 0,
               str(resources.attributes(rec.resource)[ATTR_SERVICE_NAME]),
               linkCid(rec.input),
