@@ -9,3 +9,4 @@ export * from './ollama-attributes.js';
 export * from './inference-server-attributes.js';
 export * from './mcp-attributes.js';
 export * from './messaging-attributes.js';
+export * from './object-store-attributes.js';

@@ -11,6 +11,8 @@
  * involved; memory holds only the records found and a bounded cache of decoded input/output blocks.
  */
 import {
+  ATTR_AWS_S3_BUCKET,
+  ATTR_AWS_S3_KEY,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
@@ -27,8 +29,6 @@ import { payloadLinks } from './content.js';
 export const DEFAULT_DEPTH = 5;
 /** Decoded input/output blocks kept between records; the cache is emptied when it reaches this size. */
 const BLOCK_CACHE_LIMIT = 50_000;
-const S3_BUCKET = 'aws.s3.bucket';
-const S3_KEY = 'aws.s3.key';
 
 /** One record in the lineage. */
 export interface LineageRecord {
@@ -97,8 +97,8 @@ function links(source: ProvenanceSource, block: string | null, label: string, ca
 
 function summarise(cid: string, r: SpanRecord): LineageRecord {
   const a = r.attributes ?? {};
-  const bucket = str(a[S3_BUCKET]);
-  const key = str(a[S3_KEY]);
+  const bucket = str(a[ATTR_AWS_S3_BUCKET]);
+  const key = str(a[ATTR_AWS_S3_KEY]);
   return {
     record_cid: cid,
     name: r.name,
