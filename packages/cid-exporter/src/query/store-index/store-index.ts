@@ -81,6 +81,7 @@ const STRING_COLUMNS = {
 } as const;
 export type IndexedAttribute = (typeof NUMBER_COLUMNS)[keyof typeof NUMBER_COLUMNS] | (typeof STRING_COLUMNS)[keyof typeof STRING_COLUMNS];
 
+/** Every column of a span row, in the order the build inserts its values. */
 const ROW_COLUMNS = [
   'log_no',
   'line',
@@ -101,21 +102,14 @@ const ROW_COLUMNS = [
   ...Object.keys(NUMBER_COLUMNS),
 ];
 
-/** The columns every call read from the index needs (record place, times, status, links, dimensions). */
-const CALL_COLUMNS = [
-  'log_no',
-  'seq',
-  'start',
-  'end_',
-  'trace_id',
-  'genai',
-  'error',
-  'service',
-  'input_cid',
-  'params_cid',
-  'output_cid',
-  ...Object.keys(STRING_COLUMNS),
-];
+/**
+ * The columns every call read from the index needs (record place, times, status, links, dimensions): a
+ * row's columns but the line's place in the log file, the start as nanoseconds and the numbers (which a
+ * read asks for by name).
+ */
+const CALL_COLUMNS = ROW_COLUMNS.slice(0, ROW_COLUMNS.length - Object.keys(NUMBER_COLUMNS).length).filter(
+  (column) => !['line', 'off', 'len', 'start_ns'].includes(column),
+);
 
 const SCHEMA = `
 CREATE TABLE meta (version INTEGER, engine TEXT);
