@@ -3,13 +3,14 @@ import type { BodyFormat, RouteMatch, RouteMatcher } from '@llm-provenance/instr
 import { ANTHROPIC_MESSAGES, CHAT_COMPLETIONS, COMPLETIONS, EMBEDDINGS, RESPONSES } from './wire-formats.js';
 
 /**
- * Every request the AI SDK's providers send has `ai-sdk/<package>/<version>` parts in its User-Agent:
- * `postToApi` of @ai-sdk/provider-utils appends `ai-sdk/provider-utils/<version>` (and the runtime), the
- * provider its own (`ai-sdk/openai/3.0.141`) unless the `ai` call's headers replace the User-Agent with
- * `ai/<version>`. That, not the host, says a request is an AI SDK model call, so a provider pointed at any
- * base URL is recognised, and nothing else is; the route then says which wire API it speaks.
+ * Every request the AI SDK's providers send has an AI SDK part in its User-Agent: `postToApi` of
+ * @ai-sdk/provider-utils appends its own (and the runtime), the provider its own unless the `ai` call's
+ * headers add `ai/<version>`. The 6 line writes them `ai-sdk/<package>/<version>` (`ai-sdk/provider-utils/4.0.66`,
+ * `ai-sdk/openai/3.0.141`), the 7 line `ai-sdk-<package>/<version>` (`ai-sdk-provider-utils/5.0.81`,
+ * `ai-sdk-openai/4.0.118`). That, not the host, says a request is an AI SDK model call, so a provider pointed
+ * at any base URL is recognised, and nothing else is; the route then says which wire API it speaks.
  */
-const AI_SDK_AGENT = /(?:^|\s)ai-sdk\/[\w.-]+\//;
+const AI_SDK_AGENT = /(?:^|\s)ai-sdk[/-][\w.-]+\//;
 
 /** Where each operation's request goes, under the provider's base URL; `/chat/completions` before `/completions`. */
 const OPENAI_WIRE_ROUTES: ReadonlyArray<{ suffix: string; operation: string; format: BodyFormat }> = [

@@ -4,14 +4,12 @@
  * sends the very same request.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { generateText, stepCountIs, streamText, tool } from 'ai';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
 import { resetBeforeEach, useEmulator, waitForSpans } from '@llm-provenance/test-support';
 import type { Scenario } from '@llm-provenance/provider-emulators';
-import { API_KEY, genAISpans, loadAnthropic, setupTracing, withoutTiming } from './helpers.js';
+import { AI_SDK_LINES, API_KEY, genAISpans, lineTitle, loadAnthropic, setupTracing, useAiSdk, withoutTiming } from './helpers.js';
 
 const tracing = setupTracing();
 const Anthropic = loadAnthropic();
@@ -19,7 +17,6 @@ const emu = useEmulator();
 resetBeforeEach(emu, tracing.exporter);
 
 const MODEL = 'claude-sonnet-4-20250514';
-const provider = () => createAnthropic({ baseURL: `${emu.url}/v1`, apiKey: API_KEY });
 const json = (value: unknown): string => JSON.stringify(value);
 const user = (text: string) => ({ role: 'user', parts: [{ type: 'text', content: text }] });
 const assistant = (parts: unknown[], finishReason: string) => json([{ role: 'assistant', parts, finish_reason: finishReason }]);
@@ -66,59 +63,75 @@ async function anthropicSdkAttributes(scenarios: Scenario[]): Promise<Attributes
   return spans.map((s) => withoutTiming(s.attributes));
 }
 
-it('generateText with a tool through @ai-sdk/anthropic: one span per step, as @anthropic-ai/sdk gets', async () => {
-  const scenarios: Scenario[] = [{ kind: 'tool_call', name: 'weather', arguments: { city: 'Rome' } }];
-  emu.enqueue(...scenarios);
-  const weather = tool({ description: 'The weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => `sunny in ${city}` });
-  const result = await generateText({ model: provider()(MODEL), prompt: 'Weather in Rome?', tools: { weather }, stopWhen: stepCountIs(3) });
-  expect(result.steps).toHaveLength(2);
-  const spans = genAISpans(await waitForSpans(tracing.exporter, 2));
-  expect(spans.map((s) => s.instrumentationScope.name)).toEqual(['@llm-provenance/instrumentation-ai-sdk', '@llm-provenance/instrumentation-ai-sdk']);
-  const tools = json([{ type: 'function', name: 'weather', description: 'The weather in a city', parameters: WEATHER_SCHEMA }]);
-  const toolCall = { type: 'tool_call', id: 'toolu_emu_1', name: 'weather', arguments: { city: 'Rome' } };
-  expect(spans.map((s) => s.attributes)).toEqual([
-    {
-      ...base(1),
-      'gen_ai.tool.definitions': tools,
-      'gen_ai.input.messages': json([user('Weather in Rome?')]),
-      'gen_ai.response.finish_reasons': ['tool_use'],
-      'gen_ai.usage.input_tokens': 3,
-      'gen_ai.usage.output_tokens': 2,
-      'gen_ai.usage.cost.amount': 0.000039,
-      'gen_ai.output.messages': assistant([toolCall], 'tool_call'),
-    },
-    {
-      ...base(2),
-      'gen_ai.tool.definitions': tools,
-      'gen_ai.input.messages': json([
-        user('Weather in Rome?'),
-        { role: 'assistant', parts: [toolCall] },
-        { role: 'user', parts: [{ type: 'tool_call_response', id: 'toolu_emu_1', response: 'sunny in Rome' }] },
-      ]),
-      'gen_ai.response.finish_reasons': ['end_turn'],
-      'gen_ai.usage.input_tokens': 6,
-      'gen_ai.usage.output_tokens': 4,
-      'gen_ai.usage.cost.amount': 0.000078,
-      'gen_ai.output.messages': assistant([{ type: 'text', content: 'Echo: sunny in Rome' }], 'stop'),
-    },
-  ]);
-  expect(await anthropicSdkAttributes(scenarios)).toEqual(spans.map((s) => withoutTiming(s.attributes)));
-});
+for (const line of AI_SDK_LINES) {
+  describe.skipIf(line.skip !== false)(lineTitle(line), () => {
+    const sdk = useAiSdk(line);
+    const provider = () => sdk().anthropic.createAnthropic({ baseURL: `${emu.url}/v1`, apiKey: API_KEY });
 
-it('streamText through @ai-sdk/anthropic: one span, as @anthropic-ai/sdk gets', async () => {
-  const result = streamText({ model: provider()(MODEL), prompt: 'hello stream' });
-  expect(await result.text).toBe('Echo: hello stream');
-  const [span] = await waitForSpans(tracing.exporter, 1);
-  expect(span!.attributes).toEqual({
-    ...base(1),
-    'gen_ai.request.stream': true,
-    'gen_ai.input.messages': json([user('hello stream')]),
-    'gen_ai.response.finish_reasons': ['end_turn'],
-    'gen_ai.usage.input_tokens': 2,
-    'gen_ai.usage.output_tokens': 3,
-    'gen_ai.usage.cost.amount': 0.000051,
-    'gen_ai.output.messages': assistant([{ type: 'text', content: 'Echo: hello stream' }], 'stop'),
-    'gen_ai.response.time_to_first_chunk': expect.any(Number),
+    it('generateText with a tool through @ai-sdk/anthropic: one span per step, as @anthropic-ai/sdk gets', async () => {
+      const scenarios: Scenario[] = [{ kind: 'tool_call', name: 'weather', arguments: { city: 'Rome' } }];
+      emu.enqueue(...scenarios);
+      const weather = sdk().ai.tool({
+        description: 'The weather in a city',
+        inputSchema: z.object({ city: z.string() }),
+        execute: async ({ city }) => `sunny in ${city}`,
+      });
+      const result = await sdk().ai.generateText({
+        model: provider()(MODEL),
+        prompt: 'Weather in Rome?',
+        tools: { weather },
+        stopWhen: sdk().ai.stepCountIs(3),
+      });
+      expect(result.steps).toHaveLength(2);
+      const spans = genAISpans(await waitForSpans(tracing.exporter, 2));
+      expect(spans.map((s) => s.instrumentationScope.name)).toEqual(['@llm-provenance/instrumentation-ai-sdk', '@llm-provenance/instrumentation-ai-sdk']);
+      const tools = json([{ type: 'function', name: 'weather', description: 'The weather in a city', parameters: WEATHER_SCHEMA }]);
+      const toolCall = { type: 'tool_call', id: 'toolu_emu_1', name: 'weather', arguments: { city: 'Rome' } };
+      expect(spans.map((s) => s.attributes)).toEqual([
+        {
+          ...base(1),
+          'gen_ai.tool.definitions': tools,
+          'gen_ai.input.messages': json([user('Weather in Rome?')]),
+          'gen_ai.response.finish_reasons': ['tool_use'],
+          'gen_ai.usage.input_tokens': 3,
+          'gen_ai.usage.output_tokens': 2,
+          'gen_ai.usage.cost.amount': 0.000039,
+          'gen_ai.output.messages': assistant([toolCall], 'tool_call'),
+        },
+        {
+          ...base(2),
+          'gen_ai.tool.definitions': tools,
+          'gen_ai.input.messages': json([
+            user('Weather in Rome?'),
+            { role: 'assistant', parts: [toolCall] },
+            { role: 'user', parts: [{ type: 'tool_call_response', id: 'toolu_emu_1', response: 'sunny in Rome' }] },
+          ]),
+          'gen_ai.response.finish_reasons': ['end_turn'],
+          'gen_ai.usage.input_tokens': 6,
+          'gen_ai.usage.output_tokens': 4,
+          'gen_ai.usage.cost.amount': 0.000078,
+          'gen_ai.output.messages': assistant([{ type: 'text', content: 'Echo: sunny in Rome' }], 'stop'),
+        },
+      ]);
+      expect(await anthropicSdkAttributes(scenarios)).toEqual(spans.map((s) => withoutTiming(s.attributes)));
+    });
+
+    it('streamText through @ai-sdk/anthropic: one span, as @anthropic-ai/sdk gets', async () => {
+      const result = sdk().ai.streamText({ model: provider()(MODEL), prompt: 'hello stream' });
+      expect(await result.text).toBe('Echo: hello stream');
+      const [span] = await waitForSpans(tracing.exporter, 1);
+      expect(span!.attributes).toEqual({
+        ...base(1),
+        'gen_ai.request.stream': true,
+        'gen_ai.input.messages': json([user('hello stream')]),
+        'gen_ai.response.finish_reasons': ['end_turn'],
+        'gen_ai.usage.input_tokens': 2,
+        'gen_ai.usage.output_tokens': 3,
+        'gen_ai.usage.cost.amount': 0.000051,
+        'gen_ai.output.messages': assistant([{ type: 'text', content: 'Echo: hello stream' }], 'stop'),
+        'gen_ai.response.time_to_first_chunk': expect.any(Number),
+      });
+      expect(await anthropicSdkAttributes([])).toEqual([withoutTiming(span!.attributes)]);
+    });
   });
-  expect(await anthropicSdkAttributes([])).toEqual([withoutTiming(span!.attributes)]);
-});
+}
