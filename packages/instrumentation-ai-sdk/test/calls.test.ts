@@ -361,5 +361,40 @@ for (const line of AI_SDK_LINES) {
         expect(await openaiSdkAttributes(scenarios)).toEqual([spans[0]!.attributes]);
       });
     });
+
+    // The 7 line's @ai-sdk/otel also offers `OpenTelemetry`, an integration whose spans follow the GenAI
+    // conventions themselves (see the README, "The AI SDK's own telemetry").
+    if (line.genAIIntegration) {
+      describe("with @ai-sdk/otel's OpenTelemetry integration", () => {
+        it('generateText with a tool: the GenAI span of each step is the child of the AI SDK span of that model call', async () => {
+          const scenarios: Scenario[] = [{ kind: 'tool_call', name: 'weather', arguments: { city: 'Lima' } }];
+          emu.enqueue(...scenarios);
+          const result = await sdk().ai.generateText({
+            model: provider().chat(MODEL),
+            prompt: 'Weather in Lima?',
+            tools: { weather: weather() },
+            stopWhen: sdk().ai.stepCountIs(3),
+            experimental_telemetry: sdk().genAITelemetry!(),
+          });
+          expect(result.steps).toHaveLength(2);
+          const spans = await settled(8);
+          const theirs = spans.filter((s) => s.instrumentationScope.name === 'gen_ai');
+          expect(theirs.map((s) => s.name).sort()).toEqual(
+            ['invoke_agent gpt-4o-mini', 'step 1', 'step 2', 'chat gpt-4o-mini', 'chat gpt-4o-mini', 'execute_tool weather'].sort(),
+          );
+          const ours = spans
+            .filter((s) => s.instrumentationScope.name === '@llm-provenance/instrumentation-ai-sdk')
+            .sort((a, b) => Number(a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]));
+          expect(ours).toHaveLength(2);
+          for (const span of ours) {
+            const parent = theirs.find((t) => t.spanContext().spanId === parentOf(span));
+            expect(parent?.name).toBe('chat gpt-4o-mini');
+            expect(span.spanContext().traceId).toBe(parent!.spanContext().traceId);
+          }
+          // The same attributes as the openai SDK's call gets, as without the AI SDK's telemetry.
+          expect(await openaiSdkAttributes(scenarios)).toEqual(ours.map((s) => withoutTiming(s.attributes)));
+        });
+      });
+    }
   });
 }

@@ -67,6 +67,11 @@ export interface AiSdkModules {
    * of `@ai-sdk/otel` is the one that makes the spans the 6 line made (`ai.generateText`, `…doGenerate`).
    */
   telemetry(enabled: boolean): { isEnabled: boolean };
+  /**
+   * The 7 line only: the option that turns on @ai-sdk/otel's `OpenTelemetry` integration, which makes
+   * GenAI-convention spans of its own (`invoke_agent`, `chat <model>`, `embeddings <model>`, …).
+   */
+  genAITelemetry?: () => { isEnabled: boolean };
 }
 
 export interface AiSdkLine {
@@ -81,6 +86,8 @@ export interface AiSdkLine {
    * call the provider outside their spans).
    */
   nestsEveryModelCall: boolean;
+  /** Whether the line has @ai-sdk/otel's `OpenTelemetry` integration (`AiSdkModules.genAITelemetry`). */
+  genAIIntegration: boolean;
   load(): Promise<AiSdkModules>;
 }
 
@@ -95,6 +102,7 @@ export const AI_SDK_LINES: readonly AiSdkLine[] = [
     name: 'ai 6 (@ai-sdk/openai 3, @ai-sdk/anthropic 3, @ai-sdk/openai-compatible 2)',
     skip: false,
     nestsEveryModelCall: true,
+    genAIIntegration: false,
     load: async () => ({
       ai: await import('ai'),
       openai: await import('@ai-sdk/openai'),
@@ -107,8 +115,9 @@ export const AI_SDK_LINES: readonly AiSdkLine[] = [
     name: 'ai 7 (@ai-sdk/openai 4, @ai-sdk/anthropic 4, @ai-sdk/openai-compatible 3)',
     skip: nodeMajor < 22 ? `skipped: the AI SDK 7 line needs Node >= 22, this is Node ${process.versions.node}` : false,
     nestsEveryModelCall: false,
+    genAIIntegration: true,
     load: async () => {
-      const { LegacyOpenTelemetry } = await import('@ai-sdk/otel');
+      const { LegacyOpenTelemetry, OpenTelemetry } = await import('@ai-sdk/otel');
       return {
         ai: (await import('ai-7')) as unknown as AiSdkModules['ai'],
         openai: (await import('ai-sdk-openai-4')) as unknown as AiSdkModules['openai'],
@@ -116,6 +125,7 @@ export const AI_SDK_LINES: readonly AiSdkLine[] = [
         compatible: (await import('ai-sdk-openai-compatible-3')) as unknown as AiSdkModules['compatible'],
         // Per call, so that a call without it has no AI SDK spans (a registered integration is on for every call).
         telemetry: (enabled) => (enabled ? { isEnabled: true, integrations: new LegacyOpenTelemetry() } : { isEnabled: false }),
+        genAITelemetry: () => ({ isEnabled: true, integrations: new OpenTelemetry() }),
       };
     },
   },
