@@ -316,9 +316,11 @@ export class CID {
   /**
    * Writes the string form's bytes (`b` + base32, all ASCII, at most 64 bytes for a sha2-256 CID) into
    * `target` at `offset`, without making the string; returns the end offset. For a writer putting a
-   * link straight into its buffer.
+   * link straight into its buffer. With `keep`, the string is also made from the bytes written and kept
+   * for {@link toString}, for a CID whose string will be asked for later (a forwarded span's
+   * `provenance.*` CIDs), so that its base32 is computed once, not twice.
    */
-  writeString(target: Uint8Array, offset: number): number {
+  writeString(target: Uint8Array, offset: number, keep = false): number {
     const s = this._string;
     if (s !== undefined) {
       if (latin1Write !== undefined && target instanceof Buffer) return offset + latin1Write.call(target, s, offset);
@@ -327,7 +329,9 @@ export class CID {
       return j;
     }
     target[offset] = 0x62; // 'b'
-    return base32Into(cidScratch, target, offset + 1, this.copyBytesTo(cidScratch, 0));
+    const end = base32Into(cidScratch, target, offset + 1, this.copyBytesTo(cidScratch, 0));
+    if (keep && target instanceof Buffer) this._string = target.toString('latin1', offset, end);
+    return end;
   }
 
   toString(): string {

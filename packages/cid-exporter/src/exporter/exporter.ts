@@ -83,6 +83,7 @@ export class CidSpanExporter implements SpanExporter {
     this.builder = new SpanRecordBuilder(payloadTable(options.payloadAttributes));
     const forwardContent = options.forwardContent ?? envBool('LLM_PROVENANCE_FORWARD_CONTENT') ?? true;
     this.forwarder = new Forwarder(options.forwardTo ?? [], forwardContent ? null : this.builder.isPayload, () => this.storeState());
+    this.builder.keepLinkText = this.forwarder.targets.length > 0;
     this.ownsStore = options.store === undefined;
     const publish = options.publish;
     const onCheckpoint = publish

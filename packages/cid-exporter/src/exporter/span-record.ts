@@ -99,8 +99,8 @@ function writeNs(out: ByteBatch, t: HrTime): void {
   out.pos += 9;
 }
 
-/** `{"/":"<cid>"}` or `null`. */
-function writeLink(out: ByteBatch, cid: CID | null): void {
+/** `{"/":"<cid>"}` or `null`; with `keep`, the CID keeps its string (see CID.writeString). */
+function writeLink(out: ByteBatch, cid: CID | null, keep = false): void {
   if (cid === null) {
     out.bytes(NULL);
     return;
@@ -114,7 +114,7 @@ function writeLink(out: ByteBatch, cid: CID | null): void {
   buf[p++] = 34;
   buf[p++] = 58;
   buf[p++] = 34;
-  p = cid.writeString(buf, p);
+  p = cid.writeString(buf, p, keep);
   buf[p++] = 34; // "}
   buf[p++] = 125;
   out.pos = p;
@@ -155,6 +155,12 @@ export class SpanRecordBuilder {
    * same array for every span of that order), so forwarding can reuse what it worked out for it.
    */
   keyOrder: readonly string[] | null = null;
+  /**
+   * Whether the record's input and output CIDs and its `prev` (the record before's CID) keep the string
+   * written into the line: true when spans are forwarded, whose `provenance.*` attributes are those
+   * strings (the record CID is the next record's `prev`).
+   */
+  keepLinkText = false;
   /** The payloads' raw block CIDs of the record being written, per plan entry (scratch). */
   private linked: (CID | null)[] = [];
 
@@ -244,9 +250,9 @@ export class SpanRecordBuilder {
       out.writeUtf8(eventsText);
       out.bytes(INPUT);
     }
-    writeLink(out, links.input);
+    writeLink(out, links.input, this.keepLinkText);
     out.bytes(seg.kindToOutput.get(KIND_NAMES[span.kind] ?? 'INTERNAL', spanLinksText, ctx.log, String(span.name)));
-    writeLink(out, links.output);
+    writeLink(out, links.output, this.keepLinkText);
     out.bytes(PARAMS);
     writeLink(out, links.params);
     out.bytes(PARENT);
@@ -258,7 +264,7 @@ export class SpanRecordBuilder {
       out.writeByte(34);
     }
     out.bytes(PREV);
-    writeLink(out, ctx.prev);
+    writeLink(out, ctx.prev, this.keepLinkText);
     out.bytes(seg.resourceScope.get(resource.linkText, scopeText(span)));
     out.digits(ctx.seq);
     out.bytes(SPAN_ID);
