@@ -9,6 +9,7 @@ import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { isModelCallAttributes } from '@llm-provenance/cid-exporter';
 import { fingerprintCredential } from '@llm-provenance/instrumentation-common';
 import { resetBeforeEach, useEmulator, waitForSpans } from '@llm-provenance/test-support';
 import type { Scenario } from '@llm-provenance/provider-emulators';
@@ -391,8 +392,38 @@ for (const line of AI_SDK_LINES) {
             expect(parent?.name).toBe('chat gpt-4o-mini');
             expect(span.spanContext().traceId).toBe(parent!.spanContext().traceId);
           }
+          // The AI SDK's chat span of each call names ours as the span that records the call, so the store's
+          // readers count each model call once (ours, with its payloads and cost); its agent and step spans
+          // are not calls either.
+          for (const span of ours) {
+            const parent = theirs.find((t) => t.spanContext().spanId === parentOf(span))!;
+            expect(parent.attributes['provenance.model_call.recorded_by']).toBe(span.spanContext().spanId);
+          }
+          expect(
+            spans
+              .filter((s) => isModelCallAttributes(s.attributes))
+              .map((s) => s.spanContext().spanId)
+              .sort(),
+          ).toEqual(ours.map((s) => s.spanContext().spanId).sort());
           // The same attributes as the openai SDK's call gets, as without the AI SDK's telemetry.
           expect(await openaiSdkAttributes(scenarios)).toEqual(ours.map((s) => withoutTiming(s.attributes)));
+        });
+
+        it('embed: the request runs outside the AI SDK embeddings spans, so they stay unmarked (what the README says)', async () => {
+          const one = await sdk().ai.embed({
+            model: provider().embedding(EMBEDDING_MODEL),
+            value: 'embed me',
+            experimental_telemetry: sdk().genAITelemetry!(),
+          });
+          expect(one.embedding).toHaveLength(1536);
+          const spans = await settled(3);
+          const theirs = spans.filter((s) => s.instrumentationScope.name === 'gen_ai');
+          const ours = spans.filter((s) => s.instrumentationScope.name === '@llm-provenance/instrumentation-ai-sdk');
+          expect(theirs.map((s) => s.name)).toEqual([`embeddings ${EMBEDDING_MODEL}`, `embeddings ${EMBEDDING_MODEL}`]);
+          expect(ours).toHaveLength(1);
+          expect(theirs.map((s) => s.spanContext().spanId)).not.toContain(parentOf(ours[0]!));
+          expect(theirs.map((s) => s.attributes['provenance.model_call.recorded_by'])).toEqual([undefined, undefined]);
+          expect(spans.filter((s) => isModelCallAttributes(s.attributes))).toHaveLength(3);
         });
       });
     }

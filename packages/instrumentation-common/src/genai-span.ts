@@ -10,13 +10,16 @@ import {
   type TimeInput,
 } from '@opentelemetry/api';
 import {
+  ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  ATTR_PROVENANCE_MODEL_CALL_RECORDED_BY,
   ATTR_PROVENANCE_PROVIDER_REQUEST_ID,
   ATTR_PROVENANCE_USAGE_UNKNOWN,
   type InputMessages,
   type OutputMessages,
   type SystemInstructions,
   type ToolDefinitions,
+  NOT_MODEL_CALL_OPERATIONS,
 } from '@llm-provenance/semantic-conventions';
 import type { ConfiguredCredentials } from './error-redaction.js';
 import { errorTypeOf, recordSpanError } from './errors.js';
@@ -107,6 +110,26 @@ export function isInGenAICall(ctx: Context = otelContext.active()): boolean {
   return ctx.getValue(IN_GENAI_CALL) === true;
 }
 
+/**
+ * When this call runs inside another instrumentation's span of the same model call (a framework's own
+ * GenAI telemetry: the `chat` span the Vercel AI SDK's OpenTelemetry integration makes around the request
+ * this span records), that span gets `provenance.model_call.recorded_by` = this span's id, so the store's
+ * readers count the call once, from this span, which carries the payloads and the cost. The outer span's
+ * attributes are read from the SDK's span object (`ReadableSpan.attributes`); a span without them is left
+ * alone. Our own GenAI spans never nest (`isInGenAICall`), so the outer span is never ours.
+ */
+function markOuterModelCall(parent: Context, span: Span): void {
+  try {
+    const outer = trace.getSpan(parent);
+    if (outer === undefined || !outer.isRecording()) return;
+    const op = (outer as { attributes?: Attributes }).attributes?.[ATTR_GEN_AI_OPERATION_NAME];
+    if (typeof op !== 'string' || NOT_MODEL_CALL_OPERATIONS.has(op)) return;
+    outer.setAttribute(ATTR_PROVENANCE_MODEL_CALL_RECORDED_BY, span.spanContext().spanId);
+  } catch {
+    // Another library's span object: nothing about it may break the call.
+  }
+}
+
 /** Per-call policy the span handle applies. */
 export interface GenAIPolicy {
   captureContent: boolean;
@@ -173,6 +196,7 @@ export class GenAISpan {
     const instruments = policy.metrics?.instruments;
     this.measurement = instruments ? new CallMeasurement(instruments, attributes, this.startedAt) : undefined;
     this.span = tracer.startSpan(spanName(request.operationName, request.requestModel), { kind: SpanKind.CLIENT, attributes }, parent);
+    markOuterModelCall(parent, this.span);
     this.context = trace.setSpan(parent, this.span).setValue(IN_GENAI_CALL, true);
   }
 

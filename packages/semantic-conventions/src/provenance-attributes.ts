@@ -27,6 +27,13 @@ export const ROUTE_REASON_PREFERRED = 'preferred';
 
 /** Ours. Short one-way fingerprint of the credential used (never the credential itself). */
 export const ATTR_PROVENANCE_CREDENTIAL_FINGERPRINT = 'provenance.credential.fingerprint';
+/**
+ * Ours. Set on another instrumentation's span of a model call when one of ours records that same call
+ * inside it (a framework's own GenAI telemetry, e.g. the `chat` span of the Vercel AI SDK's
+ * OpenTelemetry integration around the request our span records): the span id of our span. Readers count
+ * the call once, from the span that records it with its payloads and cost.
+ */
+export const ATTR_PROVENANCE_MODEL_CALL_RECORDED_BY = 'provenance.model_call.recorded_by';
 /** Ours. The provider's own request id (e.g. OpenAI's `x-request-id` header). */
 export const ATTR_PROVENANCE_PROVIDER_REQUEST_ID = 'provenance.provider.request_id';
 

@@ -46,8 +46,11 @@ import { openSqlDatabase, sqlEngineName, type SqlDatabase, type SqlRow, type Sql
 /** Where the index lives, relative to the store directory. */
 export const INDEX_FILE = 'index/spans.sqlite';
 /** Bumped when the tables change: an index of another version is stale. */
-/** 2: `genai` is 1 for model calls only (report/calls.ts isModelCallAttributes), not tool or agent spans. */
-const SCHEMA_VERSION = 2;
+/**
+ * 2: `genai` is 1 for model calls only (../model-call.ts isModelCallAttributes), not tool or agent spans.
+ * 3: nor agent steps, nor spans marked `provenance.model_call.recorded_by`.
+ */
+const SCHEMA_VERSION = 3;
 /** A torn tail (bytes after the last newline) up to this size is read to tell it from appended records. */
 const TAIL_CHECK_LIMIT = 1 << 20;
 /** Rows read per statement run when a log's rows are streamed. */
