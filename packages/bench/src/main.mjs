@@ -40,7 +40,7 @@ const output = path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.B
 const settings = {
   rounds: intFromEnv('BENCH_ROUNDS', 5),
   blockCalls: intFromEnv('BENCH_BLOCK_CALLS', 200),
-  warmupPairs: intFromEnv('BENCH_WARMUP_PAIRS', 6),
+  warmupPairs: intFromEnv('BENCH_WARMUP_PAIRS', 40),
   pairs: intFromEnv('BENCH_PAIRS', 20),
   configurations: process.env.BENCH_CONFIGURATIONS?.split(',')
     .map((s) => s.trim())
@@ -48,7 +48,7 @@ const settings = {
   burstCalls: intFromEnv('BENCH_BURST_CALLS', 20_000),
   burstConcurrency: intFromEnv('BENCH_BURST_CONCURRENCY', 500),
   burstLatencyMs: intFromEnv('BENCH_BURST_LATENCY_MS', 5),
-  burstRounds: intFromEnv('BENCH_BURST_ROUNDS', 1),
+  burstRounds: intFromEnv('BENCH_BURST_ROUNDS', 5),
   readerRepeats: intFromEnv('BENCH_READER_REPEATS', 3),
   startupRuns: intFromEnv('BENCH_STARTUP_RUNS', 15),
   startupUsageRuns: intFromEnv('BENCH_STARTUP_USAGE_RUNS', 5),

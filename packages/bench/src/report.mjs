@@ -190,7 +190,7 @@ function perCallSection(perCall, settings) {
       "No metrics are collected for anyone (the meter provider is the API's no-op one; contrib records its histograms into it).",
     '',
     `Each configuration and kind of call runs in its own process, pinned to one CPU, which creates the instrumentation and then \`require\`s \`openai\` (so the require hook patches it). Blocks of ${sample.blockCalls} calls alternate between \`instrumentation.enable()\` and \`disable()\` (which re-patch and unpatch the loaded module); ` +
-      `a block's CPU time (\`process.cpuUsage()\`, user + system) includes the \`forceFlush\` that exports its spans, so export is inside the measured window. After ${settings.warmupPairs} warm-up pairs, ${sample.enabledBlocks} enabled and ${sample.enabledBlocks} disabled blocks alternate (which comes first alternating too); ` +
+      `a block's CPU time (\`process.cpuUsage()\`, user + system) includes the \`forceFlush\` that exports its spans, so export is inside the measured window. After ${settings.warmupPairs} warm-up pairs (${settings.warmupPairs * sample.blockCalls} enabled calls: the figure is the steady state of a long-running process; with a short warm-up V8 is still optimising, and the store's larger code adds compile time on V8's background threads, see docs/performance.md), ${sample.enabledBlocks} enabled and ${sample.enabledBlocks} disabled blocks alternate (which comes first alternating too); ` +
       `added CPU per call = median(enabled) − median(disabled). ${settings.rounds} rounds, the configurations' order rotating from round to round; the table shows the median over rounds, and each configuration's ratio to the lightest peer's.`,
     '',
     "After every block the worker checks the counts: an enabled block must have ended and exported exactly one span per call, each carrying this call's prompt and full answer (for contrib: one user-message and one choice log record per call instead), and a disabled block none. " +
@@ -244,6 +244,8 @@ function burstSection(burst, settings) {
     `| uninstrumented | ${burst.uninstrumentedPeakMB.toFixed(0)} MB | ${burst.uninstrumentedBurstCpuSeconds.toFixed(1)} s | ${burst.uninstrumentedWallSeconds.toFixed(1)} s |`,
     `| \`--import @llm-provenance/auto-instrumentations/register\`, store on | ${burst.storeOnPeakMB.toFixed(0)} MB | ${burst.storeOnBurstCpuSeconds.toFixed(1)} s | ${burst.storeOnWallSeconds.toFixed(1)} s |`,
     `| difference | ${extra >= 0 ? '+' : ''}${extra.toFixed(0)} MB | ${ratio(burst.storeOnBurstCpuSeconds / burst.uninstrumentedBurstCpuSeconds)} | |`,
+    '',
+    `Peak RSS of every run, in the order run: uninstrumented ${burst.uninstrumentedPeaksMB.map((mb) => `${mb.toFixed(0)} MB`).join(', ')}; store on ${burst.storeOnPeaksMB.map((mb) => `${mb.toFixed(0)} MB`).join(', ')}.`,
     '',
     `Spans in the store: ${burst.storedSpans.map(int).join(' / ')} of ${int(burst.calls)} calls; missing (dropped): ${burst.missingSpans.map(int).join(' / ')}; records by type: ${burst.storeRecordTypes.map((t) => `\`${JSON.stringify(t)}\``).join(' / ')}.`,
     '',

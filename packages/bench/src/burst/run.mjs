@@ -1,6 +1,6 @@
 // Memory under a burst: the burst app uninstrumented and under the register entry with the store on (OTLP
 // not configured, OTEL_BSP_MAX_QUEUE_SIZE as large as the burst, so that no span has to be dropped),
-// alternating, BENCH_BURST_ROUNDS times each (default 1). Peak RSS of each, how many spans the store holds
+// alternating, BENCH_BURST_ROUNDS times each (default 5). Peak RSS of each, how many spans the store holds
 // (read back from it) and how many are missing (dropped). Then the store readers
 // (verifyStore, exportCar) on the first instrumented run's store, against the sha2-256 bound.
 import * as fs from 'node:fs';
@@ -64,6 +64,8 @@ export async function runBurst({ scratch, env, rounds, log }) {
     rounds,
     uninstrumentedPeakMB: peakMB('uninstrumented'),
     storeOnPeakMB: peakMB('storeOn'),
+    uninstrumentedPeaksMB: runs.uninstrumented.map((r) => (r.maxRssKiB * 1024) / 1e6),
+    storeOnPeaksMB: runs.storeOn.map((r) => (r.maxRssKiB * 1024) / 1e6),
     uninstrumentedBurstCpuSeconds: median(runs.uninstrumented.map((r) => r.burstCpuMicros)) / 1e6,
     storeOnBurstCpuSeconds: median(runs.storeOn.map((r) => r.burstCpuMicros)) / 1e6,
     uninstrumentedWallSeconds: median(runs.uninstrumented.map((r) => r.wallMs)) / 1e3,

@@ -29,7 +29,7 @@ try {
     call: callFunction(client, { stream }),
     label,
     blockCalls,
-    warmupPairs: intFromEnv('BENCH_WARMUP_PAIRS', 6),
+    warmupPairs: intFromEnv('BENCH_WARMUP_PAIRS', 40),
     pairs: intFromEnv('BENCH_PAIRS', 20),
   });
   const counts = setup.counts();
