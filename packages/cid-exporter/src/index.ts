@@ -70,7 +70,7 @@ export {
 } from './report/consistency.js';
 export { buildLineage, formatLineage, type Lineage, type LineageRecord, type UpstreamNode, type DownstreamNode } from './report/lineage.js';
 export { DIMENSIONS, type Dimension, type CallFilter } from './report/calls.js';
-export { isModelCallAttributes } from './query/model-call.js';
+export { isModelCallAttributes } from '@llm-provenance/semantic-conventions';
 export { Quantiles, EXACT_LIMIT, RELATIVE_ACCURACY } from './report/quantiles.js';
 export { publishStore, type PublishOptions, type PublishSummary } from './publish/publish.js';
 export { fetchExport, verifyFromIpfs, type FetchOptions, type FetchSummary } from './publish/fetch.js';

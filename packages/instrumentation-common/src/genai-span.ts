@@ -10,7 +10,6 @@ import {
   type TimeInput,
 } from '@opentelemetry/api';
 import {
-  ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   ATTR_PROVENANCE_MODEL_CALL_RECORDED_BY,
   ATTR_PROVENANCE_PROVIDER_REQUEST_ID,
@@ -19,7 +18,7 @@ import {
   type OutputMessages,
   type SystemInstructions,
   type ToolDefinitions,
-  NOT_MODEL_CALL_OPERATIONS,
+  isModelCallAttributes,
 } from '@llm-provenance/semantic-conventions';
 import type { ConfiguredCredentials } from './error-redaction.js';
 import { errorTypeOf, recordSpanError } from './errors.js';
@@ -122,8 +121,8 @@ function markOuterModelCall(parent: Context, span: Span): void {
   try {
     const outer = trace.getSpan(parent);
     if (outer === undefined || !outer.isRecording()) return;
-    const op = (outer as { attributes?: Attributes }).attributes?.[ATTR_GEN_AI_OPERATION_NAME];
-    if (typeof op !== 'string' || NOT_MODEL_CALL_OPERATIONS.has(op)) return;
+    const attributes = (outer as { attributes?: Attributes }).attributes;
+    if (attributes === undefined || !isModelCallAttributes(attributes)) return;
     outer.setAttribute(ATTR_PROVENANCE_MODEL_CALL_RECORDED_BY, span.spanContext().spanId);
   } catch {
     // Another library's span object: nothing about it may break the call.

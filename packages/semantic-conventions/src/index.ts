@@ -3,6 +3,7 @@ export * from './general-attributes.js';
 export * from './cost-attributes.js';
 export * from './provenance-attributes.js';
 export * from './values.js';
+export * from './model-call.js';
 export * from './metrics.js';
 export type * from './messages.js';
 export * from './ollama-attributes.js';

@@ -26,19 +26,6 @@ export const GenAiOperationName = {
 } as const;
 export type GenAiOperationName = (typeof GenAiOperationName)[keyof typeof GenAiOperationName];
 
-/**
- * `gen_ai.operation.name` values that are not calls to a model: agent and workflow spans, a step of an
- * agent run (`agent_step`, which the Vercel AI SDK's OpenTelemetry integration names), and tool
- * executions. They carry no model, tokens or cost of their own.
- */
-export const NOT_MODEL_CALL_OPERATIONS: ReadonlySet<string> = new Set([
-  GenAiOperationName.CREATE_AGENT,
-  GenAiOperationName.INVOKE_AGENT,
-  GenAiOperationName.INVOKE_WORKFLOW,
-  GenAiOperationName.EXECUTE_TOOL,
-  'agent_step',
-]);
-
 export const GenAiProviderName = {
   // Well-known values from the registry.
   ANTHROPIC: 'anthropic',

@@ -16,6 +16,7 @@ import {
   ATTR_PROVENANCE_TASK_ID,
   ATTR_PROVENANCE_WORKER_ID,
   ATTR_SERVICE_NAME,
+  isModelCallAttributes,
 } from '@llm-provenance/semantic-conventions';
 import { openSource, type ProvenanceSource } from '../read/source.js';
 import { forEachMergedRecord, ResourceReader } from '../query/read-records.js';
@@ -23,7 +24,6 @@ import { forEachMergedRow } from '../query/store-index/merged-rows.js';
 import { openIndexes, rowAttributes, type IndexMode } from '../query/store-index/store-index.js';
 import { nanosToIso, toUnixNanos } from '../query/query.js';
 import type { SpanRecord } from '../record.js';
-import { isModelCallAttributes } from '../query/model-call.js';
 
 /** What a report can group by, and the attribute each dimension reads. */
 export const DIMENSIONS = ['user', 'task', 'worker', 'route', 'provider', 'model', 'operation', 'service', 'day'] as const;

@@ -33,12 +33,12 @@ import {
   ATTR_PROVENANCE_TASK_ID,
   ATTR_PROVENANCE_WORKER_ID,
   ATTR_SERVICE_NAME,
+  isModelCallAttributes,
 } from '@llm-provenance/semantic-conventions';
 import { dagJsonCid } from '../../cid.js';
 import type { ProvenanceSource } from '../../read/source.js';
 import { listLogIds } from '../../read/store-files.js';
 import { storePaths, type SpanRecord } from '../../record.js';
-import { isModelCallAttributes } from '../model-call.js';
 import { linkCid } from '../payload-links.js';
 import { decodeStored, ResourceReader } from '../read-records.js';
 import { openSqlDatabase, sqlEngineName, type SqlDatabase, type SqlRow, type SqlStatement, type SqlValue } from './sql-engine.js';
@@ -47,7 +47,7 @@ import { openSqlDatabase, sqlEngineName, type SqlDatabase, type SqlRow, type Sql
 export const INDEX_FILE = 'index/spans.sqlite';
 /** Bumped when the tables change: an index of another version is stale. */
 /**
- * 2: `genai` is 1 for model calls only (../model-call.ts isModelCallAttributes), not tool or agent spans.
+ * 2: `genai` is 1 for model calls only (semantic-conventions' isModelCallAttributes), not tool or agent spans.
  * 3: nor agent steps, nor spans marked `provenance.model_call.recorded_by`.
  */
 const SCHEMA_VERSION = 3;
