@@ -105,14 +105,10 @@ const ROW_COLUMNS = [
   ...Object.keys(NUMBER_COLUMNS),
 ];
 
-/**
- * The columns every call read from the index needs (record place, times, status, links, dimensions): a
- * row's columns but the line's place in the log file, the start as nanoseconds and the numbers (which a
- * read asks for by name).
- */
-const CALL_COLUMNS = ROW_COLUMNS.slice(0, ROW_COLUMNS.length - Object.keys(NUMBER_COLUMNS).length).filter(
-  (column) => !['line', 'off', 'len', 'start_ns'].includes(column),
-);
+/** Row columns a call read does not take: the line's place in its log, the start as a number, the numbers (read by name). */
+const ROW_ONLY_COLUMNS: ReadonlySet<string> = new Set(['line', 'off', 'len', 'start_ns', ...Object.keys(NUMBER_COLUMNS)]);
+/** The columns every call read from the index needs (record place, times, status, links, dimensions). */
+const CALL_COLUMNS = ROW_COLUMNS.filter((column) => !ROW_ONLY_COLUMNS.has(column));
 
 const SCHEMA = `
 CREATE TABLE meta (version INTEGER, engine TEXT);
